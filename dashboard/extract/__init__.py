@@ -1,0 +1,1 @@
+"""Pure extraction stages: one job per module, records in, new records out."""

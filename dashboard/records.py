@@ -1,0 +1,222 @@
+"""Frozen records that flow through the pipeline: one article in, one Extraction out.
+
+Every extracted fact carries its provenance: character offsets into ``Article.text``
+(a ``str`` index, after BOM removal and newline normalisation) and the sentence it came from.
+Identifiers (``p1``, ``a1``, ``e1``, ``d1``) are local to one Extraction; code that mixes
+articles keys records by ``(article.id, record.id)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Place kinds, from most to least specific.
+PLACE_KINDS = ("facility", "city", "admin1", "water", "region", "directional_region", "country")
+#: How exactly a coordinate is known.
+PRECISIONS = ("point", "admin1", "region", "country")
+EVENT_TYPES = (
+    "meeting", "visit", "statement", "request", "report", "clash", "deployment", "decision", "other",
+)
+EVENT_STATUSES = ("occurred", "ongoing", "planned", "expected", "possible", "hypothetical")
+DEPLOYMENT_STATUSES = ("stationed", "deployed", "reinforcement", "withdrawal", "planned", "proposed")
+ACTOR_TYPES = ("state", "organization", "person", "group")
+DATE_PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news report as read from disk (or pasted in)."""
+
+    id: str
+    text: str
+    title: str = ""
+    summary: str = ""
+    source: str = ""
+    published: dt.date | None = None
+    path: str = ""
+    #: Offset in ``text`` where the body starts (after title, summary and dateline).
+    body_start: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the article text: ``text[start:end] == surface``."""
+
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the article, with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One mention of a place, resolved (lat/lon set) or not (lat/lon None)."""
+
+    id: str
+    surface: str
+    start: int
+    end: int
+    sentence: str = ""
+    name: str = ""
+    kind: str = ""
+    country_code: str = ""
+    admin1: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    #: (south, west, north, east)
+    bbox: tuple[float, float, float, float] | None = None
+    geonameid: int | None = None
+    #: False when the name stands for a government or a people ("Belgrade said").
+    literal: bool = True
+    #: Actor id a non-literal mention stands for.
+    actor: str | None = None
+    #: Place id of the earlier mention this one refers back to ("the town").
+    antecedent: str | None = None
+    confidence: float = 0.0
+    precision: str = ""
+    #: GeoJSON geometry text for areas (directional regions, countries), else None.
+    geometry: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A state, organisation, person or group, with every mention merged."""
+
+    id: str
+    name: str
+    type: str
+    country_code: str = ""
+    aliases: tuple[str, ...] = ()
+    #: (start, end) of each mention.
+    mentions: tuple[tuple[int, int], ...] = ()
+    #: Title or role of a person ("Defense Minister").
+    role: str = ""
+    #: Who a person or unit belongs to ("Serbia", "NATO").
+    affiliation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression resolved against the dateline (``date`` None when it cannot be)."""
+
+    start: int
+    end: int
+    text: str
+    date: dt.date | None
+    precision: str = ""
+    #: "before", "after", "by", "until", "around" or "".
+    qualifier: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, happens or may happen."""
+
+    id: str
+    type: str
+    summary: str
+    actors: tuple[str, ...] = ()
+    place: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    date: dt.date | None = None
+    date_text: str = ""
+    date_precision: str = ""
+    date_qualifier: str = ""
+    status: str = "occurred"
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """Troops of some actor or unit at (or bound for) a place."""
+
+    id: str
+    actor: str | None
+    unit: str
+    strength: int | None = None
+    strength_qualifier: str = ""
+    strength_text: str = ""
+    place: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    status: str = "stationed"
+    date: dt.date | None = None
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the pipeline could not do, said for a human."""
+
+    kind: str
+    message: str
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    places: tuple[Place, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    events: tuple[Event, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    dates: tuple[DateMention, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; its shape is ``schema/extraction.schema.json``."""
+        art = self.article
+        return {
+            "article": {
+                "id": art.id, "path": art.path, "title": art.title, "summary": art.summary,
+                "source": art.source, "published": _jsonable(art.published),
+            },
+            "places": [_place_dict(p) for p in self.places],
+            "actors": [_jsonable(a) for a in self.actors],
+            "events": [_jsonable(e) for e in self.events],
+            "deployments": [_jsonable(d) for d in self.deployments],
+            "problems": [_jsonable(p) for p in self.problems],
+            "dates": [_jsonable(d) for d in self.dates],
+        }
+
+
+def _place_dict(place: Place) -> dict[str, Any]:
+    out = _jsonable(place)
+    out["geometry"] = json.loads(place.geometry) if place.geometry else None
+    out["resolved"] = place.resolved
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Records, dates and tuples to plain JSON values."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    return value
