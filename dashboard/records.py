@@ -194,6 +194,7 @@ class Extraction:
             "article": {
                 "id": art.id, "path": art.path, "title": art.title, "summary": art.summary,
                 "source": art.source, "published": _jsonable(art.published),
+                "body_start": art.body_start, "text": art.text,
             },
             "places": [_place_dict(p) for p in self.places],
             "actors": [_jsonable(a) for a in self.actors],
@@ -203,12 +204,58 @@ class Extraction:
             "dates": [_jsonable(d) for d in self.dates],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Extraction:
+        """Inverse of :meth:`to_dict` (for saved datasets and benchmarks)."""
+        art = dict(data["article"])
+        article = Article(
+            id=art["id"], text=art.get("text", ""), title=art.get("title", ""),
+            summary=art.get("summary", ""), source=art.get("source", ""),
+            published=_date(art.get("published")), path=art.get("path", ""),
+            body_start=art.get("body_start", 0),
+        )
+        return cls(
+            article=article,
+            places=tuple(_place_from(p) for p in data.get("places", ())),
+            actors=tuple(_record_from(Actor, a) for a in data.get("actors", ())),
+            events=tuple(_record_from(Event, e) for e in data.get("events", ())),
+            deployments=tuple(_record_from(Deployment, d) for d in data.get("deployments", ())),
+            problems=tuple(_record_from(Problem, p) for p in data.get("problems", ())),
+            dates=tuple(_record_from(DateMention, d) for d in data.get("dates", ())),
+        )
+
 
 def _place_dict(place: Place) -> dict[str, Any]:
     out = _jsonable(place)
     out["geometry"] = json.loads(place.geometry) if place.geometry else None
     out["resolved"] = place.resolved
     return out
+
+
+def _place_from(data: dict[str, Any]) -> Place:
+    data = dict(data)
+    geometry = data.pop("geometry", None)
+    data["geometry"] = json.dumps(geometry) if isinstance(geometry, dict) else geometry
+    return _record_from(Place, data)
+
+
+def _record_from(cls: type, data: dict[str, Any]) -> Any:
+    """Build a record from its JSON form: lists to tuples, ISO strings to dates."""
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "date":
+            value = _date(value)
+        elif isinstance(value, list):
+            value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+        values[f.name] = value
+    return cls(**values)
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,0 +1,37 @@
+"""Records round-trip through their JSON form."""
+
+import datetime as dt
+import json
+
+from dashboard.records import Actor, Article, Deployment, Event, Extraction, Place, Problem
+
+
+def _extraction() -> Extraction:
+    art = Article(id="a", text="Troops in Kosovo.", title="T", published=dt.date(2007, 12, 6))
+    return Extraction(
+        article=art,
+        places=(Place(id="p1", surface="Kosovo", start=10, end=16, lat=42.6, lon=20.9,
+                      bbox=(41.8, 20.0, 43.3, 21.8), geometry='{"type": "Point", "coordinates": [20.9, 42.6]}'),),
+        actors=(Actor(id="a1", name="NATO", type="organization", mentions=((0, 4),)),),
+        events=(Event(id="e1", type="meeting", summary="s", actors=("a1",), date=dt.date(2007, 12, 7)),),
+        deployments=(Deployment(id="d1", actor="a1", unit="troops", strength=3000, place="p1"),),
+        problems=(Problem(kind="x", message="m", start=1, end=2),),
+    )
+
+
+def test_extraction_to_dict_is_json():
+    data = _extraction().to_dict()
+    assert json.loads(json.dumps(data))["events"][0]["date"] == "2007-12-07"
+    assert data["places"][0]["geometry"]["type"] == "Point"
+    assert data["places"][0]["resolved"] is True
+
+
+def test_extraction_from_dict_round_trips():
+    original = _extraction()
+    again = Extraction.from_dict(json.loads(json.dumps(original.to_dict())))
+    assert again.places == original.places
+    assert again.actors == original.actors
+    assert again.events == original.events
+    assert again.deployments == original.deployments
+    assert again.problems == original.problems
+    assert again.article == original.article
