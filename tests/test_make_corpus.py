@@ -49,6 +49,19 @@ def test_make_corpus_dateline_parses_and_weekday_matches(article):
     assert all(line.strip() for line in lines[3:-1]) and lines[-1] == ""
 
 
+def test_make_corpus_articles_parse_with_the_project_reader():
+    from dashboard.articles import parse_article_with_problems
+
+    for article in _articles(20):
+        lines = article.text.split("\n")
+        parsed, problems = parse_article_with_problems(article.text, article.id,
+                                                       today=dt.date(2100, 1, 1))
+        date = dt.datetime.strptime(DATELINE.match(lines[2])["date"], "%B %d, %Y").date()
+        assert parsed.published == date and not problems, problems
+        assert (parsed.title, parsed.summary) == (lines[0], lines[1])
+        assert parsed.text[parsed.body_start:].startswith(lines[3])
+
+
 def test_make_corpus_mean_length_near_target():
     articles = _articles(60, words=500)
     mean = sum(a.words for a in articles) / len(articles)
