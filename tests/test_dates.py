@@ -1,0 +1,265 @@
+"""Date mentions and their resolution against the dateline (dashboard.extract.dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from dashboard.articles import read_article
+from dashboard.extract.dates import (
+    find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense, tense_near,
+)
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbb248a2bc0509e4.txt"
+THURSDAY = dt.date(2007, 12, 6)
+
+
+def _one(text: str, anchor: dt.date | None = THURSDAY):
+    found = find_dates(text, anchor)
+    assert len(found) == 1, found
+    mention = found[0]
+    assert text[mention.start:mention.end] == mention.text
+    return mention
+
+
+def _resolved(text: str, anchor: dt.date | None = THURSDAY) -> tuple:
+    m = _one(text, anchor)
+    return m.text, m.date, m.precision, m.qualifier
+
+
+# --- the seed -----------------------------------------------------------------------------
+
+def _seed_dates() -> dict[str, list]:
+    article, _ = read_article(SEED)
+    found: dict[str, list] = {}
+    for m in find_dates(article.text, article.published):
+        found.setdefault(m.text, []).append(m)
+    return found
+
+
+def test_find_dates_seed_meeting_friday_is_the_next_day():
+    assert {m.date for m in _seed_dates()["Friday"]} == {dt.date(2007, 12, 7)}
+
+
+def test_find_dates_seed_thursday_night_is_the_report_day():
+    (night,) = _seed_dates()["Thursday night"]
+    assert night.date == dt.date(2007, 12, 6)
+
+
+def test_find_dates_seed_on_wednesday_is_the_day_before():
+    (wednesday,) = _seed_dates()["Wednesday"]
+    assert wednesday.date == dt.date(2007, 12, 5)
+
+
+def test_find_dates_seed_after_december_10_keeps_the_qualifier():
+    (after,) = _seed_dates()["after December 10"]
+    assert (after.date, after.precision, after.qualifier) == (dt.date(2007, 12, 10), "day", "after")
+
+
+# --- explicit dates -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, words, day", [
+    ("It ends on December 10.", "December 10", dt.date(2007, 12, 10)),
+    ("It ends on Dec. 10.", "Dec. 10", dt.date(2007, 12, 10)),
+    ("It ended on 10 December 2003.", "10 December 2003", dt.date(2003, 12, 10)),
+    ("It ended on December 10, 2003.", "December 10, 2003", dt.date(2003, 12, 10)),
+    ("It ended on the 10th of December 2003.", "the 10th of December 2003", dt.date(2003, 12, 10)),
+    ("It ended on Monday, 3 March 2003.", "Monday, 3 March 2003", dt.date(2003, 3, 3)),
+    ("Filed 2003-03-03 in Paris.", "2003-03-03", dt.date(2003, 3, 3)),
+    ("Filed 13/10/2003 in Paris.", "13/10/2003", dt.date(2003, 10, 13)),
+    ("Filed 10/13/2003 in Paris.", "10/13/2003", dt.date(2003, 10, 13)),
+    ("Filed 13.10.2003 in Paris.", "13.10.2003", dt.date(2003, 10, 13)),
+])
+def test_find_dates_explicit_days(text, words, day):
+    assert _resolved(text) == (words, day, "day", "")
+
+
+def test_find_dates_ambiguous_numeric_date_keeps_only_the_year():
+    assert _resolved("Filed 12/10/2003.") == ("12/10/2003", dt.date(2003, 1, 1), "year", "")
+
+
+def test_find_dates_impossible_day_is_kept_unresolved():
+    assert _resolved("It ended on February 30, 2003.")[1:3] == (None, "")
+
+
+def test_find_dates_month_and_year():
+    assert _resolved("It began in March 2003.") == ("March 2003", dt.date(2003, 3, 1), "month", "")
+    assert _resolved("It began in 2006 and") == ("2006", dt.date(2006, 1, 1), "year", "")
+    assert _resolved("Fighting since 1999 continues") == (
+        "since 1999", dt.date(1999, 1, 1), "year", "after")
+
+
+def test_find_dates_year_without_context_or_counts_are_not_dates():
+    assert find_dates("Up to 3,000 soldiers and 2006 police under resolution 1244.", THURSDAY) == ()
+    assert find_dates("In the 1990s the war", THURSDAY) == ()
+
+
+def test_find_dates_bare_month_words_are_not_dates():
+    assert find_dates("May I ask? March on, soldiers.", THURSDAY) == ()
+
+
+def test_find_dates_month_follows_tense():
+    assert _resolved("Elections were held in March.")[1] == dt.date(2007, 3, 1)
+    assert _resolved("Elections will be held in March.")[1] == dt.date(2008, 3, 1)
+    assert _resolved("They met in early December.")[:3] == (
+        "early December", dt.date(2007, 12, 1), "month")
+
+
+def test_find_dates_month_day_without_year_follows_tense_across_new_year():
+    january = dt.date(2008, 1, 3)
+    assert _resolved("He was killed on December 28.", january)[1] == dt.date(2007, 12, 28)
+    assert _resolved("Talks will resume on January 10.", january)[1] == dt.date(2008, 1, 10)
+    assert _resolved("Talks will resume on December 10.", january)[1] == dt.date(2008, 12, 10)
+
+
+# --- qualifiers ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, qualifier", [
+    ("Wait until December 10.", "until"),
+    ("Leave before December 10.", "before"),
+    ("Leave by December 10.", "by"),
+    ("Leave no later than December 10.", "by"),
+    ("Arrive around December 10.", "around"),
+    ("Not before December 10.", "after"),
+    ("Prior to December 10, nothing.", "before"),
+])
+def test_find_dates_qualifiers(text, qualifier):
+    m = _one(text)
+    assert (m.date, m.qualifier) == (dt.date(2007, 12, 10), qualifier)
+    assert m.text.endswith("December 10")
+
+
+def test_find_dates_end_of_the_year_and_month():
+    assert _resolved("It must be done by the end of the year.") == (
+        "by the end of the year", dt.date(2007, 12, 31), "month", "by")
+    assert _resolved("Troops leave at the end of March 2008.")[1:3] == (dt.date(2008, 3, 31), "month")
+    assert _resolved("At the beginning of next year, talks")[1:3] == (dt.date(2008, 1, 1), "month")
+
+
+# --- relative days and periods ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, words, day", [
+    ("He arrived yesterday.", "yesterday", dt.date(2007, 12, 5)),
+    ("He arrives today.", "today", dt.date(2007, 12, 6)),
+    ("He arrives tomorrow morning.", "tomorrow morning", dt.date(2007, 12, 7)),
+    ("Shots were fired last night.", "last night", dt.date(2007, 12, 5)),
+    ("She spoke this morning.", "this morning", dt.date(2007, 12, 6)),
+    ("He left three days ago.", "three days ago", dt.date(2007, 12, 3)),
+    ("It happened the day before yesterday.", "the day before yesterday", dt.date(2007, 12, 4)),
+])
+def test_find_dates_relative_days(text, words, day):
+    assert _resolved(text) == (words, day, "day", "")
+
+
+@pytest.mark.parametrize("text, words, day, precision", [
+    ("Prices rose last month.", "last month", dt.date(2007, 11, 1), "month"),
+    ("Prices rise next month.", "next month", dt.date(2008, 1, 1), "month"),
+    ("Prices rose last year.", "last year", dt.date(2006, 1, 1), "year"),
+    ("Prices rise this year.", "this year", dt.date(2007, 1, 1), "year"),
+    ("He came two months ago.", "two months ago", dt.date(2007, 10, 1), "month"),
+    # the week of December 3-9 lies in December: known to the month, dated by its Monday
+    ("Talks began earlier this week.", "earlier this week", dt.date(2007, 12, 3), "month"),
+    # November 26 - December 2 spans two months: only the year is known
+    ("Talks began last week.", "last week", dt.date(2007, 11, 26), "year"),
+    ("Talks begin next week.", "next week", dt.date(2007, 12, 10), "month"),
+])
+def test_find_dates_relative_periods_never_invent_precision(text, words, day, precision):
+    assert _resolved(text) == (words, day, precision, "")
+
+
+def test_find_dates_week_across_new_year_has_no_date():
+    m = _one("Talks begin next week.", dt.date(2007, 12, 27))
+    assert (m.date, m.precision) == (None, "")
+
+
+# --- weekdays and tense -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, day", [
+    ("The ministers will meet on Friday.", dt.date(2007, 12, 7)),
+    ("The ministers will meet on Monday.", dt.date(2007, 12, 10)),
+    ("On Monday, the minister said talks failed.", dt.date(2007, 12, 3)),
+    ("On Friday, the minister said talks failed.", dt.date(2007, 11, 30)),
+    ("A meeting is expected on Tuesday.", dt.date(2007, 12, 11)),
+    ("A summit to be held on Saturday in Paris.", dt.date(2007, 12, 8)),
+    ("Ministers, meeting on Friday in Brussels, seek a deal.", dt.date(2007, 12, 7)),
+    ("He said on Friday that talks will resume.", dt.date(2007, 11, 30)),
+    ("He said talks will resume on Friday.", dt.date(2007, 12, 7)),
+    ("They are talking on Thursday night.", dt.date(2007, 12, 6)),
+    ("He spoke on Thursday.", dt.date(2007, 12, 6)),
+    ("He spoke last Thursday.", dt.date(2007, 11, 29)),
+    ("He speaks next Thursday.", dt.date(2007, 12, 13)),
+    ("Troops arrived last Friday.", dt.date(2007, 11, 30)),
+])
+def test_find_dates_weekday_follows_tense(text, day):
+    assert _one(text).date == day
+
+
+def test_find_dates_weekday_with_explicit_date_is_one_mention():
+    assert _resolved("The vote on Monday, December 10, decides.")[:2] == (
+        "Monday, December 10", dt.date(2007, 12, 10))
+
+
+def test_find_dates_without_anchor_relative_dates_stay_unresolved():
+    for text in ("He came on Friday.", "He came yesterday.", "It ends December 10.",
+                 "It ended in March.", "It ended last week.", "It began two years ago."):
+        m = _one(text, None)
+        assert (m.date, m.precision) == (None, ""), text
+    assert _one("It ended on 10 December 2003.", None).date == dt.date(2003, 12, 10)
+
+
+def test_find_dates_respects_the_range_and_reports_whole_text_offsets():
+    text = "Yesterday X. Tomorrow Y. Today Z."
+    found = find_dates(text, THURSDAY, 13, 24)
+    assert [(m.text, m.start) for m in found] == [("Tomorrow", 13)]
+
+
+def test_find_dates_large_text_is_fast():
+    text = ("NATO ministers will meet on Friday in Brussels after December 10. "
+            "Troops arrived last week. " * 40_000)
+    started = time.perf_counter()
+    found = find_dates(text, THURSDAY)
+    elapsed = time.perf_counter() - started
+    assert len(found) == 120_000
+    assert elapsed < 5.0, f"{elapsed:.2f}s for {len(text):,} chars"
+
+
+# --- tense and resolver helpers -----------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, tense", [
+    ("The ministers will support the report.", "future"),
+    ("The US is expected to ask NATO.", "future"),
+    ("The Troika is to submit its report.", "future"),
+    ("Sutanovac said that officials had promised him.", "past"),
+    ("The French soldiers are stationed in the divided town.", "present"),
+    ("The United Nations armed forces are here.", "present"),
+    ("Ministers, meeting on Friday in Brussels.", "future"),
+    ("Ministers in Brussels.", "present"),
+])
+def test_sentence_tense(sentence, tense):
+    assert sentence_tense(sentence) == tense
+
+
+def test_tense_near_prefers_the_closest_cue():
+    sentence = "He said talks will resume on Friday."
+    assert tense_near(sentence, sentence.index("Friday")) == "future"
+    assert tense_near(sentence, sentence.index("He")) == "past"
+
+
+def test_resolve_weekday_rules():
+    assert resolve_weekday(THURSDAY, 4, "future") == dt.date(2007, 12, 7)
+    assert resolve_weekday(THURSDAY, 4, "past") == dt.date(2007, 11, 30)
+    assert resolve_weekday(THURSDAY, 0, "present") == dt.date(2007, 12, 3)  # 3 back, 4 ahead
+    assert resolve_weekday(THURSDAY, 5, "present") == dt.date(2007, 12, 8)
+    assert resolve_weekday(THURSDAY, 3, "past") == THURSDAY
+    assert resolve_weekday(THURSDAY, 3, "", "last") == dt.date(2007, 11, 29)
+
+
+def test_resolve_month_and_month_day():
+    assert resolve_month(THURSDAY, 12, "past") == dt.date(2007, 12, 1)
+    assert resolve_month(THURSDAY, 12, "past", strict=True) == dt.date(2006, 12, 1)
+    assert resolve_month(THURSDAY, 1, "present") == dt.date(2008, 1, 1)
+    assert resolve_month_day(dt.date(2008, 3, 1), 2, 29, "past") == dt.date(2008, 2, 29)
+    assert resolve_month_day(dt.date(2007, 3, 1), 2, 30, "past") is None
