@@ -10,7 +10,8 @@ import pytest
 
 from dashboard.articles import read_article
 from dashboard.extract.dates import (
-    find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense, tense_near,
+    date_problems, find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense,
+    tense_near,
 )
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbb248a2bc0509e4.txt"
@@ -263,3 +264,12 @@ def test_resolve_month_and_month_day():
     assert resolve_month(THURSDAY, 1, "present") == dt.date(2008, 1, 1)
     assert resolve_month_day(dt.date(2008, 3, 1), 2, 29, "past") == dt.date(2008, 2, 29)
     assert resolve_month_day(dt.date(2007, 3, 1), 2, 30, "past") is None
+
+
+def test_date_problems_explain_each_unresolved_mention():
+    text = "He came on Friday, on February 30, 2003 and on December 10, 2003."
+    problems = date_problems(find_dates(text, None), None)
+    assert [(p.kind, text[p.start:p.end]) for p in problems] == [
+        ("unresolved_date", "Friday"), ("unresolved_date", "February 30, 2003")]
+    assert "no dateline" in problems[0].message and "calendar" in problems[1].message
+    assert date_problems(find_dates(text, THURSDAY), THURSDAY)[0].start == text.index("February")
