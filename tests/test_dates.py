@@ -273,3 +273,10 @@ def test_date_problems_explain_each_unresolved_mention():
         ("unresolved_date", "Friday"), ("unresolved_date", "February 30, 2003")]
     assert "no dateline" in problems[0].message and "calendar" in problems[1].message
     assert date_problems(find_dates(text, THURSDAY), THURSDAY)[0].start == text.index("February")
+
+
+def test_find_dates_possessive_and_holiday_names():
+    m = _one("Friday's meeting will decide.")
+    assert (m.text, m.date) == ("Friday", dt.date(2007, 12, 7))
+    assert find_dates("The Good Friday Agreement held.", THURSDAY) == ()
+    assert [m.text for m in find_dates("It grew between 2001 and 2003.", THURSDAY)] == ["2001"]

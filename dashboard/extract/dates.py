@@ -48,7 +48,7 @@ _QUALIFIERS = {
 _QUAL = r"(?i:not\s+before|no\s+later\s+than|not\s+later\s+than|prior\s+to|ahead\s+of|as\s+of" \
         r"|before|after|since|following|by|until|till|through|around|circa|approximately)"
 #: Words that introduce a bare month or year; "in" and "of" are not kept in the span.
-_CONTEXT = r"(?i:in|during|from|of|early|late|mid|last|next|this)"
+_CONTEXT = r"(?i:in|during|from|of|between|early|late|mid|last|next|this)"
 _WD_PREFIX = rf"(?:{_FULL_WEEKDAY},?\s+)?"
 _NUMERIC_DAY = r"(?:\d{1,2})"
 
@@ -57,7 +57,7 @@ _NUMERIC_DAY = r"(?:\d{1,2})"
 _STARTERS = (
     "not no prior ahead as before after since following by until till through around circa "
     "approximately end beginning start middle close the yesterday today tonight tomorrow last "
-    "this earlier later next previous coming past early late in during from of mid "
+    "this earlier later next previous coming past early late in during from of between mid "
     + " ".join(_NUMBER_WORDS)
 ).split()
 _STARTER_WORDS = sorted({*_STARTERS, *(w.capitalize() for w in _STARTERS)}, key=len, reverse=True)
@@ -83,7 +83,8 @@ _DATE_RE = re.compile(
     r"|(?P<ago>(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve))\s+(?P<n_unit>(?i:day|week|month|year))s?\s+(?i:ago)\b)"
     rf"|(?P<wd>(?:(?P<w_dir>(?i:last|next|this|coming|past))\s+)?(?:(?i:early|late)\s+)?"
-    rf"(?P<w_name>{_FULL_WEEKDAY})(?:'s)?(?:(?i:\s+(?:morning|afternoon|evening|night)))?)"
+    rf"(?<!Good )(?<!Black )(?P<w_name>{_FULL_WEEKDAY})"
+    r"(?:(?i:\s+(?:morning|afternoon|evening|night))(?!'s))?)(?:'s\b)?"
     rf"|(?P<mo>(?:(?P<m_ctx>{_CONTEXT})[\s-]+)?(?P<m4>{_FULL_MONTH})(?![\s,]*\d))"
     rf"|(?P<yr>(?:(?P<y_ctx>{_CONTEXT}|(?i:the\s+year))[\s-]+)?(?<![\d,.])(?P<y4>{_YEAR}))"
     r")"
@@ -199,14 +200,17 @@ def _mention(
     day, precision = _apply_edge(match.group("edge"), day, precision)
     start = match.start() if match.group("qual") or match.group("edge") else _trim_start(match, kind)
     qualifier = _QUALIFIERS[" ".join(match.group("qual").lower().split())] if match.group("qual") else ""
-    words = text[start:match.end()]
-    return DateMention(start, match.end(), words, day, precision if day else "", qualifier)
+    end = match.end(kind)  # a possessive "'s" stays outside the words
+    return DateMention(start, end, text[start:end], day, precision if day else "", qualifier)
+
+
+_LEFT_OUT = ("in", "during", "from", "of", "between")
 
 
 def _trim_start(match: re.Match[str], kind: str) -> int:
-    """Leave "in", "during", "from", "of" out of the mention's words."""
+    """Leave "in", "during", "from", "of", "between" out of the mention's words."""
     ctx = {"mo": "m_ctx", "yr": "y_ctx"}.get(kind)
-    if ctx and match.group(ctx) and match.group(ctx).lower() in ("in", "during", "from", "of"):
+    if ctx and match.group(ctx) and match.group(ctx).lower() in _LEFT_OUT:
         return match.start("m4" if kind == "mo" else "y4")
     return match.start(kind)
 
