@@ -117,7 +117,9 @@ def _with_dateline(
     return article, problems
 
 
-def _dateline_date(match: re.Match[str], today: dt.date) -> tuple[dt.date | None, tuple[Problem, ...]]:
+def _dateline_date(
+    match: re.Match[str], today: dt.date,
+) -> tuple[dt.date | None, tuple[Problem, ...]]:
     """The dateline's date, or None and a problem when the calendar has no such day."""
     span = (match.start(), match.end())
     month = month_number(match.group("month")) if "month" in match.re.groupindex else None

@@ -152,7 +152,8 @@ def test_read_article_utf8_bom_crlf_and_lone_cr(tmp_path):
 
 
 def test_read_article_zero_width_rtl_and_emoji(tmp_path):
-    raw = "T\u200bitle \U0001F680\n(AP) Dec 6, 2007\n\u202eRTL\u202c \u0627\u0644\u0633\u0644\u0627\u0645 text."
+    arabic = "\u0627\u0644\u0633\u0644\u0627\u0645"
+    raw = f"T\u200bitle \U0001F680\n(AP) Dec 6, 2007\n\u202eRTL\u202c {arabic} text."
     article, problems = read_article(_write(tmp_path, "odd.txt", raw.encode("utf-8")))
     assert article.text == raw and article.title == "T\u200bitle \U0001F680" and problems == ()
     for s in split_sentences(article.text):

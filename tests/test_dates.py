@@ -136,7 +136,8 @@ def test_find_dates_qualifiers(text, qualifier):
 def test_find_dates_end_of_the_year_and_month():
     assert _resolved("It must be done by the end of the year.") == (
         "by the end of the year", dt.date(2007, 12, 31), "month", "by")
-    assert _resolved("Troops leave at the end of March 2008.")[1:3] == (dt.date(2008, 3, 31), "month")
+    end_of_march = _resolved("Troops leave at the end of March 2008.")
+    assert end_of_march[1:3] == (dt.date(2008, 3, 31), "month")
     assert _resolved("At the beginning of next year, talks")[1:3] == (dt.date(2008, 1, 1), "month")
 
 

@@ -198,8 +198,9 @@ def _mention(
         return None
     day, precision = resolved
     day, precision = _apply_edge(match.group("edge"), day, precision)
-    start = match.start() if match.group("qual") or match.group("edge") else _trim_start(match, kind)
-    qualifier = _QUALIFIERS[" ".join(match.group("qual").lower().split())] if match.group("qual") else ""
+    qual = match.group("qual")
+    start = match.start() if qual or match.group("edge") else _trim_start(match, kind)
+    qualifier = _QUALIFIERS[" ".join(qual.lower().split())] if qual else ""
     end = match.end(kind)  # a possessive "'s" stays outside the words
     return DateMention(start, end, text[start:end], day, precision if day else "", qualifier)
 
@@ -217,10 +218,12 @@ def _trim_start(match: re.Match[str], kind: str) -> int:
 
 _REJECT = object()
 Resolved = tuple[dt.date | None, str]
+Anchor = dt.date | None
+#: Called only by resolvers that need the tense, so sentences are split only when needed.
+LazyTense = Callable[[], str]
 
 
-def _explicit(year: str | None, month: int, day: int, anchor: dt.date | None,
-              tense: Callable[[], str]) -> Resolved:
+def _explicit(year: str | None, month: int, day: int, anchor: Anchor, tense: LazyTense) -> Resolved:
     if year:
         return _safe_date(int(year), month, day), DAY
     if anchor is None:
@@ -228,23 +231,25 @@ def _explicit(year: str | None, month: int, day: int, anchor: dt.date | None,
     return resolve_month_day(anchor, month, day, tense()), DAY
 
 
-def _resolve_mdy(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
-    return _explicit(m.group("y1"), month_number(m.group("m1")) or 1, _int(m.group("d1")), anchor, tense)
+def _resolve_mdy(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
+    month = month_number(m.group("m1")) or 1
+    return _explicit(m.group("y1"), month, _int(m.group("d1")), anchor, tense)
 
 
-def _resolve_dmy(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
-    return _explicit(m.group("y2"), month_number(m.group("m2")) or 1, _int(m.group("d2")), anchor, tense)
+def _resolve_dmy(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
+    month = month_number(m.group("m2")) or 1
+    return _explicit(m.group("y2"), month, _int(m.group("d2")), anchor, tense)
 
 
-def _resolve_my(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_my(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     return _safe_date(int(m.group("y3")), month_number(m.group("m3")) or 1, 1), MONTH
 
 
-def _resolve_iso(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_iso(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     return _safe_date(int(m.group("iy")), int(m.group("im")), int(m.group("id"))), DAY
 
 
-def _resolve_numeric(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_numeric(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     """dd/mm/yyyy or mm/dd/yyyy: a day only when one reading is impossible, else the year."""
     a, b, year = int(m.group("na")), int(m.group("nb")), int(m.group("ny"))
     readings = {d for d in (_safe_date(year, b, a), _safe_date(year, a, b)) if d}
@@ -271,13 +276,13 @@ _RELATIVE_DAYS = {
 }
 
 
-def _resolve_rel(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_rel(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     words = " ".join(m.group("rel").lower().split())
     shift = next(v for k, v in _RELATIVE_DAYS.items() if words.startswith(k))
     return (anchor + dt.timedelta(days=shift) if anchor else None), DAY
 
 
-def _resolve_period(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_period(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     direction, unit = m.group("p_dir").lower(), m.group("p_unit").lower()
     if direction == "the" and not m.group("edge"):
         return _REJECT  # "the week" alone names no particular week
@@ -287,7 +292,7 @@ def _resolve_period(m: re.Match[str], anchor: dt.date | None, tense: Callable[[]
     return shift_period(anchor, unit, step)
 
 
-def _resolve_ago(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_ago(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     raw = m.group("n").lower()
     count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
     if anchor is None:
@@ -298,7 +303,7 @@ def _resolve_ago(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], s
     return shift_period(anchor, unit, -count)
 
 
-def _resolve_wd(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_wd(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     if anchor is None:
         return None, DAY
     weekday = weekday_number(m.group("w_name")) or 0
@@ -306,7 +311,7 @@ def _resolve_wd(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], st
     return resolve_weekday(anchor, weekday, tense() if not direction else "", direction), DAY
 
 
-def _resolve_mo(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_mo(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     ctx = (m.group("m_ctx") or "").lower()
     if not ctx and not m.group("qual") and not m.group("edge"):
         return _REJECT  # a bare "May" or "March" is too often a word or a name
@@ -317,13 +322,13 @@ def _resolve_mo(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], st
     return resolve_month(anchor, month, forced or tense(), strict=bool(forced)), MONTH
 
 
-def _resolve_yr(m: re.Match[str], anchor: dt.date | None, tense: Callable[[], str]) -> Resolved:
+def _resolve_yr(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     if not m.group("y_ctx") and not m.group("qual") and not m.group("edge"):
         return _REJECT  # a bare four-digit number is as often a count as a year
     return dt.date(int(m.group("y4")), 1, 1), YEAR
 
 
-_RESOLVERS: dict[str, Callable[[re.Match[str], dt.date | None, Callable[[], str]], object]] = {
+_RESOLVERS: dict[str, Callable[[re.Match[str], Anchor, LazyTense], object]] = {
     "mdy": _resolve_mdy, "dmy": _resolve_dmy, "my": _resolve_my, "iso": _resolve_iso,
     "num": _resolve_numeric, "rel": _resolve_rel, "period": _resolve_period, "ago": _resolve_ago,
     "wd": _resolve_wd, "mo": _resolve_mo, "yr": _resolve_yr,
