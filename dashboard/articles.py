@@ -23,7 +23,7 @@ from dashboard.text import weekday_number
 #: Reading stops beyond this many bytes: such a file is not a news report.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: The dateline is looked for among this many first non-blank lines.
-_DATELINE_SEARCH_LINES = 5
+_DATELINE_SEARCH_LINES = 4
 _MAX_DATELINE_CHARS = 200
 _MAX_TITLE_CHARS = 300
 #: Share of control characters above which decoded bytes are called binary.

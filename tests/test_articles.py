@@ -228,3 +228,10 @@ def _empty(tmp_path: Path) -> Path:
     folder = tmp_path / "empty"
     folder.mkdir()
     return folder
+
+
+def test_parse_article_dateline_is_only_looked_for_near_the_top():
+    text = "Title\nOne.\nTwo.\nThree.\nDecember 6, 2007\nBody."
+    article, problems = _parse(text)
+    assert article.published is None and problems == ["no_dateline"]
+    assert article.text[article.body_start:].startswith("One.")
