@@ -174,15 +174,18 @@ def _next_word(text: str, pos: int, line_end: int) -> str:
 
 
 def sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence:
-    """The sentence holding ``offset``; in a gap, the one before it (or the first).
+    """The sentence holding ``offset``; in a gap, the one before it (or the first). O(log n).
 
     Raises ``ValueError`` when ``sentences`` is empty.
     """
     if not sentences:
         raise ValueError("no sentences to search")
-    starts = [s.start for s in sentences]
-    index = bisect.bisect_right(starts, offset) - 1
+    index = bisect.bisect_right(sentences, offset, key=_start_of) - 1
     return sentences[max(index, 0)]
+
+
+def _start_of(sentence: Sentence) -> int:
+    return sentence.start
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> tuple[Span, ...]:
