@@ -1,0 +1,261 @@
+"""Records to pandas DataFrames (one row per record, keyed by article id + record id); CSV and GeoJSON export.
+
+Rows from many articles live in one frame, so every row carries ``key`` = ``"<article>:<id>"``.
+Place mentions are aggregated on the map by *location*: ``loc_key`` is ``"gn:<geonameid>"``
+for a gazetteer place, or ``"pl:<hash>"`` of the name and rounded coordinates otherwise; it is
+a generated token, never article text, so it can travel through tooltips and URLs safely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard.records import Extraction, Place
+
+PLACE_COLUMNS = (
+    "key", "article_id", "id", "surface", "name", "kind", "country_code", "admin1", "lat", "lon",
+    "precision", "confidence", "literal", "stands_for", "status", "loc_key", "geonameid",
+    "geometry", "sentence", "start", "end",
+)
+EVENT_COLUMNS = (
+    "key", "article_id", "id", "date", "type", "status", "summary", "actors", "place_name",
+    "place_kind", "precision", "lat", "lon", "loc_key", "date_text", "date_precision",
+    "date_qualifier", "sentence", "start", "end",
+)
+DEPLOYMENT_COLUMNS = (
+    "key", "article_id", "id", "date", "status", "actors", "unit", "strength",
+    "strength_qualifier", "strength_text", "place_name", "place_kind", "precision", "lat", "lon",
+    "loc_key", "sentence", "start", "end",
+)
+PROBLEM_COLUMNS = ("article_id", "kind", "message", "start", "end")
+ARTICLE_COLUMNS = (
+    "article_id", "title", "source", "published", "path", "places", "events", "deployments",
+    "problems",
+)
+#: Precision implied by a place kind when the pipeline left it empty.
+_KIND_PRECISION = {"country": "country", "admin1": "admin1", "region": "region",
+                   "directional_region": "region", "water": "region"}
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The tables every view shows; the filters narrow all of them together."""
+
+    events: pd.DataFrame
+    deployments: pd.DataFrame
+    places: pd.DataFrame
+    problems: pd.DataFrame
+    articles: pd.DataFrame
+
+
+def record_key(article_id: str, record_id: str) -> str:
+    """The id of a record across articles (ids in an Extraction are local)."""
+    return f"{article_id}:{record_id}"
+
+
+def location_key(place: Place) -> str | None:
+    """Where a resolved place mention is, as a key shared by every mention of that place."""
+    if not place.resolved:
+        return None
+    if place.geonameid is not None:
+        return f"gn:{place.geonameid}"
+    return point_key(place.lat, place.lon, place.name or place.surface)
+
+
+def point_key(lat: float, lon: float, name: str = "") -> str:
+    """A location key for coordinates (and a name) that no gazetteer id names."""
+    token = f"{name.casefold()}@{lat:.4f},{lon:.4f}".encode()
+    return "pl:" + hashlib.sha1(token).hexdigest()[:12]
+
+
+def precision_of(place: Place) -> str:
+    """The place's precision, derived from its kind when the pipeline left it empty."""
+    return place.precision or _KIND_PRECISION.get(place.kind, "point")
+
+
+def build(extractions: Iterable[Extraction]) -> Frames:
+    """All records of all extractions as frames with the columns above."""
+    rows: dict[str, list[dict[str, Any]]] = {n: [] for n in
+                                             ("places", "events", "deployments", "problems",
+                                              "articles")}
+    for ex in extractions:
+        _collect(ex, rows)
+    frames = {
+        "places": _frame(rows["places"], PLACE_COLUMNS),
+        "events": _dated(_frame(rows["events"], EVENT_COLUMNS)),
+        "deployments": _dated(_frame(rows["deployments"], DEPLOYMENT_COLUMNS)),
+        "problems": _frame(rows["problems"], PROBLEM_COLUMNS),
+        "articles": _frame(rows["articles"], ARTICLE_COLUMNS),
+    }
+    frames["deployments"]["strength"] = frames["deployments"]["strength"].astype("Int64")
+    return Frames(**frames)
+
+
+def _collect(ex: Extraction, rows: dict[str, list[dict[str, Any]]]) -> None:
+    art = ex.article
+    by_id = {p.id: p for p in ex.places}
+    names = {a.id: a.name for a in ex.actors}
+    rows["places"] += [_place_row(art.id, p, by_id, names) for p in ex.places]
+    rows["events"] += [
+        {**_record_base(art.id, e), **_where(by_id.get(e.place or ""), e.lat, e.lon, by_id),
+         "type": e.type, "status": e.status, "summary": e.summary,
+         "actors": tuple(names.get(a, a) for a in e.actors), "date": e.date,
+         "date_text": e.date_text, "date_precision": e.date_precision,
+         "date_qualifier": e.date_qualifier}
+        for e in ex.events
+    ]
+    rows["deployments"] += [
+        {**_record_base(art.id, d), **_where(by_id.get(d.place or ""), d.lat, d.lon, by_id),
+         "status": d.status, "actors": (names.get(d.actor, d.actor),) if d.actor else (),
+         "unit": d.unit, "strength": d.strength, "strength_qualifier": d.strength_qualifier,
+         "strength_text": d.strength_text, "date": d.date}
+        for d in ex.deployments
+    ]
+    rows["problems"] += [{"article_id": art.id, "kind": p.kind, "message": p.message,
+                          "start": p.start, "end": p.end} for p in ex.problems]
+    rows["articles"].append({
+        "article_id": art.id, "title": art.title, "source": art.source,
+        "published": art.published, "path": art.path, "places": len(ex.places),
+        "events": len(ex.events), "deployments": len(ex.deployments),
+        "problems": len(ex.problems),
+    })
+
+
+def _record_base(article_id: str, record: Any) -> dict[str, Any]:
+    return {"key": record_key(article_id, record.id), "article_id": article_id,
+            "id": record.id, "sentence": record.sentence, "start": record.start,
+            "end": record.end}
+
+
+def located(place: Place | None, by_id: dict[str, Place]) -> Place | None:
+    """The mention that carries ``place``'s coordinates: itself, or its resolved antecedent.
+
+    "The town" is often left unresolved by itself but points back at a resolved mention.
+    """
+    seen = set()
+    while place is not None and not place.resolved and place.antecedent not in seen:
+        seen.add(place.antecedent)
+        place = by_id.get(place.antecedent or "")
+    return place if place is not None and place.resolved else None
+
+
+def _where(place: Place | None, lat: float | None, lon: float | None,
+           by_id: dict[str, Place]) -> dict[str, Any]:
+    """Where a record happened: its literal place, else its own coordinates, else nowhere."""
+    spot = located(place, by_id) if place is not None and place.literal else None
+    if spot is not None:
+        return {"place_name": spot.name or spot.surface, "place_kind": spot.kind,
+                "precision": precision_of(spot), "lat": spot.lat, "lon": spot.lon,
+                "loc_key": location_key(spot)}
+    if lat is not None and lon is not None:
+        return {"place_name": "", "place_kind": "", "precision": "point", "lat": lat,
+                "lon": lon, "loc_key": point_key(lat, lon)}
+    return {"place_name": place.surface if place else "", "place_kind": "", "precision": "",
+            "lat": None, "lon": None, "loc_key": None}
+
+
+def _place_row(article_id: str, p: Place, by_id: dict[str, Place],
+               names: dict[str, str]) -> dict[str, Any]:
+    spot = located(p, by_id)
+    status = ("non-literal" if not p.literal else "resolved" if p.resolved
+              else "resolved via antecedent" if spot is not None else "unresolved")
+    where = spot or p
+    return {
+        "key": record_key(article_id, p.id), "article_id": article_id, "id": p.id,
+        "surface": p.surface, "name": where.name, "kind": where.kind,
+        "country_code": where.country_code, "admin1": where.admin1, "lat": where.lat,
+        "lon": where.lon, "precision": precision_of(where) if spot else p.precision,
+        "confidence": p.confidence, "literal": p.literal,
+        "stands_for": names.get(p.actor or "", p.actor or ""), "status": status,
+        "loc_key": location_key(spot) if spot and p.literal else None,
+        "geonameid": where.geonameid, "geometry": where.geometry, "sentence": p.sentence,
+        "start": p.start, "end": p.end,
+    }
+
+
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _dated(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    return frame
+
+
+def concat(parts: Iterable[Frames]) -> Frames:
+    """Several Frames as one (e.g. the folder's and the uploaded articles')."""
+    parts = list(parts)
+    if len(parts) == 1:
+        return parts[0]
+    return Frames(**{name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)
+                     for name in ("events", "deployments", "places", "problems", "articles")})
+
+
+# --- export ---------------------------------------------------------------------------------
+
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """The frame as CSV text: lists joined with "; ", formulas defused, geometry left out."""
+    out = frame.drop(columns=["geometry"], errors="ignore").copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_cell)
+    return out.to_csv(index=False)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_geojson(frames: Frames) -> str:
+    """Events, deployments and literal resolved places as one GeoJSON FeatureCollection."""
+    features = []
+    for record, frame in (("event", frames.events), ("deployment", frames.deployments),
+                          ("place", frames.places[frames.places["loc_key"].notna()])):
+        features += [_feature(record, row) for row in frame.to_dict("records")
+                     if _number(row.get("lat")) is not None and _number(row.get("lon")) is not None]
+    return json.dumps({"type": "FeatureCollection", "features": features}, allow_nan=False)
+
+
+def _feature(record: str, row: dict[str, Any]) -> dict[str, Any]:
+    props = {"record": record}
+    props.update({k: _jsonable(v) for k, v in row.items()
+                  if k not in ("lat", "lon", "geometry")})
+    point = {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}
+    return {"type": "Feature", "geometry": point, "properties": props}
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return value.date().isoformat() if isinstance(value, pd.Timestamp) else value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value

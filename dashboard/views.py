@@ -1,0 +1,311 @@
+"""Streamlit widgets: filters in, choices out; the map with its details panel; tables; article; timeline.
+
+Test hooks (stable; the browser tests rely on them): the map iframe's title is
+``streamlit_folium.st_folium``; map tooltips end with ``id: <loc_key>``; containers carry keys,
+so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, headed
+"Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state); widget
+keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
+as escaped HTML from :mod:`dashboard.highlight`, or as plain data in ``st.dataframe``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import streamlit_folium
+
+from dashboard import filters as flt
+from dashboard import highlight, map_layers, tables
+from dashboard.records import Extraction
+from dashboard.tables import Frames
+
+#: Session-state keys of the filter widgets (reset clears them).
+WIDGET_KEYS = {"actors": "nm_actors", "dates": "nm_dates", "undated": "nm_undated",
+               "types": "nm_types", "statuses": "nm_statuses", "articles": "nm_articles"}
+MAP_HEIGHT = 560
+
+
+# --- filters --------------------------------------------------------------------------------
+
+def sidebar_filters(options: flt.Options) -> flt.Filters:
+    """The filter widgets in the sidebar, seeded once per session from the URL; kept in the URL."""
+    if "nm_seeded" not in st.session_state:
+        st.session_state["nm_seeded"] = True
+        _seed(flt.from_query(_query_dict()), options)
+    st.session_state.setdefault(WIDGET_KEYS["undated"], True)
+    if options.first and options.last:
+        st.session_state.setdefault(WIDGET_KEYS["dates"], (options.first, options.last))
+    side = st.sidebar
+    side.header("Filters")
+    counts = dict(options.actors)
+    actors = side.multiselect("Actor", list(counts), key=WIDGET_KEYS["actors"],
+                              format_func=lambda name: f"{name} ({counts.get(name, 0)})",
+                              placeholder="All actors")
+    start, end = _date_range(side, options)
+    undated = side.toggle("Include undated records", key=WIDGET_KEYS["undated"])
+    types = side.multiselect("Event type", list(options.types), key=WIDGET_KEYS["types"],
+                             placeholder="All types")
+    statuses = side.multiselect("Status", list(options.statuses), key=WIDGET_KEYS["statuses"],
+                                placeholder="All statuses")
+    articles = side.multiselect("Article", list(options.articles), key=WIDGET_KEYS["articles"],
+                                placeholder="All articles")
+    side.button("Reset filters", key="nm_reset", on_click=_reset, icon=":material/restart_alt:")
+    chosen = flt.Filters(actors=tuple(actors), start=start, end=end, include_undated=undated,
+                         types=tuple(types), statuses=tuple(statuses), articles=tuple(articles))
+    _write_url(chosen)
+    return chosen
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _seed(wanted: flt.Filters, options: flt.Options) -> None:
+    """Put URL filters into the widgets, keeping only values the data offers."""
+    state = st.session_state
+    state[WIDGET_KEYS["actors"]] = [a for a in wanted.actors if a in dict(options.actors)]
+    state[WIDGET_KEYS["types"]] = [t for t in wanted.types if t in options.types]
+    state[WIDGET_KEYS["statuses"]] = [s for s in wanted.statuses if s in options.statuses]
+    state[WIDGET_KEYS["articles"]] = [a for a in wanted.articles if a in options.articles]
+    state[WIDGET_KEYS["undated"]] = wanted.include_undated
+    if options.first and options.last:
+        start = _clamp(wanted.start or options.first, options)
+        end = _clamp(wanted.end or options.last, options)
+        state[WIDGET_KEYS["dates"]] = (min(start, end), max(start, end))
+
+
+def _clamp(day: dt.date, options: flt.Options) -> dt.date:
+    return min(max(day, options.first), options.last)
+
+
+def _date_range(side, options: flt.Options) -> tuple[dt.date | None, dt.date | None]:
+    """The chosen range; the full span of the data counts as no bound (keeps URLs short)."""
+    if not (options.first and options.last):
+        side.caption("No dated records.")
+        return None, None
+    picked = side.date_input("Date range", min_value=options.first, max_value=options.last,
+                             key=WIDGET_KEYS["dates"], format="YYYY-MM-DD")
+    picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+    start = picked[0] if picked else None
+    end = picked[1] if len(picked) > 1 else start  # half-picked range: one day
+    return (start if start != options.first else None), (end if end != options.last else None)
+
+
+def _reset() -> None:
+    for key in WIDGET_KEYS.values():
+        st.session_state.pop(key, None)  # sidebar_filters puts the defaults back
+    st.query_params.clear()
+
+
+def _write_url(chosen: flt.Filters) -> None:
+    wanted = flt.to_query(chosen)
+    if wanted != _query_dict():
+        st.query_params.from_dict(wanted)
+
+
+# --- map and details ------------------------------------------------------------------------
+
+@st.fragment
+def map_and_details(filtered: Frames, articles: Mapping[str, Extraction],
+                    outlines: str | None) -> None:
+    """The map and, beside it, what happened at the clicked place; a click reruns only this."""
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        result = streamlit_folium.st_folium(
+            map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
+            use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
+            feature_group_to_add=map_layers.layers(filtered),
+            layer_control=map_layers.layer_control())
+    spots = map_layers.locations(filtered)
+    clicked = map_layers.selected_location((result or {}).get("last_object_clicked_tooltip"))
+    if clicked and clicked != st.session_state.get("nm_last_click"):
+        st.session_state["nm_last_click"] = clicked
+        if clicked in spots:
+            st.session_state["nm_place"] = clicked
+    with right, st.container(key="nm-details", border=True):
+        st.markdown("#### Details")
+        order = sorted(spots, key=lambda k: -(len(spots[k].events) + len(spots[k].deployments)))
+        chosen = st.selectbox("Place", order, index=None, key="nm_place",
+                              format_func=lambda k: _place_label(spots[k]),
+                              placeholder="Click a marker on the map, or choose a place")
+        if chosen in spots:
+            details_panel(spots[chosen], articles, filtered)
+
+
+def _place_label(spot: map_layers.Location) -> str:
+    return f"{spot.name} — {len(spot.events)} events, {len(spot.deployments)} deployments"
+
+
+def details_panel(spot: map_layers.Location, articles: Mapping[str, Extraction],
+                  filtered: Frames) -> None:
+    """Name, kind, coordinates, precision; the events and deployments there with their sentences."""
+    esc = highlight.escape
+    here = flt.at_location(filtered, spot.key)
+    focus = {(int(r.start), int(r.end)) for r in here.places.itertuples()}
+    said = ", ".join(esc(s) for s in spot.surfaces) or "—"
+    parts = [highlight.STYLE,
+             f'<div class="nm-place"><b>{esc(spot.name)}</b> · {esc(spot.kind or "place")} · '
+             f"{spot.lat:.4f}, {spot.lon:.4f} · {esc(spot.precision)} precision<br>"
+             f"mentioned {spot.mentions}× as {said}</div>"]
+    parts.append(f"<h5>Events here ({len(spot.events)})</h5>")
+    parts += [_record_html(e, _event_head(e), articles, focus) for e in spot.events]
+    parts.append(f"<h5>Deployments here ({len(spot.deployments)})</h5>")
+    parts += [_record_html(d, _deployment_head(d), articles, focus) for d in spot.deployments]
+    st.html("".join(parts))
+
+
+def _event_head(event: Mapping) -> str:
+    esc = highlight.escape
+    who = esc(", ".join(event["actors"])) or "no actor named"
+    return (f"{_day(event['date'])} · <b>{esc(event['type'])}</b> ({esc(event['status'])}) · "
+            f"{who}<br>{esc(event['summary'])}")
+
+
+def _deployment_head(dep: Mapping) -> str:
+    esc = highlight.escape
+    strength = dep["strength"]
+    size = (f"{esc(dep['strength_qualifier'])} {int(strength):,} troops"
+            if not pd.isna(strength) else esc(dep["strength_text"]) or "strength not given")
+    who = esc(", ".join(dep["actors"]) or "")
+    unit = esc(dep["unit"])
+    return (f"{_day(dep['date'])} · <b>{unit or who or 'troops'}</b>"
+            f"{' of ' + who if unit and who else ''} · {size} ({esc(dep['status'])})")
+
+
+def _day(value) -> str:
+    return value.date().isoformat() if not pd.isna(value) else "undated"
+
+
+def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
+                 focus: set[tuple[int, int]]) -> str:
+    ex = articles.get(row["article_id"])
+    if ex is None:
+        body = highlight.escape(row["sentence"])
+    else:
+        body = highlight.sentence_html(ex.article.text, row["sentence"], int(row["start"]),
+                                       highlight.marks_for(ex), focus)
+    return (f'<div class="nm-record" style="margin:0 0 .8em 0">{head}<br>'
+            f'<span class="nm-text">“{body}”</span><br>'
+            f'<small>{highlight.escape(row["key"])}</small></div>')
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+TABLE_COLUMNS = {
+    "events": ["date", "type", "status", "actors", "place_name", "summary", "precision",
+               "date_text", "sentence", "key"],
+    "deployments": ["date", "status", "actors", "unit", "strength", "strength_qualifier",
+                    "strength_text", "place_name", "precision", "sentence", "key"],
+    "places": ["surface", "name", "kind", "status", "country_code", "lat", "lon", "precision",
+               "confidence", "stands_for", "sentence", "key"],
+    "problems": ["article_id", "kind", "message", "start", "end"],
+}
+
+
+def record_tables(filtered: Frames) -> None:
+    """Events, deployments, places and problems as sortable tables, with downloads."""
+    names = ("events", "deployments", "places", "problems")
+    tabs = st.tabs([f"{n.capitalize()} ({len(getattr(filtered, n))})" for n in names])
+    for name, tab in zip(names, tabs):
+        frame = getattr(filtered, name)
+        with tab:
+            st.dataframe(_displayed(frame, TABLE_COLUMNS[name]), hide_index=True,
+                         key=f"nm_table_{name}", column_config={
+                             "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                             "sentence": st.column_config.TextColumn("sentence", width="large"),
+                         })
+            st.download_button(f"Download {name} (CSV)", tables.to_csv(frame),
+                               file_name=f"newsmap-{name}.csv", mime="text/csv",
+                               key=f"nm_csv_{name}", on_click="ignore")
+    st.download_button("Download the filtered view (GeoJSON)", tables.to_geojson(filtered),
+                       file_name="newsmap.geojson", mime="application/geo+json",
+                       key="nm_geojson", on_click="ignore")
+
+
+def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    shown = frame[[c for c in columns if c in frame.columns]].copy()
+    if "actors" in shown:
+        shown["actors"] = shown["actors"].map(", ".join)
+    return shown
+
+
+# --- article, timeline, upload, page furniture -----------------------------------------------
+
+def article_view(filtered: Frames, articles: Mapping[str, Extraction]) -> None:
+    """One article's text with places, actors and dates highlighted (escaped)."""
+    ids = [a for a in filtered.articles["article_id"] if a in articles]
+    if not ids:
+        st.info("No article matches the filters.")
+        return
+    chosen = st.selectbox("Article", ids, key="nm_article_view",
+                          format_func=lambda a: f"{a} — {articles[a].article.title[:80]}")
+    with st.container(key="nm-article"):
+        ex = articles[chosen]
+        st.html(f"{highlight.STYLE}<h4>{highlight.escape(ex.article.title or chosen)}</h4>"
+                '<p><mark class="nm-place">place</mark> <mark class="nm-actor">actor</mark> '
+                '<mark class="nm-date">date</mark></p>')
+        st.html(highlight.article_html(ex))
+
+
+def timeline(filtered: Frames) -> None:
+    """Events by date and actor (undated events are counted, not drawn)."""
+    events = filtered.events[filtered.events["date"].notna()]
+    undated = len(filtered.events) - len(events)
+    if events.empty:
+        st.info("No dated events match the filters.")
+        return
+    rows = events.assign(actor=events["actors"].map(lambda a: list(a) or ["(no actor)"]))
+    rows = rows.explode("actor")[["date", "actor", "type", "status", "summary", "place_name"]]
+    chart = alt.Chart(rows).mark_circle(size=120, opacity=0.8).encode(
+        x=alt.X("date:T", title="date"), y=alt.Y("actor:N", title=None),
+        color=alt.Color("type:N", title="event type"), shape=alt.Shape("status:N"),
+        tooltip=["date:T", "actor:N", "type:N", "status:N", "place_name:N", "summary:N"],
+    ).properties(height=max(160, 28 * rows["actor"].nunique()))
+    st.altair_chart(chart, width="stretch")
+    if undated:
+        st.caption(f"{undated} undated event(s) are in the table but not on the timeline.")
+
+
+def upload_box():
+    """The sidebar upload box; returns the uploaded files (possibly none)."""
+    return st.sidebar.file_uploader("Add articles (.txt)", type=["txt"],
+                                    accept_multiple_files=True, key="nm_upload",
+                                    help="Title, summary, dateline, then the body.")
+
+
+def summary_line(filtered: Frames, total: Frames) -> None:
+    places = filtered.places
+    unresolved = int((places["status"] == "unresolved").sum())
+    st.caption(
+        f"{len(filtered.articles)} of {len(total.articles)} articles · "
+        f"{len(filtered.events)} events · {len(filtered.deployments)} deployments · "
+        f"{len(places)} place mentions ({unresolved} unresolved) · "
+        f"{len(filtered.problems)} problems")
+
+
+def empty_state(folder: str) -> None:
+    with st.container(key="nm-empty", border=True):
+        st.subheader("No articles yet")
+        st.text(f"No readable article was found in: {folder}")
+        st.markdown(
+            "Put `.txt` news reports in that folder (line 1 title, line 2 summary, line 3 "
+            "`(Source) Weekday, Month DD, YYYY`, then the body), point the app at another "
+            "folder with `streamlit run dashboard/app.py -- --seeds DIR` or the `NEWSMAP_SEEDS` "
+            "environment variable, or drop an article in the upload box in the sidebar.")
+
+
+def problems_notice(filtered: Frames) -> None:
+    if len(filtered.problems):
+        st.warning(f"{len(filtered.problems)} problem(s) while reading the articles: see the "
+                   "Problems table below.", icon=":material/report:")
+
+
+def attribution() -> None:
+    st.caption(
+        "Place data: [GeoNames](https://www.geonames.org/) (CC-BY 4.0). Country outlines: "
+        "[Natural Earth](https://www.naturalearthdata.com/) (public domain). Online tiles, "
+        "when switched on in the map's layer control: © OpenStreetMap contributors, © CARTO.")
