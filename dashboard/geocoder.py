@@ -1,0 +1,231 @@
+"""geopy-compatible geocoders: the offline gazetteer, and an opt-in online fallback (Nominatim)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable
+
+from geopy.exc import GeopyError
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import Nominatim
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+from geopy.point import Point
+
+from dashboard.gazetteer import DIRECTIONS, Candidate, Gazetteer, normalize
+
+log = logging.getLogger(__name__)
+
+#: Longer queries are not place names; refusing them keeps lookups cheap.
+MAX_QUERY_CHARS = 200
+RAW_KEYS = ("geonameid", "name", "kind", "country_code", "admin1", "population", "bbox",
+            "geometry", "matched", "exact")
+
+
+def clean_query(query: Any) -> str | None:
+    """The query stripped, or None when it cannot be a place name.
+
+    None for non-strings, empty or over-long text, control characters, and text that is only
+    punctuation (nothing left after normalising).
+    """
+    if not isinstance(query, str):
+        return None
+    query = query.strip()
+    if not query or len(query) > MAX_QUERY_CHARS:
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in query):
+        return None
+    return query if normalize(query) else None
+
+
+def to_location(candidate: Candidate) -> Location:
+    """A geopy Location whose ``raw`` carries the gazetteer's fields (see RAW_KEYS)."""
+    raw = {key: getattr(candidate, key) for key in RAW_KEYS}
+    raw["lat"], raw["lon"] = candidate.lat, candidate.lon
+    address = ", ".join(part for part in (candidate.name, candidate.country_code) if part)
+    return Location(address, Point(candidate.lat, candidate.lon), raw)
+
+
+def _codes(country_codes: Any) -> tuple[str, ...] | None:
+    """geopy style ``country_codes`` (a str or a list) as upper-case ISO2 codes."""
+    if country_codes is None:
+        return None
+    if isinstance(country_codes, str):
+        country_codes = [country_codes]
+    return tuple(code.upper() for code in country_codes if isinstance(code, str))
+
+
+class OfflineGeocoder(Geocoder):
+    """Geocodes from the local gazetteer index: no network, ranked candidates, directional areas."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, path: str | os.PathLike | None = None):
+        super().__init__()
+        self.gazetteer = gazetteer or (Gazetteer(path) if path else Gazetteer.open_default())
+
+    def geocode(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL, country_codes=None,
+                kinds=None, limit=None):
+        """Location (or a list when ``exactly_one`` is False) for a place name, or None.
+
+        Understands "southern Serbia", "north-eastern Afghanistan", "Pristina airport".
+        """
+        query = clean_query(query)
+        if query is None:
+            return None
+        count = 1 if exactly_one else (limit if isinstance(limit, int) and limit > 0 else 10)
+        found = self._resolve(query, count, _codes(country_codes), kinds)
+        if not found:
+            return None
+        return to_location(found[0]) if exactly_one else [to_location(c) for c in found]
+
+    def candidates(self, query, *, limit=10, country_codes=None) -> list[Location]:
+        """Every place the name may stand for, best first (for choosing with context)."""
+        query = clean_query(query)
+        if query is None:
+            return []
+        return [to_location(c) for c in self._resolve(query, limit, _codes(country_codes), None)]
+
+    def reverse(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL):
+        """The nearest populated place to a point ("lat, lon", a tuple or a geopy Point)."""
+        try:
+            point = Point(query)
+        except (TypeError, ValueError):
+            return None
+        found = self.gazetteer.nearest(point.latitude, point.longitude)
+        if found is None:
+            return None
+        return to_location(found) if exactly_one else [to_location(found)]
+
+    def _resolve(self, query: str, limit: int, codes, kinds) -> tuple[Candidate, ...]:
+        part = self._directional(query)
+        if part is not None and (kinds is None or "directional_region" in kinds) and (
+                codes is None or part.country_code in codes):
+            return (part,)
+        found = self.gazetteer.candidates(query, limit=limit, country_codes=codes, kinds=kinds)
+        if not found and normalize(query).endswith(" airport"):
+            found = self._airport_near(query[: -len("airport")].strip(), codes)
+        return found
+
+    def _directional(self, query: str) -> Candidate | None:
+        """ "southern Serbia", "north-eastern Afghanistan": a direction word, then an area."""
+        words = normalize(query).split()
+        for size in (2, 1):
+            if len(words) > size and " ".join(words[:size]) in DIRECTIONS:
+                found = self.gazetteer.directional(" ".join(words[:size]),
+                                                   " ".join(words[size:]))
+                if found is not None:
+                    return found
+        return None
+
+    def _airport_near(self, town: str, codes) -> tuple[Candidate, ...]:
+        """ "X airport" with no airport of that name: the airport nearest to the town X."""
+        place = self.gazetteer.best(town, country_codes=codes, kinds=("city",)) if town else None
+        if place is None:
+            return ()
+        airport = self.gazetteer.nearest(place.lat, place.lon, kind="facility", within_km=60)
+        return (airport,) if airport is not None else ()
+
+
+class GeocodeCache:
+    """Answers of an online geocoder kept on disk (SQLite), misses included, keyed by query."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        with self._lock, self._db:
+            self._db.execute("CREATE TABLE IF NOT EXISTS answers (query TEXT PRIMARY KEY, "
+                             "answer TEXT)")
+
+    def get(self, query: str) -> tuple[bool, dict | None]:
+        """(known, answer): answer None for a remembered miss."""
+        with self._lock:
+            row = self._db.execute("SELECT answer FROM answers WHERE query = ?",
+                                   (query,)).fetchone()
+        return (False, None) if row is None else (True, json.loads(row[0]))
+
+    def put(self, query: str, answer: dict | None) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?)",
+                             (query, json.dumps(answer)))
+
+
+def default_cache_path() -> Path:
+    """$NEWSMAP_GEOCODE_CACHE, else ~/.cache/newsmap/online-geocodes.sqlite."""
+    env = os.environ.get("NEWSMAP_GEOCODE_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "newsmap" / "online-geocodes.sqlite"
+
+
+def online_enabled_by_env() -> bool:
+    return os.environ.get("NEWSMAP_ONLINE_GEOCODING", "").strip().lower() in ("1", "true", "yes")
+
+
+class OnlineFallbackGeocoder(Geocoder):
+    """The offline geocoder first; for names it lacks, and only when turned on, Nominatim.
+
+    Online lookups are rate limited (1 per second by default, Nominatim's policy), cached on
+    disk, and never raise: a network error is logged and reads as "not found".
+    """
+
+    def __init__(self, offline: Geocoder, *, enabled: bool | None = None,
+                 user_agent: str | None = None, provider: Geocoder | None = None,
+                 cache_path: str | os.PathLike | None = None, min_delay_seconds: float = 1.0):
+        super().__init__()
+        self.offline = offline
+        self.enabled = online_enabled_by_env() if enabled is None else enabled
+        self._lookup: Callable | None = None
+        self.cache: GeocodeCache | None = None
+        if self.enabled:
+            user_agent = user_agent or os.environ.get("NEWSMAP_USER_AGENT", "").strip()
+            if provider is None and not user_agent:
+                raise ValueError("online geocoding needs a user agent naming this application "
+                                 "and a contact (set NEWSMAP_USER_AGENT)")
+            provider = provider or Nominatim(user_agent=user_agent)
+            self._lookup = RateLimiter(provider.geocode, min_delay_seconds=min_delay_seconds,
+                                       max_retries=1, swallow_exceptions=False)
+            self.cache = GeocodeCache(cache_path or default_cache_path())
+
+    def geocode(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL, country_codes=None,
+                kinds=None, limit=None):
+        found = self.offline.geocode(query, exactly_one=exactly_one, country_codes=country_codes,
+                                     kinds=kinds, limit=limit)
+        query = clean_query(query)
+        if found or not self.enabled or query is None or kinds is not None:
+            return found
+        answer = self._online(query, timeout)
+        if answer is None:
+            return None
+        location = Location(answer["address"], Point(answer["lat"], answer["lon"]), answer["raw"])
+        return location if exactly_one else [location]
+
+    def reverse(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL):
+        return self.offline.reverse(query, exactly_one=exactly_one)
+
+    def _online(self, query: str, timeout) -> dict | None:
+        known, answer = self.cache.get(query)
+        if known:
+            return answer
+        try:
+            location = self._lookup(query, exactly_one=True, timeout=timeout)
+        except (GeopyError, OSError) as exc:
+            log.warning("online geocoding of %r failed: %s", query, exc)
+            return None  # not cached: the next run may have a network
+        answer = None if location is None else _online_answer(query, location)
+        self.cache.put(query, answer)
+        return answer
+
+
+def _online_answer(query: str, location: Location) -> dict:
+    """A cacheable answer with the same raw keys as the offline geocoder's."""
+    raw = {key: None for key in RAW_KEYS}
+    raw.update(name=location.address, kind="", country_code="", admin1="", population=0,
+               matched=query, exact=False, source="online", provider_raw=location.raw)
+    raw["lat"], raw["lon"] = location.latitude, location.longitude
+    return {"address": location.address, "lat": location.latitude, "lon": location.longitude,
+            "raw": raw}
