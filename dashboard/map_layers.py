@@ -15,6 +15,7 @@ import json
 import math
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,62 @@ def base_map(outlines: str | None = None) -> folium.Map:
                          control=True).add_to(fmap)
     _Attribution(ATTRIBUTION).add_to(fmap)
     return fmap
+
+
+def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> str:
+    """Country polygons (GeoJSON geometry texts) as one small FeatureCollection for the base map.
+
+    The gazetteer's polygons total megabytes; a backdrop needs far less detail and would
+    otherwise be resent on every rerun. Rings are simplified (Douglas-Peucker, ``tolerance``
+    in degrees), rounded to 0.01 degree, and dropped when smaller than half the tolerance.
+    """
+    features = []
+    for text in geometries:
+        geometry = json.loads(text)
+        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
+                    else geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [])
+        kept = [[_simplify(ring, tolerance) for ring in polygon] for polygon in polygons]
+        kept = [[r for r in polygon if len(r) >= 4] for polygon in kept]
+        kept = [polygon for polygon in kept if polygon and _extent(polygon[0]) >= tolerance / 2]
+        if kept:
+            features.append({"type": "Feature", "properties": {},
+                             "geometry": {"type": "MultiPolygon", "coordinates": kept}})
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      separators=(",", ":"))
+
+
+def _simplify(ring: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Douglas-Peucker on one closed ring, iteratively (rings have thousands of points)."""
+    if len(ring) < 5:
+        return [[round(x, 2), round(y, 2)] for x, y, *_ in ring]
+    keep = {0, len(ring) - 1}
+    stack = [(0, len(ring) - 1)]
+    while stack:
+        first, last = stack.pop()
+        far, index = 0.0, -1
+        for i in range(first + 1, last):
+            gap = _offset(ring[i], ring[first], ring[last])
+            if gap > far:
+                far, index = gap, i
+        if far > tolerance:
+            keep.add(index)
+            stack += [(first, index), (index, last)]
+    points = [[round(ring[i][0], 2), round(ring[i][1], 2)] for i in sorted(keep)]
+    return [p for n, p in enumerate(points) if n == 0 or p != points[n - 1]]
+
+
+def _offset(point, start, end) -> float:
+    """Distance (degrees) from ``point`` to the segment start-end."""
+    (px, py), (ax, ay), (bx, by) = point[:2], start[:2], end[:2]
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+def _extent(ring: list[list[float]]) -> float:
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def _styled_outlines(outlines: str) -> dict[str, Any]:

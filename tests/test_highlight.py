@@ -1,0 +1,93 @@
+"""Escaping and mention highlighting (dashboard.highlight)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from dashboard.highlight import (Mark, article_html, escape, highlight, marks_for,
+                                 sentence_html)
+from dashboard.records import Actor, Article, DateMention, Extraction, Place
+
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> `tick` ${1+1} C:\\u00 </script>"
+
+
+def test_escape_leaves_no_markup_or_template_literal_syntax():
+    out = escape(HOSTILE)
+    for bad in ("<", ">", "`", "${", "\\"):
+        assert bad not in out
+    assert html.unescape(out) == HOSTILE
+
+
+def test_escape_quotes_attributes_and_drops_control_characters():
+    assert escape('a"b\'c') == "a&quot;b&#x27;c"
+    assert escape("a\x00b\x1bc\td\n") == "abc\td\n"
+    assert escape(None) == ""
+
+
+def test_highlight_wraps_marks_and_escapes_the_text_between():
+    text = "<b>Paris</b> and Rome"
+    out = highlight(text, [Mark(3, 8, "place", "Paris, FR"), Mark(17, 21, "place")])
+    assert out == ('&lt;b&gt;<mark class="nm-place" title="Paris, FR">Paris</mark>&lt;/b&gt; '
+                   'and <mark class="nm-place" title="">Rome</mark>')
+
+
+def test_highlight_skips_overlapping_and_out_of_window_marks():
+    text = "southern Serbia and Kosovo"
+    marks = [Mark(0, 15, "place"), Mark(9, 15, "place"), Mark(20, 26, "actor")]
+    out = highlight(text, marks, 0, 19)
+    assert out.count("<mark") == 1 and ">southern Serbia</mark>" in out
+    assert "Kosovo" not in out
+
+
+def test_highlight_escapes_a_hostile_title():
+    out = highlight("abc", [Mark(0, 3, "place", '"><script>x</script>')])
+    assert "<script>" not in out and "&quot;&gt;&lt;script&gt;" in out
+
+
+def test_highlight_unknown_kind_falls_back_to_place_class():
+    assert 'class="nm-place"' in highlight("ab", [Mark(0, 1, 'x" onclick="y')])
+
+
+def _extraction() -> Extraction:
+    text = "Title\nNATO met in Brussels on Friday. Troops stay in <Mitrovica>."
+    at = text.index
+    return Extraction(
+        article=Article(id="a", text=text),
+        places=(Place("p1", "Brussels", at("Brussels"), at("Brussels") + 8, name="Brussels",
+                      kind="city", lat=50.85, lon=4.35),
+                Place("p2", "Mitrovica", at("Mitrovica"), at("Mitrovica") + 9)),
+        actors=(Actor("a1", "NATO", "organization", mentions=((at("NATO"), at("NATO") + 4),)),),
+        dates=(DateMention(at("Friday"), at("Friday") + 6, "Friday", dt.date(2007, 12, 7)),),
+    )
+
+
+def test_marks_for_covers_places_actors_and_dates_in_order():
+    marks = marks_for(_extraction())
+    assert [m.kind for m in marks] == ["actor", "place", "date", "place"]
+    assert marks[1].title.startswith("Brussels (city")
+    assert marks[3].title == "Mitrovica (unresolved)"
+
+
+def test_sentence_html_highlights_the_focused_mention_only_inside_the_sentence():
+    ex = _extraction()
+    text = ex.article.text
+    sentence = "Troops stay in <Mitrovica>."
+    start = text.index("Mitrovica")
+    out = sentence_html(text, sentence, text.index(sentence), marks_for(ex),
+                        focus=[(start, start + 9)])
+    assert out == ('Troops stay in &lt;<mark class="nm-focus" title="Mitrovica (unresolved)">'
+                   "Mitrovica</mark>&gt;.")
+
+
+def test_sentence_html_shows_an_unknown_sentence_escaped_without_marks():
+    ex = _extraction()
+    assert sentence_html(ex.article.text, "<i>gone</i>", 0, marks_for(ex)) == escape("<i>gone</i>")
+
+
+def test_article_html_escapes_the_text_and_marks_every_kind():
+    out = article_html(_extraction())
+    assert "&lt;" in out and "<Mitrovica>" not in out
+    for kind in ("place", "actor", "date"):
+        assert f'class="nm-{kind}"' in out
+    assert 'data-testid="nm-article-text"' in out

@@ -1,0 +1,223 @@
+"""The folium map builder (dashboard.map_layers): layers, styles, ids, escaping, offline assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+
+import folium
+import pytest
+from folium.elements import JSCSSMixin
+from test_tables import extractions
+
+from dashboard import map_layers, tables
+from dashboard.highlight import escape
+from dashboard.records import Actor, Article, Deployment, Event, Extraction, Place
+
+HOSTILE = "<script>alert(1)</script>`${1+1}`</script><img src=x onerror=alert(2)>\\u"
+
+
+def _frames(exs=None) -> tables.Frames:
+    return tables.build(exs if exs is not None else extractions())
+
+
+def _features(group: folium.FeatureGroup) -> list[dict]:
+    found = []
+    for child in group._children.values():
+        if isinstance(child, folium.GeoJson):
+            found += child.data["features"]
+        found += [f for c in child._children.values() if isinstance(c, folium.GeoJson)
+                  for f in c.data["features"]]
+    return found
+
+
+def test_layers_are_areas_deployments_events_places_in_drawing_order():
+    groups = map_layers.layers(_frames())
+    assert [g.layer_name.split(" (")[0] for g in groups] == [
+        "Areas", "Deployments", "Events", "Places"]
+    deployments, events, places = (_features(g) for g in groups[1:])
+    assert len(deployments) == 1 and len(events) == 2 and len(places) == 2
+
+
+def test_place_mentions_are_aggregated_per_location_with_a_count():
+    places = _features(map_layers.layers(_frames())[3])
+    mitrovica = next(f for f in places if "gn:791580" in f["properties"]["tip"])
+    assert "×2" in mitrovica["properties"]["tip"]  # "Mitrovica" and "The town"
+    assert mitrovica["geometry"]["coordinates"] == [20.87, 42.89]
+
+
+def test_tooltips_carry_the_location_and_the_record_ids():
+    groups = map_layers.layers(_frames())
+    tip = _features(groups[1])[0]["properties"]["tip"]
+    assert "a:d1" in tip and tip.rstrip().endswith("id: gn:791580</small>")
+    event_tips = [f["properties"]["tip"] for f in _features(groups[2])]
+    assert any("a:e1" in t and "id: gn:2800866" in t for t in event_tips)
+
+
+def test_selected_location_reads_the_last_id_of_a_clicked_tooltip():
+    text = "Brussels ×1 · city\nsaid: id: gn:1 (quoted)\nid: gn:2800866"
+    assert map_layers.selected_location(text) == "gn:2800866"
+    assert map_layers.selected_location("Rathfarnhamid: gn:1") is None
+    assert map_layers.selected_location(None) is None
+
+
+def test_country_precision_is_drawn_hollow_and_dashed_unlike_a_city():
+    country = Place("p1", "Kosovo", 0, 6, name="Kosovo", kind="country", lat=42.6, lon=20.9,
+                    geonameid=831053, precision="country")
+    city = Place("p2", "Pristina", 7, 15, name="Pristina", kind="city", lat=42.67, lon=21.17,
+                 geonameid=786714, precision="point")
+    ex = Extraction(article=Article(id="k", text="Kosovo Pristina"), places=(country, city))
+    styles = {f["properties"]["tip"].split("</b>")[0]: f["properties"]["style"]
+              for f in _features(map_layers.layers(_frames([ex]))[3])}
+    assert styles["<b>Kosovo"]["fillOpacity"] == 0 and "dashArray" in styles["<b>Kosovo"]
+    assert styles["<b>Pristina"]["fillOpacity"] > 0.5 and "dashArray" not in styles["<b>Pristina"]
+    assert styles["<b>Kosovo"]["radius"] > styles["<b>Pristina"]["radius"]
+
+
+def test_deployments_grow_with_strength():
+    def radius(strength):
+        place = Place("p1", "X", 0, 1, name="X", kind="city", lat=1.0, lon=1.0, geonameid=1)
+        ex = Extraction(article=Article(id="s", text="X"), places=(place,),
+                        deployments=(Deployment("d1", None, "unit", strength=strength,
+                                                place="p1"),))
+        return _features(map_layers.layers(_frames([ex]))[1])[0]["properties"]["style"]["radius"]
+
+    assert radius(None) < radius(300) < radius(30000)
+
+
+def test_areas_layer_draws_polygons_of_regions():
+    square = json.dumps({"type": "Polygon", "coordinates": [[[20, 42], [22, 42], [22, 43],
+                                                             [20, 43], [20, 42]]]})
+    place = Place("p1", "southern Serbia", 0, 15, name="southern Serbia",
+                  kind="directional_region", lat=42.5, lon=21.5, precision="region",
+                  geometry=square)
+    ex = Extraction(article=Article(id="r", text="southern Serbia"), places=(place,))
+    areas = _features(map_layers.layers(_frames([ex]))[0])
+    assert areas[0]["geometry"]["type"] == "Polygon"
+    assert "southern Serbia" in areas[0]["properties"]["tip"]
+
+
+def test_popup_lists_what_happened_there():
+    spots = map_layers.locations(_frames())
+    popup = map_layers.popup_html(spots["gn:2800866"])
+    assert "Brussels" in popup and "50.8500, 4.3500" in popup and "point precision" in popup
+    assert "meeting (planned)" in popup and "NATO met" in popup
+
+
+def _hostile() -> Extraction:
+    text = f"{HOSTILE} in {HOSTILE}."
+    place = Place("p1", HOSTILE, 0, len(HOSTILE), sentence=text, name=HOSTILE, kind="city",
+                  lat=10.0, lon=10.0, geonameid=7)
+    return Extraction(
+        article=Article(id="evil`${1}", text=text, title=HOSTILE), places=(place,),
+        actors=(Actor("a1", HOSTILE, "group"),),
+        events=(Event("e1", "clash", HOSTILE, actors=("a1",), place="p1", sentence=text,
+                      date=dt.date(2020, 1, 1)),),
+        deployments=(Deployment("d1", "a1", HOSTILE, strength=5, place="p1", sentence=text),),
+    )
+
+
+def _map_html(ex: Extraction) -> str:
+    return map_layers.standalone(_frames([ex])).get_root().render()
+
+
+def test_hostile_text_stays_literal_in_the_map_html():
+    page = _map_html(_hostile())
+    for raw in ("<script>alert", "</script><img", "<img src=x", "${1+1}", "\\u<"):
+        assert raw not in page
+    benign = _map_html(Extraction(article=Article(id="ok", text="Paris"), places=(
+        Place("p1", "Paris", 0, 5, name="Paris", kind="city", lat=48.85, lon=2.35,
+              geonameid=2988507),)))
+    assert page.count("`") == benign.count("`")  # only folium's own template literals
+    decoded = page.encode().decode("unicode_escape")  # undo tojson's \u0026-style escapes
+    assert escape(HOSTILE) in decoded
+
+
+def test_hostile_text_leaves_every_inline_script_parseable(tmp_path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed; it only checks the generated scripts' syntax")
+    page = _map_html(_hostile())
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    assert scripts
+    for n, script in enumerate(scripts):
+        path = tmp_path / f"s{n}.js"
+        path.write_text(script, encoding="utf-8")
+        result = subprocess.run([node, "--check", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
+def _asset_urls(fmap: folium.Map) -> list[str]:
+    """What streamlit-folium would load: default_js/css of every element in the map."""
+    urls, stack = [], [fmap]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, JSCSSMixin):
+            urls += [url for _, url in element.default_js + element.default_css]
+        stack += list(getattr(element, "_children", {}).values())
+    return urls
+
+
+def test_every_script_and_stylesheet_is_served_locally(monkeypatch):
+    monkeypatch.setattr(map_layers, "CLUSTER_AT", 0)  # include the cluster plugin's assets
+    fmap = map_layers.standalone(_frames())
+    urls = _asset_urls(fmap)
+    assert any("markercluster" in u for u in urls)
+    assert urls and all(u.startswith("/app/static/vendor/") and "/dist/" in u for u in urls)
+    page = fmap.get_root().render()
+    assert not re.search(r'(src|href)="https?://', page)
+
+
+def test_online_tiles_are_offered_but_off():
+    fmap = map_layers.base_map()
+    tiles = [c for c in fmap._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 2 and all(t.overlay and not t.show and t.control for t in tiles)
+    page = fmap.get_root().render()
+    assert "tile.openstreetmap.org" in page and ".addTo(map_" not in page.split("L.tileLayer")[1]
+
+
+def test_base_map_draws_country_outlines_without_their_properties():
+    outlines = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "<b>X</b>"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]})
+    fmap = map_layers.base_map(outlines)
+    layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
+    assert layer.options["interactive"] is False
+    assert set(layer.data["features"][0]["properties"]) == {"style"}
+
+
+def test_layers_fit_the_map_to_the_data():
+    page = map_layers.standalone(_frames()).get_root().render()
+    bounds = re.search(r"\.fitBounds\((\[\[.*?\]\])", page).group(1)
+    (south, west), (north, east) = json.loads(bounds)
+    assert (south, west, north, east) == (42.0, 4.35, 50.85, 21.0)
+
+
+def test_install_assets_copies_leaflet_cluster_and_jquery(tmp_path):
+    vendor = map_layers.install_assets(tmp_path)
+    for _, _, target in map_layers.VENDOR_FILES:
+        assert (vendor / target).exists(), target
+    assert (vendor / "leaflet/dist/images/marker-icon.png").stat().st_size > 0
+    assert map_layers.install_assets(tmp_path) == vendor  # idempotent
+
+
+def test_escape_is_what_keeps_a_plain_folium_tooltip_script_parseable(tmp_path):
+    """folium 0.20 puts Tooltip text in a JS template literal: raw text breaks the script."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed; it only checks the generated scripts' syntax")
+
+    def parses(text: str) -> bool:
+        fmap = folium.Map(tiles=None)
+        folium.Marker([0, 0], tooltip=text).add_to(fmap)
+        script = re.findall(r"<script>(.*?)</script>", fmap.get_root().render(), flags=re.S)
+        path = tmp_path / "tooltip.js"
+        path.write_text("\n".join(script), encoding="utf-8")
+        return subprocess.run([node, "--check", str(path)], capture_output=True).returncode == 0
+
+    assert not parses("a`b")
+    assert not parses("C:\\users")
+    assert parses(escape("a`b C:\\users ${1+1}"))
