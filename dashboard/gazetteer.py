@@ -97,11 +97,13 @@ def repo_geodata_dir() -> Path:
 
 
 def source_stamp(geodata_dir: Path | None = None) -> str:
-    """A digest of the schema, the committed source files and the data packages' versions."""
+    """A digest of the schema, the committed sources, the build code and the packages' versions."""
     digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
     folder = geodata_dir or repo_geodata_dir()
-    for name in SOURCE_FILES:
-        path = folder / name
+    # The build code and normalize() shape the index too: editing them makes it stale.
+    package = Path(__file__).resolve().parent
+    for path in (*(folder / n for n in SOURCE_FILES), package / "gazetteer.py",
+                 package / "gazetteer_build.py"):
         digest.update(path.read_bytes() if path.exists() else b"missing")
     for package in SOURCE_PACKAGES:
         try:

@@ -188,7 +188,7 @@ class OnlineFallbackGeocoder(Geocoder):
                                  "and a contact (set NEWSMAP_USER_AGENT)")
             provider = provider or Nominatim(user_agent=user_agent)
             self._lookup = RateLimiter(provider.geocode, min_delay_seconds=min_delay_seconds,
-                                       max_retries=1, swallow_exceptions=False)
+                                       max_retries=0, swallow_exceptions=False)
             self.cache = GeocodeCache(cache_path or default_cache_path())
 
     def geocode(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL, country_codes=None,

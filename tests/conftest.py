@@ -1,0 +1,56 @@
+"""Shared fixtures: the real gazetteer (built once per session) and a tiny in-code one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.gazetteer import Gazetteer
+
+#: A 4 x 4 degree square country "Squareland" (QQ) with two towns, a namesake abroad and an airport.
+SQUARE = {"type": "Polygon", "coordinates": [[[10, 40], [14, 40], [14, 44], [10, 44], [10, 40]]]}
+
+
+def tiny_places():
+    """PlaceRows for the tiny index (a function so tests can extend the list)."""
+    from dashboard.gazetteer_build import PlaceRow
+
+    outline = json.dumps(SQUARE)
+    return [
+        PlaceRow(name="Squareland", kind="country", country_code="QQ", lat=42.0, lon=12.0,
+                 population=2_000_000, geonameid=1, names=("Republic of Squareland", "Sqland"),
+                 bbox=(40.0, 10.0, 44.0, 14.0), geometry=outline, parts_from=outline),
+        PlaceRow(name="Capitol", kind="city", country_code="QQ", lat=42.5, lon=12.5,
+                 population=300_000, geonameid=10, admin1="01", names=("Kapitol",),
+                 is_capital=True),
+        PlaceRow(name="Capitol", kind="city", country_code="ZZ", lat=-30.0, lon=-60.0,
+                 population=900_000, geonameid=11),
+        PlaceRow(name="Southtown", kind="city", country_code="QQ", lat=40.5, lon=11.0,
+                 population=5_000, geonameid=12, names=("Kapitol",)),
+        PlaceRow(name="Capitol International Airport", kind="facility", country_code="QQ",
+                 lat=42.4, lon=12.4, names=("Capitol Airport",)),
+    ]
+
+
+@pytest.fixture(scope="session")
+def tiny_gazetteer(tmp_path_factory) -> Gazetteer:
+    """A gazetteer built in milliseconds from :func:`tiny_places`."""
+    from dashboard.gazetteer_build import write_index
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.sqlite"
+    write_index(path, tiny_places(), {"Squarish": "QQ", "Squarelander": "QQ"}, stamp="tiny")
+    return Gazetteer(path)
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """The real index; built (about 20 s) when missing or stale, as on a clean clone in CI."""
+    return Gazetteer.open_default()
+
+
+@pytest.fixture(scope="session")
+def offline_geocoder(gazetteer):
+    from dashboard.geocoder import OfflineGeocoder
+
+    return OfflineGeocoder(gazetteer)

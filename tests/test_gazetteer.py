@@ -1,0 +1,253 @@
+"""The gazetteer index: normalising, ranking, codes, demonyms, directional parts, errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+import pytest
+from shapely.geometry import Point, shape
+
+from dashboard.errors import GazetteerError
+from dashboard.gazetteer import SCHEMA_VERSION, Gazetteer, normalize
+from dashboard.gazetteer_build import write_index
+from tests.conftest import tiny_places
+
+
+# --------------------------------------------------------------------------- normalize
+
+@pytest.mark.parametrize("a, b", [
+    ("Priština", "pristina"), ("PRISHTINË", "prishtine"), ("the Balkans", "Balkans"),
+    ("U.S.", "US"), ("Kosovska-Mitrovica", "kosovska mitrovica"), ("Côte d'Ivoire", "cote divoire"),
+    ("  Sankt  Pölten ", "sankt polten"), ("Łódź", "lodz"), ("Ørsta", "orsta"),
+])
+def test_normalize_ignores_case_accents_punctuation_and_leading_the(a, b):
+    assert normalize(a) == normalize(b)
+
+
+def test_normalize_keeps_words_apart_and_drops_pure_punctuation():
+    assert normalize("north-eastern Afghanistan") == "north eastern afghanistan"
+    assert normalize("?!... --") == ""
+    assert normalize("Theodore") == "theodore"  # only a leading *word* "the" goes
+
+
+# --------------------------------------------------------------------------- tiny index
+
+def test_candidates_rank_country_then_exact_capital_before_alternates(tiny_gazetteer):
+    names = [(c.name, c.country_code, c.exact) for c in tiny_gazetteer.candidates("Capitol")]
+    # The capital beats a bigger namesake abroad.
+    assert names == [("Capitol", "QQ", True), ("Capitol", "ZZ", True)]
+    alt = tiny_gazetteer.candidates("Kapitol")
+    assert [c.name for c in alt] == ["Capitol", "Southtown"] and not alt[0].exact
+    assert alt[0].matched == "Kapitol"
+
+
+def test_candidates_filter_by_country_and_kind(tiny_gazetteer):
+    assert [c.country_code for c in tiny_gazetteer.candidates("capitol", country_codes=["ZZ"])] == ["ZZ"]
+    assert tiny_gazetteer.candidates("Squareland", kinds=("city",)) == ()
+    assert tiny_gazetteer.candidates("Capitol Airport")[0].kind == "facility"
+
+
+def test_candidates_of_bad_input_are_empty(tiny_gazetteer):
+    for bad in ("", "  ", "?!", None, 42):
+        assert tiny_gazetteer.candidates(bad) == ()
+    assert tiny_gazetteer.candidates("Capitol", limit=0) == ()
+
+
+def test_has_name_is_true_for_any_form_and_false_for_misses(tiny_gazetteer):
+    assert tiny_gazetteer.has_name("KAPITOL") and tiny_gazetteer.has_name("Sqland")
+    assert not tiny_gazetteer.has_name("Nowhere") and not tiny_gazetteer.has_name("")
+
+
+def test_country_and_country_code(tiny_gazetteer):
+    assert tiny_gazetteer.country("qq").name == "Squareland"
+    assert tiny_gazetteer.country_code("Republic of Squareland") == "QQ"
+    assert tiny_gazetteer.country_code("QQ") == "QQ"
+    assert tiny_gazetteer.country_code("Capitol") is None
+
+
+def test_demonym_matches_singular_and_plural(tiny_gazetteer):
+    assert tiny_gazetteer.demonym("Squarish") == "QQ"
+    assert tiny_gazetteer.demonym("Squarelanders") == "QQ"
+    assert tiny_gazetteer.demonym("Roundish") is None
+
+
+def test_directional_takes_the_matching_third_of_the_outline(tiny_gazetteer):
+    south = tiny_gazetteer.directional("southern", "Squareland")
+    assert south.kind == "directional_region" and south.country_code == "QQ"
+    assert 40 <= south.lat <= 40 + 4 / 3 and south.bbox[2] == pytest.approx(40 + 4 / 3, abs=1e-3)
+    assert shape(json.loads(south.geometry)).contains(Point(south.lon, south.lat))
+    north_east = tiny_gazetteer.directional("north-eastern", "QQ")
+    assert north_east.lat > 42 and north_east.lon > 12
+    central = tiny_gazetteer.directional("central", "Squareland")
+    assert central.lat == pytest.approx(42, abs=0.01) and central.lon == pytest.approx(12, abs=0.01)
+    assert tiny_gazetteer.directional("upward", "Squareland") is None
+    assert tiny_gazetteer.directional("southern", "Capitol") is None  # a point has no parts
+
+
+def test_nearest_returns_the_closest_town(tiny_gazetteer):
+    assert tiny_gazetteer.nearest(40.6, 11.1).name == "Southtown"
+    assert tiny_gazetteer.nearest(42.41, 12.41, kind="facility").kind == "facility"
+    assert tiny_gazetteer.nearest(0.0, 0.0) is None
+    assert tiny_gazetteer.nearest(999, 0) is None
+
+
+def test_is_capital(tiny_gazetteer):
+    assert tiny_gazetteer.is_capital(10) and not tiny_gazetteer.is_capital(11)
+
+
+def test_lookups_from_many_threads_agree(tiny_gazetteer):
+    results, errors = [], []
+
+    def work():
+        try:
+            for i in range(200):
+                results.append(tiny_gazetteer.candidates(f"Capitol{'' if i % 2 else ' '}")[0].name)
+                tiny_gazetteer.has_name(f"miss {i}")
+        except Exception as exc:  # noqa: BLE001 - any error fails the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and set(results) == {"Capitol"} and len(results) == 1600
+
+
+# --------------------------------------------------------------------------- errors and building
+
+def test_missing_index_raises_with_the_rebuild_hint(tmp_path):
+    with pytest.raises(GazetteerError, match="python -m dashboard build-geodata"):
+        Gazetteer(tmp_path / "absent.sqlite")
+
+
+def test_corrupt_index_raises_with_the_rebuild_hint(tmp_path):
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(GazetteerError, match="corrupt.*build-geodata"):
+        Gazetteer(path)
+
+
+def test_stale_index_raises(tmp_path):
+    path = write_index(tmp_path / "old.sqlite", tiny_places(), {})
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION - 1),))
+    with pytest.raises(GazetteerError, match="stale"):
+        Gazetteer(path)
+
+
+def test_write_index_replaces_atomically_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "g.sqlite"
+    write_index(path, tiny_places()[:1], {})
+    write_index(path, tiny_places(), {})
+    assert [p.name for p in tmp_path.iterdir()] == ["g.sqlite"]
+    assert Gazetteer(path).has_name("Southtown")
+
+
+def test_gazetteer_pickles_by_path(tiny_gazetteer):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(tiny_gazetteer))
+    assert copy.path == tiny_gazetteer.path and copy.has_name("Capitol")
+
+
+# --------------------------------------------------------------------------- the real index
+
+def _top(gazetteer, name, **filters):
+    return gazetteer.candidates(name, **filters)[0]
+
+
+def test_real_brussels_is_the_belgian_capital(gazetteer):
+    top = _top(gazetteer, "Brussels")
+    assert top.country_code == "BE" and abs(top.lat - 50.85) < 0.05 and abs(top.lon - 4.35) < 0.05
+
+
+def test_real_kosovska_mitrovica_is_an_alternate_name_in_kosovo(gazetteer):
+    top = _top(gazetteer, "Kosovska Mitrovica")
+    assert top.country_code == "XK" and not top.exact
+    assert abs(top.lat - 42.89) < 0.05 and abs(top.lon - 20.87) < 0.05
+
+
+@pytest.mark.parametrize("name, code", [("Pristina", "XK"), ("Priština", "XK"), ("Skopje", "MK"),
+                                        ("Belgrade", "RS"), ("Paris", "FR"), ("Kabul", "AF")])
+def test_real_capitals_beat_their_namesakes(gazetteer, name, code):
+    top = _top(gazetteer, name)
+    assert top.country_code == code and top.kind == "city"
+    assert gazetteer.is_capital(top.geonameid) and top.population > 100_000
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Kosovo", "XK"), ("Burma", "MM"), ("the U.S.", "US"), ("USA", "US"), ("America", "US"),
+    ("Britain", "GB"), ("Macedonia", "MK"), ("FYROM", "MK"), ("Zaire", "CD"),
+    ("Ivory Coast", "CI"), ("Czech Republic", "CZ"), ("Holland", "NL"),
+])
+def test_real_country_names_and_aliases(gazetteer, name, code):
+    assert gazetteer.country_code(name) == code
+    assert _top(gazetteer, name).kind == "country"
+
+
+def test_real_every_country_has_a_point_and_kosovo_an_outline(gazetteer):
+    rows = gazetteer._query("SELECT country_code, geometry FROM places WHERE kind = 'country'")
+    assert len(rows) >= 240
+    assert dict(rows)["XK"] and dict(rows)["RS"]
+    kosovo = shape(json.loads(dict(rows)["XK"]))
+    assert not shape(json.loads(dict(rows)["RS"])).contains(kosovo.representative_point())
+
+
+@pytest.mark.parametrize("word, code", [("Serbian", "RS"), ("Serbs", "RS"), ("French", "FR"),
+                                        ("American", "US"), ("Kosovar", "XK"), ("Afghans", "AF")])
+def test_real_demonyms(gazetteer, word, code):
+    assert gazetteer.demonym(word) == code
+
+
+def test_real_southern_serbia_lies_in_serbia_south_of_43_6_and_outside_kosovo(gazetteer):
+    part = gazetteer.directional("southern", "Serbia")
+    point = Point(part.lon, part.lat)
+    assert part.lat < 43.6
+    assert shape(json.loads(gazetteer.country("RS").geometry)).contains(point)
+    kosovo = shape(json.loads(gazetteer.country("XK").geometry))
+    assert not kosovo.contains(point)
+    assert shape(json.loads(part.geometry)).intersection(kosovo).area < 0.01
+
+
+def test_real_western_macedonia_lies_in_north_macedonia_west_of_21_4(gazetteer):
+    part = gazetteer.directional("western", "Macedonia")
+    assert part.country_code == "MK" and part.lon < 21.4
+    assert shape(json.loads(gazetteer.country("MK").geometry)).contains(Point(part.lon, part.lat))
+
+
+@pytest.mark.parametrize("name, kind, code", [
+    ("Kandahar", "city", "AF"), ("Darfur", "region", "SD"), ("the Black Sea", "water", ""),
+    ("the Sahel", "region", ""), ("the Balkans", "region", ""), ("Persian Gulf", "water", ""),
+    ("Kashmir", "region", ""), ("the Danube", "water", ""), ("Western Europe", "region", ""),
+])
+def test_real_non_balkan_places(gazetteer, name, kind, code):
+    top = _top(gazetteer, name)
+    assert (top.kind, top.country_code) == (kind, code)
+
+
+def test_real_black_sea_outline_is_water_not_land(gazetteer):
+    sea = _top(gazetteer, "Black Sea")
+    outline = shape(json.loads(sea.geometry))
+    assert outline.contains(Point(34.0, 43.5))  # open water
+    assert not outline.contains(Point(30.52, 50.45))  # Kyiv
+
+
+def test_real_airports_are_facilities(gazetteer):
+    heathrow = gazetteer.candidates("Heathrow", kinds=("facility",))[0]
+    assert heathrow.country_code == "GB" and abs(heathrow.lon + 0.46) < 0.05
+    assert _top(gazetteer, "Pristina airport").country_code == "XK"
+
+
+def test_real_admin1_regions_have_points(gazetteer):
+    top = _top(gazetteer, "Vojvodina")
+    assert (top.kind, top.country_code) == ("admin1", "RS") and 44 < top.lat < 47
+
+
+def test_real_has_name_skips_codes_and_lowercase_romanisations(gazetteer):
+    assert gazetteer.has_name("Kosovska Mitrovica")
+    # Brussels' IATA code is not one of its names (Brû, France, still answers to "BRU").
+    assert "Brussels" not in {c.name for c in gazetteer.candidates("BRU", limit=50)}
+    assert not gazetteer.has_name("ba li")  # a GeoNames romanisation of Paris
