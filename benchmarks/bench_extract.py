@@ -57,11 +57,12 @@ def measure_single(spec: dict) -> dict:
     pipeline = importlib.import_module(spec["module"])
     t1 = time.perf_counter()
     kept = [pipeline.extract_text(docs[0][1], article_id=docs[0][0])]
-    t2 = time.perf_counter()
+    t2, cpu2 = time.perf_counter(), time.process_time()
     for article_id, text in docs[1:]:
         kept.append(pipeline.extract_text(text, article_id=article_id))  # held, as the app does
-    t3 = time.perf_counter()
-    out = {"import_s": t1 - t0, "first_s": t2 - t1, "warm_s": t3 - t2, "rss_before_mb": rss_before,
+    t3, cpu3 = time.perf_counter(), time.process_time()
+    out = {"import_s": t1 - t0, "first_s": t2 - t1, "warm_s": t3 - t2, "warm_cpu_s": cpu3 - cpu2,
+           "rss_before_mb": rss_before,
            "maxrss_mb": _maxrss_mb(), "n": len(docs), "records": _count(kept),
            "warm_words": sum(len(text.split()) for _, text in docs[1:])}
     if spec.get("tracemalloc"):
@@ -141,7 +142,9 @@ def machine() -> dict:
                 model = line.split(":", 1)[1].strip()
                 break
     return {"cpu": model, "cores": os.cpu_count() or 1, "python": platform.python_version(),
-            "platform": platform.platform(terse=True), "date": dt.date.today().isoformat()}
+            "platform": platform.platform(terse=True), "date": dt.date.today().isoformat(),
+            # Other work on the machine skews every figure: say how busy it was.
+            "loadavg_1m": os.getloadavg()[0]}
 
 
 def single_row(n: int, res: dict, peak: dict | None) -> dict:
@@ -151,6 +154,7 @@ def single_row(n: int, res: dict, peak: dict | None) -> dict:
         "articles": n, "import_s": res["import_s"], "first_s": res["first_s"],
         "articles_per_s": rate, "words_per_s": res["warm_words"] / res["warm_s"] if warm_n else 0,
         "ms_per_article": 1000 / rate if warm_n else float("nan"),
+        "articles_per_cpu_s": warm_n / res["warm_cpu_s"] if warm_n else float("nan"),
         "rss_before_mb": res["rss_before_mb"], "maxrss_mb": res["maxrss_mb"],
         "tracemalloc_peak_mb": peak["tracemalloc_peak_mb"] if peak else None,
         "records": res["records"],
@@ -161,17 +165,19 @@ def print_report(info: dict, singles: list[dict], workers: list[dict], profile: 
                  words: int) -> None:
     print(f"## Extraction benchmark ({words}-word synthetic articles)\n")
     print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
-          f"{info['platform']}, {info['date']}\n")
+          f"{info['platform']}, {info['date']}; load average before / after: "
+          f"{info['loadavg_1m']:.2f} / {os.getloadavg()[0]:.2f}\n")
     print("One core, in memory (`extract_text`; results kept). Target: "
-          f">= {TARGET_PER_CORE} articles/s warm.\n")
+          f">= {TARGET_PER_CORE} articles/s warm. Articles per CPU second discounts other load.\n")
     print("| articles | cold import s | cold first article s | warm articles/s | warm words/s "
-          "| ms/article | ru_maxrss MB (corpus only) | tracemalloc peak MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| ms/article | articles per CPU s | ru_maxrss MB (corpus only) | tracemalloc peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in singles:
         peak = f"{r['tracemalloc_peak_mb']:.0f}" if r["tracemalloc_peak_mb"] is not None else "-"
         print(f"| {r['articles']:,} | {r['import_s']:.2f} | {r['first_s']:.2f} | "
               f"{r['articles_per_s']:.0f} | {r['words_per_s']:,.0f} | {r['ms_per_article']:.2f} | "
-              f"{r['maxrss_mb']:.0f} ({r['rss_before_mb']:.0f}) | {peak} |")
+              f"{r['articles_per_cpu_s']:.0f} | {r['maxrss_mb']:.0f} ({r['rss_before_mb']:.0f}) | "
+              f"{peak} |")
     if workers:
         _print_workers(workers)
     if singles:
@@ -226,6 +232,7 @@ def _ensure_corpus(args: argparse.Namespace) -> Path:
 
 
 def run(args: argparse.Namespace) -> dict:
+    info = machine()  # before the runs, so its load average is the machine's, not ours
     corpus = _ensure_corpus(args)
     common = {"corpus": str(corpus), "module": args.module}
     # Untimed: builds the gazetteer index if it is missing, so no figure includes a build.
@@ -243,7 +250,7 @@ def run(args: argparse.Namespace) -> dict:
                         "words_per_s": res["words"] / res["wall_s"], "maxrss_mb": res["maxrss_mb"],
                         "children_maxrss_mb": res["children_maxrss_mb"]})
     profile = run_child("profile", n=args.profile, top=args.top, **common) if args.profile else None
-    return {"machine": machine(), "single": singles, "workers": workers, "profile": profile}
+    return {"machine": info, "single": singles, "workers": workers, "profile": profile}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
