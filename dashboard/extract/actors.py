@@ -1,0 +1,360 @@
+"""Actor mentions (organisations, officials, groups, states by demonym) and their merging into actors.
+
+Two steps around place resolution: ``find_actor_mentions`` runs first (its name spans keep the
+place finder off "NATO" or "Dragan"), ``build_actors`` runs after it, adding the states that
+country names and metonymic capitals stand for (see ``metonymy``) and merging every mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from dashboard.extract import lexicon
+from dashboard.records import Actor, Sentence
+
+
+class ActorNames(Protocol):
+    """What this stage asks of the gazetteer (``dashboard.gazetteer.Gazetteer`` fits)."""
+
+    def has_name(self, name: str) -> bool: ...
+
+    def demonym(self, word: str) -> str | None: ...
+
+    def country_code(self, name: str) -> str | None: ...
+
+    def country(self, code: str): ...
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """One stretch of text that names an actor; ``key`` says which actor."""
+
+    start: int
+    end: int
+    surface: str
+    #: Identity: "state:RS", "org:NATO", "person:Dragan Sutanovac", "group:rebels".
+    key: str
+    name: str
+    type: str
+    country_code: str = ""
+    role: str = ""
+    affiliation: str = ""
+    #: The proper-name part (no "ministers", no title): places never overlap it.
+    name_start: int = 0
+    name_end: int = 0
+
+
+#: Plural nouns for the people of an organisation or state ("NATO ministers", "French soldiers").
+_MEMBER_NOUNS = (
+    "foreign ministers", "defence ministers", "defense ministers", "foreign affairs ministers",
+    "ministers", "officials", "diplomats", "leaders", "counterparts", "envoys", "negotiators",
+    "members", "member states", "allies", "partners", "delegates", "delegation", "spokesman",
+    "spokeswoman", "commanders", "troops", "forces", "soldiers", "peacekeepers", "contingent",
+    "authorities", "government", "army", "military", "navy", "air force", "police", "president",
+    "prime minister", "leadership", "administration", "embassy", "ambassador", "side",
+)
+_MEMBERS = r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True)) + r")\b)?"
+#: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
+_STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
+#: Organs that follow an organisation ("the Contact Group's Troika").
+_ORGANS = r"(?:Troika|Secretariat|Presidency|Commission|Council|Command|Mission|Headquarters)"
+_ORG_GENERIC = re.compile(
+    r"\b(?:Ministry|Department) of (?:the )?[A-Z][\w-]+(?: (?:and|of) [A-Z][\w-]+)*"
+    r"|(?<![\w-])[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3} "
+    r"(?:Ministry|Council|Commission|Committee|Agency|Tribunal|Parliament|Assembly|Party|Front|"
+    r"Movement|Army|Brigade|Brigades|Corps|Militia|Guard|Police|Forces)\b"
+)
+_ARMED_NOUNS = (
+    "rebels", "insurgents", "militants", "separatists", "guerrillas", "guerillas", "militiamen",
+    "militias", "militia", "fighters", "jihadists", "gunmen", "paramilitaries", "extremists",
+    "warlords", "protesters", "demonstrators", "rioters", "mutineers", "insurgent groups",
+    "armed groups", "rebel groups", "tribesmen", "clansmen",
+)
+_ARMED = re.compile(
+    r"(?:(?<![\w-])(?P<mod>(?:pro-|anti-)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?|pro-[A-Z][\w-]+) )?"
+    r"\b(?P<noun>" + "|".join(_ARMED_NOUNS) + r")\b"
+)
+_NAME_PARTICLES = r"(?:de|van|von|der|den|bin|ibn|al|el|da|di|del|la|le|abu|ben|ter|zu)"
+_NAME_WORD = r"(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?"
+_PERSON_NAME = rf"{_NAME_WORD}(?: (?:{_NAME_PARTICLES} )*{_NAME_WORD}){{0,3}}"
+#: Lower-case titles trusted before a name; other titles must be capitalised ("General X").
+_LOWER_TITLES = re.compile(
+    r"(?:\w+ )?(?:minister|president|ambassador|envoy|spokesman|spokeswoman|spokesperson|"
+    r"commander|leader|secretary|chancellor|premier)"
+)
+#: Referring nouns that continue an earlier "NATO ministers" ("the ministers will support …").
+_BACK_REFERENCE = re.compile(
+    r"\b[Tt]he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|delegates)\b"
+)
+
+
+def find_actor_mentions(
+    text: str, sentences: Sequence[Sentence], names: ActorNames,
+) -> tuple[ActorMention, ...]:
+    """Organisations, officials, groups and demonym states in ``sentences``, in reading order."""
+    found: list[ActorMention] = []
+    for sentence in sentences:
+        taken: list[tuple[int, int]] = []
+        for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
+                       _groups):
+            for mention in finder(text, sentence, names):
+                if not any(s < mention.end and mention.start < e for s, e in taken):
+                    taken.append((mention.start, mention.end))
+                    found.append(mention)
+    found.sort(key=lambda m: m.start)
+    found = _surnames(text, sentences, found)
+    return tuple(_back_references(text, sentences, found))
+
+
+def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
+             name_span: tuple[int, int] | None = None, **extra: str) -> ActorMention:
+    ns, ne = name_span or (start, end)
+    return ActorMention(start, end, text[start:end], key, name, type_, name_start=ns,
+                        name_end=ne, **extra)
+
+
+_ORGAN_AFTER = re.compile(rf"(?:['’]s)? {_ORGANS}\b")
+_MEMBERS_AFTER = re.compile(_MEMBERS)
+_DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBERS}")
+
+
+def _organisations(text, sentence, names):
+    """Lexicon organisations, with an organ ("'s Troika") or members ("ministers") after them."""
+    by_form = lexicon.organization_by_form()
+    for m in lexicon.organization_pattern().finditer(text, sentence.start, sentence.end):
+        entry = by_form[m.group()]
+        organ = _ORGAN_AFTER.match(text, m.end(), sentence.end)
+        if organ:
+            name = f"{entry.name} {organ.group().split()[-1]}"
+            yield _mention(text, m.start(), organ.end(), f"org:{name}", name, "organization",
+                           affiliation=entry.name)
+            continue
+        members = _MEMBERS_AFTER.match(text, m.end(), sentence.end)
+        yield _mention(text, m.start(), members.end(), f"{_kind(entry.type)}:{entry.name}",
+                       entry.name, entry.type, (m.start(), m.end()), affiliation=entry.affiliation)
+
+
+def _kind(type_: str) -> str:
+    return "org" if type_ == "organization" else "group"
+
+
+def _generic_organisations(text, sentence, names):
+    """ "the French Defense Ministry", "Ministry of Interior", "the Revolutionary Council"."""
+    for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
+        start = m.start()
+        first = m.group().split()[0]
+        if start == sentence.start and first.lower() in lexicon.not_places() and first != "Ministry":
+            start += len(first) + 1  # "The Interior Ministry": a sentence opener is not the name
+        words = text[start:m.end()].split()
+        if len(words) < 2 and not words[0].startswith("Ministry"):
+            continue
+        name = text[start:m.end()]
+        code = names.demonym(words[0]) or (names.country_code(words[0]) if words[0][0].isupper() else None)
+        affiliation = _country_name(names, code) if code else ""
+        yield _mention(text, start, m.end(), f"org:{name}", name, "organization",
+                       country_code=code or "", affiliation=affiliation)
+
+
+def _officials(text, sentence, names):
+    """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
+    for m in _title_pattern().finditer(text, sentence.start, sentence.end):
+        role, person = m.group("role"), m.group("name")
+        if not _title_ok(role, person, names):
+            continue
+        person = _trim_name(person, names)
+        if not person:
+            continue
+        name_start = m.start("name")
+        aff_code, aff_name = _affiliation(text, m.start("role"), names)
+        yield _mention(text, m.start("role"), name_start + len(person), f"person:{person}",
+                       person, "person", (name_start, name_start + len(person)),
+                       role=_tidy_role(role), affiliation=aff_name, country_code=aff_code)
+
+
+_TITLE_RE: list[re.Pattern[str]] = []
+
+
+def _title_pattern() -> re.Pattern[str]:
+    """Portfolio words, a title, then a capitalised name ("Foreign Minister Sergey Lavrov")."""
+    if not _TITLE_RE:
+        titles = "|".join(re.escape(t).replace(r"\ ", r"[ -]") for t in lexicon.titles())
+        portfolios = "|".join(map(re.escape, lexicon.PORTFOLIOS))
+        _TITLE_RE.append(re.compile(
+            rf"(?<![\w-])(?P<role>(?i:(?:(?:{portfolios})[ -])*(?:{titles}))"
+            rf"(?: (?i:of|for) (?:the )?(?:(?i:{portfolios})|[A-Z][\w-]+)(?: (?:and|of) [A-Z][\w-]+)?)?)"
+            rf"(?: |, )(?P<name>{_PERSON_NAME})"))
+    return _TITLE_RE[0]
+
+
+def _title_ok(role: str, person: str, names: ActorNames) -> bool:
+    """A name must start with a capital (the pattern is case-blind) and not be a place or org."""
+    if not person[:1].isupper() or not re.match(r"[A-Z]", person):
+        return False
+    if role[:1].islower() and not (_LOWER_TITLES.fullmatch(role.lower()) and " " in person):
+        return False
+    return True
+
+
+def _trim_name(person: str, names: ActorNames) -> str:
+    """Cut a name before the first word that cannot be part of it (a place, a month, an org)."""
+    words = person.split(" ")
+    kept: list[str] = []
+    for word in words:
+        bare = word.rstrip(".'’s") if word.endswith(("'s", "’s")) else word
+        low = bare.lower()
+        if (low in lexicon.not_places() or names.demonym(bare) or bare in lexicon.organization_by_form()
+                or low in _TITLE_WORDS or (kept and names.country_code(bare))):
+            break
+        kept.append(word)
+    while kept and (kept[-1].lower() in _NAME_PARTICLES.strip("(?:)").split("|")):
+        kept.pop()
+    name = " ".join(kept)
+    name = re.sub(r"['’]s$", "", name)
+    return name.rstrip(".,") if name and not names.country_code(name) else ""
+
+
+_TITLE_WORDS = frozenset(t for t in lexicon.titles() if " " not in t)
+
+
+def _tidy_role(role: str) -> str:
+    """ "defense minister" → "Defense Minister"; "former" and "the" dropped."""
+    words = [w for w in role.split() if w.lower() not in ("former", "the")]
+    return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words)
+
+
+def _affiliation(text: str, role_start: int, names: ActorNames) -> tuple[str, str]:
+    """The country or organisation named just before a title ("Serbian", "NATO")."""
+    before = text[max(0, role_start - 40):role_start].rstrip()
+    m = re.search(r"([A-Z][\w.'’-]*)(?:['’]s)?$", before)
+    if not m or before.endswith(","):
+        return "", ""
+    word = m.group(1).rstrip("'’")
+    entry = lexicon.organization_by_form().get(word)
+    if entry:
+        return "", entry.name
+    code = names.demonym(word) or names.country_code(word)
+    return (code, _country_name(names, code)) if code else ("", "")
+
+
+def _country_name(names: ActorNames, code: str) -> str:
+    found = names.country(code)
+    return found.name if found is not None else code
+
+
+def _demonym_states(text, sentence, names):
+    """ "French troops", "the Serbian government", "US forces": the state a demonym names.
+
+    Two demonyms in a row ("Bosnian Serb forces", "Kosovo Albanian leaders") name a group of
+    people within a state, not the state.
+    """
+    for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
+        noun = text[m.end(1):m.end()].strip()
+        if not noun or noun not in _STATE_NOUNS:
+            continue
+        word = m.group(1)
+        code = names.demonym(word) or names.country_code(word)
+        if not code or word.lower() in lexicon.not_places():
+            continue
+        lead = _COMPOUND_LEAD.search(text, max(sentence.start, m.start() - 30), m.start())
+        lead_code = lead and (names.demonym(lead.group(1)) or names.country_code(lead.group(1)))
+        if lead_code:
+            name = text[lead.start(1):m.end()]
+            key = f"group:{lead.group(1)} {word}".lower()
+            yield _mention(text, lead.start(1), m.end(), key, name, "group",
+                           (lead.start(1), m.end(1)), country_code=lead_code)
+            continue
+        yield _mention(text, m.start(), m.end(), f"state:{code}", _country_name(names, code),
+                       "state", (m.start(1), m.end(1)), country_code=code)
+
+
+_COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
+
+
+def _groups(text, sentence, names):
+    """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
+    for m in _ARMED.finditer(text, sentence.start, sentence.end):
+        mod = m.group("mod")
+        if mod and (mod.split()[0].lower() in lexicon.not_places() or m.start() == sentence.start
+                    and not names.demonym(mod.split()[0])):
+            mod = None
+        start = m.start("mod") if mod else m.start("noun")
+        name = f"{mod} {m.group('noun')}" if mod else m.group("noun")
+        code = names.demonym(mod.split()[-1]) if mod else None
+        yield _mention(text, start, m.end(), f"group:{name.lower()}", name, "group",
+                       country_code=code or "")
+    yield from _peoples(text, sentence, names)
+
+
+_PEOPLES = re.compile(r"(?<![\w-])(?:([A-Z][\w-]+) )?([A-Z][\w-]+s)\b(?!['’]|\s+(?:"
+                      + "|".join(_MEMBER_NOUNS) + r")\b)")
+
+
+def _peoples(text, sentence, names):
+    """A plural demonym used as a noun: "the Albanians", "Serbs", "Kosovo Albanians"."""
+    for m in _PEOPLES.finditer(text, sentence.start, sentence.end):
+        code = names.demonym(m.group(2))
+        if not code or names.country_code(m.group(2)):
+            continue
+        lead = m.group(1)
+        keep_lead = lead and names.has_name(lead) and lead.lower() not in lexicon.not_places()
+        start = m.start(1) if keep_lead else m.start(2)
+        name = text[start:m.end()]
+        yield _mention(text, start, m.end(), f"group:{name.lower()}", name, "group",
+                       country_code=code)
+
+
+def _surnames(text: str, sentences: Sequence[Sentence], found: list[ActorMention]) -> list[ActorMention]:
+    """A bare surname ("Sutanovac said") is the person named in full elsewhere (a headline
+    often uses the surname before the body gives the full name)."""
+    people = {m.name.split()[-1]: m for m in found if m.type == "person" and " " in m.name}
+    if not people:
+        return found
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, people)) + r")(?![\w-])")
+    out = list(found)
+    for m in pattern.finditer(text, sentences[0].start if sentences else 0):
+        if any(x.start <= m.start() < x.end for x in found):
+            continue
+        first = people[m.group(1)]
+        if not first.start <= m.start() < first.end:
+            out.append(_mention(text, m.start(), m.end(), first.key, first.name, "person",
+                                role=first.role, affiliation=first.affiliation,
+                                country_code=first.country_code))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMention]:
+    """ "the ministers" after "NATO ministers" is NATO again (the latest such mention)."""
+    out = list(found)
+    for sentence in sentences:
+        for m in _BACK_REFERENCE.finditer(text, sentence.start, sentence.end):
+            if any(x.start <= m.start() < x.end for x in found):
+                continue
+            noun = m.group(1)
+            earlier = [x for x in found if x.end <= m.start() and x.surface.endswith(noun)]
+            if earlier:
+                last = earlier[-1]
+                out.append(_mention(text, m.start(), m.end(), last.key, last.name, last.type,
+                                    (m.start(), m.start()), country_code=last.country_code,
+                                    affiliation=last.affiliation))
+    return sorted(out, key=lambda x: x.start)
+
+
+def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], dict[str, str]]:
+    """One ``Actor`` per key, ids ``a1``… in order of first mention; and key → id."""
+    groups: dict[str, list[ActorMention]] = {}
+    for mention in sorted(mentions, key=lambda m: m.start):
+        groups.setdefault(mention.key, []).append(mention)
+    actors, ids = [], {}
+    for index, (key, group) in enumerate(groups.items(), 1):
+        ids[key] = f"a{index}"
+        head = max(group, key=lambda m: (bool(m.role), bool(m.affiliation), len(m.name)))
+        aliases = tuple(dict.fromkeys(m.surface for m in group if m.surface != head.name))
+        actors.append(Actor(
+            id=f"a{index}", name=head.name, type=head.type,
+            country_code=next((m.country_code for m in group if m.country_code), ""),
+            aliases=aliases, mentions=tuple((m.start, m.end) for m in group),
+            role=head.role, affiliation=head.affiliation))
+    return tuple(actors), ids

@@ -1,0 +1,315 @@
+"""Troop deployments: who (actor, unit), how many, where, with what status; repeats merged.
+
+A deployment is read around a troop noun ("troops", "contingent", "battalions", "3,000
+soldiers"): its strength from the numbers in front of troop nouns, its place from a literal
+place after "in/to/into/at" (a few words apart at most), its status from the verbs and
+modality around it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from dashboard.extract.numbers import NUMBER, parse_number
+from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
+
+#: Nouns for people in uniform (their number is the strength).
+_PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|marines|paratroopers|" \
+          r"commandos|sailors|airmen|policemen|police\s+officers|gendarmes|fighters|men|reservists|" \
+          r"conscripts|special\s+forces|guardsmen|reinforcements"
+#: Nouns for formed units (their number is kept in the words, not as a strength).
+_UNITS = r"contingents?|battalions?|batallions?|battallions?|brigades?|divisions?|regiments?|" \
+         r"companies|platoons|squadrons|units|task\s+force|corps"
+_TROOP_NOUN = re.compile(rf"\b(?:{_PEOPLE}|{_UNITS})\b", re.I)
+_QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
+             r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
+             r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
+_QUANTITY = re.compile(
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?P<noun>{_PEOPLE}|{_UNITS})\b", re.I)
+_QUANTITIES = re.compile(rf"{_QUANTITY.pattern}(?:\s+(?:with|of|totalling|totaling|including|"
+                         rf"comprising)\s+"
+                         rf"{_QUANTITY.pattern.replace('?P<', '?P<b_')})?", re.I)
+_PEOPLE_RE = re.compile(rf"^(?:{_PEOPLE})$", re.I)
+#: What the troops do, strongest first; a cue counts unless negated ("not to reduce").
+_DOING = (
+    ("withdrawal", re.compile(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
+                              r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
+                              r"bring\w*\s+home|brought\s+home)\b", re.I)),
+    ("reinforcement", re.compile(r"\b(?:reinforc\w+|additional|extra|more\s+troops|boost\w*|"
+                                 r"surge|bolster\w*|beef\w*\s+up)\b", re.I)),
+    ("deployed", re.compile(r"\b(?:(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|"
+                            r"arriv\w+|moved\s+into|entered|landed|flown\s+in|rushed)\b", re.I)),
+    ("stationed", re.compile(r"\b(?:station\w*|based|remain\w*|stay\w*|keep\w*|kept|presence|"
+                             r"garrison\w*|serving)\b", re.I)),
+)
+#: Modality right before a cue ("possible reinforcements", "will be sent", "plans to withdraw").
+_PROPOSED_BEFORE = re.compile(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
+                              r"potential|would|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
+                              r"(?:\w+\s+){0,2}$", re.I)
+_PLANNED_BEFORE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|plans?\s+to|planned|planning\s+to|"
+                             r"due\s+to|scheduled\s+to|expected\s+to|to\s+be|going\s+to)\s+"
+                             r"(?:\w+\s+){0,1}$", re.I)
+#: Modality after a noun cue: "reinforcements … will be discussed".
+_PROPOSED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|would|could|might|may|to)\s+be\s+"
+                             r"(?:discussed|considered|proposed|debated|studied|examined)\b", re.I)
+_PLANNED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\s+)?"
+                            r"(?:deployed|sent|arrive|arriving|dispatched)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$", re.I)
+_INTO = re.compile(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
+                   r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$", re.I)
+#: Nouns too vague to make a deployment without a place or a head count.
+_VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
+_WINDOW = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A deployment before merging; ``weak`` when its actor is only the sentence's subject."""
+
+    deployment: Deployment
+    weak: bool
+
+
+def find_deployments(
+    text: str, sentences: Sequence[Sentence], places: Sequence[Place],
+    actors: Sequence[Actor], dates: Sequence[DateMention], published: dt.date | None,
+) -> tuple[Deployment, ...]:
+    """Deployments in reading order, merged, ids ``d1``…"""
+    mentions = sorted((s, e, a) for a in actors for s, e in a.mentions)
+    found: list[_Draft] = []
+    for sentence in sentences:
+        literal = [p for p in places if sentence.start <= p.start < sentence.end and p.literal]
+        for group in _groups(text, sentence, literal):
+            draft = _read_group(text, sentence, group, literal, mentions, dates, published)
+            if draft is not None:
+                found.append(draft)
+    merged = _fill_places(_merge(found))
+    return tuple(replace(d, id=f"d{i}") for i, d in enumerate(merged, 1))
+
+
+def _groups(text: str, sentence: Sentence, places: list[Place]) -> list[list[re.Match[str]]]:
+    """Troop nouns that describe one body of troops.
+
+    A noun joins the group before it when it is close, no place lies between them and it
+    does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
+    """
+    counted = [q.span() for q in _QUANTITIES.finditer(text, sentence.start, sentence.end)]
+    groups: list[list[re.Match[str]]] = []
+    for m in _TROOP_NOUN.finditer(text, sentence.start, sentence.end):
+        if _casualties(text, m.start(), m.end(), sentence.end):
+            continue
+        own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
+        if groups and _joins(groups[-1], m, own, counted, places):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _joins(group, noun, own, counted, places) -> bool:
+    last = group[-1]
+    before = [span for span in counted for m in group if span[0] <= m.start() < span[1]]
+    if own is not None and before and own not in before:
+        return False
+    placed = any(last.end() <= p.start < noun.start() for p in places)
+    return not placed and noun.start() - last.end() < 90
+
+
+_KILLING = re.compile(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
+                      r"(?:\w+\s+){0,3}$", re.I)
+_CASUALTIES = re.compile(r"\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been)?\s*(?:killed|wounded|"
+                         r"injured|died|dead|captured|taken\s+hostage|missing|kidnapped|abducted)\b", re.I)
+
+
+def _casualties(text: str, start: int, end: int, limit: int) -> bool:
+    """ "two Marines were killed", "killing four policemen": casualties, not a deployment."""
+    return bool(_CASUALTIES.match(text, end, limit) or _KILLING.search(text, max(0, start - 40), start))
+
+
+def _read_group(text, sentence, group, places, mentions, dates, published) -> _Draft | None:
+    first, last = group[0], group[-1]
+    quantity = _quantity(text, sentence, group)
+    start = min(first.start(), quantity.start()) if quantity else first.start()
+    end = max(last.end(), quantity.end()) if quantity else last.end()
+    leaving = bool(_DOING[0][1].search(text, sentence.start, sentence.end))
+    place = _place_after(text, places, end, leaving)
+    unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
+    strength, qualifier = _strength(quantity)
+    if place is None and strength is None and (actor is None or weak or _VAGUE.match(first.group())):
+        return None
+    status = _status(text, sentence, unit_start, place.end if place else end)
+    date = _date(dates, start, place.end if place else end)
+    return _Draft(Deployment(
+        id="", actor=actor.id if actor else None, unit=_unit(text, unit_start, first.end(), quantity),
+        strength=strength, strength_qualifier=qualifier,
+        strength_text=" ".join(quantity.group().split()) if quantity else "",
+        place=place.id if place else None, lat=place.lat if place else None,
+        lon=place.lon if place else None, status=_dated_status(status, date, published),
+        date=date.date if date else None, sentence=sentence.text, start=unit_start,
+        end=place.end if place else end), weak)
+
+
+def _quantity(text: str, sentence: Sentence, group: list[re.Match[str]]) -> re.Match[str] | None:
+    """The quantity phrase that ends on one of the group's nouns ("up to four battalions with …")."""
+    lo = max(sentence.start, group[0].start() - 60)
+    hi = min(sentence.end, group[-1].end() + 1)
+    for q in _QUANTITIES.finditer(text, lo, hi):
+        if any(q.start() <= m.start() < q.end() for m in group):
+            return q
+    return None
+
+
+def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
+    """Head count from the people noun of the phrase; units ("four battalions") give none."""
+    if quantity is None:
+        return None, ""
+    for prefix in ("b_", ""):
+        noun = quantity.group(f"{prefix}noun")
+        if noun and _PEOPLE_RE.match(noun):
+            value = parse_number(quantity.group(f"{prefix}num"))
+            qual = quantity.group(f"{prefix}qual") or ""
+            return value, " ".join(qual.lower().split())
+    return None, ""
+
+
+_OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
+
+
+def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None, bool]:
+    """Start of the unit phrase and its actor ("KFOR's French contingent" → France), else the
+    sentence's first non-person actor, marked weak."""
+    phrase = _OWNER_PHRASE.search(text, max(sentence.start, start - 60), start)
+    unit_start = phrase.start() if phrase else start
+    inside = [a for s, e, a in mentions if unit_start <= s < noun_end and a.type != "person"]
+    if inside:
+        return unit_start, inside[-1], False
+    subject = [a for s, e, a in mentions if sentence.start <= s < start and a.type != "person"]
+    return unit_start, (subject[0] if subject else None), True
+
+
+def _unit(text: str, start: int, noun_end: int, quantity: re.Match[str] | None) -> str:
+    unit = " ".join(text[start:noun_end].split())
+    if quantity is not None:
+        unit = re.sub(rf"^(?:{_QUALIFIER})\s+", "", unit, flags=re.I)
+    unit = re.sub(r"^(?:the|a|an)\s+", "", unit, flags=re.I)
+    return _MODIFIER.sub("", unit).strip()
+
+
+#: Words that say how sure or how new the troops are, not who they are.
+_MODIFIER = re.compile(r"^(?:possible|proposed|planned|additional|extra|further|new|more|"
+                       r"potential|fresh)\s+", re.I)
+
+
+def _place_after(text, places, end, leaving: bool) -> Place | None:
+    """The first resolved literal place after the troop phrase, introduced by in/into/to/at …
+
+    A place after "from" is where troops come from: it counts only for troops leaving it.
+    """
+    origin = None
+    for p in places:
+        if not (end <= p.start <= end + _WINDOW and p.resolved):
+            continue
+        between = text[end:p.start]
+        cue = _INTO.search(between)
+        if cue and cue.group(1).lower() != "from":
+            return p
+        if cue and origin is None and leaving:
+            origin = p
+    return origin
+
+
+def _status(text: str, sentence: Sentence, start: int, end: int) -> str:
+    """The first non-negated cue around the phrase, with the modality right before/after it."""
+    lo, hi = max(sentence.start, start - 30), min(sentence.end, end + 40)
+    for status, cue in _DOING:
+        for m in cue.finditer(text, lo, hi):
+            before = text[max(sentence.start, m.start() - 40):m.start()]
+            if _NEGATION.search(before):
+                continue
+            if status == "stationed":
+                return status
+            after = text[m.end():sentence.end]
+            if _PROPOSED_BEFORE.search(before) or _PROPOSED_AFTER.search(after):
+                return "proposed"
+            if _PLANNED_BEFORE.search(before) or _PLANNED_AFTER.search(after):
+                return "planned"
+            return status
+    return _bare_modality(text[max(sentence.start, start - 60):start])
+
+
+def _bare_modality(before: str) -> str:
+    """No verb says what the troops do: "could authorize a force of 20,000" is still a proposal."""
+    if re.search(r"\b(?:could|might|may|would|should|propos\w*|possibl[ey]|consider\w*)\b", before, re.I):
+        return "proposed"
+    if re.search(r"\b(?:will|shall|plans?\s+to|is\s+to|are\s+to)\b", before, re.I):
+        return "planned"
+    return "stationed"
+
+
+def _dated_status(status: str, date: DateMention | None, published: dt.date | None) -> str:
+    if (status in ("stationed", "deployed") and date and date.date and published
+            and date.date > published and date.qualifier not in ("until", "by")):
+        return "planned"
+    return status
+
+
+def _date(dates, start: int, end: int) -> DateMention | None:
+    """A resolved date right around the phrase ("arrived in Gao on Monday"), else None."""
+    near = [d for d in dates if d.date and start - 40 <= d.end and d.start <= end + 40]
+    return min(near, key=lambda d: abs(d.start - start)) if near else None
+
+
+def _merge(found: list[_Draft]) -> list[Deployment]:
+    """Repeats (same place or same actor, same status, compatible place) fold into the first."""
+    out: list[_Draft] = []
+    for draft in found:
+        twin = next((i for i, d in enumerate(out) if _same(d, draft)), None)
+        if twin is None:
+            out.append(draft)
+            continue
+        out[twin] = _fold(out[twin], draft)
+    return [d.deployment for d in out]
+
+
+def _fold(a: _Draft, b: _Draft) -> _Draft:
+    first, dep = a.deployment, b.deployment
+    richer = first if _richness(first) >= _richness(dep) else dep
+    actor, weak = (first.actor, a.weak) if first.actor and not (a.weak and not b.weak) else (dep.actor, b.weak)
+    return _Draft(replace(
+        first, unit=richer.unit, actor=actor or first.actor,
+        place=first.place or dep.place, lat=first.lat if first.place else dep.lat,
+        lon=first.lon if first.place else dep.lon, strength=first.strength or dep.strength,
+        strength_qualifier=first.strength_qualifier or dep.strength_qualifier,
+        strength_text=first.strength_text or dep.strength_text, date=first.date or dep.date), weak)
+
+
+def _richness(dep: Deployment) -> tuple[int, int]:
+    """How specific a unit name is: an owner ("KFOR's", "French") beats "troops"."""
+    owned = ("'" in dep.unit or "’" in dep.unit) + dep.unit[:1].isupper()
+    return owned, len(dep.unit)
+
+
+def _same(a: _Draft, b: _Draft) -> bool:
+    x, y = a.deployment, b.deployment
+    if x.status != y.status or (x.strength and y.strength and x.strength != y.strength):
+        return False
+    actors_clash = x.actor and y.actor and x.actor != y.actor and not (a.weak or b.weak)
+    if x.place and y.place:
+        return (x.lat, x.lon) == (y.lat, y.lon) and not actors_clash
+    return bool(x.actor and x.actor == y.actor and not (a.weak and b.weak))
+
+
+def _fill_places(found: list[Deployment]) -> list[Deployment]:
+    """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
+    out: list[Deployment] = []
+    for dep in found:
+        if dep.place is None and dep.status != "stationed":
+            base = next((d for d in reversed(out) if d.place and d.status == "stationed"), None)
+            if base is not None:
+                dep = replace(dep, place=base.place, lat=base.lat, lon=base.lon)
+        out.append(dep)
+    return out

@@ -1,0 +1,292 @@
+"""Events from trigger words: type, actors, literal place, date and status; one record per event.
+
+A sentence yields at most one event per type. Verbs trigger events; nouns ("the talks",
+"its report") only when a date or a place is attached to them ("the Friday meeting",
+"talks in Geneva") or they "were held". Events that repeat one another
+(same type, shared actors, compatible date and place) are merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from dashboard.extract.modality import clause_start, status_of
+from dashboard.records import Actor, DateMention, Event, Place, Sentence
+
+_VERBS = {
+    "meeting": r"meet|meets|met|meeting|discuss(?:es|ed|ing)?|negotiat(?:e|es|ed|ing)|"
+               r"convene[sd]?|convening|(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks",
+    "visit": r"visit(?:s|ed|ing)?|arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
+             r"(?:flew|flies|fly)\s+to|tour(?:s|ed|ing)",
+    "statement": r"said|says|say|stated|announc(?:e|es|ed|ing)|declar(?:ed|es)|told|tells?|"
+                 r"warn(?:s|ed)?|support(?:s|ed)|(?:(?<=will\s)|(?<=ould\s)|(?<=\sto\s)|(?<=hall\s))(?:support|back)|backed|condemn(?:s|ed)?|welcom(?:e|es|ed)|"
+                 r"insist(?:s|ed)?|promis(?:e|es|ed)|pledg(?:e|es|ed)|claim(?:s|ed)|den(?:y|ies|ied)|"
+                 r"according\s+to|acknowledg(?:e|es|ed)|confirm(?:s|ed)|stress(?:es|ed)|"
+                 r"critici[sz](?:e|es|ed)|accus(?:e|es|ed)|reiterat(?:e|es|ed)|vow(?:s|ed)",
+    "request": r"ask(?:s|ed)?|request(?:s|ed)|demand(?:s|ed)|call(?:s|ed)?\s+(?:for|on)|"
+               r"urg(?:e|es|ed)|appeal(?:s|ed)?\s+(?:for|to)|plead(?:s|ed)?|press(?:es|ed)?\s+for",
+    "report": r"reported|reports|(?:submit|submits|submitted|present|presents|presented|publish|"
+              r"publishes|published|release|releases|released|deliver|delivers|delivered)\s+"
+              r"(?:its|their|a|the|his|her)\s+(?:\w+\s+)?report",
+    "clash": r"clash(?:es|ed)|fought|fight(?:s|ing)|attack(?:s|ed|ing)|shell(?:s|ed|ing)|"
+             r"bomb(?:s|ed|ing)|kill(?:s|ed|ing)|ambush(?:es|ed)|raid(?:s|ed)|battl(?:es|ed|ing)|"
+             r"fir(?:ed|ing)\s+on|exploded|stormed|seized|captured|overr[au]n|overrunning|wounded|"
+             r"riot(?:ed|ing)|invad(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)\s+on",
+    "deployment": r"deploy(?:s|ed|ing)?|redeploy(?:s|ed|ing)?|dispatch(?:es|ed)|"
+                  r"(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|forces|"
+                  r"peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
+                  r"warships|jets|aircraft)|withdr(?:aw|aws|ew|awn|awing)|pull(?:s|ed)?\s+(?:out|back)|"
+                  r"moved\s+into|(?:began|begin|begins|started)\s+withdrawing",
+    "decision": r"decid(?:e|es|ed)|agree(?:s|d)?|approv(?:e|es|ed)|adopt(?:s|ed)|vot(?:e|es|ed)|"
+                r"reject(?:s|ed)?|sign(?:s|ed)|ratif(?:y|ies|ied)|authori[sz](?:e|es|ed)|"
+                r"impos(?:e|es|ed)|lift(?:s|ed)|recogni[sz](?:e|es|ed)|suspend(?:s|ed)|"
+                r"veto(?:es|ed)|order(?:s|ed)|endors(?:e|es|ed)",
+}
+_NOUNS = {
+    "meeting": r"meeting|talks|summit|conference|negotiations|dinner|session|consultations|"
+               r"discussions?",
+    "visit": r"visit|trip|tour",
+    "statement": r"statement|communiqu[eé]|announcement|speech|remarks|press\s+conference",
+    "request": r"request|appeal|demand",
+    "report": r"report",
+    "clash": r"clashes|clash|fighting|attacks?|battles?|offensive|ambush|shelling|bombing|"
+             r"violence|riots?|explosions?|air\s?strikes?|raids?|firefights?|skirmish(?:es)?|"
+             r"massacre|killings?|assault",
+    "deployment": r"deployment|withdrawal|pull-?out",
+    "decision": r"decision|agreement|resolution|accord|cease-?fire|deal|treaty|vote|sanctions",
+}
+_TRIGGER = re.compile(
+    "|".join(rf"(?P<v_{t}>(?<![\w-])(?:{p})\b)" for t, p in _VERBS.items()) + "|"
+    + "|".join(rf"(?P<n_{t}>(?<![\w-])(?:{p})\b)" for t, p in _NOUNS.items()), re.I)
+#: Words that make an ambiguous verb form a noun ("a visit", "the attack").
+_DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
+                         r"['’]s|\w+['’]s)\s+(?:\w+\s+)?$", re.I)
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|around|across|throughout|on|into)|"
+                       r"\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of)\s+"
+                       r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
+_TO = re.compile(r"\b(?:to|in|into|towards?)\s+(?:the\s+)?(?:(?!(?:with|from|by|for|and|or)\b)"
+                 r"[a-z-]+\s+){0,3}$")
+_TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
+                            r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
+                            r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
+_AT_MEETING = re.compile(r"\bat\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b",
+                         re.I)
+_PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
+_WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
+_NOUN_ANCHOR = re.compile(r"^[^.;]{0,60}?\b(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
+                          r"took\s+place|broke\s+out|erupted|began|ended|started|resumed|"
+                          r"(?:will|to)\s+(?:resume|begin|open|start|take\s+place|continue)|"
+                          r"continued|opened|collapsed|failed)\b", re.I)
+_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
+                         r"after|before|because|although|though|whose)\b|\bthat\b")
+#: ", diplomats said": the speaker after the reported words opens the statement's own clause.
+_TRAILING_SPEAKER = re.compile(r",\s+(?:[\w'’.-]+\s+){0,5}$")
+_SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$")
+#: Past forms of statement verbs: a statement reported in the past has been made.
+_PAST_SAYING = re.compile(r"(?:said|told|\w+ed)$", re.I)
+_SUMMARY_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    type: str
+    start: int
+    end: int
+    word: str
+    verb: bool
+
+
+def find_events(
+    text: str, sentences: Sequence[Sentence], places: Sequence[Place],
+    actors: Sequence[Actor], dates: Sequence[DateMention], published: dt.date | None,
+) -> tuple[Event, ...]:
+    """Events in reading order, merged, ids ``e1``…"""
+    mentions = sorted((s, e, a.id) for a in actors for s, e in a.mentions)
+    found: list[Event] = []
+    previous_subject: tuple[str, ...] = ()
+    for sentence in sentences:
+        context = _Context(text, sentence, places, mentions, dates, published, previous_subject)
+        events = [context.event(t, found) for t in _triggers(text, sentence, context)]
+        found.extend(events)
+        if events and events[0].actors:
+            previous_subject = events[0].actors
+    merged = _merge(found)
+    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(merged, 1))
+
+
+def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger]:
+    """The first accepted trigger of each type in a sentence."""
+    raw = []
+    for m in _TRIGGER.finditer(text, sentence.start, sentence.end):
+        kind, type_ = m.lastgroup.split("_", 1)
+        if context.inside_name(m.start(), m.end()):
+            continue
+        verb = kind == "v" and not _DETERMINER.search(text[max(sentence.start, m.start() - 30):m.start()])
+        raw.append(_Trigger(type_, m.start(), m.end(), m.group(), verb))
+    chosen: dict[str, _Trigger] = {}
+    for t in raw:
+        if t.type == "statement" and context.attribution(t):
+            continue
+        if t.type in chosen or not (t.verb or context.anchored(t)):
+            continue
+        chosen[t.type] = t
+    return sorted(chosen.values(), key=lambda t: t.start)
+
+
+class _Context:
+    """What one sentence offers an event: actors, literal places, dates."""
+
+    def __init__(self, text, sentence, places, mentions, dates, published, previous_subject):
+        self.text, self.sentence, self.published = text, sentence, published
+        self.places = [p for p in places if sentence.start <= p.start < sentence.end]
+        self.mentions = [m for m in mentions if sentence.start <= m[0] < sentence.end]
+        self.dates = [d for d in dates if sentence.start <= d.start < sentence.end]
+        self.previous_subject = previous_subject
+
+    def inside_name(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e, _ in self.mentions) or any(
+            p.start <= start and end <= p.end for p in self.places)
+
+    def attribution(self, t: _Trigger) -> bool:
+        """ "…, officials said." or "According to X, …": a source for other words, not an event."""
+        if t.word.lower().startswith("according"):
+            return True
+        s = self.sentence
+        return bool(_SPEAKER_LAST.match(self.text, t.end, s.end)
+                    and _TRAILING_SPEAKER.search(self.text, s.start, t.start))
+
+    def anchored(self, t: _Trigger) -> bool:
+        """A noun trigger with a date, a place or "was held" attached to it."""
+        near = any(d.end >= t.start - 25 and d.start <= t.end + 25 for d in self.dates)
+        after = self.text[t.end:min(self.sentence.end, t.end + 60)]
+        placed = any(p.literal and t.end < p.start <= t.end + 20
+                     and re.fullmatch(r"\s+(?:in|at|to)\s+(?:the\s+)?", self.text[t.end:p.start])
+                     for p in self.places)
+        return near or placed or bool(_NOUN_ANCHOR.match(after))
+
+    def event(self, t: _Trigger, earlier: list[Event]) -> Event:
+        s = self.sentence
+        c_start = s.start + clause_start(s.text, t.start - s.start)
+        c_end = self._clause_end(t.end)
+        date = self._date(t, c_start, c_end)
+        place = self._place(t, c_start, c_end)
+        qualifier = date.qualifier if date else ""
+        if date and date.end <= t.start and _WHEN_AFTER_DATE.match(self.text[date.end:t.start]):
+            qualifier = ""
+        status = status_of(_last_words(self.text[c_start:t.start]), t.word, self.text[t.end:s.end],
+                           date.date if date else None, self.published)
+        if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
+            status = "occurred"
+        event = Event(
+            id="", type=t.type,
+            summary=_summary(self.text[c_start:s.end if t.type == "statement" else c_end]),
+            actors=self._actors(t, c_start, c_end), place=place.id if place else None,
+            lat=place.lat if place else None, lon=place.lon if place else None,
+            date=date.date if date else None, date_text=date.text if date else "",
+            date_precision=date.precision if date and date.date else "",
+            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end)
+        return self._inherit(event, earlier)
+
+    def _clause_end(self, pos: int) -> int:
+        m = _CLAUSE_END.search(self.text, pos, self.sentence.end)
+        return m.start() if m else self.sentence.end
+
+    def _date(self, t: _Trigger, c_start: int, c_end: int) -> DateMention | None:
+        """The nearest date in the clause; else one that opens the sentence ("On Wednesday, …")
+        or that a "when" clause hangs on ("after December 10, when …")."""
+        usable = [d for d in self.dates if d.date is not None] or self.dates
+        if t.type == "statement":  # a date after "said" belongs to the words reported
+            usable = [d for d in usable if d.end <= t.start or d.start <= t.end + 15]
+        inside = [d for d in usable if c_start <= d.start < c_end]
+        if not inside:
+            inside = [d for d in usable if d.end <= c_start and (
+                d.start - self.sentence.start < 4
+                or _WHEN_AFTER_DATE.match(self.text[d.end:c_start]))]
+        if not inside:
+            return None
+        return min(inside, key=lambda d: min(abs(d.start - t.end), abs(t.start - d.end)))
+
+    def _place(self, t: _Trigger, c_start: int, c_end: int) -> Place | None:
+        fits = []
+        for p in self.places:
+            if not (p.literal and p.resolved and c_start <= p.start < c_end):
+                continue
+            before = self.text[max(self.sentence.start, p.start - 40):p.start]
+            locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
+            if locative.search(before) and (t.type == "deployment" or not _TROOPS_BEFORE.search(before)):
+                fits.append(p)
+        if not fits:
+            return None
+        return min(fits, key=lambda p: min(abs(p.start - t.end), abs(t.start - p.end)))
+
+    def _actors(self, t: _Trigger, c_start: int, c_end: int) -> tuple[str, ...]:
+        before = [a for s, e, a in self.mentions if c_start <= s and e <= t.start]
+        after = [a for s, e, a in self.mentions if t.end <= s < c_end]
+        if not before and _PRONOUN_START.match(self.text[c_start:t.start].lstrip()):
+            before = list(self.previous_subject)
+        if not before and c_start == self.sentence.start:
+            before = [a for s, e, a in self.mentions if e <= t.start][:1]
+        chosen = before + (after if t.type != "statement" or not before else [])
+        return tuple(dict.fromkeys(chosen))
+
+    def _inherit(self, event: Event, earlier: list[Event]) -> Event:
+        """ "at the meeting": the place and date of the last meeting that has them."""
+        if event.place is not None or not _AT_MEETING.search(self.sentence.text):
+            return event
+        last = next((e for e in reversed(earlier) if e.type == "meeting" and e.place), None)
+        if last is None or (event.date and last.date and event.date != last.date):
+            return event
+        event = replace(event, place=last.place, lat=last.lat, lon=last.lon)
+        if event.date is None:
+            event = replace(event, date=last.date, date_text=last.date_text,
+                            date_precision=last.date_precision)
+        return event
+
+
+def _last_words(text: str, count: int = 6) -> str:
+    """The words that lead up to a trigger: where its auxiliaries and modals live."""
+    return " ".join(text.split()[-count:]) + (" " if text[-1:].isspace() else "")
+
+
+def _summary(clause: str) -> str:
+    clause = " ".join(clause.split()).strip(" ,;-")
+    return clause if len(clause) <= _SUMMARY_CHARS else clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
+
+
+def _merge(events: list[Event]) -> list[Event]:
+    """Fold repeats of one event into its first report, filling what the first lacked."""
+    out: list[Event] = []
+    for event in events:
+        twin = next((i for i, e in enumerate(out) if _same(e, event)), None)
+        if twin is None:
+            out.append(event)
+            continue
+        first = out[twin]
+        out[twin] = replace(
+            first, actors=tuple(dict.fromkeys(first.actors + event.actors)),
+            place=first.place or event.place, lat=first.lat if first.place else event.lat,
+            lon=first.lon if first.place else event.lon,
+            **_date_fields(first if first.date else event))
+    return out
+
+
+def _date_fields(event: Event) -> dict:
+    return {"date": event.date, "date_text": event.date_text,
+            "date_precision": event.date_precision, "date_qualifier": event.date_qualifier}
+
+
+def _same(a: Event, b: Event) -> bool:
+    if a.type != b.type:
+        return False
+    if a.date and b.date and a.date != b.date:
+        return False
+    if a.place and b.place and (a.lat, a.lon) != (b.lat, b.lon):
+        return False
+    if a.type == "meeting" and set(a.actors) & set(b.actors):
+        return True
+    if a.actors and b.actors:
+        return a.actors[0] == b.actors[0]
+    return bool(a.date and a.date == b.date and (a.place == b.place or not a.place or not b.place))

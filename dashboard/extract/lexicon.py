@@ -1,0 +1,87 @@
+"""Word lists the extraction rules share, loaded once from the data files beside this module."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+WEEKDAYS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+MONTHS = frozenset(
+    "january february march april may june july august september october november december"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+#: Compass adjectives that make "southern Serbia" one directional mention.
+DIRECTIONS = (
+    "north-eastern", "north-western", "south-eastern", "south-western",
+    "northeastern", "northwestern", "southeastern", "southwestern",
+    "northern", "southern", "eastern", "western", "central",
+    "north-east", "north-west", "south-east", "south-west",
+    "northeast", "northwest", "southeast", "southwest",
+    "north", "south", "east", "west",
+)
+#: Portfolios that qualify a title ("Defense Minister", "Minister of Defence").
+PORTFOLIOS = (
+    "foreign affairs", "foreign", "defense", "defence", "interior", "internal affairs", "finance",
+    "justice", "health", "economy", "economic", "trade", "energy", "education", "home",
+    "security", "information", "culture", "agriculture", "transport", "labour", "labor",
+    "environment", "prime", "state", "war", "oil", "deputy", "vice", "acting", "interim",
+    "former", "senior", "chief", "top", "assistant", "regional", "local", "provincial",
+    "military", "army", "police", "rebel", "militia", "opposition", "party", "u.s.", "us",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrgEntry:
+    """One organisation or named group and the surface forms that name it."""
+
+    name: str
+    type: str
+    affiliation: str
+    forms: tuple[str, ...]
+
+
+def _lines(filename: str) -> list[str]:
+    text = (HERE / filename).read_text(encoding="utf-8")
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def organizations() -> tuple[OrgEntry, ...]:
+    """The organisation lexicon (``organizations.tsv``)."""
+    entries = []
+    for line in _lines("organizations.tsv"):
+        cols = (line.split("\t") + ["", "", ""])[:4]
+        name, kind, affiliation, aliases = (c.strip() for c in cols)
+        forms = (name, *(a for a in aliases.split("|") if a))
+        entries.append(OrgEntry(name, kind or "organization", affiliation, forms))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def organization_pattern() -> re.Pattern[str]:
+    """Every organisation surface form, longest first, as whole words."""
+    forms = sorted({f for e in organizations() for f in e.forms}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def organization_by_form() -> dict[str, OrgEntry]:
+    return {f: e for e in organizations() for f in e.forms}
+
+
+@lru_cache(maxsize=1)
+def titles() -> tuple[str, ...]:
+    """Person titles (``titles.txt``), longest first."""
+    return tuple(sorted({t.strip().lower() for t in _lines("titles.txt")}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def not_places() -> frozenset[str]:
+    """Lower-cased words a place mention never starts with (``not_places.txt``)."""
+    return frozenset(w.strip().lower() for w in _lines("not_places.txt")) | WEEKDAYS | MONTHS

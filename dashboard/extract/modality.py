@@ -1,0 +1,74 @@
+"""How sure a report is that something happens: occurred, ongoing, planned, expected, possible, hypothetical."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+#: Cues read in the words that lead up to a trigger, strongest first.
+_LEFT_CUES = (
+    ("hypothetical", re.compile(
+        r"\b(?:in\s+(?:the\s+)?case\s+of|in\s+case|if|unless|whether|would|prevent\w*|"
+        r"refrain\w*|avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b", re.I)),
+    ("possible", re.compile(
+        r"\b(?:might|may|could|possibl[ey]|perhaps|potential(?:ly)?|seek\w*|sought|hop\w*|"
+        r"aim\w*|tr(?:y|ying|ies|ied)\s+to|want\w*|consider\w*|propos\w*|mull\w*)\b", re.I)),
+    ("expected", re.compile(
+        r"\b(?:(?:is|are|was|were)\s+(?:widely\s+)?(?:expected|likely|set)\s+to|expected\s+to|"
+        r"likely\s+to)\b", re.I)),
+    ("planned", re.compile(
+        r"\b(?:will|shall|won't|'ll|(?:is|are|was|were)\s+to|(?:is|are)\s+(?:due|scheduled|"
+        r"going)\s+to|plans?\s+to|planned|planning\s+to|intends?\s+to|scheduled|upcoming|"
+        r"to\s+be\s+held|next)\b", re.I)),
+)
+#: Cues after a noun trigger: "reinforcements … will be discussed".
+_RIGHT_CUES = (
+    ("possible", re.compile(r"^[^.;]{0,90}?\b(?:might|may|could)\s+be\b", re.I)),
+    ("planned", re.compile(r"^[^.;]{0,90}?\b(?:will|is\s+to|are\s+to|to)\s+be\s+\w+ed\b", re.I)),
+    ("planned", re.compile(r"^[^.;]{0,60}?\b(?:will|is\s+to|are\s+to)\s+(?:resume|begin|start|open|"
+                           r"take\s+place|continue|convene)\b", re.I)),
+)
+_PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
+_PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
+#: How far back (characters) a cue may lie before its trigger.
+WINDOW = 70
+
+
+def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
+              published: dt.date | None = None) -> str:
+    """Status of an event from the clause text before its trigger, the trigger, and after it.
+
+    ``left`` ends right before the trigger; ``right`` starts right after it. A date after the
+    publication day turns "occurred"/"ongoing" into "planned"; a date before it never makes a
+    planned event "occurred" (plans can be late).
+    """
+    left = left[-WINDOW:]
+    for status, cue in _LEFT_CUES:
+        if cue.search(left):
+            return status
+    for status, cue in _RIGHT_CUES:
+        if cue.search(right):
+            return status
+    if _PROGRESSIVE.search(left + trigger):
+        status = "ongoing"
+    elif _PRESENT_PARTICIPLE.search(trigger) and not re.search(r"\b(?:after|before|by|while)\s*$", left):
+        status = "ongoing"
+    else:
+        status = "occurred"
+    if date is not None and published is not None and date > published:
+        return "planned"
+    if status == "ongoing" and date is not None and published is not None and date < published:
+        return "occurred"
+    return status
+
+
+def clause_start(sentence: str, pos: int) -> int:
+    """Where the clause holding ``pos`` starts: after ";", " - ", ", which", ", but" or "that"."""
+    best = 0
+    for m in _CLAUSE_BREAK.finditer(sentence, 0, pos):
+        best = m.end()
+    return best
+
+
+_CLAUSE_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|and|where|when|"
+                           r"after|before|because|although|though|whose)\b|\bthat\b")

@@ -1,0 +1,314 @@
+"""Place mentions: capitalised names the gazetteer knows, cue phrases, directional regions, anaphora.
+
+The stage finds *mentions* only (``Place`` records with no coordinates); ``dashboard.resolve``
+geocodes them. A mention never overlaps another, an organisation or a person's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from dashboard.extract import lexicon
+from dashboard.records import Place, Sentence
+
+
+class PlaceNames(Protocol):
+    """What the stage asks of the gazetteer (``dashboard.gazetteer.Gazetteer`` fits)."""
+
+    def has_name(self, name: str) -> bool: ...
+
+    def demonym(self, word: str) -> str | None: ...
+
+
+#: A word: dotted acronym ("U.S."), or letters with inner hyphens/apostrophes.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+#: Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Ras al Khaimah").
+_CONNECTORS = frozenset("of and de del della di da do dos das du des la le el al al- upon on sur am an der bin ibn y".split())
+_MAX_NAME_TOKENS = 6
+#: Place nouns: "the town of X", "X province", "the divided town X".
+_KIND_NOUNS = {
+    "town": "city", "city": "city", "village": "city", "capital": "city", "port": "city",
+    "hamlet": "city", "settlement": "city", "enclave": "city", "suburb": "city",
+    "province": "admin1", "state": "admin1", "region": "admin1", "district": "admin1",
+    "governorate": "admin1", "prefecture": "admin1", "county": "admin1", "oblast": "admin1",
+    "canton": "admin1", "municipality": "city", "airport": "facility", "airbase": "facility",
+    "base": "facility", "island": "region", "valley": "region",
+}
+#: Nouns after a place word that show the word belongs to an organisation or work's name.
+_NAME_HEADS = frozenset(
+    "post times herald tribune journal gazette telegraph daily news radio television tv "
+    "university college institute school airlines airways council commission committee "
+    "ministry party front movement army force forces brigade corps police government assembly "
+    "parliament court tribunal agency bank foundation group company corporation club fc "
+    "united accord accords agreement treaty declaration protocol conference process war wars "
+    "resolution plan initiative mission battalion regiment division".split()
+)
+#: "the town", "the capital" … as a reference back to an earlier place.
+_ANAPHORA = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|western|"
+    r"central|small|tiny|remote|restive|breakaway|border|key|strategic|ethnically\s+divided|"
+    r"mountainous|coastal|same)\s+)?(town|city|village|capital|province|country|enclave)"
+    r"\b(?!\s+(?:of|[A-Z]))"
+)
+_ANAPHOR_KINDS = {
+    "town": ("city",), "city": ("city",), "village": ("city",), "enclave": ("city",),
+    "capital": ("city",), "province": ("admin1", "region", "country"),
+    "region": ("region", "directional_region", "admin1"), "area": ("region", "directional_region"),
+    "country": ("country",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    word: str
+    initial: bool
+
+    @property
+    def capitalised(self) -> bool:
+        return self.word[:1].isupper()
+
+
+def find_places(
+    text: str, sentences: Sequence[Sentence], names: PlaceNames,
+    blocked: Sequence[tuple[int, int]] = (),
+) -> tuple[Place, ...]:
+    """Every place mention in ``sentences`` (reading order, ids ``p1``…), coordinates unset.
+
+    ``blocked`` spans (organisation and person names) never hold a place mention.
+    """
+    found: list[Place] = []
+    for sentence in sentences:
+        tokens = _tokens(text, sentence)
+        taken = _SpanSet(blocked)
+        for start, end, kind in _sentence_mentions(text, tokens, names, taken):
+            found.append(Place(id="", surface=text[start:end], start=start, end=end,
+                               sentence=sentence.text, kind=kind))
+        found.extend(_anaphora(text, sentence, taken))
+    found.sort(key=lambda p: p.start)
+    return tuple(_renumber(found))
+
+
+def _renumber(places: list[Place]) -> list[Place]:
+    return [replace(p, id=f"p{i}") for i, p in enumerate(places, 1)]
+
+
+class _SpanSet:
+    """Spans already claimed in one sentence (few, so a list is fastest)."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]] = ()) -> None:
+        self.spans = list(spans)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.spans)
+
+    def add(self, start: int, end: int) -> None:
+        self.spans.append((start, end))
+
+
+def _tokens(text: str, sentence: Sentence) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text, sentence.start, sentence.end):
+        word = m.group()
+        cut = _POSSESSIVE.search(word) if "'" in word or "’" in word else None
+        end = m.end() - (len(cut.group()) if cut and len(word) > len(cut.group()) else 0)
+        out.append(_Token(m.start(), end, text[m.start():end], not out))
+    return out
+
+
+def _sentence_mentions(text, tokens, names, taken):
+    """(start, end, kind hint) of every named mention in one sentence's tokens."""
+    out = []
+    i = 0
+    while i < len(tokens):
+        hit = _cue_mention(text, tokens, i, names) or _directional(text, tokens, i, names)
+        hit = hit or _named(text, tokens, i, names)
+        if hit and not taken.overlaps(hit[0], hit[1]):
+            start, end, kind, used = hit
+            taken.add(start, end)
+            out.append((start, end, kind))
+            i += used
+        else:
+            i += 1
+    return out
+
+
+def _run(text: str, tokens: list[_Token], i: int, limit: int = _MAX_NAME_TOKENS) -> list[int]:
+    """Ends (exclusive token indexes) of name-shaped runs starting at ``i``, longest first."""
+    if not tokens[i].capitalised:
+        return []
+    ends = [i + 1]
+    j = i + 1
+    while j < len(tokens) and j - i < limit:
+        gap = text[tokens[j - 1].end:tokens[j].start]
+        if gap not in (" ", "-") or tokens[j - 1].end != _raw_end(text, tokens[j - 1]):
+            break
+        if tokens[j].capitalised:
+            ends.append(j + 1)
+        elif tokens[j].word.lower() not in _CONNECTORS:
+            break
+        j += 1
+    return ends[::-1]
+
+
+def _raw_end(text: str, token: _Token) -> int:
+    """A possessive ("Kosovo's") closes a name: nothing after it belongs to the same name."""
+    nxt = text[token.end:token.end + 1]
+    return token.end if nxt not in ("'", "’") else -1
+
+
+def _named(text, tokens, i, names):
+    """The longest gazetteer name starting at token ``i`` that reads as a place here."""
+    for j in _run(text, tokens, i):
+        start, end = tokens[i].start, tokens[j - 1].end
+        surface = text[start:end]
+        if _plausible(tokens, i, j, names) and names.has_name(surface):
+            return (start, end, "", j - i)
+    return None
+
+
+def _plausible(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
+    """Filters for capitalised words that happen to be place names somewhere."""
+    first = tokens[i].word
+    if first.lower() in lexicon.not_places() or first.lower() in _TITLE_WORDS:
+        return False
+    if j - i == 1 and (len(first) < 2 or names.demonym(first) and not _is_country(names, first)):
+        return False
+    nxt = tokens[j] if j < len(tokens) else None
+    if nxt and nxt.capitalised and nxt.start - tokens[j - 1].end == 1:
+        if nxt.word.lower() in _NAME_HEADS:
+            return False
+        # "Jordan Smith": a single place word glued to an unknown capitalised word is a name.
+        if j - i == 1 and not (names.has_name(nxt.word) or names.demonym(nxt.word)
+                               or nxt.word.lower() in _KIND_NOUNS):
+            return False
+    prev = tokens[i - 1] if i > 0 else None
+    if prev and prev.capitalised and not prev.initial and tokens[i].start - prev.end == 1:
+        return bool(names.has_name(prev.word) or names.demonym(prev.word)
+                    or prev.word.lower() in _DIRECTION_WORDS)
+    return True
+
+
+def _is_country(names: PlaceNames, word: str) -> bool:
+    """ "US" is a demonym-like modifier and a country name; "Serbian" only the former."""
+    code = getattr(names, "country_code", None)
+    return bool(code and code(word))
+
+
+_TITLE_WORDS = frozenset(t for t in lexicon.titles() if " " not in t)
+_DIRECTION_WORDS = frozenset(lexicon.DIRECTIONS)
+
+
+def _directional(text, tokens, i, names):
+    """ "southern Serbia", "north-eastern Afghanistan": one mention, kind directional_region."""
+    word = tokens[i].word.lower()
+    if word not in _DIRECTION_WORDS or i + 1 >= len(tokens):
+        return None
+    if tokens[i].capitalised:
+        whole = _named(text, tokens, i, names)
+        if whole and whole[3] > 1:
+            return None  # "South Africa", "North Korea": a name of its own
+    for j in _run(text, tokens, i + 1):
+        start, end = tokens[i].start, tokens[j - 1].end
+        if text[tokens[i].end:tokens[i + 1].start] != " ":
+            return None
+        if names.has_name(text[tokens[i + 1].start:end]):
+            return (start, end, "directional_region", j - i)
+    return None
+
+
+def _cue_mention(text, tokens, i, names):
+    """ "the town of X", "the divided town X", "X province", "X airport": a place even if unknown."""
+    word = tokens[i].word.lower()
+    if word in _KIND_NOUNS and not tokens[i].capitalised and i + 1 < len(tokens):
+        of = tokens[i + 1].word == "of"
+        k = i + 2 if of else i + 1
+        if of or text[tokens[i].end:tokens[k].start] == " ":
+            hit = _cued_name(text, tokens, k, names)
+            if hit:
+                return (hit[0], hit[1], _KIND_NOUNS[word], hit[2] + (k - i))
+    for j in _run(text, tokens, i, limit=4):
+        if j < len(tokens) and tokens[j].word.lower() in _KIND_NOUNS:
+            noun = tokens[j]
+            kind = _KIND_NOUNS[noun.word.lower()]
+            if (kind in ("admin1", "facility") and text[tokens[j - 1].end:noun.start] == " "
+                    and _plausible(tokens, i, j, names)):
+                return (tokens[i].start, noun.end, kind, j + 1 - i)
+    return None
+
+
+def _cued_name(text, tokens, k, names):
+    """A capitalised run at ``k`` after a place noun; known names win, else the whole run."""
+    if k >= len(tokens) or not tokens[k].capitalised:
+        return None
+    if tokens[k].word.lower() in lexicon.not_places():
+        return None
+    ends = _run(text, tokens, k)
+    for j in ends:
+        if names.has_name(text[tokens[k].start:tokens[j - 1].end]):
+            return (tokens[k].start, tokens[j - 1].end, j - k)
+    j = ends[0]
+    return (tokens[k].start, tokens[j - 1].end, j - k)
+
+
+def _anaphora(text: str, sentence: Sentence, taken: _SpanSet) -> list[Place]:
+    """ "the town", "the province": mentions to be linked back by ``link_anaphora``."""
+    out = []
+    for m in _ANAPHORA.finditer(text, sentence.start, sentence.end):
+        if not taken.overlaps(m.start(), m.end()):
+            out.append(Place(id="", surface=m.group(), start=m.start(), end=m.end(),
+                             sentence=sentence.text, kind=f"anaphor:{m.group(1)}"))
+    return out
+
+
+def anaphor_noun(place: Place) -> str | None:
+    """The noun of an unlinked reference mention ("town"), or None for a named mention."""
+    return place.kind.split(":", 1)[1] if place.kind.startswith("anaphor:") else None
+
+
+def link_anaphora(places: Sequence[Place]) -> tuple[Place, ...]:
+    """Link each "the town" to an earlier resolved literal place of a fitting kind.
+
+    The most often named fitting place wins, with a bonus for one named in the same sentence;
+    a reference with nothing to link to is dropped: it names no place by itself.
+    """
+    out: list[Place] = []
+    for place in places:
+        noun = anaphor_noun(place)
+        if noun is None:
+            out.append(place)
+            continue
+        target = _antecedent(out, place, _ANAPHOR_KINDS.get(noun, ()))
+        if target is not None:
+            out.append(replace(
+                place, name=target.name, kind=target.kind, country_code=target.country_code,
+                admin1=target.admin1, lat=target.lat, lon=target.lon, bbox=target.bbox,
+                geonameid=target.geonameid, antecedent=target.id, geometry=target.geometry,
+                confidence=round(target.confidence * 0.8, 3), precision=target.precision))
+    return tuple(out)
+
+
+def _antecedent(earlier: list[Place], anaphor: Place, kinds: tuple[str, ...]) -> Place | None:
+    """The named place a reference points back to (kinds in order of preference)."""
+    named = [p for p in earlier if p.literal and p.resolved and p.antecedent is None]
+    for kind in kinds:
+        fitting = [p for p in named if p.kind == kind]
+        if not fitting:
+            continue
+        weight: dict[tuple, float] = {}
+        latest: dict[tuple, Place] = {}
+        for p in fitting:
+            key = (p.name, p.country_code)
+            weight[key] = weight.get(key, 0.0) + 1.0
+            latest[key] = p
+        for key, p in latest.items():
+            if p.sentence == anaphor.sentence:
+                weight[key] += 1.5
+        best = max(latest, key=lambda k: (weight[k], latest[k].start))
+        return latest[best]
+    return None

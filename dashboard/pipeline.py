@@ -1,0 +1,220 @@
+"""The extraction pipeline: ``STAGES`` in order, and the entry points from text, files and folders.
+
+This is the only module that knows the order of the stages. Each stage is a pure function of
+the draft so far (and the injected gazetteer tools) that returns the fields it declares in
+``writes``; ``run`` folds them into a new frozen draft, then into an ``Extraction``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from dashboard.articles import iter_article_paths, parse_article_with_problems, read_article
+from dashboard.errors import DashboardError
+from dashboard.extract import actors as actor_stage
+from dashboard.extract import places as place_stage
+from dashboard.extract.dates import find_dates
+from dashboard.extract.deployments import find_deployments
+from dashboard.extract.events import find_events
+from dashboard.extract.metonymy import read_metonymy
+from dashboard.records import (
+    Actor, Article, DateMention, Deployment, Event, Extraction, Place, Problem, Sentence,
+)
+from dashboard.resolve import Lookup, resolve_places
+from dashboard.text import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """Everything known about one article part-way through the pipeline."""
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    actor_mentions: tuple[actor_stage.ActorMention, ...] = ()
+    places: tuple[Place, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    events: tuple[Event, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tools:
+    """The injected services: the gazetteer for names, the geocoder's cached candidates."""
+
+    names: Any
+    lookup: Lookup
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One named step: reads the draft, returns values for the fields in ``writes``."""
+
+    name: str
+    writes: tuple[str, ...]
+    run: Callable[[Draft, Tools], tuple]
+
+
+def _sentences(d: Draft, t: Tools) -> tuple:
+    return (tuple(s for s in split_sentences(d.article.text) if not _is_dateline(d.article, s)),)
+
+
+def _is_dateline(article: Article, sentence: Sentence) -> bool:
+    """The dateline line ("(Source) Thursday, December 06, 2007") is metadata, not prose."""
+    if not (article.source or article.published) or sentence.start >= article.body_start:
+        return False
+    line_end = article.text.rfind("\n", 0, article.body_start)
+    line_start = article.text.rfind("\n", 0, max(line_end, 0)) + 1
+    return line_end >= 0 and line_start <= sentence.start < line_end
+
+
+def _dates(d: Draft, t: Tools) -> tuple:
+    found = tuple(m for s in d.sentences for m in find_dates(d.article.text, d.article.published,
+                                                             s.start, s.end))
+    problems = tuple(Problem("unresolved_date", f"date {m.text!r} needs a dateline to resolve",
+                             m.start, m.end) for m in found if m.date is None)
+    return found, d.problems + problems
+
+
+def _actor_mentions(d: Draft, t: Tools) -> tuple:
+    return (actor_stage.find_actor_mentions(d.article.text, d.sentences, t.names),)
+
+
+def _places(d: Draft, t: Tools) -> tuple:
+    blocked = [(m.name_start, m.name_end) for m in d.actor_mentions
+               if m.type != "state" and m.name_end > m.name_start]
+    return (place_stage.find_places(d.article.text, d.sentences, t.names, blocked),)
+
+
+def _resolve(d: Draft, t: Tools) -> tuple:
+    countries = [m.country_code for m in d.actor_mentions if m.type in ("state", "group")]
+    places, problems = resolve_places(d.places, t.lookup, d.article.text, countries)
+    return places, d.problems + problems
+
+
+def _actors(d: Draft, t: Tools) -> tuple:
+    places, metonyms = read_metonymy(d.article.text, d.places, t.names)
+    actors, ids = actor_stage.merge_actors(d.actor_mentions + metonyms)
+    places = tuple(replace(p, actor=ids.get(p.actor)) if p.actor else p for p in places)
+    return place_stage.link_anaphora(places), actors
+
+
+def _events(d: Draft, t: Tools) -> tuple:
+    return (find_events(d.article.text, d.sentences, d.places, d.actors, d.dates,
+                        d.article.published),)
+
+
+def _deployments(d: Draft, t: Tools) -> tuple:
+    return (find_deployments(d.article.text, d.sentences, d.places, d.actors, d.dates,
+                             d.article.published),)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("sentences", ("sentences",), _sentences),
+    Stage("dates", ("dates", "problems"), _dates),
+    Stage("actor_mentions", ("actor_mentions",), _actor_mentions),
+    Stage("places", ("places",), _places),
+    Stage("resolve", ("places", "problems"), _resolve),
+    Stage("actors", ("places", "actors"), _actors),
+    Stage("events", ("events",), _events),
+    Stage("deployments", ("deployments",), _deployments),
+)
+
+
+def run(article: Article, *, geocoder: Any, problems: tuple[Problem, ...] = (),
+        stages: Iterable[Stage] = STAGES) -> Extraction:
+    """Run ``stages`` over one article with the injected geocoder."""
+    tools = _tools(geocoder)
+    draft = Draft(article=article, problems=problems)
+    for stage in stages:
+        values = stage.run(draft, tools)
+        draft = replace(draft, **dict(zip(stage.writes, values, strict=True)))
+    return Extraction(article=draft.article, places=draft.places, actors=draft.actors,
+                      events=draft.events, deployments=draft.deployments,
+                      problems=draft.problems, dates=draft.dates)
+
+
+@functools.lru_cache(maxsize=8)
+def _tools(geocoder: Any) -> Tools:
+    """One candidate cache per geocoder; names from its gazetteer."""
+    names = getattr(geocoder, "gazetteer", None)
+    if names is None:
+        from dashboard.gazetteer import Gazetteer
+
+        names = Gazetteer.open_default()
+    return Tools(names=names, lookup=Lookup(geocoder))
+
+
+@functools.lru_cache(maxsize=1)
+def default_geocoder() -> Any:
+    """The process-wide offline geocoder, opened on first use."""
+    from dashboard.geocoder import OfflineGeocoder
+
+    return OfflineGeocoder()
+
+
+def extract_text(text: str, article_id: str = "article", *, geocoder: Any = None) -> Extraction:
+    """Parse pasted text as an article and extract from it."""
+    article, problems = parse_article_with_problems(text, article_id)
+    return run(article, geocoder=geocoder or default_geocoder(), problems=problems)
+
+
+def extract_file(path: str | os.PathLike, *, geocoder: Any = None) -> Extraction:
+    """Read one article file (id = the file's stem) and extract from it.
+
+    Raises ``ArticleFormatError`` when the file cannot be read as text.
+    """
+    article, problems = read_article(Path(path))
+    return run(article, geocoder=geocoder or default_geocoder(), problems=problems)
+
+
+def extract_paths(paths: Iterable[str | os.PathLike], *, geocoder: Any = None,
+                  workers: int = 1) -> Iterator[Extraction]:
+    """One Extraction per article file (folders expanded), in order; never raises for one file.
+
+    A file that cannot be read yields an Extraction with empty text and an ``unreadable``
+    problem. ``workers`` > 1 runs in processes, each opening its own gazetteer.
+    """
+    files = list(_expand(paths))
+    if workers <= 1 or len(files) < 2:
+        for item in files:
+            yield _safe_extract(item, geocoder)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_safe_extract, files, chunksize=max(1, min(32, len(files) // (4 * workers))))
+
+
+def _expand(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Problem]:
+    """Files as given; a folder's ``*.txt`` files; a missing folder as a problem."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from iter_article_paths(path)
+        else:
+            yield path
+
+
+def _safe_extract(path: Path, geocoder: Any = None) -> Extraction:
+    """Read and extract one file; a file that cannot be read, or breaks a stage, becomes a problem."""
+    try:
+        article, problems = read_article(path)
+    except (DashboardError, OSError) as err:
+        article = Article(id=path.stem, text="", path=str(path))
+        return Extraction(article=article, problems=(Problem("unreadable", str(err)),))
+    try:
+        return run(article, geocoder=geocoder or default_geocoder(), problems=problems)
+    except Exception as err:  # noqa: BLE001 - one article's failure must not stop the batch
+        message = f"extraction of {path} failed: {type(err).__name__}: {err}"
+        return Extraction(article=article, problems=problems + (Problem("failed", message),))
+
+
+def failed(extraction: Extraction) -> bool:
+    """Whether the article could not be read or processed."""
+    return any(p.kind in ("unreadable", "failed") for p in extraction.problems)

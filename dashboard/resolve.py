@@ -1,0 +1,253 @@
+"""Place mentions + an injected geocoder -> located places, chosen with the article's context.
+
+Each mention's candidates (from ``geocoder.candidates``) are scored on feature kind,
+population, exact name, the countries the article names, distance to the article's other
+places and the kind a cue asked for ("the town of", "province"); the confidence is the
+winner's share of the score mass. Mentions nothing matches are kept (no coordinates) with a
+problem. Works with any geocoder whose ``candidates(query, limit=, country_codes=)`` returns
+geopy ``Location`` objects whose ``raw`` holds the gazetteer fields.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from dashboard.records import Place, Problem
+
+#: Candidates asked for per mention.
+LIMIT = 8
+PRECISION = {"facility": "point", "city": "point", "admin1": "admin1", "country": "country",
+             "region": "region", "water": "region", "directional_region": "region"}
+#: Score of an area by kind; a city scores by population instead (0.6 per power of ten).
+_KIND_PRIOR = {"country": 5.0, "admin1": 1.5, "region": 2.0, "water": 2.0,
+               "directional_region": 5.0, "facility": 1.0}
+#: Sharpness of the confidence: score differences are multiplied by this before the softmax.
+_SHARPNESS = 1.5
+_CUE_WORDS = re.compile(
+    r"\s+(?:province|region|district|governorate|prefecture|county|oblast|canton|state|"
+    r"airport|airbase|base|island|valley)$", re.I)
+
+
+class CandidateSource(Protocol):
+    """The geocoder as this module uses it (``dashboard.geocoder.OfflineGeocoder`` fits)."""
+
+    def candidates(self, query: str, limit: int = ..., country_codes: Any = ...) -> list[Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One candidate location, flattened from a geopy ``Location``."""
+
+    name: str
+    kind: str
+    country_code: str
+    admin1: str
+    lat: float
+    lon: float
+    population: int
+    exact: bool
+    geonameid: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    geometry: str | None = None
+    capital: bool = False
+
+
+def option_from(location: Any) -> Option:
+    """Read a geopy ``Location`` (or anything with ``latitude``/``longitude``/``raw``)."""
+    raw = dict(getattr(location, "raw", {}) or {})
+    bbox = raw.get("bbox")
+    geometry = raw.get("geometry")
+    if geometry is not None and not isinstance(geometry, str):
+        import json
+
+        geometry = json.dumps(geometry)
+    return Option(
+        name=str(raw.get("name") or getattr(location, "address", "")), kind=str(raw.get("kind", "")),
+        country_code=str(raw.get("country_code") or ""), admin1=str(raw.get("admin1") or ""),
+        lat=float(location.latitude), lon=float(location.longitude),
+        population=int(raw.get("population") or 0), exact=bool(raw.get("exact", True)),
+        geonameid=raw.get("geonameid"), bbox=tuple(bbox) if bbox else None, geometry=geometry,
+        capital=bool(raw.get("is_capital") or raw.get("capital")))
+
+
+class Lookup:
+    """Candidate lists per query, cached for the life of the process (queries repeat a lot)."""
+
+    def __init__(self, geocoder: CandidateSource, size: int = 50_000) -> None:
+        self.geocoder = geocoder
+        self.size = size
+        self._cache: dict[str, tuple[Option, ...]] = {}
+
+    def __call__(self, query: str) -> tuple[Option, ...]:
+        found = self._cache.get(query)
+        if found is None:
+            try:
+                locations = self.geocoder.candidates(query, limit=LIMIT) or []
+            except (ValueError, TypeError):
+                locations = []
+            found = tuple(option_from(loc) for loc in locations)
+            if len(self._cache) >= self.size:
+                self._cache.clear()
+            self._cache[query] = found
+        return found
+
+
+def resolve_places(
+    places: Sequence[Place], lookup: Lookup, text: str = "", countries: Sequence[str] = (),
+) -> tuple[tuple[Place, ...], tuple[Problem, ...]]:
+    """Locate every named mention; unresolved ones keep ``lat``/``lon`` None and get a problem.
+
+    ``countries`` are ISO codes the article points to without naming a place ("Russian
+    forces"); they count as context like a named country.
+
+    A lone capitalised word whose only reading is a small town far from everything else the
+    article names, with no "in"/"at" before it ("Obama", "Stryker"), is taken for a name, not
+    a place, and left out.
+    """
+    options = {p.id: _options(p, lookup) for p in places if not p.kind.startswith("anaphor")}
+    context = _Context.first_pass(places, options, countries)
+    context = context.second_pass(places, options)
+    out, problems = [], []
+    for place in places:
+        if place.id not in options:
+            out.append(place)
+            continue
+        pick = context.choose(place, options[place.id])
+        if pick is not None and _doubtful(place, pick[0], text, context):
+            continue
+        if pick is None:
+            out.append(place)
+            problems.append(Problem(
+                "unresolved_place", f"no gazetteer entry for {place.surface!r}; kept without "
+                "coordinates", place.start, place.end))
+        else:
+            out.append(_located(place, *pick))
+    return tuple(out), tuple(problems)
+
+
+def _options(place: Place, lookup: Lookup) -> tuple[Option, ...]:
+    """Candidates for the surface (and for it without "province"/"airport"), one per place."""
+    found = list(lookup(place.surface))
+    bare = _CUE_WORDS.sub("", place.surface)
+    if bare != place.surface:
+        found += lookup(bare)
+    # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.
+    wanted = _HINTED_KINDS.get(place.kind)
+    if wanted:
+        found = [o for o in found if o.kind in wanted] or found
+    if _ACRONYM.fullmatch(place.surface):
+        # "US" is not the French village of Us: an acronym matches only names written in capitals
+        # or areas (whose short forms are curated aliases).
+        found = [o for o in found if o.kind != "city" or o.name.isupper()]
+    unique: dict[tuple, Option] = {}
+    for option in found:
+        key = (option.name, option.kind, option.country_code, option.geonameid)
+        if key not in unique or option.exact and not unique[key].exact:
+            unique[key] = option
+    return tuple(unique.values())
+
+
+_HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
+                 "admin1": ("admin1", "region"), "facility": ("facility",)}
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,5}")
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|from|to|into|outside|inside|around|towards?|across|through|via|of|"
+    r"between|reached|entered|left|visited|visit|captured|seized|shelled|bombed)|[,;]|\band|\bor)"
+    r"\s+(?:the\s+)?$", re.I)
+
+
+def _doubtful(place: Place, option: Option, text: str, context: _Context) -> bool:
+    """A single capitalised word read as a small, out-of-context town with no locative cue."""
+    if place.kind or " " in place.surface or option.kind != "city" or not text:
+        return False
+    if _LOCATIVE_BEFORE.search(text, max(0, place.start - 30), place.start):
+        return False
+    known = context.countries[option.country_code] > 0
+    return option.population < (5_000 if known else 100_000)
+
+
+def _located(place: Place, option: Option, confidence: float) -> Place:
+    return replace(
+        place, name=option.name, kind=option.kind, country_code=option.country_code,
+        admin1=option.admin1, lat=option.lat, lon=option.lon, bbox=option.bbox,
+        geonameid=option.geonameid, geometry=option.geometry, confidence=round(confidence, 3),
+        precision=PRECISION.get(option.kind, "point"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the article as a whole says about where it is."""
+
+    countries: Counter
+    points: tuple[tuple[float, float], ...] = ()
+
+    @classmethod
+    def first_pass(cls, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
+                   countries: Sequence[str] = ()) -> _Context:
+        """Countries named outright (a country is its own first candidate) or implied by a region."""
+        counts: Counter = Counter(code for code in countries if code)
+        for place in places:
+            opts = options.get(place.id) or ()
+            if opts and opts[0].kind in ("country", "directional_region", "admin1") and opts[0].exact:
+                counts[opts[0].country_code] += 2 if opts[0].kind == "country" else 1
+        return cls(counts)
+
+    def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Option, ...]]) -> _Context:
+        """Add every confident pick's country and point."""
+        counts, points = Counter(self.countries), []
+        for place in places:
+            pick = self.choose(place, options.get(place.id) or ())
+            if pick and pick[1] >= 0.6:
+                counts[pick[0].country_code] += 1
+                if pick[0].kind in ("city", "facility", "admin1"):
+                    points.append((pick[0].lat, pick[0].lon))
+        return _Context(counts, tuple(points))
+
+    def choose(self, place: Place, options: Sequence[Option]) -> tuple[Option, float] | None:
+        """The best option and its confidence: the share of the score mass that lies on it
+        (or on options within 100 km of it in the same country, which name the same spot)."""
+        if not options:
+            return None
+        scored = [(self.score(place, o), i, o) for i, o in enumerate(options)]
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        best, _, top = scored[0]
+        weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, _, o in scored]
+        near = sum(w for w, o in weights if o is top or _same_spot(o, top))
+        confidence = near / sum(w for w, _ in weights) * (1.0 if top.exact else 0.85)
+        return top, min(confidence, 0.99)
+
+    def score(self, place: Place, option: Option) -> float:
+        """Kind or population, exact name, capital, the article's countries, nearness, cue kind."""
+        score = _KIND_PRIOR.get(option.kind, 0.0)
+        if option.kind == "city":
+            score = 0.6 * math.log10(option.population + 10)
+        score += 2.0 if option.exact else 0.0
+        score += 1.0 if option.capital else 0.0
+        if option.country_code and self.countries[option.country_code]:
+            score += 0.75 + 1.25 * self.countries[option.country_code] / max(self.countries.values())
+        score += self._nearness(option)
+        if place.kind and place.kind != "directional_region" and place.kind == option.kind:
+            score += 1.5
+        return score
+
+    def _nearness(self, option: Option) -> float:
+        if not self.points or option.kind not in ("city", "facility", "admin1"):
+            return 0.0
+        nearest = min(_km(option.lat, option.lon, lat, lon) for lat, lon in self.points)
+        return 1.0 if nearest < 150 else 0.5 if nearest < 500 else 0.0
+
+
+def _same_spot(a: Option, b: Option) -> bool:
+    return a.country_code == b.country_code and _km(a.lat, a.lon, b.lat, b.lon) < 100
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
