@@ -187,6 +187,8 @@ class OnlineFallbackGeocoder(Geocoder):
                 raise ValueError("online geocoding needs a user agent naming this application "
                                  "and a contact (set NEWSMAP_USER_AGENT)")
             provider = provider or Nominatim(user_agent=user_agent)
+            # No retries: RateLimiter waits 5 s before each, which would freeze a dashboard
+            # rerun; a failed lookup is simply not cached and is tried again next time.
             self._lookup = RateLimiter(provider.geocode, min_delay_seconds=min_delay_seconds,
                                        max_retries=0, swallow_exceptions=False)
             self.cache = GeocodeCache(cache_path or default_cache_path())
