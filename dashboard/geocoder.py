@@ -102,11 +102,16 @@ class OfflineGeocoder(Geocoder):
         return to_location(found) if exactly_one else [to_location(found)]
 
     def _resolve(self, query: str, limit: int, codes, kinds) -> tuple[Candidate, ...]:
+        found = self.gazetteer.candidates(query, limit=limit, country_codes=codes, kinds=kinds)
         part = self._directional(query)
         if part is not None and (kinds is None or "directional_region" in kinds) and (
                 codes is None or part.country_code in codes):
-            return (part,)
-        found = self.gazetteer.candidates(query, limit=limit, country_codes=codes, kinds=kinds)
+            # News writes a part of a country in lower case ("southern Serbia") and a proper
+            # name capitalised ("South Africa", "Northern Ireland"); a named area wins either
+            # way ("southern Africa" and "central Asia" are regions, not parts of continents).
+            named_area = bool(found) and found[0].kind in ("country", "region", "water")
+            described = query.lstrip()[:1].islower() and not named_area
+            found = ((part, *found) if described else (*found, part))[:limit]
         if not found and normalize(query).endswith(" airport"):
             found = self._airport_near(query[: -len("airport")].strip(), codes)
         return found

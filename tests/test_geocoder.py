@@ -113,7 +113,7 @@ def test_offline_paris_candidates_put_france_first(offline_geocoder):
     ("western Macedonia", "MK", lambda lat, lon: lon < 21.4),
     ("north-eastern Afghanistan", "AF", lambda lat, lon: lat > 34.5 and lon > 69),
     ("central Bosnia", "BA", lambda lat, lon: 43.3 < lat < 44.6 and 16.8 < lon < 18.6),
-    ("Southern Sudan", "SD", lambda lat, lon: lat < 14),
+    ("southern Lebanon", "LB", lambda lat, lon: lat < 33.6),
 ])
 def test_offline_directional_queries(offline_geocoder, query, code, check):
     found = offline_geocoder.geocode(query)
@@ -198,3 +198,20 @@ def test_online_requests_are_spaced_by_the_rate_limiter(offline_geocoder, tmp_pa
     wrapper.geocode("Unknown Place Two Qqq")
     (_, first), (_, second) = provider.calls
     assert second - first >= 0.19
+
+
+@pytest.mark.parametrize("query, kind, code", [
+    ("South Africa", "country", "ZA"), ("North Korea", "country", "KP"),
+    ("Northern Ireland", "admin1", "GB"), ("southern Africa", "region", ""),
+    ("Central Asia", "region", ""), ("East Timor", "country", "TL"),
+    ("eastern Congo", "directional_region", "CD"),
+])
+def test_offline_proper_names_with_a_direction_word_are_not_parts(offline_geocoder, query, kind,
+                                                                   code):
+    found = offline_geocoder.geocode(query)
+    assert (found.raw["kind"], found.raw["country_code"]) == (kind, code)
+
+
+def test_offline_candidates_list_both_readings_of_a_direction(offline_geocoder):
+    kinds = [x.raw["kind"] for x in offline_geocoder.candidates("Northern Ireland")]
+    assert kinds[0] == "admin1" and "directional_region" in kinds
