@@ -68,7 +68,7 @@ def signature(path: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
-@st.cache_resource(show_spinner="Opening the gazetteer (built on first use: about half a minute)…")
+@st.cache_resource(show_spinner="Opening the gazetteer (built on first use, in about 30 s)…")
 def geocoder():
     """One offline geocoder per process, shared by every session (read-only, thread-safe)."""
     from dashboard.geocoder import OfflineGeocoder
@@ -186,6 +186,7 @@ def main() -> None:
     src = source(sys.argv[1:], dict(os.environ))
     st.title("newsmap")
     base, key = load(src)
+    filter_area = st.sidebar.container()  # above the upload box, filled once data is known
     extra = uploaded(views.upload_box(), {ex.article.id for ex in base})
     if not base and not extra:
         views.empty_state(src.label)
@@ -194,12 +195,12 @@ def main() -> None:
     everything = base + extra
     frames = tables.concat([frames_for(base, key), tables.build(extra)] if extra
                            else [frames_for(base, key)])
-    chosen = views.sidebar_filters(flt.options(frames))
+    chosen = views.sidebar_filters(flt.options(frames), filter_area)
     filtered = flt.apply(frames, chosen)
     views.summary_line(filtered, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
-    views.map_and_details(filtered, articles, basemap())
+    views.map_and_details(filtered, tables.locations(filtered), articles, basemap())
     views.record_tables(filtered)
     article_tab, timeline_tab = st.tabs(["Article", "Timeline"])
     with article_tab:

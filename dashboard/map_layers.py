@@ -28,6 +28,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from dashboard.highlight import escape
+from dashboard import tables
 from dashboard.tables import Frames
 
 #: Where Streamlit serves ``dashboard/static/`` (``[server] enableStaticServing``).
@@ -82,16 +83,10 @@ PRECISION_STYLES = {
 EVENT_COLOUR = "#e6550d"
 DEPLOYMENT_COLOUR = "#c51b8a"
 _ID_PATTERN = re.compile(r"(?:^|\s)id: ((?:gn|pl):[0-9a-z]+)")
-#: Binds each feature's (already escaped) tooltip and popup HTML to its own marker, so they
-#: work inside a marker cluster too, and streamlit-folium reads the tooltip of the clicked one.
-_BIND = JsCode("""function(feature, layer) {
-    layer.bindTooltip(feature.properties.tip, {sticky: false});
-    layer.bindPopup(feature.properties.popup, {maxWidth: 360});
-}""")
 
 
 def install_assets(static_dir: Path) -> Path:
-    """Copy Leaflet, MarkerCluster and jQuery from the XStatic packages into ``static_dir/vendor``."""
+    """Copy Leaflet, MarkerCluster and jQuery from the XStatic packages to ``static_dir/vendor``."""
     vendor = static_dir / "vendor"
     for package, name, target in VENDOR_FILES:
         source = Path(importlib.import_module(package).BASE_DIR) / name
@@ -205,8 +200,15 @@ class _FitData(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
-            {maxZoom: 7, padding: [24, 24]});
+        (function (map) {
+            // The iframe may still be sizing itself: measure before fitting, and once more after.
+            var fit = function () {
+                map.invalidateSize();
+                map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 7, padding: [24, 24]});
+            };
+            fit();
+            setTimeout(fit, 400);
+        })({{ this._parent._parent.get_name() }});
         {% endmacro %}""")
 
     def __init__(self, bounds: list[list[float]]) -> None:
@@ -214,167 +216,190 @@ class _FitData(MacroElement):
         self.bounds = bounds
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """One place on the map, with everything that the filtered frames put there."""
-
-    key: str
-    name: str
-    kind: str
-    precision: str
-    lat: float
-    lon: float
-    geometry: str | None
-    surfaces: tuple[str, ...]
-    mentions: int
-    events: tuple[dict[str, Any], ...]
-    deployments: tuple[dict[str, Any], ...]
-
-    @property
-    def strength(self) -> int:
-        return sum(int(d["strength"]) for d in self.deployments if _known(d.get("strength")))
-
-
-def locations(frames: Frames) -> dict[str, Location]:
-    """The filtered frames grouped by location key."""
-    places = frames.places[frames.places["loc_key"].notna()]
-    events = frames.events[frames.events["loc_key"].notna()]
-    deployments = frames.deployments[frames.deployments["loc_key"].notna()]
-    where = _where(places, events, deployments)
-    by_place = {k: g for k, g in places.groupby("loc_key", sort=False)}
-    by_event = {k: g for k, g in events.groupby("loc_key", sort=False)}
-    by_deploy = {k: g for k, g in deployments.groupby("loc_key", sort=False)}
-    out = {}
-    for key, spot in where.items():
-        mentions = by_place.get(key)
-        out[key] = Location(
-            key=key, name=spot["name"], kind=spot["kind"], precision=spot["precision"] or "point",
-            lat=float(spot["lat"]), lon=float(spot["lon"]), geometry=spot["geometry"],
-            surfaces=tuple(dict.fromkeys(mentions["surface"])) if mentions is not None else (),
-            mentions=len(mentions) if mentions is not None else 0,
-            events=_records(by_event.get(key)), deployments=_records(by_deploy.get(key)),
-        )
-    return out
-
-
-def _where(places: pd.DataFrame, events: pd.DataFrame,
-           deployments: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Name, kind, precision and coordinates of each location; place rows win over records."""
-    spots: dict[str, dict[str, Any]] = {}
-    for frame, name, kind in ((deployments, "place_name", "place_kind"),
-                              (events, "place_name", "place_kind"), (places, "name", "kind")):
-        for row in frame.drop_duplicates("loc_key", keep="first").to_dict("records"):
-            spots[row["loc_key"]] = {
-                "name": row[name] or f"{row['lat']:.3f}, {row['lon']:.3f}", "kind": row[kind],
-                "precision": row["precision"], "lat": row["lat"], "lon": row["lon"],
-                "geometry": row.get("geometry") if isinstance(row.get("geometry"), str) else None,
-            }
-    return spots
-
-
-def _records(group: pd.DataFrame | None) -> tuple[dict[str, Any], ...]:
-    if group is None:
-        return ()
-    return tuple(group.sort_values("date", na_position="last").to_dict("records"))
-
-
-def _known(value: Any) -> bool:
-    return value is not None and value is not pd.NA and not (
-        isinstance(value, float) and math.isnan(value))
+#: Field order of one location row in ``window.nm_locs`` (strings already escaped).
+LOC_FIELDS = ("loc_key", "lat", "lon", "name", "kind", "precision", "mentions", "surfaces",
+              "events", "deployments", "strength", "event_key", "deployment_key", "event_lines",
+              "deployment_lines")
+#: Builds tooltips and popups in the browser from the location rows. It only concatenates
+#: strings that :func:`dashboard.highlight.escape` already made inert with fixed markup.
+_LIBRARY = r"""
+window.nm = (function () {
+    var F = {}; %(fields)s.forEach(function (name, i) { F[name] = i; });
+    function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+    function tip(loc, layer) {
+        var head = "<b>" + loc[F.name] + "</b>", lines = [];
+        if (layer === "places") {
+            lines.push(head + " \u00d7" + loc[F.mentions] + " \u00b7 " + loc[F.kind] + " \u00b7 "
+                       + loc[F.precision] + " precision", "mentioned as: " + loc[F.surfaces]);
+        } else if (layer === "events") {
+            lines.push(head + " \u00b7 " + plural(loc[F.events], "event"),
+                       loc[F.event_lines][0], "first: " + loc[F.event_key]);
+        } else if (layer === "deployments") {
+            var troops = loc[F.strength] ? " \u00b7 " + loc[F.strength].toLocaleString("en-US")
+                + " troops" : "";
+            lines.push(head + " \u00b7 " + plural(loc[F.deployments], "deployment") + troops,
+                       loc[F.deployment_lines][0], "first: " + loc[F.deployment_key]);
+        } else {
+            lines.push(head + " \u00b7 " + loc[F.kind] + " (area)");
+        }
+        // The newlines survive streamlit-folium's textContent, which drops <br>.
+        lines.push("<small>id: " + loc[F.loc_key] + "</small>");
+        return lines.join("<br>\n");
+    }
+    function popup(loc) {
+        var out = ["<b>" + loc[F.name] + "</b><br>" + loc[F.kind] + " \u00b7 "
+                   + loc[F.lat].toFixed(4) + ", " + loc[F.lon].toFixed(4) + " \u00b7 "
+                   + loc[F.precision] + " precision"];
+        loc[F.event_lines].concat(loc[F.deployment_lines]).forEach(function (line) {
+            out.push("\u2022 " + line);
+        });
+        var hidden = loc[F.events] - loc[F.event_lines].length
+            + loc[F.deployments] - loc[F.deployment_lines].length;
+        if (hidden > 0) { out.push("\u2026 and " + hidden + " more in the details panel"); }
+        return out.join("<br>");
+    }
+    function bind(marker, loc, layer) {
+        marker.bindTooltip(tip(loc, layer), {sticky: false});
+        marker.bindPopup(function () { return popup(loc); }, {maxWidth: 360});
+    }
+    function points(parent, rows, styles, layer) {
+        var locs = window.nm_locs;
+        for (var i = 0; i < rows.length; i++) {
+            var loc = locs[rows[i][0]];
+            var marker = L.circleMarker([loc[F.lat], loc[F.lon]], styles[rows[i][1]]);
+            bind(marker, loc, layer);
+            parent.addLayer(marker);
+        }
+    }
+    return {tip: tip, popup: popup, bind: bind, points: points};
+})();
+""" % {"fields": json.dumps(LOC_FIELDS)}
+#: Binds an area polygon (a GeoJSON feature carrying its location row index) like a marker.
+_BIND_AREA = JsCode("""function (feature, layer) {
+    window.nm.bind(layer, window.nm_locs[feature.properties.i], "areas");
+}""")
 
 
-def layers(frames: Frames) -> list[folium.FeatureGroup]:
-    """The data layers, bottom to top: areas, deployments, events, places (each toggleable)."""
-    spots = locations(frames)
-    groups = [
-        _polygon_group("areas", [s for s in spots.values() if s.geometry]),
-        _point_group("deployments", [s for s in spots.values() if s.deployments],
-                     _deployment_feature),
-        _point_group("events", [s for s in spots.values() if s.events], _event_feature),
-        _point_group("places", [s for s in spots.values() if s.mentions], _place_feature),
+class _Locations(MacroElement):
+    """Defines the location rows and the tooltip/popup builder before any layer uses them."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.library }}
+        window.nm_locs = {{ this.rows|tojson }};
+        {% endmacro %}""")
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        super().__init__()
+        self.library = _LIBRARY
+        self.rows = rows
+
+
+class _Points(MacroElement):
+    """One circle marker per row ``[location index, style index]``, added to the parent."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.nm.points({{ this._parent.get_name() }}, {{ this.rows|tojson }},
+                         {{ this.styles|tojson }}, {{ this.layer|tojson }});
+        {% endmacro %}""")
+
+    def __init__(self, layer: str, rows: list[list[int]], styles: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.layer, self.rows, self.styles = layer, rows, styles
+
+
+def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
+    """The locations as compact rows (see :data:`LOC_FIELDS`), every string escaped."""
+    esc = escape
+    return [
+        [r.loc_key, round(float(r.lat), 5), round(float(r.lon), 5), esc(r.name),
+         esc(r.kind or "place"), esc(r.precision), int(r.mentions),
+         ", ".join(esc(s) for s in r.surfaces), int(r.events), int(r.deployments),
+         int(r.strength), esc(r.event_key), esc(r.deployment_key),
+         [esc(line) for line in r.event_lines], [esc(line) for line in r.deployment_lines]]
+        for r in spots.itertuples(index=False)
     ]
-    if spots:
-        lats = [s.lat for s in spots.values()]
-        lons = [s.lon for s in spots.values()]
-        _FitData([[min(lats), min(lons)], [max(lats), max(lons)]]).add_to(groups[-1])
+
+
+def layers(frames: Frames, spots: pd.DataFrame | None = None) -> list[folium.FeatureGroup]:
+    """The data layers, bottom to top: areas, deployments, events, places (each toggleable).
+
+    ``spots`` is ``tables.locations(frames)`` when the caller has it already.
+    """
+    spots = tables.locations(frames) if spots is None else spots
+    spots = spots.reset_index(drop=True)
+    groups = [
+        _area_group(spots),
+        _point_group("deployments", spots, spots["deployments"] > 0, _deployment_style),
+        _point_group("events", spots, spots["events"] > 0, _event_style),
+        _point_group("places", spots, spots["mentions"] > 0, _place_style),
+    ]
+    if len(spots):
+        _FitData([[float(spots["lat"].min()), float(spots["lon"].min())],
+                  [float(spots["lat"].max()), float(spots["lon"].max())]]).add_to(groups[-1])
     return groups
 
 
-def _point_group(layer: str, spots: list[Location], feature) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=f"{LAYER_NAMES[layer]} ({len(spots)})", show=True)
-    if not spots:
+def _point_group(layer: str, spots: pd.DataFrame, shown: pd.Series,
+                 style_of) -> folium.FeatureGroup:
+    chosen = spots[shown]
+    group = folium.FeatureGroup(name=f"{LAYER_NAMES[layer]} ({len(chosen)})", show=True)
+    if chosen.empty:
         return group
-    data = {"type": "FeatureCollection", "features": [feature(s) for s in spots]}
-    geojson = folium.GeoJson(data, name=layer, control=False, on_each_feature=_BIND,
-                             marker=folium.CircleMarker(radius=6, fill=True))
-    if len(spots) > CLUSTER_AT:
+    styles: dict[str, int] = {}
+    rows = []
+    for index, spot in zip(chosen.index, chosen.itertuples(index=False)):
+        style = json.dumps(style_of(spot), sort_keys=True)
+        rows.append([int(index), styles.setdefault(style, len(styles))])
+    points = _Points(layer, rows, [json.loads(s) for s in styles])
+    if len(rows) > CLUSTER_AT:
         cluster = MarkerCluster(name=layer, control=False,
                                 options={"disableClusteringAtZoom": 9, "chunkedLoading": True})
         cluster.default_js, cluster.default_css = list(CLUSTER_JS), list(CLUSTER_CSS)
-        geojson.add_to(cluster)
+        points.add_to(cluster)
         cluster.add_to(group)
     else:
-        geojson.add_to(group)
+        points.add_to(group)
     return group
 
 
-def _polygon_group(layer: str, spots: list[Location]) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=f"{LAYER_NAMES[layer]} ({len(spots)})", show=True)
-    features = [_area_feature(s) for s in spots]
-    features = [f for f in features if f is not None]
-    if features:
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, name=layer,
-                       control=False, on_each_feature=_BIND).add_to(group)
-    return group
-
-
-def _feature(spot: Location, tip: str, style: dict[str, Any],
-             geometry: dict[str, Any] | None = None) -> dict[str, Any]:
-    geometry = geometry or {"type": "Point", "coordinates": [spot.lon, spot.lat]}
-    return {"type": "Feature", "geometry": geometry,
-            # The newlines survive streamlit-folium's textContent, which drops <br>.
-            "properties": {"tip": f"{tip}<br><small>id: {spot.key}</small>".replace(
-                               "<br>", "<br>\n"),
-                           "popup": popup_html(spot), "style": style}}
-
-
-def _place_feature(spot: Location) -> dict[str, Any]:
+def _place_style(spot) -> dict[str, Any]:
+    colour = KIND_COLOURS.get(spot.kind, "#1f77b4")
     style = {**PRECISION_STYLES.get(spot.precision, PRECISION_STYLES["point"]),
-             "color": KIND_COLOURS.get(spot.kind, "#1f77b4"),
-             "fillColor": KIND_COLOURS.get(spot.kind, "#1f77b4")}
-    style["radius"] += min(6, 2 * math.log2(spot.mentions)) if spot.mentions > 1 else 0
-    said = ", ".join(escape(s) for s in spot.surfaces[:3])
-    tip = (f"<b>{escape(spot.name)}</b> ×{spot.mentions} · {escape(spot.kind or 'place')} · "
-           f"{escape(spot.precision)} precision<br>mentioned as: {said}")
-    return _feature(spot, tip, style)
+             "color": colour, "fillColor": colour}
+    style["radius"] += round(min(6, 2 * math.log2(spot.mentions))) if spot.mentions > 1 else 0
+    return style
 
 
-def _event_feature(spot: Location) -> dict[str, Any]:
-    count = len(spot.events)
-    style = {"color": EVENT_COLOUR, "fillColor": "#fdae6b", "fillOpacity": 0.7, "weight": 2,
-             "radius": 9 + min(10, 2.5 * math.log2(count))}
-    keys = " ".join(escape(e["key"]) for e in spot.events[:3])
-    more = f" +{count - 3}" if count > 3 else ""
-    tip = (f"<b>{escape(spot.name)}</b> · {count} event{'s' * (count != 1)}<br>"
-           f"{_event_line(spot.events[0])}<br>events: {keys}{more}")
-    return _feature(spot, tip, style)
+def _event_style(spot) -> dict[str, Any]:
+    return {"color": EVENT_COLOUR, "fillColor": "#fdae6b", "fillOpacity": 0.7, "weight": 2,
+            "radius": 9 + round(min(10, 2.5 * math.log2(spot.events)))}
 
 
-def _deployment_feature(spot: Location) -> dict[str, Any]:
-    count, strength = len(spot.deployments), spot.strength
-    radius = 12 + (min(18, 3 * math.log10(strength + 1)) if strength else 0)
-    style = {"color": DEPLOYMENT_COLOUR, "fillColor": DEPLOYMENT_COLOUR, "fillOpacity": 0.18,
-             "weight": 2, "radius": radius}
-    keys = " ".join(escape(d["key"]) for d in spot.deployments[:3])
-    troops = f" · {strength:,} troops" if strength else ""
-    tip = (f"<b>{escape(spot.name)}</b> · {count} deployment{'s' * (count != 1)}{troops}<br>"
-           f"deployments: {keys}{' +' + str(count - 3) if count > 3 else ''}")
-    return _feature(spot, tip, style)
+def _deployment_style(spot) -> dict[str, Any]:
+    grow = round(min(18, 3 * math.log10(spot.strength + 1))) if spot.strength else 0
+    return {"color": DEPLOYMENT_COLOUR, "fillColor": DEPLOYMENT_COLOUR, "fillOpacity": 0.18,
+            "weight": 2, "radius": 12 + grow}
 
 
-def _area_feature(spot: Location) -> dict[str, Any] | None:
+def _area_group(spots: pd.DataFrame) -> folium.FeatureGroup:
+    features = [_area_feature(index, spot) for index, spot in
+                zip(spots.index, spots.itertuples(index=False))
+                if isinstance(spot.geometry, str)]
+    features = [f for f in features if f is not None]
+    group = folium.FeatureGroup(name=f"{LAYER_NAMES['areas']} ({len(features)})", show=True)
+    # The first script of all the layers: it defines what the others (and _BIND_AREA) call.
+    _Locations(location_rows(spots)).add_to(group)
+    if features:
+        folium.GeoJson({"type": "FeatureCollection", "features": features}, name="areas",
+                       control=False, on_each_feature=_BIND_AREA).add_to(group)
+    return group
+
+
+def _area_feature(index: int, spot) -> dict[str, Any] | None:
     try:
-        geometry = json.loads(spot.geometry or "")
+        geometry = json.loads(spot.geometry)
     except ValueError:
         return None
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
@@ -382,33 +407,8 @@ def _area_feature(spot: Location) -> dict[str, Any] | None:
     colour = KIND_COLOURS.get(spot.kind, "#8c564b")
     style = {"color": colour, "fillColor": colour, "fillOpacity": 0.12, "weight": 1.5,
              "dashArray": "5 4"}
-    tip = f"<b>{escape(spot.name)}</b> · {escape(spot.kind or 'area')} (area)"
-    return _feature(spot, tip, style, geometry)
-
-
-def _event_line(event: dict[str, Any]) -> str:
-    date = event["date"].date().isoformat() if _known(event.get("date")) else "undated"
-    return f"{date} · {escape(event['type'])} ({escape(event['status'])})"
-
-
-def popup_html(spot: Location, limit: int = 4) -> str:
-    """Escaped popup: name, kind, coordinates, precision and what happened there."""
-    lines = [f"<b>{escape(spot.name)}</b><br>{escape(spot.kind or 'place')} · "
-             f"{spot.lat:.4f}, {spot.lon:.4f} · {escape(spot.precision)} precision"]
-    for event in spot.events[:limit]:
-        lines.append(f"• {_event_line(event)}: {escape(_short(event['summary']))}")
-    for dep in spot.deployments[:limit]:
-        strength = f"{int(dep['strength']):,} " if _known(dep.get("strength")) else ""
-        who = escape(", ".join(dep["actors"]) or dep["unit"])
-        lines.append(f"• {strength}troops of {who} ({escape(dep['status'])})")
-    hidden = max(0, len(spot.events) - limit) + max(0, len(spot.deployments) - limit)
-    if hidden:
-        lines.append(f"… and {hidden} more in the details panel")
-    return "<br>".join(lines)
-
-
-def _short(text: str, width: int = 110) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return {"type": "Feature", "geometry": geometry,
+            "properties": {"i": int(index), "style": style}}
 
 
 def selected_location(tooltip_text: str | None) -> str | None:

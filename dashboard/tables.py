@@ -1,4 +1,4 @@
-"""Records to pandas DataFrames (one row per record, keyed by article id + record id); CSV and GeoJSON export.
+"""Records to pandas DataFrames keyed by article id + record id; locations; CSV and GeoJSON export.
 
 Rows from many articles live in one frame, so every row carries ``key`` = ``"<article>:<id>"``.
 Place mentions are aggregated on the map by *location*: ``loc_key`` is ``"gn:<geonameid>"``
@@ -197,6 +197,93 @@ def concat(parts: Iterable[Frames]) -> Frames:
         return parts[0]
     return Frames(**{name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)
                      for name in ("events", "deployments", "places", "problems", "articles")})
+
+
+# --- locations ------------------------------------------------------------------------------
+
+LOCATION_COLUMNS = (
+    "loc_key", "name", "kind", "precision", "lat", "lon", "geometry", "mentions", "surfaces",
+    "events", "deployments", "strength", "event_key", "deployment_key", "event_lines",
+    "deployment_lines",
+)
+
+
+def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
+    """One row per location: where it is, its mentions, and counts and first lines of records.
+
+    Place rows name a location before event or deployment rows do. ``event_lines`` and
+    ``deployment_lines`` are plain text (escape before showing), the earliest first.
+    """
+    places = frames.places[frames.places["loc_key"].notna()]
+    events = frames.events[frames.events["loc_key"].notna()].sort_values("date", kind="stable")
+    deployments = frames.deployments[frames.deployments["loc_key"].notna()]
+    deployments = deployments.sort_values("date", kind="stable")
+    out = _spots(places, events, deployments).set_index("loc_key")
+    by_place = places.groupby("loc_key", sort=False)
+    out["mentions"] = by_place.size()
+    out["surfaces"] = by_place["surface"].agg(lambda s: tuple(dict.fromkeys(s)))
+    by_event = events.assign(line=_event_lines(events)).groupby("loc_key", sort=False)
+    out["events"] = by_event.size()
+    out["event_key"] = by_event["key"].first()
+    out["event_lines"] = by_event["line"].agg(lambda s: tuple(s.iloc[:lines]))
+    by_dep = deployments.assign(line=_deployment_lines(deployments)).groupby("loc_key",
+                                                                              sort=False)
+    out["deployments"] = by_dep.size()
+    out["strength"] = by_dep["strength"].sum()
+    out["deployment_key"] = by_dep["key"].first()
+    out["deployment_lines"] = by_dep["line"].agg(lambda s: tuple(s.iloc[:lines]))
+    return _filled(out.reset_index())
+
+
+def _spots(places: pd.DataFrame, events: pd.DataFrame, deployments: pd.DataFrame) -> pd.DataFrame:
+    columns = ["loc_key", "name", "kind", "precision", "lat", "lon", "geometry"]
+    renamed = {"place_name": "name", "place_kind": "kind"}
+    spots = pd.concat([places[columns],
+                       events.rename(columns=renamed).assign(geometry=None)[columns],
+                       deployments.rename(columns=renamed).assign(geometry=None)[columns]],
+                      ignore_index=True)
+    spots = spots.drop_duplicates("loc_key", keep="first")
+    unnamed = spots["name"].isna() | (spots["name"] == "")
+    spots.loc[unnamed, "name"] = [f"{lat:.3f}, {lon:.3f}" for lat, lon in
+                                  zip(spots.loc[unnamed, "lat"], spots.loc[unnamed, "lon"])]
+    spots["precision"] = spots["precision"].replace("", "point").fillna("point")
+    return spots
+
+
+def _event_lines(events: pd.DataFrame) -> pd.Series:
+    lines = [f"{_day(d)} · {t} ({s}): {_short(text, 60)}" for d, t, s, text in
+             zip(events["date"], events["type"], events["status"], events["summary"])]
+    return pd.Series(lines, index=events.index, dtype=object)
+
+
+def _deployment_lines(deployments: pd.DataFrame) -> pd.Series:
+    lines = [f"{f'{int(n):,} ' if pd.notna(n) else ''}troops of {', '.join(a) or unit} ({s})"
+             for n, a, unit, s in zip(deployments["strength"], deployments["actors"],
+                                      deployments["unit"], deployments["status"])]
+    return pd.Series(lines, index=deployments.index, dtype=object)
+
+
+def _day(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if pd.notna(value) else "undated"
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _filled(out: pd.DataFrame) -> pd.DataFrame:
+    for column in ("mentions", "events", "deployments", "strength"):
+        out[column] = out[column].fillna(0).astype(int)
+    for column in ("surfaces", "event_lines", "deployment_lines"):
+        out[column] = out[column].map(lambda v: v if isinstance(v, tuple) else ())
+    for column in ("event_key", "deployment_key"):
+        out[column] = out[column].fillna("")
+    for column in ("name", "kind"):
+        out[column] = out[column].fillna("")
+    # object dtype: pandas 3 would turn None back into NaN in a string column
+    out["geometry"] = out["geometry"].astype(object).map(
+        lambda g: g if isinstance(g, str) else None)
+    return out[list(LOCATION_COLUMNS)]
 
 
 # --- export ---------------------------------------------------------------------------------

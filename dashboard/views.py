@@ -1,4 +1,4 @@
-"""Streamlit widgets: filters in, choices out; the map with its details panel; tables; article; timeline.
+"""Streamlit widgets: filters in, choices out; map with details panel; tables; article; timeline.
 
 Test hooks (stable; the browser tests rely on them): the map iframe's title is
 ``streamlit_folium.st_folium``; map tooltips end with ``id: <loc_key>``; containers carry keys,
@@ -31,7 +31,7 @@ MAP_HEIGHT = 560
 
 # --- filters --------------------------------------------------------------------------------
 
-def sidebar_filters(options: flt.Options) -> flt.Filters:
+def sidebar_filters(options: flt.Options, side=None) -> flt.Filters:
     """The filter widgets in the sidebar, seeded once per session from the URL; kept in the URL."""
     if "nm_seeded" not in st.session_state:
         st.session_state["nm_seeded"] = True
@@ -39,7 +39,7 @@ def sidebar_filters(options: flt.Options) -> flt.Filters:
     st.session_state.setdefault(WIDGET_KEYS["undated"], True)
     if options.first and options.last:
         st.session_state.setdefault(WIDGET_KEYS["dates"], (options.first, options.last))
-    side = st.sidebar
+    side = side or st.sidebar
     side.header("Filters")
     counts = dict(options.actors)
     actors = side.multiselect("Actor", list(counts), key=WIDGET_KEYS["actors"],
@@ -110,51 +110,70 @@ def _write_url(chosen: flt.Filters) -> None:
 # --- map and details ------------------------------------------------------------------------
 
 @st.fragment
-def map_and_details(filtered: Frames, articles: Mapping[str, Extraction],
+def map_and_details(filtered: Frames, spots: pd.DataFrame, articles: Mapping[str, Extraction],
                     outlines: str | None) -> None:
-    """The map and, beside it, what happened at the clicked place; a click reruns only this."""
+    """The map and, beside it, what happened at the clicked place; a click reruns only this.
+
+    ``spots`` is ``tables.locations(filtered)``, computed once per full run.
+    """
     left, right = st.columns([3, 2], gap="medium")
     with left:
         result = streamlit_folium.st_folium(
             map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
-            feature_group_to_add=map_layers.layers(filtered),
+            feature_group_to_add=map_layers.layers(filtered, spots),
             layer_control=map_layers.layer_control())
-    spots = map_layers.locations(filtered)
+    by_key = spots.set_index("loc_key", drop=False)
     clicked = map_layers.selected_location((result or {}).get("last_object_clicked_tooltip"))
     if clicked and clicked != st.session_state.get("nm_last_click"):
         st.session_state["nm_last_click"] = clicked
-        if clicked in spots:
+        if clicked in by_key.index:
             st.session_state["nm_place"] = clicked
     with right, st.container(key="nm-details", border=True):
         st.markdown("#### Details")
-        order = sorted(spots, key=lambda k: -(len(spots[k].events) + len(spots[k].deployments)))
-        chosen = st.selectbox("Place", order, index=None, key="nm_place",
-                              format_func=lambda k: _place_label(spots[k]),
+        chosen = st.selectbox("Place", _place_choices(spots), index=None, key="nm_place",
+                              format_func=lambda k: _place_label(by_key.loc[k]),
                               placeholder="Click a marker on the map, or choose a place")
-        if chosen in spots:
-            details_panel(spots[chosen], articles, filtered)
+        if chosen in by_key.index:
+            details_panel(by_key.loc[chosen], articles, filtered)
 
 
-def _place_label(spot: map_layers.Location) -> str:
-    return f"{spot.name} — {len(spot.events)} events, {len(spot.deployments)} deployments"
+def _place_choices(spots: pd.DataFrame, limit: int = 300) -> list[str]:
+    """The busiest locations (and the one selected), so the list stays short at any scale."""
+    busiest = spots.assign(weight=spots["events"] + spots["deployments"] + spots["mentions"])
+    keys = list(busiest.nlargest(limit, "weight")["loc_key"])
+    selected = st.session_state.get("nm_place")
+    if selected in set(spots["loc_key"]) and selected not in keys:
+        keys.append(selected)
+    return keys
 
 
-def details_panel(spot: map_layers.Location, articles: Mapping[str, Extraction],
-                  filtered: Frames) -> None:
-    """Name, kind, coordinates, precision; the events and deployments there with their sentences."""
+def _place_label(spot: pd.Series) -> str:
+    return f"{spot['name']} — {spot['events']} events, {spot['deployments']} deployments"
+
+
+def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames) -> None:
+    """Name, kind, coordinates, precision; the events, deployments and mentions there, each
+    with its sentence and the mention highlighted."""
     esc = highlight.escape
-    here = flt.at_location(filtered, spot.key)
+    here = flt.at_location(filtered, spot["loc_key"])
     focus = {(int(r.start), int(r.end)) for r in here.places.itertuples()}
-    said = ", ".join(esc(s) for s in spot.surfaces) or "—"
+    said = ", ".join(esc(s) for s in spot["surfaces"]) or "—"
     parts = [highlight.STYLE,
-             f'<div class="nm-place"><b>{esc(spot.name)}</b> · {esc(spot.kind or "place")} · '
-             f"{spot.lat:.4f}, {spot.lon:.4f} · {esc(spot.precision)} precision<br>"
-             f"mentioned {spot.mentions}× as {said}</div>"]
-    parts.append(f"<h5>Events here ({len(spot.events)})</h5>")
-    parts += [_record_html(e, _event_head(e), articles, focus) for e in spot.events]
-    parts.append(f"<h5>Deployments here ({len(spot.deployments)})</h5>")
-    parts += [_record_html(d, _deployment_head(d), articles, focus) for d in spot.deployments]
+             f'<div class="nm-place"><b>{esc(spot["name"])}</b> · '
+             f'{esc(spot["kind"] or "place")} · {spot["lat"]:.4f}, {spot["lon"]:.4f} · '
+             f'{esc(spot["precision"])} precision<br>'
+             f'mentioned {spot["mentions"]}× as {said}</div>']
+    events, deployments = here.events.sort_values("date"), here.deployments.sort_values("date")
+    parts.append(f"<h5>Events here ({len(events)})</h5>")
+    parts += [_record_html(e, _event_head(e), articles, focus)
+              for e in events.to_dict("records")]
+    parts.append(f"<h5>Deployments here ({len(deployments)})</h5>")
+    parts += [_record_html(d, _deployment_head(d), articles, focus)
+              for d in deployments.to_dict("records")]
+    parts.append(f"<h5>Mentions ({len(here.places)})</h5>")
+    parts += [_record_html(m, f"as “{esc(m['surface'])}”", articles, focus)
+              for m in here.places.to_dict("records")]
     st.html("".join(parts))
 
 

@@ -11,6 +11,7 @@ import subprocess
 import folium
 import pytest
 from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
 from test_tables import extractions
 
 from dashboard import map_layers, tables
@@ -24,37 +25,59 @@ def _frames(exs=None) -> tables.Frames:
     return tables.build(exs if exs is not None else extractions())
 
 
-def _features(group: folium.FeatureGroup) -> list[dict]:
-    found = []
-    for child in group._children.values():
-        if isinstance(child, folium.GeoJson):
-            found += child.data["features"]
-        found += [f for c in child._children.values() if isinstance(c, folium.GeoJson)
-                  for f in c.data["features"]]
+def _elements(group, cls) -> list:
+    found, stack = [], [group]
+    while stack:
+        element = stack.pop()
+        found += [element] if isinstance(element, cls) else []
+        stack += list(getattr(element, "_children", {}).values())
     return found
 
 
+def _locs(groups) -> dict[str, dict]:
+    """The location rows the map carries, by location key, as field -> value."""
+    (table,) = _elements(groups[0], map_layers._Locations)
+    return {row[0]: dict(zip(map_layers.LOC_FIELDS, row)) for row in table.rows}
+
+
+def _points(group) -> list[tuple[dict, dict]]:
+    """(location row, style) of every marker in a point layer."""
+    rows = list(_locs_cache.values())
+    return [(rows[i], points.styles[s]) for points in _elements(group, map_layers._Points)
+            for i, s in points.rows]
+
+
+_locs_cache: dict = {}
+
+
+def _layers(exs=None):
+    groups = map_layers.layers(_frames(exs))
+    _locs_cache.clear()
+    _locs_cache.update(_locs(groups))
+    return groups
+
+
 def test_layers_are_areas_deployments_events_places_in_drawing_order():
-    groups = map_layers.layers(_frames())
+    groups = _layers()
     assert [g.layer_name.split(" (")[0] for g in groups] == [
         "Areas", "Deployments", "Events", "Places"]
-    deployments, events, places = (_features(g) for g in groups[1:])
+    deployments, events, places = (_points(g) for g in groups[1:])
     assert len(deployments) == 1 and len(events) == 2 and len(places) == 2
 
 
 def test_place_mentions_are_aggregated_per_location_with_a_count():
-    places = _features(map_layers.layers(_frames())[3])
-    mitrovica = next(f for f in places if "gn:791580" in f["properties"]["tip"])
-    assert "×2" in mitrovica["properties"]["tip"]  # "Mitrovica" and "The town"
-    assert mitrovica["geometry"]["coordinates"] == [20.87, 42.89]
+    _layers()
+    mitrovica = _locs_cache["gn:791580"]
+    assert mitrovica["mentions"] == 2  # "Mitrovica" and "The town"
+    assert (mitrovica["lat"], mitrovica["lon"]) == (42.89, 20.87)
+    assert mitrovica["deployment_key"] == "a:d1" and mitrovica["deployments"] == 1
 
 
-def test_tooltips_carry_the_location_and_the_record_ids():
-    groups = map_layers.layers(_frames())
-    tip = _features(groups[1])[0]["properties"]["tip"]
-    assert "a:d1" in tip and tip.rstrip().endswith("id: gn:791580</small>")
-    event_tips = [f["properties"]["tip"] for f in _features(groups[2])]
-    assert any("a:e1" in t and "id: gn:2800866" in t for t in event_tips)
+def test_locations_carry_record_ids_and_what_happened():
+    _layers()
+    brussels = _locs_cache["gn:2800866"]
+    assert brussels["event_key"] == "a:e1"
+    assert brussels["event_lines"] == ["2007-12-07 · meeting (planned): NATO met"]
 
 
 def test_selected_location_reads_the_last_id_of_a_clicked_tooltip():
@@ -70,11 +93,10 @@ def test_country_precision_is_drawn_hollow_and_dashed_unlike_a_city():
     city = Place("p2", "Pristina", 7, 15, name="Pristina", kind="city", lat=42.67, lon=21.17,
                  geonameid=786714, precision="point")
     ex = Extraction(article=Article(id="k", text="Kosovo Pristina"), places=(country, city))
-    styles = {f["properties"]["tip"].split("</b>")[0]: f["properties"]["style"]
-              for f in _features(map_layers.layers(_frames([ex]))[3])}
-    assert styles["<b>Kosovo"]["fillOpacity"] == 0 and "dashArray" in styles["<b>Kosovo"]
-    assert styles["<b>Pristina"]["fillOpacity"] > 0.5 and "dashArray" not in styles["<b>Pristina"]
-    assert styles["<b>Kosovo"]["radius"] > styles["<b>Pristina"]["radius"]
+    styles = {loc["name"]: style for loc, style in _points(_layers([ex])[3])}
+    assert styles["Kosovo"]["fillOpacity"] == 0 and "dashArray" in styles["Kosovo"]
+    assert styles["Pristina"]["fillOpacity"] > 0.5 and "dashArray" not in styles["Pristina"]
+    assert styles["Kosovo"]["radius"] > styles["Pristina"]["radius"]
 
 
 def test_deployments_grow_with_strength():
@@ -83,7 +105,7 @@ def test_deployments_grow_with_strength():
         ex = Extraction(article=Article(id="s", text="X"), places=(place,),
                         deployments=(Deployment("d1", None, "unit", strength=strength,
                                                 place="p1"),))
-        return _features(map_layers.layers(_frames([ex]))[1])[0]["properties"]["style"]["radius"]
+        return _points(_layers([ex])[1])[0][1]["radius"]
 
     assert radius(None) < radius(300) < radius(30000)
 
@@ -95,16 +117,52 @@ def test_areas_layer_draws_polygons_of_regions():
                   kind="directional_region", lat=42.5, lon=21.5, precision="region",
                   geometry=square)
     ex = Extraction(article=Article(id="r", text="southern Serbia"), places=(place,))
-    areas = _features(map_layers.layers(_frames([ex]))[0])
-    assert areas[0]["geometry"]["type"] == "Polygon"
-    assert "southern Serbia" in areas[0]["properties"]["tip"]
+    (geojson,) = _elements(_layers([ex])[0], folium.GeoJson)
+    feature = geojson.data["features"][0]
+    assert feature["geometry"]["type"] == "Polygon"
+    assert list(_locs_cache)[feature["properties"]["i"]].startswith("pl:")
+
+
+def test_many_markers_are_clustered(monkeypatch):
+    monkeypatch.setattr(map_layers, "CLUSTER_AT", 1)
+    groups = _layers()
+    assert _elements(groups[2], MarkerCluster)  # two event locations
+    assert not _elements(groups[1], MarkerCluster)  # one deployment location
+
+
+def _browser_text(groups, layer: str) -> dict[str, dict[str, str]]:
+    """Tooltip and popup HTML per location, built by the map's own JS library (in node)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed; it runs the map's tooltip/popup builder")
+    (table,) = _elements(groups[0], map_layers._Locations)
+    script = (f"var window = {{}}; {table.library}\nwindow.nm_locs = {json.dumps(table.rows)};"
+              f"var out = {{}}; window.nm_locs.forEach(function (loc) {{"
+              f"out[loc[0]] = {{tip: window.nm.tip(loc, {json.dumps(layer)}),"
+              f" popup: window.nm.popup(loc)}}; }}); console.log(JSON.stringify(out));")
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_tooltips_name_the_place_and_end_with_its_id():
+    groups = _layers()
+    tips = _browser_text(groups, "events")
+    tip = tips["gn:2800866"]["tip"]
+    assert tip.startswith("<b>Brussels</b> · 1 event<br>")
+    assert "first: a:e1" in tip and tip.endswith("<br>\n<small>id: gn:2800866</small>")
+    deployment = _browser_text(groups, "deployments")["gn:791580"]["tip"]
+    assert "3,000 troops" in deployment and "first: a:d1" in deployment
+    place = _browser_text(groups, "places")["gn:791580"]["tip"]
+    assert "×2" in place and "mentioned as: Mitrovica, The town" in place
+    # what streamlit-folium returns: the tooltip's textContent
+    text = re.sub(r"<[^>]+>", "", tip)
+    assert map_layers.selected_location(text) == "gn:2800866"
 
 
 def test_popup_lists_what_happened_there():
-    spots = map_layers.locations(_frames())
-    popup = map_layers.popup_html(spots["gn:2800866"])
-    assert "Brussels" in popup and "50.8500, 4.3500" in popup and "point precision" in popup
-    assert "meeting (planned)" in popup and "NATO met" in popup
+    popup = _browser_text(_layers(), "places")["gn:2800866"]["popup"]
+    assert popup.startswith("<b>Brussels</b><br>city · 50.8500, 4.3500 · point precision")
+    assert "• 2007-12-07 · meeting (planned): NATO met" in popup
 
 
 def _hostile() -> Extraction:
@@ -134,6 +192,17 @@ def test_hostile_text_stays_literal_in_the_map_html():
     assert page.count("`") == benign.count("`")  # only folium's own template literals
     decoded = page.encode().decode("unicode_escape")  # undo tojson's \u0026-style escapes
     assert escape(HOSTILE) in decoded
+
+
+def test_hostile_text_reaches_tooltips_and_popups_only_escaped():
+    groups = _layers([_hostile()])
+    for layer in ("places", "events", "deployments", "areas"):
+        for shown in _browser_text(groups, layer).values():
+            for html_text in shown.values():
+                assert "<script" not in html_text and "<img" not in html_text
+                assert "`" not in html_text and "${" not in html_text
+    tip = _browser_text(groups, "places")[next(iter(_locs_cache))]["tip"]
+    assert escape(HOSTILE) in tip
 
 
 def test_hostile_text_leaves_every_inline_script_parseable(tmp_path):
