@@ -76,7 +76,10 @@ def geocoder():
     return OfflineGeocoder()
 
 
-@st.cache_data(show_spinner="Extracting places, actors, events and deployments…", max_entries=4)
+# cache_resource, not cache_data: the results are immutable (frozen records, frames nobody
+# modifies), and cache_data would unpickle a copy on every rerun (0.6 s at 10,000 events).
+@st.cache_resource(show_spinner="Extracting places, actors, events and deployments…",
+                   max_entries=4)
 def extract_folder(folder: str, files: tuple) -> tuple[Extraction, ...]:
     """Every article of the folder, extracted (``files`` is the folder's signature)."""
     from dashboard.pipeline import extract_paths
@@ -84,7 +87,7 @@ def extract_folder(folder: str, files: tuple) -> tuple[Extraction, ...]:
     return tuple(extract_paths([folder], geocoder=geocoder())) if files else ()
 
 
-@st.cache_data(show_spinner="Loading the dataset…", max_entries=4)
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
 def load_dataset(path: str, files: tuple) -> tuple[Extraction, ...]:
     """Extractions saved as JSON lines; a bad line becomes an article with a problem."""
     out = []
@@ -103,14 +106,14 @@ def _dataset_line(stem: str, number: int, line: str) -> Extraction:
             Problem("unreadable", f"line {number} of the dataset is not an extraction: {exc}"),))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def frames_for(_extractions: tuple[Extraction, ...], key: tuple) -> tables.Frames:
     """The folder's frames, rebuilt only when its files change (``key``)."""
     return tables.build(_extractions)
 
 
 @st.cache_resource(show_spinner="Drawing country outlines…")
-def outlines() -> tuple[str | None, str]:
+def outlines() -> tuple[dict | None, str]:
     """Simplified country outlines (GeoJSON) for the offline base map, or why there are none.
 
     A failure is cached too: retrying a gazetteer build on every rerun would stall the page.
@@ -127,13 +130,13 @@ def outlines() -> tuple[str | None, str]:
     return map_layers.country_outlines(geometries, tolerance=0.15), ""
 
 
-def basemap() -> str | None:
+def basemap() -> dict | None:
     """The outlines, or None with a warning: a missing base map must not hide the data."""
-    text, problem = outlines()
+    shapes, problem = outlines()
     if problem:
         st.warning(f"The offline base map is unavailable: {problem}",
                    icon=":material/public_off:")
-    return text
+    return shapes
 
 
 @st.cache_resource(show_spinner=False)
@@ -200,7 +203,10 @@ def main() -> None:
     views.summary_line(filtered, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
-    views.map_and_details(filtered, tables.locations(filtered), articles, basemap())
+    spots = tables.locations(filtered)
+    # Built once per full run: a click reruns only the map fragment, which reuses them.
+    layers = map_layers.layers(filtered, spots)
+    views.map_and_details(filtered, spots, layers, articles, basemap())
     views.record_tables(filtered)
     article_tab, timeline_tab = st.tabs(["Article", "Timeline"])
     with article_tab:

@@ -26,6 +26,7 @@ from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from folium.template import Template
 from folium.utilities import JsCode
+from jinja2.utils import htmlsafe_json_dumps
 
 from dashboard.highlight import escape
 from dashboard import tables
@@ -66,6 +67,7 @@ ONLINE_TILES = (
     ("https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png", "CARTO light (online)",
      "&copy; OpenStreetMap contributors &copy; CARTO"),
 )
+LAND_STYLE = {"color": "#9aa5ae", "weight": 0.6, "fillColor": "#f6f4ee", "fillOpacity": 1.0}
 #: Above this many markers in one layer, the layer is clustered.
 CLUSTER_AT = 400
 LAYER_NAMES = {"areas": "Areas", "deployments": "Deployments", "events": "Events",
@@ -101,15 +103,18 @@ def install_assets(static_dir: Path) -> Path:
     return vendor
 
 
-def base_map(outlines: str | None = None) -> folium.Map:
-    """The data-free map: offline country outlines, online tiles offered but off, attribution."""
+def base_map(outlines: dict[str, Any] | None = None) -> folium.Map:
+    """The data-free map: offline country outlines, online tiles offered but off, attribution.
+
+    ``outlines`` is a FeatureCollection from :func:`country_outlines` (shared, not modified).
+    """
     fmap = folium.Map(location=[30, 10], zoom_start=2, tiles=None, control_scale=True,
                       maxZoom=18, minZoom=1, worldCopyJump=True)
     fmap.default_js, fmap.default_css = list(MAP_JS), list(MAP_CSS)
     fmap.get_root().header.add_child(Element(
         "<style>.leaflet-container{background:#dbe7f0;}</style>"), name="nm_background")
     if outlines:
-        folium.GeoJson(_styled_outlines(outlines), name="Country outlines (offline)",
+        folium.GeoJson(outlines, name="Country outlines (offline)",
                        overlay=True, interactive=False).add_to(fmap)
     for tiles, name, attr in ONLINE_TILES:
         folium.TileLayer(tiles, name=name, attr=attr, overlay=True, show=False,
@@ -118,7 +123,7 @@ def base_map(outlines: str | None = None) -> folium.Map:
     return fmap
 
 
-def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> str:
+def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> dict[str, Any]:
     """Country polygons (GeoJSON geometry texts) as one small FeatureCollection for the base map.
 
     The gazetteer's polygons total megabytes; a backdrop needs far less detail and would
@@ -134,10 +139,9 @@ def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> str:
         kept = [[r for r in polygon if len(r) >= 4] for polygon in kept]
         kept = [polygon for polygon in kept if polygon and _extent(polygon[0]) >= tolerance / 2]
         if kept:
-            features.append({"type": "Feature", "properties": {},
+            features.append({"type": "Feature", "properties": {"style": LAND_STYLE},
                              "geometry": {"type": "MultiPolygon", "coordinates": kept}})
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      separators=(",", ":"))
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _simplify(ring: list[list[float]], tolerance: float) -> list[list[float]]:
@@ -172,14 +176,6 @@ def _offset(point, start, end) -> float:
 def _extent(ring: list[list[float]]) -> float:
     xs, ys = [p[0] for p in ring], [p[1] for p in ring]
     return max(max(xs) - min(xs), max(ys) - min(ys))
-
-
-def _styled_outlines(outlines: str) -> dict[str, Any]:
-    """The outline polygons with a land style and no other properties (smaller payload)."""
-    style = {"color": "#9aa5ae", "weight": 0.6, "fillColor": "#f6f4ee", "fillOpacity": 1.0}
-    features = [{"type": "Feature", "geometry": f["geometry"], "properties": {"style": style}}
-                for f in json.loads(outlines).get("features", ()) if f.get("geometry")]
-    return {"type": "FeatureCollection", "features": features}
 
 
 class _Attribution(MacroElement):
@@ -280,19 +276,25 @@ _BIND_AREA = JsCode("""function (feature, layer) {
 }""")
 
 
+def _compact_json(value: Any, **kwargs: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), **kwargs)
+
+
 class _Locations(MacroElement):
     """Defines the location rows and the tooltip/popup builder before any layer uses them."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.library }}
-        window.nm_locs = {{ this.rows|tojson }};
+        window.nm_locs = {{ this.rows_json }};
         {% endmacro %}""")
 
     def __init__(self, rows: list[list[Any]]) -> None:
         super().__init__()
         self.library = _LIBRARY
         self.rows = rows
+        # Serialised once: the layers are rendered again on every click (fragment rerun).
+        self.rows_json = htmlsafe_json_dumps(rows, dumps=_compact_json)
 
 
 class _Points(MacroElement):
@@ -300,13 +302,14 @@ class _Points(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.nm.points({{ this._parent.get_name() }}, {{ this.rows|tojson }},
+        window.nm.points({{ this._parent.get_name() }}, {{ this.rows_json }},
                          {{ this.styles|tojson }}, {{ this.layer|tojson }});
         {% endmacro %}""")
 
     def __init__(self, layer: str, rows: list[list[int]], styles: list[dict[str, Any]]) -> None:
         super().__init__()
         self.layer, self.rows, self.styles = layer, rows, styles
+        self.rows_json = htmlsafe_json_dumps(rows, dumps=_compact_json)
 
 
 def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
@@ -422,7 +425,7 @@ def layer_control() -> folium.LayerControl:
     return folium.LayerControl(collapsed=True, position="topright")
 
 
-def standalone(frames: Frames, outlines: str | None = None) -> folium.Map:
+def standalone(frames: Frames, outlines: dict[str, Any] | None = None) -> folium.Map:
     """Base map with the data layers and control attached: for tests and saved HTML."""
     fmap = base_map(outlines)
     for group in layers(frames):

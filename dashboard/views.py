@@ -11,6 +11,7 @@ as escaped HTML from :mod:`dashboard.highlight`, or as plain data in ``st.datafr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 
 import altair as alt
@@ -110,18 +111,19 @@ def _write_url(chosen: flt.Filters) -> None:
 # --- map and details ------------------------------------------------------------------------
 
 @st.fragment
-def map_and_details(filtered: Frames, spots: pd.DataFrame, articles: Mapping[str, Extraction],
-                    outlines: str | None) -> None:
+def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: list,
+                    articles: Mapping[str, Extraction], outlines: dict | None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
 
-    ``spots`` is ``tables.locations(filtered)``, computed once per full run.
+    ``spots`` (``tables.locations``) and ``layers`` (``map_layers.layers``) come from the full
+    run; st_folium renders the same layers again identically, so the map is not remounted.
     """
     left, right = st.columns([3, 2], gap="medium")
     with left:
         result = streamlit_folium.st_folium(
             map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
-            feature_group_to_add=map_layers.layers(filtered, spots),
+            feature_group_to_add=layers,
             layer_control=map_layers.layer_control())
     by_key = spots.set_index("loc_key", drop=False)
     clicked = map_layers.selected_location((result or {}).get("last_object_clicked_tooltip"))
@@ -214,15 +216,21 @@ def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
 
 # --- tables ---------------------------------------------------------------------------------
 
+#: Columns shown; the downloads carry every column. The events' sentence is left to the
+#: details panel and the article view (the summary is usually that sentence).
 TABLE_COLUMNS = {
     "events": ["date", "type", "status", "actors", "place_name", "summary", "precision",
-               "date_text", "sentence", "key"],
+               "date_text", "key"],
     "deployments": ["date", "status", "actors", "unit", "strength", "strength_qualifier",
                     "strength_text", "place_name", "precision", "sentence", "key"],
     "places": ["surface", "name", "kind", "status", "country_code", "lat", "lon", "precision",
                "confidence", "stands_for", "sentence", "key"],
     "problems": ["article_id", "kind", "message", "start", "end"],
 }
+
+
+#: Rows sent to the browser per table: beyond this the page slows down for everyone.
+TABLE_ROWS = 3000
 
 
 def record_tables(filtered: Frames) -> None:
@@ -232,15 +240,20 @@ def record_tables(filtered: Frames) -> None:
     for name, tab in zip(names, tabs):
         frame = getattr(filtered, name)
         with tab:
-            st.dataframe(_displayed(frame, TABLE_COLUMNS[name]), hide_index=True,
+            if len(frame) > TABLE_ROWS:
+                st.caption(f"Showing the first {TABLE_ROWS:,} of {len(frame):,} rows (sorting "
+                           "applies to those): narrow the filters, or download them all.")
+            st.dataframe(_displayed(frame.head(TABLE_ROWS), TABLE_COLUMNS[name]), hide_index=True,
                          key=f"nm_table_{name}", column_config={
                              "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
                              "sentence": st.column_config.TextColumn("sentence", width="large"),
                          })
-            st.download_button(f"Download {name} (CSV)", tables.to_csv(frame),
+            # A callable: the file is made only when clicked, not on every rerun.
+            st.download_button(f"Download {name} (CSV)", functools.partial(tables.to_csv, frame),
                                file_name=f"newsmap-{name}.csv", mime="text/csv",
                                key=f"nm_csv_{name}", on_click="ignore")
-    st.download_button("Download the filtered view (GeoJSON)", tables.to_geojson(filtered),
+    st.download_button("Download the filtered view (GeoJSON)",
+                       functools.partial(tables.to_geojson, filtered),
                        file_name="newsmap.geojson", mime="application/geo+json",
                        key="nm_geojson", on_click="ignore")
 
@@ -270,23 +283,38 @@ def article_view(filtered: Frames, articles: Mapping[str, Extraction]) -> None:
         st.html(highlight.article_html(ex))
 
 
+#: Above this many points the timeline counts events per week instead of drawing each one.
+TIMELINE_POINTS = 1500
+TIMELINE_ACTORS = 25
+
+
 def timeline(filtered: Frames) -> None:
-    """Events by date and actor (undated events are counted, not drawn)."""
+    """Events by date and actor; many events are counted per week, rare actors pooled."""
     events = filtered.events[filtered.events["date"].notna()]
     undated = len(filtered.events) - len(events)
     if events.empty:
         st.info("No dated events match the filters.")
         return
     rows = events.assign(actor=events["actors"].map(lambda a: list(a) or ["(no actor)"]))
-    rows = rows.explode("actor")[["date", "actor", "type", "status", "summary", "place_name"]]
-    chart = alt.Chart(rows).mark_circle(size=120, opacity=0.8).encode(
-        x=alt.X("date:T", title="date"), y=alt.Y("actor:N", title=None),
-        color=alt.Color("type:N", title="event type"), shape=alt.Shape("status:N"),
-        tooltip=["date:T", "actor:N", "type:N", "status:N", "place_name:N", "summary:N"],
-    ).properties(height=max(160, 28 * rows["actor"].nunique()))
+    rows = rows.explode("actor")
+    top = rows["actor"].value_counts().index[:TIMELINE_ACTORS]
+    rows.loc[~rows["actor"].isin(top), "actor"] = "(other actors)"
+    weekly = len(rows) > TIMELINE_POINTS
+    if weekly:
+        rows = rows.assign(date=rows["date"].dt.to_period("W").dt.start_time)
+    points = (rows.groupby(["date", "actor", "type"], as_index=False)
+              .agg(events=("key", "size"), example=("summary", "first")))
+    chart = alt.Chart(points).mark_circle(opacity=0.8).encode(
+        x=alt.X("date:T", title="week" if weekly else "date"), y=alt.Y("actor:N", title=None),
+        color=alt.Color("type:N", title="event type"),
+        size=alt.Size("events:Q", title="events", scale=alt.Scale(range=[60, 600])),
+        tooltip=["date:T", "actor:N", "type:N", "events:Q", "example:N"],
+    ).properties(height=max(160, 28 * points["actor"].nunique()))
     st.altair_chart(chart, width="stretch")
-    if undated:
-        st.caption(f"{undated} undated event(s) are in the table but not on the timeline.")
+    notes = [f"{undated} undated event(s) are in the table but not on the timeline."] * bool(
+        undated) + ["Events are counted per week."] * weekly
+    if notes:
+        st.caption(" ".join(notes))
 
 
 def upload_box():

@@ -248,14 +248,20 @@ def test_online_tiles_are_offered_but_off():
     assert "tile.openstreetmap.org" in page and ".addTo(map_" not in page.split("L.tileLayer")[1]
 
 
-def test_base_map_draws_country_outlines_without_their_properties():
-    outlines = json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "<b>X</b>"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]})
+def test_country_outlines_are_simplified_styled_and_stripped_of_properties():
+    ring = [[0, 0]] + [[i / 100, (i % 2) / 1000] for i in range(1, 300)] + [[3, 0], [3, 3],
+                                                                            [0, 3], [0, 0]]
+    tiny = [[10, 10], [10.01, 10], [10.01, 10.01], [10, 10]]
+    outlines = map_layers.country_outlines(
+        [json.dumps({"type": "Polygon", "coordinates": [ring]}),
+         json.dumps({"type": "MultiPolygon", "coordinates": [[tiny]]})], tolerance=0.1)
+    (feature,) = outlines["features"]  # the tiny island is dropped
+    (polygon,) = feature["geometry"]["coordinates"]
+    assert len(polygon[0]) == 5  # the wiggly edge became a straight one
+    assert feature["properties"] == {"style": map_layers.LAND_STYLE}
     fmap = map_layers.base_map(outlines)
     layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
-    assert layer.options["interactive"] is False
-    assert set(layer.data["features"][0]["properties"]) == {"style"}
+    assert layer.options["interactive"] is False and layer.data is outlines
 
 
 def test_layers_fit_the_map_to_the_data():
