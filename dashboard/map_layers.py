@@ -114,13 +114,20 @@ def base_map(outlines: dict[str, Any] | None = None) -> folium.Map:
     fmap.get_root().header.add_child(Element(
         "<style>.leaflet-container{background:#dbe7f0;}</style>"), name="nm_background")
     if outlines:
-        folium.GeoJson(outlines, name="Country outlines (offline)",
-                       overlay=True, interactive=False).add_to(fmap)
+        _Backdrop(outlines, name="Country outlines (offline)", overlay=True,
+                  interactive=False).add_to(fmap)
     for tiles, name, attr in ONLINE_TILES:
         folium.TileLayer(tiles, name=name, attr=attr, overlay=True, show=False,
                          control=True).add_to(fmap)
     _Attribution(ATTRIBUTION).add_to(fmap)
     return fmap
+
+
+class _Backdrop(folium.GeoJson):
+    """The outline layer; it spans the world, which st_folium need not measure on every run."""
+
+    def get_bounds(self) -> list[list[float]]:
+        return [[-90.0, -180.0], [90.0, 180.0]]
 
 
 def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> dict[str, Any]:

@@ -38,8 +38,7 @@ def sidebar_filters(options: flt.Options, side=None) -> flt.Filters:
         st.session_state["nm_seeded"] = True
         _seed(flt.from_query(_query_dict()), options)
     st.session_state.setdefault(WIDGET_KEYS["undated"], True)
-    if options.first and options.last:
-        st.session_state.setdefault(WIDGET_KEYS["dates"], (options.first, options.last))
+    _follow_data(options)
     side = side or st.sidebar
     side.header("Filters")
     counts = dict(options.actors)
@@ -59,6 +58,27 @@ def sidebar_filters(options: flt.Options, side=None) -> flt.Filters:
                          types=tuple(types), statuses=tuple(statuses), articles=tuple(articles))
     _write_url(chosen)
     return chosen
+
+
+def _follow_data(options: flt.Options) -> None:
+    """Keep widget state valid when the data changes (an upload, a new folder): drop choices
+    the data no longer offers, and widen a date range that covered everything to the new span."""
+    state = st.session_state
+    for name, offered in (("actors", dict(options.actors)), ("types", options.types),
+                          ("statuses", options.statuses), ("articles", options.articles)):
+        key = WIDGET_KEYS[name]
+        if key in state:
+            state[key] = [value for value in state[key] if value in offered]
+    if not (options.first and options.last):
+        return
+    span, old = (options.first, options.last), state.get("nm_dates_span")
+    current = state.get(WIDGET_KEYS["dates"])
+    if not current or (old != span and tuple(current) == old):
+        state[WIDGET_KEYS["dates"]] = span
+    elif old != span:
+        ends = [_clamp(day, options) for day in current]
+        state[WIDGET_KEYS["dates"]] = (min(ends), max(ends))
+    state["nm_dates_span"] = span
 
 
 def _query_dict() -> dict[str, list[str]]:

@@ -133,3 +133,27 @@ def test_app_extracts_the_seed_folder_and_shows_a_bad_article(monkeypatch, tmp_p
     assert "broken" in set(at.dataframe[3].value["article_id"])
     assert "French contingent" in _details(at)
     assert "<script" not in _html(at).replace("<style>", "")
+
+
+def test_source_prefers_the_command_line_then_the_environment_then_seeds(tmp_path):
+    env = {"NEWSMAP_SEEDS": "/from/env", "NEWSMAP_DATASET": ""}
+    assert app_module.source(["--seeds", str(tmp_path)], env).seeds == tmp_path
+    assert app_module.source([], env).seeds == Path("/from/env")
+    assert app_module.source(["-q"], {}).seeds == app_module.DEFAULT_SEEDS
+    assert app_module.source(["--dataset", "x.jsonl"], env).dataset == Path("x.jsonl")
+
+
+def test_signature_changes_when_a_file_changes(tmp_path):
+    (tmp_path / "a.txt").write_text("one", encoding="utf-8")
+    (tmp_path / ".hidden").write_text("x", encoding="utf-8")
+    before = app_module.signature(tmp_path)
+    (tmp_path / "a.txt").write_text("one more", encoding="utf-8")
+    assert [name for name, _, _ in before] == ["a.txt"]
+    assert app_module.signature(tmp_path) != before
+    assert app_module.signature(tmp_path / "missing") == ()
+
+
+def test_an_upload_named_like_a_shown_article_gets_its_own_id():
+    ex = app_module._extract_upload(SEED.name, SEED.read_bytes(), {SEED.stem})
+    assert ex.article.id == f"{SEED.stem} (uploaded)"
+    assert any(p.surface == "Kosovska Mitrovica" for p in ex.places)
