@@ -204,9 +204,9 @@ def main() -> None:
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
     spots = tables.locations(filtered)
-    # Built once per full run: a click reruns only the map fragment, which reuses them.
-    layers = map_layers.layers(filtered, spots)
-    views.map_and_details(filtered, spots, layers, articles, basemap())
+    # Once per full run: a click reruns only the map fragment, which reuses both.
+    views.map_and_details(filtered, spots, map_layers.prepare(filtered, spots), articles,
+                          basemap())
     views.record_tables(filtered)
     article_tab, timeline_tab = st.tabs(["Article", "Timeline"])
     with article_tab:

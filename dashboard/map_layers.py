@@ -293,15 +293,12 @@ class _Locations(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {{ this.library }}
-        window.nm_locs = {{ this.rows_json }};
+        window.nm_locs = {{ this.data.rows_json }};
         {% endmacro %}""")
 
-    def __init__(self, rows: list[list[Any]]) -> None:
+    def __init__(self, data: LayerData) -> None:
         super().__init__()
-        self.library = _LIBRARY
-        self.rows = rows
-        # Serialised once: the layers are rendered again on every click (fragment rerun).
-        self.rows_json = htmlsafe_json_dumps(rows, dumps=_compact_json)
+        self.library, self.data = _LIBRARY, data
 
 
 class _Points(MacroElement):
@@ -309,14 +306,38 @@ class _Points(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.nm.points({{ this._parent.get_name() }}, {{ this.rows_json }},
-                         {{ this.styles|tojson }}, {{ this.layer|tojson }});
+        window.nm.points({{ this._parent.get_name() }}, {{ this.points.rows_json }},
+                         {{ this.points.styles|tojson }}, {{ this.points.layer|tojson }});
         {% endmacro %}""")
 
-    def __init__(self, layer: str, rows: list[list[int]], styles: list[dict[str, Any]]) -> None:
+    def __init__(self, points: PointLayer) -> None:
         super().__init__()
-        self.layer, self.rows, self.styles = layer, rows, styles
-        self.rows_json = htmlsafe_json_dumps(rows, dumps=_compact_json)
+        self.points = points
+
+
+@dataclass(frozen=True, slots=True)
+class PointLayer:
+    """One point layer's markers: rows ``[location index, style index]`` and the styles."""
+
+    layer: str
+    rows: tuple[tuple[int, int], ...]
+    styles: tuple[dict[str, Any], ...]
+    rows_json: str
+
+
+@dataclass(frozen=True, slots=True)
+class LayerData:
+    """Everything the data layers draw, serialised once per filter change.
+
+    The folium elements themselves are built anew on every rerun (:func:`build`): folium
+    renames elements while rendering, so a rendered element cannot be rendered again safely.
+    """
+
+    rows: tuple[tuple[Any, ...], ...]
+    rows_json: str
+    points: tuple[PointLayer, ...]
+    areas: tuple[dict[str, Any], ...]
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None
 
 
 def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
@@ -332,45 +353,69 @@ def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
     ]
 
 
-def layers(frames: Frames, spots: pd.DataFrame | None = None) -> list[folium.FeatureGroup]:
-    """The data layers, bottom to top: areas, deployments, events, places (each toggleable).
+def prepare(frames: Frames, spots: pd.DataFrame | None = None) -> LayerData:
+    """The layers' data for these (filtered) frames; ``spots`` is ``tables.locations(frames)``."""
+    spots = (tables.locations(frames) if spots is None else spots).reset_index(drop=True)
+    rows = location_rows(spots)
+    points = tuple(_point_layer(layer, spots, spots[column] > 0, style)
+                   for layer, column, style in (("deployments", "deployments", _deployment_style),
+                                                ("events", "events", _event_style),
+                                                ("places", "mentions", _place_style)))
+    areas = [_area_feature(index, spot) for index, spot in
+             zip(spots.index, spots.itertuples(index=False)) if isinstance(spot.geometry, str)]
+    bounds = ((float(spots["lat"].min()), float(spots["lon"].min())),
+              (float(spots["lat"].max()), float(spots["lon"].max()))) if len(spots) else None
+    return LayerData(rows=tuple(map(tuple, rows)), rows_json=_json(rows), points=points,
+                     areas=tuple(a for a in areas if a is not None), bounds=bounds)
 
-    ``spots`` is ``tables.locations(frames)`` when the caller has it already.
-    """
-    spots = tables.locations(frames) if spots is None else spots
-    spots = spots.reset_index(drop=True)
-    groups = [
-        _area_group(spots),
-        _point_group("deployments", spots, spots["deployments"] > 0, _deployment_style),
-        _point_group("events", spots, spots["events"] > 0, _event_style),
-        _point_group("places", spots, spots["mentions"] > 0, _place_style),
-    ]
-    if len(spots):
-        _FitData([[float(spots["lat"].min()), float(spots["lon"].min())],
-                  [float(spots["lat"].max()), float(spots["lon"].max())]]).add_to(groups[-1])
+
+def _json(value: Any) -> str:
+    return htmlsafe_json_dumps(value, dumps=_compact_json)
+
+
+def build(data: LayerData) -> list[folium.FeatureGroup]:
+    """Fresh folium layers, bottom to top: areas, deployments, events, places (toggleable)."""
+    areas = folium.FeatureGroup(name=f"{LAYER_NAMES['areas']} ({len(data.areas)})", show=True)
+    # The first script of all the layers: it defines what the others (and _BIND_AREA) call.
+    _Locations(data).add_to(areas)
+    if data.areas:
+        folium.GeoJson({"type": "FeatureCollection", "features": list(data.areas)},
+                       name="areas", control=False, on_each_feature=_BIND_AREA).add_to(areas)
+    groups = [areas] + [_point_group(points) for points in data.points]
+    if data.bounds:
+        _FitData([list(corner) for corner in data.bounds]).add_to(groups[-1])
     return groups
 
 
-def _point_group(layer: str, spots: pd.DataFrame, shown: pd.Series,
-                 style_of) -> folium.FeatureGroup:
+def layers(frames: Frames, spots: pd.DataFrame | None = None) -> list[folium.FeatureGroup]:
+    """The data layers for these frames (:func:`prepare` then :func:`build`)."""
+    return build(prepare(frames, spots))
+
+
+def _point_layer(layer: str, spots: pd.DataFrame, shown: pd.Series, style_of) -> PointLayer:
     chosen = spots[shown]
-    group = folium.FeatureGroup(name=f"{LAYER_NAMES[layer]} ({len(chosen)})", show=True)
-    if chosen.empty:
-        return group
     styles: dict[str, int] = {}
     rows = []
     for index, spot in zip(chosen.index, chosen.itertuples(index=False)):
         style = json.dumps(style_of(spot), sort_keys=True)
-        rows.append([int(index), styles.setdefault(style, len(styles))])
-    points = _Points(layer, rows, [json.loads(s) for s in styles])
-    if len(rows) > CLUSTER_AT:
-        cluster = MarkerCluster(name=layer, control=False,
-                                options={"disableClusteringAtZoom": 9, "chunkedLoading": True})
-        cluster.default_js, cluster.default_css = list(CLUSTER_JS), list(CLUSTER_CSS)
-        points.add_to(cluster)
-        cluster.add_to(group)
-    else:
-        points.add_to(group)
+        rows.append((int(index), styles.setdefault(style, len(styles))))
+    return PointLayer(layer=layer, rows=tuple(rows),
+                      styles=tuple(json.loads(s) for s in styles), rows_json=_json(rows))
+
+
+def _point_group(points: PointLayer) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=f"{LAYER_NAMES[points.layer]} ({len(points.rows)})",
+                                show=True)
+    if not points.rows:
+        return group
+    marker_parent = group
+    if len(points.rows) > CLUSTER_AT:
+        marker_parent = MarkerCluster(name=points.layer, control=False, options={
+            "disableClusteringAtZoom": 9, "chunkedLoading": True})
+        marker_parent.default_js = list(CLUSTER_JS)
+        marker_parent.default_css = list(CLUSTER_CSS)
+        marker_parent.add_to(group)
+    _Points(points).add_to(marker_parent)
     return group
 
 
@@ -391,20 +436,6 @@ def _deployment_style(spot) -> dict[str, Any]:
     grow = round(min(18, 3 * math.log10(spot.strength + 1))) if spot.strength else 0
     return {"color": DEPLOYMENT_COLOUR, "fillColor": DEPLOYMENT_COLOUR, "fillOpacity": 0.18,
             "weight": 2, "radius": 12 + grow}
-
-
-def _area_group(spots: pd.DataFrame) -> folium.FeatureGroup:
-    features = [_area_feature(index, spot) for index, spot in
-                zip(spots.index, spots.itertuples(index=False))
-                if isinstance(spot.geometry, str)]
-    features = [f for f in features if f is not None]
-    group = folium.FeatureGroup(name=f"{LAYER_NAMES['areas']} ({len(features)})", show=True)
-    # The first script of all the layers: it defines what the others (and _BIND_AREA) call.
-    _Locations(location_rows(spots)).add_to(group)
-    if features:
-        folium.GeoJson({"type": "FeatureCollection", "features": features}, name="areas",
-                       control=False, on_each_feature=_BIND_AREA).add_to(group)
-    return group
 
 
 def _area_feature(index: int, spot) -> dict[str, Any] | None:

@@ -131,19 +131,19 @@ def _write_url(chosen: flt.Filters) -> None:
 # --- map and details ------------------------------------------------------------------------
 
 @st.fragment
-def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: list,
+def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
                     articles: Mapping[str, Extraction], outlines: dict | None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
 
-    ``spots`` (``tables.locations``) and ``layers`` (``map_layers.layers``) come from the full
-    run; st_folium renders the same layers again identically, so the map is not remounted.
+    ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
+    run; the layers drawn from them are the same on every rerun, so the map is not remounted.
     """
     left, right = st.columns([3, 2], gap="medium")
     with left:
         result = streamlit_folium.st_folium(
             map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
-            feature_group_to_add=layers,
+            feature_group_to_add=map_layers.build(layers),
             layer_control=map_layers.layer_control())
     by_key = spots.set_index("loc_key", drop=False)
     clicked = map_layers.selected_location((result or {}).get("last_object_clicked_tooltip"))

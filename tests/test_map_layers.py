@@ -7,9 +7,11 @@ import json
 import re
 import shutil
 import subprocess
+from unittest import mock
 
 import folium
 import pytest
+import streamlit_folium
 from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from test_tables import extractions
@@ -37,14 +39,14 @@ def _elements(group, cls) -> list:
 def _locs(groups) -> dict[str, dict]:
     """The location rows the map carries, by location key, as field -> value."""
     (table,) = _elements(groups[0], map_layers._Locations)
-    return {row[0]: dict(zip(map_layers.LOC_FIELDS, row)) for row in table.rows}
+    return {row[0]: dict(zip(map_layers.LOC_FIELDS, row)) for row in table.data.rows}
 
 
 def _points(group) -> list[tuple[dict, dict]]:
     """(location row, style) of every marker in a point layer."""
     rows = list(_locs_cache.values())
-    return [(rows[i], points.styles[s]) for points in _elements(group, map_layers._Points)
-            for i, s in points.rows]
+    return [(rows[i], element.points.styles[s])
+            for element in _elements(group, map_layers._Points) for i, s in element.points.rows]
 
 
 _locs_cache: dict = {}
@@ -136,7 +138,8 @@ def _browser_text(groups, layer: str) -> dict[str, dict[str, str]]:
     if node is None:
         pytest.skip("node is not installed; it runs the map's tooltip/popup builder")
     (table,) = _elements(groups[0], map_layers._Locations)
-    script = (f"var window = {{}}; {table.library}\nwindow.nm_locs = {json.dumps(table.rows)};"
+    script = (f"var window = {{}}; {table.library}\n"
+              f"window.nm_locs = {json.dumps(table.data.rows)};"
               f"var out = {{}}; window.nm_locs.forEach(function (loc) {{"
               f"out[loc[0]] = {{tip: window.nm.tip(loc, {json.dumps(layer)}),"
               f" popup: window.nm.popup(loc)}}; }}); console.log(JSON.stringify(out));")
@@ -296,3 +299,26 @@ def test_escape_is_what_keeps_a_plain_folium_tooltip_script_parseable(tmp_path):
     assert not parses("a`b")
     assert not parses("C:\\users")
     assert parses(escape("a`b C:\\users ${1+1}"))
+
+
+def test_layers_built_again_from_prepared_data_render_identically():
+    """A click reruns the map fragment: its layers must give the very same script."""
+    square = json.dumps({"type": "Polygon", "coordinates": [[[20, 42], [22, 42], [22, 43],
+                                                             [20, 43], [20, 42]]]})
+    area = Place("p9", "Kosovo", 0, 6, name="Kosovo", kind="country", lat=42.6, lon=20.9,
+                 geonameid=831053, precision="country", geometry=square)
+    exs = extractions()
+    exs[0] = Extraction(article=exs[0].article, places=exs[0].places + (area,),
+                        actors=exs[0].actors, events=exs[0].events,
+                        deployments=exs[0].deployments)
+    data = map_layers.prepare(_frames(exs))
+    scripts = []
+    with mock.patch.object(streamlit_folium, "_component_func", lambda **kwargs: kwargs):
+        for _ in range(2):
+            sent = streamlit_folium.st_folium(
+                map_layers.base_map(), key="nm_map", feature_group_to_add=map_layers.build(data),
+                layer_control=map_layers.layer_control())
+            scripts.append((sent["feature_group"], sent["layer_control"], sent["key"]))
+    assert scripts[0] == scripts[1]
+    assert "geo_json_feature_group_0" in scripts[0][0]  # the areas layer is in it
+    assert not re.search(r"geo_json_[0-9a-f]{32}", scripts[1][0])  # no stale folium name
