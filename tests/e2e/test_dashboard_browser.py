@@ -1,0 +1,118 @@
+"""The dashboard in real headless Chromium: markers, filters, click for details, all offline.
+
+One Streamlit server runs for the module on a copy of the repo's seeds/; each test opens a
+fresh browser context (a fresh session). The conftest guard fails any test in which a request
+leaves localhost, a page error is thrown or a dialog opens.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+#: The seed's French contingent, stationed in Kosovska Mitrovica (issue 4, "Must show").
+FRENCH_SENTENCE = "The French soldiers are stationed in the divided town Kosovska Mitrovica"
+DETAILS = ".st-key-nm-details"
+
+
+def mentioning(layers: list[dict], name: str) -> list[dict]:
+    """Point layers whose tooltip mentions ``name`` (as place name or surface)."""
+    return [layer for layer in layers
+            if layer["kind"] != "shape" and name in (layer["tooltip"] or "")]
+
+
+def place_marker(layers: list[dict], name: str) -> dict | None:
+    """The place-layer marker (its tooltip lists the surfaces: "mentioned as")."""
+    found = [layer for layer in mentioning(layers, name) if "mentioned as" in layer["tooltip"]]
+    return found[0] if found else None
+
+
+def seed_map_ready(dashboard) -> list[dict]:
+    """Wait until both seed places the issue names are on the map; return the layers."""
+    return dashboard.wait_for_layers(
+        lambda found: place_marker(found, "Brussels") and place_marker(found,
+                                                                       "Kosovska Mitrovica"),
+        "markers for Brussels and Kosovska Mitrovica")
+
+
+def test_dashboard_shows_brussels_and_kosovska_mitrovica(dashboard, app_page, artifacts):
+    layers = seed_map_ready(dashboard)
+    brussels = place_marker(layers, "Brussels")
+    mitrovica = place_marker(layers, "Kosovska Mitrovica")
+    assert abs(brussels["lat"] - 50.85) < 0.2 and abs(brussels["lon"] - 4.35) < 0.2, brussels
+    assert abs(mitrovica["lat"] - 42.89) < 0.2 and abs(mitrovica["lon"] - 20.87) < 0.2, mitrovica
+    # The ids that join a click back to the rows travel in the tooltips.
+    assert re.search(r"id: \S+", brussels["tooltip"]), brussels
+    dashboard.wait_idle()
+    app_page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+
+
+def test_dashboard_requests_stay_on_localhost(dashboard, guard):
+    seed_map_ready(dashboard)
+    dashboard.wait_idle()
+    assert guard.requests, "no request was recorded: the guard is not listening"
+    assert not guard.outside, guard.outside
+    # Leaflet itself came from the app's static folder, not from a CDN.
+    assert any("/app/static/" in url and "leaflet" in url for url in guard.requests), (
+        [u for u in guard.requests if "leaflet" in u])
+
+
+def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
+    markers = len(seed_map_ready(dashboard))
+    dashboard.wait_idle()
+    events, rows = dashboard.tab_count("Events"), dashboard.dataframe_rows(0)
+    counted = {text: int(found.group(1)) for text in dashboard.options("Actor")
+               if (found := re.search(r"\((\d+)\)$", text))}  # not "Select all"
+    assert counted, "the actor filter offers no actor with a count"
+    rarest = min(counted, key=counted.get)
+    dashboard.choose("Actor", rarest)
+    dashboard.wait_idle()
+    dashboard.wait_until(lambda: dashboard.tab_count("Events") < events, 30,
+               f"events tab below {events} after choosing {rarest}")
+    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30, f"table rows below {rows}")
+    dashboard.wait_for_layers(lambda found: len(found) < markers,
+                              f"fewer than {markers} map layers after choosing {rarest}")
+    assert "actor=" in app_page.url, "the filter is not mirrored in the URL"
+
+
+def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
+    markers = len(seed_map_ready(dashboard))
+    dashboard.wait_idle()
+    events, rows = dashboard.tab_count("Events"), dashboard.dataframe_rows(0)
+    first, last = dashboard.date_range("Date range")
+    assert first < last, "the seed's records span several days"
+    dashboard.set_date_range("Date range", first, first)
+    dashboard.wait_idle()
+    dashboard.wait_until(lambda: dashboard.date_range("Date range") == (first, first), 30,
+               "the date input to hold the new range")
+    dashboard.wait_until(lambda: dashboard.tab_count("Events") < events, 30,
+               f"events tab below {events} for {first}..{first}")
+    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30, f"table rows below {rows}")
+    dashboard.wait_for_layers(lambda found: len(found) < markers,
+                              f"fewer than {markers} map layers for {first}..{first}")
+    assert f"to={first.isoformat()}" in app_page.url, "the range is not mirrored in the URL"
+
+
+def test_dashboard_click_mitrovica_shows_french_contingent(dashboard, app_page, artifacts):
+    layers = seed_map_ready(dashboard)
+    dashboard.wait_idle()
+    dashboard.map_frame().evaluate("() => { window.__e2e_same_map = true; }")
+    details = app_page.locator(DETAILS)
+    expect(details).not_to_contain_text(FRENCH_SENTENCE)
+    started = time.perf_counter()
+    hit = dashboard.click_layer(place_marker(layers, "Kosovska Mitrovica"))
+    expect(details).to_contain_text(FRENCH_SENTENCE, timeout=dashboard.timeout * 1000)
+    print(f"click -> details: {(time.perf_counter() - started) * 1000:.0f} ms (hit: {hit!r})")
+    # The contingent is listed as a deployment at the place, not only as a mention.
+    expect(details).to_contain_text(re.compile(r"Deployments here \((?!0\))\d+\)"))
+    expect(details).to_contain_text("French contingent")
+    dashboard.wait_idle()
+    # The click reran the map's fragment only: the same Leaflet map, still with its markers.
+    assert dashboard.map_frame().evaluate("() => window.__e2e_same_map === true")
+    dashboard.wait_for_layers(lambda found: place_marker(found, "Kosovska Mitrovica"),
+                              "the markers still on the map after the click", timeout=10)
+    app_page.screenshot(path=str(artifacts / "dashboard_details.png"), full_page=True)
