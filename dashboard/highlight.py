@@ -84,19 +84,23 @@ def _kind(kind: str) -> str:
 
 
 def sentence_html(text: str, sentence: str, near: int, marks: Iterable[Mark],
-                  focus: Iterable[tuple[int, int]] = ()) -> str:
+                  focus: Iterable[tuple[int, int]] = (), context: int = 80) -> str:
     """The sentence of ``text`` around offset ``near``, escaped, with the marks inside it.
 
     Marks whose ``(start, end)`` is in ``focus`` are shown as the mention the reader asked
-    about. When the sentence cannot be found in the text (a record from a saved dataset whose
-    text differs), the sentence is shown escaped, without marks.
+    about. A record without a sentence gets the ``context`` characters around ``near``; when
+    the sentence cannot be found in the text (a saved dataset whose text differs), it is shown
+    escaped, without marks.
     """
-    begin = _find_sentence(text, sentence, near)
-    if begin < 0:
-        return escape(sentence)
     wanted = set(focus)
     shown = [Mark(m.start, m.end, "focus", m.title) if (m.start, m.end) in wanted else m
              for m in marks]
+    if not sentence and 0 <= near < len(text):
+        start, end = max(0, near - context), min(len(text), near + context)
+        return "…" * (start > 0) + highlight(text, shown, start, end) + "…" * (end < len(text))
+    begin = _find_sentence(text, sentence, near)
+    if begin < 0:
+        return escape(sentence)
     return highlight(text, shown, begin, begin + len(sentence))
 
 

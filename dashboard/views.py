@@ -221,6 +221,12 @@ def _day(value) -> str:
     return value.date().isoformat() if not pd.isna(value) else "undated"
 
 
+@functools.lru_cache(maxsize=64)
+def _marks(ex: Extraction) -> tuple[highlight.Mark, ...]:
+    """An article's marks, computed once for all its rows (extractions are immutable)."""
+    return highlight.marks_for(ex)
+
+
 def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
                  focus: set[tuple[int, int]]) -> str:
     ex = articles.get(row["article_id"])
@@ -228,7 +234,7 @@ def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
         body = highlight.escape(row["sentence"])
     else:
         body = highlight.sentence_html(ex.article.text, row["sentence"], int(row["start"]),
-                                       highlight.marks_for(ex), focus)
+                                       _marks(ex), focus)
     return (f'<div class="nm-record" style="margin:0 0 .8em 0">{head}<br>'
             f'<span class="nm-text">“{body}”</span><br>'
             f'<small>{highlight.escape(row["key"])}</small></div>')

@@ -157,3 +157,14 @@ def test_an_upload_named_like_a_shown_article_gets_its_own_id():
     ex = app_module._extract_upload(SEED.name, SEED.read_bytes(), {SEED.stem})
     assert ex.article.id == f"{SEED.stem} (uploaded)"
     assert any(p.surface == "Kosovska Mitrovica" for p in ex.places)
+
+
+def test_app_keeps_working_when_the_filters_hide_the_selected_place(monkeypatch, tmp_path):
+    tooltip = "Brussels\nid: gn:2800866"
+    at = _run(monkeypatch, tooltip=tooltip, NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    assert "NATO met" in _details(at)
+    with mock.patch("streamlit_folium.st_folium",
+                    return_value={"last_object_clicked_tooltip": tooltip}):
+        at.multiselect(key="nm_actors").select("KFOR").run()
+    assert not at.exception
+    assert "NATO met" not in _details(at)

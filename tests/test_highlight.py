@@ -91,3 +91,12 @@ def test_article_html_escapes_the_text_and_marks_every_kind():
     for kind in ("place", "actor", "date"):
         assert f'class="nm-{kind}"' in out
     assert 'data-testid="nm-article-text"' in out
+
+
+def test_sentence_html_without_a_sentence_shows_the_text_around_the_mention():
+    ex = _extraction()
+    text = ex.article.text
+    start = text.index("Brussels")
+    out = sentence_html(text, "", start, marks_for(ex), focus=[(start, start + 8)], context=12)
+    assert out.startswith("…") and out.endswith("…")
+    assert '<mark class="nm-focus"' in out and ">Brussels</mark>" in out
