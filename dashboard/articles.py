@@ -18,7 +18,7 @@ from pathlib import Path
 from dashboard.errors import ArticleFormatError
 from dashboard.records import Article, Problem
 from dashboard.text import MONTH_PATTERN, WEEKDAY_PATTERN, month_number, normalise_text
-from dashboard.text import weekday_number
+from dashboard.text import mask_format_chars, weekday_number
 
 #: Reading stops beyond this many bytes: such a file is not a news report.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -66,12 +66,13 @@ def parse_article_with_problems(
     ``weekday_mismatch``. ``today`` (default: the system date) decides what is in the future.
     """
     text = normalise_text(text)
-    if not text.strip():
+    scan = mask_format_chars(text)
+    if not scan.strip():
         article = Article(id=article_id, text=text, path=path, body_start=len(text))
         return article, (Problem("empty", f"article {article_id!r} has no text"),)
-    lines = _first_lines(text, _DATELINE_SEARCH_LINES)
+    lines = _first_lines(scan, _DATELINE_SEARCH_LINES)
     for index, (start, end) in enumerate(lines):
-        found = _match_dateline(text, start, end)
+        found = _match_dateline(scan, start, end)
         if found:
             return _with_dateline(text, article_id, path, lines[:index], found, today)
     return _without_dateline(text, article_id, path, lines)

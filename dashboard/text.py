@@ -90,6 +90,17 @@ def weekday_number(word: str) -> int | None:
     return WEEKDAYS.get(word.strip(" .").lower())
 
 
+# Invisible format characters (zero-width spaces and joiners, bidi marks, BOMs). Rules read a
+# masked copy where each is a space, so "Desk)\u200b Tuesday" still reads as a dateline; one
+# code point for one keeps every offset valid in the original text.
+_FORMAT_CHARS = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def mask_format_chars(text: str) -> str:
+    """``text`` with each invisible format character replaced by one space (same length)."""
+    return _FORMAT_CHARS.sub(" ", text)
+
+
 def normalise_text(text: str) -> str:
     """Drop one leading BOM and turn CRLF and lone CR into LF, as ``read_text`` does."""
     if text.startswith("\ufeff"):

@@ -235,3 +235,12 @@ def test_parse_article_dateline_is_only_looked_for_near_the_top():
     article, problems = _parse(text)
     assert article.published is None and problems == ["no_dateline"]
     assert article.text[article.body_start:].startswith("One.")
+
+
+def test_parse_article_zero_width_space_does_not_hide_the_dateline():
+    text = "Title\n(Wire Desk)\u200b Tuesday, September 14, 2010\nBody \u200bhere.\n"
+    article, problems = parse_article_with_problems(text, "a", today=dt.date(2026, 1, 1))
+    assert article.published == dt.date(2010, 9, 14)
+    assert article.source == "Wire Desk"
+    assert article.text == text
+    assert not problems

@@ -127,10 +127,28 @@ def sentence_tense(sentence: str) -> str:
     return FUTURE if cues else PRESENT
 
 
+# A trailing attribution (", a spokesman said.") reports the clause; it does not set its tense.
+_ATTRIBUTION_RE = re.compile(
+    r",\s*(?:[\w'’.-]+\s+){0,5}(?:said|says|told|added|stated|announced|reported|noted|"
+    r"claimed|confirmed|insisted|explained)\b[^,.;!?]{0,40}[.!?\"”']*\s*$"
+)
+
+
+def _attribution_start(sentence: str) -> int | None:
+    """Where a trailing attribution starts; only the tail is searched, so the cost is constant."""
+    offset = max(0, len(sentence) - 160)
+    match = _ATTRIBUTION_RE.search(sentence, offset)
+    return match.start() if match else None
+
+
 def tense_near(sentence: str, start: int, end: int | None = None) -> str:
     """The tense of the cue nearest to ``sentence[start:end]`` (a date inside the sentence)."""
     end = start if end is None else end
     cues = [c for c in _tense_cues(sentence) if c[0] < start or c[0] >= end]
+    attribution = _attribution_start(sentence)
+    if attribution is not None and attribution >= end:
+        inside = [c for c in cues if c[0] < attribution and c[1] != "weak"]
+        cues = inside or cues
     strong = [c for c in cues if c[1] != "weak"]
     if strong:
         return min(strong, key=lambda c: abs(c[0] - start) if c[0] < start else c[0] - end)[1]
