@@ -113,7 +113,7 @@ def frames_for(_extractions: tuple[Extraction, ...], key: tuple) -> tables.Frame
 
 
 @st.cache_resource(show_spinner="Drawing country outlines…")
-def outlines() -> tuple[dict | None, str]:
+def outlines() -> tuple[str | None, str]:
     """Simplified country outlines (GeoJSON) for the offline base map, or why there are none.
 
     A failure is cached too: retrying a gazetteer build on every rerun would stall the page.
@@ -130,7 +130,7 @@ def outlines() -> tuple[dict | None, str]:
     return map_layers.country_outlines(geometries, tolerance=0.15), ""
 
 
-def basemap() -> dict | None:
+def basemap() -> str | None:
     """The outlines, or None with a warning: a missing base map must not hide the data."""
     shapes, problem = outlines()
     if problem:

@@ -23,6 +23,7 @@ from typing import Any
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.map import Layer
 from folium.plugins import MarkerCluster
 from folium.template import Template
 from folium.utilities import JsCode
@@ -103,10 +104,10 @@ def install_assets(static_dir: Path) -> Path:
     return vendor
 
 
-def base_map(outlines: dict[str, Any] | None = None) -> folium.Map:
+def base_map(outlines: str | None = None) -> folium.Map:
     """The data-free map: offline country outlines, online tiles offered but off, attribution.
 
-    ``outlines`` is a FeatureCollection from :func:`country_outlines` (shared, not modified).
+    ``outlines`` is the JSON text from :func:`country_outlines`.
     """
     fmap = folium.Map(location=[30, 10], zoom_start=2, tiles=None, control_scale=True,
                       maxZoom=18, minZoom=1, worldCopyJump=True)
@@ -114,8 +115,7 @@ def base_map(outlines: dict[str, Any] | None = None) -> folium.Map:
     fmap.get_root().header.add_child(Element(
         "<style>.leaflet-container{background:#dbe7f0;}</style>"), name="nm_background")
     if outlines:
-        _Backdrop(outlines, name="Country outlines (offline)", overlay=True,
-                  interactive=False).add_to(fmap)
+        _Backdrop(outlines).add_to(fmap)
     for tiles, name, attr in ONLINE_TILES:
         folium.TileLayer(tiles, name=name, attr=attr, overlay=True, show=False,
                          control=True).add_to(fmap)
@@ -123,18 +123,29 @@ def base_map(outlines: dict[str, Any] | None = None) -> folium.Map:
     return fmap
 
 
-class _Backdrop(folium.GeoJson):
-    """The outline layer; it spans the world, which st_folium need not measure on every run."""
+class _Backdrop(Layer):
+    """The country outlines: prepared JSON emitted as is (folium.GeoJson would serialise and
+    measure 300 kB on every rerun), not interactive, listed in the layer control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.outlines }}, {
+            interactive: false, style: function (f) { return f.properties.style; }});
+        {% endmacro %}""")
+
+    def __init__(self, outlines: str) -> None:
+        super().__init__(name="Country outlines (offline)", overlay=True, control=True)
+        self.outlines = outlines
 
     def get_bounds(self) -> list[list[float]]:
         return [[-90.0, -180.0], [90.0, 180.0]]
 
 
-def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> dict[str, Any]:
+def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> str:
     """Country polygons (GeoJSON geometry texts) as one small FeatureCollection for the base map.
 
-    The gazetteer's polygons total megabytes; a backdrop needs far less detail and would
-    otherwise be resent on every rerun. Rings are simplified (Douglas-Peucker, ``tolerance``
+    Returns JSON text, safe inside a script. The gazetteer's polygons total megabytes; a
+    backdrop needs far less detail and would otherwise be resent on every rerun. Rings are simplified (Douglas-Peucker, ``tolerance``
     in degrees), rounded to 0.01 degree, and dropped when smaller than half the tolerance.
     """
     features = []
@@ -148,7 +159,7 @@ def country_outlines(geometries: Iterable[str], tolerance: float = 0.1) -> dict[
         if kept:
             features.append({"type": "Feature", "properties": {"style": LAND_STYLE},
                              "geometry": {"type": "MultiPolygon", "coordinates": kept}})
-    return {"type": "FeatureCollection", "features": features}
+    return _json({"type": "FeatureCollection", "features": features})
 
 
 def _simplify(ring: list[list[float]], tolerance: float) -> list[list[float]]:
@@ -463,7 +474,7 @@ def layer_control() -> folium.LayerControl:
     return folium.LayerControl(collapsed=True, position="topright")
 
 
-def standalone(frames: Frames, outlines: dict[str, Any] | None = None) -> folium.Map:
+def standalone(frames: Frames, outlines: str | None = None) -> folium.Map:
     """Base map with the data layers and control attached: for tests and saved HTML."""
     fmap = base_map(outlines)
     for group in layers(frames):

@@ -132,7 +132,7 @@ def _write_url(chosen: flt.Filters) -> None:
 
 @st.fragment
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
-                    articles: Mapping[str, Extraction], outlines: dict | None) -> None:
+                    articles: Mapping[str, Extraction], outlines: str | None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
@@ -171,7 +171,12 @@ def _place_choices(spots: pd.DataFrame, limit: int = 300) -> list[str]:
 
 
 def _place_label(spot: pd.Series) -> str:
-    return f"{spot['name']} — {spot['events']} events, {spot['deployments']} deployments"
+    return (f"{spot['name']} — {_count(spot['events'], 'event')}, "
+            f"{_count(spot['deployments'], 'deployment')}")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames) -> None:

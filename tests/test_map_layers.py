@@ -258,13 +258,15 @@ def test_country_outlines_are_simplified_styled_and_stripped_of_properties():
     outlines = map_layers.country_outlines(
         [json.dumps({"type": "Polygon", "coordinates": [ring]}),
          json.dumps({"type": "MultiPolygon", "coordinates": [[tiny]]})], tolerance=0.1)
-    (feature,) = outlines["features"]  # the tiny island is dropped
+    (feature,) = json.loads(outlines)["features"]  # the tiny island is dropped
     (polygon,) = feature["geometry"]["coordinates"]
     assert len(polygon[0]) == 5  # the wiggly edge became a straight one
     assert feature["properties"] == {"style": map_layers.LAND_STYLE}
     fmap = map_layers.base_map(outlines)
-    layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
-    assert layer.options["interactive"] is False and layer.data is outlines
+    map_layers.layer_control().add_to(fmap)
+    page = fmap.get_root().render()
+    assert outlines in page and "interactive: false" in page
+    assert '"Country outlines (offline)"' in page  # in the layer control
 
 
 def test_layers_fit_the_map_to_the_data():
