@@ -103,7 +103,7 @@ def _actors(d: Draft, t: Tools) -> tuple:
     places, metonyms = read_metonymy(d.article.text, d.places, t.names)
     actors, ids = actor_stage.merge_actors(d.actor_mentions + metonyms)
     places = tuple(replace(p, actor=ids.get(p.actor)) if p.actor else p for p in places)
-    return place_stage.link_anaphora(places), actors
+    return place_stage.link_anaphora(places, getattr(t.names, "is_capital", None)), actors
 
 
 def _events(d: Draft, t: Tools) -> tuple:

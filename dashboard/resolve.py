@@ -26,6 +26,8 @@ PRECISION = {"facility": "point", "city": "point", "admin1": "admin1", "country"
 #: Score of an area by kind; a city scores by population instead (0.6 per power of ten).
 _KIND_PRIOR = {"country": 5.0, "admin1": 1.5, "region": 2.0, "water": 2.0,
                "directional_region": 5.0, "facility": 1.0}
+#: Distinct points kept for "near the article's other places" (bounds the work on huge texts).
+_MAX_POINTS = 64
 #: Sharpness of the confidence: score differences are multiplied by this before the softmax.
 _SHARPNESS = 1.5
 _CUE_WORDS = re.compile(
@@ -70,9 +72,26 @@ def option_from(location: Any) -> Option:
         name=str(raw.get("name") or getattr(location, "address", "")), kind=str(raw.get("kind", "")),
         country_code=str(raw.get("country_code") or ""), admin1=str(raw.get("admin1") or ""),
         lat=float(location.latitude), lon=float(location.longitude),
-        population=int(raw.get("population") or 0), exact=bool(raw.get("exact", True)),
+        population=int(raw.get("population") or 0),
+        # Short and historical names of countries and regions are curated aliases: as good as exact.
+        exact=bool(raw.get("exact", True)) or raw.get("kind") in ("country", "region", "water"),
         geonameid=raw.get("geonameid"), bbox=tuple(bbox) if bbox else None, geometry=geometry,
         capital=bool(raw.get("is_capital") or raw.get("capital")))
+
+
+def _from_candidate(candidate: Any) -> Option:
+    """A gazetteer ``Candidate`` (same fields as a Location's raw) as an Option."""
+    raw = {k: getattr(candidate, k, None) for k in (
+        "geonameid", "name", "kind", "country_code", "admin1", "population", "bbox", "geometry",
+        "exact")}
+    return option_from(_Located(candidate.lat, candidate.lon, raw))
+
+
+@dataclass(frozen=True, slots=True)
+class _Located:
+    latitude: float
+    longitude: float
+    raw: dict
 
 
 class Lookup:
@@ -82,19 +101,39 @@ class Lookup:
         self.geocoder = geocoder
         self.size = size
         self._cache: dict[str, tuple[Option, ...]] = {}
+        self._gazetteer = getattr(geocoder, "gazetteer", None)
+        self._is_capital = getattr(self._gazetteer, "is_capital", None)
 
     def __call__(self, query: str) -> tuple[Option, ...]:
         found = self._cache.get(query)
         if found is None:
             try:
-                locations = self.geocoder.candidates(query, limit=LIMIT) or []
+                locations = list(self.geocoder.candidates(query, limit=LIMIT) or [])
             except (ValueError, TypeError):
                 locations = []
-            found = tuple(option_from(loc) for loc in locations)
+            found = tuple(self._with_capital(option_from(loc)) for loc in locations)
+            found += tuple(o for o in self._named(query, found) if o not in found)
             if len(self._cache) >= self.size:
                 self._cache.clear()
             self._cache[query] = found
         return found
+
+
+    def _named(self, query: str, found: tuple[Option, ...]) -> tuple[Option, ...]:
+        """Places literally named like a directional query ("North Korea", "South Africa"),
+        which a geocoder reading the direction word may not list."""
+        if not found or any(o.kind != "directional_region" for o in found):
+            return ()
+        search = getattr(self._gazetteer, "candidates", None)
+        if search is None:
+            return ()
+        return tuple(self._with_capital(_from_candidate(c)) for c in search(query, limit=LIMIT))
+
+    def _with_capital(self, option: Option) -> Option:
+        """Capitals matter for ranking ("Belgrade" the capital, not Belgrade, Montana)."""
+        if option.capital or option.kind != "city" or not option.geonameid or not self._is_capital:
+            return option
+        return replace(option, capital=bool(self._is_capital(option.geonameid)))
 
 
 def resolve_places(
@@ -107,27 +146,49 @@ def resolve_places(
 
     A lone capitalised word whose only reading is a small town far from everything else the
     article names, with no "in"/"at" before it ("Obama", "Stryker"), is taken for a name, not
-    a place, and left out.
+    a place: it is left out of the places and a ``not_a_place`` problem says so.
     """
-    options = {p.id: _options(p, lookup) for p in places if not p.kind.startswith("anaphor")}
-    context = _Context.first_pass(places, options, countries)
-    context = context.second_pass(places, options)
+    options = _all_options(places, lookup)
+    located = {p.id for p in places if p.kind or _is_located(p, text)}
+    context = _Context.first_pass(places, options, countries, located)
+    context = context.second_pass(places, options, located)
     out, problems = [], []
+    picks: dict[tuple[str, str], tuple[Option, float] | None] = {}
     for place in places:
         if place.id not in options:
             out.append(place)
             continue
-        pick = context.choose(place, options[place.id])
+        key = (place.surface, place.kind)
+        if key not in picks:  # the same name reads the same way throughout one article
+            picks[key] = context.choose(place, options[place.id])
+        pick = picks[key]
         if pick is not None and _doubtful(place, pick[0], text, context):
-            continue
-        if pick is None:
+            problems.append(Problem(
+                "not_a_place", f"{place.surface!r} read as a name, not a place: the only "
+                f"{pick[0].name!r} is a small town in {pick[0].country_code or 'another country'}",
+                place.start, place.end))
+        elif pick is None:
             out.append(place)
             problems.append(Problem(
-                "unresolved_place", f"no gazetteer entry for {place.surface!r}; kept without "
+                "unresolved_place", f"no gazetteer entry fits {place.surface!r}; kept without "
                 "coordinates", place.start, place.end))
         else:
             out.append(_located(place, *pick))
     return tuple(out), tuple(problems)
+
+
+def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, tuple[Option, ...]]:
+    """Candidates per named mention (computed once per surface and cue)."""
+    memo: dict[tuple[str, str], tuple[Option, ...]] = {}
+    out = {}
+    for place in places:
+        if place.kind.startswith("anaphor"):
+            continue
+        key = (place.surface, place.kind)
+        if key not in memo:
+            memo[key] = _options(place, lookup)
+        out[place.id] = memo[key]
+    return out
 
 
 def _options(place: Place, lookup: Lookup) -> tuple[Option, ...]:
@@ -155,17 +216,24 @@ def _options(place: Place, lookup: Lookup) -> tuple[Option, ...]:
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
                  "admin1": ("admin1", "region"), "facility": ("facility",)}
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,5}")
-_LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|from|to|into|outside|inside|around|towards?|across|through|via|of|"
-    r"between|reached|entered|left|visited|visit|captured|seized|shelled|bombed)|[,;]|\band|\bor)"
-    r"\s+(?:the\s+)?$", re.I)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|at|near|from|to|into|outside|inside|around|towards?|across|through|via|of|"
+    r"between|reached|entered|left|visited|visit|captured|seized|shelled|bombed)\s+(?:the\s+)?$",
+    re.I)
+#: A list continues a location: "in Kharkiv and Mariupol", "to Romania, Bulgaria".
+_LIST_BEFORE = re.compile(r"(?:[,;]|\band|\bor)\s+(?:the\s+)?$", re.I)
+
+
+def _is_located(place: Place, text: str) -> bool:
+    """Whether a preposition before the mention makes it a location ("in Gao")."""
+    return bool(text) and bool(_PREPOSITION_BEFORE.search(text, max(0, place.start - 30), place.start))
 
 
 def _doubtful(place: Place, option: Option, text: str, context: _Context) -> bool:
     """A single capitalised word read as a small, out-of-context town with no locative cue."""
     if place.kind or " " in place.surface or option.kind != "city" or not text:
         return False
-    if _LOCATIVE_BEFORE.search(text, max(0, place.start - 30), place.start):
+    if _is_located(place, text) or _LIST_BEFORE.search(text, max(0, place.start - 10), place.start):
         return False
     known = context.countries[option.country_code] > 0
     return option.population < (5_000 if known else 100_000)
@@ -185,37 +253,55 @@ class _Context:
 
     countries: Counter
     points: tuple[tuple[float, float], ...] = ()
+    #: (country, admin1 code) of the provinces the article locates things in.
+    regions: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
-                   countries: Sequence[str] = ()) -> _Context:
-        """Countries named outright (a country is its own first candidate) or implied by a region."""
-        counts: Counter = Counter(code for code in countries if code)
+                   countries: Sequence[str], located: set[str]) -> _Context:
+        """Countries the article locates things in ("in Serbia", "southern Serbia").
+
+        Countries named as actors ("the United States signed") say little about where the
+        article's towns are, and demonyms ("Russian forces") count half.
+        """
+        counts: Counter = Counter({code: 0.5 for code in countries if code})
         for place in places:
             opts = options.get(place.id) or ()
-            if opts and opts[0].kind in ("country", "directional_region", "admin1") and opts[0].exact:
+            if (place.id in located and opts and opts[0].exact
+                    and opts[0].kind in ("country", "directional_region", "admin1")):
                 counts[opts[0].country_code] += 2 if opts[0].kind == "country" else 1
         return cls(counts)
 
-    def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Option, ...]]) -> _Context:
-        """Add every confident pick's country and point."""
-        counts, points = Counter(self.countries), []
+    def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
+                    located: set[str]) -> _Context:
+        """Add the country and point of every sure pick that is used as a location.
+
+        Sure: one country among all its readings, or a confidence of 0.9 (a doubtful pick would
+        otherwise vote for itself).
+        """
+        counts, points, regions = Counter(self.countries), {}, set()
         for place in places:
-            pick = self.choose(place, options.get(place.id) or ())
-            if pick and pick[1] >= 0.6:
+            opts = options.get(place.id) or ()
+            pick = self.choose(place, opts)
+            sure = pick and (pick[1] >= 0.9 or len({o.country_code for o in opts}) == 1)
+            if sure and place.id in located:
                 counts[pick[0].country_code] += 1
-                if pick[0].kind in ("city", "facility", "admin1"):
-                    points.append((pick[0].lat, pick[0].lon))
-        return _Context(counts, tuple(points))
+                if pick[0].kind in ("city", "facility", "admin1") and len(points) < _MAX_POINTS:
+                    points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
+                if pick[0].kind == "admin1" and pick[0].admin1:
+                    regions.add((pick[0].country_code, pick[0].admin1))
+        return _Context(counts, tuple(points), frozenset(regions))
 
     def choose(self, place: Place, options: Sequence[Option]) -> tuple[Option, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
         (or on options within 100 km of it in the same country, which name the same spot)."""
         if not options:
             return None
-        scored = [(self.score(place, o), i, o) for i, o in enumerate(options)]
+        scored = [(self.score(place, o) + _dominance(o, options), i, o) for i, o in enumerate(options)]
         scored.sort(key=lambda t: (-t[0], t[1]))
         best, _, top = scored[0]
+        if not top.exact and top.kind == "city" and self.countries and not self.countries[top.country_code]:
+            return None  # an alternate spelling of a town in a country the article never mentions
         weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, _, o in scored]
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
         confidence = near / sum(w for w, _ in weights) * (1.0 if top.exact else 0.85)
@@ -226,10 +312,14 @@ class _Context:
         score = _KIND_PRIOR.get(option.kind, 0.0)
         if option.kind == "city":
             score = 0.6 * math.log10(option.population + 10)
+        elif option.kind == "admin1":  # a province outranks a hamlet of its name, not its capital
+            score = max(score, 0.55 * math.log10(option.population + 10) - 0.5)
         score += 2.0 if option.exact else 0.0
         score += 1.0 if option.capital else 0.0
         if option.country_code and self.countries[option.country_code]:
-            score += 0.75 + 1.25 * self.countries[option.country_code] / max(self.countries.values())
+            score += 0.5 + 1.0 * self.countries[option.country_code] / max(self.countries.values())
+        if option.admin1 and option.kind != "admin1" and (option.country_code, option.admin1) in self.regions:
+            score += 1.5  # "Paris" in an article about Texas
         score += self._nearness(option)
         if place.kind and place.kind != "directional_region" and place.kind == option.kind:
             score += 1.5
@@ -239,7 +329,15 @@ class _Context:
         if not self.points or option.kind not in ("city", "facility", "admin1"):
             return 0.0
         nearest = min(_km(option.lat, option.lon, lat, lon) for lat, lon in self.points)
-        return 1.0 if nearest < 150 else 0.5 if nearest < 500 else 0.0
+        return 1.0 if nearest < 150 else 0.6 if nearest < 500 else 0.0
+
+
+def _dominance(option: Option, options: Sequence[Option]) -> float:
+    """A city five times larger than every namesake is the one the news means (Geneva, Paris)."""
+    if option.kind != "city" or option.population <= 0:
+        return 0.0
+    others = [o.population for o in options if o is not option and o.kind == "city"]
+    return 1.0 if others and option.population >= 5 * max(others) else 0.0
 
 
 def _same_spot(a: Option, b: Option) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dashboard.extract import lexicon
+from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, Sentence
 
 
@@ -310,35 +311,44 @@ def _surnames(text: str, sentences: Sequence[Sentence], found: list[ActorMention
     """A bare surname ("Sutanovac said") is the person named in full elsewhere (a headline
     often uses the surname before the body gives the full name)."""
     people = {m.name.split()[-1]: m for m in found if m.type == "person" and " " in m.name}
-    if not people:
+    if not people or not sentences:
         return found
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, people)) + r")(?![\w-])")
+    covered = ByStart(found, lambda x: x.start)
     out = list(found)
-    for m in pattern.finditer(text, sentences[0].start if sentences else 0):
-        if any(x.start <= m.start() < x.end for x in found):
+    for m in pattern.finditer(text, sentences[0].start):
+        if _inside(covered, m.start()):
             continue
         first = people[m.group(1)]
-        if not first.start <= m.start() < first.end:
-            out.append(_mention(text, m.start(), m.end(), first.key, first.name, "person",
-                                role=first.role, affiliation=first.affiliation,
-                                country_code=first.country_code))
+        out.append(_mention(text, m.start(), m.end(), first.key, first.name, "person",
+                            role=first.role, affiliation=first.affiliation,
+                            country_code=first.country_code))
     return sorted(out, key=lambda x: x.start)
+
+
+def _inside(covered: ByStart, pos: int) -> bool:
+    """Whether a mention already covers ``pos`` (mentions are short: look a little back)."""
+    return any(x.start <= pos < x.end for x in covered.within(max(0, pos - 200), pos + 1))
 
 
 def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMention]:
     """ "the ministers" after "NATO ministers" is NATO again (the latest such mention)."""
     out = list(found)
+    covered = ByStart(found, lambda x: x.start)
+    latest: dict[str, ActorMention] = {}
+    pending = iter(found)
+    upcoming = next(pending, None)
     for sentence in sentences:
         for m in _BACK_REFERENCE.finditer(text, sentence.start, sentence.end):
-            if any(x.start <= m.start() < x.end for x in found):
+            while upcoming is not None and upcoming.end <= m.start():
+                latest[upcoming.surface.split()[-1]] = upcoming
+                upcoming = next(pending, None)
+            last = latest.get(m.group(1))
+            if last is None or _inside(covered, m.start()):
                 continue
-            noun = m.group(1)
-            earlier = [x for x in found if x.end <= m.start() and x.surface.endswith(noun)]
-            if earlier:
-                last = earlier[-1]
-                out.append(_mention(text, m.start(), m.end(), last.key, last.name, last.type,
-                                    (m.start(), m.start()), country_code=last.country_code,
-                                    affiliation=last.affiliation))
+            out.append(_mention(text, m.start(), m.end(), last.key, last.name, last.type,
+                                (m.start(), m.start()), country_code=last.country_code,
+                                affiliation=last.affiliation))
     return sorted(out, key=lambda x: x.start)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.extract.numbers import NUMBER, parse_number
+from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
@@ -21,7 +22,8 @@ _PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|mar
           r"commandos|sailors|airmen|policemen|police\s+officers|gendarmes|fighters|men|reservists|" \
           r"conscripts|special\s+forces|guardsmen|reinforcements"
 #: Nouns for formed units (their number is kept in the words, not as a strength).
-_UNITS = r"contingents?|battalions?|batallions?|battallions?|brigades?|divisions?|regiments?|" \
+_UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
+         r"brigades?|divisions?|regiments?|" \
          r"companies|platoons|squadrons|units|task\s+force|corps"
 _TROOP_NOUN = re.compile(rf"\b(?:{_PEOPLE}|{_UNITS})\b", re.I)
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
@@ -61,9 +63,12 @@ _PLANNED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\
 _NEGATION = re.compile(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$", re.I)
 _INTO = re.compile(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
                    r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$", re.I)
+_CLAUSE_WORDS = re.compile(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|before)\b"
+                           r"|[;:]", re.I)
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
-_WINDOW = 60
+_WINDOW = 90
+_MERGE_WINDOW = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +84,16 @@ def find_deployments(
     actors: Sequence[Actor], dates: Sequence[DateMention], published: dt.date | None,
 ) -> tuple[Deployment, ...]:
     """Deployments in reading order, merged, ids ``d1``…"""
-    mentions = sorted((s, e, a) for a in actors for s, e in a.mentions)
+    mentions_at = ByStart([(s, e, a) for a in actors for s, e in a.mentions], lambda m: m[0])
+    places_at = ByStart([p for p in places if p.literal], lambda p: p.start)
+    dates_at = ByStart(dates, lambda d: d.start)
     found: list[_Draft] = []
     for sentence in sentences:
-        literal = [p for p in places if sentence.start <= p.start < sentence.end and p.literal]
+        span = (sentence.start, sentence.end)
+        literal, mentions = places_at.within(*span), mentions_at.within(*span)
         for group in _groups(text, sentence, literal):
-            draft = _read_group(text, sentence, group, literal, mentions, dates, published)
+            draft = _read_group(text, sentence, group, literal, mentions, dates_at.within(*span),
+                                published)
             if draft is not None:
                 found.append(draft)
     merged = _fill_places(_merge(found))
@@ -187,7 +196,7 @@ def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None
     inside = [a for s, e, a in mentions if unit_start <= s < noun_end and a.type != "person"]
     if inside:
         return unit_start, inside[-1], False
-    subject = [a for s, e, a in mentions if sentence.start <= s < start and a.type != "person"]
+    subject = [a for s, e, a in mentions if s < start and a.type != "person"]
     return unit_start, (subject[0] if subject else None), True
 
 
@@ -214,6 +223,8 @@ def _place_after(text, places, end, leaving: bool) -> Place | None:
         if not (end <= p.start <= end + _WINDOW and p.resolved):
             continue
         between = text[end:p.start]
+        if _CLAUSE_WORDS.search(between):
+            break  # "ready to react if anyone … in Kosovo": that place belongs to another clause
         cue = _INTO.search(between)
         if cue and cue.group(1).lower() != "from":
             return p
@@ -267,7 +278,8 @@ def _merge(found: list[_Draft]) -> list[Deployment]:
     """Repeats (same place or same actor, same status, compatible place) fold into the first."""
     out: list[_Draft] = []
     for draft in found:
-        twin = next((i for i, d in enumerate(out) if _same(d, draft)), None)
+        lo = max(0, len(out) - _MERGE_WINDOW)  # repeats come close together; keeps it linear
+        twin = next((i for i in range(len(out) - 1, lo - 1, -1) if _same(out[i], draft)), None)
         if twin is None:
             out.append(draft)
             continue
@@ -307,8 +319,9 @@ def _fill_places(found: list[Deployment]) -> list[Deployment]:
     """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
     out: list[Deployment] = []
     for dep in found:
-        if dep.place is None and dep.status != "stationed":
-            base = next((d for d in reversed(out) if d.place and d.status == "stationed"), None)
+        if dep.place is None and dep.status in ("reinforcement", "withdrawal", "proposed", "planned"):
+            base = next((d for d in reversed(out[-_MERGE_WINDOW:]) if d.place and d.status == "stationed"
+                         and (not dep.actor or not d.actor or d.actor == dep.actor)), None)
             if base is not None:
                 dep = replace(dep, place=base.place, lat=base.lat, lon=base.lon)
         out.append(dep)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.extract.modality import clause_start, status_of
+from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
 
 _VERBS = {
@@ -61,6 +62,7 @@ _NOUNS = {
 _TRIGGER = re.compile(
     "|".join(rf"(?P<v_{t}>(?<![\w-])(?:{p})\b)" for t, p in _VERBS.items()) + "|"
     + "|".join(rf"(?P<n_{t}>(?<![\w-])(?:{p})\b)" for t, p in _NOUNS.items()), re.I)
+_NOUN_FORM = re.compile("|".join(f"(?:{p})" for p in _NOUNS.values()), re.I)
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
                          r"['’]s|\w+['’]s)\s+(?:\w+\s+)?$", re.I)
@@ -69,16 +71,23 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|around|across|through
                        r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TO = re.compile(r"\b(?:to|in|into|towards?)\s+(?:the\s+)?(?:(?!(?:with|from|by|for|and|or)\b)"
                  r"[a-z-]+\s+){0,3}$")
+_LEAVING = re.compile(r"withdr|pull|leav", re.I)
+_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:(?!(?:with|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
                             r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
 _AT_MEETING = re.compile(r"\bat\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b",
                          re.I)
+#: "the Friday meeting", "Thursday's talks"; "talks on Monday", "the dinner on Thursday night".
+_DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
+_DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|due)\s+)?"
+                              r"(?:the\s+)?")
 _PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
-_NOUN_ANCHOR = re.compile(r"^[^.;]{0,60}?\b(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
+_NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
                           r"took\s+place|broke\s+out|erupted|began|ended|started|resumed|"
-                          r"(?:will|to)\s+(?:resume|begin|open|start|take\s+place|continue)|"
+                          r"(?:will|to|must|should|would|could|may|might)\s+(?:resume|begin|open|start|take\s+place|"
+                          r"continue)|"
                           r"continued|opened|collapsed|failed)\b", re.I)
 _CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
                          r"after|before|because|although|though|whose)\b|\bthat\b")
@@ -88,6 +97,7 @@ _SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$"
 #: Past forms of statement verbs: a statement reported in the past has been made.
 _PAST_SAYING = re.compile(r"(?:said|told|\w+ed)$", re.I)
 _SUMMARY_CHARS = 160
+_MERGE_WINDOW = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +114,15 @@ def find_events(
     actors: Sequence[Actor], dates: Sequence[DateMention], published: dt.date | None,
 ) -> tuple[Event, ...]:
     """Events in reading order, merged, ids ``e1``…"""
-    mentions = sorted((s, e, a.id) for a in actors for s, e in a.mentions)
+    mentions = ByStart([(s, e, a.id) for a in actors for s, e in a.mentions], lambda m: m[0])
+    places_at = ByStart(places, lambda p: p.start)
+    dates_at = ByStart(dates, lambda d: d.start)
     found: list[Event] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
-        context = _Context(text, sentence, places, mentions, dates, published, previous_subject)
+        span = (sentence.start, sentence.end)
+        context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
+                           dates_at.within(*span), published, previous_subject)
         events = [context.event(t, found) for t in _triggers(text, sentence, context)]
         found.extend(events)
         if events and events[0].actors:
@@ -124,7 +138,8 @@ def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger
         kind, type_ = m.lastgroup.split("_", 1)
         if context.inside_name(m.start(), m.end()):
             continue
-        verb = kind == "v" and not _DETERMINER.search(text[max(sentence.start, m.start() - 30):m.start()])
+        verb = kind == "v" and not (_NOUN_FORM.fullmatch(m.group()) and _DETERMINER.search(
+            text, max(sentence.start, m.start() - 30), m.start()))
         raw.append(_Trigger(type_, m.start(), m.end(), m.group(), verb))
     chosen: dict[str, _Trigger] = {}
     for t in raw:
@@ -141,9 +156,7 @@ class _Context:
 
     def __init__(self, text, sentence, places, mentions, dates, published, previous_subject):
         self.text, self.sentence, self.published = text, sentence, published
-        self.places = [p for p in places if sentence.start <= p.start < sentence.end]
-        self.mentions = [m for m in mentions if sentence.start <= m[0] < sentence.end]
-        self.dates = [d for d in dates if sentence.start <= d.start < sentence.end]
+        self.places, self.mentions, self.dates = places, mentions, dates
         self.previous_subject = previous_subject
 
     def inside_name(self, start: int, end: int) -> bool:
@@ -160,7 +173,9 @@ class _Context:
 
     def anchored(self, t: _Trigger) -> bool:
         """A noun trigger with a date, a place or "was held" attached to it."""
-        near = any(d.end >= t.start - 25 and d.start <= t.end + 25 for d in self.dates)
+        near = any(_DATE_BEFORE_NOUN.fullmatch(self.text, d.end, t.start) if d.end <= t.start
+                   else _DATE_AFTER_NOUN.fullmatch(self.text, t.end, d.start)
+                   for d in self.dates)
         after = self.text[t.end:min(self.sentence.end, t.end + 60)]
         placed = any(p.literal and t.end < p.start <= t.end + 20
                      and re.fullmatch(r"\s+(?:in|at|to)\s+(?:the\s+)?", self.text[t.end:p.start])
@@ -216,6 +231,8 @@ class _Context:
                 continue
             before = self.text[max(self.sentence.start, p.start - 40):p.start]
             locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
+            if t.type == "deployment" and _LEAVING.search(t.word):
+                locative = _FROM  # troops pull out *of* a place
             if locative.search(before) and (t.type == "deployment" or not _TROOPS_BEFORE.search(before)):
                 fits.append(p)
         if not fits:
@@ -257,11 +274,18 @@ def _summary(clause: str) -> str:
 
 
 def _merge(events: list[Event]) -> list[Event]:
-    """Fold repeats of one event into its first report, filling what the first lacked."""
+    """Fold repeats of one event into its first report, filling what the first lacked.
+
+    Only the last ``_MERGE_WINDOW`` events of the same type are compared: reports repeat an
+    event close together, and a bound keeps huge articles linear.
+    """
     out: list[Event] = []
+    by_type: dict[str, list[int]] = {}
     for event in events:
-        twin = next((i for i, e in enumerate(out) if _same(e, event)), None)
+        recent = by_type.setdefault(event.type, [])
+        twin = next((i for i in reversed(recent[-_MERGE_WINDOW:]) if _same(out[i], event)), None)
         if twin is None:
+            recent.append(len(out))
             out.append(event)
             continue
         first = out[twin]
@@ -278,12 +302,19 @@ def _date_fields(event: Event) -> dict:
             "date_precision": event.date_precision, "date_qualifier": event.date_qualifier}
 
 
+def _near(a: Event, b: Event) -> bool:
+    """Within about 50 km: "Kyiv region" and "Kyiv" are one place for merging."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return a.place == b.place
+    return abs(a.lat - b.lat) < 0.5 and abs(a.lon - b.lon) < 0.5
+
+
 def _same(a: Event, b: Event) -> bool:
     if a.type != b.type:
         return False
     if a.date and b.date and a.date != b.date:
         return False
-    if a.place and b.place and (a.lat, a.lon) != (b.lat, b.lon):
+    if a.place and b.place and not _near(a, b):
         return False
     if a.type == "meeting" and set(a.actors) & set(b.actors):
         return True

@@ -7,11 +7,12 @@ geocodes them. A mention never overlaps another, an organisation or a person's n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from dashboard.extract import lexicon
+from dashboard.extract.spans import ByStart
 from dashboard.records import Place, Sentence
 
 
@@ -26,6 +27,9 @@ class PlaceNames(Protocol):
 #: A word: dotted acronym ("U.S."), or letters with inner hyphens/apostrophes.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
+#: One space between words of a name; invisible format characters (zero-width space, direction
+#: marks, word joiner) copied from the web do not split it.
+_SPACE = re.compile(r"[\u200b-\u200f\u2060\ufeff]*[ \u00a0][\u200b-\u200f\u2060\ufeff]*")
 #: Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Ras al Khaimah").
 _CONNECTORS = frozenset("of and de del della di da do dos das du des la le el al al- upon on sur am an der bin ibn y".split())
 _MAX_NAME_TOKENS = 6
@@ -49,11 +53,13 @@ _NAME_HEADS = frozenset(
 )
 #: "the town", "the capital" … as a reference back to an earlier place.
 _ANAPHORA = re.compile(
-    r"\b(?:the|this|that)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|western|"
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|western|"
     r"central|small|tiny|remote|restive|breakaway|border|key|strategic|ethnically\s+divided|"
     r"mountainous|coastal|same)\s+)?(town|city|village|capital|province|country|enclave)"
     r"\b(?!\s+(?:of|[A-Z]))"
 )
+#: How many earlier mentions a reference may point back over.
+_ANAPHOR_WINDOW = 40
 _ANAPHOR_KINDS = {
     "town": ("city",), "city": ("city",), "village": ("city",), "enclave": ("city",),
     "capital": ("city",), "province": ("admin1", "region", "country"),
@@ -83,9 +89,10 @@ def find_places(
     ``blocked`` spans (organisation and person names) never hold a place mention.
     """
     found: list[Place] = []
+    blocked_at = ByStart(blocked, lambda span: span[0])
     for sentence in sentences:
         tokens = _tokens(text, sentence)
-        taken = _SpanSet(blocked)
+        taken = _SpanSet(blocked_at.within(sentence.start, sentence.end))
         for start, end, kind in _sentence_mentions(text, tokens, names, taken):
             found.append(Place(id="", surface=text[start:end], start=start, end=end,
                                sentence=sentence.text, kind=kind))
@@ -146,7 +153,7 @@ def _run(text: str, tokens: list[_Token], i: int, limit: int = _MAX_NAME_TOKENS)
     j = i + 1
     while j < len(tokens) and j - i < limit:
         gap = text[tokens[j - 1].end:tokens[j].start]
-        if gap not in (" ", "-") or tokens[j - 1].end != _raw_end(text, tokens[j - 1]):
+        if not _SPACE.fullmatch(gap) and gap != "-" or tokens[j - 1].end != _raw_end(text, tokens[j - 1]):
             break
         if tokens[j].capitalised:
             ends.append(j + 1)
@@ -177,8 +184,9 @@ def _plausible(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
     first = tokens[i].word
     if first.lower() in lexicon.not_places() or first.lower() in _TITLE_WORDS:
         return False
-    if j - i == 1 and (len(first) < 2 or names.demonym(first) and not _is_country(names, first)):
-        return False
+    if j - i == 1 and (len(first) < 2 or names.demonym(first) and not _is_country(names, first)
+                       or first.lower() in _DIRECTION_WORDS):
+        return False  # "the North" is a direction, not Cameroon's North region
     nxt = tokens[j] if j < len(tokens) else None
     if nxt and nxt.capitalised and nxt.start - tokens[j - 1].end == 1:
         if nxt.word.lower() in _NAME_HEADS:
@@ -215,7 +223,7 @@ def _directional(text, tokens, i, names):
             return None  # "South Africa", "North Korea": a name of its own
     for j in _run(text, tokens, i + 1):
         start, end = tokens[i].start, tokens[j - 1].end
-        if text[tokens[i].end:tokens[i + 1].start] != " ":
+        if not _SPACE.fullmatch(text, tokens[i].end, tokens[i + 1].start):
             return None
         if names.has_name(text[tokens[i + 1].start:end]):
             return (start, end, "directional_region", j - i)
@@ -228,7 +236,7 @@ def _cue_mention(text, tokens, i, names):
     if word in _KIND_NOUNS and not tokens[i].capitalised and i + 1 < len(tokens):
         of = tokens[i + 1].word == "of"
         k = i + 2 if of else i + 1
-        if of or text[tokens[i].end:tokens[k].start] == " ":
+        if of or _SPACE.fullmatch(text, tokens[i].end, tokens[k].start):
             hit = _cued_name(text, tokens, k, names)
             if hit:
                 return (hit[0], hit[1], _KIND_NOUNS[word], hit[2] + (k - i))
@@ -236,7 +244,7 @@ def _cue_mention(text, tokens, i, names):
         if j < len(tokens) and tokens[j].word.lower() in _KIND_NOUNS:
             noun = tokens[j]
             kind = _KIND_NOUNS[noun.word.lower()]
-            if (kind in ("admin1", "facility") and text[tokens[j - 1].end:noun.start] == " "
+            if (kind in ("admin1", "facility") and _SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
                     and _plausible(tokens, i, j, names)):
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
     return None
@@ -271,11 +279,13 @@ def anaphor_noun(place: Place) -> str | None:
     return place.kind.split(":", 1)[1] if place.kind.startswith("anaphor:") else None
 
 
-def link_anaphora(places: Sequence[Place]) -> tuple[Place, ...]:
+def link_anaphora(places: Sequence[Place],
+                  is_capital: Callable[[int], bool] | None = None) -> tuple[Place, ...]:
     """Link each "the town" to an earlier resolved literal place of a fitting kind.
 
     The most often named fitting place wins, with a bonus for one named in the same sentence;
-    a reference with nothing to link to is dropped: it names no place by itself.
+    "the capital" only links to a capital (``is_capital(geonameid)``). A reference with nothing
+    to link to is dropped: it names no place by itself.
     """
     out: list[Place] = []
     for place in places:
@@ -283,7 +293,10 @@ def link_anaphora(places: Sequence[Place]) -> tuple[Place, ...]:
         if noun is None:
             out.append(place)
             continue
-        target = _antecedent(out, place, _ANAPHOR_KINDS.get(noun, ()))
+        earlier = out
+        if noun == "capital":
+            earlier = [p for p in out if p.geonameid and is_capital and is_capital(p.geonameid)]
+        target = _antecedent(earlier, place, _ANAPHOR_KINDS.get(noun, ()))
         if target is not None:
             out.append(replace(
                 place, name=target.name, kind=target.kind, country_code=target.country_code,
@@ -295,7 +308,7 @@ def link_anaphora(places: Sequence[Place]) -> tuple[Place, ...]:
 
 def _antecedent(earlier: list[Place], anaphor: Place, kinds: tuple[str, ...]) -> Place | None:
     """The named place a reference points back to (kinds in order of preference)."""
-    named = [p for p in earlier if p.literal and p.resolved and p.antecedent is None]
+    named = [p for p in earlier[-_ANAPHOR_WINDOW:] if p.literal and p.resolved and p.antecedent is None]
     for kind in kinds:
         fitting = [p for p in named if p.kind == kind]
         if not fitting:

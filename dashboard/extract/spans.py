@@ -1,0 +1,20 @@
+"""Records with offsets, looked up by position in O(log n) (huge articles stay linear)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ByStart(Generic[T]):
+    """Items sorted by their start offset; ``within(lo, hi)`` lists those starting in [lo, hi)."""
+
+    def __init__(self, items: Sequence[T], start: Callable[[T], int]) -> None:
+        self.items = sorted(items, key=start)
+        self.starts = [start(item) for item in self.items]
+
+    def within(self, lo: int, hi: int) -> list[T]:
+        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
