@@ -1,0 +1,187 @@
+"""The ``extract`` command: article files or folders in, JSON / JSON Lines / GeoJSON / CSV out.
+
+Output is written as each article is done, so a folder of any size streams in bounded memory.
+A file that cannot be read is reported on stderr (naming the file) and in the output as an
+Extraction with an ``unreadable`` problem; the others go on; the exit code is 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+
+from dashboard.pipeline import extract_paths, failed
+from dashboard.records import Extraction
+
+FORMATS = ("json", "jsonl", "geojson", "csv")
+#: Columns of the CSV output: one row per event and per deployment.
+CSV_COLUMNS = (
+    "article_id", "record", "id", "type", "status", "date", "date_precision", "date_qualifier",
+    "actors", "unit", "strength", "strength_qualifier", "strength_text", "place", "place_name",
+    "country_code", "precision", "lat", "lon", "summary", "sentence", "start", "end",
+)
+
+
+def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
+    """Register ``extract`` on an ``add_subparsers()`` object."""
+    parser = commands.add_parser(
+        "extract", help="extract places, actors, events and deployments from articles",
+        description="Extract places, actors, dated events and troop deployments from article "
+                    "files (a folder means its *.txt files).")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article file or folder")
+    parser.add_argument("--format", choices=FORMATS, default="json",
+                        help="json: an array of extractions; jsonl: one extraction per line; "
+                             "geojson: a FeatureCollection of located places, events and "
+                             "deployments; csv: one row per event and deployment")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="processes to use (each opens its own gazetteer)")
+    parser.set_defaults(run=run_extract)
+    return parser
+
+
+def run_extract(args: argparse.Namespace, *, geocoder: Any = None) -> int:
+    """Run the command; 0 when every article was read, 1 otherwise."""
+    failures = 0
+
+    def checked(items: Iterable[Extraction]) -> Iterator[Extraction]:
+        nonlocal failures
+        for extraction in items:
+            if failed(extraction):
+                failures += 1
+                for problem in extraction.problems:
+                    name = extraction.article.path or extraction.article.id
+                    print(f"newsmap extract: {name}: {problem.message}", file=sys.stderr)
+            yield extraction
+
+    items = checked(extract_paths(args.paths, geocoder=geocoder, workers=max(1, args.workers)))
+    with _opened(args.output) as out:
+        WRITERS[args.format](items, out)
+    return 1 if failures else 0
+
+
+@contextlib.contextmanager
+def _opened(path: str | None) -> Iterator[IO[str]]:
+    if not path:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def write_json(items: Iterable[Extraction], out: IO[str]) -> None:
+    """A JSON array of ``Extraction.to_dict()`` objects, written one article at a time."""
+    out.write("[")
+    for index, extraction in enumerate(items):
+        out.write(",\n" if index else "\n")
+        json.dump(extraction.to_dict(), out, ensure_ascii=False)
+    out.write("\n]\n")
+
+
+def write_jsonl(items: Iterable[Extraction], out: IO[str]) -> None:
+    """One ``Extraction.to_dict()`` per line."""
+    for extraction in items:
+        out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+
+
+def write_geojson(items: Iterable[Extraction], out: IO[str]) -> None:
+    """A FeatureCollection: every located place, event and deployment as a Point feature."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    first = True
+    for extraction in items:
+        for feature in features(extraction):
+            out.write("\n" if first else ",\n")
+            json.dump(feature, out, ensure_ascii=False)
+            first = False
+    out.write("\n]}\n")
+
+
+def features(extraction: Extraction) -> Iterator[dict[str, Any]]:
+    """GeoJSON features of one extraction (records without coordinates are left out)."""
+    article = extraction.article.id
+    places = {p.id: p for p in extraction.places}
+    actors = {a.id: a.name for a in extraction.actors}
+    for place in extraction.places:
+        if place.resolved:
+            yield _feature("place", article, place.lon, place.lat, {
+                "id": place.id, "surface": place.surface, "name": place.name, "kind": place.kind,
+                "country_code": place.country_code, "precision": place.precision,
+                "confidence": place.confidence, "literal": place.literal,
+                "actor": place.actor, "antecedent": place.antecedent, "bbox": place.bbox})
+    for event in extraction.events:
+        if event.lat is not None and event.lon is not None:
+            yield _feature("event", article, event.lon, event.lat, {
+                "id": event.id, "type": event.type, "status": event.status,
+                "date": _iso(event.date), "date_precision": event.date_precision,
+                "actors": [actors.get(a, a) for a in event.actors], "place": event.place,
+                "place_name": _place_name(places, event.place), "summary": event.summary})
+    for dep in extraction.deployments:
+        if dep.lat is not None and dep.lon is not None:
+            yield _feature("deployment", article, dep.lon, dep.lat, {
+                "id": dep.id, "unit": dep.unit, "actor": actors.get(dep.actor, dep.actor),
+                "status": dep.status, "strength": dep.strength,
+                "strength_qualifier": dep.strength_qualifier, "strength_text": dep.strength_text,
+                "date": _iso(dep.date), "place": dep.place,
+                "place_name": _place_name(places, dep.place)})
+
+
+def _feature(record: str, article: str, lon: float, lat: float, props: dict) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"record": record, "article_id": article, **props}}
+
+
+def _place_name(places: dict, place_id: str | None) -> str:
+    place = places.get(place_id) if place_id else None
+    return (place.name or place.surface) if place else ""
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def write_csv(items: Iterable[Extraction], out: IO[str]) -> None:
+    """One row per event and per deployment (columns: ``CSV_COLUMNS``)."""
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for extraction in items:
+        writer.writerows(rows(extraction))
+
+
+def rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
+    """The CSV rows of one extraction."""
+    places = {p.id: p for p in extraction.places}
+    actors = {a.id: a.name for a in extraction.actors}
+    base = {"article_id": extraction.article.id}
+    for event in extraction.events:
+        yield {**base, **_located(places, event.place, event.lat, event.lon),
+               "record": "event", "id": event.id, "type": event.type, "status": event.status,
+               "date": _iso(event.date) or "", "date_precision": event.date_precision,
+               "date_qualifier": event.date_qualifier,
+               "actors": "; ".join(actors.get(a, a) for a in event.actors),
+               "summary": event.summary, "sentence": event.sentence,
+               "start": event.start, "end": event.end}
+    for dep in extraction.deployments:
+        yield {**base, **_located(places, dep.place, dep.lat, dep.lon),
+               "record": "deployment", "id": dep.id, "type": "deployment", "status": dep.status,
+               "date": _iso(dep.date) or "", "actors": actors.get(dep.actor, "") if dep.actor else "",
+               "unit": dep.unit, "strength": "" if dep.strength is None else dep.strength,
+               "strength_qualifier": dep.strength_qualifier, "strength_text": dep.strength_text,
+               "sentence": dep.sentence, "start": dep.start, "end": dep.end}
+
+
+def _located(places: dict, place_id: str | None, lat: Any, lon: Any) -> dict[str, Any]:
+    place = places.get(place_id) if place_id else None
+    return {"place": place_id or "", "place_name": _place_name(places, place_id),
+            "country_code": place.country_code if place else "",
+            "precision": place.precision if place else "",
+            "lat": "" if lat is None else lat, "lon": "" if lon is None else lon}
+
+
+WRITERS: dict[str, Callable[[Iterable[Extraction], IO[str]], None]] = {
+    "json": write_json, "jsonl": write_jsonl, "geojson": write_geojson, "csv": write_csv,
+}
