@@ -1,0 +1,125 @@
+"""Actor mentions and merging, and metonymy (a capital or country standing for its government)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from dashboard.extract.actors import find_actor_mentions, merge_actors
+from dashboard.extract.metonymy import read_metonymy
+from dashboard.records import Place
+from dashboard.text import split_sentences
+
+COUNTRIES = {"RS": "Serbia", "FR": "France", "RU": "Russia", "BA": "Bosnia and Herzegovina",
+             "US": "United States", "XK": "Kosovo"}
+
+
+class Names:
+    """A tiny gazetteer: demonyms, country names, a few places, capitals."""
+
+    DEMONYMS = {"serbian": "RS", "serb": "RS", "serbs": "RS", "french": "FR", "russian": "RU",
+                "bosnian": "BA", "albanians": "AL", "albanian": "AL"}
+    PLACES = {"kosovo", "belgrade", "pristina", "washington", "serbia", "france", "paris"}
+
+    def has_name(self, name):
+        return name.lower() in self.PLACES
+
+    def demonym(self, word):
+        return self.DEMONYMS.get(word.lower())
+
+    def country_code(self, name):
+        return {v.lower(): k for k, v in COUNTRIES.items()}.get(name.lower()) or (
+            "US" if name in ("US", "U.S.") else None)
+
+    def country(self, code):
+        return SimpleNamespace(name=COUNTRIES[code]) if code in COUNTRIES else None
+
+    def is_capital(self, geonameid):
+        return geonameid in (1, 2, 3)
+
+
+def actors_of(text):
+    mentions = find_actor_mentions(text, split_sentences(text), Names())
+    return merge_actors(mentions)[0]
+
+
+def test_actors_official_has_role_affiliation_and_a_later_surname_merges():
+    text = ("Serbian Defense Minister Dragan Sutanovac visited Paris. "
+            "Sutanovac said the talks went well.")
+    (person,) = [a for a in actors_of(text) if a.type == "person"]
+    assert (person.name, person.role, person.affiliation, person.country_code) == (
+        "Dragan Sutanovac", "Defense Minister", "Serbia", "RS")
+    assert len(person.mentions) == 2 and "Sutanovac" in person.aliases
+
+
+def test_actors_lower_case_title_needs_a_full_name():
+    text = "He met the Russian minister Sergey Lavrov. The minister Monday left."
+    people = [a for a in actors_of(text) if a.type == "person"]
+    assert [(p.name, p.affiliation) for p in people] == [("Sergey Lavrov", "Russia")]
+
+
+def test_actors_organisations_merge_their_members_and_later_references():
+    text = "NATO foreign ministers met. The ministers will support the EU and NATO."
+    nato = next(a for a in actors_of(text) if a.name == "NATO")
+    assert len(nato.mentions) == 3
+    assert {"NATO foreign ministers", "The ministers"} <= set(nato.aliases)
+
+
+def test_actors_organ_of_an_organisation_is_its_own_actor():
+    text = "The Contact Group's Troika will report. The UN SC met."
+    names = {a.name: a for a in actors_of(text)}
+    assert names["Contact Group Troika"].affiliation == "Contact Group"
+    assert "UN Security Council" in names
+
+
+def test_actors_demonym_with_state_noun_is_the_state_and_two_demonyms_a_group():
+    text = "French soldiers patrolled while Bosnian Serb forces advanced and the Albanians fled."
+    found = {(a.name, a.type, a.country_code) for a in actors_of(text)}
+    assert ("France", "state", "FR") in found
+    assert ("Bosnian Serb forces", "group", "BA") in found
+    assert ("Albanians", "group", "AL") in found
+
+
+def test_actors_armed_groups_keep_their_modifier():
+    found = {a.name for a in actors_of("Fighting between Tuareg rebels and the Taliban went on.")}
+    assert {"Tuareg rebels", "Taliban"} <= found
+
+
+def _place(text, surface, kind, code, geonameid=None, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Place(id=f"p{start}", surface=surface, start=start, end=start + len(surface), kind=kind,
+                 country_code=code, lat=1.0, lon=1.0, geonameid=geonameid, name=surface)
+
+
+def test_metonymy_capital_as_speaker_stands_for_its_state():
+    text = "Washington will also call for restraint, while troops stay in Kosovo."
+    places = [_place(text, "Washington", "city", "US", 1), _place(text, "Kosovo", "country", "XK")]
+    marked, mentions = read_metonymy(text, places, Names())
+    assert [p.literal for p in marked] == [False, True]
+    assert marked[0].actor == "state:US" and mentions[0].name == "United States"
+
+
+def test_metonymy_parties_to_talks_are_not_locations():
+    text = "The talks between Belgrade and Pristina resumed in Brussels."
+    places = [_place(text, "Belgrade", "city", "RS", 2), _place(text, "Pristina", "city", "XK", 3),
+              _place(text, "Brussels", "city", "BE", 9)]
+    marked, mentions = read_metonymy(text, places, Names())
+    assert [p.literal for p in marked] == [False, False, True]
+    assert [m.key for m in mentions] == ["state:RS", "state:XK"]
+
+
+def test_metonymy_needs_a_capital_or_a_country_and_no_locative_preposition():
+    text = "Officials in Paris said Mitrovica said nothing."
+    places = [_place(text, "Paris", "city", "FR", 1), _place(text, "Mitrovica", "city", "XK", 8)]
+    marked, mentions = read_metonymy(text, places, Names())
+    assert all(p.literal for p in marked) and mentions == ()
+
+
+def test_metonymy_merges_with_the_country_as_an_alias():
+    text = "The US is expected to ask NATO for help. Washington will insist."
+    places = [_place(text, "US", "country", "US"), _place(text, "Washington", "city", "US", 1)]
+    _, mentions = read_metonymy(text, places, Names())
+    actors, ids = merge_actors(mentions)
+    assert len(actors) == 1 and set(actors[0].aliases) >= {"US", "Washington"}
+    assert ids["state:US"] == actors[0].id

@@ -1,0 +1,92 @@
+"""``python -m dashboard extract``: formats, folders, bad files, exit codes, documented columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard import cli
+from dashboard.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "seeds" / "000_bbb248a2bc0509e4.txt"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("Fighting broke out in Gao.\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not an article", encoding="utf-8")
+    return tmp_path
+
+
+def run(argv, capsys):
+    code = main(["extract", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_jsonl_writes_one_line_per_article_with_the_stem_as_id(folder, capsys):
+    code, out, err = run([str(folder), "--format", "jsonl"], capsys)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and err == ""
+    assert [x["article"]["id"] for x in lines] == ["plain", "seed"]
+    assert {"article", "places", "actors", "events", "deployments", "problems"} <= set(lines[1])
+
+
+def test_cli_json_is_one_array_and_o_writes_a_file(folder, tmp_path, capsys):
+    target = tmp_path / "out.json"
+    code, out, _ = run([str(folder / "seed.txt"), "-o", str(target)], capsys)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert code == 0 and out == "" and isinstance(data, list) and len(data) == 1
+    assert data[0]["article"]["published"] == "2007-12-06"
+
+
+def test_cli_geojson_has_located_places_events_and_deployments(folder, capsys):
+    code, out, _ = run([str(folder / "seed.txt"), "--format", "geojson"], capsys)
+    collection = json.loads(out)
+    records = {f["properties"]["record"] for f in collection["features"]}
+    assert code == 0 and collection["type"] == "FeatureCollection"
+    assert records == {"place", "event", "deployment"}
+    for feature in collection["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_cli_csv_has_one_row_per_event_and_deployment(folder, capsys):
+    code, out, _ = run([str(folder / "seed.txt"), "--format", "csv"], capsys)
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and tuple(table[0]) == cli.CSV_COLUMNS
+    kinds = {row["record"] for row in table}
+    assert kinds == {"event", "deployment"}
+    french = next(r for r in table if r["unit"] == "KFOR's French contingent")
+    assert french["status"] == "stationed" and french["country_code"] == "XK"
+
+
+def test_cli_bad_file_goes_to_stderr_and_sets_the_exit_code(folder, capsys):
+    (folder / "broken.txt").write_bytes(b"\x00\xff" * 100)
+    code, out, err = run([str(folder), str(folder / "gone.txt"), "--format", "jsonl"], capsys)
+    ids = [json.loads(line)["article"]["id"] for line in out.splitlines()]
+    assert code == 1 and ids == ["broken", "plain", "seed", "gone"]
+    assert "broken.txt" in err and "gone.txt" in err
+
+
+def test_cli_runs_as_a_module_with_workers(folder):
+    done = subprocess.run([sys.executable, "-m", "dashboard", "extract", str(folder), "--format",
+                           "jsonl", "--workers", "2"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 2
+
+
+def test_cli_csv_columns_and_formats_are_documented():
+    doc = (ROOT / "docs" / "extraction.md").read_text(encoding="utf-8")
+    for name in (*cli.CSV_COLUMNS, *cli.FORMATS):
+        assert f"`{name}`" in doc, name
+    for option in ("--format", "--workers", "-o"):
+        assert f"`{option} " in doc, option

@@ -1,0 +1,101 @@
+"""Deployments: strength (digits or words, with qualifier), place, status, owner; repeats merged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.extract.dates import find_dates
+from dashboard.extract.deployments import find_deployments
+from dashboard.extract.numbers import find_numbers, parse_number
+from dashboard.records import Actor, Place
+from dashboard.text import split_sentences
+
+DAY = dt.date(2007, 12, 6)
+
+
+def place(text, id_, surface, kind="country", nth=0, lat=42.6):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Place(id=id_, surface=surface, start=start, end=start + len(surface), name=surface,
+                 kind=kind, lat=lat, lon=20.9, confidence=0.9)
+
+
+def actor(text, id_, name, *surfaces, type_="state"):
+    spans = []
+    for surface in surfaces:
+        start = text.index(surface)
+        spans.append((start, start + len(surface)))
+    return Actor(id=id_, name=name, type=type_, mentions=tuple(spans))
+
+
+def deployments(text, places=(), actors=()):
+    return find_deployments(text, split_sentences(text), places, actors, find_dates(text, DAY), DAY)
+
+
+def test_numbers_parse_digits_and_words():
+    assert [parse_number(w) for w in ("3,000", "four", "two thousand", "a dozen", "1.5 million",
+                                      "twenty-five", "one hundred and twenty")] == [
+        3000, 4, 2000, 12, 1_500_000, 25, 120]
+    assert [v for _, _, v in find_numbers("Srebrenica as 400 men and a thousand more")] == [400, 1000]
+
+
+def test_deployments_strength_comes_from_soldiers_not_battalions_and_is_proposed():
+    text = ("NATO keeps troops in Kosovo. Possible reinforcements of troops - which might account "
+            "to up to four batallions with more than 3,000 soldiers - will be discussed.")
+    found = deployments(text, [place(text, "p1", "Kosovo")], [actor(text, "a1", "NATO", "NATO")])
+    stationed, extra = found
+    assert (stationed.place, stationed.status, stationed.actor) == ("p1", "stationed", "a1")
+    assert (extra.strength, extra.strength_qualifier, extra.status) == (3000, "more than", "proposed")
+    assert extra.strength_text == "up to four batallions with more than 3,000 soldiers"
+    assert extra.place == "p1"  # reinforcements go where the troops already are
+
+
+def test_deployments_negated_cut_keeps_troops_stationed():
+    text = "The US asked NATO not to reduce the number of troops in Kosovo."
+    (dep,) = deployments(text, [place(text, "p1", "Kosovo")])
+    assert dep.status == "stationed"
+
+
+def test_deployments_contingent_and_its_soldiers_merge_with_the_richer_unit_name():
+    text = ("KFOR's French contingent was ready to react. The French soldiers are stationed in the "
+            "divided town Kosovska Mitrovica.")
+    france = actor(text, "a1", "France", "French contingent", "French soldiers")
+    france = Actor(id="a1", name="France", type="state", mentions=(
+        (text.index("French contingent"), text.index("French contingent") + 17),
+        (text.index("French soldiers"), text.index("French soldiers") + 15)))
+    (dep,) = deployments(text, [place(text, "p1", "Kosovska Mitrovica", kind="city")], [france])
+    assert (dep.unit, dep.actor, dep.place, dep.status) == (
+        "KFOR's French contingent", "a1", "p1", "stationed")
+
+
+def test_deployments_two_head_counts_are_two_deployments_and_share_the_place():
+    text = "About 10,000 US troops and 2,000 Iraqi soldiers moved into the northern districts of Fallujah."
+    found = deployments(text, [place(text, "p1", "Fallujah", kind="city")])
+    assert [(d.strength, d.strength_qualifier, d.place, d.status) for d in found] == [
+        (10000, "about", "p1", "deployed"), (2000, "", "p1", "deployed")]
+
+
+def test_deployments_casualties_are_not_deployments():
+    assert deployments("Two Marines were killed, killing four policemen in Kabul.") == ()
+
+
+def test_deployments_status_words():
+    cases = {
+        "Britain will send 500 paratroopers to Poland.": "planned",
+        "France withdrew 300 soldiers from Mali.": "withdrawal",
+        "The UN could authorize a force of up to 20,000 peacekeepers for Darfur.": "proposed",
+        "1,000 soldiers have arrived in Bamako.": "deployed",
+        "About 37,000 American troops are stationed in South Korea.": "stationed",
+    }
+    for text, status in cases.items():
+        name = next(n for n in ("Poland", "Mali", "Darfur", "Bamako", "South Korea") if n in text)
+        found = deployments(text, [place(text, "p1", name)])
+        assert [d.status for d in found] == [status], text
+
+
+def test_deployments_spans_and_sentences_are_provenance():
+    text = "Quiet day. About 400 Dutch peacekeepers are stationed in Srebrenica."
+    (dep,) = deployments(text, [place(text, "p1", "Srebrenica", kind="city")])
+    assert text[dep.start:dep.end].startswith("About 400 Dutch peacekeepers")
+    assert dep.sentence == "About 400 Dutch peacekeepers are stationed in Srebrenica."

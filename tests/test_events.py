@@ -1,0 +1,116 @@
+"""Events: triggers and types, status from modality, dates, places, actors, merging repeats."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.extract.dates import find_dates
+from dashboard.extract.events import find_events
+from dashboard.extract.modality import status_of
+from dashboard.records import Actor, Place
+from dashboard.text import split_sentences
+
+THURSDAY = dt.date(2007, 12, 6)
+
+
+def actor(text, id_, name, *surfaces, type_="organization"):
+    spans = []
+    for surface in surfaces:
+        start = text.index(surface)
+        spans.append((start, start + len(surface)))
+    return Actor(id=id_, name=name, type=type_, mentions=tuple(spans))
+
+
+def place(text, id_, surface, literal=True, nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Place(id=id_, surface=surface, start=start, end=start + len(surface), name=surface,
+                 kind="city", lat=50.0, lon=4.0, literal=literal, confidence=0.9)
+
+
+def events(text, places=(), actors=(), published=THURSDAY):
+    return find_events(text, split_sentences(text), places, actors,
+                       find_dates(text, published), published)
+
+
+def test_events_meeting_on_friday_in_brussels_is_planned_with_place_and_date():
+    text = "NATO ministers, meeting on Friday in Brussels, seek an agreement."
+    (event,) = events(text, [place(text, "p1", "Brussels")], [actor(text, "a1", "NATO", "NATO")])
+    assert (event.type, event.status, event.date, event.place, event.actors) == (
+        "meeting", "planned", dt.date(2007, 12, 7), "p1", ("a1",))
+    assert text[event.start:event.end] in text and event.sentence == text
+
+
+def test_events_modality_sets_the_status():
+    cases = {
+        "The US is expected to ask for more troops.": ("request", "expected"),
+        "They will also urge all sides to keep calm.": ("request", "planned"),
+        "The ministers might decide to stay.": ("decision", "possible"),
+        "The ministers are discussing Kosovo tonight.": ("meeting", "ongoing"),
+        "The rebels attacked a convoy.": ("clash", "occurred"),
+        "The Troika is to submit its report soon.": ("report", "planned"),
+    }
+    for text, expected in cases.items():
+        found = [(e.type, e.status) for e in events(text)]
+        assert expected in found, (text, found)
+
+
+def test_events_prevented_clashes_are_hypothetical():
+    text = "Officials promised they would prevent any clashes in Mitrovica."
+    clash = next(e for e in events(text, [place(text, "p1", "Mitrovica")]) if e.type == "clash")
+    assert (clash.status, clash.place) == ("hypothetical", "p1")
+
+
+def test_status_of_future_date_makes_a_bare_event_planned():
+    assert status_of("", "meet", "", dt.date(2007, 12, 7), THURSDAY) == "planned"
+    assert status_of("", "met", "", dt.date(2007, 12, 5), THURSDAY) == "occurred"
+
+
+def test_events_nouns_need_a_date_or_place_to_count():
+    assert events("The ministers praised the report and the talks.") == ()
+    text = "The Friday meeting will decide."
+    assert [e.type for e in events(text)][:1] == ["meeting"]
+
+
+def test_events_trailing_attribution_is_not_a_statement_event():
+    text = "Fighting erupted near the border on Wednesday, officials said."
+    assert [e.type for e in events(text)] == ["clash"]
+
+
+def test_events_non_literal_places_are_never_event_locations():
+    text = "Talks between Belgrade and Pristina were held in Vienna on Monday."
+    places = [place(text, "p1", "Belgrade", literal=False), place(text, "p2", "Pristina", literal=False),
+              place(text, "p3", "Vienna")]
+    (event,) = events(text, places)
+    assert event.type == "meeting" and event.place == "p3"
+
+
+def test_events_troop_location_is_not_where_a_request_happens():
+    text = "Washington will ask not to reduce the troops in Kosovo."
+    assert events(text, [place(text, "p1", "Kosovo")])[0].place is None
+
+
+def test_events_date_of_a_when_clause_is_the_date_it_hangs_on():
+    text = "The period after December 10, when the Troika is to submit its report, is uncertain."
+    (event,) = events(text, actors=[actor(text, "a1", "Troika", "Troika")])
+    assert (event.type, event.date, event.date_qualifier, event.status) == (
+        "report", dt.date(2007, 12, 10), "", "planned")
+
+
+def test_events_repeats_merge_and_fill_missing_date():
+    text = ("On Wednesday, Minister Dragan Sutanovac said that the army was ready. "
+            "Sutanovac said that France promised help.")
+    sut = actor(text, "a1", "Dragan Sutanovac", "Minister Dragan Sutanovac", type_="person")
+    second = text.rindex("Sutanovac said")
+    sut = Actor(id="a1", name=sut.name, type="person",
+                mentions=sut.mentions + ((second, second + 9),))
+    found = events(text, actors=[sut])
+    statements = [e for e in found if e.type == "statement"]
+    assert len(statements) == 1 and statements[0].date == dt.date(2007, 12, 5)
+
+
+def test_events_pronoun_subject_takes_the_previous_subject():
+    text = "NATO ministers will support the plan. They will also urge restraint."
+    found = events(text, actors=[actor(text, "a1", "NATO", "NATO")])
+    assert [(e.type, e.actors) for e in found] == [("statement", ("a1",)), ("request", ("a1",))]

@@ -1,0 +1,104 @@
+"""Resolution: ranking candidates with the article's context, confidence, unresolved mentions."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from dashboard.records import Place
+from dashboard.resolve import Lookup, resolve_places
+
+
+def loc(name, kind, code, lat, lon, population=0, exact=True, gid=None, admin1=""):
+    raw = {"name": name, "kind": kind, "country_code": code, "population": population,
+           "exact": exact, "geonameid": gid, "admin1": admin1, "bbox": None, "geometry": None}
+    return SimpleNamespace(latitude=lat, longitude=lon, raw=raw, address=name)
+
+
+class FakeGeocoder:
+    """Answers ``candidates`` from a dict and counts the calls (to check the cache)."""
+
+    TABLE = {
+        "Belgrade": [loc("Belgrade", "city", "US", 45.7, -111.1, 8_000, gid=2),
+                     loc("Belgrade", "city", "RS", 44.8, 20.5, 1_270_000, gid=1)],
+        "Serbia": [loc("Serbia", "country", "RS", 44.0, 20.8, 7_000_000)],
+        "Paris": [loc("Paris", "city", "FR", 48.85, 2.35, 2_100_000, gid=3),
+                  loc("Paris", "city", "US", 33.66, -95.55, 25_000, gid=4, admin1="TX")],
+        "Texas": [loc("Texas", "admin1", "US", 31.0, -99.0, 29_000_000, admin1="TX")],
+        "US": [loc("United States", "country", "US", 39.5, -97.5, 3e8, exact=False),
+               loc("Us", "city", "FR", 49.1, 1.97, 1_248)],
+        "Obama": [loc("Obama", "city", "JP", 35.5, 135.7, 29_000)],
+        "Helmand": [loc("Helmand", "admin1", "AF", 31.0, 64.0, 900_000),
+                    loc("Helmand", "city", "AF", 31.1, 64.1, 2_000)],
+    }
+
+    def __init__(self):
+        self.calls = 0
+        self.gazetteer = SimpleNamespace(is_capital=lambda gid: gid == 1)
+
+    def candidates(self, query, limit=10, country_codes=None):
+        self.calls += 1
+        return self.TABLE.get(query, [])[:limit]
+
+
+def mention(text, surface, kind="", nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Place(id=f"p{start}", surface=surface, start=start, end=start + len(surface), kind=kind)
+
+
+def resolve(text, *surfaces, geocoder=None, **kinds):
+    places = [mention(text, s, kinds.get(s.replace(" ", "_"), "")) for s in surfaces]
+    return resolve_places(places, Lookup(geocoder or FakeGeocoder()), text)
+
+
+def test_resolve_capital_beats_small_namesake_and_is_confident():
+    (belgrade,), problems = resolve("Talks in Belgrade.", "Belgrade")
+    assert (belgrade.country_code, belgrade.precision, problems) == ("RS", "point", ())
+    assert 0.8 < belgrade.confidence <= 0.99
+
+
+def test_resolve_article_context_picks_the_namesake_in_a_named_country():
+    text = "Storms hit towns in Texas, in the US, and in Paris."
+    places, _ = resolve(text, "Texas", "US", "Paris")
+    paris = places[-1]
+    assert paris.country_code == "US"
+    alone, _ = resolve("Storms hit Paris.", "Paris")
+    assert alone[0].country_code == "FR" and alone[0].confidence > paris.confidence
+
+
+def test_resolve_acronym_is_not_a_village_and_aliases_count_as_exact():
+    (us,), _ = resolve("Troops from the US.", "US")
+    assert (us.kind, us.precision, us.confidence) == ("country", "country", 0.99)
+
+
+def test_resolve_unknown_name_is_kept_with_a_problem():
+    text = "Rebels took the town of Xyzzyville."
+    (place,), problems = resolve(text, "Xyzzyville")
+    assert place.lat is None and place.lon is None and not place.resolved
+    assert problems[0].kind == "unresolved_place" and "Xyzzyville" in problems[0].message
+    assert (problems[0].start, problems[0].end) == (place.start, place.end)
+
+
+def test_resolve_lone_small_foreign_town_without_preposition_is_a_name():
+    places, problems = resolve("Obama orders more troops.", "Obama")
+    assert places == () and [(p.kind, p.start, p.end) for p in problems] == [("not_a_place", 0, 5)]
+    kept, _ = resolve("Fighting in Obama.", "Obama")
+    assert kept[0].country_code == "JP"
+
+
+def test_resolve_cue_kind_chooses_between_readings():
+    (area,), _ = resolve("Marines in Helmand.", "Helmand")
+    assert area.kind == "admin1" and area.precision == "admin1"
+    geocoder = FakeGeocoder()
+    places = [mention("the town of Helmand", "Helmand", "city")]
+    (town,), _ = resolve_places(places, Lookup(geocoder), "the town of Helmand")
+    assert town.kind == "city" and town.precision == "point"
+
+
+def test_resolve_lookup_caches_each_query_once():
+    geocoder = FakeGeocoder()
+    text = "Paris, Paris and Paris again in Paris."
+    places = [mention(text, "Paris", nth=i) for i in range(4)]
+    resolve_places(places, Lookup(geocoder), text)
+    assert geocoder.calls == 1

@@ -1,0 +1,48 @@
+"""``schema/extraction.schema.json`` is a valid JSON Schema, real output follows it, and its
+vocabularies are the records' own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from dashboard import pipeline, records
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "schema" / "extraction.schema.json").read_text(encoding="utf-8"))
+ARTICLES = [ROOT / "seeds" / "000_bbb248a2bc0509e4.txt", *sorted((ROOT / "tests" / "articles").glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def validator():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    return jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_schema_validates_real_output(path, validator, offline_geocoder):
+    data = json.loads(json.dumps(pipeline.extract_file(path, geocoder=offline_geocoder).to_dict()))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+def test_schema_rejects_a_broken_record(validator, offline_geocoder):
+    data = pipeline.extract_text("Fighting in Gao.", geocoder=offline_geocoder).to_dict()
+    data["places"][0]["confidence"] = 2
+    data["events"] = [{"id": "x"}]
+    assert len(list(validator.iter_errors(data))) >= 2
+
+
+def test_schema_vocabularies_match_the_records():
+    defs = SCHEMA["$defs"]
+    assert set(defs["place"]["properties"]["kind"]["enum"]) == {"", *records.PLACE_KINDS}
+    assert set(defs["event"]["properties"]["type"]["enum"]) == set(records.EVENT_TYPES)
+    assert set(defs["event"]["properties"]["status"]["enum"]) == set(records.EVENT_STATUSES)
+    assert set(defs["deployment"]["properties"]["status"]["enum"]) == set(records.DEPLOYMENT_STATUSES)
+    assert set(defs["actor"]["properties"]["type"]["enum"]) == set(records.ACTOR_TYPES)
+    for name, cls in (("place", records.Place), ("actor", records.Actor), ("event", records.Event),
+                      ("deployment", records.Deployment), ("problem", records.Problem)):
+        assert set(defs[name]["required"]) >= set(cls.__dataclass_fields__), name
