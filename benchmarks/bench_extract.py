@@ -82,7 +82,9 @@ def measure_workers(spec: dict) -> dict:
     pipeline = importlib.import_module(spec["module"])
     results = list(pipeline.extract_paths(paths, workers=spec["workers"]))
     wall = time.perf_counter() - t0
-    return {"wall_s": wall, "n": len(paths), "results": len(results),
+    cpu = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+              for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return {"wall_s": wall, "cpu_s": cpu, "n": len(paths), "results": len(results),
             "words": sum(len(p.read_text(encoding="utf-8").split()) for p in paths),
             "maxrss_mb": _maxrss_mb(), "children_maxrss_mb": _maxrss_mb(resource.RUSAGE_CHILDREN)}
 
@@ -143,8 +145,20 @@ def machine() -> dict:
                 break
     return {"cpu": model, "cores": os.cpu_count() or 1, "python": platform.python_version(),
             "platform": platform.platform(terse=True), "date": dt.date.today().isoformat(),
+            "code": _code_version(),
             # Other work on the machine skews every figure: say how busy it was.
             "loadavg_1m": os.getloadavg()[0]}
+
+
+def _code_version() -> str:
+    """The commit measured, and whether dashboard/ had uncommitted changes."""
+    def git(*argv: str) -> str:
+        done = subprocess.run(["git", *argv], capture_output=True, text=True, cwd=HERE.parent)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "dashboard")
+    return commit + (" + uncommitted dashboard/ changes" if dirty else "")
 
 
 def single_row(n: int, res: dict, peak: dict | None) -> dict:
@@ -165,7 +179,7 @@ def print_report(info: dict, singles: list[dict], workers: list[dict], profile: 
                  words: int) -> None:
     print(f"## Extraction benchmark ({words}-word synthetic articles)\n")
     print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
-          f"{info['platform']}, {info['date']}; load average before / after: "
+          f"{info['platform']}, {info['date']}, code {info['code']}; load average before / after: "
           f"{info['loadavg_1m']:.2f} / {os.getloadavg()[0]:.2f}\n")
     print("One core, in memory (`extract_text`; results kept). Target: "
           f">= {TARGET_PER_CORE} articles/s warm. Articles per CPU second discounts other load.\n")
@@ -191,13 +205,13 @@ def print_report(info: dict, singles: list[dict], workers: list[dict], profile: 
 def _print_workers(rows: list[dict]) -> None:
     print("\nAll cores (`extract_paths(paths, workers=k)` from files, wall clock incl. pool "
           "start and each worker's gazetteer open). Target: near-linear.\n")
-    print("| workers | articles | wall s | articles/s | words/s | speedup vs 1 | parent / "
-          "largest child maxrss MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| workers | articles | wall s | CPU s (all processes) | articles/s | words/s "
+          "| speedup vs 1 | parent / largest child maxrss MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     base = next((r["articles_per_s"] for r in rows if r["workers"] == 1), None)
     for r in rows:
         speed = f"{r['articles_per_s'] / base:.2f}x" if base else "-"
-        print(f"| {r['workers']} | {r['articles']:,} | {r['wall_s']:.1f} | "
+        print(f"| {r['workers']} | {r['articles']:,} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
               f"{r['articles_per_s']:.0f} | {r['words_per_s']:,.0f} | {speed} | "
               f"{r['maxrss_mb']:.0f} / {r['children_maxrss_mb']:.0f} |")
 
@@ -247,7 +261,8 @@ def run(args: argparse.Namespace) -> dict:
         res = run_child("workers", n=args.workers_n, workers=k, **common)
         workers.append({"workers": k, "articles": res["n"], "wall_s": res["wall_s"],
                         "articles_per_s": res["n"] / res["wall_s"],
-                        "words_per_s": res["words"] / res["wall_s"], "maxrss_mb": res["maxrss_mb"],
+                        "words_per_s": res["words"] / res["wall_s"], "cpu_s": res["cpu_s"],
+                        "maxrss_mb": res["maxrss_mb"],
                         "children_maxrss_mb": res["children_maxrss_mb"]})
     profile = run_child("profile", n=args.profile, top=args.top, **common) if args.profile else None
     return {"machine": info, "single": singles, "workers": workers, "profile": profile}

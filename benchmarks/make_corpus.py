@@ -184,7 +184,8 @@ class _Scene:
     def country(self, local: bool = True, besides: Country | None = None) -> Country:
         """The home country half the time, else a neighbour (or, if not local, a far one)."""
         pool = self.countries[: max(1, len(self.countries) - 3)] if local else self.countries
-        pool = [c for c in pool if c is not besides] or [c for c in self.countries if c is not besides]
+        pool = [c for c in pool if c is not besides]
+        pool = pool or [c for c in self.countries if c is not besides]
         if self.home is not besides and self.rng.random() < 0.5:
             return self.home
         return self.rng.choice(pool)
@@ -268,11 +269,13 @@ TEMPLATES = (
     "{capital} said {when} that it would not accept any change to the border with {other}.",
     "{Surname} said that {org} was ready to act if anyone tried to destabilise {country}.",
     "{Org} urged all sides to refrain from violence in {direction} {country}.",
-    "In a statement issued {when}, {watchdog} called for an independent inquiry into the killings in {city}.",
+    "In a statement issued {when}, {watchdog} called for an independent inquiry"
+    " into the killings in {city}.",
     "According to {watchdog}, more than {km},000 people have fled {city} since {year}.",
     "{Org} will ask {other} not to reduce its presence in {country}.",
     "The {adj} parliament voted {when} to extend the mission in {country} by six months.",
-    "A report released {when} by {watchdog} said the security situation in {direction} {country} was uncertain.",
+    "A report released {when} by {watchdog} said the security situation"
+    " in {direction} {country} was uncertain.",
     "{official} told reporters in {city} that the talks would continue {future}.",
     "Such a decision might cause a crisis in {capital}, analysts said.",
     "{Country} has denied the accusations, calling them an attempt to isolate {capital}.",
