@@ -149,7 +149,26 @@ def _tools(geocoder: Any) -> Tools:
         from dashboard.gazetteer import Gazetteer
 
         names = Gazetteer.open_default()
-    return Tools(names=names, lookup=Lookup(geocoder))
+    cached = CachedNames(names)
+    return Tools(names=cached, lookup=Lookup(geocoder, is_capital=getattr(cached, "is_capital", None)))
+
+
+class CachedNames:
+    """The gazetteer's name questions, memoised for the life of the process.
+
+    The stages ask the same few thousand questions ("is 'Serbian' a demonym?") over and over;
+    each is an SQLite query otherwise.
+    """
+
+    def __init__(self, gazetteer: Any, size: int = 200_000) -> None:
+        self.gazetteer = gazetteer
+        for name in ("has_name", "demonym", "country_code", "country", "is_capital"):
+            method = getattr(gazetteer, name, None)
+            if method is not None:
+                setattr(self, name, functools.lru_cache(maxsize=size)(method))
+
+    def __reduce__(self):
+        return (CachedNames, (self.gazetteer,))
 
 
 @functools.lru_cache(maxsize=1)

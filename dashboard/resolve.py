@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -97,12 +97,13 @@ class _Located:
 class Lookup:
     """Candidate lists per query, cached for the life of the process (queries repeat a lot)."""
 
-    def __init__(self, geocoder: CandidateSource, size: int = 50_000) -> None:
+    def __init__(self, geocoder: CandidateSource, size: int = 50_000, *,
+                 is_capital: Callable[[int], bool] | None = None) -> None:
         self.geocoder = geocoder
         self.size = size
         self._cache: dict[str, tuple[Option, ...]] = {}
         self._gazetteer = getattr(geocoder, "gazetteer", None)
-        self._is_capital = getattr(self._gazetteer, "is_capital", None)
+        self._is_capital = is_capital or getattr(self._gazetteer, "is_capital", None)
 
     def __call__(self, query: str) -> tuple[Option, ...]:
         found = self._cache.get(query)
@@ -280,9 +281,13 @@ class _Context:
         otherwise vote for itself).
         """
         counts, points, regions = Counter(self.countries), {}, set()
+        picks: dict[tuple[str, str], tuple[Option, float] | None] = {}
         for place in places:
             opts = options.get(place.id) or ()
-            pick = self.choose(place, opts)
+            key = (place.surface, place.kind)
+            if key not in picks:
+                picks[key] = self.choose(place, opts)
+            pick = picks[key]
             sure = pick and (pick[1] >= 0.9 or len({o.country_code for o in opts}) == 1)
             if sure and place.id in located:
                 counts[pick[0].country_code] += 1
@@ -328,7 +333,12 @@ class _Context:
     def _nearness(self, option: Option) -> float:
         if not self.points or option.kind not in ("city", "facility", "admin1"):
             return 0.0
-        nearest = min(_km(option.lat, option.lon, lat, lon) for lat, lon in self.points)
+        # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
+        close = [(lat, lon) for lat, lon in self.points if abs(lat - option.lat) < 5
+                 and abs((lon - option.lon + 180) % 360 - 180) < 5 / max(math.cos(math.radians(lat)), 0.1)]
+        if not close:
+            return 0.0
+        nearest = min(_km(option.lat, option.lon, lat, lon) for lat, lon in close)
         return 1.0 if nearest < 150 else 0.6 if nearest < 500 else 0.0
 
 

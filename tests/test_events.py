@@ -46,6 +46,7 @@ def test_events_modality_sets_the_status():
     cases = {
         "The US is expected to ask for more troops.": ("request", "expected"),
         "They will also urge all sides to keep calm.": ("request", "planned"),
+        "The ministers will support the plan.": ("statement", "planned"),
         "The ministers might decide to stay.": ("decision", "possible"),
         "The ministers are discussing Kosovo tonight.": ("meeting", "ongoing"),
         "The rebels attacked a convoy.": ("clash", "occurred"),

@@ -68,12 +68,16 @@ _ORG_GENERIC = re.compile(
     r"(?:Ministry|Council|Commission|Committee|Agency|Tribunal|Parliament|Assembly|Party|Front|"
     r"Movement|Army|Brigade|Brigades|Corps|Militia|Guard|Police|Forces)\b"
 )
+_ORG_HEAD = re.compile(r"\b(?:Ministry|Department|Council|Commission|Committee|Agency|Tribunal|"
+                      r"Parliament|Assembly|Party|Front|Movement|Army|Brigades?|Corps|Militia|"
+                      r"Guard|Police|Forces)\b")
 _ARMED_NOUNS = (
     "rebels", "insurgents", "militants", "separatists", "guerrillas", "guerillas", "militiamen",
     "militias", "militia", "fighters", "jihadists", "gunmen", "paramilitaries", "extremists",
     "warlords", "protesters", "demonstrators", "rioters", "mutineers", "insurgent groups",
     "armed groups", "rebel groups", "tribesmen", "clansmen",
 )
+_ARMED_NOUN = re.compile(r"\b(?:" + "|".join(_ARMED_NOUNS) + r")\b")
 _ARMED = re.compile(
     r"(?:(?<![\w-])(?P<mod>(?:pro-|anti-)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?|pro-[A-Z][\w-]+) )?"
     r"\b(?P<noun>" + "|".join(_ARMED_NOUNS) + r")\b"
@@ -124,18 +128,16 @@ _DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBERS}")
 
 def _organisations(text, sentence, names):
     """Lexicon organisations, with an organ ("'s Troika") or members ("ministers") after them."""
-    by_form = lexicon.organization_by_form()
-    for m in lexicon.organization_pattern().finditer(text, sentence.start, sentence.end):
-        entry = by_form[m.group()]
-        organ = _ORGAN_AFTER.match(text, m.end(), sentence.end)
+    for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end):
+        organ = _ORGAN_AFTER.match(text, end, sentence.end)
         if organ:
             name = f"{entry.name} {organ.group().split()[-1]}"
-            yield _mention(text, m.start(), organ.end(), f"org:{name}", name, "organization",
+            yield _mention(text, start, organ.end(), f"org:{name}", name, "organization",
                            affiliation=entry.name)
             continue
-        members = _MEMBERS_AFTER.match(text, m.end(), sentence.end)
-        yield _mention(text, m.start(), members.end(), f"{_kind(entry.type)}:{entry.name}",
-                       entry.name, entry.type, (m.start(), m.end()), affiliation=entry.affiliation)
+        members = _MEMBERS_AFTER.match(text, end, sentence.end)
+        yield _mention(text, start, members.end(), f"{_kind(entry.type)}:{entry.name}",
+                       entry.name, entry.type, (start, end), affiliation=entry.affiliation)
 
 
 def _kind(type_: str) -> str:
@@ -144,6 +146,8 @@ def _kind(type_: str) -> str:
 
 def _generic_organisations(text, sentence, names):
     """ "the French Defense Ministry", "Ministry of Interior", "the Revolutionary Council"."""
+    if not _ORG_HEAD.search(text, sentence.start, sentence.end):
+        return
     for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
         start = m.start()
         first = m.group().split()[0]
@@ -161,6 +165,9 @@ def _generic_organisations(text, sentence, names):
 
 def _officials(text, sentence, names):
     """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
+    words = {w.lower() for w in _WORDS.findall(sentence.text)}
+    if not words & _TITLE_HEADS:
+        return  # no title word in the sentence: skip the long pattern
     for m in _title_pattern().finditer(text, sentence.start, sentence.end):
         role, person = m.group("role"), m.group("name")
         if not _title_ok(role, person, names):
@@ -176,6 +183,9 @@ def _officials(text, sentence, names):
 
 
 _TITLE_RE: list[re.Pattern[str]] = []
+_WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
+#: Every word of every title ("secretary-general" whole and split), to test a sentence cheaply.
+_TITLE_HEADS = frozenset(w for t in lexicon.titles() for w in (*t.split(), *t.replace("-", " ").split(), t))
 
 
 def _title_pattern() -> re.Pattern[str]:
@@ -276,7 +286,9 @@ _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 
 def _groups(text, sentence, names):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
-    for m in _ARMED.finditer(text, sentence.start, sentence.end):
+    armed = _ARMED.finditer(text, sentence.start, sentence.end) if _ARMED_NOUN.search(
+        text, sentence.start, sentence.end) else ()
+    for m in armed:
         mod = m.group("mod")
         if mod and (mod.split()[0].lower() in lexicon.not_places() or m.start() == sentence.start
                     and not names.demonym(mod.split()[0])):

@@ -17,52 +17,70 @@ from dashboard.extract.modality import clause_start, status_of
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
 
-_VERBS = {
-    "meeting": r"meet|meets|met|meeting|discuss(?:es|ed|ing)?|negotiat(?:e|es|ed|ing)|"
-               r"convene[sd]?|convening|(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks",
-    "visit": r"visit(?:s|ed|ing)?|arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
-             r"(?:flew|flies|fly)\s+to|tour(?:s|ed|ing)",
-    "statement": r"said|says|say|stated|announc(?:e|es|ed|ing)|declar(?:ed|es)|told|tells?|"
-                 r"warn(?:s|ed)?|support(?:s|ed)|(?:(?<=will\s)|(?<=ould\s)|(?<=\sto\s)|(?<=hall\s))(?:support|back)|backed|condemn(?:s|ed)?|welcom(?:e|es|ed)|"
-                 r"insist(?:s|ed)?|promis(?:e|es|ed)|pledg(?:e|es|ed)|claim(?:s|ed)|den(?:y|ies|ied)|"
-                 r"according\s+to|acknowledg(?:e|es|ed)|confirm(?:s|ed)|stress(?:es|ed)|"
-                 r"critici[sz](?:e|es|ed)|accus(?:e|es|ed)|reiterat(?:e|es|ed)|vow(?:s|ed)",
-    "request": r"ask(?:s|ed)?|request(?:s|ed)|demand(?:s|ed)|call(?:s|ed)?\s+(?:for|on)|"
-               r"urg(?:e|es|ed)|appeal(?:s|ed)?\s+(?:for|to)|plead(?:s|ed)?|press(?:es|ed)?\s+for",
-    "report": r"reported|reports|(?:submit|submits|submitted|present|presents|presented|publish|"
-              r"publishes|published|release|releases|released|deliver|delivers|delivered)\s+"
-              r"(?:its|their|a|the|his|her)\s+(?:\w+\s+)?report",
-    "clash": r"clash(?:es|ed)|fought|fight(?:s|ing)|attack(?:s|ed|ing)|shell(?:s|ed|ing)|"
-             r"bomb(?:s|ed|ing)|kill(?:s|ed|ing)|ambush(?:es|ed)|raid(?:s|ed)|battl(?:es|ed|ing)|"
-             r"fir(?:ed|ing)\s+on|exploded|stormed|seized|captured|overr[au]n|overrunning|wounded|"
-             r"riot(?:ed|ing)|invad(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)\s+on",
-    "deployment": r"deploy(?:s|ed|ing)?|redeploy(?:s|ed|ing)?|dispatch(?:es|ed)|"
-                  r"(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|forces|"
-                  r"peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
-                  r"warships|jets|aircraft)|withdr(?:aw|aws|ew|awn|awing)|pull(?:s|ed)?\s+(?:out|back)|"
-                  r"moved\s+into|(?:began|begin|begins|started)\s+withdrawing",
-    "decision": r"decid(?:e|es|ed)|agree(?:s|d)?|approv(?:e|es|ed)|adopt(?:s|ed)|vot(?:e|es|ed)|"
-                r"reject(?:s|ed)?|sign(?:s|ed)|ratif(?:y|ies|ied)|authori[sz](?:e|es|ed)|"
-                r"impos(?:e|es|ed)|lift(?:s|ed)|recogni[sz](?:e|es|ed)|suspend(?:s|ed)|"
-                r"veto(?:es|ed)|order(?:s|ed)|endors(?:e|es|ed)",
+#: Single-word triggers, by event type: verb forms, then noun forms.
+_VERB_WORDS = {
+    "meeting": "meet meets met meeting discuss discusses discussed discussing negotiate "
+               "negotiates negotiated negotiating convene convenes convened convening",
+    "visit": "visit visits visited visiting tour tours toured touring",
+    "statement": "said says say stated announce announces announced announcing declared "
+                 "declares told tell tells warn warns warned supports supported backed condemn "
+                 "condemns condemned welcome welcomes welcomed insist insists insisted promise "
+                 "promises promised pledge pledges pledged claims claimed deny denies denied "
+                 "acknowledge acknowledges acknowledged confirms confirmed stresses stressed "
+                 "criticise criticises criticised criticize criticizes criticized accuse accuses "
+                 "accused reiterate reiterates reiterated vows vowed",
+    "request": "ask asks asked requests requested demands demanded urge urges urged plead "
+               "pleads pleaded",
+    "report": "reported reports",
+    "clash": "clashes clashed fought fights fighting attacks attacked attacking shells shelled "
+             "shelling bombs bombed bombing kills killed killing ambushes ambushed raids raided "
+             "battles battled battling exploded stormed seized captured overran overrun "
+             "overrunning wounded rioted rioting invade invades invaded invading",
+    "deployment": "deploy deploys deployed deploying redeploy redeploys redeployed redeploying "
+                  "dispatches dispatched withdraw withdraws withdrew withdrawn withdrawing",
+    "decision": "decide decides decided agree agrees agreed approve approves approved adopts "
+                "adopted vote votes voted reject rejects rejected signs signed ratify ratifies "
+                "ratified authorise authorises authorised authorize authorizes authorized impose "
+                "imposes imposed lifts lifted recognise recognises recognised recognize "
+                "recognizes recognized suspends suspended veto vetoes vetoed orders ordered "
+                "endorse endorses endorsed",
 }
-_NOUNS = {
-    "meeting": r"meeting|talks|summit|conference|negotiations|dinner|session|consultations|"
-               r"discussions?",
-    "visit": r"visit|trip|tour",
-    "statement": r"statement|communiqu[eé]|announcement|speech|remarks|press\s+conference",
-    "request": r"request|appeal|demand",
-    "report": r"report",
-    "clash": r"clashes|clash|fighting|attacks?|battles?|offensive|ambush|shelling|bombing|"
-             r"violence|riots?|explosions?|air\s?strikes?|raids?|firefights?|skirmish(?:es)?|"
-             r"massacre|killings?|assault",
-    "deployment": r"deployment|withdrawal|pull-?out",
-    "decision": r"decision|agreement|resolution|accord|cease-?fire|deal|treaty|vote|sanctions",
+_NOUN_WORDS = {
+    "meeting": "meeting talks summit conference negotiations dinner session consultations "
+               "discussion discussions",
+    "visit": "visit trip tour",
+    "statement": "statement communique communiqué announcement speech remarks",
+    "request": "request appeal demand",
+    "report": "report",
+    "clash": "clashes clash fighting attack attacks battle battles offensive ambush shelling "
+             "bombing violence riot riots explosion explosions airstrike airstrikes raid raids "
+             "firefight firefights skirmish skirmishes massacre killing killings assault",
+    "deployment": "deployment withdrawal pullout pull-out",
+    "decision": "decision agreement resolution accord ceasefire cease-fire deal treaty vote "
+                "sanctions",
 }
-_TRIGGER = re.compile(
-    "|".join(rf"(?P<v_{t}>(?<![\w-])(?:{p})\b)" for t, p in _VERBS.items()) + "|"
-    + "|".join(rf"(?P<n_{t}>(?<![\w-])(?:{p})\b)" for t, p in _NOUNS.items()), re.I)
-_NOUN_FORM = re.compile("|".join(f"(?:{p})" for p in _NOUNS.values()), re.I)
+_VERB_OF = {w: t for t, words in _VERB_WORDS.items() for w in words.split()}
+_NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
+#: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
+_PHRASES = re.compile(
+    r"\b(?<![\w-])(?:"
+    r"(?P<v_meeting>(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks)"
+    r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|(?:flew|flies|fly)\s+to)"
+    r"|(?P<v_statement>according\s+to|(?:will|would|to|shall|should|could|might|may|must)\s+"
+    r"(?:also\s+)?(?:support|back))"
+    r"|(?P<v_request>call(?:s|ed)?\s+(?:for|on)|appeal(?:s|ed)?\s+(?:for|to)|press(?:es|ed)?\s+for)"
+    r"|(?P<v_report>(?:submit|submits|submitted|present|presents|presented|publish|publishes|"
+    r"published|release|releases|released|deliver|delivers|delivered)\s+(?:its|their|a|the|his|"
+    r"her)\s+(?:\w+\s+)?report)"
+    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on)"
+    r"|(?P<v_deployment>(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|"
+    r"forces|peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
+    r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
+    r"(?:began|begin|begins|started)\s+withdrawing)"
+    r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
+    r")\b", re.I)
+#: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
+_TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
                          r"['’]s|\w+['’]s)\s+(?:\w+\s+)?$", re.I)
@@ -134,13 +152,14 @@ def find_events(
 def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger]:
     """The first accepted trigger of each type in a sentence."""
     raw = []
-    for m in _TRIGGER.finditer(text, sentence.start, sentence.end):
-        kind, type_ = m.lastgroup.split("_", 1)
-        if context.inside_name(m.start(), m.end()):
+    for m in _candidates(text, sentence):
+        kind, type_ = m[0], m[1]
+        start, end, word = m[2], m[3], text[m[2]:m[3]]
+        if context.inside_name(start, end):
             continue
-        verb = kind == "v" and not (_NOUN_FORM.fullmatch(m.group()) and _DETERMINER.search(
-            text, max(sentence.start, m.start() - 30), m.start()))
-        raw.append(_Trigger(type_, m.start(), m.end(), m.group(), verb))
+        verb = kind == "v" and not (word.lower() in _NOUN_OF and _DETERMINER.search(
+            text, max(sentence.start, start - 30), start))
+        raw.append(_Trigger(type_, start, end, word, verb))
     chosen: dict[str, _Trigger] = {}
     for t in raw:
         if t.type == "statement" and context.attribution(t):
@@ -149,6 +168,24 @@ def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger
             continue
         chosen[t.type] = t
     return sorted(chosen.values(), key=lambda t: t.start)
+
+
+def _candidates(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
+    """(v|n, type, start, end) of every trigger word or phrase, in reading order."""
+    found = []
+    for m in _PHRASES.finditer(text, sentence.start, sentence.end):
+        kind, type_ = m.lastgroup.split("_", 1)
+        start = m.start()
+        if type_ == "statement" and not m.group().lower().startswith("according"):
+            start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
+        found.append((kind, type_, start, m.end()))
+    taken = [(f[2], f[3]) for f in found]
+    for m in _TRIGGER_WORD.finditer(text, sentence.start, sentence.end):
+        low = m.group().lower()
+        type_, kind = (_VERB_OF[low], "v") if low in _VERB_OF else (_NOUN_OF.get(low), "n")
+        if type_ and not any(s <= m.start() < e for s, e in taken):
+            found.append((kind, type_, m.start(), m.end()))
+    return sorted(found, key=lambda f: f[2])
 
 
 class _Context:

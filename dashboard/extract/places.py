@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
+from typing import NamedTuple, Protocol
 
 from dashboard.extract import lexicon
 from dashboard.extract.spans import ByStart
@@ -68,16 +68,14 @@ _ANAPHOR_KINDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of a sentence (a tuple: there are many and they are made often)."""
+
     start: int
     end: int
     word: str
     initial: bool
-
-    @property
-    def capitalised(self) -> bool:
-        return self.word[:1].isupper()
+    capitalised: bool
 
 
 def find_places(
@@ -88,21 +86,17 @@ def find_places(
 
     ``blocked`` spans (organisation and person names) never hold a place mention.
     """
-    found: list[Place] = []
+    found: list[tuple[int, int, str, str]] = []
     blocked_at = ByStart(blocked, lambda span: span[0])
     for sentence in sentences:
         tokens = _tokens(text, sentence)
         taken = _SpanSet(blocked_at.within(sentence.start, sentence.end))
         for start, end, kind in _sentence_mentions(text, tokens, names, taken):
-            found.append(Place(id="", surface=text[start:end], start=start, end=end,
-                               sentence=sentence.text, kind=kind))
-        found.extend(_anaphora(text, sentence, taken))
-    found.sort(key=lambda p: p.start)
-    return tuple(_renumber(found))
-
-
-def _renumber(places: list[Place]) -> list[Place]:
-    return [replace(p, id=f"p{i}") for i, p in enumerate(places, 1)]
+            found.append((start, end, kind, sentence.text))
+        found.extend((p.start, p.end, p.kind, p.sentence) for p in _anaphora(text, sentence, taken))
+    found.sort()
+    return tuple(Place(id=f"p{i}", surface=text[start:end], start=start, end=end, sentence=sent,
+                       kind=kind) for i, (start, end, kind, sent) in enumerate(found, 1))
 
 
 class _SpanSet:
@@ -121,10 +115,13 @@ class _SpanSet:
 def _tokens(text: str, sentence: Sentence) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text, sentence.start, sentence.end):
-        word = m.group()
-        cut = _POSSESSIVE.search(word) if "'" in word or "’" in word else None
-        end = m.end() - (len(cut.group()) if cut and len(word) > len(cut.group()) else 0)
-        out.append(_Token(m.start(), end, text[m.start():end], not out))
+        word, start, end = m.group(), m.start(), m.end()
+        if "'" in word or "’" in word:
+            cut = _POSSESSIVE.search(word)
+            if cut and len(word) > len(cut.group()):
+                end -= len(cut.group())
+                word = text[start:end]
+        out.append(_Token(start, end, word, not out, word[0].isupper()))
     return out
 
 
@@ -133,8 +130,12 @@ def _sentence_mentions(text, tokens, names, taken):
     out = []
     i = 0
     while i < len(tokens):
+        if not tokens[i].capitalised and tokens[i].word.lower() not in _LEADS or taken.overlaps(
+                tokens[i].start, tokens[i].end):
+            i += 1  # a mention starts with a capital, a direction or a place noun
+            continue
         hit = _cue_mention(text, tokens, i, names) or _directional(text, tokens, i, names)
-        hit = hit or _named(text, tokens, i, names)
+        hit = hit or _named(text, tokens, i, names, taken)
         if hit and not taken.overlaps(hit[0], hit[1]):
             start, end, kind, used = hit
             taken.add(start, end)
@@ -169,9 +170,11 @@ def _raw_end(text: str, token: _Token) -> int:
     return token.end if nxt not in ("'", "’") else -1
 
 
-def _named(text, tokens, i, names):
+def _named(text, tokens, i, names, taken=None):
     """The longest gazetteer name starting at token ``i`` that reads as a place here."""
     for j in _run(text, tokens, i):
+        if taken is not None and taken.overlaps(tokens[i].start, tokens[j - 1].end):
+            continue
         start, end = tokens[i].start, tokens[j - 1].end
         surface = text[start:end]
         if _plausible(tokens, i, j, names) and names.has_name(surface):
@@ -210,6 +213,8 @@ def _is_country(names: PlaceNames, word: str) -> bool:
 
 _TITLE_WORDS = frozenset(t for t in lexicon.titles() if " " not in t)
 _DIRECTION_WORDS = frozenset(lexicon.DIRECTIONS)
+#: Lower-case words a mention may start with: "southern Serbia", "the town of X".
+_LEADS = _DIRECTION_WORDS | frozenset(_KIND_NOUNS)
 
 
 def _directional(text, tokens, i, names):
