@@ -8,6 +8,7 @@ the draft so far (and the injected gazetteer tools) that returns the fields it d
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +27,7 @@ from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import (
     Actor, Article, DateMention, Deployment, Event, Extraction, Place, Problem, Sentence,
 )
-from dashboard.resolve import Lookup, resolve_places
+from dashboard.resolve import Lookup, resolve_places, thin_geometry
 from dashboard.text import split_sentences
 
 
@@ -103,7 +104,8 @@ def _actors(d: Draft, t: Tools) -> tuple:
     places, metonyms = read_metonymy(d.article.text, d.places, t.names)
     actors, ids = actor_stage.merge_actors(d.actor_mentions + metonyms)
     places = tuple(replace(p, actor=ids.get(p.actor)) if p.actor else p for p in places)
-    return place_stage.link_anaphora(places, getattr(t.names, "is_capital", None)), actors
+    linked = place_stage.link_anaphora(places, getattr(t.names, "is_capital", None))
+    return thin_geometry(linked), actors
 
 
 def _events(d: Draft, t: Tools) -> tuple:
@@ -206,8 +208,25 @@ def extract_paths(paths: Iterable[str | os.PathLike], *, geocoder: Any = None,
         for item in files:
             yield _safe_extract(item, geocoder)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_safe_extract, files, chunksize=max(1, min(32, len(files) // (4 * workers))))
+    # "spawn": a forked child would share the parent's open SQLite connection, which SQLite
+    # forbids; each worker opens its own gazetteer instead (or unpickles the one given).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(geocoder,)) as pool:
+        chunk = max(1, min(32, len(files) // (4 * workers)))
+        yield from pool.map(_worker_extract, files, chunksize=chunk)
+
+
+#: The geocoder of a worker process, set once by ``_init_worker``.
+_WORKER_GEOCODER: list[Any] = [None]
+
+
+def _init_worker(geocoder: Any) -> None:
+    _WORKER_GEOCODER[0] = geocoder
+
+
+def _worker_extract(path: Path | Problem) -> Extraction:
+    return _safe_extract(path, _WORKER_GEOCODER[0])
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Problem]:

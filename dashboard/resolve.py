@@ -359,3 +359,21 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def thin_geometry(places: Sequence[Place]) -> tuple[Place, ...]:
+    """Keep an area's polygon on its first mention only (first literal and first other).
+
+    Country outlines are large; repeating one on every mention of the country made most of
+    the output's bytes. Later mentions keep their point, bbox and ``geonameid``/``name``.
+    """
+    seen: set[tuple] = set()
+    out = []
+    for place in places:
+        if place.geometry is not None:
+            key = (place.name, place.kind, place.country_code, place.literal)
+            if key in seen or place.antecedent is not None:
+                place = replace(place, geometry=None)
+            seen.add(key)
+        out.append(place)
+    return tuple(out)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 from dashboard.records import Place
-from dashboard.resolve import Lookup, resolve_places
+from dashboard.resolve import Lookup, resolve_places, thin_geometry
 
 
 def loc(name, kind, code, lat, lon, population=0, exact=True, gid=None, admin1=""):
@@ -102,3 +103,12 @@ def test_resolve_lookup_caches_each_query_once():
     places = [mention(text, "Paris", nth=i) for i in range(4)]
     resolve_places(places, Lookup(geocoder), text)
     assert geocoder.calls == 1
+
+
+def test_thin_geometry_keeps_one_polygon_per_area_and_reading():
+    poly = '{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}'
+    area = Place(id="p1", surface="Serbia", start=0, end=6, name="Serbia", kind="country",
+                 country_code="RS", lat=44.0, lon=20.8, geometry=poly)
+    places = [area, replace(area, id="p2", literal=False), replace(area, id="p3"),
+              replace(area, id="p4", antecedent="p1")]
+    assert [p.geometry is not None for p in thin_geometry(places)] == [True, True, False, False]
