@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard extract PATH...`` and ``python -m dashboard build-geodata``."""
+"""Command line: ``python -m dashboard extract PATH...`` and ``… build-geodata``."""
 
 from __future__ import annotations
 

@@ -168,7 +168,8 @@ def rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
     for dep in extraction.deployments:
         yield {**base, **_located(places, dep.place, dep.lat, dep.lon),
                "record": "deployment", "id": dep.id, "type": "deployment", "status": dep.status,
-               "date": _iso(dep.date) or "", "actors": actors.get(dep.actor, "") if dep.actor else "",
+               "date": _iso(dep.date) or "",
+               "actors": actors.get(dep.actor, "") if dep.actor else "",
                "unit": dep.unit, "strength": "" if dep.strength is None else dep.strength,
                "strength_qualifier": dep.strength_qualifier, "strength_text": dep.strength_text,
                "sentence": dep.sentence, "start": dep.start, "end": dep.end}

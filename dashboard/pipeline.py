@@ -152,7 +152,8 @@ def _tools(geocoder: Any) -> Tools:
 
         names = Gazetteer.open_default()
     cached = CachedNames(names)
-    return Tools(names=cached, lookup=Lookup(geocoder, is_capital=getattr(cached, "is_capital", None)))
+    lookup = Lookup(geocoder, is_capital=getattr(cached, "is_capital", None))
+    return Tools(names=cached, lookup=lookup)
 
 
 class CachedNames:
@@ -240,7 +241,7 @@ def _expand(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Problem]:
 
 
 def _safe_extract(path: Path, geocoder: Any = None) -> Extraction:
-    """Read and extract one file; a file that cannot be read, or breaks a stage, becomes a problem."""
+    """Read and extract one file; a file that cannot be read or breaks a stage becomes a problem."""
     try:
         article, problems = read_article(path)
     except (DashboardError, OSError) as err:

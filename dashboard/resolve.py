@@ -69,7 +69,8 @@ def option_from(location: Any) -> Option:
 
         geometry = json.dumps(geometry)
     return Option(
-        name=str(raw.get("name") or getattr(location, "address", "")), kind=str(raw.get("kind", "")),
+        name=str(raw.get("name") or getattr(location, "address", "")),
+        kind=str(raw.get("kind", "")),
         country_code=str(raw.get("country_code") or ""), admin1=str(raw.get("admin1") or ""),
         lat=float(location.latitude), lon=float(location.longitude),
         population=int(raw.get("population") or 0),
@@ -227,7 +228,8 @@ _LIST_BEFORE = re.compile(r"(?:[,;]|\band|\bor)\s+(?:the\s+)?$", re.I)
 
 def _is_located(place: Place, text: str) -> bool:
     """Whether a preposition before the mention makes it a location ("in Gao")."""
-    return bool(text) and bool(_PREPOSITION_BEFORE.search(text, max(0, place.start - 30), place.start))
+    return bool(text) and bool(
+        _PREPOSITION_BEFORE.search(text, max(0, place.start - 30), place.start))
 
 
 def _doubtful(place: Place, option: Option, text: str, context: _Context) -> bool:
@@ -302,10 +304,12 @@ class _Context:
         (or on options within 100 km of it in the same country, which name the same spot)."""
         if not options:
             return None
-        scored = [(self.score(place, o) + _dominance(o, options), i, o) for i, o in enumerate(options)]
+        scored = [(self.score(place, o) + _dominance(o, options), i, o)
+                  for i, o in enumerate(options)]
         scored.sort(key=lambda t: (-t[0], t[1]))
         best, _, top = scored[0]
-        if not top.exact and top.kind == "city" and self.countries and not self.countries[top.country_code]:
+        foreign = self.countries and not self.countries[top.country_code]
+        if not top.exact and top.kind == "city" and foreign:
             return None  # an alternate spelling of a town in a country the article never mentions
         weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, _, o in scored]
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
@@ -323,7 +327,8 @@ class _Context:
         score += 1.0 if option.capital else 0.0
         if option.country_code and self.countries[option.country_code]:
             score += 0.5 + 1.0 * self.countries[option.country_code] / max(self.countries.values())
-        if option.admin1 and option.kind != "admin1" and (option.country_code, option.admin1) in self.regions:
+        region = (option.country_code, option.admin1)
+        if option.admin1 and option.kind != "admin1" and region in self.regions:
             score += 1.5  # "Paris" in an article about Texas
         score += self._nearness(option)
         if place.kind and place.kind != "directional_region" and place.kind == option.kind:
@@ -335,7 +340,8 @@ class _Context:
             return 0.0
         # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
         close = [(lat, lon) for lat, lon in self.points if abs(lat - option.lat) < 5
-                 and abs((lon - option.lon + 180) % 360 - 180) < 5 / max(math.cos(math.radians(lat)), 0.1)]
+                 and abs((lon - option.lon + 180) % 360 - 180)
+                 < 5 / max(math.cos(math.radians(lat)), 0.1)]
         if not close:
             return 0.0
         nearest = min(_km(option.lat, option.lon, lat, lon) for lat, lon in close)

@@ -1,4 +1,4 @@
-"""Actor mentions (organisations, officials, groups, states by demonym) and their merging into actors.
+"""Actor mentions (organisations, officials, groups, states by demonym), merged into actors.
 
 Two steps around place resolution: ``find_actor_mentions`` runs first (its name spans keep the
 place finder off "NATO" or "Dragan"), ``build_actors`` runs after it, adding the states that
@@ -57,7 +57,8 @@ _MEMBER_NOUNS = (
     "authorities", "government", "army", "military", "navy", "air force", "police", "president",
     "prime minister", "leadership", "administration", "embassy", "ambassador", "side",
 )
-_MEMBERS = r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True)) + r")\b)?"
+_MEMBERS = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
+            + r")\b)?")
 #: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
 _STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
 #: Organs that follow an organisation ("the Contact Group's Troika").
@@ -83,7 +84,8 @@ _ARMED = re.compile(
     r"\b(?P<noun>" + "|".join(_ARMED_NOUNS) + r")\b"
 )
 _NAME_PARTICLES = r"(?:de|van|von|der|den|bin|ibn|al|el|da|di|del|la|le|abu|ben|ter|zu)"
-_NAME_WORD = r"(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?"
+_NAME_WORD = (r"(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?"
+              r"[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?")
 _PERSON_NAME = rf"{_NAME_WORD}(?: (?:{_NAME_PARTICLES} )*{_NAME_WORD}){{0,3}}"
 #: Lower-case titles trusted before a name; other titles must be capitalised ("General X").
 _LOWER_TITLES = re.compile(
@@ -151,13 +153,15 @@ def _generic_organisations(text, sentence, names):
     for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
         start = m.start()
         first = m.group().split()[0]
-        if start == sentence.start and first.lower() in lexicon.not_places() and first != "Ministry":
+        opener = first.lower() in lexicon.not_places() and first != "Ministry"
+        if start == sentence.start and opener:
             start += len(first) + 1  # "The Interior Ministry": a sentence opener is not the name
         words = text[start:m.end()].split()
         if len(words) < 2 and not words[0].startswith("Ministry"):
             continue
         name = text[start:m.end()]
-        code = names.demonym(words[0]) or (names.country_code(words[0]) if words[0][0].isupper() else None)
+        code = names.demonym(words[0]) or (
+            names.country_code(words[0]) if words[0][0].isupper() else None)
         affiliation = _country_name(names, code) if code else ""
         yield _mention(text, start, m.end(), f"org:{name}", name, "organization",
                        country_code=code or "", affiliation=affiliation)
@@ -185,7 +189,8 @@ def _officials(text, sentence, names):
 _TITLE_RE: list[re.Pattern[str]] = []
 _WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
 #: Every word of every title ("secretary-general" whole and split), to test a sentence cheaply.
-_TITLE_HEADS = frozenset(w for t in lexicon.titles() for w in (*t.split(), *t.replace("-", " ").split(), t))
+_TITLE_HEADS = frozenset(
+    w for t in lexicon.titles() for w in (*t.split(), *t.replace("-", " ").split(), t))
 
 
 def _title_pattern() -> re.Pattern[str]:
@@ -195,7 +200,8 @@ def _title_pattern() -> re.Pattern[str]:
         portfolios = "|".join(map(re.escape, lexicon.PORTFOLIOS))
         _TITLE_RE.append(re.compile(
             rf"(?<![\w-])(?P<role>(?i:(?:(?:{portfolios})[ -])*(?:{titles}))"
-            rf"(?: (?i:of|for) (?:the )?(?:(?i:{portfolios})|[A-Z][\w-]+)(?: (?:and|of) [A-Z][\w-]+)?)?)"
+            rf"(?: (?i:of|for) (?:the )?(?:(?i:{portfolios})|[A-Z][\w-]+)"
+            rf"(?: (?:and|of) [A-Z][\w-]+)?)?)"
             rf"(?: |, )(?P<name>{_PERSON_NAME})"))
     return _TITLE_RE[0]
 
@@ -216,7 +222,8 @@ def _trim_name(person: str, names: ActorNames) -> str:
     for word in words:
         bare = word.rstrip(".'’s") if word.endswith(("'s", "’s")) else word
         low = bare.lower()
-        if (low in lexicon.not_places() or names.demonym(bare) or bare in lexicon.organization_by_form()
+        if (low in lexicon.not_places() or names.demonym(bare)
+                or bare in lexicon.organization_by_form()
                 or low in _TITLE_WORDS or (kept and names.country_code(bare))):
             break
         kept.append(word)
@@ -319,7 +326,8 @@ def _peoples(text, sentence, names):
                        country_code=code)
 
 
-def _surnames(text: str, sentences: Sequence[Sentence], found: list[ActorMention]) -> list[ActorMention]:
+def _surnames(text: str, sentences: Sequence[Sentence],
+              found: list[ActorMention]) -> list[ActorMention]:
     """A bare surname ("Sutanovac said") is the person named in full elsewhere (a headline
     often uses the surname before the body gives the full name)."""
     people = {m.name.split()[-1]: m for m in found if m.type == "person" and " " in m.name}

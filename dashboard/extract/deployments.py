@@ -18,8 +18,9 @@ from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
-_PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|marines|paratroopers|" \
-          r"commandos|sailors|airmen|policemen|police\s+officers|gendarmes|fighters|men|reservists|" \
+_PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|marines|" \
+          r"paratroopers|commandos|sailors|airmen|policemen|police\s+officers|gendarmes|" \
+          r"fighters|men|reservists|" \
           r"conscripts|special\s+forces|guardsmen|reinforcements"
 #: Nouns for formed units (their number is kept in the words, not as a strength).
 _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
@@ -63,8 +64,11 @@ _PLANNED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\
 _NEGATION = re.compile(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$", re.I)
 _INTO = re.compile(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
                    r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$", re.I)
-_CLAUSE_WORDS = re.compile(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|before)\b"
+_CLAUSE_WORDS = re.compile(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
+                           r"before)\b"
                            r"|[;:]", re.I)
+_MAYBE = re.compile(r"\b(?:could|might|may|would|should|propos\w*|possibl[ey]|consider\w*)\b", re.I)
+_GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
 _WINDOW = 90
@@ -106,6 +110,8 @@ def _groups(text: str, sentence: Sentence, places: list[Place]) -> list[list[re.
     A noun joins the group before it when it is close, no place lies between them and it
     does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
     """
+    if not _TROOP_NOUN.search(text, sentence.start, sentence.end):
+        return []
     counted = [q.span() for q in _QUANTITIES.finditer(text, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
     for m in _TROOP_NOUN.finditer(text, sentence.start, sentence.end):
@@ -131,12 +137,14 @@ def _joins(group, noun, own, counted, places) -> bool:
 _KILLING = re.compile(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
                       r"(?:\w+\s+){0,3}$", re.I)
 _CASUALTIES = re.compile(r"\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been)?\s*(?:killed|wounded|"
-                         r"injured|died|dead|captured|taken\s+hostage|missing|kidnapped|abducted)\b", re.I)
+                         r"injured|died|dead|captured|taken\s+hostage|missing|kidnapped|"
+                         r"abducted)\b", re.I)
 
 
 def _casualties(text: str, start: int, end: int, limit: int) -> bool:
     """ "two Marines were killed", "killing four policemen": casualties, not a deployment."""
-    return bool(_CASUALTIES.match(text, end, limit) or _KILLING.search(text, max(0, start - 40), start))
+    return bool(_CASUALTIES.match(text, end, limit)
+                or _KILLING.search(text, max(0, start - 40), start))
 
 
 def _read_group(text, sentence, group, places, mentions, dates, published) -> _Draft | None:
@@ -148,12 +156,14 @@ def _read_group(text, sentence, group, places, mentions, dates, published) -> _D
     place = _place_after(text, places, end, leaving)
     unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
     strength, qualifier = _strength(quantity)
-    if place is None and strength is None and (actor is None or weak or _VAGUE.match(first.group())):
+    owned = actor is not None and not weak and not _VAGUE.match(first.group())
+    if place is None and strength is None and not owned:
         return None
     status = _status(text, sentence, unit_start, place.end if place else end)
     date = _date(dates, start, place.end if place else end)
     return _Draft(Deployment(
-        id="", actor=actor.id if actor else None, unit=_unit(text, unit_start, first.end(), quantity),
+        id="", actor=actor.id if actor else None,
+        unit=_unit(text, unit_start, first.end(), quantity),
         strength=strength, strength_qualifier=qualifier,
         strength_text=" ".join(quantity.group().split()) if quantity else "",
         place=place.id if place else None, lat=place.lat if place else None,
@@ -163,7 +173,7 @@ def _read_group(text, sentence, group, places, mentions, dates, published) -> _D
 
 
 def _quantity(text: str, sentence: Sentence, group: list[re.Match[str]]) -> re.Match[str] | None:
-    """The quantity phrase that ends on one of the group's nouns ("up to four battalions with …")."""
+    """The quantity phrase holding one of the group's nouns ("up to four battalions with …")."""
     lo = max(sentence.start, group[0].start() - 60)
     hi = min(sentence.end, group[-1].end() + 1)
     for q in _QUANTITIES.finditer(text, lo, hi):
@@ -254,7 +264,7 @@ def _status(text: str, sentence: Sentence, start: int, end: int) -> str:
 
 def _bare_modality(before: str) -> str:
     """No verb says what the troops do: "could authorize a force of 20,000" is still a proposal."""
-    if re.search(r"\b(?:could|might|may|would|should|propos\w*|possibl[ey]|consider\w*)\b", before, re.I):
+    if _MAYBE.search(before):
         return "proposed"
     if re.search(r"\b(?:will|shall|plans?\s+to|is\s+to|are\s+to)\b", before, re.I):
         return "planned"
@@ -290,7 +300,8 @@ def _merge(found: list[_Draft]) -> list[Deployment]:
 def _fold(a: _Draft, b: _Draft) -> _Draft:
     first, dep = a.deployment, b.deployment
     richer = first if _richness(first) >= _richness(dep) else dep
-    actor, weak = (first.actor, a.weak) if first.actor and not (a.weak and not b.weak) else (dep.actor, b.weak)
+    keep_first = first.actor and not (a.weak and not b.weak)
+    actor, weak = (first.actor, a.weak) if keep_first else (dep.actor, b.weak)
     return _Draft(replace(
         first, unit=richer.unit, actor=actor or first.actor,
         place=first.place or dep.place, lat=first.lat if first.place else dep.lat,
@@ -319,8 +330,9 @@ def _fill_places(found: list[Deployment]) -> list[Deployment]:
     """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
     out: list[Deployment] = []
     for dep in found:
-        if dep.place is None and dep.status in ("reinforcement", "withdrawal", "proposed", "planned"):
-            base = next((d for d in reversed(out[-_MERGE_WINDOW:]) if d.place and d.status == "stationed"
+        if dep.place is None and dep.status in _GOES_WHERE_TROOPS_ARE:
+            base = next((d for d in reversed(out[-_MERGE_WINDOW:])
+                         if d.place and d.status == "stationed"
                          and (not dep.actor or not d.actor or d.actor == dep.actor)), None)
             if base is not None:
                 dep = replace(dep, place=base.place, lat=base.lat, lon=base.lon)

@@ -65,7 +65,8 @@ _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
 _PHRASES = re.compile(
     r"\b(?<![\w-])(?:"
     r"(?P<v_meeting>(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks)"
-    r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|(?:flew|flies|fly)\s+to)"
+    r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
+    r"(?:flew|flies|fly)\s+to)"
     r"|(?P<v_statement>according\s+to|(?:will|would|to|shall|should|could|might|may|must)\s+"
     r"(?:also\s+)?(?:support|back))"
     r"|(?P<v_request>call(?:s|ed)?\s+(?:for|on)|appeal(?:s|ed)?\s+(?:for|to)|press(?:es|ed)?\s+for)"
@@ -90,7 +91,8 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|around|across|through
 _TO = re.compile(r"\b(?:to|in|into|towards?)\s+(?:the\s+)?(?:(?!(?:with|from|by|for|and|or)\b)"
                  r"[a-z-]+\s+){0,3}$")
 _LEAVING = re.compile(r"withdr|pull|leav", re.I)
-_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?(?:(?!(?:with|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
+_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
+                   r"(?:(?!(?:with|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
                             r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
@@ -98,13 +100,16 @@ _AT_MEETING = re.compile(r"\bat\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|confe
                          re.I)
 #: "the Friday meeting", "Thursday's talks"; "talks on Monday", "the dinner on Thursday night".
 _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
-_DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|due)\s+)?"
+_DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
+                              r"due)\s+)?"
                               r"(?:the\s+)?")
 _PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
-_NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
+_NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
+                          r"(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
                           r"took\s+place|broke\s+out|erupted|began|ended|started|resumed|"
-                          r"(?:will|to|must|should|would|could|may|might)\s+(?:resume|begin|open|start|take\s+place|"
+                          r"(?:will|to|must|should|would|could|may|might)\s+"
+                          r"(?:resume|begin|open|start|take\s+place|"
                           r"continue)|"
                           r"continued|opened|collapsed|failed)\b", re.I)
 _CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
@@ -201,7 +206,7 @@ class _Context:
             p.start <= start and end <= p.end for p in self.places)
 
     def attribution(self, t: _Trigger) -> bool:
-        """ "…, officials said." or "According to X, …": a source for other words, not an event."""
+        """ "…, officials said." or "According to X, …": a source of other words, no event."""
         if t.word.lower().startswith("according"):
             return True
         s = self.sentence
@@ -270,7 +275,8 @@ class _Context:
             locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
             if t.type == "deployment" and _LEAVING.search(t.word):
                 locative = _FROM  # troops pull out *of* a place
-            if locative.search(before) and (t.type == "deployment" or not _TROOPS_BEFORE.search(before)):
+            troops = t.type != "deployment" and _TROOPS_BEFORE.search(before)
+            if locative.search(before) and not troops:
                 fits.append(p)
         if not fits:
             return None
@@ -307,7 +313,9 @@ def _last_words(text: str, count: int = 6) -> str:
 
 def _summary(clause: str) -> str:
     clause = " ".join(clause.split()).strip(" ,;-")
-    return clause if len(clause) <= _SUMMARY_CHARS else clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
+    if len(clause) <= _SUMMARY_CHARS:
+        return clause
+    return clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
 
 
 def _merge(events: list[Event]) -> list[Event]:

@@ -1,4 +1,4 @@
-"""Place names that stand for a government: "Washington will call", "talks between Belgrade and Pristina".
+"""Place names standing for a government: "Washington will call", "talks between Belgrade and …".
 
 A country name, or a capital, read as the subject of a speech or decision verb, as a party to
 talks, or as the owner of troops or officials, is not a location: the mention is marked

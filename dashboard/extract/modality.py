@@ -1,4 +1,4 @@
-"""How sure a report is that something happens: occurred, ongoing, planned, expected, possible, hypothetical."""
+"""How sure a report is that a thing happens: occurred, ongoing, planned, expected, possible, …"""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import re
 _LEFT_CUES = (
     ("hypothetical", re.compile(
         r"\b(?:in\s+(?:the\s+)?case\s+of|in\s+case|if|unless|whether|would|prevent\w*|"
-        r"refrain\w*|avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b", re.I)),
+        r"refrain\w*|avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b",
+        re.I)),
     ("possible", re.compile(
         r"\b(?:might|may|could|possibl[ey]|perhaps|potential(?:ly)?|seek\w*|sought|hop\w*|"
         r"aim\w*|tr(?:y|ying|ies|ied)\s+to|want\w*|consider\w*|propos\w*|mull\w*)\b", re.I)),
@@ -28,6 +29,7 @@ _RIGHT_CUES = (
     ("planned", re.compile(r"^[^.;]{0,60}?\b(?:will|is\s+to|are\s+to)\s+(?:resume|begin|start|open|"
                            r"take\s+place|continue|convene)\b", re.I)),
 )
+_AFTER_WORD = re.compile(r"\b(?:after|before|by|while)\s*$")
 _PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
 _PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
 #: How far back (characters) a cue may lie before its trigger.
@@ -51,7 +53,7 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
             return status
     if _PROGRESSIVE.search(left + trigger):
         status = "ongoing"
-    elif _PRESENT_PARTICIPLE.search(trigger) and not re.search(r"\b(?:after|before|by|while)\s*$", left):
+    elif _PRESENT_PARTICIPLE.search(trigger) and not _AFTER_WORD.search(left):
         status = "ongoing"
     else:
         status = "occurred"
@@ -70,5 +72,6 @@ def clause_start(sentence: str, pos: int) -> int:
     return best
 
 
-_CLAUSE_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|and|where|when|"
+_CLAUSE_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|and|where|"
+                           r"when|"
                            r"after|before|because|although|though|whose)\b|\bthat\b")

@@ -1,4 +1,4 @@
-"""Numbers written in digits or words ("3,000", "four", "two thousand", "1.5 million") to integers."""
+"""Numbers in digits or words ("3,000", "four", "two thousand", "1.5 million") as integers."""
 
 from __future__ import annotations
 
@@ -16,16 +16,18 @@ _WORD = "|".join(sorted((w for w in _UNITS if " " not in w), key=len, reverse=Tr
 #: A number: digits ("3,000", "3 000", "1.5") with an optional scale word, or number words.
 NUMBER = (
     r"(?<![\w.,])(?:\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:hundred|thousand|million))?"
-    rf"|\b(?:an?\s+(?:dozen|hundred|thousand)|(?:{_WORD})(?:[\s-]+(?:{_WORD}|hundred|thousand|million)"
+    rf"|\b(?:an?\s+(?:dozen|hundred|thousand)|(?:{_WORD})"
+    rf"(?:[\s-]+(?:{_WORD}|hundred|thousand|million)"
     rf"|\s+and\s+(?:{_WORD}))*(?:\s+(?:hundred|thousand|million))?)\b"
 )
+_DIGITS = re.compile(r"(\d{1,3}(?:[, ]\d{3})+|\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million))?")
 _NUMBER_RE = re.compile(rf"(?:{NUMBER})", re.I)
 
 
 def parse_number(words: str) -> int | None:
-    """The integer ``words`` spell, or None ("3,000" → 3000, "four" → 4, "two thousand" → 2000)."""
+    """The integer ``words`` spell, or None ("3,000" → 3000, "four" → 4, "a dozen" → 12)."""
     text = words.strip().lower().replace("\u00a0", " ")
-    digits = re.fullmatch(r"(\d{1,3}(?:[, ]\d{3})+|\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million))?", text)
+    digits = _DIGITS.fullmatch(text)
     if digits:
         value = float(re.sub(r"[, ]", "", digits.group(1)))
         return int(round(value * _SCALES.get(digits.group(2) or "", 1)))

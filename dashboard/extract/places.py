@@ -1,4 +1,4 @@
-"""Place mentions: capitalised names the gazetteer knows, cue phrases, directional regions, anaphora.
+"""Place mentions: gazetteer names, cue phrases ("the town of X"), directional regions, anaphora.
 
 The stage finds *mentions* only (``Place`` records with no coordinates); ``dashboard.resolve``
 geocodes them. A mention never overlaps another, an organisation or a person's name.
@@ -31,7 +31,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 #: marks, word joiner) copied from the web do not split it.
 _SPACE = re.compile(r"[\u200b-\u200f\u2060\ufeff]*[ \u00a0][\u200b-\u200f\u2060\ufeff]*")
 #: Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Ras al Khaimah").
-_CONNECTORS = frozenset("of and de del della di da do dos das du des la le el al al- upon on sur am an der bin ibn y".split())
+_CONNECTORS = frozenset(
+    "of and de del della di da do dos das du des la le el al al- upon on sur am an der bin ibn y"
+    .split())
 _MAX_NAME_TOKENS = 6
 #: Place nouns: "the town of X", "X province", "the divided town X".
 _KIND_NOUNS = {
@@ -53,7 +55,8 @@ _NAME_HEADS = frozenset(
 )
 #: "the town", "the capital" … as a reference back to an earlier place.
 _ANAPHORA = re.compile(
-    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|western|"
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|"
+    r"western|"
     r"central|small|tiny|remote|restive|breakaway|border|key|strategic|ethnically\s+divided|"
     r"mountainous|coastal|same)\s+)?(town|city|village|capital|province|country|enclave)"
     r"\b(?!\s+(?:of|[A-Z]))"
@@ -154,7 +157,8 @@ def _run(text: str, tokens: list[_Token], i: int, limit: int = _MAX_NAME_TOKENS)
     j = i + 1
     while j < len(tokens) and j - i < limit:
         gap = text[tokens[j - 1].end:tokens[j].start]
-        if not _SPACE.fullmatch(gap) and gap != "-" or tokens[j - 1].end != _raw_end(text, tokens[j - 1]):
+        joined = _SPACE.fullmatch(gap) or gap == "-"
+        if not joined or tokens[j - 1].end != _raw_end(text, tokens[j - 1]):
             break
         if tokens[j].capitalised:
             ends.append(j + 1)
@@ -236,7 +240,7 @@ def _directional(text, tokens, i, names):
 
 
 def _cue_mention(text, tokens, i, names):
-    """ "the town of X", "the divided town X", "X province", "X airport": a place even if unknown."""
+    """ "the town of X", "the divided town X", "X province", "X airport": a place, known or not."""
     word = tokens[i].word.lower()
     if word in _KIND_NOUNS and not tokens[i].capitalised and i + 1 < len(tokens):
         of = tokens[i + 1].word == "of"
@@ -249,7 +253,8 @@ def _cue_mention(text, tokens, i, names):
         if j < len(tokens) and tokens[j].word.lower() in _KIND_NOUNS:
             noun = tokens[j]
             kind = _KIND_NOUNS[noun.word.lower()]
-            if (kind in ("admin1", "facility") and _SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
+            spaced = _SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
+            if (kind in ("admin1", "facility") and spaced
                     and _plausible(tokens, i, j, names)):
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
     return None
@@ -313,7 +318,8 @@ def link_anaphora(places: Sequence[Place],
 
 def _antecedent(earlier: list[Place], anaphor: Place, kinds: tuple[str, ...]) -> Place | None:
     """The named place a reference points back to (kinds in order of preference)."""
-    named = [p for p in earlier[-_ANAPHOR_WINDOW:] if p.literal and p.resolved and p.antecedent is None]
+    named = [p for p in earlier[-_ANAPHOR_WINDOW:]
+             if p.literal and p.resolved and p.antecedent is None]
     for kind in kinds:
         fitting = [p for p in named if p.kind == kind]
         if not fitting:
