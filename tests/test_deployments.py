@@ -37,7 +37,8 @@ def test_numbers_parse_digits_and_words():
     assert [parse_number(w) for w in ("3,000", "four", "two thousand", "a dozen", "1.5 million",
                                       "twenty-five", "one hundred and twenty")] == [
         3000, 4, 2000, 12, 1_500_000, 25, 120]
-    assert [v for _, _, v in find_numbers("Srebrenica as 400 men and a thousand more")] == [400, 1000]
+    found = find_numbers("Srebrenica as 400 men and a thousand more")
+    assert [v for _, _, v in found] == [400, 1000]
 
 
 def test_deployments_strength_comes_from_soldiers_not_battalions_and_is_proposed():
@@ -46,7 +47,8 @@ def test_deployments_strength_comes_from_soldiers_not_battalions_and_is_proposed
     found = deployments(text, [place(text, "p1", "Kosovo")], [actor(text, "a1", "NATO", "NATO")])
     stationed, extra = found
     assert (stationed.place, stationed.status, stationed.actor) == ("p1", "stationed", "a1")
-    assert (extra.strength, extra.strength_qualifier, extra.status) == (3000, "more than", "proposed")
+    assert (extra.strength, extra.strength_qualifier, extra.status) == (
+        3000, "more than", "proposed")
     assert extra.strength_text == "up to four batallions with more than 3,000 soldiers"
     assert extra.place == "p1"  # reinforcements go where the troops already are
 
@@ -70,7 +72,8 @@ def test_deployments_contingent_and_its_soldiers_merge_with_the_richer_unit_name
 
 
 def test_deployments_two_head_counts_are_two_deployments_and_share_the_place():
-    text = "About 10,000 US troops and 2,000 Iraqi soldiers moved into the northern districts of Fallujah."
+    text = ("About 10,000 US troops and 2,000 Iraqi soldiers moved into the northern districts "
+            "of Fallujah.")
     found = deployments(text, [place(text, "p1", "Fallujah", kind="city")])
     assert [(d.strength, d.strength_qualifier, d.place, d.status) for d in found] == [
         (10000, "about", "p1", "deployed"), (2000, "", "p1", "deployed")]

@@ -81,7 +81,8 @@ def test_events_trailing_attribution_is_not_a_statement_event():
 
 def test_events_non_literal_places_are_never_event_locations():
     text = "Talks between Belgrade and Pristina were held in Vienna on Monday."
-    places = [place(text, "p1", "Belgrade", literal=False), place(text, "p2", "Pristina", literal=False),
+    places = [place(text, "p1", "Belgrade", literal=False),
+              place(text, "p2", "Pristina", literal=False),
               place(text, "p3", "Vienna")]
     (event,) = events(text, places)
     assert event.type == "meeting" and event.place == "p3"

@@ -59,7 +59,8 @@ def test_seed_aliases_merge(seed):
     person = actor_named(seed, "Dragan Sutanovac")
     assert {"US", "Washington"} <= set(us.aliases)
     assert any("ministers" in alias for alias in nato.aliases)
-    assert (person.role, person.affiliation, len(person.mentions)) == ("Defense Minister", "Serbia", 3)
+    assert (person.role, person.affiliation, len(person.mentions)) == (
+        "Defense Minister", "Serbia", 3)
 
 
 def _event(x, type_, date):
@@ -87,12 +88,14 @@ def test_seed_dinner_visit_and_report(seed):
 def test_seed_deployments(seed):
     kosovo = {p.id for p in places_named(seed, "Kosovo")}
     mitrovica = places_named(seed, "Kosovska Mitrovica")[0].id
-    found = {(d.place in kosovo, d.place == mitrovica, d.status, d.strength) for d in seed.deployments}
+    found = {(d.place in kosovo, d.place == mitrovica, d.status, d.strength)
+             for d in seed.deployments}
     assert (True, False, "stationed", None) in found
     assert (True, False, "proposed", 3000) in found
     assert (False, True, "stationed", None) in found
     extra = next(d for d in seed.deployments if d.strength == 3000)
-    assert extra.strength_qualifier == "more than" and "up to four batallions" in extra.strength_text
+    assert extra.strength_qualifier == "more than"
+    assert "up to four batallions" in extra.strength_text
     french = next(d for d in seed.deployments if d.place == mitrovica)
     assert french.unit == "KFOR's French contingent"
     assert french.actor == actor_named(seed, "France").id

@@ -37,7 +37,8 @@ def test_places_multi_word_names_are_one_mention():
 
 def test_places_directional_region_is_one_mention():
     assert mentions("The situation in southern Serbia and North-Eastern Macedonia is calm.") == [
-        ("southern Serbia", "directional_region"), ("North-Eastern Macedonia", "directional_region")]
+        ("southern Serbia", "directional_region"),
+        ("North-Eastern Macedonia", "directional_region")]
 
 
 def test_places_name_that_starts_with_a_direction_stays_a_name():

@@ -13,7 +13,8 @@ from dashboard import pipeline, records
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schema" / "extraction.schema.json").read_text(encoding="utf-8"))
-ARTICLES = [ROOT / "seeds" / "000_bbb248a2bc0509e4.txt", *sorted((ROOT / "tests" / "articles").glob("*.txt"))]
+ARTICLES = [ROOT / "seeds" / "000_bbb248a2bc0509e4.txt",
+            *sorted((ROOT / "tests" / "articles").glob("*.txt"))]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,8 @@ def test_schema_vocabularies_match_the_records():
     assert set(defs["place"]["properties"]["kind"]["enum"]) == {"", *records.PLACE_KINDS}
     assert set(defs["event"]["properties"]["type"]["enum"]) == set(records.EVENT_TYPES)
     assert set(defs["event"]["properties"]["status"]["enum"]) == set(records.EVENT_STATUSES)
-    assert set(defs["deployment"]["properties"]["status"]["enum"]) == set(records.DEPLOYMENT_STATUSES)
+    deployment_statuses = defs["deployment"]["properties"]["status"]["enum"]
+    assert set(deployment_statuses) == set(records.DEPLOYMENT_STATUSES)
     assert set(defs["actor"]["properties"]["type"]["enum"]) == set(records.ACTOR_TYPES)
     for name, cls in (("place", records.Place), ("actor", records.Actor), ("event", records.Event),
                       ("deployment", records.Deployment), ("problem", records.Problem)):
