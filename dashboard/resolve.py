@@ -217,7 +217,7 @@ def _options(place: Place, lookup: Lookup) -> tuple[Option, ...]:
 
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
                  "admin1": ("admin1", "region"), "facility": ("facility",)}
-_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,5}")
+_ACRONYM = re.compile(r"[A-Z]{2,3}|(?:[A-Z]\.){2,4}")
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|at|near|from|to|into|outside|inside|around|towards?|across|through|via|of|"
     r"between|reached|entered|left|visited|visit|captured|seized|shelled|bombed)\s+(?:the\s+)?$",

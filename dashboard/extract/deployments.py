@@ -51,13 +51,14 @@ _DOING = (
 )
 #: Modality right before a cue ("possible reinforcements", "will be sent", "plans to withdraw").
 _PROPOSED_BEFORE = re.compile(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
-                              r"potential|would|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
+                              r"potential|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
                               r"(?:\w+\s+){0,2}$", re.I)
-_PLANNED_BEFORE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|plans?\s+to|planned|planning\s+to|"
+_PLANNED_BEFORE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|plans?\s+to|planned|"
+                             r"planning\s+to|"
                              r"due\s+to|scheduled\s+to|expected\s+to|to\s+be|going\s+to)\s+"
                              r"(?:\w+\s+){0,1}$", re.I)
 #: Modality after a noun cue: "reinforcements … will be discussed".
-_PROPOSED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|would|could|might|may|to)\s+be\s+"
+_PROPOSED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
                              r"(?:discussed|considered|proposed|debated|studied|examined)\b", re.I)
 _PLANNED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\s+)?"
                             r"(?:deployed|sent|arrive|arriving|dispatched)\b", re.I)
@@ -67,7 +68,8 @@ _INTO = re.compile(r"\b(in|into|to|at|near|from|inside|around|across|throughout|
 _CLAUSE_WORDS = re.compile(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
                            r"|[;:]", re.I)
-_MAYBE = re.compile(r"\b(?:could|might|may|would|should|propos\w*|possibl[ey]|consider\w*)\b", re.I)
+#: "said 2,000 soldiers would be sent": future in reported speech is a plan, not a proposal.
+_MAYBE = re.compile(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b", re.I)
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
@@ -266,7 +268,7 @@ def _bare_modality(before: str) -> str:
     """No verb says what the troops do: "could authorize a force of 20,000" is still a proposal."""
     if _MAYBE.search(before):
         return "proposed"
-    if re.search(r"\b(?:will|shall|plans?\s+to|is\s+to|are\s+to)\b", before, re.I):
+    if re.search(r"\b(?:will|would|shall|plans?\s+to|is\s+to|are\s+to)\b", before, re.I):
         return "planned"
     return "stationed"
 
