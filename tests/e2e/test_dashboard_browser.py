@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,6 +30,11 @@ def place_marker(layers: list[dict], name: str) -> dict | None:
     """The place-layer marker (its tooltip lists the surfaces: "mentioned as")."""
     found = [layer for layer in mentioning(layers, name) if "mentioned as" in layer["tooltip"]]
     return found[0] if found else None
+
+
+def data_markers(layers: list[dict]) -> int:
+    """Markers and areas that carry data (the offline country outlines have no tooltip)."""
+    return sum(1 for layer in layers if layer["tooltip"])
 
 
 def seed_map_ready(dashboard) -> list[dict]:
@@ -56,13 +62,14 @@ def test_dashboard_requests_stay_on_localhost(dashboard, guard):
     dashboard.wait_idle()
     assert guard.requests, "no request was recorded: the guard is not listening"
     assert not guard.outside, guard.outside
+    assert not guard.console_errors, guard.console_errors
     # Leaflet itself came from the app's static folder, not from a CDN.
     assert any("/app/static/" in url and "leaflet" in url for url in guard.requests), (
         [u for u in guard.requests if "leaflet" in u])
 
 
 def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
-    markers = len(seed_map_ready(dashboard))
+    markers = data_markers(seed_map_ready(dashboard))
     dashboard.wait_idle()
     events, rows = dashboard.tab_count("Events"), dashboard.dataframe_rows(0)
     counted = {text: int(found.group(1)) for text in dashboard.options("Actor")
@@ -72,15 +79,16 @@ def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
     dashboard.choose("Actor", rarest)
     dashboard.wait_idle()
     dashboard.wait_until(lambda: dashboard.tab_count("Events") < events, 30,
-               f"events tab below {events} after choosing {rarest}")
-    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30, f"table rows below {rows}")
-    dashboard.wait_for_layers(lambda found: len(found) < markers,
-                              f"fewer than {markers} map layers after choosing {rarest}")
+                         f"events tab below {events} after choosing {rarest}")
+    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
+                         f"table rows below {rows}")
+    dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
+                              f"fewer than {markers} data markers after choosing {rarest}")
     assert "actor=" in app_page.url, "the filter is not mirrored in the URL"
 
 
 def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
-    markers = len(seed_map_ready(dashboard))
+    markers = data_markers(seed_map_ready(dashboard))
     dashboard.wait_idle()
     events, rows = dashboard.tab_count("Events"), dashboard.dataframe_rows(0)
     first, last = dashboard.date_range("Date range")
@@ -88,12 +96,13 @@ def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
     dashboard.set_date_range("Date range", first, first)
     dashboard.wait_idle()
     dashboard.wait_until(lambda: dashboard.date_range("Date range") == (first, first), 30,
-               "the date input to hold the new range")
+                         "the date input to hold the new range")
     dashboard.wait_until(lambda: dashboard.tab_count("Events") < events, 30,
-               f"events tab below {events} for {first}..{first}")
-    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30, f"table rows below {rows}")
-    dashboard.wait_for_layers(lambda found: len(found) < markers,
-                              f"fewer than {markers} map layers for {first}..{first}")
+                         f"events tab below {events} for {first}..{first}")
+    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
+                         f"table rows below {rows}")
+    dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
+                              f"fewer than {markers} data markers for {first}..{first}")
     assert f"to={first.isoformat()}" in app_page.url, "the range is not mirrored in the URL"
 
 

@@ -1,0 +1,493 @@
+"""Dashboard benchmark in real headless Chromium: first map, filter, click→details, payload.
+
+    python benchmarks/bench_dashboard.py                          # 100 … 100,000 events
+    python benchmarks/bench_dashboard.py --sizes 1000 10000 --repeat 5
+    python benchmarks/bench_dashboard.py --quick                  # 100 and 1,000, once each
+
+For each size a seeded synthetic dataset (``synthetic_events.py``, real GeoNames places) is
+written as JSON lines and the app is started on it (``NEWSMAP_DATASET``; nothing is extracted),
+on a free localhost port. Then, each in a fresh browser context (a fresh Streamlit session):
+
+* first map: from navigation to the first data marker drawn by Leaflet in the map iframe. The
+  first session after the server starts ("cold") also loads the dataset and builds the frames;
+  later sessions ("warm") hit Streamlit's cache;
+* filter: from clicking an "Event type" option to the events table, its tab count and the
+  map's data layer all showing the new selection;
+* click → details: from a real mouse click on a marker to the details panel listing what
+  happened there;
+* map payload: the bytes of the arguments streamlit-folium's iframe receives for the first
+  render (map script, header, data layers, layer control), measured inside the iframe; and the
+  page's whole websocket traffic for the first load.
+
+Figures are medians over ``--repeat`` sessions. Nothing passes or fails; a step that does not
+finish within ``--timeout`` is reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import itertools
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.synthetic_events import make_extractions, write_jsonl  # noqa: E402
+
+SIZES = (100, 1_000, 10_000, 100_000)
+#: (first map s, filter s, click s, payload bytes) by size; from issues 4 and 6.
+TARGETS = {10_000: (3.0, 1.0, 0.3, 2_000_000), 100_000: (None, None, None, 10_000_000)}
+CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic")
+DETAILS = ".st-key-nm-details"
+#: Runs in every frame before its scripts: records the size of each render message that
+#: Streamlit posts to a component iframe (the map's whole payload arrives that way).
+RENDER_HOOK = """
+window.__nm_renders = [];
+window.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!data || data.type !== "streamlit:render") return;
+  let bytes = 0;
+  for (const value of Object.values(data.args || {})) {
+    bytes += typeof value === "string" ? value.length : JSON.stringify(value ?? null).length;
+  }
+  window.__nm_renders.push(bytes);
+});
+"""
+#: Data markers drawn by Leaflet: (plain markers, clusters); null before the map exists.
+COUNT_JS = """
+() => {
+  if (typeof L === "undefined") return null;
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  if (!map) return null;
+  let plain = 0, clusters = 0;
+  map.eachLayer(layer => {
+    if (L.MarkerCluster && layer instanceof L.MarkerCluster) clusters += 1;
+    else if (layer.getLatLng && layer.getTooltip && layer.getTooltip()) plain += 1;
+  });
+  return [plain, clusters];
+}
+"""
+#: Zoom to street level at a data marker (or a cluster, which then opens), then tag whatever
+#: a user's click at that marker's centre would hit. Resolves to true when it is a data layer.
+FOCUS_JS = """
+() => new Promise(resolve => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const first = (test) => { let f = null; map.eachLayer(l => { if (!f && test(l)) f = l; });
+                            return f; };
+  const plain = (l) => l.getLatLng && l._path && l.getTooltip && l.getTooltip();
+  const start = first(plain) || first(l => L.MarkerCluster && l instanceof L.MarkerCluster);
+  if (!start) return resolve(false);
+  map.setView(start.getLatLng(), 12, {animate: false});
+  setTimeout(() => {
+    const target = first(plain);
+    if (!target) return resolve(false);
+    map.setView(target.getLatLng(), 12, {animate: false});
+    setTimeout(() => {
+      const box = map.getContainer().getBoundingClientRect();
+      const at = map.latLngToContainerPoint(target.getLatLng());
+      const hit = document.elementFromPoint(box.left + at.x, box.top + at.y);
+      const ok = !!hit && hit.classList.contains("leaflet-interactive");
+      if (ok) hit.setAttribute("data-bench-target", "1");
+      resolve(ok);
+    }, 300);
+  }, 800);
+})
+"""
+
+
+class AppError(RuntimeError):
+    """The app showed an exception instead of the page."""
+
+
+@dataclass
+class Result:
+    """One size's figures (seconds, bytes); None where a step did not finish."""
+
+    events: int
+    articles: int = 0
+    dataset_mb: float = 0.0
+    cold_first_map: float | None = None
+    first_map: list[float] = field(default_factory=list)
+    filter_change: list[float] = field(default_factory=list)
+    click_details: list[float] = field(default_factory=list)
+    map_payload: int | None = None
+    page_ws: int | None = None
+    server_rss_mb: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the server
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def rss_mb(self) -> float | None:
+        """Resident memory of the Streamlit process (Linux /proc), in MB."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return None
+        kb = next((int(line.split()[1]) for line in status.splitlines()
+                   if line.startswith("VmRSS:")), None)
+        return kb / 1024 if kb else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(dataset: Path, log: Path, timeout: float) -> Iterator[Server]:
+    """``streamlit run dashboard/app.py`` on ``dataset``; stopped (whole group) on exit."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+               "--server.headless", "true", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none", "--", "--dataset", str(dataset)]
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True, preexec_fn=_die_with_parent,
+                                   env={**os.environ, "NEWSMAP_DATASET": str(dataset)})
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_healthy(server, timeout)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM if this process dies (no orphaned servers)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _wait_healthy(server: Server, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"streamlit exited:\n{server.log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- the browser
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in (
+        "127.0.0.1", "localhost", "::1")
+
+
+class Session:
+    """One fresh browser context on the app, with its websocket byte count."""
+
+    def __init__(self, browser, url: str, timeout: float):
+        self.context = browser.new_context(viewport={"width": 1500, "height": 1100})
+        self.context.set_default_timeout(timeout * 1000)
+        self.context.add_init_script(RENDER_HOOK)
+        self.outside: list[str] = []
+        self.context.route(lambda u: not _is_local(u), self._abort)
+        self.page = self.context.new_page()
+        self.ws_bytes = 0
+        self.page.on("websocket", self._on_websocket)
+        self.url, self.timeout = url, timeout
+
+    def _abort(self, route) -> None:
+        self.outside.append(route.request.url)
+        route.abort()
+
+    def _on_websocket(self, ws) -> None:
+        ws.on("framereceived", self._count)
+
+    def _count(self, payload) -> None:
+        self.ws_bytes += len(payload)
+
+    def close(self) -> None:
+        self.context.close()
+
+    def map_frame(self):
+        handle = self.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        return handle.element_handle().content_frame()
+
+    def markers(self) -> tuple[int, int] | None:
+        with contextlib.suppress(Exception):  # the iframe may not exist yet
+            counted = self.map_frame().evaluate(COUNT_JS)
+            return tuple(counted) if counted else None
+        return None
+
+    def until(self, check, what: str) -> float:
+        """Poll ``check`` every 20 ms until truthy; seconds waited, or raise TimeoutError.
+
+        An exception shown by the app ends the wait at once (AppError), with its text.
+        """
+        started = time.perf_counter()
+        for polls in itertools.count():
+            if time.perf_counter() - started > self.timeout:
+                raise TimeoutError(what)
+            with contextlib.suppress(Exception):
+                if check():
+                    return time.perf_counter() - started
+            if polls % 25 == 0:
+                self._raise_app_error()
+            time.sleep(0.02)
+        raise AssertionError("unreachable")
+
+    def _raise_app_error(self) -> None:
+        shown = self.page.locator('[data-testid="stException"]')
+        if shown.count():
+            raise AppError(shown.first.inner_text()[:2000])
+
+    def idle(self) -> None:
+        """Wait for Streamlit's script run (and any fragment run) to end."""
+        self.page.wait_for_timeout(300)
+        self.page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+
+    def events_tab(self) -> int:
+        """N of the "Events (N)" tab (a CSS locator: an open option list hides ARIA roles)."""
+        tab = self.page.locator('[data-testid="stTab"]', has_text="Events (").first
+        text = tab.inner_text(timeout=2_000)
+        return int(text.rsplit("(", 1)[1].rstrip(")"))
+
+    def events_grid_rows(self) -> int:
+        grid = self.page.locator('[data-testid="stDataFrame"]').first.locator(
+            'table[role="grid"]')
+        return int(grid.get_attribute("aria-rowcount")) - 1
+
+    def feature_group_size(self) -> int:
+        return self.map_frame().evaluate(
+            "() => (window.__GLOBAL_DATA__.last_feature_group || '').length")
+
+
+def first_load(session: Session) -> tuple[float, int | None]:
+    """Seconds from navigation to the first data marker; the map's render payload (bytes)."""
+    started = time.perf_counter()
+    session.page.goto(session.url, wait_until="commit")
+    session.until(lambda: any(session.markers() or ()), "first data marker")
+    seconds = time.perf_counter() - started
+    session.idle()
+    renders = session.map_frame().evaluate("() => window.__nm_renders")
+    return seconds, (renders[0] if renders else None)
+
+
+def filter_change(session: Session, event_type: str = "clash") -> float:
+    """Seconds from choosing one event type to map, tab and table all showing it."""
+    before_tab, before_map = session.events_tab(), session.feature_group_size()
+    before_rows = session.events_grid_rows()
+    # The app shows at most so many rows; a table already cut short shows that cap.
+    cap = before_rows if before_rows < before_tab else before_tab
+    box = session.page.locator('[data-testid="stMultiSelect"]').filter(
+        has=session.page.get_by_text("Event type", exact=True)).first
+    box.locator("input").click()
+    option = session.page.get_by_role("option", name=event_type, exact=True)
+    option.wait_for()
+    started = time.perf_counter()
+    option.click()
+    session.until(lambda: session.events_tab() != before_tab, "events tab count")
+    session.until(lambda: session.events_grid_rows() == min(session.events_tab(), cap),
+                  "events table")
+    session.until(lambda: session.feature_group_size() != before_map, "map data layer")
+    session.until(lambda: any(session.markers() or ()), "markers after the filter")
+    seconds = time.perf_counter() - started
+    session.page.keyboard.press("Escape")  # close the option list
+    return seconds
+
+
+def click_details(session: Session) -> float:
+    """Seconds from a mouse click on a marker to the details panel listing that place."""
+    frame = session.map_frame()
+    if not frame.evaluate(FOCUS_JS):
+        raise TimeoutError("a marker to click")
+    details = session.page.locator(DETAILS)
+    started = time.perf_counter()
+    frame.locator('[data-bench-target="1"]').click(timeout=10_000)
+    session.until(lambda: "here (" in details.inner_text(), "details panel")
+    return time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------- one size
+
+def dataset(events: int, seed: int, per_article: int, folder: Path) -> tuple[Path, int]:
+    """The JSONL for ``events`` (written once, reused while seed and shape stay the same)."""
+    path = folder / f"synthetic_{events}_s{seed}_p{per_article}.jsonl"
+    articles = -(-events // per_article)
+    if not path.exists():
+        partial = path.with_suffix(".part")
+        write_jsonl(make_extractions(events, seed=seed, per_article=per_article), partial)
+        partial.replace(path)
+    return path, articles
+
+
+def measure(events: int, args, browser) -> Result:
+    path, articles = dataset(events, args.seed, args.per_article, args.out)
+    result = Result(events, articles, path.stat().st_size / 1e6)
+    log = args.out / f"streamlit_{events}.log"
+    with serve(path, log, args.timeout) as server:
+        for index in range(args.repeat + 1):  # session 0 is the cold one
+            _one_session(browser, server.url, args.timeout, result, cold=index == 0)
+        result.server_rss_mb = server.rss_mb()
+    return result
+
+
+def _one_session(browser, url: str, timeout: float, result: Result, cold: bool) -> None:
+    """First load, then a click and a filter change, in one fresh session."""
+    session = Session(browser, url, timeout)
+    try:
+        seconds, payload = first_load(session)
+        if cold:
+            result.cold_first_map, result.map_payload = seconds, payload
+            result.page_ws = session.ws_bytes
+        else:
+            result.first_map.append(seconds)
+        _step(result, result.click_details, lambda: click_details(session), "click")
+        _step(result, result.filter_change, lambda: filter_change(session), "filter")
+        if session.outside:
+            result.notes.append(f"requests left localhost: {sorted(set(session.outside))}")
+    except TimeoutError as error:
+        result.notes.append(f"{'cold ' if cold else ''}load timed out waiting for {error}")
+    except AppError as error:
+        result.notes.append(f"the app failed: {error}")
+    finally:
+        session.close()
+
+
+def _step(result: Result, into: list[float], run, name: str) -> None:
+    try:
+        into.append(run())
+    except TimeoutError as error:
+        result.notes.append(f"{name} timed out waiting for {error}")
+
+
+# --------------------------------------------------------------------------- report
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    chromium = subprocess.run([_chromium(), "--version"], capture_output=True, text=True,
+                              check=False).stdout.strip()
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {chromium}, "
+            f"{dt.datetime.now().isoformat(timespec='minutes')}")
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(found, os.X_OK):
+        raise SystemExit("Chromium not found: install Debian's chromium (apt-get install "
+                         "chromium) to run the dashboard benchmark")
+    return found
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f}" if values else "—"
+
+
+def row(result: Result) -> str:
+    cold = f"{result.cold_first_map:.2f}" if result.cold_first_map is not None else "—"
+    payload = f"{result.map_payload / 1e6:.2f}" if result.map_payload else "—"
+    ws = f"{result.page_ws / 1e6:.2f}" if result.page_ws else "—"
+    rss = f"{result.server_rss_mb:.0f}" if result.server_rss_mb else "—"
+    click = (f"{statistics.median(result.click_details) * 1000:.0f}"
+             if result.click_details else "—")
+    return (f"| {result.events:,} | {result.articles:,} | {result.dataset_mb:.1f} | {cold} | "
+            f"{_median(result.first_map)} | {_median(result.filter_change)} | {click} | "
+            f"{payload} | {ws} | {rss} |")
+
+
+HEADER = ("| events | articles | dataset MB | first map cold s | first map warm s | filter s "
+          "| click→details ms | map payload MB | page ws MB | server RSS MB |\n"
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def targets() -> str:
+    lines = []
+    for size, (first, filt, click, payload) in TARGETS.items():
+        parts = [f"first map < {first:g} s" if first else "",
+                 f"filter < {filt:g} s" if filt else "",
+                 f"click→details < {click * 1000:.0f} ms" if click else "",
+                 f"payload < {payload / 1e6:g} MB"]
+        lines.append(f"targets at {size:,}: " + ", ".join(p for p in parts if p))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--repeat", type=int, default=3, help="warm sessions per size")
+    parser.add_argument("--per-article", type=int, default=25, help="events per article")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per step")
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out",
+                        help="datasets and server logs (gitignored)")
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 events, once")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.repeat = [100, 1_000], 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    print(f"## Dashboard in Chromium\n\n{machine()}\n")
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), headless=True,
+                                             args=list(CHROMIUM_ARGS))
+        for size in args.sizes:
+            print(f"measuring {size:,} events…", file=sys.stderr, flush=True)
+            results.append(measure(size, args, browser))
+        browser.close()
+    print(f"{HEADER}\n" + "\n".join(row(r) for r in results))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nmedians of {args.repeat} warm session(s); load average at the end: {load} "
+          f"(the machine may be shared: compare runs at similar load)\n{targets()}")
+    for result in results:
+        for note in dict.fromkeys(result.notes):
+            print(f"- {result.events:,}: {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
