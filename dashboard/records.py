@@ -188,7 +188,7 @@ class Extraction:
     dates: tuple[DateMention, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; its shape is ``schema/extraction.schema.json``."""
+        """JSON-ready form; its shape is ``dashboard/extraction.schema.json``."""
         art = self.article
         return {
             "article": {

@@ -1,4 +1,4 @@
-"""``schema/extraction.schema.json`` is a valid JSON Schema, real output follows it, and its
+"""``dashboard/extraction.schema.json`` is a valid JSON Schema, real output follows it, and its
 vocabularies are the records' own."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from dashboard import pipeline, records
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = json.loads((ROOT / "schema" / "extraction.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "dashboard" / "extraction.schema.json").read_text(encoding="utf-8"))
 ARTICLES = [ROOT / "seeds" / "000_bbb248a2bc0509e4.txt",
             *sorted((ROOT / "tests" / "articles").glob("*.txt"))]
 
