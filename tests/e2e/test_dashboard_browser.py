@@ -125,3 +125,19 @@ def test_dashboard_click_mitrovica_shows_french_contingent(dashboard, app_page, 
     dashboard.wait_for_layers(lambda found: place_marker(found, "Kosovska Mitrovica"),
                               "the markers still on the map after the click", timeout=10)
     app_page.screenshot(path=str(artifacts / "dashboard_details.png"), full_page=True)
+
+
+def test_dashboard_upload_joins_the_map(dashboard, app_page):
+    seed_map_ready(dashboard)
+    dashboard.wait_idle()
+    article = ("Aid convoy reaches Nairobi\nRelief agencies say supplies are moving.\n"
+               "(Test Wire) Monday, March 03, 2008\n"
+               "A convoy of the World Food Programme arrived in Nairobi on Monday, officials "
+               "said.\n")
+    upload = app_page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.set_input_files(files=[{"name": "convoy.txt", "mimeType": "text/plain",
+                                   "buffer": article.encode()}])
+    dashboard.wait_for_layers(lambda found: place_marker(found, "Nairobi"),
+                              "a marker for the uploaded article's Nairobi")
+    # The seed's markers stay: the upload joins the map, it does not replace it.
+    assert place_marker(dashboard.layers(), "Brussels")
