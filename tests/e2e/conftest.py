@@ -235,7 +235,7 @@ def seeds_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_server(seeds_dir, gazetteer_ready, chromium, tmp_path_factory) -> Iterator[AppServer]:
+def app_server(chromium, seeds_dir, gazetteer_ready, tmp_path_factory) -> Iterator[AppServer]:
     """One Streamlit server per test module, on the module's seeds folder."""
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     server = start_app(seeds_dir, log_path)
