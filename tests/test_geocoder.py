@@ -215,3 +215,18 @@ def test_offline_proper_names_with_a_direction_word_are_not_parts(offline_geocod
 def test_offline_candidates_list_both_readings_of_a_direction(offline_geocoder):
     kinds = [x.raw["kind"] for x in offline_geocoder.candidates("Northern Ireland")]
     assert kinds[0] == "admin1" and "directional_region" in kinds
+
+
+@pytest.mark.parametrize("query, kind, code", [
+    ("North Korea", "country", "KP"), ("South Korea", "country", "KR"),
+    ("South Africa", "country", "ZA"), ("North Macedonia", "country", "MK"),
+    ("East Timor", "country", "TL"), ("West Bank", "region", "PS"),
+    ("South Sudan", "country", "SS"), ("Northern Ireland", "admin1", "GB"),
+    ("Western Sahara", "country", "EH"), ("Central African Republic", "country", "CF"),
+    ("north korea", "country", "KP"),
+])
+def test_offline_candidates_put_a_name_that_exists_before_a_directional_part(
+        offline_geocoder, query, kind, code):
+    for limit in (1, 10):
+        found = offline_geocoder.candidates(query, limit=limit)
+        assert (found[0].raw["kind"], found[0].raw["country_code"]) == (kind, code)
