@@ -19,7 +19,7 @@ from pathlib import Path
 from dashboard.errors import GazetteerError
 
 #: Bumped whenever the tables or the meaning of a column change; an index with another value is stale.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 REBUILD_HINT = "run `python -m dashboard build-geodata` to rebuild it"
 #: Committed files (in ``geodata/``) and packages the index is built from; they make the source stamp.
 SOURCE_FILES = ("country_aliases.tsv", "demonyms.tsv", "regions.tsv")
@@ -83,6 +83,11 @@ class Candidate:
     matched: str
     #: True when the query matched the canonical name, not an alternate name.
     exact: bool
+    #: GeoNames lists it as a country's capital.
+    is_capital: bool = False
+    #: How many names the sources list for it: a rough fame signal for weighing namesakes
+    #: (Geneva, Switzerland has 60; the largest Geneva in the US 17; most villages 1-5).
+    fame: int = 0
 
 
 def default_path() -> Path:
@@ -114,14 +119,16 @@ def source_stamp(geodata_dir: Path | None = None) -> str:
 
 
 _PLACE_COLUMNS = ("p.geonameid, p.name, p.kind, p.country_code, p.admin1, p.lat, p.lon, "
-                  "p.population, p.south, p.west, p.north, p.east, p.geometry")
+                  "p.population, p.south, p.west, p.north, p.east, p.geometry, p.is_capital, "
+                  "p.fame")
 
 
 def _candidate(row: tuple, matched: str, exact: bool) -> Candidate:
     bbox = None if row[8] is None else (row[8], row[9], row[10], row[11])
     return Candidate(geonameid=row[0], name=row[1], kind=row[2], country_code=row[3],
                      admin1=row[4], lat=row[5], lon=row[6], population=row[7] or 0,
-                     bbox=bbox, geometry=row[12], matched=matched, exact=exact)
+                     bbox=bbox, geometry=row[12], matched=matched, exact=exact,
+                     is_capital=bool(row[13]), fame=row[14] or 0)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -214,7 +221,7 @@ class Gazetteer:
                 params += values
         sql += " ORDER BY n.score DESC, p.population DESC, p.id LIMIT ?"
         rows = self._query(sql, (*params, limit))
-        return tuple(_candidate(row, row[13], bool(row[14])) for row in rows)
+        return tuple(_candidate(row, row[15], bool(row[16])) for row in rows)
 
     def best(self, name: str, **filters) -> Candidate | None:
         """The top candidate, or None."""

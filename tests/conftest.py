@@ -23,7 +23,7 @@ def tiny_places():
                  bbox=(40.0, 10.0, 44.0, 14.0), geometry=outline, parts_from=outline),
         PlaceRow(name="Capitol", kind="city", country_code="QQ", lat=42.5, lon=12.5,
                  population=300_000, geonameid=10, admin1="01", names=("Kapitol",),
-                 is_capital=True),
+                 is_capital=True, fame=40),
         PlaceRow(name="Capitol", kind="city", country_code="ZZ", lat=-30.0, lon=-60.0,
                  population=900_000, geonameid=11),
         PlaceRow(name="Southtown", kind="city", country_code="QQ", lat=40.5, lon=11.0,

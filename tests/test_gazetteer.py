@@ -97,6 +97,13 @@ def test_is_capital(tiny_gazetteer):
     assert tiny_gazetteer.is_capital(10) and not tiny_gazetteer.is_capital(11)
 
 
+def test_candidates_carry_capital_and_fame(tiny_gazetteer):
+    capital, abroad = tiny_gazetteer.candidates("Capitol")
+    assert (capital.is_capital, capital.fame) == (True, 40)
+    assert (abroad.is_capital, abroad.fame) == (False, 0)
+    assert tiny_gazetteer.nearest(42.5, 12.5).is_capital
+
+
 def test_lookups_from_many_threads_agree(tiny_gazetteer):
     results, errors = [], []
 
@@ -162,6 +169,14 @@ def _top(gazetteer, name, **filters):
 def test_real_brussels_is_the_belgian_capital(gazetteer):
     top = _top(gazetteer, "Brussels")
     assert top.country_code == "BE" and abs(top.lat - 50.85) < 0.05 and abs(top.lon - 4.35) < 0.05
+
+
+def test_real_geneva_is_far_more_famous_than_its_namesakes(gazetteer):
+    first, *others = gazetteer.candidates("Geneva", kinds=("city",), limit=20)
+    assert first.country_code == "CH" and len(others) >= 5
+    assert first.fame >= 3 * max(c.fame for c in others)
+    assert gazetteer.best("Belgrade").is_capital and not gazetteer.best("Belgrade",
+                                                                       country_codes="US").is_capital
 
 
 def test_real_kosovska_mitrovica_is_an_alternate_name_in_kosovo(gazetteer):

@@ -54,6 +54,7 @@ def test_contract_geocode_returns_a_location_with_our_raw_fields(any_geocoder):
     assert isinstance(found, Location) and isinstance(any_geocoder, Geocoder)
     assert set(RAW_KEYS) <= set(found.raw)
     assert found.raw["country_code"] == "BE" and found.raw["kind"] == "city"
+    assert found.raw["is_capital"] is True and found.raw["fame"] > 20
     assert abs(found.latitude - 50.85) < 0.05 and abs(found.longitude - 4.35) < 0.05
 
 
