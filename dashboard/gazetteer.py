@@ -236,6 +236,12 @@ class Gazetteer:
                            "WHERE p.kind = 'country' AND p.country_code = ?", (code.upper(),))
         return _candidate(rows[0], rows[0][1], True) if rows else None
 
+    def countries(self) -> tuple[Candidate, ...]:
+        """Every country, by code, with its outline where Natural Earth has one (a few have none)."""
+        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places p "
+                           "WHERE p.kind = 'country' ORDER BY p.country_code")
+        return tuple(_candidate(row, row[1], True) for row in rows)
+
     def country_code(self, name: str) -> str | None:
         """ISO2 code of the country this name (or alias, or code) stands for."""
         if isinstance(name, str) and len(name) == 2 and name.isupper():

@@ -67,6 +67,11 @@ def test_country_and_country_code(tiny_gazetteer):
     assert tiny_gazetteer.country_code("Capitol") is None
 
 
+def test_countries_lists_every_country_once(tiny_gazetteer):
+    assert [(c.name, c.kind, c.geometry is not None) for c in tiny_gazetteer.countries()] == [
+        ("Squareland", "country", True)]
+
+
 def test_demonym_matches_singular_and_plural(tiny_gazetteer):
     assert tiny_gazetteer.demonym("Squarish") == "QQ"
     assert tiny_gazetteer.demonym("Squarelanders") == "QQ"
@@ -204,11 +209,12 @@ def test_real_country_names_and_aliases(gazetteer, name, code):
 
 
 def test_real_every_country_has_a_point_and_kosovo_an_outline(gazetteer):
-    rows = gazetteer._query("SELECT country_code, geometry FROM places WHERE kind = 'country'")
-    assert len(rows) >= 240
-    assert dict(rows)["XK"] and dict(rows)["RS"]
-    kosovo = shape(json.loads(dict(rows)["XK"]))
-    assert not shape(json.loads(dict(rows)["RS"])).contains(kosovo.representative_point())
+    countries = gazetteer.countries()
+    outlines = {c.country_code: c.geometry for c in countries}
+    assert len(countries) == len(outlines) >= 240 and {c.kind for c in countries} == {"country"}
+    assert sum(1 for g in outlines.values() if g) >= 230 and outlines["XK"] and outlines["RS"]
+    kosovo = shape(json.loads(outlines["XK"]))
+    assert not shape(json.loads(outlines["RS"])).contains(kosovo.representative_point())
 
 
 @pytest.mark.parametrize("word, code", [("Serbian", "RS"), ("Serbs", "RS"), ("French", "FR"),
