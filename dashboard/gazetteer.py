@@ -220,7 +220,12 @@ class Gazetteer:
                 sql += f" AND {column} IN ({','.join('?' * len(values))})"
                 params += values
         sql += " ORDER BY n.score DESC, p.population DESC, p.id LIMIT ?"
-        rows = self._query(sql, (*params, limit))
+        # An acronym ("US", "U.K.", "CAR") may share its key with villages ("Us", "Car"): fetch
+        # them all so the curated readings can push the villages out below.
+        acronym = _is_acronym(name)
+        rows = self._query(sql, (*params, -1 if acronym else limit))
+        if acronym:
+            rows = _prefer_curated(rows)[:limit]
         return tuple(_candidate(row, row[15], bool(row[16])) for row in rows)
 
     def best(self, name: str, **filters) -> Candidate | None:
@@ -237,7 +242,7 @@ class Gazetteer:
         return _candidate(rows[0], rows[0][1], True) if rows else None
 
     def countries(self) -> tuple[Candidate, ...]:
-        """Every country, by code, with its outline where Natural Earth has one (a few have none)."""
+        """Every country, by code, with its outline where Natural Earth has one (most)."""
         rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places p "
                            "WHERE p.kind = 'country' ORDER BY p.country_code")
         return tuple(_candidate(row, row[1], True) for row in rows)
@@ -328,6 +333,23 @@ class Gazetteer:
         rows = self._query("SELECT 1 FROM places WHERE geonameid = ? AND is_capital = 1",
                            (geonameid,))
         return bool(rows)
+
+
+def _is_acronym(name: str) -> bool:
+    """ "US", "U.K.", "the UAE": two or three capital letters, nothing else but dots."""
+    letters = _JOINERS.sub("", name.strip())
+    letters = letters[4:] if letters.startswith("the ") else letters
+    return 2 <= len(letters) <= 3 and letters.isalpha() and letters.isupper()
+
+
+def _prefer_curated(rows: list[tuple]) -> list[tuple]:
+    """For an acronym query: only countries, regions, waters and capitalised forms, if any.
+
+    A reader of "US" means the country, never Us (a French village) that only matches because
+    lookups ignore case; when nothing curated matches ("UN"), every reading stays.
+    """
+    kept = [r for r in rows if r[2] in ("country", "region", "water") or _is_acronym(r[15])]
+    return kept or rows
 
 
 def _frozen(values) -> tuple[str, ...] | None:

@@ -19,7 +19,8 @@ def tiny_places():
     outline = json.dumps(SQUARE)
     return [
         PlaceRow(name="Squareland", kind="country", country_code="QQ", lat=42.0, lon=12.0,
-                 population=2_000_000, geonameid=1, names=("Republic of Squareland", "Sqland"),
+                 population=2_000_000, geonameid=1,
+                 names=("Republic of Squareland", "Sqland", "SQ"),
                  bbox=(40.0, 10.0, 44.0, 14.0), geometry=outline, parts_from=outline),
         PlaceRow(name="Capitol", kind="city", country_code="QQ", lat=42.5, lon=12.5,
                  population=300_000, geonameid=10, admin1="01", names=("Kapitol",),
@@ -28,6 +29,11 @@ def tiny_places():
                  population=900_000, geonameid=11),
         PlaceRow(name="Southtown", kind="city", country_code="QQ", lat=40.5, lon=11.0,
                  population=5_000, geonameid=12, names=("Kapitol",)),
+        # Villages whose names equal an acronym: one of the country's ("SQ"), one of nothing's.
+        PlaceRow(name="Sq", kind="city", country_code="ZZ", lat=-31.0, lon=-61.0,
+                 population=700, geonameid=13),
+        PlaceRow(name="Sv", kind="city", country_code="ZZ", lat=-32.0, lon=-62.0,
+                 population=600, geonameid=14),
         PlaceRow(name="Capitol International Airport", kind="facility", country_code="QQ",
                  lat=42.4, lon=12.4, names=("Capitol Airport",)),
     ]

@@ -55,6 +55,13 @@ def test_candidates_of_bad_input_are_empty(tiny_gazetteer):
     assert tiny_gazetteer.candidates("Capitol", limit=0) == ()
 
 
+def test_candidates_of_an_acronym_prefer_countries_over_villages_of_that_name(tiny_gazetteer):
+    assert [c.kind for c in tiny_gazetteer.candidates("SQ")] == ["country"]
+    assert [c.kind for c in tiny_gazetteer.candidates("S.Q.", limit=1)] == ["country"]
+    assert {c.kind for c in tiny_gazetteer.candidates("Sq")} == {"country", "city"}
+    assert [c.kind for c in tiny_gazetteer.candidates("SV")] == ["city"]  # nothing curated
+
+
 def test_has_name_is_true_for_any_form_and_false_for_misses(tiny_gazetteer):
     assert tiny_gazetteer.has_name("KAPITOL") and tiny_gazetteer.has_name("Sqland")
     assert not tiny_gazetteer.has_name("Nowhere") and not tiny_gazetteer.has_name("")
@@ -265,6 +272,13 @@ def test_real_airports_are_facilities(gazetteer):
 def test_real_admin1_regions_have_points(gazetteer):
     top = _top(gazetteer, "Vojvodina")
     assert (top.kind, top.country_code) == ("admin1", "RS") and 44 < top.lat < 47
+
+
+@pytest.mark.parametrize("query, code", [("US", "US"), ("U.S.", "US"), ("UK", "GB"),
+                                         ("CAR", "CF")])
+def test_real_acronyms_are_countries_not_villages(gazetteer, query, code):
+    assert {(c.kind, c.country_code) for c in gazetteer.candidates(query)} == {("country", code)}
+    assert "city" in {c.kind for c in gazetteer.candidates(query.replace(".", "").title())}
 
 
 def test_real_has_name_skips_codes_and_lowercase_romanisations(gazetteer):

@@ -231,3 +231,9 @@ def test_offline_candidates_put_a_name_that_exists_before_a_directional_part(
     for limit in (1, 10):
         found = offline_geocoder.candidates(query, limit=limit)
         assert (found[0].raw["kind"], found[0].raw["country_code"]) == (kind, code)
+
+
+def test_offline_acronym_queries_find_countries_only(offline_geocoder):
+    assert [x.raw["kind"] for x in offline_geocoder.candidates("US")] == ["country"]
+    assert offline_geocoder.geocode("UK", exactly_one=False)[0].raw["country_code"] == "GB"
+    assert len(offline_geocoder.geocode("UK", exactly_one=False)) == 1
