@@ -29,6 +29,8 @@ from dashboard.gazetteer import (
 KIND_BONUS = {"country": 20.0, "region": 9.0, "water": 9.0, "admin1": 4.0, "city": 0.0,
               "facility": 5.0}
 CAPITAL_BONUS = 4.0
+#: A city of at least this population answers to its name without "City" as exactly.
+BIG_CITY = 1_000_000
 EXACT_BONUS = 2.5
 #: Douglas-Peucker tolerance (degrees) for stored outlines; ~2 km, enough for a news map.
 SIMPLIFY_DEGREES = 0.02
@@ -144,12 +146,23 @@ def _name_keys(place: PlaceRow) -> Iterator[tuple[str, str, bool]]:
     canonical = normalize(place.name)
     if canonical:
         yield canonical, place.name, True
-    seen = {canonical}
+    seen, short = {canonical}, _short_city_key(place)
     for form in place.names:
         key = normalize(form)
         if key not in seen and key.isascii() and len(key) <= MAX_KEY_LENGTH:
             seen.add(key)
-            yield key, form, False
+            yield key, form, key == short
+
+
+def _short_city_key(place: PlaceRow) -> str | None:
+    """ "new york" for New York City: a big city's name without "City", as good as its own.
+
+    GeoNames calls the city "New York City" and lists "New York" among its alternates, so the
+    state (canonical "New York") would win; news means the city far more often.
+    """
+    if place.kind != "city" or place.population < BIG_CITY or not place.name.endswith(" City"):
+        return None
+    return normalize(place.name[: -len(" City")]) or None
 
 
 def gazetteer_alternates(forms: Iterable[str]) -> tuple[str, ...]:

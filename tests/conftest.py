@@ -34,6 +34,11 @@ def tiny_places():
                  population=700, geonameid=13),
         PlaceRow(name="Sv", kind="city", country_code="ZZ", lat=-32.0, lon=-62.0,
                  population=600, geonameid=14),
+        # A big city named "X City" and a bigger province named "X".
+        PlaceRow(name="Bigtown City", kind="city", country_code="QQ", lat=41.0, lon=13.0,
+                 population=1_500_000, geonameid=15, names=("Bigtown", "Big Town City")),
+        PlaceRow(name="Bigtown", kind="admin1", country_code="QQ", admin1="02", lat=41.2,
+                 lon=13.2, population=9_000_000),
         PlaceRow(name="Capitol International Airport", kind="facility", country_code="QQ",
                  lat=42.4, lon=12.4, names=("Capitol Airport",)),
     ]

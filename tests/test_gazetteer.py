@@ -62,6 +62,13 @@ def test_candidates_of_an_acronym_prefer_countries_over_villages_of_that_name(ti
     assert [c.kind for c in tiny_gazetteer.candidates("SV")] == ["city"]  # nothing curated
 
 
+def test_candidates_of_a_big_city_without_city_put_the_city_before_its_province(tiny_gazetteer):
+    city, province = tiny_gazetteer.candidates("Bigtown")
+    assert (city.name, city.kind, city.exact) == ("Bigtown City", "city", True)
+    assert province.kind == "admin1"
+    assert not tiny_gazetteer.candidates("Big Town City")[0].exact  # other alternates stay inexact
+
+
 def test_has_name_is_true_for_any_form_and_false_for_misses(tiny_gazetteer):
     assert tiny_gazetteer.has_name("KAPITOL") and tiny_gazetteer.has_name("Sqland")
     assert not tiny_gazetteer.has_name("Nowhere") and not tiny_gazetteer.has_name("")
@@ -279,6 +286,18 @@ def test_real_admin1_regions_have_points(gazetteer):
 def test_real_acronyms_are_countries_not_villages(gazetteer, query, code):
     assert {(c.kind, c.country_code) for c in gazetteer.candidates(query)} == {("country", code)}
     assert "city" in {c.kind for c in gazetteer.candidates(query.replace(".", "").title())}
+
+
+@pytest.mark.parametrize("name, kind, code", [
+    ("New York", "city", "US"), ("Washington", "city", "US"), ("Georgia", "country", "GE"),
+    ("Mexico", "country", "MX"), ("Luxembourg", "country", "LU"), ("Kuwait", "country", "KW"),
+    ("Singapore", "country", "SG"), ("Djibouti", "country", "DJ"), ("Quebec", "city", "CA"),
+    ("Jersey", "country", "JE"), ("Mexico City", "city", "MX"), ("Quezon", "city", "PH"),
+])
+def test_real_names_shared_by_a_city_a_state_and_a_country(gazetteer, name, kind, code):
+    top = _top(gazetteer, name)
+    assert (top.kind, top.country_code) == (kind, code)
+    assert top.kind != "city" or top.population > 500_000
 
 
 def test_real_has_name_skips_codes_and_lowercase_romanisations(gazetteer):
