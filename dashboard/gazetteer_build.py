@@ -414,7 +414,8 @@ def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
         yield PlaceRow(name=name, kind="admin1", country_code=country, admin1=code,
                        lat=point[0], lon=point[1], geonameid=int(gn_id) if gn_id else None,
                        population=sum(t["population"] or 0 for t in inside),
-                       names=gazetteer_alternates(f for f in forms if f), fame=len(_split(aliases)))
+                       names=gazetteer_alternates(f for f in forms if f),
+                       fame=len(_split(aliases)))
 
 
 def _iso3166_points() -> dict[str, tuple[float, float]]:
