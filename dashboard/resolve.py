@@ -135,7 +135,7 @@ class Lookup:
         """Capitals matter for ranking ("Belgrade" the capital, not Belgrade, Montana)."""
         if option.capital or option.kind != "city" or not option.geonameid or not self._is_capital:
             return option
-        return replace(option, capital=bool(self._is_capital(option.geonameid)))
+        return replace(option, capital=True) if self._is_capital(option.geonameid) else option
 
 
 def resolve_places(
@@ -255,7 +255,8 @@ class _Context:
     """What the article as a whole says about where it is."""
 
     countries: Counter
-    points: tuple[tuple[float, float], ...] = ()
+    #: Located points as ``_point`` prepares them.
+    points: tuple[tuple[float, float, float, float], ...] = ()
     #: (country, admin1 code) of the provinces the article locates things in.
     regions: frozenset[tuple[str, str]] = frozenset()
 
@@ -297,7 +298,8 @@ class _Context:
                     points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
                 if pick[0].kind == "admin1" and pick[0].admin1:
                     regions.add((pick[0].country_code, pick[0].admin1))
-        return _Context(counts, tuple(points), frozenset(regions))
+        # The longitude window is fixed per point: compute it once, not once per option.
+        return _Context(counts, tuple(map(_point, points)), frozenset(regions))
 
     def choose(self, place: Place, options: Sequence[Option]) -> tuple[Option, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -338,14 +340,23 @@ class _Context:
     def _nearness(self, option: Option) -> float:
         if not self.points or option.kind not in ("city", "facility", "admin1"):
             return 0.0
+        o_lat, o_lon = option.lat, option.lon
         # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
-        close = [(lat, lon) for lat, lon in self.points if abs(lat - option.lat) < 5
-                 and abs((lon - option.lon + 180) % 360 - 180)
-                 < 5 / max(math.cos(math.radians(lat)), 0.1)]
+        close = [(lat, lon, cos) for lat, lon, window, cos in self.points
+                 if abs(lat - o_lat) < 5 and abs((lon - o_lon + 180) % 360 - 180) < window]
         if not close:
             return 0.0
-        nearest = min(_km(option.lat, option.lon, lat, lon) for lat, lon in close)
+        o_cos = math.cos(math.radians(o_lat))
+        nearest = min(_km_cos(o_lat, o_lon, o_cos, *point) for point in close)
         return 1.0 if nearest < 150 else 0.6 if nearest < 500 else 0.0
+
+
+def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
+    """(lat, lon, longitude window as long as 5 degrees of latitude, cos lat): what
+    ``_nearness`` needs of a point, computed once per point instead of once per option."""
+    lat, lon = lat_lon
+    cos = math.cos(math.radians(lat))
+    return lat, lon, 5 / max(cos, 0.1), cos
 
 
 def _dominance(option: Option, options: Sequence[Option]) -> float:
@@ -361,9 +372,15 @@ def _same_spot(a: Option, b: Option) -> bool:
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return _km_cos(lat1, lon1, math.cos(math.radians(lat1)), lat2, lon2,
+                   math.cos(math.radians(lat2)))
+
+
+def _km_cos(lat1: float, lon1: float, cos1: float, lat2: float, lon2: float,
+            cos2: float) -> float:
+    """Haversine distance with the latitudes' cosines given (they are reused many times)."""
+    dp, dl = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + cos1 * cos2 * math.sin(dl / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from dashboard.extract import lexicon
 from dashboard.extract.spans import ByStart
+from dashboard.extract.words import first_words, may_contain
 from dashboard.records import Actor, Sentence
 
 
@@ -69,9 +70,10 @@ _ORG_GENERIC = re.compile(
     r"(?:Ministry|Council|Commission|Committee|Agency|Tribunal|Parliament|Assembly|Party|Front|"
     r"Movement|Army|Brigade|Brigades|Corps|Militia|Guard|Police|Forces)\b"
 )
-_ORG_HEAD = re.compile(r"\b(?:Ministry|Department|Council|Commission|Committee|Agency|Tribunal|"
-                      r"Parliament|Assembly|Party|Front|Movement|Army|Brigades?|Corps|Militia|"
-                      r"Guard|Police|Forces)\b")
+_ORG_HEADS = (r"Ministry|Department|Council|Commission|Committee|Agency|Tribunal|Parliament|"
+              r"Assembly|Party|Front|Movement|Army|Brigades?|Corps|Militia|Guard|Police|Forces")
+_ORG_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+_ORG_HEAD_WORDS = first_words(_ORG_HEADS)
 _ARMED_NOUNS = (
     "rebels", "insurgents", "militants", "separatists", "guerrillas", "guerillas", "militiamen",
     "militias", "militia", "fighters", "jihadists", "gunmen", "paramilitaries", "extremists",
@@ -79,6 +81,7 @@ _ARMED_NOUNS = (
     "armed groups", "rebel groups", "tribesmen", "clansmen",
 )
 _ARMED_NOUN = re.compile(r"\b(?:" + "|".join(_ARMED_NOUNS) + r")\b")
+_ARMED_WORDS = first_words("|".join(_ARMED_NOUNS))
 _ARMED = re.compile(
     r"(?:(?<![\w-])(?P<mod>(?:pro-|anti-)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?|pro-[A-Z][\w-]+) )?"
     r"\b(?P<noun>" + "|".join(_ARMED_NOUNS) + r")\b"
@@ -148,7 +151,8 @@ def _kind(type_: str) -> str:
 
 def _generic_organisations(text, sentence, names):
     """ "the French Defense Ministry", "Ministry of Interior", "the Revolutionary Council"."""
-    if not _ORG_HEAD.search(text, sentence.start, sentence.end):
+    if not (may_contain(text, sentence.start, sentence.end, _ORG_HEAD_WORDS)
+            and _ORG_HEAD.search(text, sentence.start, sentence.end)):
         return
     for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
         start = m.start()
@@ -172,7 +176,7 @@ def _officials(text, sentence, names):
     words = {w.lower() for w in _WORDS.findall(sentence.text)}
     if not words & _TITLE_HEADS:
         return  # no title word in the sentence: skip the long pattern
-    for m in _title_pattern().finditer(text, sentence.start, sentence.end):
+    for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
         if not _title_ok(role, person, names):
             continue
@@ -191,6 +195,32 @@ _WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
 #: Every word of every title ("secretary-general" whole and split), to test a sentence cheaply.
 _TITLE_HEADS = frozenset(
     w for t in lexicon.titles() for w in (*t.split(), *t.replace("-", " ").split(), t))
+
+
+def _title_matches(text: str, sentence: Sentence):
+    """The title pattern's matches, tried only where a portfolio or title word starts.
+
+    Equal to ``finditer`` (every match starts with such a word), but the long case-blind
+    pattern is not tried at every character. Non-ASCII text (where case-blind matching reaches
+    beyond ``lower()``) takes the plain ``finditer``.
+    """
+    pattern = _title_pattern()
+    if not text[sentence.start:sentence.end].isascii():
+        yield from pattern.finditer(text, sentence.start, sentence.end)
+        return
+    pos = sentence.start
+    for word in _RUN.finditer(text, sentence.start, sentence.end):
+        if word.start() >= pos and word.group().lower() in _ROLE_FIRST_RUNS:
+            m = pattern.match(text, word.start(), sentence.end)
+            if m:
+                pos = m.end()
+                yield m
+
+
+_RUN = re.compile(r"\w+")
+#: The first run of word characters of every portfolio and title ("u" of "u.s.").
+_ROLE_FIRST_RUNS = frozenset(_RUN.match(w).group() for w in (*lexicon.PORTFOLIOS,
+                                                             *lexicon.titles()))
 
 
 def _title_pattern() -> re.Pattern[str]:
@@ -293,8 +323,10 @@ _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 
 def _groups(text, sentence, names):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
-    armed = _ARMED.finditer(text, sentence.start, sentence.end) if _ARMED_NOUN.search(
-        text, sentence.start, sentence.end) else ()
+    armed = ()
+    if may_contain(text, sentence.start, sentence.end, _ARMED_WORDS) and _ARMED_NOUN.search(
+            text, sentence.start, sentence.end):
+        armed = _ARMED.finditer(text, sentence.start, sentence.end)
     for m in armed:
         mod = m.group("mod")
         if mod and (mod.split()[0].lower() in lexicon.not_places() or m.start() == sentence.start

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from dashboard.extract.numbers import NUMBER, parse_number
 from dashboard.extract.spans import ByStart
+from dashboard.extract.words import first_words, may_contain
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
@@ -27,6 +28,7 @@ _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battl
          r"brigades?|divisions?|regiments?|" \
          r"companies|platoons|squadrons|units|task\s+force|corps"
 _TROOP_NOUN = re.compile(rf"\b(?:{_PEOPLE}|{_UNITS})\b", re.I)
+_TROOP_WORDS = first_words(f"{_PEOPLE}|{_UNITS}")
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
@@ -112,7 +114,8 @@ def _groups(text: str, sentence: Sentence, places: list[Place]) -> list[list[re.
     A noun joins the group before it when it is close, no place lies between them and it
     does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
     """
-    if not _TROOP_NOUN.search(text, sentence.start, sentence.end):
+    if not (may_contain(text, sentence.start, sentence.end, _TROOP_WORDS)
+            and _TROOP_NOUN.search(text, sentence.start, sentence.end)):
         return []
     counted = [q.span() for q in _QUANTITIES.finditer(text, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
