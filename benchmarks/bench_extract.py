@@ -6,6 +6,7 @@ open) and ``ru_maxrss`` belongs to that measurement alone. The corpus comes from
 
     python benchmarks/bench_extract.py                       # 1,000 and 10,000 articles
     python benchmarks/bench_extract.py --quick               # a smoke run in seconds
+    python benchmarks/bench_extract.py --snapshot            # HEAD as committed, not the tree
     python benchmarks/bench_extract.py --profile 500 --sizes 1000 --workers 1
 """
 
@@ -125,9 +126,9 @@ CHILDREN = {"single": measure_single, "workers": measure_workers, "profile": mea
 
 
 # ---------------------------------------------------------------- parent side: plan and print
-def run_child(kind: str, **spec) -> dict:
-    """Run one measurement in a fresh interpreter and return what it measured."""
-    argv = [sys.executable, str(Path(__file__).resolve()), "--child", kind, json.dumps(spec)]
+def run_child(script: Path, kind: str, **spec) -> dict:
+    """Run one measurement in a fresh interpreter (``script`` is this file, maybe a snapshot's)."""
+    argv = [sys.executable, str(script), "--child", kind, json.dumps(spec)]
     done = subprocess.run(argv, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{kind} child failed:\n{done.stderr[-3000:]}")
@@ -150,15 +151,36 @@ def machine() -> dict:
             "loadavg_1m": os.getloadavg()[0]}
 
 
+def _git(*argv: str) -> str:
+    done = subprocess.run(["git", *argv], capture_output=True, text=True, cwd=HERE.parent)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def _code_version() -> str:
     """The commit measured, and whether dashboard/ had uncommitted changes."""
-    def git(*argv: str) -> str:
-        done = subprocess.run(["git", *argv], capture_output=True, text=True, cwd=HERE.parent)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "dashboard")
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "dashboard")
     return commit + (" + uncommitted dashboard/ changes" if dirty else "")
+
+
+def snapshot() -> tuple[Path, str]:
+    """This file in a copy of the committed tree (HEAD), and its label.
+
+    In a shared checkout others edit dashboard/ mid-run, and an edit to the gazetteer code
+    makes the index stale, so a child would time a rebuild: a snapshot measures one commit.
+    The snapshot's own index is built once, by the untimed warm-up.
+    """
+    commit = _git("rev-parse", "--short", "HEAD")
+    if not commit:
+        raise SystemExit("--snapshot needs a git checkout")
+    folder = Path(tempfile.gettempdir()) / f"newsmap_snapshot_{commit}"
+    script = folder / "benchmarks" / "bench_extract.py"
+    if not script.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", "HEAD"], capture_output=True, check=True,
+                                 cwd=HERE.parent).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return script, f"{commit} (snapshot of HEAD)"
 
 
 def single_row(n: int, res: dict, peak: dict | None) -> dict:
@@ -247,25 +269,32 @@ def _ensure_corpus(args: argparse.Namespace) -> Path:
 
 def run(args: argparse.Namespace) -> dict:
     info = machine()  # before the runs, so its load average is the machine's, not ours
+    script = Path(__file__).resolve()
+    if args.snapshot:
+        script, info["code"] = snapshot()
     corpus = _ensure_corpus(args)
     common = {"corpus": str(corpus), "module": args.module}
     # Untimed: builds the gazetteer index if it is missing, so no figure includes a build.
-    run_child("single", n=1, **common)
+    run_child(script, "single", n=1, **common)
     singles = []
     for n in args.sizes:
-        res = run_child("single", n=n, **common)
-        peak = run_child("single", n=n, tracemalloc=True, **common) if args.tracemalloc else None
+        res = run_child(script, "single", n=n, **common)
+        peak = None
+        if args.tracemalloc:
+            peak = run_child(script, "single", n=n, tracemalloc=True, **common)
         singles.append(single_row(n, res, peak))
-    workers = []
-    for k in args.workers:
-        res = run_child("workers", n=args.workers_n, workers=k, **common)
-        workers.append({"workers": k, "articles": res["n"], "wall_s": res["wall_s"],
-                        "articles_per_s": res["n"] / res["wall_s"],
-                        "words_per_s": res["words"] / res["wall_s"], "cpu_s": res["cpu_s"],
-                        "maxrss_mb": res["maxrss_mb"],
-                        "children_maxrss_mb": res["children_maxrss_mb"]})
-    profile = run_child("profile", n=args.profile, top=args.top, **common) if args.profile else None
+    workers = [_workers_row(k, run_child(script, "workers", n=args.workers_n, workers=k, **common))
+               for k in args.workers]
+    profile = None
+    if args.profile:
+        profile = run_child(script, "profile", n=args.profile, top=args.top, **common)
     return {"machine": info, "single": singles, "workers": workers, "profile": profile}
+
+
+def _workers_row(k: int, res: dict) -> dict:
+    return {"workers": k, "articles": res["n"], "wall_s": res["wall_s"], "cpu_s": res["cpu_s"],
+            "articles_per_s": res["n"] / res["wall_s"], "words_per_s": res["words"] / res["wall_s"],
+            "maxrss_mb": res["maxrss_mb"], "children_maxrss_mb": res["children_maxrss_mb"]}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -283,6 +312,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--corpus", type=Path, help="corpus folder (made if short)")
     parser.add_argument("--module", default="dashboard.pipeline", help="module under test")
+    parser.add_argument("--snapshot", action="store_true",
+                        help="measure a copy of HEAD, not the (shared, changing) working tree")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     if args.quick:
