@@ -171,6 +171,12 @@ def online_enabled_by_env() -> bool:
     return os.environ.get("NEWSMAP_ONLINE_GEOCODING", "").strip().lower() in ("1", "true", "yes")
 
 
+def default_geocoder() -> Geocoder:
+    """The offline geocoder; wrapped in the online fallback when $NEWSMAP_ONLINE_GEOCODING is on."""
+    offline = OfflineGeocoder()
+    return OnlineFallbackGeocoder(offline) if online_enabled_by_env() else offline
+
+
 class OnlineFallbackGeocoder(Geocoder):
     """The offline geocoder first; for names it lacks, and only when turned on, Nominatim.
 
@@ -210,6 +216,19 @@ class OnlineFallbackGeocoder(Geocoder):
             return None
         location = Location(answer["address"], Point(answer["lat"], answer["lon"]), answer["raw"])
         return location if exactly_one else [location]
+
+    def candidates(self, query, *, limit=10, country_codes=None) -> list[Location]:
+        """The offline candidates; when there are none (and it is on), the online answer."""
+        found = self.offline.candidates(query, limit=limit, country_codes=country_codes)
+        if found or not self.enabled or country_codes:
+            return found
+        online = self.geocode(query)
+        return [online] if online is not None else []
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The offline gazetteer (the extraction stages ask it their name questions)."""
+        return self.offline.gazetteer
 
     def reverse(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL):
         return self.offline.reverse(query, exactly_one=exactly_one)

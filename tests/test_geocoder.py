@@ -156,6 +156,28 @@ def test_online_is_asked_only_for_names_the_offline_index_lacks(online):
     assert [q for q, _ in provider.calls] == ["Zzyzx Springs"]
 
 
+def test_online_candidates_fall_back_only_when_offline_has_none(online):
+    wrapper, provider = online
+    assert wrapper.candidates("Belgrade")[0].raw["country_code"] == "RS"
+    (found,) = wrapper.candidates("Zzyzx Springs")
+    assert found.raw["source"] == "online"
+    assert wrapper.gazetteer is wrapper.offline.gazetteer
+    assert [q for q, _ in provider.calls] == ["Zzyzx Springs"]
+
+
+def test_default_geocoder_goes_online_only_when_turned_on(monkeypatch, offline_geocoder, tmp_path):
+    import dashboard.geocoder as geocoder_module
+
+    monkeypatch.setattr(geocoder_module, "OfflineGeocoder", lambda: offline_geocoder)
+    monkeypatch.delenv("NEWSMAP_ONLINE_GEOCODING", raising=False)
+    assert geocoder_module.default_geocoder() is offline_geocoder
+    monkeypatch.setenv("NEWSMAP_ONLINE_GEOCODING", "1")
+    monkeypatch.setenv("NEWSMAP_USER_AGENT", "newsmap-tests/0.1 (tests@example.org)")
+    monkeypatch.setenv("NEWSMAP_GEOCODE_CACHE", str(tmp_path / "cache.sqlite"))
+    wrapped = geocoder_module.default_geocoder()
+    assert isinstance(wrapped, OnlineFallbackGeocoder) and wrapped.enabled
+
+
 def test_online_answers_and_misses_are_cached_on_disk(online, offline_geocoder, tmp_path):
     wrapper, provider = online
     wrapper.geocode("Zzyzx Springs")
