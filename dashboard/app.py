@@ -69,10 +69,11 @@ def signature(path: Path) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_resource(show_spinner="Opening the gazetteer (built on first use, in about 30 s)…")
 def geocoder():
-    """One offline geocoder per process, shared by every session (read-only, thread-safe)."""
-    from dashboard.geocoder import OfflineGeocoder
+    """One geocoder per process, shared by every session (read-only, thread-safe): the offline
+    gazetteer, with the online fallback when $NEWSMAP_ONLINE_GEOCODING turns it on."""
+    from dashboard.geocoder import default_geocoder
 
-    return OfflineGeocoder()
+    return default_geocoder()
 
 
 # cache_resource, not cache_data: the results are immutable (frozen records, frames nobody
