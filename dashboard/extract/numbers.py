@@ -20,6 +20,8 @@ NUMBER = (
     rf"(?:[\s-]+(?:{_WORD}|hundred|thousand|million)"
     rf"|\s+and\s+(?:{_WORD}))*(?:\s+(?:hundred|thousand|million))?)\b"
 )
+#: The letters a ``NUMBER`` in words can start with (besides digits): for cheap look-aheads.
+NUMBER_FIRST_LETTERS = "".join(sorted({"a", *(w[0] for w in _UNITS)}))
 _DIGITS = re.compile(r"(\d{1,3}(?:[, ]\d{3})+|\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million))?")
 _NUMBER_RE = re.compile(rf"(?:{NUMBER})", re.I)
 
