@@ -259,6 +259,8 @@ class _Context:
     points: tuple[tuple[float, float, float, float], ...] = ()
     #: (country, admin1 code) of the provinces the article locates things in.
     regions: frozenset[tuple[str, str]] = frozenset()
+    #: The largest count in ``countries`` (asked for every option scored).
+    most: float = 1.0
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
@@ -274,7 +276,7 @@ class _Context:
             if (place.id in located and opts and opts[0].exact
                     and opts[0].kind in ("country", "directional_region", "admin1")):
                 counts[opts[0].country_code] += 2 if opts[0].kind == "country" else 1
-        return cls(counts)
+        return cls(counts, most=max(counts.values(), default=1.0))
 
     def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
                     located: set[str]) -> _Context:
@@ -299,7 +301,8 @@ class _Context:
                 if pick[0].kind == "admin1" and pick[0].admin1:
                     regions.add((pick[0].country_code, pick[0].admin1))
         # The longitude window is fixed per point: compute it once, not once per option.
-        return _Context(counts, tuple(map(_point, points)), frozenset(regions))
+        return _Context(counts, tuple(map(_point, points)), frozenset(regions),
+                        max(counts.values(), default=1.0))
 
     def choose(self, place: Place, options: Sequence[Option]) -> tuple[Option, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -328,7 +331,7 @@ class _Context:
         score += 2.0 if option.exact else 0.0
         score += 1.0 if option.capital else 0.0
         if option.country_code and self.countries[option.country_code]:
-            score += 0.5 + 1.0 * self.countries[option.country_code] / max(self.countries.values())
+            score += 0.5 + 1.0 * self.countries[option.country_code] / self.most
         region = (option.country_code, option.admin1)
         if option.admin1 and option.kind != "admin1" and region in self.regions:
             score += 1.5  # "Paris" in an article about Texas

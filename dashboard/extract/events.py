@@ -61,6 +61,9 @@ _NOUN_WORDS = {
 }
 _VERB_OF = {w: t for t, words in _VERB_WORDS.items() for w in words.split()}
 _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
+#: (type, v|n) of every trigger word, a verb reading first: one look-up per word of a sentence.
+_TRIGGER_OF = {**{w: (t, "n") for w, t in _NOUN_OF.items()},
+               **{w: (t, "v") for w, t in _VERB_OF.items()}}
 #: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
 _PHRASES = re.compile(
     r"\b(?<![\w-])(?:"
@@ -186,10 +189,9 @@ def _candidates(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]
         found.append((kind, type_, start, m.end()))
     taken = [(f[2], f[3]) for f in found]
     for m in _TRIGGER_WORD.finditer(text, sentence.start, sentence.end):
-        low = m.group().lower()
-        type_, kind = (_VERB_OF[low], "v") if low in _VERB_OF else (_NOUN_OF.get(low), "n")
-        if type_ and not any(s <= m.start() < e for s, e in taken):
-            found.append((kind, type_, m.start(), m.end()))
+        hit = _TRIGGER_OF.get(m.group().lower())
+        if hit and not any(s <= m.start() < e for s, e in taken):
+            found.append((hit[1], hit[0], m.start(), m.end()))
     return sorted(found, key=lambda f: f[2])
 
 
