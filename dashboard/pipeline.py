@@ -215,19 +215,52 @@ def extract_paths(paths: Iterable[str | os.PathLike], *, geocoder: Any = None,
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                              initargs=(geocoder,)) as pool:
         chunk = max(1, min(32, len(files) // (4 * workers)))
-        yield from pool.map(_worker_extract, files, chunksize=chunk)
+        polygons: dict[str, str] = {}
+        for packed in pool.map(_worker_extract, files, chunksize=chunk):
+            yield _unpack(packed, polygons)
 
 
 #: The geocoder of a worker process, set once by ``_init_worker``.
 _WORKER_GEOCODER: list[Any] = [None]
+#: Polygons this worker has sent, by text, with their reference.
+_WORKER_SENT: dict[str, str] = {}
+#: Starts a polygon's reference; no GeoJSON text starts with a NUL.
+_REF = "\x00polygon:"
 
 
 def _init_worker(geocoder: Any) -> None:
     _WORKER_GEOCODER[0] = geocoder
 
 
-def _worker_extract(path: Path | Problem) -> Extraction:
-    return _safe_extract(path, _WORKER_GEOCODER[0])
+def _worker_extract(path: Path | Problem) -> tuple[Extraction, tuple[tuple[str, str], ...]]:
+    return _pack(_safe_extract(path, _WORKER_GEOCODER[0]), _WORKER_SENT)
+
+
+def _pack(extraction: Extraction, sent: dict[str, str]):
+    """The extraction with each polygon as a reference, and the polygons not sent before.
+
+    Country outlines repeat in article after article and were most of the bytes pickled back
+    to the parent; results arrive in order, so a polygon always comes before its references.
+    """
+    new, places = [], []
+    for place in extraction.places:
+        if place.geometry is not None:
+            ref = sent.get(place.geometry)
+            if ref is None:
+                ref = sent[place.geometry] = f"{_REF}{os.getpid()}:{len(sent)}"
+                new.append((ref, place.geometry))
+            place = replace(place, geometry=ref)
+        places.append(place)
+    return replace(extraction, places=tuple(places)), tuple(new)
+
+
+def _unpack(packed: tuple, polygons: dict[str, str]) -> Extraction:
+    """Undo ``_pack``: every reference replaced by its polygon (one shared string each)."""
+    extraction, new = packed
+    polygons.update(new)
+    places = tuple(p if p.geometry is None else replace(p, geometry=polygons[p.geometry])
+                   for p in extraction.places)
+    return replace(extraction, places=places)
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Problem]:

@@ -183,3 +183,20 @@ def test_extract_paths_with_worker_processes_gives_the_same_records(tmp_path):
     one = list(pipeline.extract_paths([tmp_path], workers=1))
     two = list(pipeline.extract_paths([tmp_path], workers=2))
     assert [x.to_dict() for x in one] == [x.to_dict() for x in two]
+
+
+def test_pack_sends_each_polygon_once_and_unpack_restores_it():
+    from dashboard.records import Article, Place
+
+    outline = '{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}'
+    places = (Place("p1", "Mali", 0, 4, geometry=outline), Place("p2", "Gao", 8, 11),
+              Place("p3", "Mali", 20, 24, geometry=outline))
+    sent: dict[str, str] = {}
+    received: dict[str, str] = {}
+    for i in range(2):
+        original = Extraction(article=Article(id=f"a{i}", text="Mali or Gao, and Mali"),
+                              places=places)
+        packed, new = pipeline._pack(original, sent)
+        assert len(new) == (1 if i == 0 else 0)  # the outline crosses once per worker
+        assert all(outline not in (p.geometry or "") for p in packed.places)
+        assert pipeline._unpack((packed, new), received) == original
