@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dashboard.extract.words import first_words, may_contain
+from dashboard.extract.words import first_words, holds_any, may_contain
 
 
 def test_may_contain_finds_a_whole_word_in_any_case():
@@ -36,3 +36,9 @@ def test_first_words_reads_plurals_and_phrases():
 def test_first_words_rejects_a_pattern_it_cannot_read():
     with pytest.raises(ValueError):
         first_words(r"troop[sz]")
+
+
+def test_holds_any_is_case_sensitive():
+    text = "who said so? The WHO did."
+    assert not holds_any(text, 0, 12, frozenset({"WHO"}))
+    assert holds_any(text, 13, len(text), frozenset({"WHO"}))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.extract.words import may_contain
+from dashboard.extract.words import holds_any
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,7 +75,7 @@ def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, 
     Forms are indexed by their first word, so a sentence costs one dictionary look-up per word
     instead of one long alternation per position.
     """
-    if not may_contain(text, start, end, _first_runs()):
+    if not holds_any(text, start, end, _first_runs()):
         return []  # no word any form starts with: most sentences stop here
     index = _forms_by_first_word()
     found, pos = [], start
@@ -108,8 +108,8 @@ def _forms_by_first_word() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _first_runs() -> frozenset[str]:
-    """The first run of word characters of every form, in lower case ("al" of "al-Qaeda")."""
-    return frozenset(m.group().lower() for m in map(_RUN.search, organization_by_form()) if m)
+    """The first run of word characters of every form ("al" of "al-Qaeda", "NATO")."""
+    return frozenset(m.group() for m in map(_RUN.search, organization_by_form()) if m)
 
 
 _RUN = re.compile(r"\w+")

@@ -18,6 +18,17 @@ def may_contain(text: str, start: int, end: int, words: frozenset[str]) -> bool:
     return found is None or not found.isdisjoint(words)
 
 
+def holds_any(text: str, start: int, end: int, runs: frozenset[str]) -> bool:
+    """Whether some whole run of word characters of ``text[start:end]`` is one of ``runs``
+    (case as written): the pre-check for patterns that are not case-blind."""
+    return not _runs(text[start:end]).isdisjoint(runs)
+
+
+@lru_cache(maxsize=4096)
+def _runs(sentence: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(sentence))
+
+
 @lru_cache(maxsize=4096)
 def _words(sentence: str) -> frozenset[str] | None:
     """The sentence's words, or None when it is not ASCII: a case-blind pattern then matches
