@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -120,6 +121,31 @@ def _where(func: tuple) -> str:
             i = len(parts) - 1 - parts[::-1].index(anchor)
             return f"{'/'.join(parts[i + (anchor != 'dashboard'):])}:{line}:{name}"
     return f"{Path(filename).name}:{line}:{name}"
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def spin_speedup(workers: int, n: int = 10_000_000) -> float:
+    """What ``workers`` processes gain on pure arithmetic right now: the ceiling for extraction.
+
+    On a shared machine the other cores may be busy; this says how many are really free.
+    """
+    if workers <= 1:
+        return 1.0
+    t0 = time.perf_counter()
+    for _ in range(workers):
+        _spin(n)
+    serial = time.perf_counter() - t0
+    with ProcessPoolExecutor(workers) as pool:
+        t1 = time.perf_counter()
+        list(pool.map(_spin, [n] * workers))
+        parallel = time.perf_counter() - t1
+    return serial / parallel
 
 
 CHILDREN = {"single": measure_single, "workers": measure_workers, "profile": measure_profile}
@@ -227,14 +253,17 @@ def print_report(info: dict, singles: list[dict], workers: list[dict], profile: 
 def _print_workers(rows: list[dict]) -> None:
     print("\nAll cores (`extract_paths(paths, workers=k)` from files, wall clock incl. pool "
           "start and each worker's gazetteer open). Target: near-linear.\n")
+    print("Spin speedup: what the same number of processes gained on pure arithmetic just after, "
+          "i.e. how many cores were really free (the machine is shared).\n")
     print("| workers | articles | wall s | CPU s (all processes) | articles/s | words/s "
-          "| speedup vs 1 | parent / largest child maxrss MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| speedup vs 1 | spin speedup | parent / largest child maxrss MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     base = next((r["articles_per_s"] for r in rows if r["workers"] == 1), None)
     for r in rows:
         speed = f"{r['articles_per_s'] / base:.2f}x" if base else "-"
         print(f"| {r['workers']} | {r['articles']:,} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
               f"{r['articles_per_s']:.0f} | {r['words_per_s']:,.0f} | {speed} | "
+              f"{r['spin_speedup']:.2f}x | "
               f"{r['maxrss_mb']:.0f} / {r['children_maxrss_mb']:.0f} |")
 
 
@@ -283,8 +312,10 @@ def run(args: argparse.Namespace) -> dict:
         if args.tracemalloc:
             peak = run_child(script, "single", n=n, tracemalloc=True, **common)
         singles.append(single_row(n, res, peak))
-    workers = [_workers_row(k, run_child(script, "workers", n=args.workers_n, workers=k, **common))
-               for k in args.workers]
+    workers = []
+    for k in args.workers:
+        row = _workers_row(k, run_child(script, "workers", n=args.workers_n, workers=k, **common))
+        workers.append({**row, "spin_speedup": spin_speedup(k)})
     profile = None
     if args.profile:
         profile = run_child(script, "profile", n=args.profile, top=args.top, **common)
@@ -300,7 +331,7 @@ def _workers_row(k: int, res: dict) -> dict:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     cores = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--words", type=int, default=500, help="mean words per article")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, nargs="*", default=sorted({1, cores}))
