@@ -88,6 +88,11 @@ def _from_candidate(candidate: Any) -> Option:
     return option_from(_Located(candidate.lat, candidate.lon, raw))
 
 
+def _says_capital(location: Any) -> bool:
+    """Whether the geocoder's ``raw`` already says if the place is a capital (no query then)."""
+    return "is_capital" in (getattr(location, "raw", None) or {})
+
+
 @dataclass(frozen=True, slots=True)
 class _Located:
     latitude: float
@@ -113,7 +118,8 @@ class Lookup:
                 locations = list(self.geocoder.candidates(query, limit=LIMIT) or [])
             except (ValueError, TypeError):
                 locations = []
-            found = tuple(self._with_capital(option_from(loc)) for loc in locations)
+            found = tuple(option_from(loc) if _says_capital(loc) else
+                          self._with_capital(option_from(loc)) for loc in locations)
             found += tuple(o for o in self._named(query, found) if o not in found)
             if len(self._cache) >= self.size:
                 self._cache.clear()

@@ -112,3 +112,16 @@ def test_thin_geometry_keeps_one_polygon_per_area_and_reading():
     places = [area, replace(area, id="p2", literal=False), replace(area, id="p3"),
               replace(area, id="p4", antecedent="p1")]
     assert [p.geometry is not None for p in thin_geometry(places)] == [True, True, False, False]
+
+
+def test_lookup_asks_is_capital_only_when_the_geocoder_does_not_say():
+    asked = []
+    geocoder = FakeGeocoder()
+    geocoder.gazetteer = SimpleNamespace(is_capital=lambda gid: asked.append(gid) or gid == 1)
+    said = loc("Belgrade", "city", "RS", 44.8, 20.5, 1_270_000, gid=1)
+    said.raw["is_capital"] = True
+    unsaid = loc("Belgrade", "city", "US", 45.7, -111.1, 8_000, gid=2)
+    geocoder.TABLE = {"Belgrade": [said, unsaid]}
+    options = Lookup(geocoder)("Belgrade")
+    assert [o.capital for o in options] == [True, False]
+    assert asked == [2]
