@@ -176,10 +176,11 @@ class CachedNames:
 
 @functools.lru_cache(maxsize=1)
 def default_geocoder() -> Any:
-    """The process-wide offline geocoder, opened on first use."""
-    from dashboard.geocoder import OfflineGeocoder
+    """The process-wide geocoder, opened on first use: offline, plus the online fallback when
+    $NEWSMAP_ONLINE_GEOCODING turns it on."""
+    from dashboard import geocoder
 
-    return OfflineGeocoder()
+    return geocoder.default_geocoder()
 
 
 def extract_text(text: str, article_id: str = "article", *, geocoder: Any = None) -> Extraction:
