@@ -57,6 +57,8 @@ class Option:
     bbox: tuple[float, float, float, float] | None = None
     geometry: str | None = None
     capital: bool = False
+    #: How many names the sources list for the place: how widely it is known.
+    fame: int = 0
 
 
 def option_from(location: Any) -> Option:
@@ -77,7 +79,8 @@ def option_from(location: Any) -> Option:
         # Short and historical names of countries and regions are curated aliases: as good as exact.
         exact=bool(raw.get("exact", True)) or raw.get("kind") in ("country", "region", "water"),
         geonameid=raw.get("geonameid"), bbox=tuple(bbox) if bbox else None, geometry=geometry,
-        capital=bool(raw.get("is_capital") or raw.get("capital")))
+        capital=bool(raw.get("is_capital") or raw.get("capital")),
+        fame=int(raw.get("fame") or 0))
 
 
 def _from_candidate(candidate: Any) -> Option:
@@ -336,6 +339,8 @@ class _Context:
             score = max(score, 0.55 * math.log10(option.population + 10) - 0.5)
         score += 2.0 if option.exact else 0.0
         score += 1.0 if option.capital else 0.0
+        # Geneva (60 names) over the Genevas of Alabama (11-17): fame separates namesakes.
+        score += math.log10(option.fame + 1)
         if option.country_code and self.countries[option.country_code]:
             score += 0.5 + 1.0 * self.countries[option.country_code] / self.most
         region = (option.country_code, option.admin1)

@@ -125,3 +125,12 @@ def test_lookup_asks_is_capital_only_when_the_geocoder_does_not_say():
     options = Lookup(geocoder)("Belgrade")
     assert [o.capital for o in options] == [True, False]
     assert asked == [2]
+
+
+def test_resolve_fame_separates_namesakes_when_context_misleads(offline_geocoder):
+    from dashboard.pipeline import extract_text
+
+    text = ("Talks in Geneva\nDiplomats met.\n(Reuters) Monday, March 3, 2003\n"
+            "Diplomats met in Geneva on Monday. Later they flew from Heathrow to Geneva.\n")
+    places = extract_text(text, geocoder=offline_geocoder).places
+    assert {p.country_code for p in places if p.surface == "Geneva"} == {"CH"}
