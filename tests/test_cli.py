@@ -85,7 +85,7 @@ def test_cli_runs_as_a_module_with_workers(folder):
 
 
 def test_cli_csv_columns_and_formats_are_documented():
-    doc = (ROOT / "docs" / "extraction.md").read_text(encoding="utf-8")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in (*cli.CSV_COLUMNS, *cli.FORMATS):
         assert f"`{name}`" in doc, name
     for option in ("--format", "--workers", "-o"):
