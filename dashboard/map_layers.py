@@ -374,10 +374,21 @@ def prepare(frames: Frames, spots: pd.DataFrame | None = None) -> LayerData:
                                                 ("places", "mentions", _place_style)))
     areas = [_area_feature(index, spot) for index, spot in
              zip(spots.index, spots.itertuples(index=False)) if isinstance(spot.geometry, str)]
-    bounds = ((float(spots["lat"].min()), float(spots["lon"].min())),
-              (float(spots["lat"].max()), float(spots["lon"].max()))) if len(spots) else None
     return LayerData(rows=tuple(map(tuple, rows)), rows_json=_json(rows), points=points,
-                     areas=tuple(a for a in areas if a is not None), bounds=bounds)
+                     areas=tuple(a for a in areas if a is not None), bounds=_bounds(spots))
+
+
+def _bounds(spots: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """Corners that hold every point and the box of every area: a lone country-level place
+    (France) shows the country, not the inside of its label point."""
+    if not len(spots):
+        return None
+    lats, lons = list(spots["lat"].astype(float)), list(spots["lon"].astype(float))
+    for precision, box in zip(spots["precision"], spots["bbox"]):
+        if precision != "point" and isinstance(box, tuple):
+            lats += [box[0], box[2]]
+            lons += [box[1], box[3]]
+    return (min(lats), min(lons)), (max(lats), max(lons))
 
 
 def _json(value: Any) -> str:

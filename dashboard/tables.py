@@ -23,7 +23,7 @@ from dashboard.records import Extraction, Place
 PLACE_COLUMNS = (
     "key", "article_id", "id", "surface", "name", "kind", "country_code", "admin1", "lat", "lon",
     "precision", "confidence", "literal", "stands_for", "status", "loc_key", "geonameid",
-    "geometry", "sentence", "start", "end",
+    "geometry", "bbox", "sentence", "start", "end",
 )
 EVENT_COLUMNS = (
     "key", "article_id", "id", "date", "type", "status", "summary", "actors", "place_name",
@@ -176,7 +176,8 @@ def _place_row(article_id: str, p: Place, by_id: dict[str, Place],
         "confidence": p.confidence, "literal": p.literal,
         "stands_for": names.get(p.actor or "", p.actor or ""), "status": status,
         "loc_key": location_key(spot) if spot and p.literal else None,
-        "geonameid": where.geonameid, "geometry": where.geometry, "sentence": p.sentence,
+        "geonameid": where.geonameid, "geometry": where.geometry, "bbox": where.bbox,
+        "sentence": p.sentence,
         "start": p.start, "end": p.end,
     }
 
@@ -202,7 +203,7 @@ def concat(parts: Iterable[Frames]) -> Frames:
 # --- locations ------------------------------------------------------------------------------
 
 LOCATION_COLUMNS = (
-    "loc_key", "name", "kind", "precision", "lat", "lon", "geometry", "mentions", "surfaces",
+    "loc_key", "name", "kind", "precision", "lat", "lon", "geometry", "bbox", "mentions", "surfaces",
     "events", "deployments", "strength", "event_key", "deployment_key", "event_lines",
     "deployment_lines",
 )
@@ -251,11 +252,11 @@ def _heads(keys: Iterable[str], values: Iterable[Any], limit: int | None,
 
 
 def _spots(places: pd.DataFrame, events: pd.DataFrame, deployments: pd.DataFrame) -> pd.DataFrame:
-    columns = ["loc_key", "name", "kind", "precision", "lat", "lon", "geometry"]
+    columns = ["loc_key", "name", "kind", "precision", "lat", "lon", "geometry", "bbox"]
     renamed = {"place_name": "name", "place_kind": "kind"}
     spots = pd.concat([places[columns],
-                       events.rename(columns=renamed).assign(geometry=None)[columns],
-                       deployments.rename(columns=renamed).assign(geometry=None)[columns]],
+                       events.rename(columns=renamed).assign(geometry=None, bbox=None)[columns],
+                       deployments.rename(columns=renamed).assign(geometry=None, bbox=None)[columns]],
                       ignore_index=True)
     spots = spots.drop_duplicates("loc_key", keep="first")
     unnamed = spots["name"].isna() | (spots["name"] == "")
@@ -296,6 +297,8 @@ def _filled(out: pd.DataFrame) -> pd.DataFrame:
     # object dtype: pandas 3 would turn None back into NaN in a string column
     out["geometry"] = out["geometry"].astype(object).map(
         lambda g: g if isinstance(g, str) else None)
+    out["bbox"] = out["bbox"].astype(object).map(
+        lambda b: tuple(b) if isinstance(b, (tuple, list)) and len(b) == 4 else None)
     return out[list(LOCATION_COLUMNS)].reset_index(drop=True)
 
 

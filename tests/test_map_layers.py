@@ -324,3 +324,12 @@ def test_layers_built_again_from_prepared_data_render_identically():
     assert scripts[0] == scripts[1]
     assert "geo_json_feature_group_0" in scripts[0][0]  # the areas layer is in it
     assert not re.search(r"geo_json_[0-9a-f]{32}", scripts[1][0])  # no stale folium name
+
+
+def test_bounds_hold_a_country_level_place_whole():
+    france = Place(id="p1", surface="France", start=0, end=6, name="France", kind="country",
+                   country_code="FR", lat=46.7, lon=2.5, bbox=(42.3, -4.8, 51.1, 8.2),
+                   precision="country", confidence=0.9)
+    ex = Extraction(article=Article(id="a", text="France acted."), places=(france,))
+    (south, west), (north, east) = map_layers.prepare(_frames([ex])).bounds
+    assert (south, west, north, east) == (42.3, -4.8, 51.1, 8.2)
