@@ -102,3 +102,15 @@ def test_deployments_spans_and_sentences_are_provenance():
     (dep,) = deployments(text, [place(text, "p1", "Srebrenica", kind="city")])
     assert text[dep.start:dep.end].startswith("About 400 Dutch peacekeepers")
     assert dep.sentence == "About 400 Dutch peacekeepers are stationed in Srebrenica."
+
+
+def test_deployments_merged_repeat_keeps_the_sentence_that_places_the_troops():
+    text = ("Officials said the Dutch battalion was ready to act.\n"
+            "The Dutch soldiers are stationed in Tuzla.\n")
+    tuzla = place(text, "p1", "Tuzla", kind="city")
+    spans = tuple((m, m + 5) for m in (text.index("Dutch"), text.rindex("Dutch")))
+    dutch = Actor(id="a1", name="Netherlands", type="state", mentions=spans)
+    (found,) = deployments(text, [tuzla], [dutch])
+    assert found.place == "p1"
+    assert found.sentence == "The Dutch soldiers are stationed in Tuzla."
+    assert text[found.start:found.end] in found.sentence

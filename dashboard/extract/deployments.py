@@ -311,8 +311,11 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
     richer = first if _richness(first) >= _richness(dep) else dep
     keep_first = first.actor and not (a.weak and not b.weak)
     actor, weak = (first.actor, a.weak) if keep_first else (dep.actor, b.weak)
+    # The sentence that puts the troops somewhere is the deployment's evidence.
+    source = dep if dep.place and not first.place else first
     return _Draft(replace(
-        first, unit=richer.unit, actor=actor or first.actor,
+        first, sentence=source.sentence, start=source.start, end=source.end,
+        unit=richer.unit, actor=actor or first.actor,
         place=first.place or dep.place, lat=first.lat if first.place else dep.lat,
         lon=first.lon if first.place else dep.lon, strength=first.strength or dep.strength,
         strength_qualifier=first.strength_qualifier or dep.strength_qualifier,
