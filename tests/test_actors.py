@@ -100,6 +100,15 @@ def test_metonymy_capital_as_speaker_stands_for_its_state():
     assert marked[0].actor == "state:US" and mentions[0].name == "United States"
 
 
+def test_metonymy_speaker_with_a_relative_clause_before_its_verb():
+    text = "Russia, which has a naval base at Tartus, warned against intervention in Kosovo, which"
+    text += " has a Serb minority, said nothing."
+    places = [_place(text, "Russia", "country", "RU"), _place(text, "Tartus", "city", "SY", 4),
+              _place(text, "Kosovo", "country", "XK")]
+    marked, _ = read_metonymy(text, places, Names())
+    assert [p.literal for p in marked] == [False, True, True]
+
+
 def test_metonymy_parties_to_talks_are_not_locations():
     text = "The talks between Belgrade and Pristina resumed in Brussels."
     places = [_place(text, "Belgrade", "city", "RS", 2), _place(text, "Pristina", "city", "XK", 3),

@@ -41,7 +41,12 @@ _VERB = (r"(?:say|said|tell|told|announc|reject|accept|call|demand|insist|warn|r
          r"threat|launch|attack|invad|annex|recogni|expel|host|conclud|sign)\w*")
 #: "Washington and London have called": a coordinated subject shares the verb.
 _AND_OTHER = r"(?:\s+and\s+(?:the\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"
-_SUBJECT_OF = re.compile(rf"(?:['’]s?)?{_AND_OTHER}(?:,)?(?i:(?:\s+{_AUX}\b)*\s+{_VERB})\b")
+#: "Russia, which has a base at Tartus, warned": a relative clause or an apposition set off by
+#: commas sits between the subject and its verb.
+_APPOSITION = (r"(?:,\s*(?:which|who|whose|a|an|the|one|itself|home|long|currently)\b"
+               r"[^,.;!?\n]{0,80},)?")
+_SUBJECT_OF = re.compile(
+    rf"(?:['’]s?)?{_AND_OTHER}{_APPOSITION}(?:,)?(?i:(?:\s+{_AUX}\b)*\s+{_VERB})\b")
 #: "talks between X and Y", "negotiations with X", "X-Y talks".
 _PARTY_BEFORE = re.compile(
     r"(?:talks|negotiations|dialogue|relations|agreement|deal|dispute|conflict|tensions|"
