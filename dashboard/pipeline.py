@@ -20,7 +20,7 @@ from dashboard.articles import iter_article_paths, parse_article_with_problems, 
 from dashboard.errors import DashboardError
 from dashboard.extract import actors as actor_stage
 from dashboard.extract import places as place_stage
-from dashboard.extract.dates import find_dates
+from dashboard.extract.dates import date_problems, find_dates
 from dashboard.extract.deployments import find_deployments
 from dashboard.extract.events import find_events
 from dashboard.extract.metonymy import read_metonymy
@@ -79,9 +79,7 @@ def _is_dateline(article: Article, sentence: Sentence) -> bool:
 def _dates(d: Draft, t: Tools) -> tuple:
     found = tuple(m for s in d.sentences for m in find_dates(d.article.text, d.article.published,
                                                              s.start, s.end))
-    problems = tuple(Problem("unresolved_date", f"date {m.text!r} needs a dateline to resolve",
-                             m.start, m.end) for m in found if m.date is None)
-    return found, d.problems + problems
+    return found, d.problems + date_problems(found, d.article.published)
 
 
 def _actor_mentions(d: Draft, t: Tools) -> tuple:

@@ -200,3 +200,16 @@ def test_pack_sends_each_polygon_once_and_unpack_restores_it():
         assert len(new) == (1 if i == 0 else 0)  # the outline crosses once per worker
         assert all(outline not in (p.geometry or "") for p in packed.places)
         assert pipeline._unpack((packed, new), received) == original
+
+
+def test_pipeline_unresolved_date_problem_says_why(offline_geocoder):
+    from dashboard.pipeline import extract_text
+
+    dated = "T\nS\n(AP) Friday, January 11, 2002\nRebels disarmed last week, she said.\n"
+    (problem,) = [p for p in extract_text(dated, geocoder=offline_geocoder).problems
+                  if p.kind == "unresolved_date"]
+    assert "two years" in problem.message  # the week of Dec 31 - Jan 6 spans two years
+    undated = "Rebels disarmed last week, she said.\n"
+    (problem,) = [p for p in extract_text(undated, geocoder=offline_geocoder).problems
+                  if p.kind == "unresolved_date"]
+    assert "no dateline" in problem.message
