@@ -116,3 +116,10 @@ def test_events_pronoun_subject_takes_the_previous_subject():
     text = "NATO ministers will support the plan. They will also urge restraint."
     found = events(text, actors=[actor(text, "a1", "NATO", "NATO")])
     assert [(e.type, e.actors) for e in found] == [("statement", ("a1",)), ("request", ("a1",))]
+
+
+def test_status_of_would_in_reported_speech_is_planned_not_hypothetical():
+    assert status_of("The mission said on Friday it would", "withdraw", "") == "planned"
+    assert status_of(" it would", "withdraw", "", lead="The mission said that") == "planned"
+    assert status_of("they would do everything to prevent any", "clashes", "") == "hypothetical"
+    assert status_of("He would", "resign", "") == "hypothetical"

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dashboard.extract.modality import clause_start, status_of
+from dashboard.extract.modality import WINDOW, clause_start, status_of
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
 
@@ -236,7 +236,8 @@ class _Context:
         if date and date.end <= t.start and _WHEN_AFTER_DATE.match(self.text[date.end:t.start]):
             qualifier = ""
         status = status_of(_last_words(self.text[c_start:t.start]), t.word, self.text[t.end:s.end],
-                           date.date if date else None, self.published)
+                           date.date if date else None, self.published,
+                           lead=self.text[max(s.start, c_start - WINDOW):c_start])
         if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
             status = "occurred"
         event = Event(

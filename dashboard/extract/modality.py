@@ -29,6 +29,14 @@ _RIGHT_CUES = (
     ("planned", re.compile(r"^[^.;]{0,60}?\b(?:will|is\s+to|are\s+to)\s+(?:resume|begin|start|open|"
                            r"take\s+place|continue|convene)\b", re.I)),
 )
+#: "would" after a reporting verb is the future of reported speech ("said it would withdraw"),
+#: not a hypothesis, unless a real condition ("if", "prevent") stands beside it.
+_REPORTED_WOULD = re.compile(
+    r"\b(?:said|says|told|announced|stated|confirmed|added|promised|pledged|vowed|agreed|"
+    r"decided|insisted|declared)\b[^.;]{0,70}?\bwould\b", re.I)
+_CONDITION = re.compile(r"\b(?:in\s+(?:the\s+)?case|if|unless|whether|prevent\w*|refrain\w*|"
+                        r"avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b",
+                        re.I)
 _AFTER_WORD = re.compile(r"\b(?:after|before|by|while)\s*$")
 _PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
 _PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
@@ -37,21 +45,25 @@ WINDOW = 70
 
 
 def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
-              published: dt.date | None = None) -> str:
+              published: dt.date | None = None, lead: str = "") -> str:
     """Status of an event from the clause text before its trigger, the trigger, and after it.
 
     ``left`` ends right before the trigger; ``right`` starts right after it. A date after the
     publication day turns "occurred"/"ongoing" into "planned"; a date before it never makes a
-    planned event "occurred" (plans can be late).
+    planned event "occurred" (plans can be late). ``lead`` is the sentence before the clause
+    (where a reporting verb stands: "said that it would").
     """
     left = left[-WINDOW:]
+    reported = bool(_REPORTED_WOULD.search(lead[-WINDOW:] + left)) and not _CONDITION.search(left)
     for status, cue in _LEFT_CUES:
-        if cue.search(left):
+        if cue.search(left) and not (status == "hypothetical" and reported):
             return status
     for status, cue in _RIGHT_CUES:
         if cue.search(right):
             return status
-    if _PROGRESSIVE.search(left + trigger):
+    if reported:
+        status = "planned"
+    elif _PROGRESSIVE.search(left + trigger):
         status = "ongoing"
     elif _PRESENT_PARTICIPLE.search(trigger) and not _AFTER_WORD.search(left):
         status = "ongoing"
