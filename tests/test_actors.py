@@ -132,3 +132,11 @@ def test_metonymy_merges_with_the_country_as_an_alias():
     actors, ids = merge_actors(mentions)
     assert len(actors) == 1 and set(actors[0].aliases) >= {"US", "Washington"}
     assert ids["state:US"] == actors[0].id
+
+
+def test_actors_organisation_spokesman_with_a_name_is_a_person_of_that_organisation():
+    text = "NATO spokesman James Appathurai said the alliance would stay. NATO ministers met."
+    found = {a.name: a for a in actors_of(text)}
+    assert found["James Appathurai"].type == "person"
+    assert found["James Appathurai"].role.lower() == "spokesman"
+    assert "NATO ministers" in found["NATO"].aliases

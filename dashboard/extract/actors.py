@@ -128,6 +128,7 @@ def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
 
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)? {_ORGANS}\b")
 _MEMBERS_AFTER = re.compile(_MEMBERS)
+_NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 _DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBERS}")
 
 
@@ -141,7 +142,10 @@ def _organisations(text, sentence, names):
                            affiliation=entry.name)
             continue
         members = _MEMBERS_AFTER.match(text, end, sentence.end)
-        yield _mention(text, start, members.end(), f"{_kind(entry.type)}:{entry.name}",
+        if _NAME_AFTER.match(text, members.end(), sentence.end):
+            members = None  # "NATO spokesman James Appathurai": the title and name are a person
+        stop = members.end() if members else end
+        yield _mention(text, start, stop, f"{_kind(entry.type)}:{entry.name}",
                        entry.name, entry.type, (start, end), affiliation=entry.affiliation)
 
 
