@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from dashboard.gazetteer import Candidate
 from dashboard.records import Place, Problem
 
 #: Candidates asked for per mention.
@@ -41,27 +42,7 @@ class CandidateSource(Protocol):
     def candidates(self, query: str, limit: int = ..., country_codes: Any = ...) -> list[Any]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One candidate location, flattened from a geopy ``Location``."""
-
-    name: str
-    kind: str
-    country_code: str
-    admin1: str
-    lat: float
-    lon: float
-    population: int
-    exact: bool
-    geonameid: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    geometry: str | None = None
-    capital: bool = False
-    #: How many names the sources list for the place: how widely it is known.
-    fame: int = 0
-
-
-def option_from(location: Any) -> Option:
+def option_from(location: Any) -> Candidate:
     """Read a geopy ``Location`` (or anything with ``latitude``/``longitude``/``raw``)."""
     raw = dict(getattr(location, "raw", {}) or {})
     bbox = raw.get("bbox")
@@ -70,37 +51,24 @@ def option_from(location: Any) -> Option:
         import json
 
         geometry = json.dumps(geometry)
-    return Option(
+    return Candidate(
+        geonameid=raw.get("geonameid"),
         name=str(raw.get("name") or getattr(location, "address", "")),
         kind=str(raw.get("kind", "")),
         country_code=str(raw.get("country_code") or ""), admin1=str(raw.get("admin1") or ""),
         lat=float(location.latitude), lon=float(location.longitude),
         population=int(raw.get("population") or 0),
+        bbox=tuple(bbox) if bbox else None, geometry=geometry,
+        matched=str(raw.get("matched") or ""),
         # Short and historical names of countries and regions are curated aliases: as good as exact.
         exact=bool(raw.get("exact", True)) or raw.get("kind") in ("country", "region", "water"),
-        geonameid=raw.get("geonameid"), bbox=tuple(bbox) if bbox else None, geometry=geometry,
-        capital=bool(raw.get("is_capital") or raw.get("capital")),
+        is_capital=bool(raw.get("is_capital") or raw.get("capital")),
         fame=int(raw.get("fame") or 0))
-
-
-def _from_candidate(candidate: Any) -> Option:
-    """A gazetteer ``Candidate`` (same fields as a Location's raw) as an Option."""
-    raw = {k: getattr(candidate, k, None) for k in (
-        "geonameid", "name", "kind", "country_code", "admin1", "population", "bbox", "geometry",
-        "exact")}
-    return option_from(_Located(candidate.lat, candidate.lon, raw))
 
 
 def _says_capital(location: Any) -> bool:
     """Whether the geocoder's ``raw`` already says if the place is a capital (no query then)."""
     return "is_capital" in (getattr(location, "raw", None) or {})
-
-
-@dataclass(frozen=True, slots=True)
-class _Located:
-    latitude: float
-    longitude: float
-    raw: dict
 
 
 class Lookup:
@@ -110,11 +78,11 @@ class Lookup:
                  is_capital: Callable[[int], bool] | None = None) -> None:
         self.geocoder = geocoder
         self.size = size
-        self._cache: dict[str, tuple[Option, ...]] = {}
-        self._gazetteer = getattr(geocoder, "gazetteer", None)
-        self._is_capital = is_capital or getattr(self._gazetteer, "is_capital", None)
+        self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._is_capital = is_capital or getattr(getattr(geocoder, "gazetteer", None),
+                                                 "is_capital", None)
 
-    def __call__(self, query: str) -> tuple[Option, ...]:
+    def __call__(self, query: str) -> tuple[Candidate, ...]:
         found = self._cache.get(query)
         if found is None:
             try:
@@ -123,28 +91,17 @@ class Lookup:
                 locations = []
             found = tuple(option_from(loc) if _says_capital(loc) else
                           self._with_capital(option_from(loc)) for loc in locations)
-            found += tuple(o for o in self._named(query, found) if o not in found)
             if len(self._cache) >= self.size:
                 self._cache.clear()
             self._cache[query] = found
         return found
 
 
-    def _named(self, query: str, found: tuple[Option, ...]) -> tuple[Option, ...]:
-        """Places literally named like a directional query ("North Korea", "South Africa"),
-        which a geocoder reading the direction word may not list."""
-        if not found or any(o.kind != "directional_region" for o in found):
-            return ()
-        search = getattr(self._gazetteer, "candidates", None)
-        if search is None:
-            return ()
-        return tuple(self._with_capital(_from_candidate(c)) for c in search(query, limit=LIMIT))
-
-    def _with_capital(self, option: Option) -> Option:
+    def _with_capital(self, option: Candidate) -> Candidate:
         """Capitals matter for ranking ("Belgrade" the capital, not Belgrade, Montana)."""
-        if option.capital or option.kind != "city" or not option.geonameid or not self._is_capital:
+        if option.is_capital or option.kind != "city" or not option.geonameid or not self._is_capital:
             return option
-        return replace(option, capital=True) if self._is_capital(option.geonameid) else option
+        return replace(option, is_capital=True) if self._is_capital(option.geonameid) else option
 
 
 def resolve_places(
@@ -164,7 +121,7 @@ def resolve_places(
     context = _Context.first_pass(places, options, countries, located)
     context = context.second_pass(places, options, located)
     out, problems = [], []
-    picks: dict[tuple[str, str], tuple[Option, float] | None] = {}
+    picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
     for place in places:
         if place.id not in options:
             out.append(place)
@@ -188,9 +145,9 @@ def resolve_places(
     return tuple(out), tuple(problems)
 
 
-def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, tuple[Option, ...]]:
+def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, tuple[Candidate, ...]]:
     """Candidates per named mention (computed once per surface and cue)."""
-    memo: dict[tuple[str, str], tuple[Option, ...]] = {}
+    memo: dict[tuple[str, str], tuple[Candidate, ...]] = {}
     out = {}
     for place in places:
         if place.kind.startswith("anaphor"):
@@ -202,7 +159,7 @@ def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, tuple[Opt
     return out
 
 
-def _options(place: Place, lookup: Lookup) -> tuple[Option, ...]:
+def _options(place: Place, lookup: Lookup) -> tuple[Candidate, ...]:
     """Candidates for the surface (and for it without "province"/"airport"), one per place."""
     found = list(lookup(place.surface))
     bare = _CUE_WORDS.sub("", place.surface)
@@ -216,7 +173,7 @@ def _options(place: Place, lookup: Lookup) -> tuple[Option, ...]:
         # "US" is not the French village of Us: an acronym matches only names written in capitals
         # or areas (whose short forms are curated aliases).
         found = [o for o in found if o.kind != "city" or o.name.isupper()]
-    unique: dict[tuple, Option] = {}
+    unique: dict[tuple, Candidate] = {}
     for option in found:
         key = (option.name, option.kind, option.country_code, option.geonameid)
         if key not in unique or option.exact and not unique[key].exact:
@@ -241,7 +198,7 @@ def _is_located(place: Place, text: str) -> bool:
         _PREPOSITION_BEFORE.search(text, max(0, place.start - 30), place.start))
 
 
-def _doubtful(place: Place, option: Option, text: str, context: _Context) -> bool:
+def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> bool:
     """A single capitalised word read as a small, out-of-context town with no locative cue."""
     if place.kind or " " in place.surface or option.kind != "city" or not text:
         return False
@@ -251,7 +208,7 @@ def _doubtful(place: Place, option: Option, text: str, context: _Context) -> boo
     return option.population < (5_000 if known else 100_000)
 
 
-def _located(place: Place, option: Option, confidence: float) -> Place:
+def _located(place: Place, option: Candidate, confidence: float) -> Place:
     return replace(
         place, name=option.name, kind=option.kind, country_code=option.country_code,
         admin1=option.admin1, lat=option.lat, lon=option.lon, bbox=option.bbox,
@@ -272,7 +229,7 @@ class _Context:
     most: float = 1.0
 
     @classmethod
-    def first_pass(cls, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
+    def first_pass(cls, places: Sequence[Place], options: dict[str, tuple[Candidate, ...]],
                    countries: Sequence[str], located: set[str]) -> _Context:
         """Countries the article locates things in ("in Serbia", "southern Serbia").
 
@@ -287,7 +244,7 @@ class _Context:
                 counts[opts[0].country_code] += 2 if opts[0].kind == "country" else 1
         return cls(counts, most=max(counts.values(), default=1.0))
 
-    def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Option, ...]],
+    def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Candidate, ...]],
                     located: set[str]) -> _Context:
         """Add the country and point of every sure pick that is used as a location.
 
@@ -295,7 +252,7 @@ class _Context:
         otherwise vote for itself).
         """
         counts, points, regions = Counter(self.countries), {}, set()
-        picks: dict[tuple[str, str], tuple[Option, float] | None] = {}
+        picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
         for place in places:
             opts = options.get(place.id) or ()
             key = (place.surface, place.kind)
@@ -313,7 +270,7 @@ class _Context:
         return _Context(counts, tuple(map(_point, points)), frozenset(regions),
                         max(counts.values(), default=1.0))
 
-    def choose(self, place: Place, options: Sequence[Option]) -> tuple[Option, float] | None:
+    def choose(self, place: Place, options: Sequence[Candidate]) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
         (or on options within 100 km of it in the same country, which name the same spot)."""
         if not options:
@@ -330,7 +287,7 @@ class _Context:
         confidence = near / sum(w for w, _ in weights) * (1.0 if top.exact else 0.85)
         return top, min(confidence, 0.99)
 
-    def score(self, place: Place, option: Option) -> float:
+    def score(self, place: Place, option: Candidate) -> float:
         """Kind or population, exact name, capital, the article's countries, nearness, cue kind."""
         score = _KIND_PRIOR.get(option.kind, 0.0)
         if option.kind == "city":
@@ -338,7 +295,7 @@ class _Context:
         elif option.kind == "admin1":  # a province outranks a hamlet of its name, not its capital
             score = max(score, 0.55 * math.log10(option.population + 10) - 0.5)
         score += 2.0 if option.exact else 0.0
-        score += 1.0 if option.capital else 0.0
+        score += 1.0 if option.is_capital else 0.0
         # Geneva (60 names) over the Genevas of Alabama (11-17): fame separates namesakes.
         score += math.log10(option.fame + 1)
         if option.country_code and self.countries[option.country_code]:
@@ -351,7 +308,7 @@ class _Context:
             score += 1.5
         return score
 
-    def _nearness(self, option: Option) -> float:
+    def _nearness(self, option: Candidate) -> float:
         if not self.points or option.kind not in ("city", "facility", "admin1"):
             return 0.0
         o_lat, o_lon = option.lat, option.lon
@@ -373,7 +330,7 @@ def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
     return lat, lon, 5 / max(cos, 0.1), cos
 
 
-def _dominance(option: Option, options: Sequence[Option]) -> float:
+def _dominance(option: Candidate, options: Sequence[Candidate]) -> float:
     """A city five times larger than every namesake is the one the news means (Geneva, Paris)."""
     if option.kind != "city" or option.population <= 0:
         return 0.0
@@ -381,7 +338,7 @@ def _dominance(option: Option, options: Sequence[Option]) -> float:
     return 1.0 if others and option.population >= 5 * max(others) else 0.0
 
 
-def _same_spot(a: Option, b: Option) -> bool:
+def _same_spot(a: Candidate, b: Candidate) -> bool:
     return a.country_code == b.country_code and _km(a.lat, a.lon, b.lat, b.lon) < 100
 
 

@@ -123,7 +123,7 @@ def test_lookup_asks_is_capital_only_when_the_geocoder_does_not_say():
     unsaid = loc("Belgrade", "city", "US", 45.7, -111.1, 8_000, gid=2)
     geocoder.TABLE = {"Belgrade": [said, unsaid]}
     options = Lookup(geocoder)("Belgrade")
-    assert [o.capital for o in options] == [True, False]
+    assert [o.is_capital for o in options] == [True, False]
     assert asked == [2]
 
 
