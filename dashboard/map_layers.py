@@ -41,7 +41,6 @@ VENDOR_FILES = (
     ("xstatic.pkg.leaflet", "leaflet.js", "leaflet/dist/leaflet.js"),
     ("xstatic.pkg.leaflet", "leaflet.css", "leaflet/dist/leaflet.css"),
     ("xstatic.pkg.leaflet", "images", "leaflet/dist/images"),
-    ("xstatic.pkg.jquery", "jquery.min.js", "jquery/dist/jquery.min.js"),
     ("xstatic.pkg.leaflet_markercluster", "leaflet.markercluster.js",
      "leaflet.markercluster/dist/leaflet.markercluster.js"),
     ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css",
@@ -49,8 +48,9 @@ VENDOR_FILES = (
     ("xstatic.pkg.leaflet_markercluster", "MarkerCluster.Default.css",
      "leaflet.markercluster/dist/MarkerCluster.Default.css"),
 )
-MAP_JS = [("leaflet", f"{STATIC_URL}/leaflet/dist/leaflet.js"),
-          ("jquery", f"{STATIC_URL}/jquery/dist/jquery.min.js")]
+#: Only Leaflet: folium's default jQuery and Bootstrap serve folium's own popups and icons,
+#: which the map does not use; each script is loaded in turn, before the map is drawn.
+MAP_JS = [("leaflet", f"{STATIC_URL}/leaflet/dist/leaflet.js")]
 MAP_CSS = [("leaflet_css", f"{STATIC_URL}/leaflet/dist/leaflet.css")]
 CLUSTER_JS = [("markerclusterjs",
                f"{STATIC_URL}/leaflet.markercluster/dist/leaflet.markercluster.js")]
@@ -89,7 +89,7 @@ _ID_PATTERN = re.compile(r"(?:^|\s)id: ((?:gn|pl):[0-9a-z]+)")
 
 
 def install_assets(static_dir: Path) -> Path:
-    """Copy Leaflet, MarkerCluster and jQuery from the XStatic packages to ``static_dir/vendor``."""
+    """Copy Leaflet and MarkerCluster from the XStatic packages to ``static_dir/vendor``."""
     vendor = static_dir / "vendor"
     for package, name, target in VENDOR_FILES:
         source = Path(importlib.import_module(package).BASE_DIR) / name
@@ -272,9 +272,27 @@ window.nm = (function () {
         if (hidden > 0) { out.push("\u2026 and " + hidden + " more in the details panel"); }
         return out.join("<br>");
     }
+    // streamlit-folium reports a click only after 250 ms of quiet (it debounces clicks with
+    // map moves), so the details panel would wait for it. Report it at once, in the shape it
+    // would send, through Streamlit's component protocol; marked as sent, its own debounced
+    // report then finds nothing new and stays silent.
+    function report(event) {
+        var data = window.__GLOBAL_DATA__, tooltip = event.target.getTooltip();
+        if (!data || !tooltip || JSON.stringify(data.returned_objects)
+                !== '["last_object_clicked_tooltip"]') { return; }
+        var span = document.createElement("span");
+        span.innerHTML = tooltip.getContent();  // our escaped markup, as streamlit-folium does
+        var value = {last_object_clicked_tooltip: (span.textContent || "").trim()};
+        if (JSON.stringify(value) === JSON.stringify(data.previous_data)) { return; }
+        data.last_object_clicked_tooltip = value.last_object_clicked_tooltip;
+        data.previous_data = value;
+        window.parent.postMessage({isStreamlitMessage: true, dataType: "json", value: value,
+                                   type: "streamlit:setComponentValue"}, "*");
+    }
     function bind(marker, loc, layer) {
         marker.bindTooltip(tip(loc, layer), {sticky: false});
         marker.bindPopup(function () { return popup(loc); }, {maxWidth: 360});
+        marker.on("click", report);
     }
     function points(parent, rows, styles, layer) {
         var locs = window.nm_locs;

@@ -137,27 +137,31 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
     run; the layers drawn from them are the same on every rerun, so the map is not remounted.
+    The click reaches session state (st_folium's ``on_change``) before this rerun starts, so
+    the details are drawn first and do not wait for the map to be serialised again.
     """
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        result = streamlit_folium.st_folium(
-            map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
-            use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
-            feature_group_to_add=map_layers.build(layers),
-            layer_control=map_layers.layer_control())
     by_key = spots.set_index("loc_key", drop=False)
-    clicked = map_layers.selected_location((result or {}).get("last_object_clicked_tooltip"))
+    clicked = map_layers.selected_location(
+        (st.session_state.get("nm_map") or {}).get("last_object_clicked_tooltip"))
     if clicked and clicked != st.session_state.get("nm_last_click"):
         st.session_state["nm_last_click"] = clicked
         if clicked in by_key.index:
             st.session_state["nm_place"] = clicked
     with right, st.container(key="nm-details", border=True):
         st.markdown("#### Details")
-        chosen = st.selectbox("Place", _place_choices(spots), index=None, key="nm_place",
-                              format_func=lambda k: _place_label(by_key.loc[k]),
+        labels = _place_labels(by_key.loc[_place_choices(spots)])
+        chosen = st.selectbox("Place", list(labels), index=None, key="nm_place",
+                              format_func=labels.get,
                               placeholder="Click a marker on the map, or choose a place")
         if chosen in by_key.index:
             details_panel(by_key.loc[chosen], articles, filtered)
+    with left:
+        streamlit_folium.st_folium(
+            map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
+            use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
+            feature_group_to_add=map_layers.build(layers),
+            layer_control=map_layers.layer_control())
 
 
 def _place_choices(spots: pd.DataFrame, limit: int = 300) -> list[str]:
@@ -170,9 +174,11 @@ def _place_choices(spots: pd.DataFrame, limit: int = 300) -> list[str]:
     return keys
 
 
-def _place_label(spot: pd.Series) -> str:
-    return (f"{spot['name']} — {_count(spot['events'], 'event')}, "
-            f"{_count(spot['deployments'], 'deployment')}")
+def _place_labels(spots: pd.DataFrame) -> dict[str, str]:
+    """Each location's label, "Name — 3 events, 1 deployment", by key (in the given order)."""
+    return {key: f"{name} — {_count(events, 'event')}, {_count(deployments, 'deployment')}"
+            for key, name, events, deployments in zip(
+                spots["loc_key"], spots["name"], spots["events"], spots["deployments"])}
 
 
 def _count(n: int, word: str) -> str:
@@ -264,29 +270,45 @@ TABLE_COLUMNS = {
 TABLE_ROWS = 3000
 
 
+TABLES = ("events", "deployments", "places", "problems")
+
+
+@st.fragment
 def record_tables(filtered: Frames) -> None:
-    """Events, deployments, places and problems as sortable tables, with downloads."""
-    names = ("events", "deployments", "places", "problems")
-    tabs = st.tabs([f"{n.capitalize()} ({len(getattr(filtered, n))})" for n in names])
-    for name, tab in zip(names, tabs):
-        frame = getattr(filtered, name)
-        with tab:
-            if len(frame) > TABLE_ROWS:
-                st.caption(f"Showing the first {TABLE_ROWS:,} of {len(frame):,} rows (sorting "
-                           "applies to those): narrow the filters, or download them all.")
-            st.dataframe(_displayed(frame.head(TABLE_ROWS), TABLE_COLUMNS[name]), hide_index=True,
-                         key=f"nm_table_{name}", column_config={
-                             "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-                             "sentence": st.column_config.TextColumn("sentence", width="large"),
-                         })
-            # A callable: the file is made only when clicked, not on every rerun.
-            st.download_button(f"Download {name} (CSV)", functools.partial(tables.to_csv, frame),
-                               file_name=f"newsmap-{name}.csv", mime="text/csv",
-                               key=f"nm_csv_{name}", on_click="ignore")
+    """Events, deployments, places and problems as sortable tables, with downloads.
+
+    Only the open tab's table is sent to the browser (at 10,000 events the four together are
+    megabytes): choosing another tab reruns just this fragment. The tabs' labels carry their
+    row counts, so a filter change makes new tabs; the open one is remembered by name.
+    """
+    labels = {name: f"{name.capitalize()} ({len(getattr(filtered, name))})" for name in TABLES}
+    remembered = st.session_state.get("nm_table_open", TABLES[0])
+    tabs = st.tabs(list(labels.values()), key="nm_tables", on_change="rerun",
+                   default=labels.get(remembered, labels[TABLES[0]]))
+    for name, tab in zip(TABLES, tabs):
+        if tab.open:
+            st.session_state["nm_table_open"] = name
+            with tab:
+                _record_table(name, getattr(filtered, name))
     st.download_button("Download the filtered view (GeoJSON)",
                        functools.partial(tables.to_geojson, filtered),
                        file_name="newsmap.geojson", mime="application/geo+json",
                        key="nm_geojson", on_click="ignore")
+
+
+def _record_table(name: str, frame: pd.DataFrame) -> None:
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"Showing the first {TABLE_ROWS:,} of {len(frame):,} rows (sorting "
+                   "applies to those): narrow the filters, or download them all.")
+    st.dataframe(_displayed(frame.head(TABLE_ROWS), TABLE_COLUMNS[name]), hide_index=True,
+                 key=f"nm_table_{name}", column_config={
+                     "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                     "sentence": st.column_config.TextColumn("sentence", width="large"),
+                 })
+    # A callable: the file is made only when clicked, not on every rerun.
+    st.download_button(f"Download {name} (CSV)", functools.partial(tables.to_csv, frame),
+                       file_name=f"newsmap-{name}.csv", mime="text/csv",
+                       key=f"nm_csv_{name}", on_click="ignore")
 
 
 def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -297,6 +319,19 @@ def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 # --- article, timeline, upload, page furniture -----------------------------------------------
+
+@st.fragment
+def reading(filtered: Frames, articles: Mapping[str, Extraction]) -> None:
+    """The article view and the timeline, in tabs; only the open one is computed and sent."""
+    article_tab, timeline_tab = st.tabs(["Article", "Timeline"], key="nm_reading",
+                                        on_change="rerun")
+    if article_tab.open:
+        with article_tab:
+            article_view(filtered, articles)
+    if timeline_tab.open:
+        with timeline_tab:
+            timeline(filtered)
+
 
 def article_view(filtered: Frames, articles: Mapping[str, Extraction]) -> None:
     """One article's text with places, actors and dates highlighted (escaped)."""

@@ -34,11 +34,22 @@ def _run(monkeypatch, *, tooltip: str | None = None, query: dict | None = None,
     for key, value in (query or {}).items():
         at.query_params[key] = value
     clicked = {"last_object_clicked_tooltip": tooltip}
+    if tooltip is not None:  # what st_folium's on_change puts in session state on a click
+        at.session_state["nm_map"] = clicked
     with mock.patch("streamlit_folium.st_folium", return_value=clicked) as st_folium:
         at.run()
     at.st_folium_calls = st_folium.call_args_list
     assert not at.exception, at.exception
     return at
+
+
+def _table(at: AppTest, name: str):
+    """The rows of one record table: only the open tab's table is rendered, so open it."""
+    at.session_state["nm_table_open"] = name
+    with mock.patch("streamlit_folium.st_folium", return_value=None):
+        at.run()
+    assert not at.exception, at.exception
+    return at.dataframe[0].value
 
 
 def _html(at: AppTest) -> str:
@@ -117,7 +128,7 @@ def test_app_shows_an_empty_state_for_a_missing_folder(monkeypatch, tmp_path):
 def test_app_lists_a_bad_dataset_line_as_a_problem(monkeypatch, tmp_path):
     good = json.dumps(extractions()[1].to_dict())
     at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path, [good, "{not json"])))
-    problems = at.dataframe[3].value
+    problems = _table(at, "problems")
     assert problems["message"].str.contains("line 2 of the dataset").any()
     assert any("problem" in w.value for w in at.warning)
 
@@ -128,10 +139,9 @@ def test_app_extracts_the_seed_folder_and_shows_a_bad_article(monkeypatch, tmp_p
     tooltip = "Mitrovicë\nid: gn:789225"
     # The real pipeline and gazetteer (built on first use when missing).
     at = _run(monkeypatch, tooltip=tooltip, timeout=300, NEWSMAP_SEEDS=str(tmp_path))
-    places = at.dataframe[2].value
-    assert "Kosovska Mitrovica" in set(places["surface"])
-    assert "broken" in set(at.dataframe[3].value["article_id"])
     assert "French contingent" in _details(at)
+    assert "Kosovska Mitrovica" in set(_table(at, "places")["surface"])
+    assert "broken" in set(_table(at, "problems")["article_id"])
     assert "<script" not in _html(at).replace("<style>", "")
 
 
@@ -168,3 +178,18 @@ def test_app_keeps_working_when_the_filters_hide_the_selected_place(monkeypatch,
         at.multiselect(key="nm_actors").select("KFOR").run()
     assert not at.exception
     assert "NATO met" not in _details(at)
+
+
+def test_app_sends_only_the_open_tab_of_each_tab_group(monkeypatch, tmp_path):
+    at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    assert len(at.dataframe) == 1 and "summary" in at.dataframe[0].value  # the events table
+    assert not at.get("vega_lite_chart") and _article_block(at)  # the article, not the timeline
+    assert "strength" in _table(at, "deployments")
+    at.session_state["nm_reading"] = "Timeline"
+    with mock.patch("streamlit_folium.st_folium", return_value=None):
+        at.run()
+    assert at.get("vega_lite_chart") and not _article_block(at)
+
+
+def _article_block(at: AppTest) -> list:
+    return [n for n in _walk(at.main) if "nm-article" in getattr(n.proto, "id", "")]

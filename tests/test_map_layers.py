@@ -276,7 +276,7 @@ def test_layers_fit_the_map_to_the_data():
     assert (south, west, north, east) == (42.0, 4.35, 50.85, 21.0)
 
 
-def test_install_assets_copies_leaflet_cluster_and_jquery(tmp_path):
+def test_install_assets_copies_leaflet_and_cluster(tmp_path):
     vendor = map_layers.install_assets(tmp_path)
     for _, _, target in map_layers.VENDOR_FILES:
         assert (vendor / target).exists(), target

@@ -106,16 +106,41 @@ def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
     assert f"to={first.isoformat()}" in app_page.url, "the range is not mirrored in the URL"
 
 
+#: Counts the values the map iframe sends to Streamlit (clicks reported).
+COUNT_VALUES_JS = """() => {
+  window.__e2e_values = [];
+  window.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "streamlit:setComponentValue") {
+      window.__e2e_values.push(event.data.value);
+    }
+  });
+}"""
+#: In the map iframe: what had been reported when the click finished bubbling (Leaflet's
+#: handlers, below the document, have all run by then).
+SNAPSHOT_ON_CLICK_JS = """() => document.addEventListener("click", () => {
+  window.__e2e_reported_at_click = JSON.parse(JSON.stringify(
+      window.__GLOBAL_DATA__.previous_data || {}));
+})"""
+
+
 def test_dashboard_click_mitrovica_shows_french_contingent(dashboard, app_page, artifacts):
     layers = seed_map_ready(dashboard)
     dashboard.wait_idle()
     dashboard.map_frame().evaluate("() => { window.__e2e_same_map = true; }")
     details = app_page.locator(DETAILS)
     expect(details).not_to_contain_text(FRENCH_SENTENCE)
+    app_page.evaluate(COUNT_VALUES_JS)
+    dashboard.map_frame().evaluate(SNAPSHOT_ON_CLICK_JS)
     started = time.perf_counter()
     hit = dashboard.click_layer(place_marker(layers, "Kosovska Mitrovica"))
     expect(details).to_contain_text(FRENCH_SENTENCE, timeout=dashboard.timeout * 1000)
     print(f"click -> details: {(time.perf_counter() - started) * 1000:.0f} ms (hit: {hit!r})")
+    # The click was reported while it was handled, not after streamlit-folium's 250 ms
+    # debounce, and only once: the debounced report found nothing new.
+    reported = dashboard.map_frame().evaluate("() => window.__e2e_reported_at_click")
+    assert "Mitrovic" in (reported or {}).get("last_object_clicked_tooltip", ""), reported
+    app_page.wait_for_timeout(1000)
+    assert app_page.evaluate("() => window.__e2e_values.length") == 1
     # The contingent is listed as a deployment at the place, not only as a mention.
     expect(details).to_contain_text(re.compile(r"Deployments here \((?!0\))\d+\)"))
     expect(details).to_contain_text("French contingent")
