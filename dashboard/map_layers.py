@@ -10,6 +10,7 @@ with ``id: <loc_key>`` so a click can be joined back to the rows.
 
 from __future__ import annotations
 
+import collections
 import importlib
 import json
 import math
@@ -371,6 +372,18 @@ class LayerData:
 
 def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
     """The locations as compact rows (see :data:`LOC_FIELDS`), every string escaped."""
+    return _rows(_records(spots))
+
+
+def _records(spots: pd.DataFrame) -> list[tuple]:
+    """The locations as named tuples, read column by column: ``itertuples`` walks Arrow
+    columns one boxed value at a time, which made this the slowest step of a filter change."""
+    record = collections.namedtuple("Location", spots.columns)
+    return [record._make(values) for values in
+            zip(*(spots[column].tolist() for column in spots.columns))]
+
+
+def _rows(records: list[tuple]) -> list[list[Any]]:
     esc = escape
     return [
         [r.loc_key, round(float(r.lat), 5), round(float(r.lon), 5), esc(r.name),
@@ -378,20 +391,21 @@ def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
          ", ".join(esc(s) for s in r.surfaces), int(r.events), int(r.deployments),
          int(r.strength), esc(r.event_key), esc(r.deployment_key),
          [esc(line) for line in r.event_lines], [esc(line) for line in r.deployment_lines]]
-        for r in spots.itertuples(index=False)
+        for r in records
     ]
 
 
 def prepare(frames: Frames, spots: pd.DataFrame | None = None) -> LayerData:
     """The layers' data for these (filtered) frames; ``spots`` is ``tables.locations(frames)``."""
     spots = (tables.locations(frames) if spots is None else spots).reset_index(drop=True)
-    rows = location_rows(spots)
-    points = tuple(_point_layer(layer, spots, spots[column] > 0, style)
+    records = _records(spots)
+    rows = _rows(records)
+    points = tuple(_point_layer(layer, records, column, style)
                    for layer, column, style in (("deployments", "deployments", _deployment_style),
                                                 ("events", "events", _event_style),
                                                 ("places", "mentions", _place_style)))
-    areas = [_area_feature(index, spot) for index, spot in
-             zip(spots.index, spots.itertuples(index=False)) if isinstance(spot.geometry, str)]
+    areas = [_area_feature(index, r) for index, r in enumerate(records)
+             if isinstance(r.geometry, str)]
     return LayerData(rows=tuple(map(tuple, rows)), rows_json=_json(rows), points=points,
                      areas=tuple(a for a in areas if a is not None), bounds=_bounds(spots))
 
@@ -432,15 +446,16 @@ def layers(frames: Frames, spots: pd.DataFrame | None = None) -> list[folium.Fea
     return build(prepare(frames, spots))
 
 
-def _point_layer(layer: str, spots: pd.DataFrame, shown: pd.Series, style_of) -> PointLayer:
-    chosen = spots[shown]
-    styles: dict[str, int] = {}
+def _point_layer(layer: str, records: list[tuple], count: str, style_of) -> PointLayer:
+    """Markers for the locations whose ``count`` field is positive, with shared styles."""
+    styles: dict[tuple, int] = {}
     rows = []
-    for index, spot in zip(chosen.index, chosen.itertuples(index=False)):
-        style = json.dumps(style_of(spot), sort_keys=True)
-        rows.append((int(index), styles.setdefault(style, len(styles))))
+    for index, record in enumerate(records):
+        if getattr(record, count) > 0:
+            style = tuple(sorted(style_of(record).items()))
+            rows.append((index, styles.setdefault(style, len(styles))))
     return PointLayer(layer=layer, rows=tuple(rows),
-                      styles=tuple(json.loads(s) for s in styles), rows_json=_json(rows))
+                      styles=tuple(dict(s) for s in styles), rows_json=_json(rows))
 
 
 def _point_group(points: PointLayer) -> folium.FeatureGroup:

@@ -215,9 +215,9 @@ def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
     Place rows name a location before event or deployment rows do. ``event_lines`` and
     ``deployment_lines`` are plain text (escape before showing), the earliest first.
     """
-    places = frames.places[frames.places["loc_key"].notna()]
-    events = frames.events[frames.events["loc_key"].notna()].sort_values("date", kind="stable")
-    deployments = frames.deployments[frames.deployments["loc_key"].notna()]
+    places = _located(frames.places, "surface", "geometry", "bbox")
+    events = _located(frames.events, "type", "summary").sort_values("date", kind="stable")
+    deployments = _located(frames.deployments, "strength", "actors", "unit")
     deployments = deployments.sort_values("date", kind="stable")
     out = _spots(places, events, deployments)
     key = out["loc_key"]
@@ -226,13 +226,24 @@ def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
     out["surfaces"] = key.map(_heads(places["loc_key"], places["surface"], None, unique=True))
     out["events"] = key.map(events["loc_key"].value_counts())
     out["event_key"] = key.map(_first(events)).astype(object).fillna("")
-    out["event_lines"] = key.map(_heads(events["loc_key"], _event_lines(events), lines))
+    # Lines are written only for the records shown: the first few at each location.
+    shown = events.groupby("loc_key", sort=False).head(lines)
+    out["event_lines"] = key.map(_heads(shown["loc_key"], _event_lines(shown), lines))
     out["deployments"] = key.map(deployments["loc_key"].value_counts())
     out["strength"] = key.map(deployments.groupby("loc_key")["strength"].sum())
     out["deployment_key"] = key.map(_first(deployments)).astype(object).fillna("")
-    out["deployment_lines"] = key.map(_heads(deployments["loc_key"],
-                                             _deployment_lines(deployments), lines))
+    shown = deployments.groupby("loc_key", sort=False).head(lines)
+    out["deployment_lines"] = key.map(_heads(shown["loc_key"], _deployment_lines(shown), lines))
     return _filled(out)
+
+
+def _located(frame: pd.DataFrame, *extra: str) -> pd.DataFrame:
+    """The located rows, with only the columns a location needs (copying every column of
+    every row was most of the cost)."""
+    named = ("name", "kind") if "name" in frame else ("place_name", "place_kind", "date",
+                                                      "status", "key")
+    columns = ["loc_key", *named, "precision", "lat", "lon", *extra]
+    return frame.loc[frame["loc_key"].notna(), columns]
 
 
 def _first(frame: pd.DataFrame) -> pd.Series:
@@ -240,11 +251,11 @@ def _first(frame: pd.DataFrame) -> pd.Series:
     return frame.drop_duplicates("loc_key").set_index("loc_key")["key"]
 
 
-def _heads(keys: Iterable[str], values: Iterable[Any], limit: int | None,
+def _heads(keys: pd.Series, values: pd.Series, limit: int | None,
            unique: bool = False) -> dict[str, tuple]:
     """The first ``limit`` values (all, if None) for each key, in order."""
     found: dict[str, list] = {}
-    for key, value in zip(keys, values):
+    for key, value in zip(keys.tolist(), values.tolist()):  # see _lists
         bucket = found.setdefault(key, [])
         if (limit is None or len(bucket) < limit) and not (unique and value in bucket):
             bucket.append(value)
@@ -268,15 +279,20 @@ def _spots(places: pd.DataFrame, events: pd.DataFrame, deployments: pd.DataFrame
 
 def _event_lines(events: pd.DataFrame) -> pd.Series:
     lines = [f"{_day(d)} · {t} ({s}): {_short(text, 60)}" for d, t, s, text in
-             zip(events["date"], events["type"], events["status"], events["summary"])]
+             zip(events["date"], *_lists(events, "type", "status", "summary"))]
     return pd.Series(lines, index=events.index, dtype=object)
 
 
 def _deployment_lines(deployments: pd.DataFrame) -> pd.Series:
     lines = [f"{f'{int(n):,} ' if pd.notna(n) else ''}troops of {', '.join(a) or unit} ({s})"
-             for n, a, unit, s in zip(deployments["strength"], deployments["actors"],
-                                      deployments["unit"], deployments["status"])]
+             for n, a, unit, s in zip(deployments["strength"],
+                                      *_lists(deployments, "actors", "unit", "status"))]
     return pd.Series(lines, index=deployments.index, dtype=object)
+
+
+def _lists(frame: pd.DataFrame, *columns: str) -> list[list[Any]]:
+    """Columns as Python lists (iterating an Arrow-backed column boxes each value slowly)."""
+    return [frame[column].tolist() for column in columns]
 
 
 def _day(value: Any) -> str:

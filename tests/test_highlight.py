@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboard.highlight import (Mark, article_html, escape, highlight, marks_for,
                                  sentence_html)
@@ -23,6 +27,14 @@ def test_escape_quotes_attributes_and_drops_control_characters():
     assert escape('a"b\'c') == "a&quot;b&#x27;c"
     assert escape("a\x00b\x1bc\td\n") == "abc\td\n"
     assert escape(None) == ""
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF)))
+def test_escape_fast_path_agrees_with_escaping_everything(text):
+    """Text with nothing to escape is returned as is; that shortcut must change nothing."""
+    full = html.escape(re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text), quote=True)
+    assert escape(text) == full.translate(str.maketrans({"`": "&#96;", "$": "&#36;",
+                                                          "\\": "&#92;"}))
 
 
 def test_highlight_wraps_marks_and_escapes_the_text_between():
