@@ -2,8 +2,8 @@
 
 Article text is untrusted. folium 0.20 emits popup and tooltip strings inside JavaScript
 template literals, where a backtick ends the literal and ``${...}`` is evaluated, so HTML
-escaping alone is not enough: :func:`escape` also neutralises backtick, dollar and backslash.
-Every article-derived string that reaches HTML or JS (popups, tooltips, the details panel, the
+escaping alone is not enough: :func:`escape` also neutralises backtick, dollar and backslash,
+and the braces that would open Jinja code when folium's branca compiles a rendered script. Every article-derived string that reaches HTML or JS (popups, tooltips, the details panel, the
 article view) goes through this module.
 """
 
@@ -18,7 +18,10 @@ from dashboard.records import Extraction, Place
 
 #: Characters that stay special inside a JS template literal after HTML escaping. The
 #: backslash is here because ``\u`` or ``\x`` in a template literal is a syntax error.
-_JS_SPECIAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+#: Braces too: folium's branca compiles rendered scripts as Jinja templates, where ``{{``,
+#: ``{%`` and ``{#`` from an article would be code, or a syntax error that breaks the map.
+_JS_SPECIAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
+                             "}": "&#125;"})
 #: C0/C1 controls (but tab and newline) carry no meaning on screen and upset some parsers.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -27,7 +30,7 @@ MARK_KINDS = ("place", "actor", "date", "focus")
 
 
 #: Any character that :func:`escape` changes; most names and lines have none.
-_ANY_SPECIAL = re.compile(r"""[&<>"'`$\\\x00-\x08\x0b-\x1f\x7f-\x9f]""")
+_ANY_SPECIAL = re.compile(r"""[&<>"'`${}\\\x00-\x08\x0b-\x1f\x7f-\x9f]""")
 
 
 def escape(text: object) -> str:

@@ -124,7 +124,29 @@ def base_map(outlines: str | None = None) -> folium.Map:
     return fmap
 
 
-class _Backdrop(Layer):
+class _Text(Element):
+    """Text that joins the page as is (the template is compiled once, for the class)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class _RawScript:
+    """Mixin for elements whose script carries data: branca wraps every rendered script in a
+    new Jinja template, which compiles megabytes at every rerun and would evaluate a ``{{``
+    or ``{%`` that came from an article. Here the script joins the page as plain text."""
+
+    def render(self, **kwargs) -> None:
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_Text(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _Backdrop(_RawScript, Layer):
     """The country outlines: prepared JSON emitted as is (folium.GeoJson would serialise and
     measure 300 kB on every rerun), not interactive, listed in the layer control."""
 
@@ -317,7 +339,7 @@ def _compact_json(value: Any, **kwargs: Any) -> str:
     return json.dumps(value, separators=(",", ":"), **kwargs)
 
 
-class _Locations(MacroElement):
+class _Locations(_RawScript, MacroElement):
     """Defines the location rows and the tooltip/popup builder before any layer uses them."""
 
     _template = Template("""
@@ -331,7 +353,7 @@ class _Locations(MacroElement):
         self.library, self.data = _LIBRARY, data
 
 
-class _Points(MacroElement):
+class _Points(_RawScript, MacroElement):
     """One circle marker per row ``[location index, style index]``, added to the parent."""
 
     _template = Template("""

@@ -34,7 +34,8 @@ def test_escape_fast_path_agrees_with_escaping_everything(text):
     """Text with nothing to escape is returned as is; that shortcut must change nothing."""
     full = html.escape(re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text), quote=True)
     assert escape(text) == full.translate(str.maketrans({"`": "&#96;", "$": "&#36;",
-                                                          "\\": "&#92;"}))
+                                                          "\\": "&#92;", "{": "&#123;",
+                                                          "}": "&#125;"}))
 
 
 def test_highlight_wraps_marks_and_escapes_the_text_between():

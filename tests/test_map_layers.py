@@ -20,7 +20,10 @@ from dashboard import map_layers, tables
 from dashboard.highlight import escape
 from dashboard.records import Actor, Article, Deployment, Event, Extraction, Place
 
-HOSTILE = "<script>alert(1)</script>`${1+1}`</script><img src=x onerror=alert(2)>\\u"
+#: Markup, JS template-literal syntax, and Jinja syntax (folium's branca compiles rendered
+#: scripts as Jinja templates: ``{{ 7*7 }}`` would print 49, ``{#`` swallow the rest).
+HOSTILE = ("<script>alert(1)</script>`${1+1}`</script><img src=x onerror=alert(2)>\\u"
+           " {{ 7*7 }} {% if x %} {# c")
 
 
 def _frames(exs=None) -> tables.Frames:
@@ -187,7 +190,8 @@ def _map_html(ex: Extraction) -> str:
 
 def test_hostile_text_stays_literal_in_the_map_html():
     page = _map_html(_hostile())
-    for raw in ("<script>alert", "</script><img", "<img src=x", "${1+1}", "\\u<"):
+    for raw in ("<script>alert", "</script><img", "<img src=x", "${1+1}", "\\u<", "{{ 7*7",
+                "{% if", "{# c", " 49 "):
         assert raw not in page
     benign = _map_html(Extraction(article=Article(id="ok", text="Paris"), places=(
         Place("p1", "Paris", 0, 5, name="Paris", kind="city", lat=48.85, lon=2.35,

@@ -18,11 +18,15 @@ pytestmark = pytest.mark.browser
 MARK = "PWNED"
 #: Each payload sets a global, logs the marker and opens a dialog if it runs.
 RUN = f"window.__pwned=1;console.log('{MARK}');alert('{MARK}')"
+#: Jinja syntax: folium's branca compiles rendered scripts as templates, where this would
+#: print 49, or fail to compile and take the map down with it.
+JINJA = "{{ 7*7 }} {% if x %} {# c"
 TITLE = f"Troops <script>{RUN}</script> reach `Prizren` ${{{RUN}}} </script> at dawn"
 SUMMARY = f"Officials <img src=x onerror=\"{RUN}\"> say ${{alert(1)}} the town is calm."
 BODY = (
     f"About 500 soldiers of the <script>{RUN}</script> battalion were deployed to Prizren "
     "on Monday.\n"
+    f"{JINJA} Troops clashed with rebels near Prizren on Sunday.\n"
     f"Officials said the situation in Gj`${{{RUN}}}`ilan</script><img src=x onerror={RUN}> "
     "was calm on Sunday.\n"
     f"The <img src=x onerror=\"{RUN}\"> Liberation Front met NATO officials in Skopje on "
@@ -130,4 +134,6 @@ def test_injection_details_show_the_sentence_literally(dashboard, app_page, guar
     details = app_page.locator(".st-key-nm-details")
     expect(details).to_contain_text(f"soldiers of the <script>{RUN}</script> battalion",
                                     timeout=dashboard.timeout * 1000)
+    # The Jinja syntax reached the map's data (an event's line) and reads as text there.
+    assert any(JINJA in (x["tooltip"] or "") for x in dashboard.layers()), "no tooltip shows it"
     assert_no_trace(app_page, guard)
