@@ -148,12 +148,16 @@ class _RawScript:
 
 class _Backdrop(_RawScript, Layer):
     """The country outlines: prepared JSON emitted as is (folium.GeoJson would serialise and
-    measure 300 kB on every rerun), not interactive, listed in the layer control."""
+    measure 300 kB on every rerun), drawn on a canvas (hundreds of SVG paths slowed the first
+    paint), not interactive, listed in the layer control. It adds itself to the map: its
+    render is :class:`_RawScript`'s, not the Layer's that would."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson({{ this.outlines }}, {
-            interactive: false, style: function (f) { return f.properties.style; }});
+            interactive: false, renderer: L.canvas({padding: 0.5}),
+            style: function (f) { return f.properties.style; }}
+        ).addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
 
     def __init__(self, outlines: str) -> None:

@@ -271,6 +271,9 @@ def test_country_outlines_are_simplified_styled_and_stripped_of_properties():
     page = fmap.get_root().render()
     assert outlines in page and "interactive: false" in page
     assert '"Country outlines (offline)"' in page  # in the layer control
+    # On the map, in what streamlit-folium sends too (it renders elements its own way).
+    for script in (page, streamlit_folium._get_map_string(map_layers.base_map(outlines))):
+        assert re.search(r"L\.geoJson\(.{0,400}\)\s*\.addTo\(map_\w+\)", script, re.S), script[-600:]
 
 
 def test_layers_fit_the_map_to_the_data():
