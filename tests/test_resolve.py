@@ -134,3 +134,17 @@ def test_resolve_fame_separates_namesakes_when_context_misleads(offline_geocoder
             "Diplomats met in Geneva on Monday. Later they flew from Heathrow to Geneva.\n")
     places = extract_text(text, geocoder=offline_geocoder).places
     assert {p.country_code for p in places if p.surface == "Geneva"} == {"CH"}
+
+
+def test_resolve_located_place_keeps_every_field_resolution_does_not_set():
+    from dataclasses import fields
+
+    from dashboard.resolve import _located
+
+    option = Lookup(FakeGeocoder())("Serbia")[0]
+    given = Place(**{f.name: object() for f in fields(Place)})  # a marker in every field
+    placed = _located(given, option, 0.5)
+    resolved = {"name", "kind", "country_code", "admin1", "lat", "lon", "bbox", "geonameid",
+                "geometry", "confidence", "precision"}
+    kept = {f.name for f in fields(Place) if getattr(placed, f.name) is getattr(given, f.name)}
+    assert kept == {f.name for f in fields(Place)} - resolved
