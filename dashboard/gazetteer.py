@@ -158,6 +158,11 @@ class Gazetteer:
         # One connection shared by Streamlit sessions: sqlite3 objects are not safe for
         # concurrent use, so every query holds this lock (queries take microseconds).
         self._lock = threading.Lock()
+        # Small tables asked about for nearly every word or place: kept in memory, they cost
+        # a dict lookup instead of an SQL round trip (a few hundred rows each).
+        self._demonyms: dict[str, str] = dict(self._query("SELECT key, country_code FROM demonyms"))
+        self._capitals = frozenset(row[0] for row in self._query(
+            "SELECT geonameid FROM places WHERE is_capital = 1"))
         self.has_name = functools.lru_cache(maxsize=262_144)(self._has_name)
         self._cached_candidates = functools.lru_cache(maxsize=65_536)(self._candidates)
 
@@ -262,12 +267,8 @@ class Gazetteer:
         if not key:
             return None
         # Plural people ("Serbs", "Kosovars") are listed once, in the singular.
-        for form in (key, key[:-1] if key.endswith("s") else None):
-            if form:
-                rows = self._query("SELECT country_code FROM demonyms WHERE key = ?", (form,))
-                if rows:
-                    return rows[0][0]
-        return None
+        return self._demonyms.get(key) or (
+            self._demonyms.get(key[:-1]) if key.endswith("s") else None)
 
     def directional(self, direction: str, place: str) -> Candidate | None:
         """The part of a country or region a direction names ("southern", "Serbia").
@@ -330,9 +331,7 @@ class Gazetteer:
 
     def is_capital(self, geonameid: int) -> bool:
         """Whether GeoNames lists this place as a country's capital."""
-        rows = self._query("SELECT 1 FROM places WHERE geonameid = ? AND is_capital = 1",
-                           (geonameid,))
-        return bool(rows)
+        return geonameid in self._capitals
 
 
 def _is_acronym(name: str) -> bool:
