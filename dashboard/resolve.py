@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from dashboard.gazetteer import Candidate
 from dashboard.records import Place, Problem
@@ -202,18 +202,26 @@ def _options(place: Place, lookup: Lookup) -> tuple[Candidate, ...]:
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
                  "admin1": ("admin1", "region"), "facility": ("facility",)}
 _ACRONYM = re.compile(r"[A-Z]{2,3}|(?:[A-Z]\.){2,4}")
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:in|at|near|from|to|into|outside|inside|around|towards?|across|through|via|of|"
-    r"between|reached|entered|left|visited|visit|captured|seized|shelled|bombed)\s+(?:the\s+)?$",
-    re.I)
+#: Words before a mention that make it a location ("in Gao", "shelled the town").
+_LOCATIVES = ("in at near from to into outside inside around toward towards across through via "
+              "of between reached entered left visited visit captured seized shelled bombed").split()
+#: "<locative> [the] " ending where a mention starts, written backwards: matched from the
+#: mention's start in the reversed text, it tries one position instead of scanning thirty.
+_LOCATIVE_BEHIND = re.compile(
+    rf"(?:\s+eht)?\s+(?:{'|'.join(w[::-1] for w in _LOCATIVES)})\b", re.I)
+#: How far before a mention the locative may start.
+_LOCATIVE_REACH = 30
 #: A list continues a location: "in Kharkiv and Mariupol", "to Romania, Bulgaria".
 _LIST_BEFORE = re.compile(r"(?:[,;]|\band|\bor)\s+(?:the\s+)?$", re.I)
 
 
 def _is_located(place: Place, text: str) -> bool:
     """Whether a preposition before the mention makes it a location ("in Gao")."""
-    return bool(text) and bool(
-        _PREPOSITION_BEFORE.search(text, max(0, place.start - 30), place.start))
+    reach = min(place.start, _LOCATIVE_REACH)
+    # One character more than the reach, so the word boundary before the locative is seen.
+    behind = text[max(0, place.start - reach - 1):place.start][::-1]
+    found = _LOCATIVE_BEHIND.match(behind)
+    return found is not None and found.end() <= reach
 
 
 def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> bool:
@@ -238,11 +246,11 @@ def _located(place: Place, option: Candidate, confidence: float) -> Place:
         precision=PRECISION.get(option.kind, "point"), geometry=option.geometry)
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(NamedTuple):
     """A mention's candidates, with the parts of their scores that no context changes.
 
-    Both passes score the same candidates: these parts are worked out once per name.
+    Both passes score the same candidates: these parts are worked out once per name (and not
+    at all for a lone candidate, which ``choose`` need not score).
     """
 
     options: tuple[Candidate, ...]
@@ -253,6 +261,8 @@ class _Reading:
 
     @classmethod
     def of(cls, options: tuple[Candidate, ...]) -> _Reading:
+        if len(options) < 2:
+            return cls(options, (), ())
         return cls(options, tuple(map(_base_score, options)),
                    tuple(_dominance(o, options) for o in options))
 
@@ -330,17 +340,25 @@ class _Context:
         (or on options within 100 km of it in the same country, which name the same spot)."""
         if not reading.options:
             return None
+        if len(reading.options) == 1:
+            top, near, total = reading.options[0], 1.0, 1.0  # all the mass lies on it
+        else:
+            top, near, total = self._weigh(place, reading)
+        foreign = self.countries and not self.countries[top.country_code]
+        if not top.exact and top.kind == "city" and foreign:
+            return None  # an alternate spelling of a town in a country the article never mentions
+        confidence = near / total * (1.0 if top.exact else 0.85)
+        return top, min(confidence, 0.99)
+
+    def _weigh(self, place: Place, reading: _Reading) -> tuple[Candidate, float, float]:
+        """The top option, the score mass on its spot and the whole mass (softmax weights)."""
         scored = [(self._score(place.kind, o, base) + dominance, o)
                   for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
         scored.sort(key=_first, reverse=True)  # stable: ties keep the candidates' order
         best, top = scored[0]
-        foreign = self.countries and not self.countries[top.country_code]
-        if not top.exact and top.kind == "city" and foreign:
-            return None  # an alternate spelling of a town in a country the article never mentions
         weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, o in scored]
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
-        confidence = near / sum(w for w, _ in weights) * (1.0 if top.exact else 0.85)
-        return top, min(confidence, 0.99)
+        return top, near, sum(w for w, _ in weights)
 
     def _score(self, cue: str, option: Candidate, base: float) -> float:
         """``base`` plus the article's countries and provinces, nearness and the cue's kind."""

@@ -148,3 +148,21 @@ def test_resolve_located_place_keeps_every_field_resolution_does_not_set():
                 "geometry", "confidence", "precision"}
     kept = {f.name for f in fields(Place) if getattr(placed, f.name) is getattr(given, f.name)}
     assert kept == {f.name for f in fields(Place)} - resolved
+
+
+def test_is_located_reads_a_locative_just_before_the_mention_as_the_plain_scan_does():
+    import re
+
+    from dashboard.resolve import _LOCATIVES, _is_located
+
+    scan = re.compile(rf"\b(?:{'|'.join(_LOCATIVES)})\s+(?:the\s+)?$", re.I)
+    texts = ["Talks in Gao.", "Talks IN THE  Gao.", "Berlin Gao.", "in Gao", "Gao", "xin Gao",
+             "fighting near\nGao", "It shelled the Gao", "He toward Gao", "bathe Gao",
+             "the the Gao", "in thex Gao", "ſeized Gao", "a" * 27 + " in Gao", "a" * 26 + " in Gao",
+             "visited   the   Gao", "1in Gao", "_at Gao"]
+    for text in texts:
+        start = text.rindex("Gao")
+        place = Place(id="p", surface="Gao", start=start, end=start + 3)
+        expected = bool(scan.search(text, max(0, start - 30), start))
+        assert _is_located(place, text) == expected, text
+    assert _is_located(Place(id="p", surface="Gao", start=9, end=12), "Talks in Gao.")
