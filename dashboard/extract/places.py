@@ -53,14 +53,17 @@ _NAME_HEADS = frozenset(
     "united accord accords agreement treaty declaration protocol conference process war wars "
     "resolution plan initiative mission battalion regiment division".split()
 )
+_ANAPHOR_NOUNS = "town|city|village|capital|province|country|enclave"
 #: "the town", "the capital" … as a reference back to an earlier place.
 _ANAPHORA = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|"
     r"western|"
     r"central|small|tiny|remote|restive|breakaway|border|key|strategic|ethnically\s+divided|"
-    r"mountainous|coastal|same)\s+)?(town|city|village|capital|province|country|enclave)"
+    rf"mountainous|coastal|same)\s+)?({_ANAPHOR_NOUNS})"
     r"\b(?!\s+(?:of|[A-Z]))"
 )
+#: Every reference holds one of its nouns: a sentence without any needs no full scan (most).
+_ANAPHOR_NOUN = re.compile(_ANAPHOR_NOUNS)
 #: How many earlier mentions a reference may point back over.
 _ANAPHOR_WINDOW = 40
 _ANAPHOR_KINDS = {
@@ -321,6 +324,8 @@ def _cued_name(text, tokens, k, names):
 
 def _anaphora(text: str, sentence: Sentence, taken: _SpanSet) -> list[tuple[int, int, str]]:
     """ "the town", "the province": mentions to be linked back by ``link_anaphora``."""
+    if not _ANAPHOR_NOUN.search(text, sentence.start, sentence.end):
+        return []
     return [(m.start(), m.end(), f"anaphor:{m.group(1)}")
             for m in _ANAPHORA.finditer(text, sentence.start, sentence.end)
             if not taken.overlaps(m.start(), m.end())]
