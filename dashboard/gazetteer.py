@@ -168,6 +168,8 @@ class Gazetteer:
             "SELECT geonameid FROM places WHERE is_capital = 1"))
         self.has_name = functools.lru_cache(maxsize=262_144)(self._has_name)
         self._cached_candidates = functools.lru_cache(maxsize=65_536)(self._candidates)
+        # "southern", "northern", "eastern Serbia"…: one area, asked for with every direction.
+        self._cached_area = functools.lru_cache(maxsize=4_096)(self._find_area)
 
     def __reduce__(self):
         return (Gazetteer, (str(self.path),))
@@ -297,8 +299,9 @@ class Gazetteer:
 
     def _area(self, place: str) -> tuple[int, str, str] | None:
         """Id, name and country of the country or region with directional parts for ``place``."""
-        if not isinstance(place, str):
-            return None
+        return self._cached_area(place) if isinstance(place, str) else None
+
+    def _find_area(self, place: str) -> tuple[int, str, str] | None:
         if len(place) == 2 and place.isupper():
             rows = self._query("SELECT id, name, country_code FROM places "
                                "WHERE kind = 'country' AND country_code = ?", (place,))

@@ -318,14 +318,14 @@ class _Context:
         counts, points, regions = Counter(self.countries), {}, set()
         picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
         for place in places:
+            if place.id not in located:
+                continue  # only a place used as a location votes
             reading = options.get(place.id, _NO_READING)
-            opts = reading.options
             key = (place.surface, place.kind)
             if key not in picks:
                 picks[key] = self.choose(place, reading)
             pick = picks[key]
-            sure = pick and (pick[1] >= 0.9 or len({o.country_code for o in opts}) == 1)
-            if sure and place.id in located:
+            if pick and (pick[1] >= 0.9 or len({o.country_code for o in reading.options}) == 1):
                 counts[pick[0].country_code] += 1
                 if pick[0].kind in ("city", "facility", "admin1") and len(points) < _MAX_POINTS:
                     points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
