@@ -25,7 +25,8 @@ class PlaceNames(Protocol):
 
 
 #: A word: dotted acronym ("U.S."), or letters with inner hyphens/apostrophes.
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+#: (The shared first letter is written once, so the regex engine tests each position once.)
+_TOKEN = re.compile(r"[^\W\d_](?:\.(?:[^\W\d_]\.)+|[\w'’]*(?:-[\w'’]+)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: One space between words of a name; invisible format characters (zero-width space, direction
 #: marks, word joiner) copied from the web do not split it.
