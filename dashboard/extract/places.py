@@ -152,7 +152,8 @@ def _sentence_mentions(text, tokens, names, taken):
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if not token.capitalised and token.word.lower() not in _LEADS or taken.overlaps(
+        low = token.word.lower()
+        if (low in _NEVER_LEADS if token.capitalised else low not in _LEADS) or taken.overlaps(
                 token.start, token.end):
             i += 1  # a mention starts with a capital, a direction or a place noun
             continue
@@ -260,6 +261,9 @@ _NOT_PLACES = lexicon.not_places()
 _DIRECTION_WORDS = frozenset(lexicon.DIRECTIONS)
 #: Lower-case words a mention may start with: "southern Serbia", "the town of X".
 _LEADS = _DIRECTION_WORDS | frozenset(_KIND_NOUNS)
+#: Capitalised words no mention starts with ("The", "Monday", "President"): every reading but
+#: the directional one refuses them (``_never_starts``), so they are skipped before any is tried.
+_NEVER_LEADS = (_NOT_PLACES | _TITLE_WORDS) - _DIRECTION_WORDS
 
 
 def _directional(text, tokens, i, names, ends):
