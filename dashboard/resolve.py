@@ -83,13 +83,15 @@ def _says_capital(location: Any) -> bool:
 
 
 class Lookup:
-    """Candidate lists per query, cached for the life of the process (queries repeat a lot)."""
+    """Candidate lists per query, and readings per name and cue, cached for the life of the
+    process (news repeats its names)."""
 
     def __init__(self, geocoder: CandidateSource, size: int = 50_000, *,
                  is_capital: Callable[[int], bool] | None = None) -> None:
         self.geocoder = geocoder
         self.size = size
         self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._readings: dict[tuple[str, str], _Reading] = {}
         self._is_capital = is_capital or getattr(getattr(geocoder, "gazetteer", None),
                                                  "is_capital", None)
 
@@ -100,6 +102,16 @@ class Lookup:
             if len(self._cache) >= self.size:
                 self._cache.clear()
             self._cache[query] = found
+        return found
+
+    def reading(self, surface: str, kind: str) -> _Reading:
+        """The candidates for a mention's surface as its cue kind narrows them (``_options``)."""
+        found = self._readings.get((surface, kind))
+        if found is None:
+            found = _Reading.of(_options(surface, kind, self))
+            if len(self._readings) >= self.size:
+                self._readings.clear()
+            self._readings[(surface, kind)] = found
         return found
 
     def _fetch(self, query: str) -> tuple[Candidate, ...]:
@@ -165,29 +177,21 @@ def resolve_places(
 
 def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, _Reading]:
     """Candidates per named mention (computed once per surface and cue)."""
-    memo: dict[tuple[str, str], _Reading] = {}
-    out = {}
-    for place in places:
-        if place.kind.startswith("anaphor"):
-            continue
-        key = (place.surface, place.kind)
-        if key not in memo:
-            memo[key] = _Reading.of(_options(place, lookup))
-        out[place.id] = memo[key]
-    return out
+    return {place.id: lookup.reading(place.surface, place.kind) for place in places
+            if not place.kind.startswith("anaphor")}
 
 
-def _options(place: Place, lookup: Lookup) -> tuple[Candidate, ...]:
+def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
     """Candidates for the surface (and for it without "province"/"airport"), one per place."""
-    found = list(lookup(place.surface))
-    bare = _CUE_WORDS.sub("", place.surface)
-    if bare != place.surface:
+    found = list(lookup(surface))
+    bare = _CUE_WORDS.sub("", surface)
+    if bare != surface:
         found += lookup(bare)
     # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.
-    wanted = _HINTED_KINDS.get(place.kind)
+    wanted = _HINTED_KINDS.get(kind)
     if wanted:
         found = [o for o in found if o.kind in wanted] or found
-    if _ACRONYM.fullmatch(place.surface):
+    if _ACRONYM.fullmatch(surface):
         # "US" is not the French village of Us: an acronym matches only names written in capitals
         # or areas (whose short forms are curated aliases).
         found = [o for o in found if o.kind != "city" or o.name.isupper()]

@@ -166,3 +166,11 @@ def test_is_located_reads_a_locative_just_before_the_mention_as_the_plain_scan_d
         expected = bool(scan.search(text, max(0, start - 30), start))
         assert _is_located(place, text) == expected, text
     assert _is_located(Place(id="p", surface="Gao", start=9, end=12), "Talks in Gao.")
+
+
+def test_lookup_reading_is_kept_per_surface_and_cue():
+    lookup = Lookup(FakeGeocoder())
+    province, plain = lookup.reading("Helmand", "admin1"), lookup.reading("Helmand", "")
+    assert [o.kind for o in province.options] == ["admin1"]
+    assert [o.kind for o in plain.options] == ["admin1", "city"]
+    assert lookup.reading("Helmand", "admin1") is province and lookup.geocoder.calls == 1
