@@ -104,7 +104,7 @@ class OfflineGeocoder(Geocoder):
             return []
         return [to_location(c) for c in self._resolve(query, limit, _codes(country_codes), None)]
 
-    def records(self, query, *, limit=10) -> tuple[Candidate, ...]:
+    def candidate_records(self, query, *, limit=10) -> tuple[Candidate, ...]:
         """What ``candidates`` returns, as the gazetteer's records instead of Locations.
 
         Coordinates read as geopy reads them (so both methods agree to the bit): a Location per

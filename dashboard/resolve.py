@@ -5,7 +5,9 @@ population, exact name, the countries the article names, distance to the article
 places and the kind a cue asked for ("the town of", "province"); the confidence is the
 winner's share of the score mass. Mentions nothing matches are kept (no coordinates) with a
 problem. Works with any geocoder whose ``candidates(query, limit=, country_codes=)`` returns
-geopy ``Location`` objects whose ``raw`` holds the gazetteer fields.
+geopy ``Location`` objects whose ``raw`` holds the gazetteer fields; one that also offers
+``candidate_records(query, limit=)`` (the offline geocoder) hands over the gazetteer's
+``Candidate`` records themselves, which is faster.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ class Lookup:
     def _fetch(self, query: str) -> tuple[Candidate, ...]:
         # The offline geocoder hands over its gazetteer records directly: building a geopy
         # Location per candidate only to read it back was most of a lookup's cost.
-        records = getattr(self.geocoder, "records", None)
+        records = getattr(self.geocoder, "candidate_records", None)
         try:
             if records is not None:
                 return tuple(map(_curated, records(query, limit=LIMIT)))

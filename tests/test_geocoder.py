@@ -266,14 +266,14 @@ def test_offline_acronym_queries_find_countries_only(offline_geocoder):
 
 @pytest.mark.parametrize("query", ["Paris", "southern Serbia", "Pristina airport", "US", "Obama",
                                    "Xyzzyville", "Bel\x07grade"])
-def test_offline_records_match_the_candidates_locations(offline_geocoder, query):
-    records = offline_geocoder.records(query, limit=8)
+def test_offline_candidate_records_match_the_candidates_locations(offline_geocoder, query):
+    records = offline_geocoder.candidate_records(query, limit=8)
     locations = offline_geocoder.candidates(query, limit=8)
     assert [(r.name, r.kind, r.lat, r.lon) for r in records] == [
         (loc.raw["name"], loc.raw["kind"], loc.latitude, loc.longitude) for loc in locations]
 
 
-def test_offline_records_read_coordinates_as_a_geopy_point_does():
+def test_offline_candidate_records_read_coordinates_as_a_geopy_point_does():
     def at(lat, lon):
         place = _as_point(Candidate(1, "X", "city", "RS", "", lat, lon, 0, None, None, "X", True))
         return str(place.lat), str(place.lon)
