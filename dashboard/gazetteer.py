@@ -166,7 +166,6 @@ class Gazetteer:
         self._demonyms: dict[str, str] = dict(self._query("SELECT key, country_code FROM demonyms"))
         self._capitals = frozenset(row[0] for row in self._query(
             "SELECT geonameid FROM places WHERE is_capital = 1"))
-        self._country_codes, self._country_names = self._load_countries()
         self.has_name = functools.lru_cache(maxsize=262_144)(self._has_name)
         self._cached_candidates = functools.lru_cache(maxsize=65_536)(self._candidates)
         # "southern", "northern", "eastern Serbia"…: one area, asked for with every direction.
@@ -260,25 +259,12 @@ class Gazetteer:
 
     def country_code(self, name: str) -> str | None:
         """ISO2 code of the country this name (or alias, or code) stands for."""
-        if not isinstance(name, str):
-            return None
-        if len(name) == 2 and name.isupper() and name.upper() in self._country_codes:
-            return name.upper()
-        key = normalize(name)
-        return self._country_names.get(key) if key else None
-
-    def _load_countries(self) -> tuple[frozenset[str], dict[str, str]]:
-        """Every country's code, and the code of the best-ranked country of each name key (the
-        first ``best(name, kinds=("country",))`` would find): a thousand names, asked about
-        for capitalised words all through an article."""
-        codes = frozenset(row[0] for row in self._query(
-            "SELECT country_code FROM places WHERE kind = 'country'"))
-        names: dict[str, str] = {}
-        for key, code in self._query(
-                "SELECT n.key, p.country_code FROM names n JOIN places p ON p.id = n.place_id "
-                "WHERE p.kind = 'country' ORDER BY n.score DESC, p.population DESC, p.id"):
-            names.setdefault(key, code)
-        return codes, names
+        if isinstance(name, str) and len(name) == 2 and name.isupper():
+            country = self.country(name)
+            if country is not None:
+                return country.country_code
+        found = self.best(name, kinds=("country",))
+        return found.country_code if found else None
 
     def demonym(self, word: str) -> str | None:
         """ISO2 code of the country a demonym or adjective belongs to ("Serbian" -> "RS")."""
