@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from dashboard.gazetteer import Candidate
@@ -44,6 +45,10 @@ class CandidateSource(Protocol):
     def candidates(self, query: str, limit: int = ..., country_codes: Any = ...) -> list[Any]: ...
 
 
+#: Kinds whose short and historical names are curated aliases, as good as exact names.
+_CURATED_KINDS = ("country", "region", "water")
+
+
 def option_from(location: Any) -> Candidate:
     """Read a geopy ``Location`` (or anything with ``latitude``/``longitude``/``raw``)."""
     raw = dict(getattr(location, "raw", {}) or {})
@@ -66,10 +71,6 @@ def option_from(location: Any) -> Candidate:
         exact=bool(raw.get("exact", True)) or raw.get("kind") in _CURATED_KINDS,
         is_capital=bool(raw.get("is_capital") or raw.get("capital")),
         fame=int(raw.get("fame") or 0))
-
-
-#: Kinds whose short and historical names are curated aliases, as good as exact names.
-_CURATED_KINDS = ("country", "region", "water")
 
 
 def _curated(candidate: Candidate) -> Candidate:
@@ -360,7 +361,7 @@ class _Context:
         """The top option, the score mass on its spot and the whole mass (softmax weights)."""
         scored = [(self._score(place.kind, o, base) + dominance, o)
                   for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
-        scored.sort(key=_first, reverse=True)  # stable: ties keep the candidates' order
+        scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the candidates' order
         best, top = scored[0]
         weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, o in scored]
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
@@ -400,10 +401,6 @@ class _Context:
 
 
 _NO_READING = _Reading((), (), ())
-
-
-def _first(item: tuple) -> Any:
-    return item[0]
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:

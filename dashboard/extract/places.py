@@ -38,6 +38,8 @@ _CONNECTORS = frozenset(
     "of and de del della di da do dos das du des la le el al al- upon on sur am an der bin ibn y"
     .split())
 _MAX_NAME_TOKENS = 6
+#: The longest name before a place noun ("X Y Z province").
+_MAX_CUED_TOKENS = 4
 #: Place nouns: "the town of X", "X province", "the divided town X".
 _KIND_NOUNS = {
     "town": "city", "city": "city", "village": "city", "capital": "city", "port": "city",
@@ -248,8 +250,9 @@ def _fits_after(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool
 
 
 def _fits_before(tokens: list[_Token], i: int, names: PlaceNames) -> bool:
-    """A capitalised word glued before token ``i`` (not the sentence's first) must be a place
-    word too ("Novi Sad" yes, "Jordan Smith"'s "Smith" no)."""
+    """A capitalised word glued before token ``i`` (other than the sentence's first word) must
+    itself be a place word, a demonym or a direction: "Ahmed Haddad" is a person even where a
+    town is called Haddad."""
     prev = tokens[i - 1] if i > 0 else None
     if prev and prev.capitalised and i > 1 and tokens[i].start - prev.end == 1:
         return bool(names.has_name(prev.word) or names.demonym(prev.word)
@@ -314,10 +317,6 @@ def _cue_mention(text, tokens, i, names, ends):
                     and _plausible(tokens, i, j, names)):
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
     return None
-
-
-#: The longest name before a place noun ("X Y Z province").
-_MAX_CUED_TOKENS = 4
 
 
 def _cued_name(text, tokens, k, names):
