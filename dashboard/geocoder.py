@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
-import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 #: Longer queries are not place names; refusing them keeps lookups cheap.
 MAX_QUERY_CHARS = 200
+#: Unicode's control characters (category Cc), as one character class.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 RAW_KEYS = ("geonameid", "name", "kind", "country_code", "admin1", "population", "bbox",
             "geometry", "matched", "exact", "is_capital", "fame")
 
@@ -39,7 +42,7 @@ def clean_query(query: Any) -> str | None:
     query = query.strip()
     if not query or len(query) > MAX_QUERY_CHARS:
         return None
-    if any(unicodedata.category(ch) == "Cc" for ch in query):
+    if _CONTROL.search(query):
         return None
     return query if normalize(query) else None
 
@@ -50,6 +53,17 @@ def to_location(candidate: Candidate) -> Location:
     raw["lat"], raw["lon"] = candidate.lat, candidate.lon
     address = ", ".join(part for part in (candidate.name, candidate.country_code) if part)
     return Location(address, Point(candidate.lat, candidate.lon), raw)
+
+
+def _as_point(candidate: Candidate) -> Candidate:
+    """The candidate with the coordinates a geopy ``Point`` of it holds (-0.0 becomes 0.0, a
+    longitude past 180 wraps; a latitude past 90 raises ValueError)."""
+    lat, lon = candidate.lat, candidate.lon
+    if type(lat) is float and type(lon) is float and lat and lon and (
+            -90 <= lat <= 90 and -180 <= lon <= 180):
+        return candidate  # nearly always: Point keeps such values as they are
+    point = Point(lat, lon)
+    return replace(candidate, lat=point.latitude, lon=point.longitude)
 
 
 def _codes(country_codes: Any) -> tuple[str, ...] | None:
@@ -89,6 +103,17 @@ class OfflineGeocoder(Geocoder):
         if query is None:
             return []
         return [to_location(c) for c in self._resolve(query, limit, _codes(country_codes), None)]
+
+    def candidate_records(self, query, *, limit=10) -> tuple[Candidate, ...]:
+        """What ``candidates`` returns, as the gazetteer's records instead of Locations.
+
+        Coordinates read as geopy reads them (so both methods agree to the bit): a Location per
+        candidate costs more than the lookup itself, and ``dashboard.resolve`` makes thousands.
+        """
+        query = clean_query(query)
+        if query is None:
+            return ()
+        return tuple(map(_as_point, self._resolve(query, limit, None, None)))
 
     def reverse(self, query, *, exactly_one=True, timeout=DEFAULT_SENTINEL):
         """The nearest populated place to a point ("lat, lon", a tuple or a geopy Point)."""

@@ -5,7 +5,9 @@ population, exact name, the countries the article names, distance to the article
 places and the kind a cue asked for ("the town of", "province"); the confidence is the
 winner's share of the score mass. Mentions nothing matches are kept (no coordinates) with a
 problem. Works with any geocoder whose ``candidates(query, limit=, country_codes=)`` returns
-geopy ``Location`` objects whose ``raw`` holds the gazetteer fields.
+geopy ``Location`` objects whose ``raw`` holds the gazetteer fields; one that also offers
+``candidate_records(query, limit=)`` (the offline geocoder) hands over the gazetteer's
+``Candidate`` records themselves, which is faster.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from operator import itemgetter
+from typing import Any, NamedTuple, Protocol
 
 from dashboard.gazetteer import Candidate
 from dashboard.records import Place, Problem
@@ -42,6 +45,10 @@ class CandidateSource(Protocol):
     def candidates(self, query: str, limit: int = ..., country_codes: Any = ...) -> list[Any]: ...
 
 
+#: Kinds whose short and historical names are curated aliases, as good as exact names.
+_CURATED_KINDS = ("country", "region", "water")
+
+
 def option_from(location: Any) -> Candidate:
     """Read a geopy ``Location`` (or anything with ``latitude``/``longitude``/``raw``)."""
     raw = dict(getattr(location, "raw", {}) or {})
@@ -61,9 +68,16 @@ def option_from(location: Any) -> Candidate:
         bbox=tuple(bbox) if bbox else None, geometry=geometry,
         matched=str(raw.get("matched") or ""),
         # Short and historical names of countries and regions are curated aliases: as good as exact.
-        exact=bool(raw.get("exact", True)) or raw.get("kind") in ("country", "region", "water"),
+        exact=bool(raw.get("exact", True)) or raw.get("kind") in _CURATED_KINDS,
         is_capital=bool(raw.get("is_capital") or raw.get("capital")),
         fame=int(raw.get("fame") or 0))
+
+
+def _curated(candidate: Candidate) -> Candidate:
+    """A gazetteer record read as ``option_from`` reads the same place from a Location."""
+    if candidate.exact or candidate.kind not in _CURATED_KINDS:
+        return candidate
+    return replace(candidate, exact=True)
 
 
 def _says_capital(location: Any) -> bool:
@@ -72,30 +86,49 @@ def _says_capital(location: Any) -> bool:
 
 
 class Lookup:
-    """Candidate lists per query, cached for the life of the process (queries repeat a lot)."""
+    """Candidate lists per query, and readings per name and cue, cached for the life of the
+    process (news repeats its names)."""
 
     def __init__(self, geocoder: CandidateSource, size: int = 50_000, *,
                  is_capital: Callable[[int], bool] | None = None) -> None:
         self.geocoder = geocoder
         self.size = size
         self._cache: dict[str, tuple[Candidate, ...]] = {}
+        self._readings: dict[tuple[str, str], _Reading] = {}
         self._is_capital = is_capital or getattr(getattr(geocoder, "gazetteer", None),
                                                  "is_capital", None)
 
     def __call__(self, query: str) -> tuple[Candidate, ...]:
         found = self._cache.get(query)
         if found is None:
-            try:
-                locations = list(self.geocoder.candidates(query, limit=LIMIT) or [])
-            except (ValueError, TypeError):
-                locations = []
-            found = tuple(option_from(loc) if _says_capital(loc) else
-                          self._with_capital(option_from(loc)) for loc in locations)
+            found = self._fetch(query)
             if len(self._cache) >= self.size:
                 self._cache.clear()
             self._cache[query] = found
         return found
 
+    def reading(self, surface: str, kind: str) -> _Reading:
+        """The candidates for a mention's surface as its cue kind narrows them (``_options``)."""
+        found = self._readings.get((surface, kind))
+        if found is None:
+            found = _Reading.of(_options(surface, kind, self))
+            if len(self._readings) >= self.size:
+                self._readings.clear()
+            self._readings[(surface, kind)] = found
+        return found
+
+    def _fetch(self, query: str) -> tuple[Candidate, ...]:
+        # The offline geocoder hands over its gazetteer records directly: building a geopy
+        # Location per candidate only to read it back was most of a lookup's cost.
+        records = getattr(self.geocoder, "candidate_records", None)
+        try:
+            if records is not None:
+                return tuple(map(_curated, records(query, limit=LIMIT)))
+            locations = list(self.geocoder.candidates(query, limit=LIMIT) or [])
+        except (ValueError, TypeError):
+            return ()
+        return tuple(option_from(loc) if _says_capital(loc) else
+                     self._with_capital(option_from(loc)) for loc in locations)
 
     def _with_capital(self, option: Candidate) -> Candidate:
         """Capitals matter for ranking ("Belgrade" the capital, not Belgrade, Montana)."""
@@ -145,31 +178,23 @@ def resolve_places(
     return tuple(out), tuple(problems)
 
 
-def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, tuple[Candidate, ...]]:
+def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, _Reading]:
     """Candidates per named mention (computed once per surface and cue)."""
-    memo: dict[tuple[str, str], tuple[Candidate, ...]] = {}
-    out = {}
-    for place in places:
-        if place.kind.startswith("anaphor"):
-            continue
-        key = (place.surface, place.kind)
-        if key not in memo:
-            memo[key] = _options(place, lookup)
-        out[place.id] = memo[key]
-    return out
+    return {place.id: lookup.reading(place.surface, place.kind) for place in places
+            if not place.kind.startswith("anaphor")}
 
 
-def _options(place: Place, lookup: Lookup) -> tuple[Candidate, ...]:
+def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
     """Candidates for the surface (and for it without "province"/"airport"), one per place."""
-    found = list(lookup(place.surface))
-    bare = _CUE_WORDS.sub("", place.surface)
-    if bare != place.surface:
+    found = list(lookup(surface))
+    bare = _CUE_WORDS.sub("", surface)
+    if bare != surface:
         found += lookup(bare)
     # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.
-    wanted = _HINTED_KINDS.get(place.kind)
+    wanted = _HINTED_KINDS.get(kind)
     if wanted:
         found = [o for o in found if o.kind in wanted] or found
-    if _ACRONYM.fullmatch(place.surface):
+    if _ACRONYM.fullmatch(surface):
         # "US" is not the French village of Us: an acronym matches only names written in capitals
         # or areas (whose short forms are curated aliases).
         found = [o for o in found if o.kind != "city" or o.name.isupper()]
@@ -184,18 +209,26 @@ def _options(place: Place, lookup: Lookup) -> tuple[Candidate, ...]:
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
                  "admin1": ("admin1", "region"), "facility": ("facility",)}
 _ACRONYM = re.compile(r"[A-Z]{2,3}|(?:[A-Z]\.){2,4}")
-_PREPOSITION_BEFORE = re.compile(
-    r"\b(?:in|at|near|from|to|into|outside|inside|around|towards?|across|through|via|of|"
-    r"between|reached|entered|left|visited|visit|captured|seized|shelled|bombed)\s+(?:the\s+)?$",
-    re.I)
+#: Words before a mention that make it a location ("in Gao", "shelled the town").
+_LOCATIVES = ("in at near from to into outside inside around toward towards across through via "
+              "of between reached entered left visited visit captured seized shelled bombed").split()
+#: "<locative> [the] " ending where a mention starts, written backwards: matched from the
+#: mention's start in the reversed text, it tries one position instead of scanning thirty.
+_LOCATIVE_BEHIND = re.compile(
+    rf"(?:\s+eht)?\s+(?:{'|'.join(w[::-1] for w in _LOCATIVES)})\b", re.I)
+#: How far before a mention the locative may start.
+_LOCATIVE_REACH = 30
 #: A list continues a location: "in Kharkiv and Mariupol", "to Romania, Bulgaria".
 _LIST_BEFORE = re.compile(r"(?:[,;]|\band|\bor)\s+(?:the\s+)?$", re.I)
 
 
 def _is_located(place: Place, text: str) -> bool:
     """Whether a preposition before the mention makes it a location ("in Gao")."""
-    return bool(text) and bool(
-        _PREPOSITION_BEFORE.search(text, max(0, place.start - 30), place.start))
+    reach = min(place.start, _LOCATIVE_REACH)
+    # One character more than the reach, so the word boundary before the locative is seen.
+    behind = text[max(0, place.start - reach - 1):place.start][::-1]
+    found = _LOCATIVE_BEHIND.match(behind)
+    return found is not None and found.end() <= reach
 
 
 def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> bool:
@@ -209,11 +242,49 @@ def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> 
 
 
 def _located(place: Place, option: Candidate, confidence: float) -> Place:
-    return replace(
-        place, name=option.name, kind=option.kind, country_code=option.country_code,
-        admin1=option.admin1, lat=option.lat, lon=option.lon, bbox=option.bbox,
-        geonameid=option.geonameid, geometry=option.geometry, confidence=round(confidence, 3),
-        precision=PRECISION.get(option.kind, "point"))
+    # Every field spelled out rather than dataclasses.replace, which costs several times more
+    # and runs once per mention; a test checks that no field of Place is left behind.
+    return Place(
+        id=place.id, surface=place.surface, start=place.start, end=place.end,
+        sentence=place.sentence, name=option.name, kind=option.kind,
+        country_code=option.country_code, admin1=option.admin1, lat=option.lat, lon=option.lon,
+        bbox=option.bbox, geonameid=option.geonameid, literal=place.literal, actor=place.actor,
+        antecedent=place.antecedent, confidence=round(confidence, 3),
+        precision=PRECISION.get(option.kind, "point"), geometry=option.geometry)
+
+
+class _Reading(NamedTuple):
+    """A mention's candidates, with the parts of their scores that no context changes.
+
+    Both passes score the same candidates: these parts are worked out once per name (and not
+    at all for a lone candidate, which ``choose`` need not score).
+    """
+
+    options: tuple[Candidate, ...]
+    #: Kind or population, exact name, capital and fame, summed in that order (``_base_score``).
+    base: tuple[float, ...]
+    #: ``_dominance`` of each option, added after the context's parts.
+    dominance: tuple[float, ...]
+
+    @classmethod
+    def of(cls, options: tuple[Candidate, ...]) -> _Reading:
+        if len(options) < 2:
+            return cls(options, (), ())
+        return cls(options, tuple(map(_base_score, options)),
+                   tuple(_dominance(o, options) for o in options))
+
+
+def _base_score(option: Candidate) -> float:
+    """Kind or population, exact name, capital, fame: what a candidate is worth anywhere."""
+    score = _KIND_PRIOR.get(option.kind, 0.0)
+    if option.kind == "city":
+        score = 0.6 * math.log10(option.population + 10)
+    elif option.kind == "admin1":  # a province outranks a hamlet of its name, not its capital
+        score = max(score, 0.55 * math.log10(option.population + 10) - 0.5)
+    score += 2.0 if option.exact else 0.0
+    score += 1.0 if option.is_capital else 0.0
+    # Geneva (60 names) over the Genevas of Alabama (11-17): fame separates namesakes.
+    return score + math.log10(option.fame + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +300,7 @@ class _Context:
     most: float = 1.0
 
     @classmethod
-    def first_pass(cls, places: Sequence[Place], options: dict[str, tuple[Candidate, ...]],
+    def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
                    countries: Sequence[str], located: set[str]) -> _Context:
         """Countries the article locates things in ("in Serbia", "southern Serbia").
 
@@ -238,13 +309,13 @@ class _Context:
         """
         counts: Counter = Counter({code: 0.5 for code in countries if code})
         for place in places:
-            opts = options.get(place.id) or ()
+            opts = options[place.id].options if place.id in options else ()
             if (place.id in located and opts and opts[0].exact
                     and opts[0].kind in ("country", "directional_region", "admin1")):
                 counts[opts[0].country_code] += 2 if opts[0].kind == "country" else 1
         return cls(counts, most=max(counts.values(), default=1.0))
 
-    def second_pass(self, places: Sequence[Place], options: dict[str, tuple[Candidate, ...]],
+    def second_pass(self, places: Sequence[Place], options: dict[str, _Reading],
                     located: set[str]) -> _Context:
         """Add the country and point of every sure pick that is used as a location.
 
@@ -254,13 +325,14 @@ class _Context:
         counts, points, regions = Counter(self.countries), {}, set()
         picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
         for place in places:
-            opts = options.get(place.id) or ()
+            if place.id not in located:
+                continue  # only a place used as a location votes
+            reading = options.get(place.id, _NO_READING)
             key = (place.surface, place.kind)
             if key not in picks:
-                picks[key] = self.choose(place, opts)
+                picks[key] = self.choose(place, reading)
             pick = picks[key]
-            sure = pick and (pick[1] >= 0.9 or len({o.country_code for o in opts}) == 1)
-            if sure and place.id in located:
+            if pick and (pick[1] >= 0.9 or len({o.country_code for o in reading.options}) == 1):
                 counts[pick[0].country_code] += 1
                 if pick[0].kind in ("city", "facility", "admin1") and len(points) < _MAX_POINTS:
                     points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
@@ -270,56 +342,65 @@ class _Context:
         return _Context(counts, tuple(map(_point, points)), frozenset(regions),
                         max(counts.values(), default=1.0))
 
-    def choose(self, place: Place, options: Sequence[Candidate]) -> tuple[Candidate, float] | None:
+    def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
         (or on options within 100 km of it in the same country, which name the same spot)."""
-        if not options:
+        if not reading.options:
             return None
-        scored = [(self.score(place, o) + _dominance(o, options), i, o)
-                  for i, o in enumerate(options)]
-        scored.sort(key=lambda t: (-t[0], t[1]))
-        best, _, top = scored[0]
+        if len(reading.options) == 1:
+            top, near, total = reading.options[0], 1.0, 1.0  # all the mass lies on it
+        else:
+            top, near, total = self._weigh(place, reading)
         foreign = self.countries and not self.countries[top.country_code]
         if not top.exact and top.kind == "city" and foreign:
             return None  # an alternate spelling of a town in a country the article never mentions
-        weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, _, o in scored]
-        near = sum(w for w, o in weights if o is top or _same_spot(o, top))
-        confidence = near / sum(w for w, _ in weights) * (1.0 if top.exact else 0.85)
+        confidence = near / total * (1.0 if top.exact else 0.85)
         return top, min(confidence, 0.99)
 
-    def score(self, place: Place, option: Candidate) -> float:
-        """Kind or population, exact name, capital, the article's countries, nearness, cue kind."""
-        score = _KIND_PRIOR.get(option.kind, 0.0)
-        if option.kind == "city":
-            score = 0.6 * math.log10(option.population + 10)
-        elif option.kind == "admin1":  # a province outranks a hamlet of its name, not its capital
-            score = max(score, 0.55 * math.log10(option.population + 10) - 0.5)
-        score += 2.0 if option.exact else 0.0
-        score += 1.0 if option.is_capital else 0.0
-        # Geneva (60 names) over the Genevas of Alabama (11-17): fame separates namesakes.
-        score += math.log10(option.fame + 1)
-        if option.country_code and self.countries[option.country_code]:
-            score += 0.5 + 1.0 * self.countries[option.country_code] / self.most
+    def _weigh(self, place: Place, reading: _Reading) -> tuple[Candidate, float, float]:
+        """The top option, the score mass on its spot and the whole mass (softmax weights)."""
+        scored = [(self._score(place.kind, o, base) + dominance, o)
+                  for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
+        scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the candidates' order
+        best, top = scored[0]
+        weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, o in scored]
+        near = sum(w for w, o in weights if o is top or _same_spot(o, top))
+        return top, near, sum(w for w, _ in weights)
+
+    def _score(self, cue: str, option: Candidate, base: float) -> float:
+        """``base`` plus the article's countries and provinces, nearness and the cue's kind."""
+        score = base
+        count = self.countries.get(option.country_code, 0) if option.country_code else 0
+        if count:
+            score += 0.5 + 1.0 * count / self.most
         region = (option.country_code, option.admin1)
         if option.admin1 and option.kind != "admin1" and region in self.regions:
             score += 1.5  # "Paris" in an article about Texas
         score += self._nearness(option)
-        if place.kind and place.kind != "directional_region" and place.kind == option.kind:
+        if cue and cue != "directional_region" and cue == option.kind:
             score += 1.5
         return score
 
     def _nearness(self, option: Candidate) -> float:
+        """1.0 within 150 km of a located point, 0.6 within 500 km, else 0.0."""
         if not self.points or option.kind not in ("city", "facility", "admin1"):
             return 0.0
-        o_lat, o_lon = option.lat, option.lon
-        # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
-        close = [(lat, lon, cos) for lat, lon, window, cos in self.points
-                 if abs(lat - o_lat) < 5 and abs((lon - o_lon + 180) % 360 - 180) < window]
-        if not close:
-            return 0.0
-        o_cos = math.cos(math.radians(o_lat))
-        nearest = min(_km_cos(o_lat, o_lon, o_cos, *point) for point in close)
-        return 1.0 if nearest < 150 else 0.6 if nearest < 500 else 0.0
+        o_lat, o_lon, o_cos = option.lat, option.lon, None
+        found = 0.0
+        for lat, lon, window, cos in self.points:
+            # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
+            if abs(lat - o_lat) < 5 and abs((lon - o_lon + 180) % 360 - 180) < window:
+                if o_cos is None:
+                    o_cos = math.cos(math.radians(o_lat))
+                km = _km_cos(o_lat, o_lon, o_cos, lat, lon, cos)
+                if km < 150:
+                    return 1.0  # no nearer point can score more
+                if km < 500:
+                    found = 0.6
+        return found
+
+
+_NO_READING = _Reading((), (), ())
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:

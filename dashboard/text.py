@@ -12,7 +12,8 @@ from dashboard.records import Sentence, Span
 _LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 #: A candidate sentence end: terminal punctuation, closing quotes/brackets, then space or line end.
-_TERMINAL = re.compile(r"(?:[.!?\u2026]+|\.\.\.)[\"'\u2019\u201d\u00bb)\]]*(?=\s|\Z)")
+#: ("..." is a run of the class; opening with the class lets the regex engine skip ahead to it.)
+_TERMINAL = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d\u00bb)\]]*(?=\s|\Z)")
 
 #: Words that end in a period without ending the sentence (compared lower-case, dot removed).
 _ABBREVIATIONS = frozenset(
@@ -137,9 +138,10 @@ def _split_line(text: str, start: int, end: int, out: list[Sentence]) -> None:
 
 def _append_trimmed(text: str, start: int, end: int, out: list[Sentence]) -> None:
     piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        lead = len(piece) - len(piece.lstrip())
+    left = piece.lstrip()
+    if left:
+        stripped = left.rstrip()
+        lead = len(piece) - len(left)
         out.append(Sentence(start + lead, start + lead + len(stripped), stripped))
 
 

@@ -314,3 +314,12 @@ def test_real_has_name_skips_codes_and_lowercase_romanisations(gazetteer):
     # Brussels' IATA code is not one of its names (Brû, France, still answers to "BRU").
     assert "Brussels" not in {c.name for c in gazetteer.candidates("BRU", limit=50)}
     assert not gazetteer.has_name("ba li")  # a GeoNames romanisation of Paris
+
+
+def test_country_code_matches_the_best_country_reading(tiny_gazetteer):
+    for name in ("Republic of Squareland", "Squareland", "QQ", "qq", "Capitol", "", "--", 42):
+        best = tiny_gazetteer.best(name, kinds=("country",)) if isinstance(name, str) else None
+        expected = best.country_code if best else None
+        if isinstance(name, str) and len(name) == 2 and name.isupper():
+            expected = tiny_gazetteer.country(name).country_code
+        assert tiny_gazetteer.country_code(name) == expected, name

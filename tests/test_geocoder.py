@@ -12,7 +12,10 @@ from geopy.location import Location
 from geopy.point import Point
 
 from dashboard.errors import GazetteerError
-from dashboard.geocoder import RAW_KEYS, OfflineGeocoder, OnlineFallbackGeocoder, clean_query
+from dashboard.gazetteer import Candidate
+from dashboard.geocoder import (
+    RAW_KEYS, OfflineGeocoder, OnlineFallbackGeocoder, _as_point, clean_query,
+)
 
 BAD_QUERIES = ["", "   ", "x" * 10_000, "Paris\x00", "Bel\x07grade", "?!...", "—", None, 42,
                ["Paris"]]
@@ -259,3 +262,23 @@ def test_offline_acronym_queries_find_countries_only(offline_geocoder):
     assert [x.raw["kind"] for x in offline_geocoder.candidates("US")] == ["country"]
     assert offline_geocoder.geocode("UK", exactly_one=False)[0].raw["country_code"] == "GB"
     assert len(offline_geocoder.geocode("UK", exactly_one=False)) == 1
+
+
+@pytest.mark.parametrize("query", ["Paris", "southern Serbia", "Pristina airport", "US", "Obama",
+                                   "Xyzzyville", "Bel\x07grade"])
+def test_offline_candidate_records_match_the_candidates_locations(offline_geocoder, query):
+    records = offline_geocoder.candidate_records(query, limit=8)
+    locations = offline_geocoder.candidates(query, limit=8)
+    assert [(r.name, r.kind, r.lat, r.lon) for r in records] == [
+        (loc.raw["name"], loc.raw["kind"], loc.latitude, loc.longitude) for loc in locations]
+
+
+def test_offline_candidate_records_read_coordinates_as_a_geopy_point_does():
+    def at(lat, lon):
+        place = _as_point(Candidate(1, "X", "city", "RS", "", lat, lon, 0, None, None, "X", True))
+        return str(place.lat), str(place.lon)
+
+    assert at(-0.0, 190.0) == ("0.0", "-170.0")
+    assert at(44.8, 20.5) == ("44.8", "20.5")
+    with pytest.raises(ValueError), pytest.warns(UserWarning):  # geopy warns, then refuses
+        at(91.0, 5.0)

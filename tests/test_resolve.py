@@ -134,3 +134,43 @@ def test_resolve_fame_separates_namesakes_when_context_misleads(offline_geocoder
             "Diplomats met in Geneva on Monday. Later they flew from Heathrow to Geneva.\n")
     places = extract_text(text, geocoder=offline_geocoder).places
     assert {p.country_code for p in places if p.surface == "Geneva"} == {"CH"}
+
+
+def test_resolve_located_place_keeps_every_field_resolution_does_not_set():
+    from dataclasses import fields
+
+    from dashboard.resolve import _located
+
+    option = Lookup(FakeGeocoder())("Serbia")[0]
+    given = Place(**{f.name: object() for f in fields(Place)})  # a marker in every field
+    placed = _located(given, option, 0.5)
+    resolved = {"name", "kind", "country_code", "admin1", "lat", "lon", "bbox", "geonameid",
+                "geometry", "confidence", "precision"}
+    kept = {f.name for f in fields(Place) if getattr(placed, f.name) is getattr(given, f.name)}
+    assert kept == {f.name for f in fields(Place)} - resolved
+
+
+def test_is_located_reads_a_locative_just_before_the_mention_as_the_plain_scan_does():
+    import re
+
+    from dashboard.resolve import _LOCATIVES, _is_located
+
+    scan = re.compile(rf"\b(?:{'|'.join(_LOCATIVES)})\s+(?:the\s+)?$", re.I)
+    texts = ["Talks in Gao.", "Talks IN THE  Gao.", "Berlin Gao.", "in Gao", "Gao", "xin Gao",
+             "fighting near\nGao", "It shelled the Gao", "He toward Gao", "bathe Gao",
+             "the the Gao", "in thex Gao", "ſeized Gao", "a" * 27 + " in Gao", "a" * 26 + " in Gao",
+             "visited   the   Gao", "1in Gao", "_at Gao"]
+    for text in texts:
+        start = text.rindex("Gao")
+        place = Place(id="p", surface="Gao", start=start, end=start + 3)
+        expected = bool(scan.search(text, max(0, start - 30), start))
+        assert _is_located(place, text) == expected, text
+    assert _is_located(Place(id="p", surface="Gao", start=9, end=12), "Talks in Gao.")
+
+
+def test_lookup_reading_is_kept_per_surface_and_cue():
+    lookup = Lookup(FakeGeocoder())
+    province, plain = lookup.reading("Helmand", "admin1"), lookup.reading("Helmand", "")
+    assert [o.kind for o in province.options] == ["admin1"]
+    assert [o.kind for o in plain.options] == ["admin1", "city"]
+    assert lookup.reading("Helmand", "admin1") is province and lookup.geocoder.calls == 1

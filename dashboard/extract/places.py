@@ -6,9 +6,11 @@ geocodes them. A mention never overlaps another, an organisation or a person's n
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from itertools import repeat
 from typing import NamedTuple, Protocol
 
 from dashboard.extract import lexicon
@@ -25,7 +27,8 @@ class PlaceNames(Protocol):
 
 
 #: A word: dotted acronym ("U.S."), or letters with inner hyphens/apostrophes.
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+#: (The shared first letter is written once, so the regex engine tests each position once.)
+_TOKEN = re.compile(r"[^\W\d_](?:\.(?:[^\W\d_]\.)+|[\w'’]*(?:-[\w'’]+)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: One space between words of a name; invisible format characters (zero-width space, direction
 #: marks, word joiner) copied from the web do not split it.
@@ -35,6 +38,8 @@ _CONNECTORS = frozenset(
     "of and de del della di da do dos das du des la le el al al- upon on sur am an der bin ibn y"
     .split())
 _MAX_NAME_TOKENS = 6
+#: The longest name before a place noun ("X Y Z province").
+_MAX_CUED_TOKENS = 4
 #: Place nouns: "the town of X", "X province", "the divided town X".
 _KIND_NOUNS = {
     "town": "city", "city": "city", "village": "city", "capital": "city", "port": "city",
@@ -53,14 +58,17 @@ _NAME_HEADS = frozenset(
     "united accord accords agreement treaty declaration protocol conference process war wars "
     "resolution plan initiative mission battalion regiment division".split()
 )
+_ANAPHOR_NOUNS = "town|city|village|capital|province|country|enclave"
 #: "the town", "the capital" … as a reference back to an earlier place.
 _ANAPHORA = re.compile(
     r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:(?:divided|embattled|besieged|northern|southern|eastern|"
     r"western|"
     r"central|small|tiny|remote|restive|breakaway|border|key|strategic|ethnically\s+divided|"
-    r"mountainous|coastal|same)\s+)?(town|city|village|capital|province|country|enclave)"
+    rf"mountainous|coastal|same)\s+)?({_ANAPHOR_NOUNS})"
     r"\b(?!\s+(?:of|[A-Z]))"
 )
+#: Every reference holds one of its nouns: a sentence without any needs no full scan (most).
+_ANAPHOR_NOUN = re.compile(_ANAPHOR_NOUNS)
 #: How many earlier mentions a reference may point back over.
 _ANAPHOR_WINDOW = 40
 _ANAPHOR_KINDS = {
@@ -77,8 +85,14 @@ class _Token(NamedTuple):
     start: int
     end: int
     word: str
-    initial: bool
     capitalised: bool
+
+
+#: ``_tokens`` builds its tuples with C-level ``map`` calls: every word of every sentence becomes
+#: one, and a Python-level step per word cost as much as the rest of the tokenising.
+_new_token = tuple.__new__
+_START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
+_FIRST_LETTER = operator.itemgetter(0)
 
 
 def find_places(
@@ -96,7 +110,8 @@ def find_places(
         taken = _SpanSet(blocked_at.within(sentence.start, sentence.end))
         for start, end, kind in _sentence_mentions(text, tokens, names, taken):
             found.append((start, end, kind, sentence.text))
-        found.extend((p.start, p.end, p.kind, p.sentence) for p in _anaphora(text, sentence, taken))
+        for start, end, kind in _anaphora(text, sentence, taken):
+            found.append((start, end, kind, sentence.text))
     found.sort()
     return tuple(Place(id=f"p{i}", surface=text[start:end], start=start, end=end, sentence=sent,
                        kind=kind) for i, (start, end, kind, sent) in enumerate(found, 1))
@@ -109,23 +124,35 @@ class _SpanSet:
         self.spans = list(spans)
 
     def overlaps(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.spans)
+        for s, e in self.spans:
+            if s < end and start < e:
+                return True
+        return False
 
     def add(self, start: int, end: int) -> None:
         self.spans.append((start, end))
 
 
 def _tokens(text: str, sentence: Sentence) -> list[_Token]:
-    out = []
-    for m in _TOKEN.finditer(text, sentence.start, sentence.end):
-        word, start, end = m.group(), m.start(), m.end()
-        if "'" in word or "’" in word:
-            cut = _POSSESSIVE.search(word)
-            if cut and len(word) > len(cut.group()):
-                end -= len(cut.group())
-                word = text[start:end]
-        out.append(_Token(start, end, word, not out, word[0].isupper()))
-    return out
+    found = list(_TOKEN.finditer(text, sentence.start, sentence.end))
+    words = list(map(_GROUP, found))
+    capitalised = map(str.isupper, map(_FIRST_LETTER, words))
+    tokens = list(map(_new_token, repeat(_Token),
+                      zip(map(_START, found), map(_END, found), words, capitalised)))
+    if text.find("'", sentence.start, sentence.end) < 0 and (
+            text.find("’", sentence.start, sentence.end) < 0):
+        return tokens
+    return [_without_possessive(text, token) for token in tokens]
+
+
+def _without_possessive(text: str, token: _Token) -> _Token:
+    """ "Kosovo's" -> "Kosovo" (the first letter, so the capital, stays)."""
+    if "'" in token.word or "’" in token.word:
+        cut = _POSSESSIVE.search(token.word)
+        if cut and len(token.word) > len(cut.group()):
+            end = token.end - len(cut.group())
+            return _Token(token.start, end, text[token.start:end], token.capitalised)
+    return token
 
 
 def _sentence_mentions(text, tokens, names, taken):
@@ -133,12 +160,15 @@ def _sentence_mentions(text, tokens, names, taken):
     out = []
     i = 0
     while i < len(tokens):
-        if not tokens[i].capitalised and tokens[i].word.lower() not in _LEADS or taken.overlaps(
-                tokens[i].start, tokens[i].end):
+        token = tokens[i]
+        low = token.word.lower()
+        if (low in _NEVER_LEADS if token.capitalised else low not in _LEADS) or taken.overlaps(
+                token.start, token.end):
             i += 1  # a mention starts with a capital, a direction or a place noun
             continue
-        hit = _cue_mention(text, tokens, i, names) or _directional(text, tokens, i, names)
-        hit = hit or _named(text, tokens, i, names, taken)
+        ends = _run(text, tokens, i)  # asked for by each reading below: found once
+        hit = _cue_mention(text, tokens, i, names, ends) or _directional(
+            text, tokens, i, names, ends) or _named(text, tokens, i, names, ends, taken)
         if hit and not taken.overlaps(hit[0], hit[1]):
             start, end, kind, used = hit
             taken.add(start, end)
@@ -150,15 +180,18 @@ def _sentence_mentions(text, tokens, names, taken):
 
 
 def _run(text: str, tokens: list[_Token], i: int, limit: int = _MAX_NAME_TOKENS) -> list[int]:
-    """Ends (exclusive token indexes) of name-shaped runs starting at ``i``, longest first."""
+    """Ends (exclusive token indexes) of name-shaped runs starting at ``i``, longest first.
+
+    Words join across one space (or a hyphen) only; a possessive ("Kosovo's") leaves "'s" in
+    the gap, so it closes a name: nothing after it belongs to the same name.
+    """
     if not tokens[i].capitalised:
         return []
     ends = [i + 1]
     j = i + 1
     while j < len(tokens) and j - i < limit:
         gap = text[tokens[j - 1].end:tokens[j].start]
-        joined = _SPACE.fullmatch(gap) or gap == "-"
-        if not joined or tokens[j - 1].end != _raw_end(text, tokens[j - 1]):
+        if gap != " " and gap != "-" and not _SPACE.fullmatch(gap):
             break
         if tokens[j].capitalised:
             ends.append(j + 1)
@@ -168,29 +201,40 @@ def _run(text: str, tokens: list[_Token], i: int, limit: int = _MAX_NAME_TOKENS)
     return ends[::-1]
 
 
-def _raw_end(text: str, token: _Token) -> int:
-    """A possessive ("Kosovo's") closes a name: nothing after it belongs to the same name."""
-    nxt = text[token.end:token.end + 1]
-    return token.end if nxt not in ("'", "’") else -1
+def _named(text, tokens, i, names, ends, taken=None):
+    """The longest gazetteer name among the runs ``ends`` at token ``i`` that reads as a place.
 
-
-def _named(text, tokens, i, names, taken=None):
-    """The longest gazetteer name starting at token ``i`` that reads as a place here."""
-    for j in _run(text, tokens, i):
-        if taken is not None and taken.overlaps(tokens[i].start, tokens[j - 1].end):
+    The words before and after a run decide whether it reads as a place (``_plausible``).
+    """
+    if not ends or _never_starts(tokens[i].word):
+        return None
+    start = tokens[i].start
+    for j in ends:
+        end = tokens[j - 1].end
+        if taken is not None and taken.overlaps(start, end) or not _fits_after(tokens, i, j, names):
             continue
-        start, end = tokens[i].start, tokens[j - 1].end
-        surface = text[start:end]
-        if _plausible(tokens, i, j, names) and names.has_name(surface):
+        if not _fits_before(tokens, i, names):
+            return None  # the same for every run from ``i``
+        if names.has_name(text[start:end]):
             return (start, end, "", j - i)
     return None
 
 
 def _plausible(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
     """Filters for capitalised words that happen to be place names somewhere."""
+    return (not _never_starts(tokens[i].word) and _fits_after(tokens, i, j, names)
+            and _fits_before(tokens, i, names))
+
+
+def _never_starts(word: str) -> bool:
+    """Words no place name starts with ("Monday", titles)."""
+    low = word.lower()
+    return low in _NOT_PLACES or low in _TITLE_WORDS
+
+
+def _fits_after(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
+    """The run ``i:j`` alone, and with the word after it, still reads as a place."""
     first = tokens[i].word
-    if first.lower() in lexicon.not_places() or first.lower() in _TITLE_WORDS:
-        return False
     if j - i == 1 and (len(first) < 2 or names.demonym(first) and not _is_country(names, first)
                        or first.lower() in _DIRECTION_WORDS):
         return False  # "the North" is a direction, not Cameroon's North region
@@ -202,8 +246,15 @@ def _plausible(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
         if j - i == 1 and not (names.has_name(nxt.word) or names.demonym(nxt.word)
                                or nxt.word.lower() in _KIND_NOUNS):
             return False
+    return True
+
+
+def _fits_before(tokens: list[_Token], i: int, names: PlaceNames) -> bool:
+    """A capitalised word glued before token ``i`` (other than the sentence's first word) must
+    itself be a place word, a demonym or a direction: "Ahmed Haddad" is a person even where a
+    town is called Haddad."""
     prev = tokens[i - 1] if i > 0 else None
-    if prev and prev.capitalised and not prev.initial and tokens[i].start - prev.end == 1:
+    if prev and prev.capitalised and i > 1 and tokens[i].start - prev.end == 1:
         return bool(names.has_name(prev.word) or names.demonym(prev.word)
                     or prev.word.lower() in _DIRECTION_WORDS)
     return True
@@ -216,18 +267,22 @@ def _is_country(names: PlaceNames, word: str) -> bool:
 
 
 _TITLE_WORDS = frozenset(t for t in lexicon.titles() if " " not in t)
+_NOT_PLACES = lexicon.not_places()
 _DIRECTION_WORDS = frozenset(lexicon.DIRECTIONS)
 #: Lower-case words a mention may start with: "southern Serbia", "the town of X".
 _LEADS = _DIRECTION_WORDS | frozenset(_KIND_NOUNS)
+#: Capitalised words no mention starts with ("The", "Monday", "President"): every reading but
+#: the directional one refuses them (``_never_starts``), so they are skipped before any is tried.
+_NEVER_LEADS = (_NOT_PLACES | _TITLE_WORDS) - _DIRECTION_WORDS
 
 
-def _directional(text, tokens, i, names):
+def _directional(text, tokens, i, names, ends):
     """ "southern Serbia", "north-eastern Afghanistan": one mention, kind directional_region."""
     word = tokens[i].word.lower()
     if word not in _DIRECTION_WORDS or i + 1 >= len(tokens):
         return None
     if tokens[i].capitalised:
-        whole = _named(text, tokens, i, names)
+        whole = _named(text, tokens, i, names, ends)
         if whole and whole[3] > 1:
             return None  # "South Africa", "North Korea": a name of its own
     for j in _run(text, tokens, i + 1):
@@ -239,8 +294,11 @@ def _directional(text, tokens, i, names):
     return None
 
 
-def _cue_mention(text, tokens, i, names):
-    """ "the town of X", "the divided town X", "X province", "X airport": a place, known or not."""
+def _cue_mention(text, tokens, i, names, ends):
+    """ "the town of X", "the divided town X", "X province", "X airport": a place, known or not.
+
+    ``ends`` are the runs at ``i`` (``_run``).
+    """
     word = tokens[i].word.lower()
     if word in _KIND_NOUNS and not tokens[i].capitalised and i + 1 < len(tokens):
         of = tokens[i + 1].word == "of"
@@ -249,12 +307,13 @@ def _cue_mention(text, tokens, i, names):
             hit = _cued_name(text, tokens, k, names)
             if hit:
                 return (hit[0], hit[1], _KIND_NOUNS[word], hit[2] + (k - i))
-    for j in _run(text, tokens, i, limit=4):
-        if j < len(tokens) and tokens[j].word.lower() in _KIND_NOUNS:
+    for j in ends:
+        if j - i > _MAX_CUED_TOKENS or j >= len(tokens):
+            continue
+        kind = _KIND_NOUNS.get(tokens[j].word.lower())
+        if kind in ("admin1", "facility"):
             noun = tokens[j]
-            kind = _KIND_NOUNS[noun.word.lower()]
-            spaced = _SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
-            if (kind in ("admin1", "facility") and spaced
+            if (_SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
                     and _plausible(tokens, i, j, names)):
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
     return None
@@ -264,7 +323,7 @@ def _cued_name(text, tokens, k, names):
     """A capitalised run at ``k`` after a place noun; known names win, else the whole run."""
     if k >= len(tokens) or not tokens[k].capitalised:
         return None
-    if tokens[k].word.lower() in lexicon.not_places():
+    if tokens[k].word.lower() in _NOT_PLACES:
         return None
     ends = _run(text, tokens, k)
     for j in ends:
@@ -274,14 +333,13 @@ def _cued_name(text, tokens, k, names):
     return (tokens[k].start, tokens[j - 1].end, j - k)
 
 
-def _anaphora(text: str, sentence: Sentence, taken: _SpanSet) -> list[Place]:
+def _anaphora(text: str, sentence: Sentence, taken: _SpanSet) -> list[tuple[int, int, str]]:
     """ "the town", "the province": mentions to be linked back by ``link_anaphora``."""
-    out = []
-    for m in _ANAPHORA.finditer(text, sentence.start, sentence.end):
-        if not taken.overlaps(m.start(), m.end()):
-            out.append(Place(id="", surface=m.group(), start=m.start(), end=m.end(),
-                             sentence=sentence.text, kind=f"anaphor:{m.group(1)}"))
-    return out
+    if not _ANAPHOR_NOUN.search(text, sentence.start, sentence.end):
+        return []
+    return [(m.start(), m.end(), f"anaphor:{m.group(1)}")
+            for m in _ANAPHORA.finditer(text, sentence.start, sentence.end)
+            if not taken.overlaps(m.start(), m.end())]
 
 
 def anaphor_noun(place: Place) -> str | None:
