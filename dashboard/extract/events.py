@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
@@ -65,8 +66,7 @@ _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
 _TRIGGER_OF = {**{w: (t, "n") for w, t in _NOUN_OF.items()},
                **{w: (t, "v") for w, t in _VERB_OF.items()}}
 #: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
-_PHRASES = re.compile(
-    r"\b(?<![\w-])(?:"
+_PHRASE_ALTERNATIVES = (
     r"(?P<v_meeting>(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks)"
     r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
     r"(?:flew|flies|fly)\s+to)"
@@ -82,9 +82,14 @@ _PHRASES = re.compile(
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
     r"(?:began|begin|begins|started)\s+withdrawing)"
     r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
-    r")\b", re.I)
+)
+_PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+#: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
+_LOWER_TRIGGERS = re.compile(
+    rf"\b(?<![\w-])(?:(?:{_PHRASE_ALTERNATIVES})\b"
+    rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
                          r"['’]s|\w+['’]s)\s+(?:\w+\s+)?$", re.I)
@@ -143,13 +148,14 @@ def find_events(
     mentions = ByStart([(s, e, a.id) for a in actors for s, e in a.mentions], lambda m: m[0])
     places_at = ByStart(places, lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
+    low = lexicon.lowered(text)
     found: list[Event] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
         span = (sentence.start, sentence.end)
         context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
                            dates_at.within(*span), published, previous_subject)
-        events = [context.event(t, found) for t in _triggers(text, sentence, context)]
+        events = [context.event(t, found) for t in _triggers(text, low, sentence, context)]
         found.extend(events)
         if events and events[0].actors:
             previous_subject = events[0].actors
@@ -157,10 +163,11 @@ def find_events(
     return tuple(replace(e, id=f"e{i}") for i, e in enumerate(merged, 1))
 
 
-def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger]:
+def _triggers(text: str, low: str | None, sentence: Sentence,
+              context: _Context) -> list[_Trigger]:
     """The first accepted trigger of each type in a sentence."""
     raw = []
-    for m in _candidates(text, sentence):
+    for m in _candidates(text, low, sentence):
         kind, type_ = m[0], m[1]
         start, end, word = m[2], m[3], text[m[2]:m[3]]
         if context.inside_name(start, end):
@@ -178,21 +185,39 @@ def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger
     return sorted(chosen.values(), key=lambda t: t.start)
 
 
-def _candidates(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
+def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[str, str, int, int]]:
     """(v|n, type, start, end) of every trigger word or phrase, in reading order."""
+    if low is None:
+        return _candidates_case_blind(text, sentence)
     found = []
-    for m in _PHRASES.finditer(text, sentence.start, sentence.end):
-        kind, type_ = m.lastgroup.split("_", 1)
-        start = m.start()
-        if type_ == "statement" and not m.group().lower().startswith("according"):
-            start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
-        found.append((kind, type_, start, m.end()))
+    for m in _LOWER_TRIGGERS.finditer(low, sentence.start, sentence.end):
+        if m.lastgroup != "word":
+            found.append(_phrase(m))
+        elif m.start() > 0 and low[m.start() - 1] in "'’":
+            # "l'attack": the word may be the tail of a longer one; let the tokenizer decide
+            return _candidates_case_blind(text, sentence)
+        else:
+            type_, kind = _TRIGGER_OF[m.group()]
+            found.append((kind, type_, m.start(), m.end()))
+    return found
+
+
+def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
+    found = [_phrase(m) for m in _PHRASES.finditer(text, sentence.start, sentence.end)]
     taken = [(f[2], f[3]) for f in found]
     for m in _TRIGGER_WORD.finditer(text, sentence.start, sentence.end):
         hit = _TRIGGER_OF.get(m.group().lower())
         if hit and not any(s <= m.start() < e for s, e in taken):
             found.append((hit[1], hit[0], m.start(), m.end()))
     return sorted(found, key=lambda f: f[2])
+
+
+def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
+    kind, type_ = m.lastgroup.split("_", 1)
+    start = m.start()
+    if type_ == "statement" and not m.group().lower().startswith("according"):
+        start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
+    return kind, type_, start, m.end()
 
 
 class _Context:

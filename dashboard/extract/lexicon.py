@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.extract.words import holds_any
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,13 +73,11 @@ def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, 
     """(start, end, entry) of each lexicon organisation in ``text[start:end]``, longest first.
 
     Forms are indexed by their first word, so a sentence costs one dictionary look-up per word
-    instead of one long alternation per position.
+    that some form starts with, instead of one long alternation per position.
     """
-    if not holds_any(text, start, end, _first_runs()):
-        return []  # no word any form starts with: most sentences stop here
     index = _forms_by_first_word()
     found, pos = [], start
-    for m in WORD.finditer(text, start, end):
+    for m in _first_words(text, start, end):
         if m.start() < pos:
             continue
         word = m.group()
@@ -90,6 +88,25 @@ def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, 
                 pos = stop
                 break
     return found
+
+
+def _first_words(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The ``WORD``s of ``text[start:end]`` that are a form's first word (trailing dots and
+    apostrophes aside); every ``WORD`` when ``start`` cuts one, which the search cannot see."""
+    if start > 0 and _WORD_CHAR.match(text, start - 1):
+        return WORD.finditer(text, start, end)
+    return _first_word_pattern().finditer(text, start, end)
+
+
+_WORD_CHAR = re.compile(r"[\w.'’-]")
+
+
+@lru_cache(maxsize=1)
+def _first_word_pattern() -> re.Pattern[str]:
+    """A whole ``WORD`` (not preceded by a word character, nor by one and a hyphen) that is a
+    form's first word plus any dots and apostrophes: the engine skips all other words."""
+    firsts = alternation(_forms_by_first_word())
+    return re.compile(rf"(?<![\w.'’])(?<![\w.'’]-)(?:{firsts})[.'’]*(?![\w.'’]|-[\w.'’])")
 
 
 def _word_char(text: str, pos: int) -> bool:
@@ -107,15 +124,6 @@ def _forms_by_first_word() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _first_runs() -> frozenset[str]:
-    """The first run of word characters of every form ("al" of "al-Qaeda", "NATO")."""
-    return frozenset(m.group() for m in map(_RUN.search, organization_by_form()) if m)
-
-
-_RUN = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=1)
 def organization_by_form() -> dict[str, OrgEntry]:
     return {f: e for e in organizations() for f in e.forms}
 
@@ -130,3 +138,42 @@ def titles() -> tuple[str, ...]:
 def not_places() -> frozenset[str]:
     """Lower-cased words a place mention never starts with (``not_places.txt``)."""
     return frozenset(w.strip().lower() for w in _lines("not_places.txt")) | WEEKDAYS | MONTHS
+
+
+#: Characters a case-blind pattern matches to an ASCII letter, or whose lower case is one
+#: ("\u017f" matches "s", "\u0130" lower-cases to two characters).
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str) -> str | None:
+    """``text`` in lower case, offsets unchanged; None when it holds an ``_ODD_CASE`` character.
+
+    A case-blind pattern with lower-case ASCII words matches exactly where the same pattern,
+    case-sensitive, matches the lowered text; and there the engine can skip an alternative on
+    its first letter, which it cannot do case-blind.
+    """
+    return None if _ODD_CASE.search(text) else text.lower()
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` with shared prefixes factored out ("s(?:aid|ays)").
+
+    The engine tests an alternative's first letter before entering it, so a few hundred words
+    cost a few dozen tests per position instead of one per word. Which words match is
+    unchanged; among words that are prefixes of one another the longest is tried first.
+    """
+    tails: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        if word:
+            tails.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in tails.items():
+        longer = [r for r in rests if r]
+        if not longer:
+            parts.append(re.escape(first))
+        elif len(rests) == 1:
+            parts.append(re.escape(first + rests[0]))
+        else:
+            optional = "?" if len(longer) < len(rests) else ""
+            parts.append(f"{re.escape(first)}(?:{alternation(longer)}){optional}")
+    return "|".join(parts)
