@@ -58,8 +58,9 @@ _MEMBER_NOUNS = (
     "authorities", "government", "army", "military", "navy", "air force", "police", "president",
     "prime minister", "leadership", "administration", "embassy", "ambassador", "side",
 )
-_MEMBERS = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
-            + r")\b)?")
+_MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
+           + r")\b)")
+_MEMBERS = _MEMBER + "?"
 #: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
 _STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
 #: Organs that follow an organisation ("the Contact Group's Troika").
@@ -129,7 +130,9 @@ def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)? {_ORGANS}\b")
 _MEMBERS_AFTER = re.compile(_MEMBERS)
 _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
-_DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBERS}")
+#: Members required (unlike ``_MEMBERS``): a capitalised word alone is no match, and costs no
+#: Python step.
+_DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBER}")
 
 
 def _organisations(text, sentence, names):
@@ -177,8 +180,7 @@ def _generic_organisations(text, sentence, names):
 
 def _officials(text, sentence, names):
     """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
-    words = {w.lower() for w in _WORDS.findall(sentence.text)}
-    if not words & _TITLE_HEADS:
+    if _TITLE_HEADS.isdisjoint(map(str.lower, _WORDS.findall(sentence.text))):
         return  # no title word in the sentence: skip the long pattern
     for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
@@ -209,22 +211,23 @@ def _title_matches(text: str, sentence: Sentence):
     beyond ``lower()``) takes the plain ``finditer``.
     """
     pattern = _title_pattern()
-    if not text[sentence.start:sentence.end].isascii():
-        yield from pattern.finditer(text, sentence.start, sentence.end)
+    start, end = sentence.start, sentence.end
+    if not text[start:end].isascii():
+        yield from pattern.finditer(text, start, end)
         return
-    pos = sentence.start
-    for word in _RUN.finditer(text, sentence.start, sentence.end):
-        if word.start() >= pos and word.group().lower() in _ROLE_FIRST_RUNS:
-            m = pattern.match(text, word.start(), sentence.end)
+    pos = start
+    for word in _ROLE_FIRST_RUN.finditer(text[start:end].lower()):
+        if word.start() + start >= pos:
+            m = pattern.match(text, word.start() + start, end)
             if m:
                 pos = m.end()
                 yield m
 
 
 _RUN = re.compile(r"\w+")
-#: The first run of word characters of every portfolio and title ("u" of "u.s.").
-_ROLE_FIRST_RUNS = frozenset(_RUN.match(w).group() for w in (*lexicon.PORTFOLIOS,
-                                                             *lexicon.titles()))
+#: A whole run of word characters that starts some portfolio or title ("u" of "u.s."), lower case.
+_ROLE_FIRST_RUN = re.compile(r"(?<!\w)(?:%s)(?!\w)" % lexicon.alternation(
+    _RUN.match(w).group() for w in (*lexicon.PORTFOLIOS, *lexicon.titles())))
 
 
 def _title_pattern() -> re.Pattern[str]:
@@ -304,7 +307,7 @@ def _demonym_states(text, sentence, names):
     """
     for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
         noun = text[m.end(1):m.end()].strip()
-        if not noun or noun not in _STATE_NOUNS:
+        if noun not in _STATE_NOUNS:
             continue
         word = m.group(1)
         code = names.demonym(word) or names.country_code(word)

@@ -37,6 +37,9 @@ _REPORTED_WOULD = re.compile(
 _CONDITION = re.compile(r"\b(?:in\s+(?:the\s+)?case|if|unless|whether|prevent\w*|refrain\w*|"
                         r"avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b",
                         re.I)
+#: Any left cue, any right cue: most triggers have none, and then one search stands for all.
+_ANY_LEFT_CUE = re.compile("|".join(cue.pattern for _, cue in _LEFT_CUES), re.I)
+_ANY_RIGHT_CUE = re.compile("|".join(cue.pattern for _, cue in _RIGHT_CUES), re.I)
 _AFTER_WORD = re.compile(r"\b(?:after|before|by|while)\s*$")
 _PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
 _PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
@@ -54,13 +57,15 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
     (where a reporting verb stands: "said that it would").
     """
     left = left[-WINDOW:]
-    reported = bool(_REPORTED_WOULD.search(lead[-WINDOW:] + left)) and not _CONDITION.search(left)
-    for status, cue in _LEFT_CUES:
-        if cue.search(left) and not (status == "hypothetical" and reported):
-            return status
-    for status, cue in _RIGHT_CUES:
-        if cue.search(right):
-            return status
+    reported = _reported(lead[-WINDOW:] + left) and not _CONDITION.search(left)
+    if _ANY_LEFT_CUE.search(left):
+        for status, cue in _LEFT_CUES:
+            if cue.search(left) and not (status == "hypothetical" and reported):
+                return status
+    if _ANY_RIGHT_CUE.search(right):
+        for status, cue in _RIGHT_CUES:
+            if cue.search(right):
+                return status
     if reported:
         status = "planned"
     elif _PROGRESSIVE.search(left + trigger):
@@ -74,6 +79,11 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
     if status == "ongoing" and date is not None and published is not None and date < published:
         return "occurred"
     return status
+
+
+def _reported(text: str) -> bool:
+    # "would" in any case lower-cases to "would" (none of its letters has an odd case form)
+    return "would" in text.lower() and bool(_REPORTED_WOULD.search(text))
 
 
 def clause_start(sentence: str, pos: int) -> int:
