@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
@@ -131,6 +132,11 @@ _SUMMARY_CHARS = 160
 _MERGE_WINDOW = 60
 
 
+#: An event's fields but its id, which only merging settles: built once as an ``Event`` at the
+#: end instead of being copied at each step.
+_Fields = dict[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class _Trigger:
     type: str
@@ -149,7 +155,7 @@ def find_events(
     places_at = ByStart(places, lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
     low = lexicon.lowered(text)
-    found: list[Event] = []
+    found: list[_Fields] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
         span = (sentence.start, sentence.end)
@@ -157,10 +163,9 @@ def find_events(
                            dates_at.within(*span), published, previous_subject)
         events = [context.event(t, found) for t in _triggers(text, low, sentence, context)]
         found.extend(events)
-        if events and events[0].actors:
-            previous_subject = events[0].actors
-    merged = _merge(found)
-    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(merged, 1))
+        if events and events[0]["actors"]:
+            previous_subject = events[0]["actors"]
+    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
 
 
 def _triggers(text: str, low: str | None, sentence: Sentence,
@@ -251,7 +256,7 @@ class _Context:
                      for p in self.places)
         return near or placed or bool(_NOUN_ANCHOR.match(after))
 
-    def event(self, t: _Trigger, earlier: list[Event]) -> Event:
+    def event(self, t: _Trigger, earlier: list[_Fields]) -> _Fields:
         s = self.sentence
         c_start = s.start + clause_start(s.text, t.start - s.start)
         c_end = self._clause_end(t.end)
@@ -265,8 +270,8 @@ class _Context:
                            lead=self.text[max(s.start, c_start - WINDOW):c_start])
         if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
             status = "occurred"
-        event = Event(
-            id="", type=t.type,
+        event = dict(
+            type=t.type,
             summary=_summary(self.text[c_start:s.end if t.type == "statement" else c_end]),
             actors=self._actors(t, c_start, c_end), place=place.id if place else None,
             lat=place.lat if place else None, lon=place.lon if place else None,
@@ -320,18 +325,17 @@ class _Context:
         chosen = before + (after if t.type != "statement" or not before else [])
         return tuple(dict.fromkeys(chosen))
 
-    def _inherit(self, event: Event, earlier: list[Event]) -> Event:
+    def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
         """ "at the meeting": the place and date of the last meeting that has them."""
-        if event.place is not None or not _AT_MEETING.search(self.sentence.text):
+        if event["place"] is not None or not _AT_MEETING.search(self.sentence.text):
             return event
-        last = next((e for e in reversed(earlier) if e.type == "meeting" and e.place), None)
-        if last is None or (event.date and last.date and event.date != last.date):
+        last = next((e for e in reversed(earlier) if e["type"] == "meeting" and e["place"]),
+                    None)
+        if last is None or (event["date"] and last["date"] and event["date"] != last["date"]):
             return event
-        event = replace(event, place=last.place, lat=last.lat, lon=last.lon)
-        if event.date is None:
-            event = replace(event, date=last.date, date_text=last.date_text,
-                            date_precision=last.date_precision)
-        return event
+        taken = ("place", "lat", "lon") + (
+            ("date", "date_text", "date_precision") if event["date"] is None else ())
+        return {**event, **{key: last[key] for key in taken}}
 
 
 def _last_words(text: str, count: int = 6) -> str:
@@ -346,51 +350,49 @@ def _summary(clause: str) -> str:
     return clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
 
 
-def _merge(events: list[Event]) -> list[Event]:
+def _merge(events: list[_Fields]) -> list[_Fields]:
     """Fold repeats of one event into its first report, filling what the first lacked.
 
     Only the last ``_MERGE_WINDOW`` events of the same type are compared: reports repeat an
     event close together, and a bound keeps huge articles linear.
     """
-    out: list[Event] = []
+    out: list[_Fields] = []
     by_type: dict[str, list[int]] = {}
     for event in events:
-        recent = by_type.setdefault(event.type, [])
+        recent = by_type.setdefault(event["type"], [])
         twin = next((i for i in reversed(recent[-_MERGE_WINDOW:]) if _same(out[i], event)), None)
         if twin is None:
             recent.append(len(out))
             out.append(event)
             continue
         first = out[twin]
-        out[twin] = replace(
-            first, actors=tuple(dict.fromkeys(first.actors + event.actors)),
-            place=first.place or event.place, lat=first.lat if first.place else event.lat,
-            lon=first.lon if first.place else event.lon,
-            **_date_fields(first if first.date else event))
+        placed = first if first["place"] else event
+        dated = first if first["date"] else event
+        out[twin] = {
+            **first, "actors": tuple(dict.fromkeys(first["actors"] + event["actors"])),
+            "place": first["place"] or event["place"], "lat": placed["lat"], "lon": placed["lon"],
+            **{key: dated[key] for key in ("date", "date_text", "date_precision",
+                                           "date_qualifier")}}
     return out
 
 
-def _date_fields(event: Event) -> dict:
-    return {"date": event.date, "date_text": event.date_text,
-            "date_precision": event.date_precision, "date_qualifier": event.date_qualifier}
-
-
-def _near(a: Event, b: Event) -> bool:
+def _near(a: _Fields, b: _Fields) -> bool:
     """Within about 50 km: "Kyiv region" and "Kyiv" are one place for merging."""
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return a.place == b.place
-    return abs(a.lat - b.lat) < 0.5 and abs(a.lon - b.lon) < 0.5
+    if None in (a["lat"], a["lon"], b["lat"], b["lon"]):
+        return a["place"] == b["place"]
+    return abs(a["lat"] - b["lat"]) < 0.5 and abs(a["lon"] - b["lon"]) < 0.5
 
 
-def _same(a: Event, b: Event) -> bool:
-    if a.type != b.type:
+def _same(a: _Fields, b: _Fields) -> bool:
+    if a["type"] != b["type"]:
         return False
-    if a.date and b.date and a.date != b.date:
+    if a["date"] and b["date"] and a["date"] != b["date"]:
         return False
-    if a.place and b.place and not _near(a, b):
+    if a["place"] and b["place"] and not _near(a, b):
         return False
-    if a.type == "meeting" and set(a.actors) & set(b.actors):
+    if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
         return True
-    if a.actors and b.actors:
-        return a.actors[0] == b.actors[0]
-    return bool(a.date and a.date == b.date and (a.place == b.place or not a.place or not b.place))
+    if a["actors"] and b["actors"]:
+        return a["actors"][0] == b["actors"][0]
+    return bool(a["date"] and a["date"] == b["date"]
+                and (a["place"] == b["place"] or not a["place"] or not b["place"]))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from dashboard.extract.lexicon import CaseBlind
+
 #: Cues read in the words that lead up to a trigger, strongest first.
 _LEFT_CUES = (
     ("hypothetical", re.compile(
@@ -22,7 +24,7 @@ _LEFT_CUES = (
         r"going)\s+to|plans?\s+to|planned|planning\s+to|intends?\s+to|scheduled|upcoming|"
         r"to\s+be\s+held|next)\b", re.I)),
 )
-#: Cues after a noun trigger: "reinforcements … will be discussed".
+#: Cues after a noun trigger: "reinforcements … will be discussed". Each is anchored ("^").
 _RIGHT_CUES = (
     ("possible", re.compile(r"^[^.;]{0,90}?\b(?:might|may|could)\s+be\b", re.I)),
     ("planned", re.compile(r"^[^.;]{0,90}?\b(?:will|is\s+to|are\s+to|to)\s+be\s+\w+ed\b", re.I)),
@@ -38,8 +40,8 @@ _CONDITION = re.compile(r"\b(?:in\s+(?:the\s+)?case|if|unless|whether|prevent\w*
                         r"avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b",
                         re.I)
 #: Any left cue, any right cue: most triggers have none, and then one search stands for all.
-_ANY_LEFT_CUE = re.compile("|".join(cue.pattern for _, cue in _LEFT_CUES), re.I)
-_ANY_RIGHT_CUE = re.compile("|".join(cue.pattern for _, cue in _RIGHT_CUES), re.I)
+_ANY_LEFT_CUE = CaseBlind("|".join(cue.pattern for _, cue in _LEFT_CUES))
+_ANY_RIGHT_CUE = CaseBlind("^(?:" + "|".join(cue.pattern[1:] for _, cue in _RIGHT_CUES) + ")")
 _AFTER_WORD = re.compile(r"\b(?:after|before|by|while)\s*$")
 _PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
 _PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
