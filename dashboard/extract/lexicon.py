@@ -155,6 +155,10 @@ def lowered(text: str) -> str | None:
     return None if _ODD_CASE.search(text) else text.lower()
 
 
+#: Upper-case letters of regex syntax: escapes ("\\S") and named groups ("(?P<x>", "(?P=x)").
+_SYNTAX = re.compile(r"\\[A-Za-z]|\(\?P[<=]")
+
+
 class CaseBlind:
     """A case-blind pattern that searches the lowered text case-sensitively where that is exact
     (see ``lowered``): the same answers, faster. Its words must be lower case."""
@@ -162,7 +166,8 @@ class CaseBlind:
     __slots__ = ("blind", "sensitive")
 
     def __init__(self, pattern: str) -> None:
-        if re.sub(r"\\[A-Za-z]", "", pattern) != re.sub(r"\\[A-Za-z]", "", pattern).lower():
+        words = _SYNTAX.sub("", pattern)
+        if words != words.lower():
             raise ValueError(f"not lower case: {pattern!r}")
         self.blind = re.compile(pattern, re.I)
         self.sensitive = re.compile(pattern)
@@ -171,6 +176,11 @@ class CaseBlind:
         """A match in ``text`` (in the lowered copy where ``lowered`` allows: offsets agree)."""
         low = lowered(text)
         return self.blind.search(text) if low is None else self.sensitive.search(low)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches in ``text``, as ``search`` finds them: ``group()`` may be lower case."""
+        low = lowered(text)
+        return self.blind.finditer(text) if low is None else self.sensitive.finditer(low)
 
 
 def alternation(words: Iterable[str]) -> str:
