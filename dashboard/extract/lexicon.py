@@ -159,9 +159,25 @@ def lowered(text: str) -> str | None:
 _SYNTAX = re.compile(r"\\[A-Za-z]|\(\?P[<=]")
 
 
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A text and its ``lowered`` copy, made once and searched many times by ``CaseBlind``."""
+
+    text: str
+    low: str | None
+
+    @classmethod
+    def of(cls, text: str) -> Folded:
+        return cls(text, lowered(text))
+
+    def slice(self, start: int, end: int) -> Folded:
+        return Folded(self.text[start:end], None if self.low is None else self.low[start:end])
+
+
 class CaseBlind:
     """A case-blind pattern that searches the lowered text case-sensitively where that is exact
-    (see ``lowered``): the same answers, faster. Its words must be lower case."""
+    (see ``lowered``): the same matches, offsets included, faster. Its words must be lower case;
+    a match's ``group()`` may come out in lower case."""
 
     __slots__ = ("blind", "sensitive")
 
@@ -172,15 +188,26 @@ class CaseBlind:
         self.blind = re.compile(pattern, re.I)
         self.sensitive = re.compile(pattern)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        """A match in ``text`` (in the lowered copy where ``lowered`` allows: offsets agree)."""
-        low = lowered(text)
-        return self.blind.search(text) if low is None else self.sensitive.search(low)
+    def search(self, text: str | Folded, start: int = 0,
+               end: int | None = None) -> re.Match[str] | None:
+        pattern, target = self._target(text)
+        return pattern.search(target, start, len(target) if end is None else end)
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches in ``text``, as ``search`` finds them: ``group()`` may be lower case."""
-        low = lowered(text)
-        return self.blind.finditer(text) if low is None else self.sensitive.finditer(low)
+    def match(self, text: str | Folded, start: int = 0,
+              end: int | None = None) -> re.Match[str] | None:
+        pattern, target = self._target(text)
+        return pattern.match(target, start, len(target) if end is None else end)
+
+    def finditer(self, text: str | Folded, start: int = 0,
+                 end: int | None = None) -> Iterator[re.Match[str]]:
+        pattern, target = self._target(text)
+        return pattern.finditer(target, start, len(target) if end is None else end)
+
+    def _target(self, text: str | Folded) -> tuple[re.Pattern[str], str]:
+        folded = Folded.of(text) if isinstance(text, str) else text
+        if folded.low is None:
+            return self.blind, folded.text
+        return self.sensitive, folded.low
 
 
 def alternation(words: Iterable[str]) -> str:
