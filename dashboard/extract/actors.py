@@ -14,7 +14,7 @@ from typing import Protocol
 
 from dashboard.extract import lexicon
 from dashboard.extract.spans import ByStart
-from dashboard.extract.words import first_words, may_contain
+from dashboard.extract.words import first_words, holds_any
 from dashboard.records import Actor, Sentence
 
 
@@ -61,6 +61,7 @@ _MEMBER_NOUNS = (
 _MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
            + r")\b)")
 _MEMBERS = _MEMBER + "?"
+_MEMBER_FIRST_WORDS = frozenset(n.split()[0] for n in _MEMBER_NOUNS)
 #: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
 _STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
 #: Organs that follow an organisation ("the Contact Group's Troika").
@@ -74,7 +75,8 @@ _ORG_GENERIC = re.compile(
 _ORG_HEADS = (r"Ministry|Department|Council|Commission|Committee|Agency|Tribunal|Parliament|"
               r"Assembly|Party|Front|Movement|Army|Brigades?|Corps|Militia|Guard|Police|Forces")
 _ORG_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
-_ORG_HEAD_WORDS = first_words(_ORG_HEADS)
+#: The head words as written (the pattern is case-sensitive): a set test before the search.
+_ORG_HEAD_WORDS = frozenset(_ORG_HEADS.replace("Brigades?", "Brigade|Brigades").split("|"))
 _ARMED_NOUNS = (
     "rebels", "insurgents", "militants", "separatists", "guerrillas", "guerillas", "militiamen",
     "militias", "militia", "fighters", "jihadists", "gunmen", "paramilitaries", "extremists",
@@ -158,7 +160,7 @@ def _kind(type_: str) -> str:
 
 def _generic_organisations(text, sentence, names):
     """ "the French Defense Ministry", "Ministry of Interior", "the Revolutionary Council"."""
-    if not (may_contain(text, sentence.start, sentence.end, _ORG_HEAD_WORDS)
+    if not (holds_any(text, sentence.start, sentence.end, _ORG_HEAD_WORDS)
             and _ORG_HEAD.search(text, sentence.start, sentence.end)):
         return
     for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
@@ -180,8 +182,6 @@ def _generic_organisations(text, sentence, names):
 
 def _officials(text, sentence, names):
     """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
-    if _TITLE_HEADS.isdisjoint(map(str.lower, _WORDS.findall(sentence.text))):
-        return  # no title word in the sentence: skip the long pattern
     for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
         if not _title_ok(role, person, names):
@@ -213,15 +213,24 @@ def _title_matches(text: str, sentence: Sentence):
     pattern = _title_pattern()
     start, end = sentence.start, sentence.end
     if not text[start:end].isascii():
-        yield from pattern.finditer(text, start, end)
+        if _has_title_word(sentence):
+            yield from pattern.finditer(text, start, end)
         return
-    pos = start
+    pos, checked = start, False
     for word in _ROLE_FIRST_RUN.finditer(text[start:end].lower()):
         if word.start() + start >= pos:
             m = pattern.match(text, word.start() + start, end)
             if m:
-                pos = m.end()
+                if not (checked or _has_title_word(sentence)):
+                    return
+                pos, checked = m.end(), True
                 yield m
+
+
+def _has_title_word(sentence: Sentence) -> bool:
+    """Whether some word of the sentence is a word of a title. It began as a pre-check; the
+    rare match in a sentence without one ("U.S.Minister X") has always been dropped."""
+    return not _TITLE_HEADS.isdisjoint(map(str.lower, _WORDS.findall(sentence.text)))
 
 
 _RUN = re.compile(r"\w+")
@@ -305,6 +314,8 @@ def _demonym_states(text, sentence, names):
     Two demonyms in a row ("Bosnian Serb forces", "Kosovo Albanian leaders") name a group of
     people within a state, not the state.
     """
+    if not holds_any(text, sentence.start, sentence.end, _MEMBER_FIRST_WORDS):
+        return
     for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
         noun = text[m.end(1):m.end()].strip()
         if noun not in _STATE_NOUNS:
@@ -331,7 +342,7 @@ _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 def _groups(text, sentence, names):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
     armed = ()
-    if may_contain(text, sentence.start, sentence.end, _ARMED_WORDS) and _ARMED_NOUN.search(
+    if holds_any(text, sentence.start, sentence.end, _ARMED_WORDS) and _ARMED_NOUN.search(
             text, sentence.start, sentence.end):
         armed = _ARMED.finditer(text, sentence.start, sentence.end)
     for m in armed:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dashboard.extract.words import holds_any
+
 
 HERE = Path(__file__).resolve().parent
 
@@ -75,6 +77,8 @@ def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, 
     Forms are indexed by their first word, so a sentence costs one dictionary look-up per word
     that some form starts with, instead of one long alternation per position.
     """
+    if not holds_any(text, start, end, _first_runs()):
+        return []  # no word any form starts with: most sentences stop here
     index = _forms_by_first_word()
     found, pos = [], start
     for m in _first_words(text, start, end):
@@ -121,6 +125,15 @@ def _forms_by_first_word() -> dict[str, tuple[str, ...]]:
         if first:
             index.setdefault(first.group(), []).append(form)
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _first_runs() -> frozenset[str]:
+    """The first run of word characters of every form ("al" of "al-Qaeda", "NATO")."""
+    return frozenset(m.group() for m in map(_RUN.search, organization_by_form()) if m)
+
+
+_RUN = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
