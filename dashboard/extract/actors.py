@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dashboard.extract import lexicon
+from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.spans import ByStart
 from dashboard.extract.words import first_words, holds_any
 from dashboard.records import Actor, Sentence
@@ -196,7 +197,6 @@ def _officials(text, sentence, names):
                        role=_tidy_role(role), affiliation=aff_name, country_code=aff_code)
 
 
-_TITLE_RE: list[re.Pattern[str]] = []
 _WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
 #: Every word of every title ("secretary-general" whole and split), to test a sentence cheaply.
 _TITLE_HEADS = frozenset(
@@ -204,27 +204,22 @@ _TITLE_HEADS = frozenset(
 
 
 def _title_matches(text: str, sentence: Sentence):
-    """The title pattern's matches, tried only where a portfolio or title word starts.
-
-    Equal to ``finditer`` (every match starts with such a word), but the long case-blind
-    pattern is not tried at every character. Non-ASCII text (where case-blind matching reaches
-    beyond ``lower()``) takes the plain ``finditer``.
-    """
-    pattern = _title_pattern()
+    """The title pattern's matches, as ``finditer`` finds them, but tried only where a role
+    ("Foreign Minister") starts: at a portfolio or title word (every match starts at one)
+    where the role's own words match, which the lower-cased copy answers fast."""
     start, end = sentence.start, sentence.end
-    if not text[start:end].isascii():
-        if _has_title_word(sentence):
-            yield from pattern.finditer(text, start, end)
-        return
+    words = Folded.of(text[start:end])
     pos, checked = start, False
-    for word in _ROLE_FIRST_RUN.finditer(text[start:end].lower()):
-        if word.start() + start >= pos:
-            m = pattern.match(text, word.start() + start, end)
-            if m:
-                if not (checked or _has_title_word(sentence)):
-                    return
-                pos, checked = m.end(), True
-                yield m
+    for word in _ROLE_FIRST_RUN.finditer(words):
+        at = start + word.start()
+        if at < pos or not _ROLE.match(words, word.start()):
+            continue
+        m = _TITLE.match(text, at, end)
+        if m:
+            if not (checked or _has_title_word(sentence)):
+                return
+            pos, checked = m.end(), True
+            yield m
 
 
 def _has_title_word(sentence: Sentence) -> bool:
@@ -234,22 +229,19 @@ def _has_title_word(sentence: Sentence) -> bool:
 
 
 _RUN = re.compile(r"\w+")
-#: A whole run of word characters that starts some portfolio or title ("u" of "u.s."), lower case.
-_ROLE_FIRST_RUN = re.compile(r"(?<!\w)(?:%s)(?!\w)" % lexicon.alternation(
+#: A whole run of word characters that starts some portfolio or title ("u" of "u.s.").
+_ROLE_FIRST_RUN = CaseBlind(r"(?<!\w)(?:%s)(?!\w)" % lexicon.alternation(
     _RUN.match(w).group() for w in (*lexicon.PORTFOLIOS, *lexicon.titles())))
-
-
-def _title_pattern() -> re.Pattern[str]:
-    """Portfolio words, a title, then a capitalised name ("Foreign Minister Sergey Lavrov")."""
-    if not _TITLE_RE:
-        titles = "|".join(re.escape(t).replace(r"\ ", r"[ -]") for t in lexicon.titles())
-        portfolios = "|".join(map(re.escape, lexicon.PORTFOLIOS))
-        _TITLE_RE.append(re.compile(
-            rf"(?<![\w-])(?P<role>(?i:(?:(?:{portfolios})[ -])*(?:{titles}))"
-            rf"(?: (?i:of|for) (?:the )?(?:(?i:{portfolios})|[A-Z][\w-]+)"
-            rf"(?: (?:and|of) [A-Z][\w-]+)?)?)"
-            rf"(?: |, )(?P<name>{_PERSON_NAME})"))
-    return _TITLE_RE[0]
+_TITLES = "|".join(re.escape(t).replace(r"\ ", r"[ -]") for t in lexicon.titles())
+_PORTFOLIOS = "|".join(map(re.escape, lexicon.PORTFOLIOS))
+#: Portfolio words, then a title: how every role starts.
+_ROLE = CaseBlind(rf"(?<![\w-])(?:(?:{_PORTFOLIOS})[ -])*(?:{_TITLES})")
+#: Portfolio words, a title, then a capitalised name ("Foreign Minister Sergey Lavrov").
+_TITLE = re.compile(
+    rf"(?<![\w-])(?P<role>(?i:(?:(?:{_PORTFOLIOS})[ -])*(?:{_TITLES}))"
+    rf"(?: (?i:of|for) (?:the )?(?:(?i:{_PORTFOLIOS})|[A-Z][\w-]+)"
+    rf"(?: (?:and|of) [A-Z][\w-]+)?)?)"
+    rf"(?: |, )(?P<name>{_PERSON_NAME})")
 
 
 def _title_ok(role: str, person: str, names: ActorNames) -> bool:

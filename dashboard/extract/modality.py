@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dashboard.extract.lexicon import CaseBlind
+from dashboard.extract.lexicon import CaseBlind, lowered
 
 #: Cues read in the words that lead up to a trigger, strongest first.
 _LEFT_CUES = (
@@ -64,7 +64,7 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
         for status, cue in _LEFT_CUES:
             if cue.search(left) and not (status == "hypothetical" and reported):
                 return status
-    if _ANY_RIGHT_CUE.search(right):
+    if _may_cue_right(right) and _ANY_RIGHT_CUE.search(right):
         for status, cue in _RIGHT_CUES:
             if cue.search(right):
                 return status
@@ -81,6 +81,16 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
     if status == "ongoing" and date is not None and published is not None and date < published:
         return "occurred"
     return status
+
+
+#: A word every right cue holds: "be", or a verb of ``_RIGHT_CUES`` ("begin" holds "be").
+_RIGHT_CUE_WORDS = ("be", "resume", "start", "open", "take", "continue", "convene")
+
+
+def _may_cue_right(right: str) -> bool:
+    """False only when no right cue can match: a few substring tests spare the search."""
+    low = lowered(right)
+    return low is None or any(word in low for word in _RIGHT_CUE_WORDS)
 
 
 def _reported(text: str) -> bool:
