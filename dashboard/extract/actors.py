@@ -135,7 +135,7 @@ _MEMBERS_AFTER = re.compile(_MEMBERS)
 _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 #: Members required (unlike ``_MEMBERS``): a capitalised word alone is no match, and costs no
 #: Python step.
-_DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBER}")
+_DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER}")
 
 
 def _organisations(text, sentence, names):
@@ -350,19 +350,25 @@ def _groups(text, sentence, names):
     yield from _peoples(text, sentence, names)
 
 
-_PEOPLES = re.compile(r"(?<![\w-])(?:([A-Z][\w-]+) )?([A-Z][\w-]+s)\b(?!['’]|\s+(?:"
+#: One or two capitalised words, the last a plural not followed by a members noun. The pattern
+#: opens with the capital (its look-behind after it), so the engine looks for capitals alone
+#: and tries the rest there: group 1 and 2 hold two words past the first capital, group 3 one.
+_PEOPLES = re.compile(r"[A-Z](?<![\w-].)(?:([\w-]+) ([A-Z][\w-]+s)|([\w-]+s))\b(?!['’]|\s+(?:"
                       + "|".join(_MEMBER_NOUNS) + r")\b)")
 
 
 def _peoples(text, sentence, names):
     """A plural demonym used as a noun: "the Albanians", "Serbs", "Kosovo Albanians"."""
     for m in _PEOPLES.finditer(text, sentence.start, sentence.end):
-        code = names.demonym(m.group(2))
-        if not code or names.country_code(m.group(2)):
+        one_word = m.group(1) is None
+        plural_start = m.start() if one_word else m.start(2)
+        plural = text[plural_start:m.end()]
+        code = names.demonym(plural)
+        if not code or names.country_code(plural):
             continue
-        lead = m.group(1)
+        lead = None if one_word else text[m.start():m.end(1)]
         keep_lead = lead and names.has_name(lead) and lead.lower() not in lexicon.not_places()
-        start = m.start(1) if keep_lead else m.start(2)
+        start = m.start() if keep_lead else plural_start
         name = text[start:m.end()]
         yield _mention(text, start, m.end(), f"group:{name.lower()}", name, "group",
                        country_code=code)

@@ -109,8 +109,8 @@ _WORD_CHAR = re.compile(r"[\w.'’-]")
 def _first_word_pattern() -> re.Pattern[str]:
     """A whole ``WORD`` (not preceded by a word character, nor by one and a hyphen) that is a
     form's first word plus any dots and apostrophes: the engine skips all other words."""
-    firsts = alternation(_forms_by_first_word())
-    return re.compile(rf"(?<![\w.'’])(?<![\w.'’]-)(?:{firsts})[.'’]*(?![\w.'’]|-[\w.'’])")
+    firsts = alternation(_forms_by_first_word(), guard=r"(?<![\w.'’].)(?<![\w.'’]-.)")
+    return re.compile(rf"(?:{firsts})[.'’]*(?![\w.'’]|-[\w.'’])")
 
 
 def _word_char(text: str, pos: int) -> bool:
@@ -223,12 +223,16 @@ class CaseBlind:
         return self.sensitive, folded.low
 
 
-def alternation(words: Iterable[str]) -> str:
+def alternation(words: Iterable[str], guard: str = "") -> str:
     """A regex alternation of ``words`` with shared prefixes factored out ("s(?:aid|ays)").
 
     The engine tests an alternative's first letter before entering it, so a few hundred words
     cost a few dozen tests per position instead of one per word. Which words match is
     unchanged; among words that are prefixes of one another the longest is tried first.
+
+    ``guard`` (a look-behind over the first letter, "(?<!\\w.)") follows each first letter:
+    a pattern that opens with the alternation then opens with a letter, and the engine looks
+    for those letters alone before trying the pattern.
     """
     tails: dict[str, list[str]] = {}
     for word in sorted(set(words)):
@@ -237,11 +241,12 @@ def alternation(words: Iterable[str]) -> str:
     parts = []
     for first, rests in tails.items():
         longer = [r for r in rests if r]
+        head = re.escape(first) + guard
         if not longer:
-            parts.append(re.escape(first))
+            parts.append(head)
         elif len(rests) == 1:
-            parts.append(re.escape(first + rests[0]))
+            parts.append(head + re.escape(rests[0]))
         else:
             optional = "?" if len(longer) < len(rests) else ""
-            parts.append(f"{re.escape(first)}(?:{alternation(longer)}){optional}")
+            parts.append(f"{head}(?:{alternation(longer)}){optional}")
     return "|".join(parts)
