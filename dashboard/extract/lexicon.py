@@ -165,7 +165,9 @@ def lowered(text: str) -> str | None:
     case-sensitive, matches the lowered text; and there the engine can skip an alternative on
     its first letter, which it cannot do case-blind.
     """
-    return None if _ODD_CASE.search(text) else text.lower()
+    if text.isascii() or not _ODD_CASE.search(text):  # isascii() costs nothing
+        return text.lower()
+    return None
 
 
 #: Upper-case letters of regex syntax: escapes ("\\S") and named groups ("(?P<x>", "(?P=x)").
@@ -217,10 +219,12 @@ class CaseBlind:
         return pattern.finditer(target, start, len(target) if end is None else end)
 
     def _target(self, text: str | Folded) -> tuple[re.Pattern[str], str]:
-        folded = Folded.of(text) if isinstance(text, str) else text
-        if folded.low is None:
-            return self.blind, folded.text
-        return self.sensitive, folded.low
+        if isinstance(text, str):
+            low = lowered(text)
+            return (self.blind, text) if low is None else (self.sensitive, low)
+        if text.low is None:
+            return self.blind, text.text
+        return self.sensitive, text.low
 
 
 def alternation(words: Iterable[str], guard: str = "") -> str:

@@ -43,7 +43,7 @@ _CONDITION = re.compile(r"\b(?:in\s+(?:the\s+)?case|if|unless|whether|prevent\w*
 _ANY_LEFT_CUE = CaseBlind("|".join(cue.pattern for _, cue in _LEFT_CUES))
 _ANY_RIGHT_CUE = CaseBlind("^(?:" + "|".join(cue.pattern[1:] for _, cue in _RIGHT_CUES) + ")")
 _AFTER_WORD = re.compile(r"\b(?:after|before|by|while)\s*$")
-_PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
+_PROGRESSIVE = CaseBlind(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$")
 _PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
 #: How far back (characters) a cue may lie before its trigger.
 WINDOW = 70
