@@ -162,8 +162,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     quantity = _quantity(doc, sentence, group)
     start = min(first.start(), quantity.start()) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
-    leaving = bool(_DOING[0][1].search(doc, sentence.start, sentence.end))
-    place = _place_after(doc, places, end, leaving)
+    place = _place_after(doc, sentence, places, end)
     unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
@@ -236,10 +235,11 @@ _MODIFIER = re.compile(r"^(?:possible|proposed|planned|additional|extra|further|
                        r"potential|fresh)\s+", re.I)
 
 
-def _place_after(doc: Folded, places, end, leaving: bool) -> Place | None:
+def _place_after(doc: Folded, sentence: Sentence, places, end) -> Place | None:
     """The first resolved literal place after the troop phrase, introduced by in/into/to/at …
 
-    A place after "from" is where troops come from: it counts only for troops leaving it.
+    A place after "from" is where troops come from: it counts only for troops leaving it (a
+    sentence that says so).
     """
     origin = None
     for p in places:
@@ -251,7 +251,7 @@ def _place_after(doc: Folded, places, end, leaving: bool) -> Place | None:
         cue = _INTO.search(between)
         if cue and cue.group(1).lower() != "from":
             return p
-        if cue and origin is None and leaving:
+        if cue and origin is None and _DOING[0][1].search(doc, sentence.start, sentence.end):
             origin = p
     return origin
 

@@ -112,6 +112,7 @@ _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
                               r"due)\s+)?"
                               r"(?:the\s+)?")
+_PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 _PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
 _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
@@ -158,21 +159,24 @@ def find_events(
     found: list[_Fields] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
+        candidates = _candidates(text, low, sentence)
+        if not candidates:
+            continue
         span = (sentence.start, sentence.end)
         context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
                            dates_at.within(*span), published, previous_subject)
-        events = [context.event(t, found) for t in _triggers(text, low, sentence, context)]
+        events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
         found.extend(events)
         if events and events[0]["actors"]:
             previous_subject = events[0]["actors"]
     return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
 
 
-def _triggers(text: str, low: str | None, sentence: Sentence,
+def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
               context: _Context) -> list[_Trigger]:
-    """The first accepted trigger of each type in a sentence."""
+    """The first accepted trigger of each type among a sentence's candidates."""
     raw = []
-    for m in _candidates(text, low, sentence):
+    for m in candidates:
         kind, type_ = m[0], m[1]
         start, end, word = m[2], m[3], text[m[2]:m[3]]
         if context.inside_name(start, end):
@@ -252,7 +256,7 @@ class _Context:
                    for d in self.dates)
         after = self.text[t.end:min(self.sentence.end, t.end + 60)]
         placed = any(p.literal and t.end < p.start <= t.end + 20
-                     and re.fullmatch(r"\s+(?:in|at|to)\s+(?:the\s+)?", self.text[t.end:p.start])
+                     and _PLACE_AFTER_NOUN.fullmatch(self.text, t.end, p.start)
                      for p in self.places)
         return near or placed or bool(_NOUN_ANCHOR.match(after))
 
@@ -301,15 +305,15 @@ class _Context:
 
     def _place(self, t: _Trigger, c_start: int, c_end: int) -> Place | None:
         fits = []
+        locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
+        if t.type == "deployment" and _LEAVING.search(t.word):
+            locative = _FROM  # troops pull out *of* a place
         for p in self.places:
             if not (p.literal and p.resolved and c_start <= p.start < c_end):
                 continue
             before = self.text[max(self.sentence.start, p.start - 40):p.start]
-            locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
-            if t.type == "deployment" and _LEAVING.search(t.word):
-                locative = _FROM  # troops pull out *of* a place
-            troops = t.type != "deployment" and _TROOPS_BEFORE.search(before)
-            if locative.search(before) and not troops:
+            if locative.search(before) and not (
+                    t.type != "deployment" and _TROOPS_BEFORE.search(before)):
                 fits.append(p)
         if not fits:
             return None

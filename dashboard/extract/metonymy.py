@@ -47,7 +47,7 @@ _APPOSITION = (r"(?:,\s*(?:which|who|whose|a|an|the|one|itself|home|long|current
                r"[^,.;!?\n]{0,80},)?")
 _SUBJECT_OF = re.compile(
     rf"(?:['’]s?)?{_AND_OTHER}{_APPOSITION}(?:,)?(?i:(?:\s+{_AUX}\b)*\s+{_VERB})\b")
-#: "talks between X and Y", "negotiations with X", "X-Y talks".
+#: "talks between X and Y", "negotiations with X", "X-Y talks". Before: 8 words at most.
 _PARTY_BEFORE = re.compile(
     r"(?:talks|negotiations|dialogue|relations|agreement|deal|dispute|conflict|tensions|"
     r"contacts|rapprochement|accord|ties|war|standoff|stand-off|rift)\s+(?:between|with)\s+"
@@ -63,7 +63,8 @@ _OWNER_OF = re.compile(
     r"leadership|diplomats|administration|envoy|ambassador|parliament|negotiators|regime|"
     r"contingent|peacekeepers|navy|air\s+force|police|ministry)\b"
 )
-#: A preposition right before the name makes it a location ("officials in Brussels said").
+#: A preposition right before the name makes it a location ("officials in Brussels said"):
+#: 3 words at most.
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|from|to|near|into|across|of|over|outside|inside|within|throughout|around|"
     r"towards?|via|through|on|across|between|for|about|under|beyond|off|out)\s+(?:the\s+)?"
@@ -115,10 +116,20 @@ def _metonymic(text: str, place: Place) -> bool:
     """Subject of a speech/decision verb, party to talks, or owner of troops/officials."""
     before = text[max(0, place.start - 80):place.start]
     after_end = min(len(text), place.end + 80)
-    if _PARTY_BEFORE.search(before) or _PARTY_AFTER.match(text, place.end, after_end):
+    if (_PARTY_BEFORE.search(before, _last_words(before, 8))
+            or _PARTY_AFTER.match(text, place.end, after_end)):
         return True
+    locative = _LOCATIVE.search(before, _last_words(before, 3))
     if _OWNER_OF.match(text, place.end, after_end):
-        return not _LOCATIVE.search(before) or before.rstrip().endswith((" of", " of the"))
-    if _LOCATIVE.search(before):
+        return not locative or before.rstrip().endswith((" of", " of the"))
+    if locative:
         return False
     return bool(_SUBJECT_OF.match(text, place.end, after_end))
+
+
+def _last_words(text: str, count: int) -> int:
+    """Where the last ``count`` words of ``text`` (split at white space) begin, 0 if it has
+    fewer: a pattern that ends at the end of ``text`` ("…$") and spans at most that many words
+    cannot start earlier, so its search starts there."""
+    parts = text.rsplit(None, count)
+    return len(parts[0]) if len(parts) > count else 0
