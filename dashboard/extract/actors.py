@@ -15,7 +15,7 @@ from typing import Protocol
 from dashboard.extract import lexicon
 from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.spans import ByStart
-from dashboard.extract.words import first_words, holds_any
+from dashboard.extract.words import first_words
 from dashboard.records import Actor, Sentence
 
 
@@ -112,9 +112,11 @@ def find_actor_mentions(
     found: list[ActorMention] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
+        # The sentence's words as written, found once: the finders' pre-checks are set tests.
+        runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
                        _groups):
-            for mention in finder(text, sentence, names):
+            for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
                     found.append(mention)
@@ -138,9 +140,10 @@ _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 _DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER}")
 
 
-def _organisations(text, sentence, names):
+def _organisations(text, sentence, names, runs):
     """Lexicon organisations, with an organ ("'s Troika") or members ("ministers") after them."""
-    for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end):
+    for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end,
+                                                        runs):
         organ = _ORGAN_AFTER.match(text, end, sentence.end)
         if organ:
             name = f"{entry.name} {organ.group().split()[-1]}"
@@ -159,10 +162,10 @@ def _kind(type_: str) -> str:
     return "org" if type_ == "organization" else "group"
 
 
-def _generic_organisations(text, sentence, names):
+def _generic_organisations(text, sentence, names, runs):
     """ "the French Defense Ministry", "Ministry of Interior", "the Revolutionary Council"."""
-    if not (holds_any(text, sentence.start, sentence.end, _ORG_HEAD_WORDS)
-            and _ORG_HEAD.search(text, sentence.start, sentence.end)):
+    if runs.isdisjoint(_ORG_HEAD_WORDS) or not _ORG_HEAD.search(
+            text, sentence.start, sentence.end):
         return
     for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
         start = m.start()
@@ -181,7 +184,7 @@ def _generic_organisations(text, sentence, names):
                        country_code=code or "", affiliation=affiliation)
 
 
-def _officials(text, sentence, names):
+def _officials(text, sentence, names, runs):
     """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
     for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
@@ -300,13 +303,13 @@ def _country_name(names: ActorNames, code: str) -> str:
     return found.name if found is not None else code
 
 
-def _demonym_states(text, sentence, names):
+def _demonym_states(text, sentence, names, runs):
     """ "French troops", "the Serbian government", "US forces": the state a demonym names.
 
     Two demonyms in a row ("Bosnian Serb forces", "Kosovo Albanian leaders") name a group of
     people within a state, not the state.
     """
-    if not holds_any(text, sentence.start, sentence.end, _MEMBER_FIRST_WORDS):
+    if runs.isdisjoint(_MEMBER_FIRST_WORDS):
         return
     for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
         noun = text[m.end(1):m.end()].strip()
@@ -331,10 +334,10 @@ def _demonym_states(text, sentence, names):
 _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 
 
-def _groups(text, sentence, names):
+def _groups(text, sentence, names, runs):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
     armed = ()
-    if holds_any(text, sentence.start, sentence.end, _ARMED_WORDS) and _ARMED_NOUN.search(
+    if not runs.isdisjoint(_ARMED_WORDS) and _ARMED_NOUN.search(
             text, sentence.start, sentence.end):
         armed = _ARMED.finditer(text, sentence.start, sentence.end)
     for m in armed:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
@@ -84,9 +85,10 @@ _MERGE_WINDOW = 60
 
 @dataclass(frozen=True, slots=True)
 class _Draft:
-    """A deployment before merging; ``weak`` when its actor is only the sentence's subject."""
+    """A deployment before merging, as its fields but the id (merging settles it, and the
+    record is built once); ``weak`` when its actor is only the sentence's subject."""
 
-    deployment: Deployment
+    fields: dict[str, Any]
     weak: bool
 
 
@@ -109,7 +111,7 @@ def find_deployments(
             if draft is not None:
                 found.append(draft)
     merged = _fill_places(_merge(found))
-    return tuple(replace(d, id=f"d{i}") for i, d in enumerate(merged, 1))
+    return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
 def _groups(doc: Folded, sentence: Sentence, places: list[Place]) -> list[list[re.Match[str]]]:
@@ -170,8 +172,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         return None
     status = _status(doc, sentence, unit_start, place.end if place else end)
     date = _date(dates, start, place.end if place else end)
-    return _Draft(Deployment(
-        id="", actor=actor.id if actor else None,
+    return _Draft(dict(
+        actor=actor.id if actor else None,
         unit=_unit(text, unit_start, first.end(), quantity),
         strength=strength, strength_qualifier=qualifier,
         strength_text=" ".join(text[quantity.start():quantity.end()].split()) if quantity else "",
@@ -300,7 +302,7 @@ def _date(dates, start: int, end: int) -> DateMention | None:
     return min(near, key=lambda d: abs(d.start - start)) if near else None
 
 
-def _merge(found: list[_Draft]) -> list[Deployment]:
+def _merge(found: list[_Draft]) -> list[dict[str, Any]]:
     """Repeats (same place or same actor, same status, compatible place) fold into the first."""
     out: list[_Draft] = []
     for draft in found:
@@ -310,50 +312,53 @@ def _merge(found: list[_Draft]) -> list[Deployment]:
             out.append(draft)
             continue
         out[twin] = _fold(out[twin], draft)
-    return [d.deployment for d in out]
+    return [d.fields for d in out]
 
 
 def _fold(a: _Draft, b: _Draft) -> _Draft:
-    first, dep = a.deployment, b.deployment
-    richer = first if _richness(first) >= _richness(dep) else dep
-    keep_first = first.actor and not (a.weak and not b.weak)
-    actor, weak = (first.actor, a.weak) if keep_first else (dep.actor, b.weak)
+    first, dep = a.fields, b.fields
+    richer = first if _richness(first["unit"]) >= _richness(dep["unit"]) else dep
+    keep_first = first["actor"] and not (a.weak and not b.weak)
+    actor, weak = (first["actor"], a.weak) if keep_first else (dep["actor"], b.weak)
     # The sentence that puts the troops somewhere is the deployment's evidence.
-    source = dep if dep.place and not first.place else first
-    return _Draft(replace(
-        first, sentence=source.sentence, start=source.start, end=source.end,
-        unit=richer.unit, actor=actor or first.actor,
-        place=first.place or dep.place, lat=first.lat if first.place else dep.lat,
-        lon=first.lon if first.place else dep.lon, strength=first.strength or dep.strength,
-        strength_qualifier=first.strength_qualifier or dep.strength_qualifier,
-        strength_text=first.strength_text or dep.strength_text, date=first.date or dep.date), weak)
+    source = dep if dep["place"] and not first["place"] else first
+    placed = first if first["place"] else dep
+    return _Draft({
+        **first, "sentence": source["sentence"], "start": source["start"], "end": source["end"],
+        "unit": richer["unit"], "actor": actor or first["actor"],
+        "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
+        **{key: first[key] or dep[key]
+           for key in ("strength", "strength_qualifier", "strength_text", "date")}}, weak)
 
 
-def _richness(dep: Deployment) -> tuple[int, int]:
+def _richness(unit: str) -> tuple[int, int]:
     """How specific a unit name is: an owner ("KFOR's", "French") beats "troops"."""
-    owned = ("'" in dep.unit or "’" in dep.unit) + dep.unit[:1].isupper()
-    return owned, len(dep.unit)
+    owned = ("'" in unit or "’" in unit) + unit[:1].isupper()
+    return owned, len(unit)
 
 
 def _same(a: _Draft, b: _Draft) -> bool:
-    x, y = a.deployment, b.deployment
-    if x.status != y.status or (x.strength and y.strength and x.strength != y.strength):
+    x, y = a.fields, b.fields
+    if x["status"] != y["status"] or (x["strength"] and y["strength"]
+                                      and x["strength"] != y["strength"]):
         return False
-    actors_clash = x.actor and y.actor and x.actor != y.actor and not (a.weak or b.weak)
-    if x.place and y.place:
-        return (x.lat, x.lon) == (y.lat, y.lon) and not actors_clash
-    return bool(x.actor and x.actor == y.actor and not (a.weak and b.weak))
+    actors_clash = (x["actor"] and y["actor"] and x["actor"] != y["actor"]
+                    and not (a.weak or b.weak))
+    if x["place"] and y["place"]:
+        return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
+    return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak and b.weak))
 
 
-def _fill_places(found: list[Deployment]) -> list[Deployment]:
+def _fill_places(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
-    out: list[Deployment] = []
+    out: list[dict[str, Any]] = []
     for dep in found:
-        if dep.place is None and dep.status in _GOES_WHERE_TROOPS_ARE:
+        if dep["place"] is None and dep["status"] in _GOES_WHERE_TROOPS_ARE:
             base = next((d for d in reversed(out[-_MERGE_WINDOW:])
-                         if d.place and d.status == "stationed"
-                         and (not dep.actor or not d.actor or d.actor == dep.actor)), None)
+                         if d["place"] and d["status"] == "stationed"
+                         and (not dep["actor"] or not d["actor"] or d["actor"] == dep["actor"])),
+                        None)
             if base is not None:
-                dep = replace(dep, place=base.place, lat=base.lat, lon=base.lon)
+                dep = {**dep, "place": base["place"], "lat": base["lat"], "lon": base["lon"]}
         out.append(dep)
     return out

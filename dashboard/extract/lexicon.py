@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.extract.words import holds_any
-
 
 HERE = Path(__file__).resolve().parent
 
@@ -71,13 +69,17 @@ def organizations() -> tuple[OrgEntry, ...]:
 WORD = re.compile(r"[\w.'’]+(?:-[\w.'’]+)*")
 
 
-def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, OrgEntry]]:
+def find_organizations(text: str, start: int, end: int,
+                       runs: frozenset[str] | None = None) -> list[tuple[int, int, OrgEntry]]:
     """(start, end, entry) of each lexicon organisation in ``text[start:end]``, longest first.
 
     Forms are indexed by their first word, so a sentence costs one dictionary look-up per word
-    that some form starts with, instead of one long alternation per position.
+    that some form starts with, instead of one long alternation per position. ``runs``: the
+    runs of word characters of ``text[start:end]``, when the caller has them.
     """
-    if not holds_any(text, start, end, _first_runs()):
+    if runs is None:
+        runs = frozenset(_RUN.findall(text, start, end))
+    if runs.isdisjoint(_first_runs()):
         return []  # no word any form starts with: most sentences stop here
     index = _forms_by_first_word()
     found, pos = [], start
