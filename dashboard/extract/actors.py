@@ -235,8 +235,11 @@ _RUN = re.compile(r"\w+")
 #: A whole run of word characters that starts some portfolio or title ("u" of "u.s.").
 _ROLE_FIRST_RUN = CaseBlind(r"(?<!\w)(?:%s)(?!\w)" % lexicon.alternation(
     _RUN.match(w).group() for w in (*lexicon.PORTFOLIOS, *lexicon.titles())))
-_TITLES = "|".join(re.escape(t).replace(r"\ ", r"[ -]") for t in lexicon.titles())
-_PORTFOLIOS = "|".join(map(re.escape, lexicon.PORTFOLIOS))
+#: Titles and portfolios as alternations sharing prefixes (``lexicon.alternation``): the same
+#: matches, as among words that start one another the longer comes first in both. A space in a
+#: title also matches a hyphen ("secretary general").
+_TITLES = lexicon.alternation(lexicon.titles()).replace("\\ ", "[ -]")
+_PORTFOLIOS = lexicon.alternation(lexicon.PORTFOLIOS)
 #: Portfolio words, then a title: how every role starts.
 _ROLE = CaseBlind(rf"(?<![\w-])(?:(?:{_PORTFOLIOS})[ -])*(?:{_TITLES})")
 #: Portfolio words, a title, then a capitalised name ("Foreign Minister Sergey Lavrov").
