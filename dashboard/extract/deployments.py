@@ -103,9 +103,12 @@ def find_deployments(
     doc = Folded.of(text)
     found: list[_Draft] = []
     for sentence in sentences:
+        nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
+        if not nouns:
+            continue
         span = (sentence.start, sentence.end)
         literal, mentions = places_at.within(*span), mentions_at.within(*span)
-        for group in _groups(doc, sentence, literal):
+        for group in _groups(doc, sentence, nouns, literal):
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
                                 published)
             if draft is not None:
@@ -114,15 +117,13 @@ def find_deployments(
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
-def _groups(doc: Folded, sentence: Sentence, places: list[Place]) -> list[list[re.Match[str]]]:
-    """Troop nouns that describe one body of troops.
+def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
+            places: list[Place]) -> list[list[re.Match[str]]]:
+    """The sentence's troop nouns in groups that each describe one body of troops.
 
     A noun joins the group before it when it is close, no place lies between them and it
     does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
     """
-    nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
-    if not nouns:
-        return []
     counted = [q.span() for q in _QUANTITIES.finditer(doc, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
     for m in nouns:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
@@ -138,8 +137,9 @@ _MERGE_WINDOW = 60
 _Fields = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class _Trigger:
+class _Trigger(NamedTuple):
+    """A trigger word or phrase (a tuple, cheap to build for every candidate)."""
+
     type: str
     start: int
     end: int
