@@ -100,8 +100,10 @@ _LOWER_TITLES = re.compile(
     r"commander|leader|secretary|chancellor|premier)"
 )
 #: Referring nouns that continue an earlier "NATO ministers" ("the ministers will support …").
+#: (Its word boundary is checked after the "T": the engine looks for "T"s alone.)
 _BACK_REFERENCE = re.compile(
-    r"\b[Tt]he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|delegates)\b"
+    r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
+    r"delegates)\b"
 )
 
 
@@ -387,7 +389,10 @@ def _surnames(text: str, sentences: Sequence[Sentence],
     people = {m.name.split()[-1]: m for m in found if m.type == "person" and " " in m.name}
     if not people or not sentences:
         return found
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, people)) + r")(?![\w-])")
+    # Each surname's look-behind follows its first letter: the engine then looks for those
+    # letters alone (mostly capitals) and tries the names only there.
+    names = "|".join(re.escape(name[0]) + r"(?<![\w-].)" + re.escape(name[1:]) for name in people)
+    pattern = re.compile(rf"({names})(?![\w-])")
     covered = ByStart(found, lambda x: x.start)
     out = list(found)
     for m in pattern.finditer(text, sentences[0].start):
