@@ -121,8 +121,10 @@ _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"(?:resume|begin|open|start|take\s+place|"
                           r"continue)|"
                           r"continued|opened|collapsed|failed)\b", re.I)
+#: (Each alternative opens with its own character, "t" of "that" with its word boundary after
+#: it: the engine looks for those characters alone.)
 _CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
-                         r"after|before|because|although|though|whose)\b|\bthat\b")
+                         r"after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
 #: ", diplomats said": the speaker after the reported words opens the statement's own clause.
 _TRAILING_SPEAKER = re.compile(r",\s+(?:[\w'’.-]+\s+){0,5}$")
 _SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$")
@@ -269,11 +271,13 @@ class _Context:
         qualifier = date.qualifier if date else ""
         if date and date.end <= t.start and _WHEN_AFTER_DATE.match(self.text[date.end:t.start]):
             qualifier = ""
-        status = status_of(_last_words(self.text[c_start:t.start]), t.word, self.text[t.end:s.end],
-                           date.date if date else None, self.published,
-                           lead=self.text[max(s.start, c_start - WINDOW):c_start])
         if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
             status = "occurred"
+        else:
+            status = status_of(_last_words(self.text[c_start:t.start]), t.word,
+                               self.text[t.end:s.end], date.date if date else None,
+                               self.published,
+                               lead=self.text[max(s.start, c_start - WINDOW):c_start])
         event = dict(
             type=t.type,
             summary=_summary(self.text[c_start:s.end if t.type == "statement" else c_end]),
