@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from dashboard.extract import lexicon
 from dashboard.extract.actors import ActorMention
 from dashboard.records import Place
 
@@ -25,20 +26,23 @@ class CountryNames(Protocol):
 
 
 #: Adverbs and auxiliaries allowed between the subject and its verb ("Washington will also call").
-_AUX = (r"(?:will|would|shall|should|has|have|had|is|are|was|were|be|been|also|not|never|still|"
-        r"already|again|now|then|reportedly|officially|firmly|strongly|repeatedly|quickly|"
-        r"expected|likely|due|set|to|could|might|may|must|can|cannot|did|does|do|n't|itself|"
-        r"too|publicly|formally|immediately|swiftly|initially|later|recently|openly)")
-_VERB = (r"(?:say|said|tell|told|announc|reject|accept|call|demand|insist|warn|refus|agree|"
-         r"den(?:y|ied|ies)|threaten|want|hope|urg|ask|accus|respond|repl(?:y|ied|ies)|"
-         r"recogni[sz]|welcom|condemn|oppos|support|decid|propos|claim|protest|argu|believ|fear|"
-         r"seek|sought|plan|intend|vow|pledg|promis|sign|approv|veto|block|critici[sz]|blam|"
-         r"dismiss|deploy|send|sent|withdr[ae]w|recall|expel|impos|consider|suspend|negotiat|"
-         r"offer|invit|confirm|acknowledg|declar|stated|states|complain|prefer|favou?r|push|"
-         r"lobb|object|retaliat|request|appeal|boycott|maintain|regard|view|hail|praise|"
-         r"order|announce|respond|wants|hopes|backs|backed|insists|reach|hold|held|meet|met|"
-         r"supply|supplie|provid|give|gave|fund|pay|paid|help|contribut|deliver|ship|train|arm|"
-         r"threat|launch|attack|invad|annex|recogni|expel|host|conclud|sign)\w*")
+_AUX = "(?:%s)" % lexicon.alternation((
+    "will would shall should has have had is are was were be been also not never still already "
+    "again now then reportedly officially firmly strongly repeatedly quickly expected likely due "
+    "set to could might may must can cannot did does do n't itself too publicly formally "
+    "immediately swiftly initially later recently openly").split())
+#: Stems of speech and decision verbs (any ending follows: "announc" reads "announced").
+_VERB = rf"""(?:{lexicon.alternation((
+    "say said tell told announc reject accept call demand insist warn refus agree deny denied "
+    "denies threaten want hope urg ask accus respond reply replied replies recognis recogniz "
+    "welcom condemn oppos support decid propos claim protest argu believ fear seek sought plan "
+    "intend vow pledg promis sign approv veto block criticis criticiz blam dismiss deploy send "
+    "sent withdraw withdrew recall expel impos consider suspend negotiat offer invit confirm "
+    "acknowledg declar stated states complain prefer favor favour push lobb object retaliat "
+    "request appeal boycott maintain regard view hail praise order announce respond wants hopes "
+    "backs backed insists reach hold held meet met supply supplie provid give gave fund pay paid "
+    "help contribut deliver ship train arm threat launch attack invad annex recogni expel host "
+    "conclud sign").split())})\w*"""
 #: "Washington and London have called": a coordinated subject shares the verb.
 _AND_OTHER = r"(?:\s+and\s+(?:the\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"
 #: "Russia, which has a base at Tartus, warned": a relative clause or an apposition set off by
