@@ -104,8 +104,9 @@ _FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
                             r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
-_AT_MEETING = re.compile(r"\bat\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b",
-                         re.I)
+#: (Its word boundary is checked after the "a": the engine looks for "a"s alone.)
+_AT_MEETING = lexicon.CaseBlind(
+    r"a(?<!\w.)t\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b")
 #: "the Friday meeting", "Thursday's talks"; "talks on Monday", "the dinner on Thursday night".
 _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
@@ -313,7 +314,7 @@ class _Context:
         if t.type == "deployment" and _LEAVING.search(t.word):
             locative = _FROM  # troops pull out *of* a place
         for p in self.places:
-            if not (p.literal and p.resolved and c_start <= p.start < c_end):
+            if not (c_start <= p.start < c_end and p.literal and p.resolved):
                 continue
             before = self.text[max(self.sentence.start, p.start - 40):p.start]
             if locative.search(before) and not (
