@@ -196,14 +196,21 @@ class CaseBlind:
     (see ``lowered``): the same matches, offsets included, faster. Its words must be lower case;
     a match's ``group()`` may come out in lower case."""
 
-    __slots__ = ("blind", "sensitive")
+    __slots__ = ("_blind", "sensitive")
 
     def __init__(self, pattern: str) -> None:
         words = _SYNTAX.sub("", pattern)
         if words != words.lower():
             raise ValueError(f"not lower case: {pattern!r}")
-        self.blind = re.compile(pattern, re.I)
         self.sensitive = re.compile(pattern)
+        self._blind: re.Pattern[str] | None = None
+
+    @property
+    def blind(self) -> re.Pattern[str]:
+        """The case-blind pattern, compiled on first need (only odd text needs it)."""
+        if self._blind is None:
+            self._blind = re.compile(self.sensitive.pattern, re.I)
+        return self._blind
 
     def search(self, text: str | Folded, start: int = 0,
                end: int | None = None) -> re.Match[str] | None:
