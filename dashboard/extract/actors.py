@@ -391,8 +391,9 @@ def _surnames(text: str, sentences: Sequence[Sentence],
         return found
     # Each surname's look-behind follows its first letter: the engine then looks for those
     # letters alone (mostly capitals) and tries the names only there.
-    names = "|".join(re.escape(name[0]) + r"(?<![\w-].)" + re.escape(name[1:]) for name in people)
-    pattern = re.compile(rf"({names})(?![\w-])")
+    surnames = "|".join(re.escape(name[0]) + r"(?<![\w-].)" + re.escape(name[1:])
+                        for name in people)
+    pattern = re.compile(rf"({surnames})(?![\w-])")
     covered = ByStart(found, lambda x: x.start)
     out = list(found)
     for m in pattern.finditer(text, sentences[0].start):

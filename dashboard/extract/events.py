@@ -215,6 +215,8 @@ def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[st
 
 
 def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
+    """``_candidates`` read case-blind on the text itself: where the lower-cased copy is not
+    exact (``lexicon.lowered``), or a word after an apostrophe needs the tokenizer."""
     found = [_phrase(m) for m in _PHRASES.finditer(text, sentence.start, sentence.end)]
     taken = [(f[2], f[3]) for f in found]
     for m in _TRIGGER_WORD.finditer(text, sentence.start, sentence.end):

@@ -1,4 +1,4 @@
-"""Word lists the extraction rules share, loaded once from the data files beside this module."""
+"""Word lists the extraction rules share (from the data files here), and fast patterns of them."""
 
 from __future__ import annotations
 

@@ -26,13 +26,13 @@ class CountryNames(Protocol):
 
 
 #: Adverbs and auxiliaries allowed between the subject and its verb ("Washington will also call").
-_AUX = "(?:%s)" % lexicon.alternation((
+_AUX_WORDS = (
     "will would shall should has have had is are was were be been also not never still already "
     "again now then reportedly officially firmly strongly repeatedly quickly expected likely due "
     "set to could might may must can cannot did does do n't itself too publicly formally "
-    "immediately swiftly initially later recently openly").split())
+    "immediately swiftly initially later recently openly").split()
 #: Stems of speech and decision verbs (any ending follows: "announc" reads "announced").
-_VERB = rf"""(?:{lexicon.alternation((
+_VERB_STEMS = (
     "say said tell told announc reject accept call demand insist warn refus agree deny denied "
     "denies threaten want hope urg ask accus respond reply replied replies recognis recogniz "
     "welcom condemn oppos support decid propos claim protest argu believ fear seek sought plan "
@@ -42,7 +42,11 @@ _VERB = rf"""(?:{lexicon.alternation((
     "request appeal boycott maintain regard view hail praise order announce respond wants hopes "
     "backs backed insists reach hold held meet met supply supplie provid give gave fund pay paid "
     "help contribut deliver ship train arm threat launch attack invad annex recogni expel host "
-    "conclud sign").split())})\w*"""
+    "conclud sign").split()
+#: Both as alternations that share prefixes (``lexicon.alternation``): the same matches, as a
+#: word boundary or the stem's ending closes every one.
+_AUX = f"(?:{lexicon.alternation(_AUX_WORDS)})"
+_VERB = rf"(?:{lexicon.alternation(_VERB_STEMS)})\w*"
 #: "Washington and London have called": a coordinated subject shares the verb.
 _AND_OTHER = r"(?:\s+and\s+(?:the\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"
 #: "Russia, which has a base at Tartus, warned": a relative clause or an apposition set off by
@@ -120,10 +124,10 @@ def _metonymic(text: str, place: Place) -> bool:
     """Subject of a speech/decision verb, party to talks, or owner of troops/officials."""
     before = text[max(0, place.start - 80):place.start]
     after_end = min(len(text), place.end + 80)
-    if (_PARTY_BEFORE.search(before, _last_words(before, 8))
+    if (_PARTY_BEFORE.search(before, _last_words_start(before, 8))
             or _PARTY_AFTER.match(text, place.end, after_end)):
         return True
-    locative = _LOCATIVE.search(before, _last_words(before, 3))
+    locative = _LOCATIVE.search(before, _last_words_start(before, 3))
     if _OWNER_OF.match(text, place.end, after_end):
         return not locative or before.rstrip().endswith((" of", " of the"))
     if locative:
@@ -131,7 +135,7 @@ def _metonymic(text: str, place: Place) -> bool:
     return bool(_SUBJECT_OF.match(text, place.end, after_end))
 
 
-def _last_words(text: str, count: int) -> int:
+def _last_words_start(text: str, count: int) -> int:
     """Where the last ``count`` words of ``text`` (split at white space) begin, 0 if it has
     fewer: a pattern that ends at the end of ``text`` ("…$") and spans at most that many words
     cannot start earlier, so its search starts there."""
