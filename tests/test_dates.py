@@ -296,3 +296,17 @@ def test_find_dates_trailing_attribution_does_not_set_the_tense():
 def test_find_dates_reporting_verb_next_to_the_date_still_counts():
     (mention,) = find_dates("The minister said on Friday that talks would resume.", dt.date(2007, 12, 6))
     assert mention.date == dt.date(2007, 11, 30)
+
+
+def test_find_dates_start_words_in_any_case_and_only_before_a_date():
+    # "in", "the", "a" begin a date only before one; words in capitals begin one too.
+    text = ("IN MARCH 2006 and in Mexico, the 10th of May, a week ago, YEsterday, Early June, "
+            "between 2001 and mid-2003, NOT BEFORE Friday.")
+    found = [(m.text, m.date.isoformat(), m.precision, m.qualifier)
+             for m in find_dates(text, dt.date(2007, 12, 6))]
+    assert found == [
+        ("MARCH 2006", "2006-03-01", "month", ""), ("the 10th of May", "2007-05-10", "day", ""),
+        ("a week ago", "2007-11-26", "year", ""), ("YEsterday", "2007-12-05", "day", ""),
+        ("Early June", "2007-06-01", "month", ""), ("2001", "2001-01-01", "year", ""),
+        ("mid-2003", "2003-01-01", "year", ""), ("NOT BEFORE Friday", "2007-11-30", "day", "after"),
+    ]

@@ -123,3 +123,15 @@ def test_status_of_would_in_reported_speech_is_planned_not_hypothetical():
     assert status_of(" it would", "withdraw", "", lead="The mission said that") == "planned"
     assert status_of("they would do everything to prevent any", "clashes", "") == "hypothetical"
     assert status_of("He would", "resign", "") == "hypothetical"
+
+
+def test_events_trigger_scan_of_lowered_text_equals_the_case_blind_one():
+    from dashboard.extract.events import _candidates, _candidates_case_blind
+    from dashboard.extract.lexicon import lowered
+
+    text = ("NATO SAID it will Support talks. They HELD TALKS, then l'attack came; "
+            "rebels attacked o'clock-wise. Troops pulled out and flew to Kyiv for a press "
+            "conference.")
+    fast = [_candidates(text, lowered(text), s) for s in split_sentences(text)]
+    assert fast == [_candidates_case_blind(text, s) for s in split_sentences(text)]
+    assert [c[1] for c in fast[0]] == ["statement", "statement", "meeting"]

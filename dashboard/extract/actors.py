@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from dashboard.extract import lexicon
+from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.spans import ByStart
-from dashboard.extract.words import first_words, may_contain
+from dashboard.extract.words import first_words
 from dashboard.records import Actor, Sentence
 
 
@@ -58,8 +59,10 @@ _MEMBER_NOUNS = (
     "authorities", "government", "army", "military", "navy", "air force", "police", "president",
     "prime minister", "leadership", "administration", "embassy", "ambassador", "side",
 )
-_MEMBERS = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
-            + r")\b)?")
+_MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
+           + r")\b)")
+_MEMBERS = _MEMBER + "?"
+_MEMBER_FIRST_WORDS = frozenset(n.split()[0] for n in _MEMBER_NOUNS)
 #: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
 _STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
 #: Organs that follow an organisation ("the Contact Group's Troika").
@@ -73,7 +76,8 @@ _ORG_GENERIC = re.compile(
 _ORG_HEADS = (r"Ministry|Department|Council|Commission|Committee|Agency|Tribunal|Parliament|"
               r"Assembly|Party|Front|Movement|Army|Brigades?|Corps|Militia|Guard|Police|Forces")
 _ORG_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
-_ORG_HEAD_WORDS = first_words(_ORG_HEADS)
+#: The head words as written (the pattern is case-sensitive): a set test before the search.
+_ORG_HEAD_WORDS = frozenset(_ORG_HEADS.replace("Brigades?", "Brigade|Brigades").split("|"))
 _ARMED_NOUNS = (
     "rebels", "insurgents", "militants", "separatists", "guerrillas", "guerillas", "militiamen",
     "militias", "militia", "fighters", "jihadists", "gunmen", "paramilitaries", "extremists",
@@ -96,8 +100,10 @@ _LOWER_TITLES = re.compile(
     r"commander|leader|secretary|chancellor|premier)"
 )
 #: Referring nouns that continue an earlier "NATO ministers" ("the ministers will support …").
+#: (Its word boundary is checked after the "T": the engine looks for "T"s alone.)
 _BACK_REFERENCE = re.compile(
-    r"\b[Tt]he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|delegates)\b"
+    r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
+    r"delegates)\b"
 )
 
 
@@ -108,9 +114,11 @@ def find_actor_mentions(
     found: list[ActorMention] = []
     for sentence in sentences:
         taken: list[tuple[int, int]] = []
+        # The sentence's words as written, found once: the finders' pre-checks are set tests.
+        runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
                        _groups):
-            for mention in finder(text, sentence, names):
+            for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
                     found.append(mention)
@@ -129,12 +137,15 @@ def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)? {_ORGANS}\b")
 _MEMBERS_AFTER = re.compile(_MEMBERS)
 _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
-_DEMONYM_THEN_MEMBERS = re.compile(rf"(?<![\w-])([A-Z][\w.'’-]*){_MEMBERS}")
+#: Members required (unlike ``_MEMBERS``): a capitalised word alone is no match, and costs no
+#: Python step.
+_DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER}")
 
 
-def _organisations(text, sentence, names):
+def _organisations(text, sentence, names, runs):
     """Lexicon organisations, with an organ ("'s Troika") or members ("ministers") after them."""
-    for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end):
+    for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end,
+                                                        runs):
         organ = _ORGAN_AFTER.match(text, end, sentence.end)
         if organ:
             name = f"{entry.name} {organ.group().split()[-1]}"
@@ -153,10 +164,10 @@ def _kind(type_: str) -> str:
     return "org" if type_ == "organization" else "group"
 
 
-def _generic_organisations(text, sentence, names):
+def _generic_organisations(text, sentence, names, runs):
     """ "the French Defense Ministry", "Ministry of Interior", "the Revolutionary Council"."""
-    if not (may_contain(text, sentence.start, sentence.end, _ORG_HEAD_WORDS)
-            and _ORG_HEAD.search(text, sentence.start, sentence.end)):
+    if runs.isdisjoint(_ORG_HEAD_WORDS) or not _ORG_HEAD.search(
+            text, sentence.start, sentence.end):
         return
     for m in _ORG_GENERIC.finditer(text, sentence.start, sentence.end):
         start = m.start()
@@ -175,11 +186,8 @@ def _generic_organisations(text, sentence, names):
                        country_code=code or "", affiliation=affiliation)
 
 
-def _officials(text, sentence, names):
+def _officials(text, sentence, names, runs):
     """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
-    words = {w.lower() for w in _WORDS.findall(sentence.text)}
-    if not words & _TITLE_HEADS:
-        return  # no title word in the sentence: skip the long pattern
     for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
         if not _title_ok(role, person, names):
@@ -194,7 +202,6 @@ def _officials(text, sentence, names):
                        role=_tidy_role(role), affiliation=aff_name, country_code=aff_code)
 
 
-_TITLE_RE: list[re.Pattern[str]] = []
 _WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
 #: Every word of every title ("secretary-general" whole and split), to test a sentence cheaply.
 _TITLE_HEADS = frozenset(
@@ -202,42 +209,47 @@ _TITLE_HEADS = frozenset(
 
 
 def _title_matches(text: str, sentence: Sentence):
-    """The title pattern's matches, tried only where a portfolio or title word starts.
+    """The title pattern's matches, as ``finditer`` finds them, but tried only where a role
+    ("Foreign Minister") starts: at a portfolio or title word (every match starts at one)
+    where the role's own words match, which the lower-cased copy answers fast."""
+    start, end = sentence.start, sentence.end
+    words = Folded.of(text[start:end])
+    pos, checked = start, False
+    for word in _ROLE_FIRST_RUN.finditer(words):
+        at = start + word.start()
+        if at < pos or not _ROLE.match(words, word.start()):
+            continue
+        m = _TITLE.match(text, at, end)
+        if m:
+            if not (checked or _has_title_word(sentence)):
+                return
+            pos, checked = m.end(), True
+            yield m
 
-    Equal to ``finditer`` (every match starts with such a word), but the long case-blind
-    pattern is not tried at every character. Non-ASCII text (where case-blind matching reaches
-    beyond ``lower()``) takes the plain ``finditer``.
-    """
-    pattern = _title_pattern()
-    if not text[sentence.start:sentence.end].isascii():
-        yield from pattern.finditer(text, sentence.start, sentence.end)
-        return
-    pos = sentence.start
-    for word in _RUN.finditer(text, sentence.start, sentence.end):
-        if word.start() >= pos and word.group().lower() in _ROLE_FIRST_RUNS:
-            m = pattern.match(text, word.start(), sentence.end)
-            if m:
-                pos = m.end()
-                yield m
+
+def _has_title_word(sentence: Sentence) -> bool:
+    """Whether some word of the sentence is a word of a title. It began as a pre-check; the
+    rare match in a sentence without one ("U.S.Minister X") has always been dropped."""
+    return not _TITLE_HEADS.isdisjoint(map(str.lower, _WORDS.findall(sentence.text)))
 
 
 _RUN = re.compile(r"\w+")
-#: The first run of word characters of every portfolio and title ("u" of "u.s.").
-_ROLE_FIRST_RUNS = frozenset(_RUN.match(w).group() for w in (*lexicon.PORTFOLIOS,
-                                                             *lexicon.titles()))
-
-
-def _title_pattern() -> re.Pattern[str]:
-    """Portfolio words, a title, then a capitalised name ("Foreign Minister Sergey Lavrov")."""
-    if not _TITLE_RE:
-        titles = "|".join(re.escape(t).replace(r"\ ", r"[ -]") for t in lexicon.titles())
-        portfolios = "|".join(map(re.escape, lexicon.PORTFOLIOS))
-        _TITLE_RE.append(re.compile(
-            rf"(?<![\w-])(?P<role>(?i:(?:(?:{portfolios})[ -])*(?:{titles}))"
-            rf"(?: (?i:of|for) (?:the )?(?:(?i:{portfolios})|[A-Z][\w-]+)"
-            rf"(?: (?:and|of) [A-Z][\w-]+)?)?)"
-            rf"(?: |, )(?P<name>{_PERSON_NAME})"))
-    return _TITLE_RE[0]
+#: A whole run of word characters that starts some portfolio or title ("u" of "u.s.").
+_ROLE_FIRST_RUN = CaseBlind(r"(?<!\w)(?:%s)(?!\w)" % lexicon.alternation(
+    _RUN.match(w).group() for w in (*lexicon.PORTFOLIOS, *lexicon.titles())))
+#: Titles and portfolios as alternations sharing prefixes (``lexicon.alternation``): the same
+#: matches, as among words that start one another the longer comes first in both. A space in a
+#: title also matches a hyphen ("secretary general").
+_TITLES = lexicon.alternation(lexicon.titles()).replace("\\ ", "[ -]")
+_PORTFOLIOS = lexicon.alternation(lexicon.PORTFOLIOS)
+#: Portfolio words, then a title: how every role starts.
+_ROLE = CaseBlind(rf"(?<![\w-])(?:(?:{_PORTFOLIOS})[ -])*(?:{_TITLES})")
+#: Portfolio words, a title, then a capitalised name ("Foreign Minister Sergey Lavrov").
+_TITLE = re.compile(
+    rf"(?<![\w-])(?P<role>(?i:(?:(?:{_PORTFOLIOS})[ -])*(?:{_TITLES}))"
+    rf"(?: (?i:of|for) (?:the )?(?:(?i:{_PORTFOLIOS})|[A-Z][\w-]+)"
+    rf"(?: (?:and|of) [A-Z][\w-]+)?)?)"
+    rf"(?: |, )(?P<name>{_PERSON_NAME})")
 
 
 def _title_ok(role: str, person: str, names: ActorNames) -> bool:
@@ -296,15 +308,17 @@ def _country_name(names: ActorNames, code: str) -> str:
     return found.name if found is not None else code
 
 
-def _demonym_states(text, sentence, names):
+def _demonym_states(text, sentence, names, runs):
     """ "French troops", "the Serbian government", "US forces": the state a demonym names.
 
     Two demonyms in a row ("Bosnian Serb forces", "Kosovo Albanian leaders") name a group of
     people within a state, not the state.
     """
+    if runs.isdisjoint(_MEMBER_FIRST_WORDS):
+        return
     for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
         noun = text[m.end(1):m.end()].strip()
-        if not noun or noun not in _STATE_NOUNS:
+        if noun not in _STATE_NOUNS:
             continue
         word = m.group(1)
         code = names.demonym(word) or names.country_code(word)
@@ -325,10 +339,10 @@ def _demonym_states(text, sentence, names):
 _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 
 
-def _groups(text, sentence, names):
+def _groups(text, sentence, names, runs):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
     armed = ()
-    if may_contain(text, sentence.start, sentence.end, _ARMED_WORDS) and _ARMED_NOUN.search(
+    if not runs.isdisjoint(_ARMED_WORDS) and _ARMED_NOUN.search(
             text, sentence.start, sentence.end):
         armed = _ARMED.finditer(text, sentence.start, sentence.end)
     for m in armed:
@@ -344,19 +358,25 @@ def _groups(text, sentence, names):
     yield from _peoples(text, sentence, names)
 
 
-_PEOPLES = re.compile(r"(?<![\w-])(?:([A-Z][\w-]+) )?([A-Z][\w-]+s)\b(?!['’]|\s+(?:"
+#: One or two capitalised words, the last a plural not followed by a members noun. The pattern
+#: opens with the capital (its look-behind after it), so the engine looks for capitals alone
+#: and tries the rest there: group 1 and 2 hold two words past the first capital, group 3 one.
+_PEOPLES = re.compile(r"[A-Z](?<![\w-].)(?:([\w-]+) ([A-Z][\w-]+s)|([\w-]+s))\b(?!['’]|\s+(?:"
                       + "|".join(_MEMBER_NOUNS) + r")\b)")
 
 
 def _peoples(text, sentence, names):
     """A plural demonym used as a noun: "the Albanians", "Serbs", "Kosovo Albanians"."""
     for m in _PEOPLES.finditer(text, sentence.start, sentence.end):
-        code = names.demonym(m.group(2))
-        if not code or names.country_code(m.group(2)):
+        one_word = m.group(1) is None
+        plural_start = m.start() if one_word else m.start(2)
+        plural = text[plural_start:m.end()]
+        code = names.demonym(plural)
+        if not code or names.country_code(plural):
             continue
-        lead = m.group(1)
+        lead = None if one_word else text[m.start():m.end(1)]
         keep_lead = lead and names.has_name(lead) and lead.lower() not in lexicon.not_places()
-        start = m.start(1) if keep_lead else m.start(2)
+        start = m.start() if keep_lead else plural_start
         name = text[start:m.end()]
         yield _mention(text, start, m.end(), f"group:{name.lower()}", name, "group",
                        country_code=code)
@@ -369,7 +389,11 @@ def _surnames(text: str, sentences: Sequence[Sentence],
     people = {m.name.split()[-1]: m for m in found if m.type == "person" and " " in m.name}
     if not people or not sentences:
         return found
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, people)) + r")(?![\w-])")
+    # Each surname's look-behind follows its first letter: the engine then looks for those
+    # letters alone (mostly capitals) and tries the names only there.
+    surnames = "|".join(re.escape(name[0]) + r"(?<![\w-].)" + re.escape(name[1:])
+                        for name in people)
+    pattern = re.compile(rf"({surnames})(?![\w-])")
     covered = ByStart(found, lambda x: x.start)
     out = list(found)
     for m in pattern.finditer(text, sentences[0].start):

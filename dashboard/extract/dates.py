@@ -21,8 +21,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from dashboard.extract.lexicon import CaseBlind, alternation
 from dashboard.records import DateMention, Problem, Sentence
-from dashboard.text import MONTH_PATTERN, month_number, split_sentences, weekday_number
+from dashboard.text import (MONTH_PATTERN, MONTHS, WEEKDAYS, month_number, split_sentences,
+                            weekday_number)
 
 DAY, MONTH, YEAR = "day", "month", "year"
 PAST, PRESENT, FUTURE = "past", "present", "future"
@@ -56,13 +58,25 @@ _NUMERIC_DAY = r"(?:\d{1,2})"
 #: the engine can reject a branch on its first letter) halves the scan time on plain prose.
 _STARTERS = (
     "not no prior ahead as before after since following by until till through around circa "
-    "approximately end beginning start middle close the yesterday today tonight tomorrow last "
-    "this earlier later next previous coming past early late in during from of between mid "
-    + " ".join(_NUMBER_WORDS)
+    "approximately end beginning start middle close yesterday today tonight tomorrow last "
+    "this earlier later next previous coming past " + " ".join(_NUMBER_WORDS)
 ).split()
-_STARTER_WORDS = sorted({*_STARTERS, *(w.capitalize() for w in _STARTERS)}, key=len, reverse=True)
-_START = (rf"(?<!\w)(?=\d|(?:{'|'.join(_STARTER_WORDS)})\b|{MONTH_PATTERN}|{_FULL_WEEKDAY}"
-          r"|[A-Z][A-Z])")
+#: Frequent words that begin one only before a month or a year (``_CONTEXT``: "in March").
+_BEFORE_MONTH_OR_YEAR = "in during from of between early late mid".split()
+#: Each word in both cases, with the words of ``MONTH_PATTERN`` and ``_FULL_WEEKDAY``; each is
+#: followed by a word boundary there, so one alternation of them all, grouped by first letter
+#: (``alternation``), accepts the same positions with a few tests each.
+_START_WORDS = {
+    *(f(w) for w in set(_STARTERS) - {"a", "an"} for f in (str.lower, str.capitalize)),
+    *(f(w) for w in MONTHS for f in (str.capitalize, str.upper)),
+    *(f(w) for w in WEEKDAYS if w.endswith("day") for f in (str.capitalize, str.upper)),
+}
+_START_CONTEXT = {f(w) for w in _BEFORE_MONTH_OR_YEAR for f in (str.lower, str.capitalize)}
+#: "the" and "a" begin a date only as "the 10th", "the day before", "the week", "the year 2006",
+#: "a week ago"; ``_CONTEXT`` words only before a capitalised month or a year's first digit.
+_START = (rf"(?<!\w)(?=\d|[A-Z][A-Z]|(?:{alternation(_START_WORDS)})\b"
+          rf"|(?:{alternation(_START_CONTEXT)})[\s-]+[A-Z12]"
+          r"|[Tt]he\s+(?:\d|(?i:day|week|month|year))|[Aa]n?\s+(?i:day|week|month|year))")
 
 _DATE_RE = re.compile(
     rf"{_START}(?:(?P<qual>{_QUAL})\s+(?:(?i:the)\s+)?)?"
@@ -97,11 +111,9 @@ _PAST = (r"was|were|had|did|said|told|went|came|met|held|left|took|made|began|se
          r"|became|fell|won|lost|fled|ago|yesterday|last|earlier|[a-z]{3,}ed")
 _PRESENT = r"is|are|am|says|say|remains?|continues?|seeks?|believes?|thinks?|insists?"
 _WEAK_FUTURE = r"meeting\s+on|meet\s+on|meets\s+on|summit\s+on|talks\s+on|session\s+on"
-_TENSE_RE = re.compile(
+_TENSE_RE = CaseBlind(
     rf"(?<![\w'])(?:(?P<future>{_FUTURE})|(?P<past>{_PAST})|(?P<present>{_PRESENT})"
-    rf"|(?P<weak>{_WEAK_FUTURE}))(?![\w'])",
-    re.IGNORECASE,
-)
+    rf"|(?P<weak>{_WEAK_FUTURE}))(?![\w'])")
 #: "-ed" words that are adjectives or nouns far more often than past verbs.
 _NOT_PAST = frozenset(
     "armed united alleged hundred based limited related detailed advanced experienced organized "
@@ -143,9 +155,13 @@ def _attribution_start(sentence: str) -> int | None:
 
 def tense_near(sentence: str, start: int, end: int | None = None) -> str:
     """The tense of the cue nearest to ``sentence[start:end]`` (a date inside the sentence)."""
+    return _nearest_tense(_tense_cues(sentence), _attribution_start(sentence), start, end)
+
+
+def _nearest_tense(all_cues: list[tuple[int, str]], attribution: int | None, start: int,
+                   end: int | None) -> str:
     end = start if end is None else end
-    cues = [c for c in _tense_cues(sentence) if c[0] < start or c[0] >= end]
-    attribution = _attribution_start(sentence)
+    cues = [c for c in all_cues if c[0] < start or c[0] >= end]
     if attribution is not None and attribution >= end:
         inside = [c for c in cues if c[0] < attribution and c[1] != "weak"]
         cues = inside or cues
@@ -170,7 +186,7 @@ def _is_past_verb(sentence: str, match: re.Match[str]) -> bool:
     word = match.group().lower()
     if word in _ALWAYS_PAST:
         return True
-    if word.endswith("ed") and (match.group()[0].isupper() or word in _NOT_PAST
+    if word.endswith("ed") and (sentence[match.start()].isupper() or word in _NOT_PAST
                                 or word.endswith("eed")):
         return False
     before = sentence[max(0, match.start() - 20):match.start()].split()
@@ -195,13 +211,17 @@ def _lazy_tense(text: str, start: int, end: int) -> TenseFn:
     """A tense look-up that splits sentences only if some mention needs a tense."""
     sentences: list[Sentence] = []
     starts: list[int] = []
+    cues: dict[int, tuple[list[tuple[int, str]], int | None]] = {}  # by sentence index
 
     def tense_at(lo: int, hi: int) -> str:
         if not starts:
             sentences.extend(split_sentences(text, start, end) or (Sentence(start, start, ""),))
             starts.extend(s.start for s in sentences)
-        sentence = sentences[max(bisect.bisect_right(starts, lo) - 1, 0)]
-        return tense_near(sentence.text, lo - sentence.start, hi - sentence.start)
+        index = max(bisect.bisect_right(starts, lo) - 1, 0)
+        sentence = sentences[index]
+        if index not in cues:
+            cues[index] = (_tense_cues(sentence.text), _attribution_start(sentence.text))
+        return _nearest_tense(*cues[index], lo - sentence.start, hi - sentence.start)
 
     return tense_at
 
@@ -209,7 +229,7 @@ def _lazy_tense(text: str, start: int, end: int) -> TenseFn:
 def _mention(
     text: str, match: re.Match[str], anchor: dt.date | None, tense_at: TenseFn,
 ) -> DateMention | None:
-    kind = next(k for k in _RESOLVERS if match.group(k) is not None)
+    kind = match.lastgroup  # each kind's group closes last: it holds the others it uses
     body = (match.start(kind), match.end(kind))
     resolved = _RESOLVERS[kind](match, anchor, lambda: tense_at(*body))
     if resolved is _REJECT:

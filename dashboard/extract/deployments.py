@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
+from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.spans import ByStart
-from dashboard.extract.words import first_words, may_contain
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
@@ -27,8 +28,7 @@ _PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|mar
 _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
          r"brigades?|divisions?|regiments?|" \
          r"companies|platoons|squadrons|units|task\s+force|corps"
-_TROOP_NOUN = re.compile(rf"\b(?:{_PEOPLE}|{_UNITS})\b", re.I)
-_TROOP_WORDS = first_words(f"{_PEOPLE}|{_UNITS}")
+_TROOP_NOUN = CaseBlind(rf"\b(?:{_PEOPLE}|{_UNITS})\b")
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
@@ -39,43 +39,43 @@ _QUANTITY = re.compile(
 #: engine the long case-blind alternations at every other position.
 _QUANTITY_START = "(?=[\\d" + "".join(sorted(
     {w[0] for w in _QUALIFIER.split("|")} | set(NUMBER_FIRST_LETTERS))) + "])"
-_QUANTITIES = re.compile(rf"{_QUANTITY_START}{_QUANTITY.pattern}(?:\s+(?:with|of|totalling|totaling|including|"
-                         rf"comprising)\s+"
-                         rf"{_QUANTITY.pattern.replace('?P<', '?P<b_')})?", re.I)
+_QUANTITIES = CaseBlind(rf"{_QUANTITY_START}{_QUANTITY.pattern}(?:\s+(?:with|of|totalling|"
+                        rf"totaling|including|comprising)\s+"
+                        rf"{_QUANTITY.pattern.replace('?P<', '?P<b_')})?")
 _PEOPLE_RE = re.compile(rf"^(?:{_PEOPLE})$", re.I)
 #: What the troops do, strongest first; a cue counts unless negated ("not to reduce").
 _DOING = (
-    ("withdrawal", re.compile(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
+    ("withdrawal", CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
                               r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
-                              r"bring\w*\s+home|brought\s+home)\b", re.I)),
-    ("reinforcement", re.compile(r"\b(?:reinforc\w+|additional|extra|more\s+troops|boost\w*|"
-                                 r"surge|bolster\w*|beef\w*\s+up)\b", re.I)),
-    ("deployed", re.compile(r"\b(?:(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|"
-                            r"arriv\w+|moved\s+into|entered|landed|flown\s+in|rushed)\b", re.I)),
-    ("stationed", re.compile(r"\b(?:station\w*|based|remain\w*|stay\w*|keep\w*|kept|presence|"
-                             r"garrison\w*|serving)\b", re.I)),
+                              r"bring\w*\s+home|brought\s+home)\b")),
+    ("reinforcement", CaseBlind(r"\b(?:reinforc\w+|additional|extra|more\s+troops|boost\w*|"
+                                 r"surge|bolster\w*|beef\w*\s+up)\b")),
+    ("deployed", CaseBlind(r"\b(?:(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|"
+                            r"arriv\w+|moved\s+into|entered|landed|flown\s+in|rushed)\b")),
+    ("stationed", CaseBlind(r"\b(?:station\w*|based|remain\w*|stay\w*|keep\w*|kept|presence|"
+                             r"garrison\w*|serving)\b")),
 )
 #: Modality right before a cue ("possible reinforcements", "will be sent", "plans to withdraw").
-_PROPOSED_BEFORE = re.compile(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
+_PROPOSED_BEFORE = CaseBlind(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
                               r"potential|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
-                              r"(?:\w+\s+){0,2}$", re.I)
-_PLANNED_BEFORE = re.compile(r"\b(?:will|would|shall|is\s+to|are\s+to|plans?\s+to|planned|"
+                              r"(?:\w+\s+){0,2}$")
+_PLANNED_BEFORE = CaseBlind(r"\b(?:will|would|shall|is\s+to|are\s+to|plans?\s+to|planned|"
                              r"planning\s+to|"
                              r"due\s+to|scheduled\s+to|expected\s+to|to\s+be|going\s+to)\s+"
-                             r"(?:\w+\s+){0,1}$", re.I)
+                             r"(?:\w+\s+){0,1}$")
 #: Modality after a noun cue: "reinforcements … will be discussed".
-_PROPOSED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
-                             r"(?:discussed|considered|proposed|debated|studied|examined)\b", re.I)
-_PLANNED_AFTER = re.compile(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\s+)?"
-                            r"(?:deployed|sent|arrive|arriving|dispatched)\b", re.I)
-_NEGATION = re.compile(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$", re.I)
-_INTO = re.compile(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
-                   r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$", re.I)
-_CLAUSE_WORDS = re.compile(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
+_PROPOSED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
+                             r"(?:discussed|considered|proposed|debated|studied|examined)\b")
+_PLANNED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\s+)?"
+                            r"(?:deployed|sent|arrive|arriving|dispatched)\b")
+_NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$")
+_INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
+                   r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$")
+_CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
-                           r"|[;:]", re.I)
+                           r"|[;:]")
 #: "said 2,000 soldiers would be sent": future in reported speech is a plan, not a proposal.
-_MAYBE = re.compile(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b", re.I)
+_MAYBE = CaseBlind(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
@@ -85,9 +85,10 @@ _MERGE_WINDOW = 60
 
 @dataclass(frozen=True, slots=True)
 class _Draft:
-    """A deployment before merging; ``weak`` when its actor is only the sentence's subject."""
+    """A deployment before merging, as its fields but the id (merging settles it, and the
+    record is built once); ``weak`` when its actor is only the sentence's subject."""
 
-    deployment: Deployment
+    fields: dict[str, Any]
     weak: bool
 
 
@@ -99,32 +100,34 @@ def find_deployments(
     mentions_at = ByStart([(s, e, a) for a in actors for s, e in a.mentions], lambda m: m[0])
     places_at = ByStart([p for p in places if p.literal], lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
+    doc = Folded.of(text)
     found: list[_Draft] = []
     for sentence in sentences:
+        nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
+        if not nouns:
+            continue
         span = (sentence.start, sentence.end)
         literal, mentions = places_at.within(*span), mentions_at.within(*span)
-        for group in _groups(text, sentence, literal):
-            draft = _read_group(text, sentence, group, literal, mentions, dates_at.within(*span),
+        for group in _groups(doc, sentence, nouns, literal):
+            draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
                                 published)
             if draft is not None:
                 found.append(draft)
     merged = _fill_places(_merge(found))
-    return tuple(replace(d, id=f"d{i}") for i, d in enumerate(merged, 1))
+    return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
-def _groups(text: str, sentence: Sentence, places: list[Place]) -> list[list[re.Match[str]]]:
-    """Troop nouns that describe one body of troops.
+def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
+            places: list[Place]) -> list[list[re.Match[str]]]:
+    """The sentence's troop nouns in groups that each describe one body of troops.
 
     A noun joins the group before it when it is close, no place lies between them and it
     does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
     """
-    if not (may_contain(text, sentence.start, sentence.end, _TROOP_WORDS)
-            and _TROOP_NOUN.search(text, sentence.start, sentence.end)):
-        return []
-    counted = [q.span() for q in _QUANTITIES.finditer(text, sentence.start, sentence.end)]
+    counted = [q.span() for q in _QUANTITIES.finditer(doc, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
-    for m in _TROOP_NOUN.finditer(text, sentence.start, sentence.end):
-        if _casualties(text, m.start(), m.end(), sentence.end):
+    for m in nouns:
+        if _casualties(doc, m.start(), m.end(), sentence.end):
             continue
         own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
         if groups and _joins(groups[-1], m, own, counted, places):
@@ -143,49 +146,50 @@ def _joins(group, noun, own, counted, places) -> bool:
     return not placed and noun.start() - last.end() < 90
 
 
-_KILLING = re.compile(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
-                      r"(?:\w+\s+){0,3}$", re.I)
-_CASUALTIES = re.compile(r"\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been)?\s*(?:killed|wounded|"
+_KILLING = CaseBlind(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
+                      r"(?:\w+\s+){0,3}$")
+_CASUALTIES = CaseBlind(r"\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been)?\s*(?:killed|wounded|"
                          r"injured|died|dead|captured|taken\s+hostage|missing|kidnapped|"
-                         r"abducted)\b", re.I)
+                         r"abducted)\b")
 
 
-def _casualties(text: str, start: int, end: int, limit: int) -> bool:
+def _casualties(doc: Folded, start: int, end: int, limit: int) -> bool:
     """ "two Marines were killed", "killing four policemen": casualties, not a deployment."""
-    return bool(_CASUALTIES.match(text, end, limit)
-                or _KILLING.search(text, max(0, start - 40), start))
+    return bool(_CASUALTIES.match(doc, end, limit)
+                or _KILLING.search(doc, max(0, start - 40), start))
 
 
-def _read_group(text, sentence, group, places, mentions, dates, published) -> _Draft | None:
-    first, last = group[0], group[-1]
-    quantity = _quantity(text, sentence, group)
+def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Draft | None:
+    """A deployment from one group of troop nouns (their matches may be in lower case)."""
+    text, first, last = doc.text, group[0], group[-1]
+    quantity = _quantity(doc, sentence, group)
     start = min(first.start(), quantity.start()) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
-    leaving = bool(_DOING[0][1].search(text, sentence.start, sentence.end))
-    place = _place_after(text, places, end, leaving)
+    place = _place_after(doc, sentence, places, end)
     unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned:
         return None
-    status = _status(text, sentence, unit_start, place.end if place else end)
+    status = _status(doc, sentence, unit_start, place.end if place else end)
     date = _date(dates, start, place.end if place else end)
-    return _Draft(Deployment(
-        id="", actor=actor.id if actor else None,
+    return _Draft(dict(
+        actor=actor.id if actor else None,
         unit=_unit(text, unit_start, first.end(), quantity),
         strength=strength, strength_qualifier=qualifier,
-        strength_text=" ".join(quantity.group().split()) if quantity else "",
+        strength_text=" ".join(text[quantity.start():quantity.end()].split()) if quantity else "",
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
         end=place.end if place else end), weak)
 
 
-def _quantity(text: str, sentence: Sentence, group: list[re.Match[str]]) -> re.Match[str] | None:
+def _quantity(doc: Folded, sentence: Sentence,
+              group: list[re.Match[str]]) -> re.Match[str] | None:
     """The quantity phrase holding one of the group's nouns ("up to four battalions with …")."""
     lo = max(sentence.start, group[0].start() - 60)
     hi = min(sentence.end, group[-1].end() + 1)
-    for q in _QUANTITIES.finditer(text, lo, hi):
+    for q in _QUANTITIES.finditer(doc, lo, hi):
         if any(q.start() <= m.start() < q.end() for m in group):
             return q
     return None
@@ -222,62 +226,68 @@ def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None
 def _unit(text: str, start: int, noun_end: int, quantity: re.Match[str] | None) -> str:
     unit = " ".join(text[start:noun_end].split())
     if quantity is not None:
-        unit = re.sub(rf"^(?:{_QUALIFIER})\s+", "", unit, flags=re.I)
-    unit = re.sub(r"^(?:the|a|an)\s+", "", unit, flags=re.I)
+        unit = _LEADING_QUALIFIER.sub("", unit)
+    unit = _LEADING_ARTICLE.sub("", unit)
     return _MODIFIER.sub("", unit).strip()
 
 
+_LEADING_QUALIFIER = re.compile(rf"^(?:{_QUALIFIER})\s+", re.I)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 #: Words that say how sure or how new the troops are, not who they are.
 _MODIFIER = re.compile(r"^(?:possible|proposed|planned|additional|extra|further|new|more|"
                        r"potential|fresh)\s+", re.I)
 
 
-def _place_after(text, places, end, leaving: bool) -> Place | None:
+def _place_after(doc: Folded, sentence: Sentence, places, end) -> Place | None:
     """The first resolved literal place after the troop phrase, introduced by in/into/to/at …
 
-    A place after "from" is where troops come from: it counts only for troops leaving it.
+    A place after "from" is where troops come from: it counts only for troops leaving it (a
+    sentence that says so).
     """
     origin = None
     for p in places:
         if not (end <= p.start <= end + _WINDOW and p.resolved):
             continue
-        between = text[end:p.start]
+        between = doc.slice(end, p.start)
         if _CLAUSE_WORDS.search(between):
             break  # "ready to react if anyone … in Kosovo": that place belongs to another clause
         cue = _INTO.search(between)
         if cue and cue.group(1).lower() != "from":
             return p
-        if cue and origin is None and leaving:
+        if cue and origin is None and _DOING[0][1].search(doc, sentence.start, sentence.end):
             origin = p
     return origin
 
 
-def _status(text: str, sentence: Sentence, start: int, end: int) -> str:
+def _status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     """The first non-negated cue around the phrase, with the modality right before/after it."""
     lo, hi = max(sentence.start, start - 30), min(sentence.end, end + 40)
     for status, cue in _DOING:
-        for m in cue.finditer(text, lo, hi):
-            before = text[max(sentence.start, m.start() - 40):m.start()]
+        for m in cue.finditer(doc, lo, hi):
+            before = doc.slice(max(sentence.start, m.start() - 40), m.start())
             if _NEGATION.search(before):
                 continue
             if status == "stationed":
                 return status
-            after = text[m.end():sentence.end]
+            after = doc.slice(m.end(), sentence.end)
             if _PROPOSED_BEFORE.search(before) or _PROPOSED_AFTER.search(after):
                 return "proposed"
             if _PLANNED_BEFORE.search(before) or _PLANNED_AFTER.search(after):
                 return "planned"
             return status
-    return _bare_modality(text[max(sentence.start, start - 60):start])
+    return _bare_modality(doc.slice(max(sentence.start, start - 60), start))
 
 
-def _bare_modality(before: str) -> str:
+def _bare_modality(before: Folded) -> str:
     """No verb says what the troops do: "could authorize a force of 20,000" is still a proposal."""
     if _MAYBE.search(before):
         return "proposed"
-    if re.search(r"\b(?:will|would|shall|plans?\s+to|is\s+to|are\s+to)\b", before, re.I):
+    if _FUTURE.search(before):
         return "planned"
     return "stationed"
+
+
+_FUTURE = CaseBlind(r"\b(?:will|would|shall|plans?\s+to|is\s+to|are\s+to)\b")
 
 
 def _dated_status(status: str, date: DateMention | None, published: dt.date | None) -> str:
@@ -293,7 +303,7 @@ def _date(dates, start: int, end: int) -> DateMention | None:
     return min(near, key=lambda d: abs(d.start - start)) if near else None
 
 
-def _merge(found: list[_Draft]) -> list[Deployment]:
+def _merge(found: list[_Draft]) -> list[dict[str, Any]]:
     """Repeats (same place or same actor, same status, compatible place) fold into the first."""
     out: list[_Draft] = []
     for draft in found:
@@ -303,50 +313,53 @@ def _merge(found: list[_Draft]) -> list[Deployment]:
             out.append(draft)
             continue
         out[twin] = _fold(out[twin], draft)
-    return [d.deployment for d in out]
+    return [d.fields for d in out]
 
 
 def _fold(a: _Draft, b: _Draft) -> _Draft:
-    first, dep = a.deployment, b.deployment
-    richer = first if _richness(first) >= _richness(dep) else dep
-    keep_first = first.actor and not (a.weak and not b.weak)
-    actor, weak = (first.actor, a.weak) if keep_first else (dep.actor, b.weak)
+    first, dep = a.fields, b.fields
+    richer = first if _richness(first["unit"]) >= _richness(dep["unit"]) else dep
+    keep_first = first["actor"] and not (a.weak and not b.weak)
+    actor, weak = (first["actor"], a.weak) if keep_first else (dep["actor"], b.weak)
     # The sentence that puts the troops somewhere is the deployment's evidence.
-    source = dep if dep.place and not first.place else first
-    return _Draft(replace(
-        first, sentence=source.sentence, start=source.start, end=source.end,
-        unit=richer.unit, actor=actor or first.actor,
-        place=first.place or dep.place, lat=first.lat if first.place else dep.lat,
-        lon=first.lon if first.place else dep.lon, strength=first.strength or dep.strength,
-        strength_qualifier=first.strength_qualifier or dep.strength_qualifier,
-        strength_text=first.strength_text or dep.strength_text, date=first.date or dep.date), weak)
+    source = dep if dep["place"] and not first["place"] else first
+    placed = first if first["place"] else dep
+    return _Draft({
+        **first, "sentence": source["sentence"], "start": source["start"], "end": source["end"],
+        "unit": richer["unit"], "actor": actor or first["actor"],
+        "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
+        **{key: first[key] or dep[key]
+           for key in ("strength", "strength_qualifier", "strength_text", "date")}}, weak)
 
 
-def _richness(dep: Deployment) -> tuple[int, int]:
+def _richness(unit: str) -> tuple[int, int]:
     """How specific a unit name is: an owner ("KFOR's", "French") beats "troops"."""
-    owned = ("'" in dep.unit or "’" in dep.unit) + dep.unit[:1].isupper()
-    return owned, len(dep.unit)
+    owned = ("'" in unit or "’" in unit) + unit[:1].isupper()
+    return owned, len(unit)
 
 
 def _same(a: _Draft, b: _Draft) -> bool:
-    x, y = a.deployment, b.deployment
-    if x.status != y.status or (x.strength and y.strength and x.strength != y.strength):
+    x, y = a.fields, b.fields
+    if x["status"] != y["status"] or (x["strength"] and y["strength"]
+                                      and x["strength"] != y["strength"]):
         return False
-    actors_clash = x.actor and y.actor and x.actor != y.actor and not (a.weak or b.weak)
-    if x.place and y.place:
-        return (x.lat, x.lon) == (y.lat, y.lon) and not actors_clash
-    return bool(x.actor and x.actor == y.actor and not (a.weak and b.weak))
+    actors_clash = (x["actor"] and y["actor"] and x["actor"] != y["actor"]
+                    and not (a.weak or b.weak))
+    if x["place"] and y["place"]:
+        return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
+    return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak and b.weak))
 
 
-def _fill_places(found: list[Deployment]) -> list[Deployment]:
+def _fill_places(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
-    out: list[Deployment] = []
+    out: list[dict[str, Any]] = []
     for dep in found:
-        if dep.place is None and dep.status in _GOES_WHERE_TROOPS_ARE:
+        if dep["place"] is None and dep["status"] in _GOES_WHERE_TROOPS_ARE:
             base = next((d for d in reversed(out[-_MERGE_WINDOW:])
-                         if d.place and d.status == "stationed"
-                         and (not dep.actor or not d.actor or d.actor == dep.actor)), None)
+                         if d["place"] and d["status"] == "stationed"
+                         and (not dep["actor"] or not d["actor"] or d["actor"] == dep["actor"])),
+                        None)
             if base is not None:
-                dep = replace(dep, place=base.place, lat=base.lat, lon=base.lon)
+                dep = {**dep, "place": base["place"], "lat": base["lat"], "lon": base["lon"]}
         out.append(dep)
     return out

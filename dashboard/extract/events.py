@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
+from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
@@ -65,8 +66,7 @@ _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
 _TRIGGER_OF = {**{w: (t, "n") for w, t in _NOUN_OF.items()},
                **{w: (t, "v") for w, t in _VERB_OF.items()}}
 #: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
-_PHRASES = re.compile(
-    r"\b(?<![\w-])(?:"
+_PHRASE_ALTERNATIVES = (
     r"(?P<v_meeting>(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks)"
     r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
     r"(?:flew|flies|fly)\s+to)"
@@ -82,9 +82,14 @@ _PHRASES = re.compile(
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
     r"(?:began|begin|begins|started)\s+withdrawing)"
     r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
-    r")\b", re.I)
+)
+_PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+#: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
+_LOWER_TRIGGERS = re.compile(
+    rf"\b(?<![\w-])(?:(?:{_PHRASE_ALTERNATIVES})\b"
+    rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
                          r"['’]s|\w+['’]s)\s+(?:\w+\s+)?$", re.I)
@@ -99,13 +104,15 @@ _FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
                             r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
-_AT_MEETING = re.compile(r"\bat\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b",
-                         re.I)
+#: (Its word boundary is checked after the "a": the engine looks for "a"s alone.)
+_AT_MEETING = lexicon.CaseBlind(
+    r"a(?<!\w.)t\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b")
 #: "the Friday meeting", "Thursday's talks"; "talks on Monday", "the dinner on Thursday night".
 _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
                               r"due)\s+)?"
                               r"(?:the\s+)?")
+_PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 _PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
 _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
@@ -115,8 +122,10 @@ _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"(?:resume|begin|open|start|take\s+place|"
                           r"continue)|"
                           r"continued|opened|collapsed|failed)\b", re.I)
+#: (Each alternative opens with its own character, "t" of "that" with its word boundary after
+#: it: the engine looks for those characters alone.)
 _CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
-                         r"after|before|because|although|though|whose)\b|\bthat\b")
+                         r"after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
 #: ", diplomats said": the speaker after the reported words opens the statement's own clause.
 _TRAILING_SPEAKER = re.compile(r",\s+(?:[\w'’.-]+\s+){0,5}$")
 _SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$")
@@ -126,8 +135,14 @@ _SUMMARY_CHARS = 160
 _MERGE_WINDOW = 60
 
 
-@dataclass(frozen=True, slots=True)
-class _Trigger:
+#: An event's fields but its id, which only merging settles: built once as an ``Event`` at the
+#: end instead of being copied at each step.
+_Fields = dict[str, Any]
+
+
+class _Trigger(NamedTuple):
+    """A trigger word or phrase (a tuple, cheap to build for every candidate)."""
+
     type: str
     start: int
     end: int
@@ -143,24 +158,28 @@ def find_events(
     mentions = ByStart([(s, e, a.id) for a in actors for s, e in a.mentions], lambda m: m[0])
     places_at = ByStart(places, lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
-    found: list[Event] = []
+    low = lexicon.lowered(text)
+    found: list[_Fields] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
+        candidates = _candidates(text, low, sentence)
+        if not candidates:
+            continue
         span = (sentence.start, sentence.end)
         context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
                            dates_at.within(*span), published, previous_subject)
-        events = [context.event(t, found) for t in _triggers(text, sentence, context)]
+        events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
         found.extend(events)
-        if events and events[0].actors:
-            previous_subject = events[0].actors
-    merged = _merge(found)
-    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(merged, 1))
+        if events and events[0]["actors"]:
+            previous_subject = events[0]["actors"]
+    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
 
 
-def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger]:
-    """The first accepted trigger of each type in a sentence."""
+def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
+              context: _Context) -> list[_Trigger]:
+    """The first accepted trigger of each type among a sentence's candidates."""
     raw = []
-    for m in _candidates(text, sentence):
+    for m in candidates:
         kind, type_ = m[0], m[1]
         start, end, word = m[2], m[3], text[m[2]:m[3]]
         if context.inside_name(start, end):
@@ -178,21 +197,41 @@ def _triggers(text: str, sentence: Sentence, context: _Context) -> list[_Trigger
     return sorted(chosen.values(), key=lambda t: t.start)
 
 
-def _candidates(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
+def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[str, str, int, int]]:
     """(v|n, type, start, end) of every trigger word or phrase, in reading order."""
+    if low is None:
+        return _candidates_case_blind(text, sentence)
     found = []
-    for m in _PHRASES.finditer(text, sentence.start, sentence.end):
-        kind, type_ = m.lastgroup.split("_", 1)
-        start = m.start()
-        if type_ == "statement" and not m.group().lower().startswith("according"):
-            start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
-        found.append((kind, type_, start, m.end()))
+    for m in _LOWER_TRIGGERS.finditer(low, sentence.start, sentence.end):
+        if m.lastgroup != "word":
+            found.append(_phrase(m))
+        elif m.start() > 0 and low[m.start() - 1] in "'’":
+            # "l'attack": the word may be the tail of a longer one; let the tokenizer decide
+            return _candidates_case_blind(text, sentence)
+        else:
+            type_, kind = _TRIGGER_OF[m.group()]
+            found.append((kind, type_, m.start(), m.end()))
+    return found
+
+
+def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
+    """``_candidates`` read case-blind on the text itself: where the lower-cased copy is not
+    exact (``lexicon.lowered``), or a word after an apostrophe needs the tokenizer."""
+    found = [_phrase(m) for m in _PHRASES.finditer(text, sentence.start, sentence.end)]
     taken = [(f[2], f[3]) for f in found]
     for m in _TRIGGER_WORD.finditer(text, sentence.start, sentence.end):
         hit = _TRIGGER_OF.get(m.group().lower())
         if hit and not any(s <= m.start() < e for s, e in taken):
             found.append((hit[1], hit[0], m.start(), m.end()))
     return sorted(found, key=lambda f: f[2])
+
+
+def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
+    kind, type_ = m.lastgroup.split("_", 1)
+    start = m.start()
+    if type_ == "statement" and not m.group().lower().startswith("according"):
+        start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
+    return kind, type_, start, m.end()
 
 
 class _Context:
@@ -222,11 +261,11 @@ class _Context:
                    for d in self.dates)
         after = self.text[t.end:min(self.sentence.end, t.end + 60)]
         placed = any(p.literal and t.end < p.start <= t.end + 20
-                     and re.fullmatch(r"\s+(?:in|at|to)\s+(?:the\s+)?", self.text[t.end:p.start])
+                     and _PLACE_AFTER_NOUN.fullmatch(self.text, t.end, p.start)
                      for p in self.places)
         return near or placed or bool(_NOUN_ANCHOR.match(after))
 
-    def event(self, t: _Trigger, earlier: list[Event]) -> Event:
+    def event(self, t: _Trigger, earlier: list[_Fields]) -> _Fields:
         s = self.sentence
         c_start = s.start + clause_start(s.text, t.start - s.start)
         c_end = self._clause_end(t.end)
@@ -235,13 +274,15 @@ class _Context:
         qualifier = date.qualifier if date else ""
         if date and date.end <= t.start and _WHEN_AFTER_DATE.match(self.text[date.end:t.start]):
             qualifier = ""
-        status = status_of(_last_words(self.text[c_start:t.start]), t.word, self.text[t.end:s.end],
-                           date.date if date else None, self.published,
-                           lead=self.text[max(s.start, c_start - WINDOW):c_start])
         if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
             status = "occurred"
-        event = Event(
-            id="", type=t.type,
+        else:
+            status = status_of(_last_words(self.text[c_start:t.start]), t.word,
+                               self.text[t.end:s.end], date.date if date else None,
+                               self.published,
+                               lead=self.text[max(s.start, c_start - WINDOW):c_start])
+        event = dict(
+            type=t.type,
             summary=_summary(self.text[c_start:s.end if t.type == "statement" else c_end]),
             actors=self._actors(t, c_start, c_end), place=place.id if place else None,
             lat=place.lat if place else None, lon=place.lon if place else None,
@@ -271,15 +312,15 @@ class _Context:
 
     def _place(self, t: _Trigger, c_start: int, c_end: int) -> Place | None:
         fits = []
+        locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
+        if t.type == "deployment" and _LEAVING.search(t.word):
+            locative = _FROM  # troops pull out *of* a place
         for p in self.places:
-            if not (p.literal and p.resolved and c_start <= p.start < c_end):
+            if not (c_start <= p.start < c_end and p.literal and p.resolved):
                 continue
             before = self.text[max(self.sentence.start, p.start - 40):p.start]
-            locative = _TO if t.type in ("visit", "deployment") else _LOCATIVE
-            if t.type == "deployment" and _LEAVING.search(t.word):
-                locative = _FROM  # troops pull out *of* a place
-            troops = t.type != "deployment" and _TROOPS_BEFORE.search(before)
-            if locative.search(before) and not troops:
+            if locative.search(before) and not (
+                    t.type != "deployment" and _TROOPS_BEFORE.search(before)):
                 fits.append(p)
         if not fits:
             return None
@@ -295,18 +336,17 @@ class _Context:
         chosen = before + (after if t.type != "statement" or not before else [])
         return tuple(dict.fromkeys(chosen))
 
-    def _inherit(self, event: Event, earlier: list[Event]) -> Event:
+    def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
         """ "at the meeting": the place and date of the last meeting that has them."""
-        if event.place is not None or not _AT_MEETING.search(self.sentence.text):
+        if event["place"] is not None or not _AT_MEETING.search(self.sentence.text):
             return event
-        last = next((e for e in reversed(earlier) if e.type == "meeting" and e.place), None)
-        if last is None or (event.date and last.date and event.date != last.date):
+        last = next((e for e in reversed(earlier) if e["type"] == "meeting" and e["place"]),
+                    None)
+        if last is None or (event["date"] and last["date"] and event["date"] != last["date"]):
             return event
-        event = replace(event, place=last.place, lat=last.lat, lon=last.lon)
-        if event.date is None:
-            event = replace(event, date=last.date, date_text=last.date_text,
-                            date_precision=last.date_precision)
-        return event
+        taken = ("place", "lat", "lon") + (
+            ("date", "date_text", "date_precision") if event["date"] is None else ())
+        return {**event, **{key: last[key] for key in taken}}
 
 
 def _last_words(text: str, count: int = 6) -> str:
@@ -321,51 +361,49 @@ def _summary(clause: str) -> str:
     return clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
 
 
-def _merge(events: list[Event]) -> list[Event]:
+def _merge(events: list[_Fields]) -> list[_Fields]:
     """Fold repeats of one event into its first report, filling what the first lacked.
 
     Only the last ``_MERGE_WINDOW`` events of the same type are compared: reports repeat an
     event close together, and a bound keeps huge articles linear.
     """
-    out: list[Event] = []
+    out: list[_Fields] = []
     by_type: dict[str, list[int]] = {}
     for event in events:
-        recent = by_type.setdefault(event.type, [])
+        recent = by_type.setdefault(event["type"], [])
         twin = next((i for i in reversed(recent[-_MERGE_WINDOW:]) if _same(out[i], event)), None)
         if twin is None:
             recent.append(len(out))
             out.append(event)
             continue
         first = out[twin]
-        out[twin] = replace(
-            first, actors=tuple(dict.fromkeys(first.actors + event.actors)),
-            place=first.place or event.place, lat=first.lat if first.place else event.lat,
-            lon=first.lon if first.place else event.lon,
-            **_date_fields(first if first.date else event))
+        placed = first if first["place"] else event
+        dated = first if first["date"] else event
+        out[twin] = {
+            **first, "actors": tuple(dict.fromkeys(first["actors"] + event["actors"])),
+            "place": first["place"] or event["place"], "lat": placed["lat"], "lon": placed["lon"],
+            **{key: dated[key] for key in ("date", "date_text", "date_precision",
+                                           "date_qualifier")}}
     return out
 
 
-def _date_fields(event: Event) -> dict:
-    return {"date": event.date, "date_text": event.date_text,
-            "date_precision": event.date_precision, "date_qualifier": event.date_qualifier}
-
-
-def _near(a: Event, b: Event) -> bool:
+def _near(a: _Fields, b: _Fields) -> bool:
     """Within about 50 km: "Kyiv region" and "Kyiv" are one place for merging."""
-    if None in (a.lat, a.lon, b.lat, b.lon):
-        return a.place == b.place
-    return abs(a.lat - b.lat) < 0.5 and abs(a.lon - b.lon) < 0.5
+    if None in (a["lat"], a["lon"], b["lat"], b["lon"]):
+        return a["place"] == b["place"]
+    return abs(a["lat"] - b["lat"]) < 0.5 and abs(a["lon"] - b["lon"]) < 0.5
 
 
-def _same(a: Event, b: Event) -> bool:
-    if a.type != b.type:
+def _same(a: _Fields, b: _Fields) -> bool:
+    if a["type"] != b["type"]:
         return False
-    if a.date and b.date and a.date != b.date:
+    if a["date"] and b["date"] and a["date"] != b["date"]:
         return False
-    if a.place and b.place and not _near(a, b):
+    if a["place"] and b["place"] and not _near(a, b):
         return False
-    if a.type == "meeting" and set(a.actors) & set(b.actors):
+    if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
         return True
-    if a.actors and b.actors:
-        return a.actors[0] == b.actors[0]
-    return bool(a.date and a.date == b.date and (a.place == b.place or not a.place or not b.place))
+    if a["actors"] and b["actors"]:
+        return a["actors"][0] == b["actors"][0]
+    return bool(a["date"] and a["date"] == b["date"]
+                and (a["place"] == b["place"] or not a["place"] or not b["place"]))

@@ -1,13 +1,13 @@
-"""Word lists the extraction rules share, loaded once from the data files beside this module."""
+"""Word lists the extraction rules share (from the data files here), and fast patterns of them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.extract.words import holds_any
 
 HERE = Path(__file__).resolve().parent
 
@@ -69,17 +69,21 @@ def organizations() -> tuple[OrgEntry, ...]:
 WORD = re.compile(r"[\w.'’]+(?:-[\w.'’]+)*")
 
 
-def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, OrgEntry]]:
+def find_organizations(text: str, start: int, end: int,
+                       runs: frozenset[str] | None = None) -> list[tuple[int, int, OrgEntry]]:
     """(start, end, entry) of each lexicon organisation in ``text[start:end]``, longest first.
 
     Forms are indexed by their first word, so a sentence costs one dictionary look-up per word
-    instead of one long alternation per position.
+    that some form starts with, instead of one long alternation per position. ``runs``: the
+    runs of word characters of ``text[start:end]``, when the caller has them.
     """
-    if not holds_any(text, start, end, _first_runs()):
+    if runs is None:
+        runs = frozenset(_RUN.findall(text, start, end))
+    if runs.isdisjoint(_first_runs()):
         return []  # no word any form starts with: most sentences stop here
     index = _forms_by_first_word()
     found, pos = [], start
-    for m in WORD.finditer(text, start, end):
+    for m in _first_words(text, start, end):
         if m.start() < pos:
             continue
         word = m.group()
@@ -90,6 +94,25 @@ def find_organizations(text: str, start: int, end: int) -> list[tuple[int, int, 
                 pos = stop
                 break
     return found
+
+
+def _first_words(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The ``WORD``s of ``text[start:end]`` that are a form's first word (trailing dots and
+    apostrophes aside); every ``WORD`` when ``start`` cuts one, which the search cannot see."""
+    if start > 0 and _WORD_CHAR.match(text, start - 1):
+        return WORD.finditer(text, start, end)
+    return _first_word_pattern().finditer(text, start, end)
+
+
+_WORD_CHAR = re.compile(r"[\w.'’-]")
+
+
+@lru_cache(maxsize=1)
+def _first_word_pattern() -> re.Pattern[str]:
+    """A whole ``WORD`` (not preceded by a word character, nor by one and a hyphen) that is a
+    form's first word plus any dots and apostrophes: the engine skips all other words."""
+    firsts = alternation(_forms_by_first_word(), guard=r"(?<![\w.'’].)(?<![\w.'’]-.)")
+    return re.compile(rf"(?:{firsts})[.'’]*(?![\w.'’]|-[\w.'’])")
 
 
 def _word_char(text: str, pos: int) -> bool:
@@ -130,3 +153,113 @@ def titles() -> tuple[str, ...]:
 def not_places() -> frozenset[str]:
     """Lower-cased words a place mention never starts with (``not_places.txt``)."""
     return frozenset(w.strip().lower() for w in _lines("not_places.txt")) | WEEKDAYS | MONTHS
+
+
+#: Characters a case-blind pattern matches to an ASCII letter, or whose lower case is one
+#: ("\u017f" matches "s", "\u0130" lower-cases to two characters).
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str) -> str | None:
+    """``text`` in lower case, offsets unchanged; None when it holds an ``_ODD_CASE`` character.
+
+    A case-blind pattern with lower-case ASCII words matches exactly where the same pattern,
+    case-sensitive, matches the lowered text; and there the engine can skip an alternative on
+    its first letter, which it cannot do case-blind.
+    """
+    if text.isascii() or not _ODD_CASE.search(text):  # isascii() costs nothing
+        return text.lower()
+    return None
+
+
+#: Upper-case letters of regex syntax: escapes ("\\S") and named groups ("(?P<x>", "(?P=x)").
+_SYNTAX = re.compile(r"\\[A-Za-z]|\(\?P[<=]")
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A text and its ``lowered`` copy, made once and searched many times by ``CaseBlind``."""
+
+    text: str
+    low: str | None
+
+    @classmethod
+    def of(cls, text: str) -> Folded:
+        return cls(text, lowered(text))
+
+    def slice(self, start: int, end: int) -> Folded:
+        return Folded(self.text[start:end], None if self.low is None else self.low[start:end])
+
+
+class CaseBlind:
+    """A case-blind pattern that searches the lowered text case-sensitively where that is exact
+    (see ``lowered``): the same matches, offsets included, faster. Its words must be lower case;
+    a match's ``group()`` may come out in lower case."""
+
+    __slots__ = ("_blind", "sensitive")
+
+    def __init__(self, pattern: str) -> None:
+        words = _SYNTAX.sub("", pattern)
+        if words != words.lower():
+            raise ValueError(f"not lower case: {pattern!r}")
+        self.sensitive = re.compile(pattern)
+        self._blind: re.Pattern[str] | None = None
+
+    @property
+    def blind(self) -> re.Pattern[str]:
+        """The case-blind pattern, compiled on first need (only odd text needs it)."""
+        if self._blind is None:
+            self._blind = re.compile(self.sensitive.pattern, re.I)
+        return self._blind
+
+    def search(self, text: str | Folded, start: int = 0,
+               end: int | None = None) -> re.Match[str] | None:
+        pattern, target = self._target(text)
+        return pattern.search(target, start, len(target) if end is None else end)
+
+    def match(self, text: str | Folded, start: int = 0,
+              end: int | None = None) -> re.Match[str] | None:
+        pattern, target = self._target(text)
+        return pattern.match(target, start, len(target) if end is None else end)
+
+    def finditer(self, text: str | Folded, start: int = 0,
+                 end: int | None = None) -> Iterator[re.Match[str]]:
+        pattern, target = self._target(text)
+        return pattern.finditer(target, start, len(target) if end is None else end)
+
+    def _target(self, text: str | Folded) -> tuple[re.Pattern[str], str]:
+        if isinstance(text, str):
+            low = lowered(text)
+            return (self.blind, text) if low is None else (self.sensitive, low)
+        if text.low is None:
+            return self.blind, text.text
+        return self.sensitive, text.low
+
+
+def alternation(words: Iterable[str], guard: str = "") -> str:
+    """A regex alternation of ``words`` with shared prefixes factored out ("s(?:aid|ays)").
+
+    The engine tests an alternative's first letter before entering it, so a few hundred words
+    cost a few dozen tests per position instead of one per word. Which words match is
+    unchanged; among words that are prefixes of one another the longest is tried first.
+
+    ``guard`` (a look-behind over the first letter, "(?<!\\w.)") follows each first letter:
+    a pattern that opens with the alternation then opens with a letter, and the engine looks
+    for those letters alone before trying the pattern.
+    """
+    tails: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        if word:
+            tails.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in tails.items():
+        longer = [r for r in rests if r]
+        head = re.escape(first) + guard
+        if not longer:
+            parts.append(head)
+        elif len(rests) == 1:
+            parts.append(head + re.escape(rests[0]))
+        else:
+            optional = "?" if len(longer) < len(rests) else ""
+            parts.append(f"{head}(?:{alternation(longer)}){optional}")
+    return "|".join(parts)

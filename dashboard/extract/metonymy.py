@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from dashboard.extract import lexicon
 from dashboard.extract.actors import ActorMention
 from dashboard.records import Place
 
@@ -25,20 +26,27 @@ class CountryNames(Protocol):
 
 
 #: Adverbs and auxiliaries allowed between the subject and its verb ("Washington will also call").
-_AUX = (r"(?:will|would|shall|should|has|have|had|is|are|was|were|be|been|also|not|never|still|"
-        r"already|again|now|then|reportedly|officially|firmly|strongly|repeatedly|quickly|"
-        r"expected|likely|due|set|to|could|might|may|must|can|cannot|did|does|do|n't|itself|"
-        r"too|publicly|formally|immediately|swiftly|initially|later|recently|openly)")
-_VERB = (r"(?:say|said|tell|told|announc|reject|accept|call|demand|insist|warn|refus|agree|"
-         r"den(?:y|ied|ies)|threaten|want|hope|urg|ask|accus|respond|repl(?:y|ied|ies)|"
-         r"recogni[sz]|welcom|condemn|oppos|support|decid|propos|claim|protest|argu|believ|fear|"
-         r"seek|sought|plan|intend|vow|pledg|promis|sign|approv|veto|block|critici[sz]|blam|"
-         r"dismiss|deploy|send|sent|withdr[ae]w|recall|expel|impos|consider|suspend|negotiat|"
-         r"offer|invit|confirm|acknowledg|declar|stated|states|complain|prefer|favou?r|push|"
-         r"lobb|object|retaliat|request|appeal|boycott|maintain|regard|view|hail|praise|"
-         r"order|announce|respond|wants|hopes|backs|backed|insists|reach|hold|held|meet|met|"
-         r"supply|supplie|provid|give|gave|fund|pay|paid|help|contribut|deliver|ship|train|arm|"
-         r"threat|launch|attack|invad|annex|recogni|expel|host|conclud|sign)\w*")
+_AUX_WORDS = (
+    "will would shall should has have had is are was were be been also not never still already "
+    "again now then reportedly officially firmly strongly repeatedly quickly expected likely due "
+    "set to could might may must can cannot did does do n't itself too publicly formally "
+    "immediately swiftly initially later recently openly").split()
+#: Stems of speech and decision verbs (any ending follows: "announc" reads "announced").
+_VERB_STEMS = (
+    "say said tell told announc reject accept call demand insist warn refus agree deny denied "
+    "denies threaten want hope urg ask accus respond reply replied replies recognis recogniz "
+    "welcom condemn oppos support decid propos claim protest argu believ fear seek sought plan "
+    "intend vow pledg promis sign approv veto block criticis criticiz blam dismiss deploy send "
+    "sent withdraw withdrew recall expel impos consider suspend negotiat offer invit confirm "
+    "acknowledg declar stated states complain prefer favor favour push lobb object retaliat "
+    "request appeal boycott maintain regard view hail praise order announce respond wants hopes "
+    "backs backed insists reach hold held meet met supply supplie provid give gave fund pay paid "
+    "help contribut deliver ship train arm threat launch attack invad annex recogni expel host "
+    "conclud sign").split()
+#: Both as alternations that share prefixes (``lexicon.alternation``): the same matches, as a
+#: word boundary or the stem's ending closes every one.
+_AUX = f"(?:{lexicon.alternation(_AUX_WORDS)})"
+_VERB = rf"(?:{lexicon.alternation(_VERB_STEMS)})\w*"
 #: "Washington and London have called": a coordinated subject shares the verb.
 _AND_OTHER = r"(?:\s+and\s+(?:the\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)?)?"
 #: "Russia, which has a base at Tartus, warned": a relative clause or an apposition set off by
@@ -47,7 +55,7 @@ _APPOSITION = (r"(?:,\s*(?:which|who|whose|a|an|the|one|itself|home|long|current
                r"[^,.;!?\n]{0,80},)?")
 _SUBJECT_OF = re.compile(
     rf"(?:['’]s?)?{_AND_OTHER}{_APPOSITION}(?:,)?(?i:(?:\s+{_AUX}\b)*\s+{_VERB})\b")
-#: "talks between X and Y", "negotiations with X", "X-Y talks".
+#: "talks between X and Y", "negotiations with X", "X-Y talks". Before: 8 words at most.
 _PARTY_BEFORE = re.compile(
     r"(?:talks|negotiations|dialogue|relations|agreement|deal|dispute|conflict|tensions|"
     r"contacts|rapprochement|accord|ties|war|standoff|stand-off|rift)\s+(?:between|with)\s+"
@@ -63,7 +71,8 @@ _OWNER_OF = re.compile(
     r"leadership|diplomats|administration|envoy|ambassador|parliament|negotiators|regime|"
     r"contingent|peacekeepers|navy|air\s+force|police|ministry)\b"
 )
-#: A preposition right before the name makes it a location ("officials in Brussels said").
+#: A preposition right before the name makes it a location ("officials in Brussels said"):
+#: 3 words at most.
 _LOCATIVE = re.compile(
     r"(?:\b(?:in|at|from|to|near|into|across|of|over|outside|inside|within|throughout|around|"
     r"towards?|via|through|on|across|between|for|about|under|beyond|off|out)\s+(?:the\s+)?"
@@ -115,10 +124,20 @@ def _metonymic(text: str, place: Place) -> bool:
     """Subject of a speech/decision verb, party to talks, or owner of troops/officials."""
     before = text[max(0, place.start - 80):place.start]
     after_end = min(len(text), place.end + 80)
-    if _PARTY_BEFORE.search(before) or _PARTY_AFTER.match(text, place.end, after_end):
+    if (_PARTY_BEFORE.search(before, _last_words_start(before, 8))
+            or _PARTY_AFTER.match(text, place.end, after_end)):
         return True
+    locative = _LOCATIVE.search(before, _last_words_start(before, 3))
     if _OWNER_OF.match(text, place.end, after_end):
-        return not _LOCATIVE.search(before) or before.rstrip().endswith((" of", " of the"))
-    if _LOCATIVE.search(before):
+        return not locative or before.rstrip().endswith((" of", " of the"))
+    if locative:
         return False
     return bool(_SUBJECT_OF.match(text, place.end, after_end))
+
+
+def _last_words_start(text: str, count: int) -> int:
+    """Where the last ``count`` words of ``text`` (split at white space) begin, 0 if it has
+    fewer: a pattern that ends at the end of ``text`` ("…$") and spans at most that many words
+    cannot start earlier, so its search starts there."""
+    parts = text.rsplit(None, count)
+    return len(parts[0]) if len(parts) > count else 0

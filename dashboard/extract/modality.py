@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from dashboard.extract.lexicon import CaseBlind, lowered
+
 #: Cues read in the words that lead up to a trigger, strongest first.
 _LEFT_CUES = (
     ("hypothetical", re.compile(
@@ -22,7 +24,7 @@ _LEFT_CUES = (
         r"going)\s+to|plans?\s+to|planned|planning\s+to|intends?\s+to|scheduled|upcoming|"
         r"to\s+be\s+held|next)\b", re.I)),
 )
-#: Cues after a noun trigger: "reinforcements … will be discussed".
+#: Cues after a noun trigger: "reinforcements … will be discussed". Each is anchored ("^").
 _RIGHT_CUES = (
     ("possible", re.compile(r"^[^.;]{0,90}?\b(?:might|may|could)\s+be\b", re.I)),
     ("planned", re.compile(r"^[^.;]{0,90}?\b(?:will|is\s+to|are\s+to|to)\s+be\s+\w+ed\b", re.I)),
@@ -37,8 +39,11 @@ _REPORTED_WOULD = re.compile(
 _CONDITION = re.compile(r"\b(?:in\s+(?:the\s+)?case|if|unless|whether|prevent\w*|refrain\w*|"
                         r"avoid\w*|to\s+stop|rule\s+out|ruled\s+out|no\s+(?:plans?|intention))\b",
                         re.I)
+#: Any left cue, any right cue: most triggers have none, and then one search stands for all.
+_ANY_LEFT_CUE = CaseBlind("|".join(cue.pattern for _, cue in _LEFT_CUES))
+_ANY_RIGHT_CUE = CaseBlind("^(?:" + "|".join(cue.pattern[1:] for _, cue in _RIGHT_CUES) + ")")
 _AFTER_WORD = re.compile(r"\b(?:after|before|by|while)\s*$")
-_PROGRESSIVE = re.compile(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$", re.I)
+_PROGRESSIVE = CaseBlind(r"\b(?:is|are|am|was|were)\s+(?:\w+ly\s+)?\w+ing\s*$")
 _PRESENT_PARTICIPLE = re.compile(r"ing$", re.I)
 #: How far back (characters) a cue may lie before its trigger.
 WINDOW = 70
@@ -54,13 +59,15 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
     (where a reporting verb stands: "said that it would").
     """
     left = left[-WINDOW:]
-    reported = bool(_REPORTED_WOULD.search(lead[-WINDOW:] + left)) and not _CONDITION.search(left)
-    for status, cue in _LEFT_CUES:
-        if cue.search(left) and not (status == "hypothetical" and reported):
-            return status
-    for status, cue in _RIGHT_CUES:
-        if cue.search(right):
-            return status
+    reported = _reported(lead[-WINDOW:] + left) and not _CONDITION.search(left)
+    if _ANY_LEFT_CUE.search(left):
+        for status, cue in _LEFT_CUES:
+            if cue.search(left) and not (status == "hypothetical" and reported):
+                return status
+    if _may_cue_right(right) and _ANY_RIGHT_CUE.search(right):
+        for status, cue in _RIGHT_CUES:
+            if cue.search(right):
+                return status
     if reported:
         status = "planned"
     elif _PROGRESSIVE.search(left + trigger):
@@ -76,6 +83,21 @@ def status_of(left: str, trigger: str, right: str, date: dt.date | None = None,
     return status
 
 
+#: A word every right cue holds: "be", or a verb of ``_RIGHT_CUES`` ("begin" holds "be").
+_RIGHT_CUE_WORDS = ("be", "resume", "start", "open", "take", "continue", "convene")
+
+
+def _may_cue_right(right: str) -> bool:
+    """False only when no right cue can match: a few substring tests spare the search."""
+    low = lowered(right)
+    return low is None or any(word in low for word in _RIGHT_CUE_WORDS)
+
+
+def _reported(text: str) -> bool:
+    # "would" in any case lower-cases to "would" (none of its letters has an odd case form)
+    return "would" in text.lower() and bool(_REPORTED_WOULD.search(text))
+
+
 def clause_start(sentence: str, pos: int) -> int:
     """Where the clause holding ``pos`` starts: after ";", " - ", ", which", ", but" or "that"."""
     best = 0
@@ -84,6 +106,8 @@ def clause_start(sentence: str, pos: int) -> int:
     return best
 
 
+#: (Each alternative opens with its own character, "t" of "that" with its word boundary after
+#: it: the engine looks for those characters alone.)
 _CLAUSE_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|and|where|"
                            r"when|"
-                           r"after|before|because|although|though|whose)\b|\bthat\b")
+                           r"after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")

@@ -1,0 +1,85 @@
+"""Lexicon helpers: organisations in text, and the pattern tools that keep scans fast and exact."""
+
+import itertools
+import random
+import re
+
+import pytest
+
+from dashboard.extract.lexicon import CaseBlind, Folded, alternation, find_organizations, lowered
+
+
+def test_alternation_matches_exactly_its_words():
+    rng = random.Random(7)
+    words = {"".join(rng.choice("abc") for _ in range(rng.randint(1, 5))) for _ in range(60)}
+    pattern = re.compile(rf"(?:{alternation(words)})\Z")
+    for n in range(1, 7):
+        for letters in itertools.product("abc", repeat=n):
+            text = "".join(letters)
+            assert bool(pattern.match(text)) == (text in words), text
+
+
+def test_alternation_tries_the_longer_of_two_words_first():
+    assert re.match(alternation(["in", "into"]), "into the city").group() == "into"
+    assert re.match(alternation(["pull", "pull-out"]), "pull-out").group() == "pull-out"
+
+
+def test_alternation_guard_follows_each_first_letter():
+    pattern = re.compile(alternation(["UN", "NATO"], guard=r"(?<![\w-].)"))
+    assert [m.group() for m in pattern.finditer("UN and NATO, not xUN or -NATO")] == ["UN", "NATO"]
+
+
+@pytest.mark.parametrize("text", ["\u017fay", "\u212ailled", "\u0130stanbul", "\u0131sland"])
+def test_lowered_refuses_letters_whose_case_reaches_ascii(text):
+    # re.I matches each of these to an ASCII letter, or lower() changes the length.
+    assert lowered(text) is None
+
+
+def test_lowered_keeps_offsets_of_other_text():
+    assert lowered("Querétaro SAID") == "querétaro said"
+
+
+@pytest.mark.parametrize("text", [
+    "They SAID so", "they said so", "Sa\u017fid", "\u017faid it", "\u212aILLED", "killed",
+    "Querétaro Said", "no match here", "it said\nsaid",
+])
+def test_case_blind_finds_what_re_ignorecase_finds(text):
+    source = r"\b(?:said|killed|\u017ftop)\b"
+    blind = re.compile(source, re.I)
+    fast = CaseBlind(source)
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in blind.finditer(text)]
+    assert [m.span() for m in fast.finditer(Folded.of(text), 1)] == [
+        m.span() for m in blind.finditer(text, 1)]
+    found = fast.search(text)
+    assert (found and found.span()) == (blind.search(text) and blind.search(text).span())
+
+
+def test_case_blind_refuses_a_pattern_with_capitals():
+    with pytest.raises(ValueError):
+        CaseBlind(r"\bNATO\b")
+    assert CaseBlind(r"(?P<word>\w+)\S").search("ab c")
+
+
+def test_folded_slice_keeps_both_texts_aligned():
+    doc = Folded.of("The NATO Talks")
+    part = doc.slice(4, 8)
+    assert (part.text, part.low) == ("NATO", "nato")
+    assert Folded.of("\u017f NATO").slice(2, 6).low is None
+
+
+def test_find_organizations_finds_forms_by_their_first_word():
+    text = "NATO and the United Nations met; U.N. officials and al-Qaeda fighters too."
+    found = [(text[s:e], entry.name) for s, e, entry in find_organizations(text, 0, len(text))]
+    assert found == [("NATO", "NATO"), ("United Nations", "United Nations"),
+                     ("U.N.", "United Nations"), ("al-Qaeda", "al-Qaeda")]
+
+
+def test_find_organizations_takes_the_longest_form_and_whole_words_only():
+    text = "The UN Security Council and the UN; xNATO and NATO-led forces"
+    found = [(text[s:e], entry.name) for s, e, entry in find_organizations(text, 0, len(text))]
+    assert found == [("UN Security Council", "UN Security Council"), ("UN", "United Nations")]
+
+
+def test_find_organizations_reads_a_word_cut_by_the_range_start():
+    text = "xxNATO met"
+    assert [(s, e) for s, e, _ in find_organizations(text, 2, len(text))] == [(2, 6)]
