@@ -9,6 +9,7 @@ articles keys records by ``(article.id, record.id)``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -188,7 +189,8 @@ class Extraction:
     dates: tuple[DateMention, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; its shape is ``dashboard/extraction.schema.json``."""
+        """JSON-ready form; its shape is ``dashboard/extraction.schema.json``. Place
+        geometries are decoded once and shared between calls: treat the result as read-only."""
         art = self.article
         return {
             "article": {
@@ -227,9 +229,17 @@ class Extraction:
 
 def _place_dict(place: Place) -> dict[str, Any]:
     out = _jsonable(place)
-    out["geometry"] = json.loads(place.geometry) if place.geometry else None
+    out["geometry"] = _geometry(place.geometry) if place.geometry else None
     out["resolved"] = place.resolved
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _geometry(text: str) -> dict[str, Any]:
+    """A polygon's GeoJSON, decoded once: the same country outlines recur in article after
+    article, and decoding them was most of the cost of writing JSON. The dict is shared
+    between results: read it, do not change it."""
+    return json.loads(text)
 
 
 def _place_from(data: dict[str, Any]) -> Place:
@@ -259,11 +269,19 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _jsonable(value: Any) -> Any:
-    """Records, dates and tuples to plain JSON values."""
-    if dataclasses.is_dataclass(value):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+    """Records, dates and tuples to plain JSON values (most values are plain already: they
+    are tested first, as writing JSON lines cost as much as extracting them)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
     if isinstance(value, (tuple, list)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
