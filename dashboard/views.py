@@ -277,19 +277,16 @@ TABLES = ("events", "deployments", "places", "problems")
 def record_tables(filtered: Frames) -> None:
     """Events, deployments, places and problems as sortable tables, with downloads.
 
-    Only the open tab's table is sent to the browser (at 10,000 events the four together are
-    megabytes): choosing another tab reruns just this fragment. The tabs' labels carry their
-    row counts, so a filter change makes new tabs; the open one is remembered by name.
+    One table at a time, chosen with buttons that say how many rows each has: at 10,000 events
+    the four together are megabytes, and choosing another reruns just this fragment. Buttons,
+    not tabs: a tab's identity is its label, so new counts after a filter change made new tabs
+    and a fresh grid (0.5-1 s), where a keyed choice updates the table in place.
     """
-    labels = {name: f"{name.capitalize()} ({len(getattr(filtered, name))})" for name in TABLES}
-    remembered = st.session_state.get("nm_table_open", TABLES[0])
-    tabs = st.tabs(list(labels.values()), key="nm_tables", on_change="rerun",
-                   default=labels.get(remembered, labels[TABLES[0]]))
-    for name, tab in zip(TABLES, tabs):
-        if tab.open:
-            st.session_state["nm_table_open"] = name
-            with tab:
-                _record_table(name, getattr(filtered, name))
+    counts = {name: len(getattr(filtered, name)) for name in TABLES}
+    name = st.radio("Table", TABLES, key="nm_table", horizontal=True,
+                    label_visibility="collapsed",
+                    format_func=lambda n: f"{n.capitalize()} ({counts[n]})")
+    _record_table(name, getattr(filtered, name))
     st.download_button("Download the filtered view (GeoJSON)",
                        functools.partial(tables.to_geojson, filtered),
                        file_name="newsmap.geojson", mime="application/geo+json",

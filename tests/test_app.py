@@ -45,7 +45,7 @@ def _run(monkeypatch, *, tooltip: str | None = None, query: dict | None = None,
 
 def _table(at: AppTest, name: str):
     """The rows of one record table: only the open tab's table is rendered, so open it."""
-    at.session_state["nm_table_open"] = name
+    at.session_state["nm_table"] = name
     with mock.patch("streamlit_folium.st_folium", return_value=None):
         at.run()
     assert not at.exception, at.exception

@@ -424,12 +424,12 @@ class Dashboard:
         frame.locator(f'[data-e2e-target="{layer["leaflet_id"]}"]').click(timeout=10_000)
         return hit
 
-    def tab_count(self, name: str) -> int:
-        """N of a tab labelled ``"<name> (N)"`` (the record tables' tabs say their row counts)."""
+    def table_count(self, name: str) -> int:
+        """N of the table choice labelled ``"<name> (N)"`` (the choices say their row counts)."""
         # CSS, not get_by_role: an open option list makes the rest of the page aria-hidden.
-        tab = self.page.locator('[data-testid="stTab"]', has_text=re.compile(
+        choice = self.page.locator('[data-testid="stRadio"] label', has_text=re.compile(
             rf"^{re.escape(name)} \(\d+\)"))
-        return int(re.search(r"\((\d+)\)", tab.first.inner_text()).group(1))
+        return int(re.search(r"\((\d+)\)", choice.first.inner_text()).group(1))
 
     def dataframe_rows(self, index: int = 0) -> int:
         """Rows of the index-th st.dataframe (glide's accessible grid has aria-rowcount)."""

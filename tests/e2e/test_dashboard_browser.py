@@ -71,15 +71,15 @@ def test_dashboard_requests_stay_on_localhost(dashboard, guard):
 def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
     markers = data_markers(seed_map_ready(dashboard))
     dashboard.wait_idle()
-    events, rows = dashboard.tab_count("Events"), dashboard.dataframe_rows(0)
+    events, rows = dashboard.table_count("Events"), dashboard.dataframe_rows(0)
     counted = {text: int(found.group(1)) for text in dashboard.options("Actor")
                if (found := re.search(r"\((\d+)\)$", text))}  # not "Select all"
     assert counted, "the actor filter offers no actor with a count"
     rarest = min(counted, key=counted.get)
     dashboard.choose("Actor", rarest)
     dashboard.wait_idle()
-    dashboard.wait_until(lambda: dashboard.tab_count("Events") < events, 30,
-                         f"events tab below {events} after choosing {rarest}")
+    dashboard.wait_until(lambda: dashboard.table_count("Events") < events, 30,
+                         f"events count below {events} after choosing {rarest}")
     dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
                          f"table rows below {rows}")
     dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
@@ -90,15 +90,15 @@ def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
 def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
     markers = data_markers(seed_map_ready(dashboard))
     dashboard.wait_idle()
-    events, rows = dashboard.tab_count("Events"), dashboard.dataframe_rows(0)
+    events, rows = dashboard.table_count("Events"), dashboard.dataframe_rows(0)
     first, last = dashboard.date_range("Date range")
     assert first < last, "the seed's records span several days"
     dashboard.set_date_range("Date range", first, first)
     dashboard.wait_idle()
     dashboard.wait_until(lambda: dashboard.date_range("Date range") == (first, first), 30,
                          "the date input to hold the new range")
-    dashboard.wait_until(lambda: dashboard.tab_count("Events") < events, 30,
-                         f"events tab below {events} for {first}..{first}")
+    dashboard.wait_until(lambda: dashboard.table_count("Events") < events, 30,
+                         f"events count below {events} for {first}..{first}")
     dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
                          f"table rows below {rows}")
     dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
