@@ -91,6 +91,8 @@ def test_find_dates_month_and_year():
     assert _resolved("It began in 2006 and") == ("2006", dt.date(2006, 1, 1), "year", "")
     assert _resolved("Fighting since 1999 continues") == (
         "since 1999", dt.date(1999, 1, 1), "year", "after")
+    assert _resolved("Elections took place in the year 2006.")[1:3] == (
+        dt.date(2006, 1, 1), "year")
 
 
 def test_find_dates_year_without_context_or_counts_are_not_dates():

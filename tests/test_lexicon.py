@@ -75,9 +75,16 @@ def test_find_organizations_finds_forms_by_their_first_word():
 
 
 def test_find_organizations_takes_the_longest_form_and_whole_words_only():
-    text = "The UN Security Council and the UN; xNATO and NATO-led forces"
+    text = "The UN Security Council and the UN; xNATO and NATOx forces"
     found = [(text[s:e], entry.name) for s, e, entry in find_organizations(text, 0, len(text))]
     assert found == [("UN Security Council", "UN Security Council"), ("UN", "United Nations")]
+
+
+def test_find_organizations_reads_a_name_with_a_possessive_or_a_compound_after_it():
+    text = "NATO's chief said NATO-led and UN-backed troops, not UN-Habitat, would stay."
+    found = [text[s:e] for s, e, _ in find_organizations(text, 0, len(text))]
+    assert found == ["NATO", "NATO", "UN"]
+    assert [text[s:e] for s, e, _ in find_organizations(text, 3, len(text))] == ["NATO", "UN"]
 
 
 def test_find_organizations_reads_a_word_cut_by_the_range_start():

@@ -93,7 +93,8 @@ _DATE_RE = re.compile(
     r"|today|tonight|tomorrow|last\s+night|this\s+(?:morning|afternoon|evening))"
     r"(?:(?i:\s+(?:morning|afternoon|evening|night)))?)\b"
     r"|(?P<period>(?:(?P<p_side>(?i:earlier|later))\s+)?"
-    r"(?P<p_dir>(?i:last|next|this|previous|coming|the))\s+(?P<p_unit>(?i:week|month|year))\b)"
+    r"(?P<p_dir>(?i:last|next|this|previous|coming|the))\s+(?P<p_unit>(?i:week|month|year))\b"
+    r"(?![\s-]+\d{4}\b))"  # "the year 2006" is a year, read below
     r"|(?P<ago>(?P<n>\d{1,3}|(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve))\s+(?P<n_unit>(?i:day|week|month|year))s?\s+(?i:ago)\b)"
     rf"|(?P<wd>(?:(?P<w_dir>(?i:last|next|this|coming|past))\s+)?(?:(?i:early|late)\s+)?"

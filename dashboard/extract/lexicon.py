@@ -87,9 +87,11 @@ def find_organizations(text: str, start: int, end: int,
         if m.start() < pos:
             continue
         word = m.group()
-        for form in index.get(word, ()) or index.get(word.rstrip(".'’"), ()):
+        for form in (index.get(word, ()) or index.get(word.rstrip(".'’"), ())
+                     or index.get(_ATTACHED_END.sub("", word), ())):
             stop = m.start() + len(form)
-            if stop <= end and text.startswith(form, m.start()) and not _word_char(text, stop):
+            if (stop <= end and text.startswith(form, m.start())
+                    and (not _word_char(text, stop) or _ATTACHED.match(text, stop))):
                 found.append((m.start(), stop, organization_by_form()[form]))
                 pos = stop
                 break
@@ -112,7 +114,13 @@ def _first_word_pattern() -> re.Pattern[str]:
     """A whole ``WORD`` (not preceded by a word character, nor by one and a hyphen) that is a
     form's first word plus any dots and apostrophes: the engine skips all other words."""
     firsts = alternation(_forms_by_first_word(), guard=r"(?<![\w.'’].)(?<![\w.'’]-.)")
-    return re.compile(rf"(?:{firsts})[.'’]*(?![\w.'’]|-[\w.'’])")
+    return re.compile(rf"(?:{firsts})(?:[.'’]*(?![\w.'’]|-[\w.'’])|(?={_ATTACHED.pattern}))")
+
+
+#: What may follow an organisation's name without being part of it: a possessive ("NATO's
+#: chief") or a lower-case compound ("NATO-led", "UN-backed"); "UN-Habitat" is another name.
+_ATTACHED = re.compile(r"['’]s\b|-[a-z]+\b(?!-)")
+_ATTACHED_END = re.compile(r"(?:['’]s|-[a-z]+)$")
 
 
 def _word_char(text: str, pos: int) -> bool:
