@@ -77,8 +77,8 @@ def _is_dateline(article: Article, sentence: Sentence) -> bool:
 
 
 def _dates(d: Draft, t: Tools) -> tuple:
-    found = tuple(m for s in d.sentences for m in find_dates(d.article.text, d.article.published,
-                                                             s.start, s.end))
+    text, anchor = d.article.text, d.article.published
+    found = tuple(m for s in d.sentences for m in find_dates(text, anchor, s.start, s.end, (s,)))
     return found, d.problems + date_problems(found, d.article.published)
 
 
