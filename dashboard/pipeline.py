@@ -77,8 +77,8 @@ def _is_dateline(article: Article, sentence: Sentence) -> bool:
 
 
 def _dates(d: Draft, t: Tools) -> tuple:
-    found = tuple(m for s in d.sentences for m in find_dates(d.article.text, d.article.published,
-                                                             s.start, s.end))
+    text, anchor = d.article.text, d.article.published
+    found = tuple(m for s in d.sentences for m in find_dates(text, anchor, s.start, s.end, (s,)))
     return found, d.problems + date_problems(found, d.article.published)
 
 
@@ -132,10 +132,13 @@ def run(article: Article, *, geocoder: Any, problems: tuple[Problem, ...] = (),
         stages: Iterable[Stage] = STAGES) -> Extraction:
     """Run ``stages`` over one article with the injected geocoder."""
     tools = _tools(geocoder)
-    draft = Draft(article=article, problems=problems)
+    fields: dict[str, Any] = {"article": article, "problems": problems}
+    draft = Draft(**fields)
     for stage in stages:
-        values = stage.run(draft, tools)
-        draft = replace(draft, **dict(zip(stage.writes, values, strict=True)))
+        # The fields kept in a dict and a new draft built from them: ``replace`` would read
+        # every field back from the old draft, at each stage.
+        fields.update(zip(stage.writes, stage.run(draft, tools), strict=True))
+        draft = Draft(**fields)
     return Extraction(article=draft.article, places=draft.places, actors=draft.actors,
                       events=draft.events, deployments=draft.deployments,
                       problems=draft.problems, dates=draft.dates)

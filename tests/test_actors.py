@@ -140,3 +140,18 @@ def test_actors_organisation_spokesman_with_a_name_is_a_person_of_that_organisat
     assert found["James Appathurai"].type == "person"
     assert found["James Appathurai"].role.lower() == "spokesman"
     assert "NATO ministers" in found["NATO"].aliases
+
+
+def test_whole_words_finds_what_the_alternation_of_the_words_finds():
+    import re
+
+    from dashboard.extract.actors import _whole_words
+
+    text = "Li Lin met Lin-Su, xLi, Li_ and Lin. Li's aide; Li-li. Lin"
+    words = ("Li", "Lin", "Lin-Su", "L")
+    alternation = "|".join(re.escape(w[0]) + r"(?<![\w-].)" + re.escape(w[1:]) for w in words)
+    pattern = re.compile(rf"({alternation})(?![\w-])")
+    for start in (0, 3):
+        expected = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text, start)]
+        assert _whole_words(text, start, words) == expected
+    assert [w for _, _, w in expected] == ["Lin", "Lin-Su", "Lin", "Li", "Lin"]

@@ -13,6 +13,7 @@ from dashboard.extract.dates import (
     date_problems, find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense,
     tense_near,
 )
+from dashboard.text import split_sentences
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbb248a2bc0509e4.txt"
 THURSDAY = dt.date(2007, 12, 6)
@@ -116,6 +117,15 @@ def test_find_dates_month_day_without_year_follows_tense_across_new_year():
     assert _resolved("He was killed on December 28.", january)[1] == dt.date(2007, 12, 28)
     assert _resolved("Talks will resume on January 10.", january)[1] == dt.date(2008, 1, 10)
     assert _resolved("Talks will resume on December 10.", january)[1] == dt.date(2008, 12, 10)
+
+
+def test_find_dates_reads_tense_in_the_sentences_it_is_given():
+    text = "Elections were held in March. Talks will resume on Friday."
+    sentences = split_sentences(text)
+    given = [m for s in sentences for m in find_dates(text, THURSDAY, s.start, s.end, (s,))]
+    split_here = [m for s in sentences for m in find_dates(text, THURSDAY, s.start, s.end)]
+    assert given == split_here
+    assert [m.date for m in given] == [dt.date(2007, 3, 1), dt.date(2007, 12, 7)]
 
 
 # --- qualifiers ---------------------------------------------------------------------------

@@ -114,3 +114,16 @@ def test_deployments_merged_repeat_keeps_the_sentence_that_places_the_troops():
     assert found.place == "p1"
     assert found.sentence == "The Dutch soldiers are stationed in Tuzla."
     assert text[found.start:found.end] in found.sentence
+
+
+def test_troop_noun_finds_what_the_plain_alternation_finds():
+    import re
+
+    from dashboard.extract.deployments import _PEOPLE, _TROOP_NOUN, _UNITS
+
+    plain = re.compile(rf"\b(?:{_PEOPLE}|{_UNITS})\b", re.I)
+    for text in ("Troops, xtroops, battle  groups, Battlegroup and police\tofficers; policemen "
+                 "servicemembers UNITS unit-s men-at-arms task force corpsmen",
+                 "the \u017foldiers and \u212aorps units"):  # odd case: the case-blind path
+        assert [m.span() for m in _TROOP_NOUN.finditer(text)] == [
+            m.span() for m in plain.finditer(text)]

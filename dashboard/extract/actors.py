@@ -389,21 +389,43 @@ def _surnames(text: str, sentences: Sequence[Sentence],
     people = {m.name.split()[-1]: m for m in found if m.type == "person" and " " in m.name}
     if not people or not sentences:
         return found
-    # Each surname's look-behind follows its first letter: the engine then looks for those
-    # letters alone (mostly capitals) and tries the names only there.
-    surnames = "|".join(re.escape(name[0]) + r"(?<![\w-].)" + re.escape(name[1:])
-                        for name in people)
-    pattern = re.compile(rf"({surnames})(?![\w-])")
     covered = ByStart(found, lambda x: x.start)
     out = list(found)
-    for m in pattern.finditer(text, sentences[0].start):
-        if _inside(covered, m.start()):
+    for start, end, surname in _whole_words(text, sentences[0].start, tuple(people)):
+        if _inside(covered, start):
             continue
-        first = people[m.group(1)]
-        out.append(_mention(text, m.start(), m.end(), first.key, first.name, "person",
+        first = people[surname]
+        out.append(_mention(text, start, end, first.key, first.name, "person",
                             role=first.role, affiliation=first.affiliation,
                             country_code=first.country_code))
     return sorted(out, key=lambda x: x.start)
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _whole_words(text: str, start: int, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each of ``words`` in ``text[start:]`` with no word character or
+    hyphen beside it, as ``finditer`` of their alternation (in this order) finds them.
+
+    Found with ``str.find``: a pattern of one article's names would be compiled per article.
+    """
+    hits = []
+    for order, word in enumerate(words):
+        pos = text.find(word, start)
+        while pos >= 0:
+            end = pos + len(word)
+            if not (pos and _WORD_OR_HYPHEN.match(text, pos - 1)
+                    or _WORD_OR_HYPHEN.match(text, end)):
+                hits.append((pos, order, end))
+            pos = text.find(word, pos + 1)
+    hits.sort()
+    out, free = [], start  # matches do not overlap: the leftmost, then the earliest word
+    for pos, order, end in hits:
+        if pos >= free:
+            out.append((pos, end, words[order]))
+            free = end
+    return out
 
 
 def _inside(covered: ByStart, pos: int) -> bool:

@@ -19,7 +19,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from dashboard.extract.lexicon import CaseBlind, alternation
 from dashboard.records import DateMention, Problem, Sentence
@@ -196,10 +196,15 @@ def _is_past_verb(sentence: str, match: re.Match[str]) -> bool:
 
 def find_dates(
     text: str, anchor: dt.date | None, start: int = 0, end: int | None = None,
+    sentences: Sequence[Sentence] | None = None,
 ) -> tuple[DateMention, ...]:
-    """Every date expression in ``text[start:end]``, resolved against ``anchor`` (the dateline)."""
+    """Every date expression in ``text[start:end]``, resolved against ``anchor`` (the dateline).
+
+    ``sentences``: the sentences of ``text[start:end]`` when the caller has split them already
+    (the tense of a mention is read in its sentence); otherwise they are split here if needed.
+    """
     end = len(text) if end is None else min(end, len(text))
-    tense_at = _lazy_tense(text, start, end)
+    tense_at = _lazy_tense(text, start, end, sentences)
     found = []
     for match in _DATE_RE.finditer(text, start, end):
         mention = _mention(text, match, anchor, tense_at)
@@ -208,10 +213,11 @@ def find_dates(
     return tuple(found)
 
 
-def _lazy_tense(text: str, start: int, end: int) -> TenseFn:
-    """A tense look-up that splits sentences only if some mention needs a tense."""
-    sentences: list[Sentence] = []
-    starts: list[int] = []
+def _lazy_tense(text: str, start: int, end: int,
+                given: Sequence[Sentence] | None = None) -> TenseFn:
+    """A tense look-up that splits sentences (unless ``given``) only if some mention needs one."""
+    sentences: list[Sentence] = list(given or ())
+    starts: list[int] = [s.start for s in sentences]
     cues: dict[int, tuple[list[tuple[int, str]], int | None]] = {}  # by sentence index
 
     def tense_at(lo: int, hi: int) -> str:

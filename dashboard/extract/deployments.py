@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.extract.lexicon import CaseBlind, Folded
+from dashboard.extract.lexicon import CaseBlind, Folded, alternation
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
@@ -28,7 +28,23 @@ _PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|mar
 _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
          r"brigades?|divisions?|regiments?|" \
          r"companies|platoons|squadrons|units|task\s+force|corps"
-_TROOP_NOUN = CaseBlind(rf"\b(?:{_PEOPLE}|{_UNITS})\b")
+
+
+def _noun_words(alternatives: str) -> list[str]:
+    r"""The plain words of ``_PEOPLE`` or ``_UNITS`` ("units?" -> unit, units), a space for
+    ``\s+``."""
+    words = []
+    for alternative in alternatives.split("|"):
+        word = alternative.replace(r"\s+", " ")
+        words += [word[:-2], word[:-1]] if word.endswith("s?") else [word]
+    return words
+
+
+#: The troop nouns grouped by first letter, each first letter followed by its word boundary
+#: (``lexicon.alternation``): the engine looks for those letters alone. At most one noun can
+#: match at a place (none is another plus more letters), so the order of trying is moot.
+_TROOP_NOUN = CaseBlind(r"(?:%s)\b" % alternation(
+    _noun_words(f"{_PEOPLE}|{_UNITS}"), guard=r"(?<!\w.)").replace("\\ ", r"\s+"))
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
