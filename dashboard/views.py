@@ -277,10 +277,10 @@ TABLES = ("events", "deployments", "places", "problems")
 def record_tables(filtered: Frames) -> None:
     """Events, deployments, places and problems as sortable tables, with downloads.
 
-    One table at a time, chosen with buttons that say how many rows each has: at 10,000 events
-    the four together are megabytes, and choosing another reruns just this fragment. Buttons,
-    not tabs: a tab's identity is its label, so new counts after a filter change made new tabs
-    and a fresh grid (0.5-1 s), where a keyed choice updates the table in place.
+    One table at a time, picked in a row of options that say how many rows each has: at 10,000
+    events the four together are megabytes, and picking another reruns just this fragment. Not
+    tabs: a tab's identity is its label, so new counts after a filter change made new tabs and a
+    fresh grid (0.5-1 s), where a keyed choice updates the table in place.
     """
     counts = {name: len(getattr(filtered, name)) for name in TABLES}
     name = st.radio("Table", TABLES, key="nm_table", horizontal=True,
