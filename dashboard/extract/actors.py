@@ -360,8 +360,8 @@ def _groups(text, sentence, names, runs):
 
 #: One or two capitalised words, the last a plural not followed by a members noun. The pattern
 #: opens with the capital (its look-behind after it), so the engine looks for capitals alone
-#: and tries the rest there: group 1 and 2 hold two words past the first capital, group 3 one.
-_PEOPLES = re.compile(r"[A-Z](?<![\w-].)(?:([\w-]+) ([A-Z][\w-]+s)|([\w-]+s))\b(?!['’]|\s+(?:"
+#: and tries the rest there: groups 1 and 2 hold two words past the first capital, or none.
+_PEOPLES = re.compile(r"[A-Z](?<![\w-].)(?:([\w-]+) ([A-Z][\w-]+s)|[\w-]+s)\b(?!['’]|\s+(?:"
                       + "|".join(_MEMBER_NOUNS) + r")\b)")
 
 

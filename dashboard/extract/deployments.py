@@ -71,6 +71,7 @@ _DOING = (
     ("stationed", CaseBlind(r"\b(?:station\w*|based|remain\w*|stay\w*|keep\w*|kept|presence|"
                              r"garrison\w*|serving)\b")),
 )
+_WITHDRAWAL = dict(_DOING)["withdrawal"]
 #: Modality right before a cue ("possible reinforcements", "will be sent", "plans to withdraw").
 _PROPOSED_BEFORE = CaseBlind(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
                               r"potential|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
@@ -270,7 +271,7 @@ def _place_after(doc: Folded, sentence: Sentence, places, end) -> Place | None:
         cue = _INTO.search(between)
         if cue and cue.group(1).lower() != "from":
             return p
-        if cue and origin is None and _DOING[0][1].search(doc, sentence.start, sentence.end):
+        if cue and origin is None and _WITHDRAWAL.search(doc, sentence.start, sentence.end):
             origin = p
     return origin
 
