@@ -290,10 +290,10 @@ class Session:
             '[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
 
     def events_count(self) -> int:
-        """N of the "Events (N)" table choice (CSS: an open option list hides ARIA roles)."""
-        choice = self.page.locator('[data-testid="stRadio"] label', has_text="Events (").first
+        """N of the "Events", "N rows" table choice (CSS: an open option list hides ARIA roles)."""
+        choice = self.page.locator('[data-testid="stRadioGroup"] > div', has_text="Events").first
         text = choice.inner_text(timeout=2_000)
-        return int(text.rsplit("(", 1)[1].rstrip(")"))
+        return int(text.split()[-2].replace(",", ""))
 
     def events_grid_rows(self) -> int:
         grid = self.page.locator('[data-testid="stDataFrame"]').first.locator(
@@ -322,9 +322,10 @@ WATCH_TABLE_JS = """
 ([beforeCount, cap]) => {
   window.__nm_done = {};
   const count = () => {
-    const label = [...document.querySelectorAll('[data-testid="stRadio"] label')]
-      .find(l => l.innerText.startsWith("Events ("));
-    return label ? parseInt(label.innerText.split("(").pop(), 10) : null;
+    const label = [...document.querySelectorAll('[data-testid="stRadioGroup"] > div')]
+      .find(l => l.innerText.startsWith("Events"));
+    const rows = label && label.innerText.match(/([\d,]+) rows?/);
+    return rows ? parseInt(rows[1].replace(/,/g, ""), 10) : null;
   };
   const poll = () => {
     const n = count();

@@ -182,7 +182,7 @@ def _place_labels(spots: pd.DataFrame) -> dict[str, str]:
 
 
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames) -> None:
@@ -282,10 +282,10 @@ def record_tables(filtered: Frames) -> None:
     tabs: a tab's identity is its label, so new counts after a filter change made new tabs and a
     fresh grid (0.5-1 s), where a keyed choice updates the table in place.
     """
-    counts = {name: len(getattr(filtered, name)) for name in TABLES}
+    # The counts go in captions: a label that changes loses the choice's visible selection.
     name = st.radio("Table", TABLES, key="nm_table", horizontal=True,
-                    label_visibility="collapsed",
-                    format_func=lambda n: f"{n.capitalize()} ({counts[n]})")
+                    label_visibility="collapsed", format_func=str.capitalize,
+                    captions=[_count(len(getattr(filtered, n)), "row") for n in TABLES])
     _record_table(name, getattr(filtered, name))
     st.download_button("Download the filtered view (GeoJSON)",
                        functools.partial(tables.to_geojson, filtered),

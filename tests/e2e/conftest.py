@@ -425,11 +425,12 @@ class Dashboard:
         return hit
 
     def table_count(self, name: str) -> int:
-        """N of the table choice labelled ``"<name> (N)"`` (the choices say their row counts)."""
+        """N of the table choice ``name``, captioned "N rows" (the choices say their counts)."""
         # CSS, not get_by_role: an open option list makes the rest of the page aria-hidden.
-        choice = self.page.locator('[data-testid="stRadio"] label', has_text=re.compile(
-            rf"^{re.escape(name)} \(\d+\)"))
-        return int(re.search(r"\((\d+)\)", choice.first.inner_text()).group(1))
+        choice = self.page.locator('[data-testid="stRadioGroup"] > div', has_text=re.compile(
+            rf"^{re.escape(name)}\s*[\d,]+ rows?$"))
+        return int(re.search(r"([\d,]+) rows?", choice.first.inner_text()).group(1)
+                   .replace(",", ""))
 
     def dataframe_rows(self, index: int = 0) -> int:
         """Rows of the index-th st.dataframe (glide's accessible grid has aria-rowcount)."""

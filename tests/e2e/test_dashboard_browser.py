@@ -85,6 +85,9 @@ def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
     dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
                               f"fewer than {markers} data markers after choosing {rarest}")
     assert "actor=" in app_page.url, "the filter is not mirrored in the URL"
+    # The table choice still shows which table is open (a changing label used to lose it).
+    expect(app_page.locator('[data-testid="stRadioGroup"] input[type="radio"]:checked')
+           ).to_have_count(1)
 
 
 def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
