@@ -396,11 +396,6 @@ class LayerData:
     bounds: tuple[tuple[float, float], tuple[float, float]] | None
 
 
-def location_rows(spots: pd.DataFrame) -> list[list[Any]]:
-    """The locations as compact rows (see :data:`LOC_FIELDS`), every string escaped."""
-    return _rows(_records(spots))
-
-
 def _records(spots: pd.DataFrame) -> list[tuple]:
     """The locations as named tuples, read column by column: ``itertuples`` walks Arrow
     columns one boxed value at a time, which made this the slowest step of a filter change."""
@@ -410,6 +405,7 @@ def _records(spots: pd.DataFrame) -> list[tuple]:
 
 
 def _rows(records: list[tuple]) -> list[list[Any]]:
+    """The locations as compact rows (see :data:`LOC_FIELDS`), every string escaped."""
     esc = escape
     return [
         [r.loc_key, round(float(r.lat), 5), round(float(r.lon), 5), esc(r.name),
