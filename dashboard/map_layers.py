@@ -242,13 +242,16 @@ class _FitData(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
-            // The iframe may still be sizing itself: measure before fitting, and once more after.
+            // The iframe may still be sizing itself: measure before fitting, and once more
+            // after, unless the view was moved meanwhile (a quick zoom is not undone).
             var fit = function () {
                 map.invalidateSize();
                 map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 7, padding: [24, 24]});
             };
+            var view = function () { return map.getCenter().toString() + map.getZoom(); };
             fit();
-            setTimeout(fit, 400);
+            var fitted = view();
+            setTimeout(function () { if (view() === fitted) { fit(); } }, 400);
         })({{ this._parent._parent.get_name() }});
         {% endmacro %}""")
 
