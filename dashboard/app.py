@@ -113,12 +113,13 @@ def frames_for(_extractions: tuple[Extraction, ...], key: tuple) -> tables.Frame
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
-def view(_frames: tables.Frames, data_key: tuple, filters_key: tuple, _chosen: flt.Filters):
+def view(_frames: tables.Frames, data_key: tuple, chosen: flt.Filters):
     """The filtered frames, their locations and the map's layer data, shared by every session
-    asking for the same data (``data_key``) and filters (``filters_key``): a new visitor, or a
-    filter chosen lately, costs nothing (0.2 s at 10,000 events, about 1 s at 100,000). Few
-    entries: each holds copies of the frames, up to hundreds of MB at 100,000 events."""
-    filtered = flt.apply(_frames, _chosen)
+    asking for the same data (``data_key``) and filters (``chosen``, hashed as a dataclass):
+    a new visitor, or a filter chosen lately, costs nothing (0.2 s at 10,000 events, about 1 s
+    at 100,000). Few entries: each holds copies of the frames, up to hundreds of MB at 100,000
+    events."""
+    filtered = flt.apply(_frames, chosen)
     spots = tables.locations(filtered)
     return filtered, spots, map_layers.prepare(filtered, spots)
 
@@ -209,7 +210,7 @@ def main() -> None:
                            else [frames_for(base, key)])
     chosen = views.sidebar_filters(flt.options(frames), filter_area)
     uploads = tuple((ex.article.id, hash(ex.article.text)) for ex in extra)
-    filtered, spots, layers = view(frames, (key, uploads), dataclasses.astuple(chosen), chosen)
+    filtered, spots, layers = view(frames, (key, uploads), chosen)
     views.summary_line(filtered, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
