@@ -68,6 +68,16 @@ def test_dashboard_requests_stay_on_localhost(dashboard, guard):
         [u for u in guard.requests if "leaflet" in u])
 
 
+def wait_narrowed(dashboard, events: int, rows: int, markers: int, why: str) -> None:
+    """Wait for fewer events (count), table rows and data markers than before a filter."""
+    dashboard.wait_until(lambda: dashboard.table_count("Events") < events, 30,
+                         f"events count below {events} {why}")
+    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
+                         f"table rows below {rows} {why}")
+    dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
+                              f"fewer than {markers} data markers {why}")
+
+
 def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
     markers = data_markers(seed_map_ready(dashboard))
     dashboard.wait_idle()
@@ -78,12 +88,7 @@ def test_dashboard_actor_filter_reduces_markers_and_rows(dashboard, app_page):
     rarest = min(counted, key=counted.get)
     dashboard.choose("Actor", rarest)
     dashboard.wait_idle()
-    dashboard.wait_until(lambda: dashboard.table_count("Events") < events, 30,
-                         f"events count below {events} after choosing {rarest}")
-    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
-                         f"table rows below {rows}")
-    dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
-                              f"fewer than {markers} data markers after choosing {rarest}")
+    wait_narrowed(dashboard, events, rows, markers, f"after choosing {rarest}")
     assert "actor=" in app_page.url, "the filter is not mirrored in the URL"
     # The table choice still shows which table is open (a changing label used to lose it).
     expect(app_page.locator('[data-testid="stRadioGroup"] input[type="radio"]:checked')
@@ -100,12 +105,7 @@ def test_dashboard_date_range_reduces_markers_and_rows(dashboard, app_page):
     dashboard.wait_idle()
     dashboard.wait_until(lambda: dashboard.date_range("Date range") == (first, first), 30,
                          "the date input to hold the new range")
-    dashboard.wait_until(lambda: dashboard.table_count("Events") < events, 30,
-                         f"events count below {events} for {first}..{first}")
-    dashboard.wait_until(lambda: dashboard.dataframe_rows(0) < rows, 30,
-                         f"table rows below {rows}")
-    dashboard.wait_for_layers(lambda found: data_markers(found) < markers,
-                              f"fewer than {markers} data markers for {first}..{first}")
+    wait_narrowed(dashboard, events, rows, markers, f"for {first}..{first}")
     assert f"to={first.isoformat()}" in app_page.url, "the range is not mirrored in the URL"
 
 
