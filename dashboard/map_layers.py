@@ -403,8 +403,7 @@ def _records(spots: pd.DataFrame) -> list[tuple]:
     """The locations as named tuples, read column by column: ``itertuples`` walks Arrow
     columns one boxed value at a time, which made this the slowest step of a filter change."""
     record = collections.namedtuple("Location", spots.columns)
-    return [record._make(values) for values in
-            zip(*(spots[column].tolist() for column in spots.columns))]
+    return [record._make(values) for values in zip(*tables.column_lists(spots, *spots.columns))]
 
 
 def _rows(records: list[tuple]) -> list[list[Any]]:

@@ -255,7 +255,7 @@ def _heads(keys: pd.Series, values: pd.Series, limit: int | None,
            unique: bool = False) -> dict[str, tuple]:
     """The first ``limit`` values (all, if None) for each key, in order."""
     found: dict[str, list] = {}
-    for key, value in zip(keys.tolist(), values.tolist()):  # see _lists
+    for key, value in zip(keys.tolist(), values.tolist()):  # see column_lists
         bucket = found.setdefault(key, [])
         if (limit is None or len(bucket) < limit) and not (unique and value in bucket):
             bucket.append(value)
@@ -279,18 +279,18 @@ def _spots(places: pd.DataFrame, events: pd.DataFrame, deployments: pd.DataFrame
 
 def _event_lines(events: pd.DataFrame) -> pd.Series:
     lines = [f"{_day(d)} · {t} ({s}): {_short(text, 60)}" for d, t, s, text in
-             zip(events["date"], *_lists(events, "type", "status", "summary"))]
+             zip(events["date"], *column_lists(events, "type", "status", "summary"))]
     return pd.Series(lines, index=events.index, dtype=object)
 
 
 def _deployment_lines(deployments: pd.DataFrame) -> pd.Series:
     lines = [f"{f'{int(n):,} ' if pd.notna(n) else ''}troops of {', '.join(a) or unit} ({s})"
              for n, a, unit, s in zip(deployments["strength"],
-                                      *_lists(deployments, "actors", "unit", "status"))]
+                                      *column_lists(deployments, "actors", "unit", "status"))]
     return pd.Series(lines, index=deployments.index, dtype=object)
 
 
-def _lists(frame: pd.DataFrame, *columns: str) -> list[list[Any]]:
+def column_lists(frame: pd.DataFrame, *columns: str) -> list[list[Any]]:
     """Columns as Python lists (iterating an Arrow-backed column boxes each value slowly)."""
     return [frame[column].tolist() for column in columns]
 
