@@ -17,6 +17,7 @@ from typing import Any
 from dashboard.extract.lexicon import CaseBlind, Folded, alternation
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.spans import ByStart
+from dashboard.extract.troop_status import troop_status
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
@@ -59,40 +60,15 @@ _QUANTITIES = CaseBlind(rf"{_QUANTITY_START}{_QUANTITY.pattern}(?:\s+(?:with|of|
                         rf"totaling|including|comprising)\s+"
                         rf"{_QUANTITY.pattern.replace('?P<', '?P<b_')})?")
 _PEOPLE_RE = re.compile(rf"^(?:{_PEOPLE})$", re.I)
-#: What the troops do, strongest first; a cue counts unless negated ("not to reduce").
-_DOING = (
-    ("withdrawal", CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
-                              r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
-                              r"bring\w*\s+home|brought\s+home)\b")),
-    ("reinforcement", CaseBlind(r"\b(?:reinforc\w+|additional|extra|more\s+troops|boost\w*|"
-                                 r"surge|bolster\w*|beef\w*\s+up)\b")),
-    ("deployed", CaseBlind(r"\b(?:(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|"
-                            r"arriv\w+|moved\s+into|entered|landed|flown\s+in|rushed)\b")),
-    ("stationed", CaseBlind(r"\b(?:station\w*|based|remain\w*|stay\w*|keep\w*|kept|presence|"
-                             r"garrison\w*|serving)\b")),
-)
-_WITHDRAWAL = dict(_DOING)["withdrawal"]
-#: Modality right before a cue ("possible reinforcements", "will be sent", "plans to withdraw").
-_PROPOSED_BEFORE = CaseBlind(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
-                              r"potential|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
-                              r"(?:\w+\s+){0,2}$")
-_PLANNED_BEFORE = CaseBlind(r"\b(?:will|would|shall|is\s+to|are\s+to|plans?\s+to|planned|"
-                             r"planning\s+to|"
-                             r"due\s+to|scheduled\s+to|expected\s+to|to\s+be|going\s+to)\s+"
-                             r"(?:\w+\s+){0,1}$")
-#: Modality after a noun cue: "reinforcements … will be discussed".
-_PROPOSED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
-                             r"(?:discussed|considered|proposed|debated|studied|examined)\b")
-_PLANNED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\s+)?"
-                            r"(?:deployed|sent|arrive|arriving|dispatched)\b")
-_NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$")
+#: Words that say troops leave a place: a place after "from" is then where they are.
+_WITHDRAWAL = CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
+                        r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
+                        r"bring\w*\s+home|brought\s+home)\b")
 _INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
                    r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$")
 _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
                            r"|[;:]")
-#: "said 2,000 soldiers would be sent": future in reported speech is a plan, not a proposal.
-_MAYBE = CaseBlind(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
@@ -188,7 +164,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned:
         return None
-    status = _status(doc, sentence, unit_start, place.end if place else end)
+    status = troop_status(doc, sentence, unit_start, end)
     date = _date(dates, start, place.end if place else end)
     return _Draft(dict(
         actor=actor.id if actor else None,
@@ -274,37 +250,6 @@ def _place_after(doc: Folded, sentence: Sentence, places, end) -> Place | None:
         if cue and origin is None and _WITHDRAWAL.search(doc, sentence.start, sentence.end):
             origin = p
     return origin
-
-
-def _status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
-    """The first non-negated cue around the phrase, with the modality right before/after it."""
-    lo, hi = max(sentence.start, start - 30), min(sentence.end, end + 40)
-    for status, cue in _DOING:
-        for m in cue.finditer(doc, lo, hi):
-            before = doc.slice(max(sentence.start, m.start() - 40), m.start())
-            if _NEGATION.search(before):
-                continue
-            if status == "stationed":
-                return status
-            after = doc.slice(m.end(), sentence.end)
-            if _PROPOSED_BEFORE.search(before) or _PROPOSED_AFTER.search(after):
-                return "proposed"
-            if _PLANNED_BEFORE.search(before) or _PLANNED_AFTER.search(after):
-                return "planned"
-            return status
-    return _bare_modality(doc.slice(max(sentence.start, start - 60), start))
-
-
-def _bare_modality(before: Folded) -> str:
-    """No verb says what the troops do: "could authorize a force of 20,000" is still a proposal."""
-    if _MAYBE.search(before):
-        return "proposed"
-    if _FUTURE.search(before):
-        return "planned"
-    return "stationed"
-
-
-_FUTURE = CaseBlind(r"\b(?:will|would|shall|plans?\s+to|is\s+to|are\s+to)\b")
 
 
 def _dated_status(status: str, date: DateMention | None, published: dt.date | None) -> str:

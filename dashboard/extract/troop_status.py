@@ -1,0 +1,150 @@
+"""A deployment's status from the verb that governs its troop noun, and that verb's modality.
+
+The troop phrase ("some 2,000 marines") sits in a clause; the cue nearest to it in that clause
+is its verb ("were flown into" → ``deployed``, "are stationed in" → ``stationed``, "pull out"
+→ ``withdrawal``, "call for" → ``proposed``), whether it comes before the phrase (the phrase
+is its object: "Britain sent 600 paratroopers") or after it (the phrase is its subject). The
+words before that verb in the clause give its modality: "will send" → ``planned``, "could
+send" → ``proposed``. Words inside the phrase ("possible reinforcements", "17,000 additional
+troops") count when no verb says more. A cue in another clause ("…, which left the city") never
+counts, which is why the nearest cue in a fixed window of characters (the old rule, that tried
+``stationed`` words before any other) got it wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dashboard.extract.lexicon import CaseBlind, Folded
+from dashboard.extract.modality import clause_start
+from dashboard.records import Sentence
+
+#: Verbs (and a few nouns) that say what troops do, one named group per status.
+_CUES = CaseBlind(
+    r"\b(?:(?P<proposed>call(?:s|ed|ing)?\s+for|propos\w*|ask(?:s|ed|ing)?\s+(?:\w+\s+)?for|"
+    r"want\w*|request\w*|demand\w*|seek\w*|sought|urg(?:e|es|ed|ing)\s+(?:\w+\s+)?to\s+send|"
+    r"recommend\w*|offer\w*|consider\w*|discuss\w*|debat\w*)"
+    r"|(?P<planned>authori[sz]\w*|approv\w*|pledg\w*|promis\w*|commit(?:s|ted|ting)?)"
+    r"|(?P<withdrawal>withdr\w+|pull(?:s|ed|ing)?\s+(?:out|back)|pull-?out|pullback|reduc\w+|"
+    r"cut(?:s|ting)?|drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
+    r"bring\w*\s+(?:\w+\s+)?home|brought\s+(?:\w+\s+)?home|hand(?:s|ed|ing)?\s+over|handover|"
+    r"retreat\w*|depart\w*|quit(?:s|ting)?)"
+    r"|(?P<reinforcement>reinforc\w+|additional|extra|more\s+troops|boost\w*|surge|bolster\w*|"
+    r"beef\w*\s+up|step\w*\s+up|increas\w*)"
+    r"|(?P<deployed>(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|arriv\w+|"
+    r"(?:move[sd]?|moving)\s+in(?:to)?|enter(?:s|ed|ing)?|landed|landing|"
+    r"(?:flown|flew|fly|flies|flying)\s+in(?:to)?|airlift\w*|rushed|poured\s+into|"
+    r"(?:marched|rolled|crossed|went|swept)\s+into|head(?:ed|ing)\s+(?:to|for)|transferred)"
+    r"|(?P<stationed>station\w*|based|garrison\w*|on\s+the\s+ground|serving|posted|"
+    r"(?P<continuing>remain\w*|stay\w*|keep\w*|kept|presence)))\b")
+#: Words inside the troop phrase: "possible reinforcements", "17,000 more troops".
+_PHRASE_PROPOSED = CaseBlind(r"\b(?:possible|proposed|potential|requested)\b")
+_PHRASE_MORE = CaseBlind(r"\b(?:additional|extra|more(?!\s+than)|further|fresh|"
+                         r"reinforcements?)\b")
+#: Modality right before the verb, in its clause ("could send", "will be deployed").
+_PROPOSED_BEFORE = CaseBlind(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
+                              r"potential|call\w*\s+for|discuss\w*|authori[sz]\w*|offer\w*|"
+                              r"ready\s+to|willing\s+to|want\w*|ask\w*|seek\w*|urg\w*)\b")
+_PLANNED_BEFORE = CaseBlind(r"\b(?:will|would|shall|'ll|is\s+to|are\s+to|plan(?:s|ned|ning)?\s+to|"
+                             r"due\s+to|scheduled\s+to|expected\s+to|to\s+be|going\s+to|"
+                             r"intend\w*\s+to|promis\w*\s+to|pledg\w*\s+to|agree\w*\s+to|"
+                             r"decided\s+to|set\s+to|ordered\s+to)\b")
+#: Modality after a noun phrase: "reinforcements … will be discussed".
+_PROPOSED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
+                             r"(?:discussed|considered|proposed|debated|studied|examined)\b")
+_NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without|n't|refus\w*\s+to|rul\w*\s+out)\s+"
+                      r"(?:\w+\s+){0,2}$")
+#: What opens a clause after the troop phrase: the end of the phrase's clause. A relative
+#: clause right after the phrase ("troops, who arrived on Monday") is about the troops and is
+#: read with it.
+_CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|where|when|after|"
+                        r"before|because|although|though|as)\b|,\s+(?P<rel>which|who)\b|"
+                        r"\s(?P<rel2>that|who|which)\b|\s(?:as|while|after|before|because|"
+                        r"whereas|although|though)\s")
+_BEFORE_WINDOW = 60
+#: How many words may stand between a verb and the troop phrase it governs: its object follows
+#: it closely ("sent up to 600 paratroopers"), its subject a little further off ("a brigade of
+#: 8,000 soldiers will be deployed"). A cue further away governs something else ("called for
+#: NATO to provide support to the AU troops").
+_MAX_WORDS_BEFORE, _MAX_WORDS_AFTER = 3, 5
+#: Words that count for that distance: names ("from Nigeria, Chad and Niger") do not.
+_WORDS = re.compile(r"(?<![\w'’-])(?!(?:and|or)\b)[a-z][\w'’-]*")
+
+
+def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
+    """Status of the troop phrase ``doc[start:end]`` in ``sentence`` (see the module)."""
+    lo = sentence.start + clause_start(sentence.text, start - sentence.start)
+    hi = _clause_end(doc, end, sentence.end)
+    verb = _governing_cue(doc, lo, hi, start, end)
+    inside = doc.slice(start, end)
+    if verb is None:
+        if _PHRASE_PROPOSED.search(inside):
+            return "proposed"
+        if _PHRASE_MORE.search(inside):
+            return _modality(_last_words(doc, lo, start)) or "reinforcement"
+        return _modality(_last_words(doc, lo, start)) or _modality_after(doc, end, hi) or "stationed"
+    status = verb.lastgroup if verb.lastgroup != "continuing" else "stationed"
+    before = doc.slice(max(lo, verb.start() - _BEFORE_WINDOW), verb.start())
+    if _NEGATION.search(before):
+        return "stationed" if status in ("withdrawal", "reinforcement", "stationed") else "proposed"
+    if status == "proposed" or verb.group("continuing"):
+        return status
+    if status == "reinforcement" and verb.end() <= start and verb.group().startswith("reinforc"):
+        return "stationed"  # "to reinforce the 3,000 troops already there": those are in place
+    modality = _modality(before) or _modality_after(doc, end, hi)
+    if modality:
+        return modality
+    if _PHRASE_PROPOSED.search(inside):
+        return "proposed"
+    if status == "deployed" and _PHRASE_MORE.search(inside):
+        return "reinforcement"
+    return status
+
+
+def _clause_end(doc: Folded, pos: int, limit: int) -> int:
+    """Where the clause holding the phrase that ends at ``pos`` ends."""
+    for m in _CLAUSE_END.finditer(doc, pos, limit):
+        if (m.group("rel") or m.group("rel2")) and m.start() - pos <= 1:
+            continue  # a relative clause on the troops themselves
+        return m.start()
+    return limit
+
+
+def _governing_cue(doc: Folded, lo: int, hi: int, start: int, end: int):
+    """The cue nearest to the phrase in its clause, outside the phrase."""
+    best, best_gap = None, None
+    for m in _CUES.finditer(doc, lo, hi):
+        if start <= m.start() and m.end() <= end:
+            continue
+        if m.end() <= start:
+            gap, words = start - m.end(), _word_count(doc, m.end(), start)
+            if words > _MAX_WORDS_BEFORE:
+                continue
+        else:
+            gap, words = m.start() - end, _word_count(doc, end, m.start())
+            if words > _MAX_WORDS_AFTER:
+                continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = m, gap
+    return best
+
+
+def _modality(before: Folded | str) -> str:
+    if _PROPOSED_BEFORE.search(before):
+        return "proposed"
+    if _PLANNED_BEFORE.search(before):
+        return "planned"
+    return ""
+
+
+def _modality_after(doc: Folded, end: int, hi: int) -> str:
+    return "proposed" if _PROPOSED_AFTER.match(doc, end, hi) else ""
+
+
+def _word_count(doc: Folded, start: int, end: int) -> int:
+    return sum(1 for _ in _WORDS.finditer(doc.text, start, end))
+
+
+def _last_words(doc: Folded, lo: int, start: int) -> str:
+    """The few words right before the phrase, in its clause ("could authorize a force of")."""
+    return " ".join(doc.text[lo:start].split()[-_MAX_WORDS_BEFORE - 2:])
