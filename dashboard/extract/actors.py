@@ -58,11 +58,21 @@ _MEMBER_NOUNS = (
     "spokeswoman", "commanders", "troops", "forces", "soldiers", "peacekeepers", "contingent",
     "authorities", "government", "army", "military", "navy", "air force", "police", "president",
     "prime minister", "leadership", "administration", "embassy", "ambassador", "side",
+    # people and units in uniform ("800 Dutch marines", "600 Qatari special forces"):
+    "marines", "paratroopers", "commandos", "special forces", "police officers", "policemen",
+    "gendarmes", "sailors", "airmen", "servicemen", "reservists", "battalion", "battalions",
+    "brigade", "brigades", "units", "warships", "jets", "aircraft", "navy", "coast guard",
+    "special operations forces", "task force",
 )
 _MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
            + r")\b)")
+#: The same, in any case, after at most one lower-case word: "Qatari elite troops", "US Marines".
+_MEMBER_LOOSE = (r"(?:(?:\s+(?!and\b|or\b)[a-z][\w-]*)?\s+(?P<noun>(?i:"
+                 + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
+                 + r"))\b)")
 _MEMBERS = _MEMBER + "?"
-_MEMBER_FIRST_WORDS = frozenset(n.split()[0] for n in _MEMBER_NOUNS)
+_MEMBER_FIRST_WORDS = frozenset(
+    form for n in _MEMBER_NOUNS for form in (n.split()[0], n.split()[0].capitalize()))
 #: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
 _STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
 #: Organs that follow an organisation ("the Contact Group's Troika").
@@ -117,7 +127,7 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups):
+                       _groups, _origin_states):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
@@ -139,7 +149,9 @@ _MEMBERS_AFTER = re.compile(_MEMBERS)
 _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 #: Members required (unlike ``_MEMBERS``): a capitalised word alone is no match, and costs no
 #: Python step.
-_DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER}")
+_DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER_LOOSE}")
+#: "Ukrainian and Russian negotiators": the first demonym shares the second's noun.
+_COORDINATED_DEMONYM = re.compile(r"(?<![\w-])([A-Z][\w.'’-]*),? (?:and|or) $")
 
 
 def _organisations(text, sentence, names, runs):
@@ -187,19 +199,66 @@ def _generic_organisations(text, sentence, names, runs):
 
 
 def _officials(text, sentence, names, runs):
-    """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
+    """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation; a
+    commander's force is his affiliation ("KFOR commander General X", "the commander of the
+    French contingent, Colonel Y", "Z, the commander of KFOR")."""
     for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
         if not _title_ok(role, person, names):
             continue
+        name_start = m.start("name")
+        ranks = _LEADING_RANKS.match(person)  # "commander Lieutenant General X"
+        if ranks and ranks.end() < len(person):
+            role, person = f"{role} {ranks.group().strip()}", person[ranks.end():]
+            name_start += ranks.end()
         person = _trim_name(person, names)
         if not person:
             continue
-        name_start = m.start("name")
+        name_end = name_start + len(person)
         aff_code, aff_name = _affiliation(text, m.start("role"), names)
-        yield _mention(text, m.start("role"), name_start + len(person), f"person:{person}",
-                       person, "person", (name_start, name_start + len(person)),
+        if not aff_name:
+            aff_code, aff_name = _force(text, sentence, m.start("role"), name_end, names)
+        yield _mention(text, m.start("role"), name_end, f"person:{person}",
+                       person, "person", (name_start, name_end),
                        role=_tidy_role(role), affiliation=aff_name, country_code=aff_code)
+
+
+#: Rank words between a title and a name ("commander Lieutenant General Xavier …").
+_LEADING_RANKS = re.compile(
+    r"(?:(?:Lieutenant|Lt\.|Major|Maj\.|Brigadier|Brig\.|Vice|Rear|Field)[ -])?"
+    r"(?:General|Gen\.|Colonel|Col\.|Admiral|Adm\.|Marshal|Captain|Capt\.|Major) ")
+#: A force named around a commander: before ("the commander of the French contingent, ")
+#: or after his name (", the KFOR commander", ", commander of KFOR").
+_FORCE_BEFORE = re.compile(r"\b(?:commander|head|chief|leader)\s+of\s+(?:the\s+)?"
+                           r"(?P<force>[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,3}?)\s*,\s*$", re.I)
+_FORCE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?P<owner>[A-Z][\w.'’-]*(?:['’]s)?)\s+)?"
+                          r"(?:force\s+|field\s+|military\s+|contingent\s+)?"
+                          r"(?:commander|head|chief|leader)"
+                          r"(?:\s+of\s+(?:the\s+)?(?P<force>[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,3}?)"
+                          r"(?=\s*[,.;]))?")
+
+
+def _force(text, sentence, role_start, name_end, names) -> tuple[str, str]:
+    """(country code, name) of the force a commander leads, from the words around his name."""
+    before = _FORCE_BEFORE.search(text, max(sentence.start, role_start - 80), role_start)
+    after = _FORCE_AFTER.match(text, name_end, sentence.end)
+    for m in (before, after):
+        for group in ("force", "owner"):
+            words = m.group(group) if m and group in m.groupdict() else None
+            if words:
+                return _force_name(words, names)
+    return "", ""
+
+
+def _force_name(words: str, names: ActorNames) -> tuple[str, str]:
+    """ "KFOR" → KFOR; "French contingent" → France; "Kenyan police" → Kenya."""
+    first = re.sub(r"['’]s$", "", words.split()[0])
+    entry = lexicon.organization_by_form().get(first) or lexicon.organization_by_form().get(
+        re.sub(r"['’]s$", "", words))
+    if entry:
+        return "", entry.name
+    code = names.demonym(first) or names.country_code(first)
+    return (code, _country_name(names, code)) if code else ("", "")
 
 
 _WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
@@ -317,12 +376,11 @@ def _demonym_states(text, sentence, names, runs):
     if runs.isdisjoint(_MEMBER_FIRST_WORDS):
         return
     for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
-        noun = text[m.end(1):m.end()].strip()
-        if noun not in _STATE_NOUNS:
+        if " ".join(m.group("noun").lower().split()) not in _STATE_NOUNS:
             continue
         word = m.group(1)
-        code = names.demonym(word) or names.country_code(word)
-        if not code or word.lower() in lexicon.not_places():
+        code = _state_code(word, names)
+        if not code:
             continue
         lead = _COMPOUND_LEAD.search(text, max(sentence.start, m.start() - 30), m.start())
         lead_code = lead and (names.demonym(lead.group(1)) or names.country_code(lead.group(1)))
@@ -332,8 +390,49 @@ def _demonym_states(text, sentence, names, runs):
             yield _mention(text, lead.start(1), m.end(), key, name, "group",
                            (lead.start(1), m.end(1)), country_code=lead_code)
             continue
+        yield from _coordinated_demonym(text, sentence, names, m.start())
         yield _mention(text, m.start(), m.end(), f"state:{code}", _country_name(names, code),
                        "state", (m.start(1), m.end(1)), country_code=code)
+
+
+def _state_code(word: str, names: ActorNames) -> str | None:
+    """The country a demonym or country name stands for, unless the word is a common one."""
+    code = names.demonym(word) or names.country_code(word)
+    return code if code and word.lower() not in lexicon.not_places() else None
+
+
+def _coordinated_demonym(text, sentence, names, start):
+    """ "Ukrainian and Russian negotiators": "Ukrainian" names a state too."""
+    m = _COORDINATED_DEMONYM.search(text, max(sentence.start, start - 30), start)
+    code = m and _state_code(m.group(1), names)
+    if code:
+        yield _mention(text, m.start(1), m.end(1), f"state:{code}", _country_name(names, code),
+                       "state", country_code=code)
+
+
+#: A capitalised armed noun opening a sentence ("Rebels of the SLA clashed …").
+_OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
+#: Troops and their origin: "soldiers from Nigeria, Chad and Niger".
+_ORIGIN = re.compile(
+    r"\b(?:troops|soldiers|forces|peacekeepers|contingents?|units|police(?:men|\s+officers)?|"
+    r"marines|paratroopers|battalions?|brigades?|personnel|officers|fighters|volunteers|"
+    r"mercenaries)\s+(?:from|of)\s+(?:the\s+)?"
+    r"(?P<names>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
+    r"(?:(?:,\s+|,?\s+and\s+)(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*)")
+_ORIGIN_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+
+
+def _origin_states(text, sentence, names, runs):
+    """ "soldiers from Nigeria, Chad and Niger": each country named is a state whose troops
+    they are (the place mention stays: where troops come from is still a place)."""
+    if "from" not in runs and "of" not in runs:
+        return
+    for m in _ORIGIN.finditer(text, sentence.start, sentence.end):
+        for name in _ORIGIN_NAME.finditer(text, m.start("names"), m.end("names")):
+            code = names.country_code(name.group())
+            if code and name.group().lower() not in lexicon.not_places():
+                yield _mention(text, name.start(), name.end(), f"state:{code}",
+                               _country_name(names, code), "state", country_code=code)
 
 
 _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
@@ -341,6 +440,10 @@ _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 
 def _groups(text, sentence, names, runs):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
+    opening = _OPENING_ARMED.match(text, sentence.start, sentence.end)
+    if opening and opening.group(1).lower() in _ARMED_NOUNS:
+        noun = opening.group(1).lower()  # "Insurgents fought back": capitalised by position
+        yield _mention(text, opening.start(1), opening.end(1), f"group:{noun}", noun, "group")
     armed = ()
     if not runs.isdisjoint(_ARMED_WORDS) and _ARMED_NOUN.search(
             text, sentence.start, sentence.end):
@@ -452,6 +555,23 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
                                 (m.start(), m.start()), country_code=last.country_code,
                                 affiliation=last.affiliation))
     return sorted(out, key=lambda x: x.start)
+
+
+def commanded_forces(actors: Sequence[Actor]) -> dict[str, tuple[str, ...]]:
+    """Person id → id of the actor named as the person's affiliation ("the commander of the
+    French contingent" belongs to France, KFOR's commander to KFOR): a force's commander acts
+    for his force."""
+    by_name: dict[str, str] = {}
+    for a in actors:
+        if a.type != "person":
+            for name in (a.name, *a.aliases):
+                by_name.setdefault(name.casefold(), a.id)
+    out = {}
+    for a in actors:
+        force = by_name.get(a.affiliation.casefold()) if a.type == "person" else None
+        if force and force != a.id:
+            out[a.id] = (force,)
+    return out
 
 
 def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], dict[str, str]]:

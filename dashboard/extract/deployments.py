@@ -16,8 +16,10 @@ from typing import Any
 
 from dashboard.extract.lexicon import CaseBlind, Folded, alternation
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
+from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
-from dashboard.extract.troop_status import troop_status
+from dashboard.extract.subjects import subject
+from dashboard.extract.troop_status import governed_from_before, troop_status
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
@@ -74,6 +76,8 @@ _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
 _WINDOW = 90
 _MERGE_WINDOW = 60
+#: How many sentences on troops with no owner of their own are the last owned troops'.
+_ACTOR_REACH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,8 @@ def find_deployments(
     dates_at = ByStart(dates, lambda d: d.start)
     doc = Folded.of(text)
     found: list[_Draft] = []
-    for sentence in sentences:
+    last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
+    for index, sentence in enumerate(sentences):
         nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
         if not nouns:
             continue
@@ -104,8 +109,14 @@ def find_deployments(
         for group in _groups(doc, sentence, nouns, literal):
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
                                 published)
-            if draft is not None:
-                found.append(draft)
+            if draft is None:
+                continue
+            if draft.fields["actor"] is None and last and index - last[0] <= _ACTOR_REACH:
+                # "Some 2,000 marines were flown in": the troops the report was just about
+                draft = _Draft({**draft.fields, "actor": last[1]}, True)
+            elif draft.fields["actor"] is not None and not draft.weak:
+                last = (index, draft.fields["actor"])
+            found.append(draft)
     merged = _fill_places(_merge(found))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
@@ -205,15 +216,46 @@ _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|the
 
 
 def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None, bool]:
-    """Start of the unit phrase and its actor ("KFOR's French contingent" → France), else the
-    sentence's first non-person actor, marked weak."""
+    """Start of the unit phrase and its actor: named in the phrase ("KFOR's French contingent"
+    → France), after it ("soldiers from Chad"), or the subject of the verb that governs it
+    ("Britain, which sent 600 paratroopers"); else the sentence's first non-person actor,
+    marked weak. A commander stands for his force."""
     phrase = _OWNER_PHRASE.search(text, max(sentence.start, start - 60), start)
     unit_start = phrase.start() if phrase else start
-    inside = [a for s, e, a in mentions if unit_start <= s < noun_end and a.type != "person"]
-    if inside:
-        return unit_start, inside[-1], False
-    subject = [a for s, e, a in mentions if s < start and a.type != "person"]
-    return unit_start, (subject[0] if subject else None), True
+    forces = {a.id: a for _, _, a in mentions}
+    owners = [_force_of(a, forces) for s, e, a in mentions if unit_start <= s < noun_end]
+    origin = [_force_of(a, forces) for s, e, a in mentions
+              if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
+    subjects = []
+    if governed_from_before(Folded.of(text), sentence, unit_start, noun_end) and not (
+            _AFTER_PREPOSITION.search(text, max(sentence.start, unit_start - 20), unit_start)):
+        clause = sentence.start + clause_start(sentence.text, unit_start - sentence.start)
+        ids = subject(text, [(s, e, a.id) for s, e, a in mentions], clause, unit_start,
+                      sentence.start)
+        subjects = [_force_of(forces[i], forces) for i in ids if i in forces]
+    generic = [a for a in owners if a is not None and a.type == "group" and a.name.islower()]
+    owners = [a for a in owners if a not in generic]
+    for found in (owners[::-1], origin, generic, subjects):
+        found = [a for a in found if a is not None]
+        if found:
+            return unit_start, found[0], False
+    first = [a for s, e, a in mentions if s < start and a.type != "person"]
+    return unit_start, (first[0] if first else None), True
+
+
+#: A phrase that is a preposition's object ("the number of troops") is no verb's object.
+_AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re.I)
+#: Between a troop noun and its state: "soldiers from Nigeria", "troops of the African Union".
+_ORIGIN_GAP = re.compile(r"\s+(?:from|of)\s+(?:the\s+)?")
+
+
+def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:
+    """The actor itself, or for a person the actor he commands (his affiliation), if named."""
+    if actor.type != "person":
+        return actor
+    return next((a for a in actors.values() if a.type != "person" and actor.affiliation
+                 and actor.affiliation.casefold() in (a.name.casefold(), *(
+                     x.casefold() for x in a.aliases))), None)
 
 
 def _unit(text: str, start: int, noun_end: int, quantity: re.Match[str] | None) -> str:

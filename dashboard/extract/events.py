@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 
 from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
+from dashboard.extract.actors import commanded_forces
 from dashboard.extract.spans import ByStart
+from dashboard.extract.subjects import passive_agent, subject
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
 
 #: Single-word triggers, by event type: verb forms, then noun forms.
@@ -113,6 +115,9 @@ _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|sched
                               r"due)\s+)?"
                               r"(?:the\s+)?")
 _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
+#: A partner after a meeting or clash trigger: "met with Lavrov", "talks between X and Y".
+_PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+(?:(?:the|their|its|his|her)\s+)?"
+                             r"(?:[\w-]+\s+)?$", re.I)
 _PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
 _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
@@ -159,6 +164,7 @@ def find_events(
     places_at = ByStart(places, lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
     low = lexicon.lowered(text)
+    forces = commanded_forces(actors)
     found: list[_Fields] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
@@ -167,7 +173,7 @@ def find_events(
             continue
         span = (sentence.start, sentence.end)
         context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
-                           dates_at.within(*span), published, previous_subject)
+                           dates_at.within(*span), published, previous_subject, forces)
         events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
         found.extend(events)
         if events and events[0]["actors"]:
@@ -237,10 +243,11 @@ def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
 class _Context:
     """What one sentence offers an event: actors, literal places, dates."""
 
-    def __init__(self, text, sentence, places, mentions, dates, published, previous_subject):
+    def __init__(self, text, sentence, places, mentions, dates, published, previous_subject,
+                 forces):
         self.text, self.sentence, self.published = text, sentence, published
         self.places, self.mentions, self.dates = places, mentions, dates
-        self.previous_subject = previous_subject
+        self.previous_subject, self.forces = previous_subject, forces
 
     def inside_name(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e, _ in self.mentions) or any(
@@ -327,14 +334,24 @@ class _Context:
         return min(fits, key=lambda p: min(abs(p.start - t.end), abs(t.start - p.end)))
 
     def _actors(self, t: _Trigger, c_start: int, c_end: int) -> tuple[str, ...]:
-        before = [a for s, e, a in self.mentions if c_start <= s and e <= t.start]
-        after = [a for s, e, a in self.mentions if t.end <= s < c_end]
-        if not before and _PRONOUN_START.match(self.text[c_start:t.start].lstrip()):
-            before = list(self.previous_subject)
-        if not before and c_start == self.sentence.start:
-            before = [a for s, e, a in self.mentions if e <= t.start][:1]
-        chosen = before + (after if t.type != "statement" or not before else [])
-        return tuple(dict.fromkeys(chosen))
+        """The trigger's subject (see ``subjects``), with its partners for meetings and clashes
+        ("met with Lavrov") and the force a commander belongs to; failing a subject, the
+        previous sentence's for a pronoun, else the actors after the trigger."""
+        text, s = self.text, self.sentence
+        chosen = passive_agent(text, self.mentions, t.start, t.end, c_end) or subject(
+            text, self.mentions, c_start, t.start, s.start)
+        if not chosen and _PRONOUN_START.match(text[c_start:t.start].lstrip()):
+            chosen = self.previous_subject
+        if not chosen and c_start > s.start:
+            chosen = subject(text, self.mentions, s.start, t.start, s.start)
+        after = [a for st, e, a in self.mentions if t.end <= st < c_end]
+        if chosen and t.type in ("meeting", "clash"):
+            after = [a for st, e, a in self.mentions if t.end <= st < c_end
+                     and _PARTNER_BEFORE.search(text, max(t.end, st - 40), st)]
+        elif chosen:
+            after = []
+        found = [*chosen, *after]
+        return tuple(dict.fromkeys(x for a in found for x in (a, *self.forces.get(a, ()))))
 
     def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
         """ "at the meeting": the place and date of the last meeting that has them."""

@@ -62,6 +62,7 @@ _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|whe
                         r"\s(?P<rel2>that|who|which)\b|\s(?:as|while|after|before|because|"
                         r"whereas|although|though)\s")
 _BEFORE_WINDOW = 60
+_OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
 #: How many words may stand between a verb and the troop phrase it governs: its object follows
 #: it closely ("sent up to 600 paratroopers"), its subject a little further off ("a brigade of
 #: 8,000 soldiers will be deployed"). A cue further away governs something else ("called for
@@ -101,6 +102,14 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     return status
 
 
+def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
+    """Whether the verb governing the phrase comes before it ("Britain, which sent 600
+    paratroopers"): the phrase is its object, and the verb's subject owns the troops."""
+    lo = sentence.start + clause_start(sentence.text, start - sentence.start)
+    verb = _governing_cue(doc, lo, _clause_end(doc, end, sentence.end), start, end)
+    return verb is not None and verb.end() <= start
+
+
 def _clause_end(doc: Folded, pos: int, limit: int) -> int:
     """Where the clause holding the phrase that ends at ``pos`` ends."""
     for m in _CLAUSE_END.finditer(doc, pos, limit):
@@ -114,8 +123,9 @@ def _governing_cue(doc: Folded, lo: int, hi: int, start: int, end: int):
     """The cue nearest to the phrase in its clause, outside the phrase."""
     best, best_gap = None, None
     for m in _CUES.finditer(doc, lo, hi):
-        if start <= m.start() and m.end() <= end:
-            continue
+        if start <= m.start() and m.end() <= end or (
+                m.lastgroup == "proposed" and _OF_NEXT.match(doc, m.end(), start)):
+            continue  # "at the request of the Dutch battalion": the troops ask
         if m.end() <= start:
             gap, words = start - m.end(), _word_count(doc, m.end(), start)
             if words > _MAX_WORDS_BEFORE:
