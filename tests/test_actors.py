@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from dashboard.extract.actors import find_actor_mentions, merge_actors
+from dashboard.extract.actors import commanded_forces, find_actor_mentions, merge_actors
 from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import Place
 from dashboard.text import split_sentences
 
 COUNTRIES = {"RS": "Serbia", "FR": "France", "RU": "Russia", "BA": "Bosnia and Herzegovina",
-             "US": "United States", "XK": "Kosovo"}
+             "US": "United States", "XK": "Kosovo", "NL": "Netherlands", "QA": "Qatar",
+             "KE": "Kenya", "UA": "Ukraine", "NG": "Nigeria", "TD": "Chad"}
 
 
 class Names:
     """A tiny gazetteer: demonyms, country names, a few places, capitals."""
 
     DEMONYMS = {"serbian": "RS", "serb": "RS", "serbs": "RS", "french": "FR", "russian": "RU",
-                "bosnian": "BA", "albanians": "AL", "albanian": "AL"}
+                "bosnian": "BA", "albanians": "AL", "albanian": "AL", "dutch": "NL",
+                "qatari": "QA", "kenyan": "KE", "ukrainian": "UA"}
     PLACES = {"kosovo", "belgrade", "pristina", "washington", "serbia", "france", "paris"}
 
     def has_name(self, name):
@@ -155,3 +157,41 @@ def test_whole_words_finds_what_the_alternation_of_the_words_finds():
         expected = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text, start)]
         assert _whole_words(text, start, words) == expected
     assert [w for _, _, w in expected] == ["Lin", "Lin-Su", "Lin", "Li", "Lin"]
+
+
+def test_actors_demonym_before_a_troop_noun_names_the_state():
+    text = ("About 800 Dutch marines landed. Then 600 Qatari special forces followed. "
+            "Kenyan police officers arrived.")
+    states = {a.country_code: a for a in actors_of(text) if a.type == "state"}
+    assert set(states) == {"NL", "QA", "KE"}
+    assert "Qatari special forces" in states["QA"].aliases
+    # Kenya's police: the state is the actor, the service stays in the mention (and the unit)
+    assert states["KE"].name == "Kenya" and "Kenyan police officers" in states["KE"].aliases
+
+
+def test_actors_coordinated_demonyms_name_both_states():
+    text = "Ukrainian and Russian negotiators met on Tuesday."
+    assert {a.country_code for a in actors_of(text) if a.type == "state"} == {"UA", "RU"}
+
+
+def test_actors_troops_from_countries_name_each_state():
+    text = "About 1,000 soldiers from Nigeria, Chad and France have arrived."
+    assert [a.name for a in actors_of(text)] == ["Nigeria", "Chad", "France"]
+
+
+def test_actors_sentence_opening_armed_noun_is_a_group():
+    (group,) = actors_of("Insurgents fought back with mortars.")
+    assert (group.name, group.type) == ("insurgents", "group")
+
+
+def test_actors_commander_belongs_to_his_force():
+    text = ("The commander of the French contingent, Colonel Jean Dupont, said his men were "
+            "ready. NATO commander General Xavier Martin said the mission goes on.")
+    found = actors_of(text)
+    people = {a.name: a for a in found if a.type == "person"}
+    assert people["Jean Dupont"].affiliation == "France"
+    assert people["Xavier Martin"].affiliation == "NATO"
+    forces = commanded_forces(found)
+    by_name = {a.name: a.id for a in found}
+    assert forces[by_name["Jean Dupont"]] == (by_name["France"],)
+    assert forces[by_name["Xavier Martin"]] == (by_name["NATO"],)

@@ -127,3 +127,37 @@ def test_troop_noun_finds_what_the_plain_alternation_finds():
                  "the \u017foldiers and \u212aorps units"):  # odd case: the case-blind path
         assert [m.span() for m in _TROOP_NOUN.finditer(text)] == [
             m.span() for m in plain.finditer(text)]
+
+
+def test_deployments_actor_of_a_relative_clause_is_its_antecedent():
+    text = "Britain, which sent 600 paratroopers to Freetown, said it would keep them there."
+    uk = actor(text, "a1", "United Kingdom", "Britain")
+    (dep,) = deployments(text, [place(text, "p1", "Freetown", kind="city")], [uk])
+    assert (dep.actor, dep.strength, dep.status) == ("a1", 600, "deployed")
+
+
+def test_deployments_actor_from_the_origin_after_the_troops():
+    text = "A week ago the UN said about 1,000 soldiers from Chad have arrived in Bamako."
+    un = actor(text, "a1", "United Nations", "UN", type_="organization")
+    chad = actor(text, "a2", "Chad", "Chad")
+    (dep,) = deployments(text, [place(text, "p1", "Bamako", kind="city")], [un, chad])
+    assert (dep.actor, dep.status) == ("a2", "deployed")
+
+
+def test_deployments_speaker_does_not_own_the_troops_he_speaks_of():
+    text = "President Omar al-Bashir said foreign troops would not be allowed in Darfur."
+    bashir = Actor(id="a1", name="Omar al-Bashir", type="person", affiliation="Sudan",
+                   mentions=((0, 24),))
+    sudan = Actor(id="a2", name="Sudan", type="state", mentions=())
+    (dep,) = deployments(text, [place(text, "p1", "Darfur")], [bashir, sudan])
+    assert dep.actor is None
+
+
+def test_deployments_unowned_troops_belong_to_the_troops_just_reported():
+    text = ("France sent 2,000 soldiers to Mali on Friday. Some 500 marines were flown into "
+            "Gao overnight.")
+    france = actor(text, "a1", "France", "France")
+    found = deployments(text, [place(text, "p1", "Mali"), place(text, "p2", "Gao", lat=16.3)],
+                        [france])
+    assert [(d.actor, d.strength, d.status) for d in found] == [
+        ("a1", 2000, "deployed"), ("a1", 500, "deployed")]

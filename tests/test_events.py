@@ -135,3 +135,55 @@ def test_events_trigger_scan_of_lowered_text_equals_the_case_blind_one():
     fast = [_candidates(text, lowered(text), s) for s in split_sentences(text)]
     assert fast == [_candidates_case_blind(text, s) for s in split_sentences(text)]
     assert [c[1] for c in fast[0]] == ["statement", "statement", "meeting"]
+
+
+def test_events_actor_is_the_subject_not_the_object():
+    text = "Khartoum rejected the transfer of the mission to the United Nations."
+    sudan = actor(text, "a1", "Sudan", "Khartoum", type_="state")
+    un = actor(text, "a2", "United Nations", "United Nations")
+    (event,) = events(text, actors=[sudan, un])
+    assert (event.type, event.actors) == ("decision", ("a1",))
+
+
+def test_events_actor_of_a_call_is_the_metonymic_capital_not_the_one_called_on():
+    text = "Washington will call for NATO to keep its troops in Kosovo under the resolution."
+    us = actor(text, "a1", "United States", "Washington", type_="state")
+    nato = actor(text, "a2", "NATO", "NATO")
+    (event,) = events(text, actors=[us, nato])
+    assert (event.type, event.status, event.actors) == ("request", "planned", ("a1",))
+
+
+def test_events_actor_of_a_relative_clause_is_its_antecedent():
+    text = "Britain, which sent 600 paratroopers to Freetown last week, has no plans to stay."
+    uk = actor(text, "a1", "United Kingdom", "Britain", type_="state")
+    (event,) = events(text, actors=[uk])
+    assert (event.type, event.actors) == ("deployment", ("a1",))
+
+
+def test_events_each_verb_has_its_own_subject():
+    text = "Serb forces overran the town on Tuesday while UN peacekeepers withdrew to the base."
+    serbs = actor(text, "a1", "Serb forces", "Serb forces", type_="group")
+    un = actor(text, "a2", "United Nations", "UN peacekeepers")
+    found = {e.type: e.actors for e in events(text, actors=[serbs, un])}
+    assert found == {"clash": ("a1",), "deployment": ("a2",)}
+
+
+def test_events_meeting_partners_and_an_officials_force_are_actors():
+    text = ("NATO ministers met with Foreign Minister Sergey Lavrov in Brussels. "
+            "General Xavier Martin, the KFOR commander, said the troops would stay in the "
+            "town for as long as it takes.")
+    nato = actor(text, "a1", "NATO", "NATO ministers")
+    lavrov = actor(text, "a2", "Sergey Lavrov", "Foreign Minister Sergey Lavrov", type_="person")
+    kfor = actor(text, "a3", "KFOR", "KFOR")
+    martin = Actor(id="a4", name="Xavier Martin", type="person", affiliation="KFOR",
+                   mentions=((text.index("General"), text.index("General") + 21),))
+    found = {e.type: e.actors for e in events(text, actors=[nato, lavrov, kfor, martin])}
+    assert found["meeting"] == ("a1", "a2")
+    assert found["statement"] == ("a4", "a3")
+
+
+def test_events_passive_actor_is_the_agent():
+    text = "A convoy was attacked by Taliban fighters near Kandahar on Monday."
+    taliban = actor(text, "a1", "Taliban", "Taliban", type_="group")
+    (event,) = events(text, actors=[taliban])
+    assert (event.type, event.actors) == ("clash", ("a1",))

@@ -39,6 +39,9 @@ def status_of(text: str, phrase: str) -> str:
     ("Washington will call for more troops in Kabul.", "troops", "proposed"),
     ("The UN asked for 3,000 additional peacekeepers.", "3,000 additional peacekeepers",
      "proposed"),
+    ("Reinforcements of 3,000 soldiers will be discussed on Friday.",
+     "Reinforcements of 3,000 soldiers", "proposed"),
+    ("Obama ordered 17,000 more troops to Afghanistan.", "17,000 more troops", "reinforcement"),
     ("Paris wants 2,000 African soldiers in Bamako by March.", "2,000 African soldiers",
      "proposed"),
 ])

@@ -34,6 +34,9 @@ _MEMBERS_OF = re.compile(
     r"commanders|units|delegates|delegation|representatives|envoys|diplomats|peacekeepers|"
     r"marines|police|policemen|contingents?|battalions?|brigades?|insurgents|militiamen|"
     r"gunmen|members)\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+#: An apposition between commas: "General X, the KFOR commander, said".
+_APPOSITION_OPEN = re.compile(r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+)?$", re.I)
+_APPOSITION_CLOSE = re.compile(r"^[\w\s'’-]{0,40},\s*(?:[a-z]+\s+){0,3}$")
 #: Between a group and the organisation it belongs to: "fighters of Ansar Dine".
 _OF = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?$", re.I)
 #: A relative clause opens the verb's clause: its subject is the name before the comma.
@@ -41,7 +44,7 @@ _RELATIVE_OPENING = re.compile(r"[\w.)’']\s*,\s*(?:which|who)\s*$", re.I)
 #: A passive verb: "were attacked", "has been deployed".
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+ly\s+)?$",
                              re.I)
-_BY_AGENT = re.compile(r"^[^,;]{0,40}?\bby\s+(?:the\s+)?$", re.I)
+_BY_AGENT = re.compile(r"[^,;]{0,40}?\bby\s+(?:the\s+)?$", re.I)
 
 
 def subject(text: str, mentions: Sequence[Mention], clause_start: int, verb_start: int,
@@ -58,6 +61,9 @@ def subject(text: str, mentions: Sequence[Mention], clause_start: int, verb_star
         lead = max(clause_start, m[0] - 40)
         if (not _PREPOSITION_BEFORE.search(text, lead, m[0])
                 or _MEMBERS_OF.search(text, lead, m[0])):
+            head = _apposition_head(text, before, m, verb_start)
+            if head is not None:  # "General X, the KFOR commander, said": X, then KFOR
+                return (*_with_partners(text, before, head), m[2])
             return _with_partners(text, before, m)
     return ()
 
@@ -71,6 +77,17 @@ def passive_agent(text: str, mentions: Sequence[Mention], verb_start: int, verb_
         if verb_end <= m[0] < clause_end and _BY_AGENT.match(text, verb_end, m[0]):
             return (m[2],)
     return ()
+
+
+def _apposition_head(text: str, mentions: Sequence[Mention], m: Mention,
+                     verb_start: int) -> Mention | None:
+    """The mention that ``m`` stands in apposition to (set off by commas), if any."""
+    if not _APPOSITION_CLOSE.match(text[m[1]:verb_start]):
+        return None
+    head = next((p for p in reversed(mentions) if p[1] <= m[0]), None)
+    if head is not None and _APPOSITION_OPEN.match(text[head[1]:m[0]]):
+        return head
+    return None
 
 
 def _with_partners(text: str, mentions: Sequence[Mention], head: Mention) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ _PLANNED_BEFORE = CaseBlind(r"\b(?:will|would|shall|'ll|is\s+to|are\s+to|plan(?:
                              r"intend\w*\s+to|promis\w*\s+to|pledg\w*\s+to|agree\w*\s+to|"
                              r"decided\s+to|set\s+to|ordered\s+to)\b")
 #: Modality after a noun phrase: "reinforcements … will be discussed".
-_PROPOSED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
+_PROPOSED_AFTER = CaseBlind(r"[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
                              r"(?:discussed|considered|proposed|debated|studied|examined)\b")
 _NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without|n't|refus\w*\s+to|rul\w*\s+out)\s+"
                       r"(?:\w+\s+){0,2}$")
@@ -79,11 +79,10 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     verb = _governing_cue(doc, lo, hi, start, end)
     inside = doc.slice(start, end)
     if verb is None:
-        if _PHRASE_PROPOSED.search(inside):
+        if _PHRASE_PROPOSED.search(inside) or _modality_after(doc, end, hi):
             return "proposed"
-        if _PHRASE_MORE.search(inside):
-            return _modality(_last_words(doc, lo, start)) or "reinforcement"
-        return _modality(_last_words(doc, lo, start)) or _modality_after(doc, end, hi) or "stationed"
+        modality = _modality(_last_words(doc, lo, start))
+        return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
     status = verb.lastgroup if verb.lastgroup != "continuing" else "stationed"
     before = doc.slice(max(lo, verb.start() - _BEFORE_WINDOW), verb.start())
     if _NEGATION.search(before):
