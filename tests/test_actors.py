@@ -195,3 +195,9 @@ def test_actors_commander_belongs_to_his_force():
     by_name = {a.name: a.id for a in found}
     assert forces[by_name["Jean Dupont"]] == (by_name["France"],)
     assert forces[by_name["Xavier Martin"]] == (by_name["NATO"],)
+
+
+def test_actors_lexicon_name_ending_a_longer_name_is_not_that_organisation():
+    text = "The African Union's Peace and Security Council met. The EU and NATO agreed."
+    names = {a.name for a in actors_of(text)}
+    assert "UN Security Council" not in names and {"European Union", "NATO"} <= names

@@ -63,3 +63,9 @@ def test_passive_agent_is_the_actor_after_by():
     start = active.index("attacked")
     assert passive_agent(active, mentions(active, "Taliban fighters"), start, start + 8,
                          len(active)) == ()
+
+
+def test_subject_organ_acts_with_its_possessor():
+    text = "The African Union's Peace and Security Council decided to stay."
+    assert subject_of(text, "decided", "African Union", "Security Council") == (
+        "Security Council", "African Union")

@@ -144,6 +144,19 @@ def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
                         name_end=ne, **extra)
 
 
+#: A capitalised word and a conjunction right before a name: the name may end a longer one.
+_LONGER_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z][\w-]*) (?:and|&) $")
+
+
+def _ends_longer_name(text, sentence, start, names) -> bool:
+    """ "Peace and Security Council": a plain capitalised word (no acronym, organisation,
+    country, demonym or place: "the EU and NATO", "France and NATO" are two) joined to it."""
+    m = _LONGER_NAME_BEFORE.search(text, max(sentence.start, start - 30), start)
+    if not m or m.start() == sentence.start:
+        return False
+    word = m.group(1)
+    return not (word in lexicon.organization_by_form() or names.demonym(word)
+                or names.country_code(word) or names.has_name(word))
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)? {_ORGANS}\b")
 _MEMBERS_AFTER = re.compile(_MEMBERS)
 _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
@@ -158,6 +171,8 @@ def _organisations(text, sentence, names, runs):
     """Lexicon organisations, with an organ ("'s Troika") or members ("ministers") after them."""
     for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end,
                                                         runs):
+        if _ends_longer_name(text, sentence, start, names):
+            continue  # "the African Union's Peace and Security Council" is not the UN's
         organ = _ORGAN_AFTER.match(text, end, sentence.end)
         if organ:
             name = f"{entry.name} {organ.group().split()[-1]}"

@@ -170,7 +170,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     start = min(first.start(), quantity.start()) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
     place = _place_after(doc, sentence, places, end)
-    unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
+    unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end())
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned:
@@ -215,11 +215,12 @@ def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
 
 
-def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None, bool]:
+def _owner(doc, sentence, mentions, start, noun_end) -> tuple[int, Actor | None, bool]:
     """Start of the unit phrase and its actor: named in the phrase ("KFOR's French contingent"
     → France), after it ("soldiers from Chad"), or the subject of the verb that governs it
     ("Britain, which sent 600 paratroopers"); else the sentence's first non-person actor,
     marked weak. A commander stands for his force."""
+    text = doc.text
     phrase = _OWNER_PHRASE.search(text, max(sentence.start, start - 60), start)
     unit_start = phrase.start() if phrase else start
     forces = {a.id: a for _, _, a in mentions}
@@ -227,7 +228,7 @@ def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None
     origin = [_force_of(a, forces) for s, e, a in mentions
               if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
     subjects = []
-    if governed_from_before(Folded.of(text), sentence, unit_start, noun_end) and not (
+    if governed_from_before(doc, sentence, unit_start, noun_end) and not (
             _AFTER_PREPOSITION.search(text, max(sentence.start, unit_start - 20), unit_start)):
         clause = sentence.start + clause_start(sentence.text, unit_start - sentence.start)
         ids = subject(text, [(s, e, a.id) for s, e, a in mentions], clause, unit_start,

@@ -34,6 +34,8 @@ _MEMBERS_OF = re.compile(
     r"commanders|units|delegates|delegation|representatives|envoys|diplomats|peacekeepers|"
     r"marines|police|policemen|contingents?|battalions?|brigades?|insurgents|militiamen|"
     r"gunmen|members)\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+#: Between a possessor and the organ it owns: "the African Union's Peace and ".
+_POSSESSOR = re.compile(r"^['’]s\s+(?:[A-Z][\w-]*\s+(?:and\s+|&\s+)?){0,3}$")
 #: An apposition between commas: "General X, the KFOR commander, said".
 _APPOSITION_OPEN = re.compile(r"^\s*,\s*(?:the\s+|a\s+|an\s+|its\s+)?$", re.I)
 _APPOSITION_CLOSE = re.compile(r"^[\w\s'’-]{0,40},\s*(?:[a-z]+\s+){0,3}$")
@@ -101,6 +103,9 @@ def _with_partners(text: str, mentions: Sequence[Mention], head: Mention) -> tup
         chosen.insert(0, m)
     owner = next((m for m in mentions if m[0] >= head[1]
                   and _OF.match(text[head[1]:m[0]])), None)
-    if owner is not None:
+    if owner is None:  # "the African Union's Peace and Security Council"
+        owner = next((m for m in reversed(earlier) if _POSSESSOR.match(text[m[1]:head[0]])),
+                     None)
+    if owner is not None and owner not in chosen:
         chosen.append(owner)
     return tuple(dict.fromkeys(m[2] for m in chosen))
