@@ -213,12 +213,23 @@ def parse_article(data: Any, text: str, source: str, default_id: str = "") -> Go
     _require(layout in ("", *LAYOUTS), f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
     places = tuple(_place(item, text, f"places[{i}]")
                    for i, item in enumerate(_list(data, "places")))
+    _require_distinct(places)
     events = tuple(_event(item, text, f"events[{i}]")
                    for i, item in enumerate(_list(data, "events")))
     deployments = tuple(_deployment(item, text, f"deployments[{i}]")
                         for i, item in enumerate(_list(data, "deployments")))
     return GoldArticle(id=str(data.get("id") or default_id), text=text, source=source,
                        places=places, events=events, deployments=deployments, layout=layout)
+
+
+def _require_distinct(places: tuple[GoldPlace, ...]) -> None:
+    """Two entries on one span are one mention annotated twice (usually a repeat whose
+    ``occurrence`` was forgotten)."""
+    seen: dict[tuple[int, int], int] = {}
+    for index, place in enumerate(places):
+        first = seen.setdefault((place.start, place.end), index)
+        _require(first == index, f"places[{index}]: {place.surface!r} is the same mention as "
+                                 f"places[{first}] (give each repeat its \"occurrence\")")
 
 
 def _place(item: Any, text: str, where: str) -> GoldPlace:

@@ -91,6 +91,8 @@ def test_gold_load_turns_surface_and_occurrence_into_spans(tmp_path):
     ({"places": [{"surface": "Timbuktu"}]}, "'Timbuktu' is not in the text"),
     ({"places": [{"surface": "Gao", "occurrence": 4}]}, "occurrence 4 not found"),
     ({"places": [{"surface": "Gao", "start": 1}]}, "is not at start 1"),
+    ({"places": [{"surface": "Gao"}, {"surface": "Gao", "occurrence": 1}]},
+     "places[1]: 'Gao' is the same mention as places[0]"),
     ({"events": [{"quote": "Gao", "type": "clash", "status": "occurred"}]},
      "occurs 3 times"),
     ({"events": [{"quote": "talks ended", "type": "chat", "status": "occurred"}]},
@@ -276,6 +278,7 @@ def test_date_right_truncates_to_the_gold_precision():
     assert date_right("2007-12", dt.date(2007, 12, 5), "day")
     assert date_right("2007", dt.date(2007, 3, 1), "month")
     assert not date_right("2007-12-05", dt.date(2007, 12, 1), "month")  # coarser than gold
+    assert not date_right("2007-12-01", dt.date(2007, 12, 1), "month")  # a month, not the 1st
     assert not date_right("2007-12-05", dt.date(2007, 12, 6), "day")
     assert date_right(None, None) and not date_right(None, dt.date(2007, 1, 1))
     assert not date_right("2007", None)
@@ -289,6 +292,9 @@ def test_location_right_by_distance_and_for_gold_areas():
     assert location_right(kosovo, 45.0, 20.9, in_kosovo)             # same country, far point
     assert not location_right(kosovo, 45.0, 20.9, place(0, 1, lat=45.0, lon=20.9,
                                                         country_code="RS"))
+    gao = GoldLocation("Gao", 16.27, -0.04, "ML", "city")
+    bamako = place(0, 1, lat=12.65, lon=-8.0, country_code="ML", kind="city")
+    assert not location_right(gao, 12.65, -8.0, bamako)   # a gold city: the country is not enough
     assert location_right(None, None, None, None) and not location_right(None, 1.0, 1.0, None)
     assert not location_right(BRUSSELS, None, None, None)
 
