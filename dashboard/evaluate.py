@@ -32,8 +32,6 @@ from dashboard.records import Actor, Extraction, Place
 ACC_KM = 161.0
 #: Predicted kinds judged by their bounding box: their centre says nothing about where.
 AREA_KINDS = ("country", "admin1", "region")
-EVENT_FIELDS = ("type", "status", "date", "place", "actor")
-DEPLOYMENT_FIELDS = ("status", "strength", "place", "actor")
 _PRECISION_RANK = {"year": 1, "month": 2, "day": 3}
 
 
@@ -249,12 +247,8 @@ def is_demonym(place: GoldPlace, names: Any) -> bool:
 def score_places(gold: Sequence[GoldPlace], predicted: Sequence[Place], references: int = 0,
                  dropped: int = 0) -> PlaceScore:
     """Exact-span and overlap matching, resolution on the matches, literal accuracy."""
-    by_span: dict[tuple[int, int], Place] = {}
-    for p in predicted:
-        by_span.setdefault((p.start, p.end), p)
-    exact = [(g, by_span[(g.start, g.end)]) for g in gold if (g.start, g.end) in by_span]
-    overlap = _pair_greedily(gold, predicted, lambda g, p: (
-        (_overlap_len(g.start, g.end, p.start, p.end),)))
+    exact = match_places_exact(gold, predicted)
+    overlap = match_places_overlap(gold, predicted)
     literal = [(g, p) for g, p in exact if g.literal is not None]
     return PlaceScore(
         exact=_counts(len(exact), len(gold), len(predicted)),
@@ -262,6 +256,22 @@ def score_places(gold: Sequence[GoldPlace], predicted: Sequence[Place], referenc
         resolution=_resolution(exact), overlap_resolution=_resolution(overlap),
         literal=Ratio(sum(g.literal == p.literal for g, p in literal), len(literal)),
         references=references, dropped=dropped)
+
+
+def match_places_exact(gold: Sequence[GoldPlace],
+                       predicted: Sequence[Place]) -> list[tuple[GoldPlace, Place]]:
+    """Pairs whose spans are equal (a second prediction on the same span stays unmatched)."""
+    by_span: dict[tuple[int, int], Place] = {}
+    for p in predicted:
+        by_span.setdefault((p.start, p.end), p)
+    return [(g, by_span[(g.start, g.end)]) for g in gold if (g.start, g.end) in by_span]
+
+
+def match_places_overlap(gold: Sequence[GoldPlace],
+                         predicted: Sequence[Place]) -> list[tuple[GoldPlace, Place]]:
+    """Pairs that share characters, one to one, the largest overlap first."""
+    return _pair_greedily(gold, predicted, lambda g, p: (
+        (_overlap_len(g.start, g.end, p.start, p.end),)))
 
 
 def _resolution(pairs: Iterable[tuple[GoldPlace, Place]]) -> Resolution:
@@ -309,44 +319,99 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 # --- events and deployments ----------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a predicted record's ids point to, and the gazetteer's name questions."""
+
+    actors: dict[str, Actor]
+    places: dict[str, Place]
+    names: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """How one field is judged, and how its gold and predicted values are said."""
+
+    name: str
+    right: Callable[[Any, Any, Context], bool]
+    gold_value: Callable[[Any], str]
+    predicted_value: Callable[[Any, Context], str]
+
+
+def _event_actors(e: Any, c: Context) -> list[Actor]:
+    return [c.actors[a] for a in e.actors if a in c.actors]
+
+
+def _deployment_actors(d: Any, c: Context) -> list[Actor]:
+    return [c.actors[d.actor]] if d.actor in c.actors else []
+
+
+def _place_right(g: Any, p: Any, c: Context) -> bool:
+    return location_right(g.place, p.lat, p.lon, c.places.get(p.place or ""))
+
+
+EVENT_RULES: tuple[FieldRule, ...] = (
+    FieldRule("type", lambda g, e, c: g.type == e.type, lambda g: g.type, lambda e, c: e.type),
+    FieldRule("status", lambda g, e, c: g.status == e.status,
+              lambda g: g.status, lambda e, c: e.status),
+    FieldRule("date", lambda g, e, c: date_right(g.date, e.date, e.date_precision),
+              lambda g: g.date or "none", lambda e, c: _date_text(e.date, e.date_precision)),
+    FieldRule("place", _place_right, lambda g: _gold_location_text(g.place),
+              lambda e, c: _located_text(e, c)),
+    FieldRule("actor", lambda g, e, c: actor_right(g.actors, _event_actors(e, c), c.names),
+              lambda g: " / ".join(g.actors) or "none",
+              lambda e, c: "; ".join(a.name for a in _event_actors(e, c)) or "none"),
+)
+DEPLOYMENT_RULES: tuple[FieldRule, ...] = (
+    FieldRule("status", lambda g, d, c: g.status == d.status,
+              lambda g: g.status, lambda d, c: d.status),
+    FieldRule("strength", lambda g, d, c: g.strength == d.strength,
+              lambda g: str(g.strength), lambda d, c: str(d.strength)),
+    FieldRule("place", _place_right, lambda g: _gold_location_text(g.place),
+              lambda d, c: _located_text(d, c)),
+    FieldRule("actor", lambda g, d, c: actor_right(g.actor, _deployment_actors(d, c), c.names),
+              lambda g: " / ".join(g.actor) or "none",
+              lambda d, c: "; ".join(a.name for a in _deployment_actors(d, c)) or "none"),
+)
+EVENT_FIELDS = tuple(r.name for r in EVENT_RULES)
+DEPLOYMENT_FIELDS = tuple(r.name for r in DEPLOYMENT_RULES)
+
+
+def match_events(gold: Sequence[GoldEvent], predicted: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """Gold and predicted events paired one to one: same type first, then larger overlap."""
+    return _pair_greedily(gold, predicted, lambda g, e: (
+        int(g.type == e.type), record_overlap(g.start, g.end, e)))
+
+
+def match_deployments(gold: Sequence[GoldDeployment],
+                      predicted: Sequence[Any]) -> list[tuple[Any, Any]]:
+    """Gold and predicted deployments paired one to one, larger overlap first."""
+    return _pair_greedily(gold, predicted, lambda g, d: (record_overlap(g.start, g.end, d),))
+
+
 def score_events(gold: Sequence[GoldEvent], predicted: Sequence[Any],
                  actors: dict[str, Actor], places: dict[str, Place],
                  names: Any = None) -> RecordScore:
-    """Pair gold and predicted events (same type first) and judge each field on the pairs."""
-    pairs = _pair_greedily(gold, predicted, lambda g, e: (
-        int(g.type == e.type), record_overlap(g.start, g.end, e)))
-    judges: dict[str, Callable[[GoldEvent, Any], bool]] = {
-        "type": lambda g, e: g.type == e.type,
-        "status": lambda g, e: g.status == e.status,
-        "date": lambda g, e: date_right(g.date, e.date, e.date_precision),
-        "place": lambda g, e: location_right(g.place, e.lat, e.lon, places.get(e.place or "")),
-        "actor": lambda g, e: actor_right(g.actors, [actors[a] for a in e.actors if a in actors],
-                                          names),
-    }
-    return _record_score(pairs, len(gold), len(predicted), judges)
+    """Pair gold and predicted events and judge each field on the pairs."""
+    return _record_score(match_events(gold, predicted), len(gold), len(predicted),
+                         EVENT_RULES, Context(actors, places, names))
 
 
 def score_deployments(gold: Sequence[GoldDeployment], predicted: Sequence[Any],
                       actors: dict[str, Actor], places: dict[str, Place],
                       names: Any = None) -> RecordScore:
     """Pair gold and predicted deployments and judge each field on the pairs."""
-    pairs = _pair_greedily(gold, predicted, lambda g, d: (record_overlap(g.start, g.end, d),))
-    judges: dict[str, Callable[[GoldDeployment, Any], bool]] = {
-        "status": lambda g, d: g.status == d.status,
-        "strength": lambda g, d: g.strength == d.strength,
-        "place": lambda g, d: location_right(g.place, d.lat, d.lon, places.get(d.place or "")),
-        "actor": lambda g, d: actor_right(g.actor, [actors[d.actor]] if d.actor in actors else [],
-                                          names),
-    }
-    return _record_score(pairs, len(gold), len(predicted), judges)
+    return _record_score(match_deployments(gold, predicted), len(gold), len(predicted),
+                         DEPLOYMENT_RULES, Context(actors, places, names))
 
 
 def _record_score(pairs: list[tuple[Any, Any]], gold: int, predicted: int,
-                  judges: dict[str, Callable[[Any, Any], bool]]) -> RecordScore:
+                  rules: tuple[FieldRule, ...], context: Context) -> RecordScore:
     return RecordScore(
         counts=_counts(len(pairs), gold, predicted),
-        fields=tuple((name, Ratio(sum(bool(judge(g, p)) for g, p in pairs), len(pairs)))
-                     for name, judge in judges.items()))
+        fields=tuple((rule.name, Ratio(sum(bool(rule.right(g, p, context)) for g, p in pairs),
+                                       len(pairs)))
+                     for rule in rules))
 
 
 def record_spans(record: Any) -> tuple[tuple[int, int], ...]:
@@ -401,6 +466,137 @@ def actor_right(gold: Sequence[str], predicted: Sequence[Actor], names: Any = No
         return False
     codes = {names.country_code(n) or names.demonym(n) for n in gold} - {None, ""}
     return any(a.type == "state" and a.country_code in codes for a in predicted)
+
+
+# --- mistakes, for a reader looking for classes of error ---------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    """One thing the pipeline got wrong on a gold article, said for a human."""
+
+    #: "place", "event" or "deployment".
+    record: str
+    #: "missed", "spurious", "location", "unresolved", "literal", or a field's name.
+    kind: str
+    start: int
+    end: int
+    text: str
+    gold: str = ""
+    predicted: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"record": self.record, "kind": self.kind, "start": self.start, "end": self.end,
+                "text": self.text, "gold": self.gold, "predicted": self.predicted}
+
+
+def explain_article(gold: GoldArticle, extraction: Extraction,
+                    names: Any = None) -> tuple[Mistake, ...]:
+    """Every mistake behind the main figures of ``score_article``: places by exact span (demonyms
+    kept), events and deployments by the same matching and field rules."""
+    text = extraction.article.text
+    predicted = [p for p in extraction.places if p.antecedent is None]
+    context = Context({a.id: a for a in extraction.actors},
+                      {p.id: p for p in extraction.places}, names)
+    out = list(_place_mistakes(gold.places, predicted, text))
+    if gold.has_events:
+        out += _record_mistakes("event", gold.events, extraction.events,
+                                match_events(gold.events, extraction.events), EVENT_RULES,
+                                context, text)
+        out += _record_mistakes("deployment", gold.deployments, extraction.deployments,
+                                match_deployments(gold.deployments, extraction.deployments),
+                                DEPLOYMENT_RULES, context, text)
+    return tuple(out)
+
+
+def _place_mistakes(gold: Sequence[GoldPlace], predicted: Sequence[Place],
+                    text: str) -> list[Mistake]:
+    pairs = match_places_exact(gold, predicted)
+    matched_gold = {id(g) for g, _ in pairs}
+    matched_pred = {id(p) for _, p in pairs}
+    out = []
+    for g in gold:
+        if id(g) not in matched_gold:
+            near = [p.surface for p in predicted
+                    if _overlap_len(g.start, g.end, p.start, p.end)]
+            out.append(Mistake("place", "missed", g.start, g.end, g.surface,
+                               _gold_place_text(g), f"overlaps {near[0]!r}" if near else ""))
+    for p in predicted:
+        if id(p) not in matched_pred:
+            near = [g.surface for g in gold if _overlap_len(g.start, g.end, p.start, p.end)]
+            out.append(Mistake("place", "spurious", p.start, p.end, p.surface,
+                               f"overlaps {near[0]!r}" if near else "", _place_text(p)))
+    for g, p in pairs:
+        if g.lat is not None and g.lon is not None:
+            if p.lat is None or p.lon is None:
+                out.append(Mistake("place", "unresolved", g.start, g.end, g.surface,
+                                   _gold_place_text(g), "unresolved"))
+            else:
+                ok, km = point_right(g.lat, g.lon, p)
+                if not ok:
+                    out.append(Mistake("place", "location", g.start, g.end, g.surface,
+                                       _gold_place_text(g), f"{_place_text(p)}, {km:.0f} km"))
+        if g.literal is not None and g.literal != p.literal:
+            out.append(Mistake("place", "literal", g.start, g.end, g.surface,
+                               _literal_text(g.literal), _literal_text(p.literal)))
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _record_mistakes(record: str, gold: Sequence[Any], predicted: Sequence[Any],
+                     pairs: list[tuple[Any, Any]], rules: tuple[FieldRule, ...],
+                     context: Context, text: str) -> list[Mistake]:
+    matched_gold = {id(g) for g, _ in pairs}
+    matched_pred = {id(p) for _, p in pairs}
+    kind_of = (lambda r: r.type) if record == "event" else (lambda r: r.status)
+    out = [Mistake(record, "missed", g.start, g.end, g.quote, kind_of(g))
+           for g in gold if id(g) not in matched_gold]
+    out += [Mistake(record, "spurious", p.start, p.end, _clip(text[p.start:p.end]), "",
+                    kind_of(p)) for p in predicted if id(p) not in matched_pred]
+    for g, p in pairs:
+        out += [Mistake(record, rule.name, g.start, g.end, g.quote, rule.gold_value(g),
+                        rule.predicted_value(p, context))
+                for rule in rules if not rule.right(g, p, context)]
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def _gold_place_text(g: GoldPlace) -> str:
+    where = f"{g.lat:.2f},{g.lon:.2f}" if g.lat is not None and g.lon is not None else "no point"
+    extra = ", ".join(x for x in (g.kind, g.country, "demonym" if g.demonym else "") if x)
+    return f"{where} ({extra})" if extra else where
+
+
+def _place_text(p: Place) -> str:
+    if p.lat is None or p.lon is None:
+        return f"{p.name or p.surface}: unresolved"
+    return f"{p.name} ({', '.join(x for x in (p.kind, p.country_code) if x)}) {p.lat:.2f},{p.lon:.2f}"
+
+
+def _gold_location_text(g: GoldLocation | None) -> str:
+    if g is None:
+        return "none"
+    return f"{g.name or '?'} ({g.kind or 'place'}, {g.country or '?'}) {g.lat:.2f},{g.lon:.2f}"
+
+
+def _located_text(record: Any, c: Context) -> str:
+    place = c.places.get(record.place or "")
+    if record.lat is None or record.lon is None:
+        return f"{place.surface}: no point" if place else "none"
+    name = f"{place.name} ({place.kind}, {place.country_code}) " if place else ""
+    return f"{name}{record.lat:.2f},{record.lon:.2f}"
+
+
+def _date_text(date: dt.date | None, precision: str) -> str:
+    if date is None:
+        return "none"
+    return date.isoformat()[:{"year": 4, "month": 7}.get(precision, 10)]
+
+
+def _literal_text(literal: bool) -> str:
+    return "literal" if literal else "non-literal"
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -12,11 +12,13 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from dashboard.evaluate import (
-    DEPLOYMENT_FIELDS, EVENT_FIELDS, ArticleScore, PlaceScore, RecordScore, score_article, total,
+    DEPLOYMENT_FIELDS, EVENT_FIELDS, ArticleScore, Mistake, PlaceScore, RecordScore,
+    explain_article, score_article, total,
 )
 from dashboard.gold import GoldArticle, GoldError, load_gold
 from dashboard.pipeline import CachedNames, default_geocoder, extract_text
@@ -39,6 +41,9 @@ def add_evaluate_parser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument("--per-article", action="store_true",
                         help=f"print the per-article table (always for up to "
                              f"{PER_ARTICLE_AUTO} articles)")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="list every mistake (missed, spurious, wrong field) by article, "
+                             "and the most frequent ones")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     parser.set_defaults(run=run_evaluate)
     return parser
@@ -51,6 +56,7 @@ def run_evaluate(args: argparse.Namespace, *, geocoder: Any = None) -> int:
     extract_text("A warm-up in Paris.", "warm-up", geocoder=geocoder)  # caches, not timed
     scores: list[ArticleScore] = []
     errors: list[GoldError] = []
+    mistakes: list[tuple[Mistake, ...]] = []
     for item in load_gold(args.gold):
         if isinstance(item, GoldError):
             errors.append(item)
@@ -58,14 +64,18 @@ def run_evaluate(args: argparse.Namespace, *, geocoder: Any = None) -> int:
             continue
         extraction, seconds = timed_extraction(item, geocoder)
         scores.append(score_article(item, extraction, names, seconds))
+        if args.show_errors:
+            mistakes.append(explain_article(item, extraction, names))
     out = sys.stdout if not args.output else open(args.output, "w", encoding="utf-8")
     try:
         if args.json:
-            json.dump(report_dict(scores, errors), out, ensure_ascii=False, indent=1)
+            json.dump(report_dict(scores, errors, mistakes), out, ensure_ascii=False, indent=1)
             out.write("\n")
         else:
             per_article = args.per_article or len(scores) <= PER_ARTICLE_AUTO
             out.write(report_text(scores, errors, per_article=per_article))
+            if args.show_errors:
+                out.write(mistakes_text(scores, mistakes))
     finally:
         if out is not sys.stdout:
             out.close()
@@ -90,14 +100,19 @@ def _names(geocoder: Any) -> Any:
 
 # --- JSON ----------------------------------------------------------------------------------
 
-def report_dict(scores: list[ArticleScore], errors: list[GoldError]) -> dict[str, Any]:
-    """The figures as JSON: totals, throughput, errors and every article."""
+def report_dict(scores: list[ArticleScore], errors: list[GoldError],
+                mistakes: Sequence[tuple[Mistake, ...]] = ()) -> dict[str, Any]:
+    """The figures as JSON: totals, throughput, errors and every article (with its mistakes
+    when they were asked for)."""
     overall = total(scores)
+    articles = [s.to_dict() for s in scores]
+    for article, found in zip(articles, mistakes):
+        article["mistakes"] = [m.to_dict() for m in found]
     return {
         **overall.to_dict(),
         "articles_per_second": _per_second(overall),
         "errors": [{"source": e.source, "message": e.message} for e in errors],
-        "per_article": [s.to_dict() for s in scores],
+        "per_article": articles,
     }
 
 
@@ -196,3 +211,34 @@ def _pct(value: float | None) -> str:
 
 def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}"
+
+
+def mistakes_text(scores: Sequence[ArticleScore],
+                  mistakes: Sequence[tuple[Mistake, ...]], top: int = 12) -> str:
+    """The most frequent mistakes of each kind, then every mistake by article."""
+    by_kind: dict[str, Counter] = {}
+    for found in mistakes:
+        for m in found:
+            key = m.text if m.record == "place" and m.kind != "literal" else (
+                f"{m.gold} → {m.predicted}" if m.kind not in ("missed", "spurious")
+                else m.gold or m.predicted)
+            by_kind.setdefault(f"{m.record} {m.kind}", Counter())[key] += 1
+    lines = ["", "## Most frequent mistakes", "", "| mistake | count | most frequent |",
+             "|---|--:|---|"]
+    order = {"place": 0, "event": 1, "deployment": 2}
+    for kind, counter in sorted(by_kind.items(), key=lambda kv: (order[kv[0].split()[0]], kv[0])):
+        common = ", ".join(f"{k} ×{n}" for k, n in counter.most_common(top))
+        lines.append(f"| {kind} | {sum(counter.values())} | {_cell(common)} |")
+    lines += ["", "## Mistakes by article"]
+    for score, found in zip(scores, mistakes):
+        if found:
+            lines += ["", f"### {score.id}", ""]
+            lines += [f"- {m.record} {m.kind}: {m.text!r} [{m.start}:{m.end}]"
+                      + (f" — gold {m.gold}" if m.gold else "")
+                      + (f"; predicted {m.predicted}" if m.predicted else "") for m in found]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")

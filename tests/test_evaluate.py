@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.__main__ import main
 from dashboard.evaluate import (
-    actor_right, date_right, in_bbox, is_demonym, location_right, point_right, score_article,
+    actor_right, date_right, explain_article, in_bbox, is_demonym, location_right, point_right, score_article,
     score_deployments, score_events, score_places, total,
 )
 from dashboard.gold import (
@@ -337,6 +337,25 @@ def test_total_adds_articles_and_skips_missing_event_scores():
     assert both.events.counts.fn == 1
 
 
+def test_explain_lists_each_mistake_behind_the_figures():
+    text = "Talks in Gao. Clashes in Bamako."
+    gold = GoldArticle("a", text, "t", places=(
+        gplace(9, 12, 16.27, -0.04, surface="Gao"), gplace(25, 31, 12.65, -8.0, surface="Bamako")),
+        events=(gevent(0, 12, "meeting", status="planned"), gevent(14, 31, "clash")))
+    extraction = Extraction(article=Article(id="a", text=text), places=(
+        place(9, 12, "Gao", lat=40.0, lon=-0.04, name="Gao"), place(0, 5, "Talks")),
+        events=(event(0, 12, "meeting", status="occurred"),))
+    found = {(m.record, m.kind, m.text, m.gold, m.predicted)
+             for m in explain_article(gold, extraction)}
+    assert ("place", "missed", "Bamako", "12.65,-8.00", "") in found
+    assert ("place", "spurious", "Talks", "", "Talks: unresolved") in found
+    [location] = [m for m in found if m[1] == "location"]
+    assert location[2] == "Gao" and location[4] == "Gao (city) 40.00,-0.04, 2639 km"
+    assert ("event", "status", "q", "planned", "occurred") in found
+    assert ("event", "missed", "q", "clash", "") in found
+    assert len(found) == 5
+
+
 # --- command line (the real pipeline on a tiny gold article) ------------------------------
 
 WIRE = ("Clashes in Mali\n"
@@ -363,6 +382,19 @@ def test_cli_json_scores_a_real_extraction_and_names_a_bad_file(tmp_path, capsys
     assert data["events"]["tp"] == 1 and data["events"]["fields"]["place"]["accuracy"] == 1
     assert data["deployments"]["fp"] == 0 and data["articles_per_second"] > 0
     assert data["errors"][0]["source"].endswith("broken.json")
+    assert "mistakes" not in data["per_article"][0]
+
+
+def test_cli_show_errors_lists_mistakes_in_text_and_json(tmp_path, capsys, offline_geocoder):
+    write_gold(tmp_path, "wire", {"places": [{"surface": "Gao", "lat": 16.27, "lon": -0.04}]},
+               WIRE)
+    main(["evaluate", str(tmp_path), "--show-errors"])
+    out = capsys.readouterr().out
+    assert "## Most frequent mistakes" in out and "| place spurious |" in out
+    assert "### wire" in out and "- place spurious: 'Mali'" in out
+    main(["evaluate", str(tmp_path), "--show-errors", "--json"])
+    mistakes = json.loads(capsys.readouterr().out)["per_article"][0]["mistakes"]
+    assert {"record": "place", "kind": "spurious", "text": "Mali"}.items() <= mistakes[0].items()
 
 
 def test_cli_text_report_has_the_tables_and_the_per_article_row(tmp_path, capsys,
