@@ -567,7 +567,8 @@ def _gold_place_text(g: GoldPlace) -> str:
 def _place_text(p: Place) -> str:
     if p.lat is None or p.lon is None:
         return f"{p.name or p.surface}: unresolved"
-    return f"{p.name} ({', '.join(x for x in (p.kind, p.country_code) if x)}) {p.lat:.2f},{p.lon:.2f}"
+    about = ", ".join(x for x in (p.kind, p.country_code) if x)
+    return f"{p.name} ({about}) {p.lat:.2f},{p.lon:.2f}"
 
 
 def _gold_location_text(g: GoldLocation | None) -> str:

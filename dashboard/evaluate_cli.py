@@ -14,7 +14,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from typing import Any
 
 from dashboard.evaluate import (
     DEPLOYMENT_FIELDS, EVENT_FIELDS, ArticleScore, Mistake, PlaceScore, RecordScore,

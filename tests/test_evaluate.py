@@ -10,8 +10,8 @@ import pytest
 
 from dashboard.__main__ import main
 from dashboard.evaluate import (
-    actor_right, date_right, explain_article, in_bbox, is_demonym, location_right, point_right, score_article,
-    score_deployments, score_events, score_places, total,
+    actor_right, date_right, explain_article, in_bbox, is_demonym, location_right, point_right,
+    score_article, score_deployments, score_events, score_places, total,
 )
 from dashboard.gold import (
     GoldArticle, GoldDeployment, GoldError, GoldEvent, GoldLocation, GoldPlace, load_gold,
@@ -365,7 +365,8 @@ WIRE = ("Clashes in Mali\n"
 def test_cli_json_scores_a_real_extraction_and_names_a_bad_file(tmp_path, capsys,
                                                                offline_geocoder):
     gold = {"id": "wire", "layout": "wire",
-            "places": [{"surface": "Gao", "literal": True, "lat": 16.27, "lon": -0.04, "country": "ML", "kind": "city"}],
+            "places": [{"surface": "Gao", "literal": True, "lat": 16.27, "lon": -0.04,
+                        "country": "ML", "kind": "city"}],
             "events": [{"quote": "Fighting broke out in Gao", "type": "clash",
                         "status": "occurred", "date": None,
                         "place": {"name": "Gao", "lat": 16.27, "lon": -0.04, "country": "ML",
