@@ -195,8 +195,8 @@ def score_article(gold: GoldArticle, extraction: Extraction, names: Any = None,
     references = len(extraction.places) - len(predicted)
     demonyms = [g for g in gold.places if is_demonym(g, names)]
     kept = [g for g in gold.places if not is_demonym(g, names)]
-    unscored = [p for p in predicted if not any(_overlap_len(g.start, g.end, p.start, p.end)
-                                                for g in demonyms)]
+    scored = [p for p in predicted if not any(_overlap_len(g.start, g.end, p.start, p.end)
+                                              for g in demonyms)]
     actors = {a.id: a for a in extraction.actors}
     places_by_id = {p.id: p for p in extraction.places}
     events = deployments = None
@@ -207,7 +207,7 @@ def score_article(gold: GoldArticle, extraction: Extraction, names: Any = None,
     return ArticleScore(
         id=gold.id,
         places=score_places(gold.places, predicted, references),
-        places_without_demonyms=score_places(kept, unscored, references,
+        places_without_demonyms=score_places(kept, scored, references,
                                              dropped=len(demonyms)),
         events=events, deployments=deployments, seconds=seconds)
 

@@ -66,6 +66,9 @@ def run_evaluate(args: argparse.Namespace, *, geocoder: Any = None) -> int:
         scores.append(score_article(item, extraction, names, seconds))
         if args.show_errors:
             mistakes.append(explain_article(item, extraction, names))
+    if not scores:
+        print("newsmap evaluate: no gold article could be read; nothing scored", file=sys.stderr)
+        return 1
     out = sys.stdout if not args.output else open(args.output, "w", encoding="utf-8")
     try:
         if args.json:
@@ -79,7 +82,7 @@ def run_evaluate(args: argparse.Namespace, *, geocoder: Any = None) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    return 1 if errors or not scores else 0
+    return 1 if errors else 0
 
 
 def timed_extraction(gold: GoldArticle, geocoder: Any) -> tuple[Extraction, float]:

@@ -406,3 +406,10 @@ def test_cli_text_report_has_the_tables_and_the_per_article_row(tmp_path, capsys
     assert code == 0
     assert "| exact span | 1 | " in out and "| overlap, without demonyms |" in out
     assert "| events | 0 |" in out and "| wire | 1/" in out and "articles/s" in out
+
+
+def test_cli_missing_corpus_is_said_once_without_empty_tables(tmp_path, capsys):
+    code = main(["evaluate", str(tmp_path / "absent.jsonl")])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert "absent.jsonl: cannot read" in err and "nothing scored" in err
