@@ -52,7 +52,7 @@ _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almo
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
 _QUANTITY = re.compile(
-    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w.-]+\s+){{0,3}}?"
     rf"(?P<noun>{_PEOPLE}|{_UNITS})\b", re.I)
 #: A quantity starts with a qualifier or a number: testing the first character spares the
 #: engine the long case-blind alternations at every other position.
@@ -106,7 +106,8 @@ def find_deployments(
             continue
         span = (sentence.start, sentence.end)
         literal, mentions = places_at.within(*span), mentions_at.within(*span)
-        for group in _groups(doc, sentence, nouns, literal):
+        owners = [s for s, _, a in mentions if a.type != "person"]
+        for group in _groups(doc, sentence, nouns, literal, owners):
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
                                 published)
             if draft is None:
@@ -122,11 +123,13 @@ def find_deployments(
 
 
 def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
-            places: list[Place]) -> list[list[re.Match[str]]]:
+            places: list[Place], owners: list[int]) -> list[list[re.Match[str]]]:
     """The sentence's troop nouns in groups that each describe one body of troops.
 
-    A noun joins the group before it when it is close, no place lies between them and it
-    does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
+    A noun joins the group before it when it is close, no place and no actor (``owners``: where
+    their mentions start) lies between them ("New Zealand will send 800 soldiers, and Thailand
+    has pledged troops" are two) and it does not bring a head count of its own ("10,000 US
+    troops and 2,000 Iraqi soldiers" are two).
     """
     counted = [q.span() for q in _QUANTITIES.finditer(doc, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
@@ -134,20 +137,21 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
         if _casualties(doc, m.start(), m.end(), sentence.end):
             continue
         own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
-        if groups and _joins(groups[-1], m, own, counted, places):
+        if groups and _joins(groups[-1], m, own, counted, places, owners):
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
 
 
-def _joins(group, noun, own, counted, places) -> bool:
+def _joins(group, noun, own, counted, places, owners) -> bool:
     last = group[-1]
     before = [span for span in counted for m in group if span[0] <= m.start() < span[1]]
     if own is not None and before and own not in before:
         return False
     placed = any(last.end() <= p.start < noun.start() for p in places)
-    return not placed and noun.start() - last.end() < 90
+    owned = any(last.end() <= start < noun.start() for start in owners)
+    return not (placed or owned) and noun.start() - last.end() < 90
 
 
 _KILLING = CaseBlind(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"

@@ -29,14 +29,18 @@ _CUES = CaseBlind(
     r"cut(?:s|ting)?|drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
     r"bring\w*\s+(?:\w+\s+)?home|brought\s+(?:\w+\s+)?home|hand(?:s|ed|ing)?\s+over|handover|"
     r"retreat\w*|depart\w*|quit(?:s|ting)?)"
-    r"|(?P<reinforcement>reinforc\w+|additional|extra|more\s+troops|boost\w*|surge|bolster\w*|"
-    r"beef\w*\s+up|step\w*\s+up|increas\w*)"
+    r"|(?P<reinforcement>reinforc\w+|(?P<adjective>additional|extra|more\s+troops)|boost\w*|"
+    r"surge|bolster\w*|beef\w*\s+up|step\w*\s+up|increas\w*|rais(?:e|es|ed|ing))"
+    r"|(?P<stationed>(?P<static>(?:deployed|posted)(?=\s+(?:in|at|across|throughout|along|"
+    r"around|near|on)\b))|station\w*|based|garrison\w*|on\s+the\s+ground|serving|"
+    r"(?P<continuing>remain(?:s|ed)?|stay\w*|keep\w*|kept|presence))"
     r"|(?P<deployed>(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|arriv\w+|"
-    r"(?:move[sd]?|moving)\s+in(?:to)?|enter(?:s|ed|ing)?|landed|landing|"
-    r"(?:flown|flew|fly|flies|flying)\s+in(?:to)?|airlift\w*|rushed|poured\s+into|"
-    r"(?:marched|rolled|crossed|went|swept)\s+into|head(?:ed|ing)\s+(?:to|for)|transferred)"
-    r"|(?P<stationed>station\w*|based|garrison\w*|on\s+the\s+ground|serving|posted|"
-    r"(?P<continuing>remain\w*|stay\w*|keep\w*|kept|presence)))\b")
+    r"(?:move[sd]?|moving)\s+in(?:to)?|moved|enter(?:s|ed|ing)?|land(?:ed|ing|s)|"
+    r"flown|flew|fly(?:ing)?|flies|airlift\w*|ferr(?:y|ied|ying)|shipped|rushed|poured|"
+    r"marched|rolled|crossed|drove|driven|swept|came\s+ashore|went\s+into|"
+    r"head(?:ed|ing)\s+(?:to|for)|transferred|posted|order(?:s|ed)|seiz(?:e|es|ed|ing)|"
+    r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|took\s+(?:over|control))"
+    r")\b")
 #: Words inside the troop phrase: "possible reinforcements", "17,000 more troops".
 _PHRASE_PROPOSED = CaseBlind(r"\b(?:possible|proposed|potential|requested)\b")
 _PHRASE_MORE = CaseBlind(r"\b(?:additional|extra|more(?!\s+than)|further|fresh|"
@@ -60,8 +64,13 @@ _NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without|n't|refus\w*\s+to|rul\w*\s
 _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|where|when|after|"
                         r"before|because|although|though|as)\b|,\s+(?P<rel>which|who)\b|"
                         r"\s(?P<rel2>that|who|which)\b|\s(?:as|while|after|before|because|"
-                        r"whereas|although|though)\s")
+                        r"whereas|although|though|when|where|until|unless|if)\s")
 _BEFORE_WINDOW = 60
+_RELATIVE_AFTER = CaseBlind(r",\s+(?:who|which)\b[^,;.]{0,120},")
+#: Sub-groups of ``_CUES`` and the status each stands for.
+_STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed",
+                    "adjective": "reinforcement"}
+_PASSIVE = CaseBlind(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
 #: How many words may stand between a verb and the troop phrase it governs: its object follows
 #: it closely ("sent up to 600 paratroopers"), its subject a little further off ("a brigade of
@@ -76,24 +85,25 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     """Status of the troop phrase ``doc[start:end]`` in ``sentence`` (see the module)."""
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     hi = _clause_end(doc, end, sentence.end)
-    verb = _governing_cue(doc, lo, hi, start, end)
+    verb = _main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
     inside = doc.slice(start, end)
     if verb is None:
         if _PHRASE_PROPOSED.search(inside) or _modality_after(doc, end, hi):
             return "proposed"
         modality = _modality(_last_words(doc, lo, start))
         return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
-    status = verb.lastgroup if verb.lastgroup != "continuing" else "stationed"
+    status = _STATUS_OF_GROUP.get(verb.lastgroup, verb.lastgroup)
     before = doc.slice(max(lo, verb.start() - _BEFORE_WINDOW), verb.start())
     if _NEGATION.search(before):
         return "stationed" if status in ("withdrawal", "reinforcement", "stationed") else "proposed"
     if status == "proposed" or verb.group("continuing"):
         return status
-    if status == "reinforcement" and verb.end() <= start and verb.group().startswith("reinforc"):
-        return "stationed"  # "to reinforce the 3,000 troops already there": those are in place
+    if verb.group().lower().startswith("reinforc") and (
+            verb.end() <= start or _PASSIVE.search(doc, max(lo, verb.start() - 15), verb.start())):
+        return "stationed"  # "to reinforce the troops there", "were reinforced": in place
     modality = _modality(before) or _modality_after(doc, end, hi)
-    if modality:
-        return modality
+    if modality == "proposed" or modality and status not in ("withdrawal", "reinforcement"):
+        return modality  # "are to withdraw" stays a withdrawal: the change, due or done
     if _PHRASE_PROPOSED.search(inside):
         return "proposed"
     if status == "deployed" and _PHRASE_MORE.search(inside):
@@ -107,6 +117,18 @@ def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) 
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     verb = _governing_cue(doc, lo, _clause_end(doc, end, sentence.end), start, end)
     return verb is not None and verb.end() <= start
+
+
+def _main_verb_after_relative(doc: Folded, end: int, hi: int):
+    """ "Indonesian soldiers, who have been stationed there since 1975, are to withdraw": the
+    main verb after a relative clause set off by commas governs, not the relative's verb."""
+    relative = _RELATIVE_AFTER.match(doc, end, hi)
+    if relative is None:
+        return None
+    cue = _CUES.search(doc, relative.end(), hi)
+    if cue is None or _word_count(doc, relative.end(), cue.start()) > _MAX_WORDS_AFTER:
+        return None
+    return cue
 
 
 def _clause_end(doc: Folded, pos: int, limit: int) -> int:
@@ -127,8 +149,10 @@ def _governing_cue(doc: Folded, lo: int, hi: int, start: int, end: int):
             continue  # "at the request of the Dutch battalion": the troops ask
         if m.end() <= start:
             gap, words = start - m.end(), _word_count(doc, m.end(), start)
-            if words > _MAX_WORDS_BEFORE:
+            if words > (0 if m.group("adjective") else _MAX_WORDS_BEFORE):
                 continue
+        elif m.group("adjective"):
+            continue  # "take additional security measures": not about these troops
         else:
             gap, words = m.start() - end, _word_count(doc, end, m.start())
             if words > _MAX_WORDS_AFTER:
