@@ -42,6 +42,22 @@ def status_of(text: str, phrase: str) -> str:
     ("Reinforcements of 3,000 soldiers will be discussed on Friday.",
      "Reinforcements of 3,000 soldiers", "proposed"),
     ("Obama ordered 17,000 more troops to Afghanistan.", "17,000 more troops", "reinforcement"),
+    ("About 7,000 AU troops are deployed in Darfur.", "About 7,000 AU troops", "stationed"),
+    ("NATO has deployed 1,000 soldiers to Romania.", "1,000 soldiers", "deployed"),
+    ("Britain flew about 700 paratroopers into Freetown.", "about 700 paratroopers",
+     "deployed"),
+    ("The US, which has about 1,100 troops in the country, agreed.", "about 1,100 troops",
+     "stationed"),
+    ("About 1,000 soldiers have arrived in Bamako.", "About 1,000 soldiers", "deployed"),
+    ("Seoul ordered more troops to the island.", "troops", "reinforcement"),
+    ("He said his men would guard the airport.", "his men", "planned"),
+    ("Syrian troops are to withdraw by Friday.", "Syrian troops", "withdrawal"),
+    ("About 100,000 troops were in the country when the pullout began.",
+     "About 100,000 troops", "stationed"),
+    ("Indian peacekeepers in Freetown were reinforced by a Jordanian company.",
+     "Indian peacekeepers", "stationed"),
+    ("Russian peacekeepers may take additional security measures.", "Russian peacekeepers",
+     "proposed"),
     ("Paris wants 2,000 African soldiers in Bamako by March.", "2,000 African soldiers",
      "proposed"),
 ])
@@ -77,3 +93,9 @@ def test_troop_status_reaches_the_deployment_record():
                     kind="city", lat=-4.05, lon=39.67, confidence=0.9)
     (dep,) = find_deployments(text, split_sentences(text), [mombasa], [], [], dt.date(2020, 1, 1))
     assert (dep.status, dep.strength, dep.place) == ("deployed", 2000, "p1")
+
+
+def test_troop_status_main_verb_after_a_relative_clause_governs():
+    text = ("Indonesian soldiers, who have been stationed in the territory since 1975, "
+            "withdrew on Monday.")
+    assert status_of(text, "Indonesian soldiers") == "withdrawal"

@@ -429,7 +429,7 @@ def _coordinated_demonym(text, sentence, names, start):
 _OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
 #: Troops and their origin: "soldiers from Nigeria, Chad and Niger".
 _ORIGIN = re.compile(
-    r"\b(?:troops|soldiers|forces|peacekeepers|contingents?|units|police(?:men|\s+officers)?|"
+    r"\b(?i:troops|soldiers|forces|peacekeepers|contingents?|units|police(?:men|\s+officers)?|"
     r"marines|paratroopers|battalions?|brigades?|personnel|officers|fighters|volunteers|"
     r"mercenaries)\s+(?:from|of)\s+(?:the\s+)?"
     r"(?P<names>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
@@ -441,7 +441,7 @@ def _origin_states(text, sentence, names, runs):
     """ "soldiers from Nigeria, Chad and Niger": each country named is a state whose troops
     they are (the place mention stays: where troops come from is still a place)."""
     if "from" not in runs and "of" not in runs:
-        return
+        return  # (a set test: most sentences have neither word)
     for m in _ORIGIN.finditer(text, sentence.start, sentence.end):
         for name in _ORIGIN_NAME.finditer(text, m.start("names"), m.end("names")):
             code = names.country_code(name.group())

@@ -250,8 +250,10 @@ def _owner(doc, sentence, mentions, start, noun_end) -> tuple[int, Actor | None,
 
 #: A phrase that is a preposition's object ("the number of troops") is no verb's object.
 _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re.I)
-#: Between a troop noun and its state: "soldiers from Nigeria", "troops of the African Union".
-_ORIGIN_GAP = re.compile(r"\s+(?:from|of)\s+(?:the\s+)?")
+#: Between a troop noun and its state: "soldiers from Nigeria", "troops of the African Union",
+#: "troops flown in from Germany".
+_ORIGIN_GAP = re.compile(r"\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
+                         r"(?:from|of)\s+(?:the\s+)?")
 
 
 def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:

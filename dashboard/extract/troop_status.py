@@ -31,7 +31,7 @@ _CUES = CaseBlind(
     r"retreat\w*|depart\w*|quit(?:s|ting)?)"
     r"|(?P<reinforcement>reinforc\w+|(?P<adjective>additional|extra|more\s+troops)|boost\w*|"
     r"surge|bolster\w*|beef\w*\s+up|step\w*\s+up|increas\w*|rais(?:e|es|ed|ing))"
-    r"|(?P<stationed>(?P<static>(?:deployed|posted)(?=\s+(?:in|at|across|throughout|along|"
+    r"|(?P<stationed>(?P<possession>ha(?:s|ve|d)|maintain(?:s|ed)?)|(?P<static>(?:deployed|posted)(?=\s+(?:in|at|across|throughout|along|"
     r"around|near|on)\b))|station\w*|based|garrison\w*|on\s+the\s+ground|serving|"
     r"(?P<continuing>remain(?:s|ed)?|stay\w*|keep\w*|kept|presence))"
     r"|(?P<deployed>(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|arriv\w+|"
@@ -39,7 +39,8 @@ _CUES = CaseBlind(
     r"flown|flew|fly(?:ing)?|flies|airlift\w*|ferr(?:y|ied|ying)|shipped|rushed|poured|"
     r"marched|rolled|crossed|drove|driven|swept|came\s+ashore|went\s+into|"
     r"head(?:ed|ing)\s+(?:to|for)|transferred|posted|order(?:s|ed)|seiz(?:e|es|ed|ing)|"
-    r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|took\s+(?:over|control))"
+    r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|took\s+(?:over|control)|"
+    r"join(?:s|ed|ing)?)"
     r")\b")
 #: Words inside the troop phrase: "possible reinforcements", "17,000 more troops".
 _PHRASE_PROPOSED = CaseBlind(r"\b(?:possible|proposed|potential|requested)\b")
@@ -66,9 +67,11 @@ _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|whe
                         r"\s(?P<rel2>that|who|which)\b|\s(?:as|while|after|before|because|"
                         r"whereas|although|though|when|where|until|unless|if)\s")
 _BEFORE_WINDOW = 60
+_AUXILIARY_AFTER = CaseBlind(r"\s+(?:(?P<maybe>could|might|may)|will|would|shall|are\s+to|is\s+to|"
+                             r"are\s+due\s+to|are\s+expected\s+to)\b")
 _RELATIVE_AFTER = CaseBlind(r",\s+(?:who|which)\b[^,;.]{0,120},")
 #: Sub-groups of ``_CUES`` and the status each stands for.
-_STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed",
+_STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed", "possession": "stationed",
                     "adjective": "reinforcement"}
 _PASSIVE = CaseBlind(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
@@ -90,7 +93,7 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     if verb is None:
         if _PHRASE_PROPOSED.search(inside) or _modality_after(doc, end, hi):
             return "proposed"
-        modality = _modality(_last_words(doc, lo, start))
+        modality = _modality(_last_words(doc, lo, start)) or _own_modality(doc, end, hi)
         return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
     status = _STATUS_OF_GROUP.get(verb.lastgroup, verb.lastgroup)
     before = doc.slice(max(lo, verb.start() - _BEFORE_WINDOW), verb.start())
@@ -147,12 +150,14 @@ def _governing_cue(doc: Folded, lo: int, hi: int, start: int, end: int):
         if start <= m.start() and m.end() <= end or (
                 m.lastgroup == "proposed" and _OF_NEXT.match(doc, m.end(), start)):
             continue  # "at the request of the Dutch battalion": the troops ask
-        if m.end() <= start:
+        if m.start() < start < m.end():
+            gap, words = 0, 0  # "more troops": the cue holds the phrase's first word
+        elif m.end() <= start:
             gap, words = start - m.end(), _word_count(doc, m.end(), start)
             if words > (0 if m.group("adjective") else _MAX_WORDS_BEFORE):
                 continue
-        elif m.group("adjective"):
-            continue  # "take additional security measures": not about these troops
+        elif m.group("adjective") or m.group("possession"):
+            continue  # "take additional security measures", "troops have arrived"
         else:
             gap, words = m.start() - end, _word_count(doc, end, m.start())
             if words > _MAX_WORDS_AFTER:
@@ -168,6 +173,14 @@ def _modality(before: Folded | str) -> str:
     if _PLANNED_BEFORE.search(before):
         return "planned"
     return ""
+
+
+def _own_modality(doc: Folded, end: int, hi: int) -> str:
+    """The auxiliary of the troops' own verb, right after them: "his men would guard …"."""
+    m = _AUXILIARY_AFTER.match(doc, end, hi)
+    if m is None:
+        return ""
+    return "proposed" if m.group("maybe") else "planned"
 
 
 def _modality_after(doc: Folded, end: int, hi: int) -> str:
