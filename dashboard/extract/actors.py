@@ -63,6 +63,10 @@ _MEMBER_NOUNS = (
     "gendarmes", "sailors", "airmen", "servicemen", "reservists", "battalion", "battalions",
     "brigade", "brigades", "units", "warships", "jets", "aircraft", "navy", "coast guard",
     "special operations forces", "task force",
+    # their weapons and vehicles act for them ("Pakistani guns have shelled", "Russian tanks")
+    "guns", "artillery", "tanks", "warplanes", "planes", "helicopters", "gunboats", "ships",
+    "vessels", "submarines", "columns", "convoy", "convoys", "armoured columns",
+    "armored columns",
 )
 _MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
            + r")\b)")
@@ -222,10 +226,15 @@ def _officials(text, sentence, names, runs):
         if not _title_ok(role, person, names):
             continue
         name_start = m.start("name")
+        nationality = _LEADING_DEMONYM.match(person)  # "commander, Danish Major General X"
+        if nationality and names.demonym(nationality.group(1)):
+            person, name_start = person[nationality.end():], name_start + nationality.end()
         ranks = _LEADING_RANKS.match(person)  # "commander Lieutenant General X"
         if ranks and ranks.end() < len(person):
             role, person = f"{role} {ranks.group().strip()}", person[ranks.end():]
             name_start += ranks.end()
+        if nationality or ranks:  # the name proper may run past the words first taken
+            person = _PERSON_NAME_RE.match(text, name_start, sentence.end).group()
         person = _trim_name(person, names)
         if not person:
             continue
@@ -238,6 +247,8 @@ def _officials(text, sentence, names, runs):
                        role=_tidy_role(role), affiliation=aff_name, country_code=aff_code)
 
 
+_PERSON_NAME_RE = re.compile(_PERSON_NAME)
+_LEADING_DEMONYM = re.compile(r"([A-Z][\w-]+) (?=[A-Z])")
 #: Rank words between a title and a name ("commander Lieutenant General Xavier …").
 _LEADING_RANKS = re.compile(
     r"(?:(?:Lieutenant|Lt\.|Major|Maj\.|Brigadier|Brig\.|Vice|Rear|Field)[ -])?"
