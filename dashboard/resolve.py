@@ -25,10 +25,13 @@ from dashboard.records import Place, Problem
 
 #: Candidates asked for per mention.
 LIMIT = 8
-PRECISION = {"facility": "point", "city": "point", "admin1": "admin1", "country": "country",
-             "region": "region", "water": "region", "directional_region": "region"}
+#: An admin2 (county, district) is a point: GeoNames gives it no outline, and its point is
+#: the mean of its towns' (``gazetteer_build.admin2_rows``).
+PRECISION = {"facility": "point", "city": "point", "admin1": "admin1", "admin2": "point",
+             "country": "country", "region": "region", "water": "region",
+             "directional_region": "region"}
 #: Score of an area by kind; a city scores by population instead (0.6 per power of ten).
-_KIND_PRIOR = {"country": 5.0, "admin1": 1.5, "region": 2.0, "water": 2.0,
+_KIND_PRIOR = {"country": 5.0, "admin1": 1.5, "admin2": 1.5, "region": 2.0, "water": 2.0,
                "directional_region": 5.0, "facility": 1.0}
 #: Distinct points kept for "near the article's other places" (bounds the work on huge texts).
 _MAX_POINTS = 64
@@ -207,7 +210,7 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
 
 
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
-                 "admin1": ("admin1", "region"), "facility": ("facility",)}
+                 "admin1": ("admin1", "admin2", "region"), "facility": ("facility",)}
 _ACRONYM = re.compile(r"[A-Z]{2,3}|(?:[A-Z]\.){2,4}")
 #: Words before a mention that make it a location ("in Gao", "shelled the town").
 _LOCATIVES = ("in at near from to into outside inside around toward towards across through via "

@@ -17,7 +17,10 @@ class Names:
     DEMONYMS = {"serbian": "RS", "french": "FR", "us": "US"}
 
     def has_name(self, name):
-        return name.lower().replace(".", "") in self.NAMES
+        return name.lower().replace(".", "") in self.NAMES or self.has_abbreviation(name)
+
+    def has_abbreviation(self, form):
+        return form in ("Ind.", "W.Va.")
 
     def demonym(self, word):
         return self.DEMONYMS.get(word.lower())
@@ -101,3 +104,8 @@ def test_link_anaphora_capital_needs_a_capital():
     assert [p.surface for p in link_anaphora(located, lambda gid: False)] == ["Gao"]
     linked = link_anaphora(located, lambda gid: gid == 7)
     assert [p.antecedent for p in linked] == [None, located[0].id]
+
+
+def test_places_state_abbreviation_keeps_its_dot():
+    assert mentions("A man from Hammond, Ind., and one from Wheeling, W.Va. met in Paris.") == [
+        ("Ind.", ""), ("W.Va.", ""), ("Paris", "")]

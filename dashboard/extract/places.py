@@ -28,7 +28,8 @@ class PlaceNames(Protocol):
 
 #: A word: dotted acronym ("U.S."), or letters with inner hyphens/apostrophes.
 #: (The shared first letter is written once, so the regex engine tests each position once.)
-_TOKEN = re.compile(r"[^\W\d_](?:\.(?:[^\W\d_]\.)+|[\w'’]*(?:-[\w'’]+)*)")
+#: A dotted part may have a second, small letter: "W.Va.", "N.Dak." are one word.
+_TOKEN = re.compile(r"[^\W\d_](?:\.(?:[^\W\d_][a-z]?\.)+|[\w'’]*(?:-[\w'’]+)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: One space between words of a name; invisible format characters (zero-width space, direction
 #: marks, word joiner) copied from the web do not split it.
@@ -215,9 +216,18 @@ def _named(text, tokens, i, names, ends, taken=None):
             continue
         if not _fits_before(tokens, i, names):
             return None  # the same for every run from ``i``
+        if text.startswith(".", end) and _is_abbreviation(names, text[start:end + 1]):
+            return (start, end + 1, "", j - i)  # "Ind.", "Calif.": the dot is part of the name
         if names.has_name(text[start:end]):
             return (start, end, "", j - i)
     return None
+
+
+def _is_abbreviation(names: PlaceNames, form: str) -> bool:
+    """ "Ky.", "Calif.": a dotted abbreviation the gazetteer knows (not "Paris." ending a
+    sentence); gazetteers without abbreviations say no."""
+    known = getattr(names, "has_abbreviation", None)
+    return bool(known and known(form))
 
 
 def _plausible(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
