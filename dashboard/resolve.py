@@ -191,7 +191,8 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
     """Candidates for the surface (and for it without "province"/"airport"), one per place."""
     found = list(lookup(surface))
     bare = _CUE_WORDS.sub("", surface)
-    if bare != surface:
+    # "Douglas County" that the gazetteer knows is that county, not Douglas, Isle of Man.
+    if bare != surface and not any(o.exact and o.kind != "city" for o in found):
         found += lookup(bare)
     # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.
     wanted = _HINTED_KINDS.get(kind)
@@ -337,7 +338,7 @@ class _Context:
             pick = picks[key]
             if pick and (pick[1] >= 0.9 or len({o.country_code for o in reading.options}) == 1):
                 counts[pick[0].country_code] += 1
-                if pick[0].kind in ("city", "facility", "admin1") and len(points) < _MAX_POINTS:
+                if pick[0].kind in ("city", "facility", "admin1", "admin2") and len(points) < _MAX_POINTS:
                     points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
                 if pick[0].kind == "admin1" and pick[0].admin1:
                     regions.add((pick[0].country_code, pick[0].admin1))
@@ -386,7 +387,7 @@ class _Context:
 
     def _nearness(self, option: Candidate) -> float:
         """1.0 within 150 km of a located point, 0.6 within 500 km, else 0.0."""
-        if not self.points or option.kind not in ("city", "facility", "admin1"):
+        if not self.points or option.kind not in ("city", "facility", "admin1", "admin2"):
             return 0.0
         o_lat, o_lon, o_cos = option.lat, option.lon, None
         found = 0.0
