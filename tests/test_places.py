@@ -13,7 +13,8 @@ class Names:
     """A tiny gazetteer: a few names, demonyms and countries."""
 
     NAMES = {"serbia", "kosovo", "kosovska mitrovica", "brussels", "paris", "jordan", "macedonia",
-             "helmand", "kabul", "south africa", "bosnia and herzegovina", "us", "gao", "police"}
+             "helmand", "kabul", "south africa", "bosnia and herzegovina", "us", "gao", "police",
+             "boone county"}
     DEMONYMS = {"serbian": "RS", "french": "FR", "us": "US"}
 
     def has_name(self, name):
@@ -109,3 +110,10 @@ def test_link_anaphora_capital_needs_a_capital():
 def test_places_state_abbreviation_keeps_its_dot():
     assert mentions("A man from Hammond, Ind., and one from Wheeling, W.Va. met in Paris.") == [
         ("Ind.", ""), ("W.Va.", ""), ("Paris", "")]
+
+
+def test_places_known_county_is_cut_out_of_a_longer_capitalised_run():
+    assert mentions("The Boone County Solid Waste District met.") == [("Boone County", "admin1")]
+    assert mentions("Three Boone County residents were charged.") == [
+        ("Boone County", "admin1")]
+    assert mentions("Rebels hold Xyz Abc province.") == [("Xyz Abc province", "admin1")]

@@ -317,6 +317,9 @@ def _cue_mention(text, tokens, i, names, ends):
             hit = _cued_name(text, tokens, k, names)
             if hit:
                 return (hit[0], hit[1], _KIND_NOUNS[word], hit[2] + (k - i))
+    known = _known_area(text, tokens, i, names, ends)
+    if known:
+        return known
     for j in ends:
         if j - i > _MAX_CUED_TOKENS or j >= len(tokens):
             continue
@@ -325,7 +328,20 @@ def _cue_mention(text, tokens, i, names, ends):
             noun = tokens[j]
             if (_SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
                     and _plausible(tokens, i, j, names)):
+                if any(names.has_name(text[tokens[k].start:noun.end]) for k in range(i + 1, j)):
+                    return None  # "Three Eastland County": the area starts a word later
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
+    return None
+
+
+def _known_area(text, tokens, i, names, ends):
+    """The longest run at ``i`` that ends with its place noun and is a gazetteer name
+    ("Boone County" of "Boone County Solid Waste District"), as an admin1 cue."""
+    for j in ends:
+        if j - i > 1 and _KIND_NOUNS.get(tokens[j - 1].word.lower()) == "admin1" and (
+                names.has_name(text[tokens[i].start:tokens[j - 1].end])
+                and _plausible(tokens, i, j - 1, names)):
+            return (tokens[i].start, tokens[j - 1].end, "admin1", j - i)
     return None
 
 
