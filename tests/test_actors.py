@@ -201,3 +201,11 @@ def test_actors_lexicon_name_ending_a_longer_name_is_not_that_organisation():
     text = "The African Union's Peace and Security Council met. The EU and NATO agreed."
     names = {a.name for a in actors_of(text)}
     assert "UN Security Council" not in names and {"European Union", "NATO"} <= names
+
+
+def test_actors_unnamed_bodies_of_people_are_groups():
+    text = "Analysts said the truce would hold. Hundreds of armed youths stormed a base."
+    groups = {a.name for a in actors_of(text) if a.type == "group"}
+    assert {"analysts", "armed youths"} <= groups
+    # a demonym or an organisation keeps its own people
+    assert all(a.type == "state" for a in actors_of("Serbian officials said it would hold."))

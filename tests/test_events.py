@@ -187,3 +187,10 @@ def test_events_passive_actor_is_the_agent():
     taliban = actor(text, "a1", "Taliban", "Taliban", type_="group")
     (event,) = events(text, actors=[taliban])
     assert (event.type, event.actors) == ("clash", ("a1",))
+
+
+def test_events_request_addressee_is_not_its_actor():
+    text = "Human rights groups called on the EU to extend the sanctions."
+    eu = actor(text, "a1", "European Union", "EU")
+    (event,) = events(text, actors=[eu])
+    assert (event.type, event.actors) == ("request", ())

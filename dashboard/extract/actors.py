@@ -131,7 +131,7 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups, _origin_states):
+                       _groups, _origin_states, _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
@@ -434,6 +434,34 @@ def _coordinated_demonym(text, sentence, names, start):
     if code:
         yield _mention(text, m.start(1), m.end(1), f"state:{code}", _country_name(names, code),
                        "state", country_code=code)
+
+
+#: Unnamed people who act or speak as a body ("residents said", "Western diplomats said", "human
+#: rights groups called on"): actors of type group, named by their words. Runs last, so "NATO
+#: diplomats" or "Serbian officials" stay with their organisation or state.
+_COLLECTIVE_NOUNS = (
+    "diplomats", "officials", "analysts", "residents", "witnesses", "leaders", "mediators",
+    "observers", "monitors", "experts", "villagers", "refugees", "civilians", "activists",
+    "students", "workers", "drivers", "youths", "lawmakers", "legislators", "negotiators",
+    "sources", "doctors", "medics", "groups", "organisations", "organizations", "agencies",
+    "elders", "chiefs", "authorities", "investigators", "inspectors", "families",
+)
+_COLLECTIVE_WORDS = frozenset((*_COLLECTIVE_NOUNS, *(n.capitalize() for n in _COLLECTIVE_NOUNS)))
+_COLLECTIVE = re.compile(
+    r"(?<![\w'’-])(?:(?i:western|local|senior|foreign|international|independent|human\s+rights|"
+    r"rights|aid|armed|young|opposition|humanitarian|regional|tribal|village|community|"
+    r"religious|truck|relief|UN|U\.N\.|government|military|security|police|hospital|"
+    r"medical|health|election)\s+){0,2}(?i:" + "|".join(_COLLECTIVE_NOUNS) + r")\b")
+
+
+def _collectives(text, sentence, names, runs):
+    """ "Analysts said", "armed youths stormed": a body of people as an actor."""
+    if runs.isdisjoint(_COLLECTIVE_WORDS):
+        return
+    for m in _COLLECTIVE.finditer(text, sentence.start, sentence.end):
+        name = " ".join(m.group().split())
+        name = name[:1].lower() + name[1:] if m.start() == sentence.start else name
+        yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group")
 
 
 #: A capitalised armed noun opening a sentence ("Rebels of the SLA clashed …").

@@ -244,7 +244,8 @@ def _owner(doc, sentence, mentions, start, noun_end) -> tuple[int, Actor | None,
         found = [a for a in found if a is not None]
         if found:
             return unit_start, found[0], False
-    first = [a for s, e, a in mentions if s < start and a.type != "person"]
+    first = [a for s, e, a in mentions if s < start and a.type != "person"
+             and not (a.type == "group" and a.name.islower())]  # not "officials", "rebels"
     return unit_start, (first[0] if first else None), True
 
 

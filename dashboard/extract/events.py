@@ -336,7 +336,8 @@ class _Context:
     def _actors(self, t: _Trigger, c_start: int, c_end: int) -> tuple[str, ...]:
         """The trigger's subject (see ``subjects``), with its partners for meetings and clashes
         ("met with Lavrov") and the force a commander belongs to; failing a subject, the
-        previous sentence's for a pronoun, else the actors after the trigger."""
+        previous sentence's for a pronoun, else the actors after the trigger (not for a
+        request: those are asked)."""
         text, s = self.text, self.sentence
         chosen = passive_agent(text, self.mentions, t.start, t.end, c_end) or subject(
             text, self.mentions, c_start, t.start, s.start)
@@ -348,8 +349,8 @@ class _Context:
         if chosen and t.type in ("meeting", "clash"):
             after = [a for st, e, a in self.mentions if t.end <= st < c_end
                      and _PARTNER_BEFORE.search(text, max(t.end, st - 40), st)]
-        elif chosen:
-            after = []
+        elif chosen or t.type == "request":
+            after = []  # "called on the EU to …": who is asked does not ask
         found = [*chosen, *after]
         return tuple(dict.fromkeys(x for a in found for x in (a, *self.forces.get(a, ()))))
 

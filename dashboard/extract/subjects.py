@@ -28,12 +28,14 @@ _PREPOSITION_BEFORE = re.compile(
 #: Iraqi soldiers".
 _AND = re.compile(r"^\s*,?\s+(?:and|or|as\s+well\s+as)\s+(?:the\s+)?(?:[\d,.]+\s+)?$", re.I)
 _COMMA = re.compile(r"^\s*,\s*(?:the\s+)?$", re.I)
-#: "leaders of ECOWAS", "soldiers from Chad": the people of an actor, not a preposition's object.
+#: "leaders of ECOWAS", "soldiers from Chad", "hundreds of protesters": the people of an actor,
+#: not a preposition's object.
 _MEMBERS_OF = re.compile(
     r"\b(?:leaders|members|fighters|troops|soldiers|forces|rebels|militants|ministers|officials|"
     r"commanders|units|delegates|delegation|representatives|envoys|diplomats|peacekeepers|"
     r"marines|police|policemen|contingents?|battalions?|brigades?|insurgents|militiamen|"
-    r"gunmen|members)\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+    r"gunmen|members|hundreds|thousands|dozens|scores|some|many|most|several|all|one|two|"
+    r"three|none|group|groups|convoy|column|columns|units?)\s+(?:of|from)\s+(?:the\s+)?$", re.I)
 #: Between a possessor and the organ it owns: "the African Union's Peace and ".
 _POSSESSOR = re.compile(r"^['’]s\s+(?:[A-Z][\w-]*\s+(?:and\s+|&\s+)?){0,3}$")
 #: An apposition between commas: "General X, the KFOR commander, said".
