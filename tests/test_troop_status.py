@@ -99,3 +99,17 @@ def test_troop_status_main_verb_after_a_relative_clause_governs():
     text = ("Indonesian soldiers, who have been stationed in the territory since 1975, "
             "withdrew on Monday.")
     assert status_of(text, "Indonesian soldiers") == "withdrawal"
+
+
+def test_troop_status_more_verbs_and_asides():
+    cases = [
+        ("The soldiers, part of a West African force, drove in trucks to Harbel.",
+         "The soldiers", "deployed"),
+        ("It would raise its force in Mali to 2,500 soldiers.", "2,500 soldiers",
+         "reinforcement"),
+        ("Colombian special forces attacked a camp.", "Colombian special forces", "deployed"),
+        ("Its 800 marines will join the exercise, along with 8,000 troops flown in from abroad.",
+         "8,000 troops", "deployed"),
+    ]
+    for text, phrase, status in cases:
+        assert status_of(text, phrase) == status, text

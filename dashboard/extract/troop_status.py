@@ -24,7 +24,8 @@ _CUES = CaseBlind(
     r"\b(?:(?P<proposed>call(?:s|ed|ing)?\s+for|propos\w*|ask(?:s|ed|ing)?\s+(?:\w+\s+)?for|"
     r"want\w*|request\w*|demand\w*|seek\w*|sought|urg(?:e|es|ed|ing)\s+(?:\w+\s+)?to\s+send|"
     r"recommend\w*|offer\w*|consider\w*|discuss\w*|debat\w*)"
-    r"|(?P<planned>authori[sz]\w*|approv\w*|pledg\w*|promis\w*|commit(?:s|ted|ting)?)"
+    r"|(?P<planned>authori[sz]\w*|approv\w*|pledg\w*|promis\w*|commit(?:s|ted|ting)?|"
+    r"contribut\w*)"
     r"|(?P<withdrawal>withdr\w+|pull(?:s|ed|ing)?\s+(?:out|back)|pull-?out|pullback|reduc\w+|"
     r"cut(?:s|ting)?|drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
     r"bring\w*\s+(?:\w+\s+)?home|brought\s+(?:\w+\s+)?home|hand(?:s|ed|ing)?\s+over|handover|"
@@ -39,8 +40,9 @@ _CUES = CaseBlind(
     r"flown|flew|fly(?:ing)?|flies|airlift\w*|ferr(?:y|ied|ying)|shipped|rushed|poured|"
     r"marched|rolled|crossed|drove|driven|swept|came\s+ashore|went\s+into|"
     r"head(?:ed|ing)\s+(?:to|for)|transferred|posted|order(?:s|ed)|seiz(?:e|es|ed|ing)|"
-    r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|took\s+(?:over|control)|"
-    r"join(?:s|ed|ing)?)"
+    r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|(?:took|taken|take|takes|taking)\s+"
+    r"(?:over|control|off)|join(?:s|ed|ing)?|mass(?:ed|ing)|attack(?:s|ed|ing)?|raid(?:s|ed|ing)?|"
+    r"sank|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|fought|clash(?:ed|ing)?)"
     r")\b")
 #: Words inside the troop phrase: "possible reinforcements", "17,000 more troops".
 _PHRASE_PROPOSED = CaseBlind(r"\b(?:possible|proposed|potential|requested)\b")
@@ -67,9 +69,11 @@ _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|whe
                         r"\s(?P<rel2>that|who|which)\b|\s(?:as|while|after|before|because|"
                         r"whereas|although|though|when|where|until|unless|if)\s")
 _BEFORE_WINDOW = 60
+#: A force raised to a strength: the troops are its new total.
+_RAISED_TO = CaseBlind(r"\b(?:rais|increas|boost|expand|doubl|tripl|bolster)\w*\b[^.;]{0,70}\bto\s+$")
 _AUXILIARY_AFTER = CaseBlind(r"\s+(?:(?P<maybe>could|might|may)|will|would|shall|are\s+to|is\s+to|"
                              r"are\s+due\s+to|are\s+expected\s+to)\b")
-_RELATIVE_AFTER = CaseBlind(r",\s+(?:who|which)\b[^,;.]{0,120},")
+_RELATIVE_AFTER = CaseBlind(r",\s+(?P<relative>who|which)?\b[^,;.]{0,120},")
 #: Sub-groups of ``_CUES`` and the status each stands for.
 _STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed", "possession": "stationed",
                     "adjective": "reinforcement"}
@@ -88,6 +92,9 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     """Status of the troop phrase ``doc[start:end]`` in ``sentence`` (see the module)."""
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     hi = _clause_end(doc, end, sentence.end)
+    raised = _RAISED_TO.search(doc, max(lo, start - 90), start)
+    if raised:  # "it would raise its force in Mali to 2,500 soldiers"
+        return "proposed" if _PROPOSED_BEFORE.search(doc, lo, raised.start()) else "reinforcement"
     verb = _main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
     inside = doc.slice(start, end)
     if verb is None:
@@ -96,7 +103,10 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
         modality = _modality(_last_words(doc, lo, start)) or _own_modality(doc, end, hi)
         return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
     status = _STATUS_OF_GROUP.get(verb.lastgroup, verb.lastgroup)
-    before = doc.slice(max(lo, verb.start() - _BEFORE_WINDOW), verb.start())
+    # Modality stands before the verb: between the troops and a verb after them ("a brigade
+    # will be deployed"), in the clause before a verb that precedes them ("will send").
+    before = doc.slice(max(lo, end if verb.start() >= end else verb.start() - _BEFORE_WINDOW),
+                       verb.start())
     if _NEGATION.search(before):
         return "stationed" if status in ("withdrawal", "reinforcement", "stationed") else "proposed"
     if status == "proposed" or verb.group("continuing"):
@@ -124,12 +134,16 @@ def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) 
 
 def _main_verb_after_relative(doc: Folded, end: int, hi: int):
     """ "Indonesian soldiers, who have been stationed there since 1975, are to withdraw": the
-    main verb after a relative clause set off by commas governs, not the relative's verb."""
+    main verb after a relative clause (or an aside) set off by commas governs, not the
+    relative's verb."""
     relative = _RELATIVE_AFTER.match(doc, end, hi)
     if relative is None:
         return None
     cue = _CUES.search(doc, relative.end(), hi)
-    if cue is None or _word_count(doc, relative.end(), cue.start()) > _MAX_WORDS_AFTER:
+    # any other aside ("The soldiers, part of a West African force, drove …") only when its
+    # verb follows right after it
+    reach = _MAX_WORDS_AFTER if relative.group("relative") else 2
+    if cue is None or _word_count(doc, relative.end(), cue.start()) > reach:
         return None
     return cue
 
