@@ -209,3 +209,9 @@ def test_actors_unnamed_bodies_of_people_are_groups():
     assert {"analysts", "armed youths"} <= groups
     # a demonym or an organisation keeps its own people
     assert all(a.type == "state" for a in actors_of("Serbian officials said it would hold."))
+
+
+def test_actors_leader_of_a_force_and_rebel_units():
+    text = "A French-led force landed. Rebel units were reported near the town."
+    found = actors_of(text)
+    assert {(a.name, a.type) for a in found} == {("France", "state"), ("rebels", "group")}

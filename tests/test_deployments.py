@@ -161,3 +161,22 @@ def test_deployments_unowned_troops_belong_to_the_troops_just_reported():
                         [france])
     assert [(d.actor, d.strength, d.status) for d in found] == [
         ("a1", 2000, "deployed"), ("a1", 500, "deployed")]
+
+
+def test_deployments_two_bodies_of_troops_keep_their_own_spans_and_owners():
+    text = "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah."
+    us = actor(text, "a1", "United States", "US troops")
+    iraq = actor(text, "a2", "Iraq", "Iraqi soldiers")
+    first, second = deployments(text, [place(text, "p1", "Fallujah", kind="city")], [us, iraq])
+    assert text[first.start:first.end] == "About 10,000 US troops"
+    assert (first.actor, second.actor, second.strength) == ("a1", "a2", 2000)
+
+
+def test_deployments_definite_troops_are_the_ones_last_reported():
+    text = ("Britain sent 600 paratroopers to Freetown. Officials in London spoke on Monday. "
+            "UN officials said the weather was bad. The troops secured the airport at Lungi.")
+    uk = actor(text, "a1", "United Kingdom", "Britain")
+    un = actor(text, "a2", "United Nations", "UN", type_="organization")
+    places = [place(text, "p1", "Freetown", kind="city"), place(text, "p2", "Lungi", lat=8.6)]
+    found = deployments(text, places, [uk, un])
+    assert [(d.actor, d.place) for d in found] == [("a1", "p1"), ("a1", "p2")]

@@ -131,7 +131,7 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups, _origin_states, _collectives):
+                       _groups, _origin_states, _leaders, _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
@@ -436,6 +436,27 @@ def _coordinated_demonym(text, sentence, names, start):
                        "state", country_code=code)
 
 
+#: "an Australian-led force", "the US-led coalition", "a NATO-led mission": who leads it.
+_LED = re.compile(r"(?<![\w-])([A-Z][\w.]*)-(?:led|commanded)\b")
+
+
+def _leaders(text, sentence, names, runs):
+    """The state or organisation leading a force ("Australian-led") acts for it."""
+    if "led" not in runs and "commanded" not in runs:
+        return
+    for m in _LED.finditer(text, sentence.start, sentence.end):
+        word = m.group(1)
+        entry = lexicon.organization_by_form().get(word)
+        if entry:
+            yield _mention(text, m.start(1), m.end(1), f"{_kind(entry.type)}:{entry.name}",
+                           entry.name, entry.type, affiliation=entry.affiliation)
+            continue
+        code = _state_code(word, names)
+        if code:
+            yield _mention(text, m.start(1), m.end(1), f"state:{code}",
+                           _country_name(names, code), "state", country_code=code)
+
+
 #: Unnamed people who act or speak as a body ("residents said", "Western diplomats said", "human
 #: rights groups called on"): actors of type group, named by their words. Runs last, so "NATO
 #: diplomats" or "Serbian officials" stay with their organisation or state.
@@ -464,6 +485,9 @@ def _collectives(text, sentence, names, runs):
         yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group")
 
 
+#: An armed group's units named by its adjective ("Rebel units were reported …").
+_ARMED_UNITS = re.compile(r"(?<![\w-])((?i:rebel|guerrilla|insurgent|militia))\s+(?:units|forces|"
+                          r"fighters|troops|soldiers|commanders|columns|positions)\b")
 #: A capitalised armed noun opening a sentence ("Rebels of the SLA clashed …").
 _OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
 #: Troops and their origin: "soldiers from Nigeria, Chad and Niger".
@@ -498,6 +522,9 @@ def _groups(text, sentence, names, runs):
     if opening and opening.group(1).lower() in _ARMED_NOUNS:
         noun = opening.group(1).lower()  # "Insurgents fought back": capitalised by position
         yield _mention(text, opening.start(1), opening.end(1), f"group:{noun}", noun, "group")
+    for m in _ARMED_UNITS.finditer(text, sentence.start, sentence.end):
+        noun = m.group(1).lower() + "s"  # "Rebel units", "guerrilla fighters": the rebels
+        yield _mention(text, m.start(), m.end(), f"group:{noun}", noun, "group")
     armed = ()
     if not runs.isdisjoint(_ARMED_WORDS) and _ARMED_NOUN.search(
             text, sentence.start, sentence.end):

@@ -78,6 +78,8 @@ _WINDOW = 90
 _MERGE_WINDOW = 60
 #: How many sentences on troops with no owner of their own are the last owned troops'.
 _ACTOR_REACH = 2
+#: "The troops", "the remaining 2,000 soldiers": troops already reported on, whoever's they were.
+_DEFINITE = re.compile(r"[Tt]he\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class _Draft:
 
     fields: dict[str, Any]
     weak: bool
+    #: Where the troop phrase itself ends (``fields["end"]`` may reach on to its place).
+    phrase_end: int = 0
 
 
 def find_deployments(
@@ -112,14 +116,26 @@ def find_deployments(
                                 published)
             if draft is None:
                 continue
-            if draft.fields["actor"] is None and last and index - last[0] <= _ACTOR_REACH:
-                # "Some 2,000 marines were flown in": the troops the report was just about
-                draft = _Draft({**draft.fields, "actor": last[1]}, True)
+            unowned = draft.fields["actor"] is None and index - last[0] <= _ACTOR_REACH \
+                if last else False
+            definite = draft.weak and _DEFINITE.match(text, draft.fields["start"])
+            if last and (unowned or definite):
+                # "Some 2,000 marines were flown in", "the troops": those just reported on
+                draft = _Draft({**draft.fields, "actor": last[1]}, True, draft.phrase_end)
             elif draft.fields["actor"] is not None and not draft.weak:
                 last = (index, draft.fields["actor"])
+            if found and found[-1].fields["sentence"] is sentence.text and (
+                    found[-1].fields["end"] > draft.fields["start"]):
+                found[-1] = _short(found[-1])
             found.append(draft)
     merged = _fill_places(_merge(found))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+def _short(draft: _Draft) -> _Draft:
+    """ "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah": the first
+    record's span stops at its own troops, not across the next one's."""
+    return _Draft({**draft.fields, "end": draft.phrase_end}, draft.weak, draft.phrase_end)
 
 
 def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
@@ -189,7 +205,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
-        end=place.end if place else end), weak)
+        end=place.end if place else end), weak, end)
 
 
 def _quantity(doc: Folded, sentence: Sentence,
@@ -254,7 +270,7 @@ _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re
 #: Between a troop noun and its state: "soldiers from Nigeria", "troops of the African Union",
 #: "troops flown in from Germany".
 _ORIGIN_GAP = re.compile(r"\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
-                         r"(?:from|of)\s+(?:the\s+)?")
+                         r"(?:from|of)\s+(?:(?:the|an?|its|their)\s+)?")
 
 
 def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:

@@ -67,7 +67,8 @@ _NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without|n't|refus\w*\s+to|rul\w*\s
 _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|where|when|after|"
                         r"before|because|although|though|as)\b|,\s+(?P<rel>which|who)\b|"
                         r"\s(?P<rel2>that|who|which)\b|\s(?:as|while|after|before|because|"
-                        r"whereas|although|though|when|where|until|unless|if)\s")
+                        r"whereas|although|though|when|where|until|unless|if)\s|"
+                        r"\sand\s+(?=(?:would|will|could|should|may|might|must|then|later)\s)")
 _BEFORE_WINDOW = 60
 #: A force raised to a strength: the troops are its new total.
 _RAISED_TO = CaseBlind(r"\b(?:rais|increas|boost|expand|doubl|tripl|bolster)\w*\b[^.;]{0,70}\bto\s+$")
@@ -129,7 +130,8 @@ def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) 
     paratroopers"): the phrase is its object, and the verb's subject owns the troops."""
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     verb = _governing_cue(doc, lo, _clause_end(doc, end, sentence.end), start, end)
-    return verb is not None and verb.end() <= start
+    # who calls for troops ("Washington will call for the troops to remain") does not own them
+    return verb is not None and verb.end() <= start and verb.lastgroup != "proposed"
 
 
 def _main_verb_after_relative(doc: Folded, end: int, hi: int):
