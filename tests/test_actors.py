@@ -215,3 +215,9 @@ def test_actors_leader_of_a_force_and_rebel_units():
     text = "A French-led force landed. Rebel units were reported near the town."
     found = actors_of(text)
     assert {(a.name, a.type) for a in found} == {("France", "state"), ("rebels", "group")}
+
+
+def test_actors_people_of_a_named_body_are_not_a_collective():
+    found = actors_of("The residents said French Defense Ministry officials had promised help.")
+    assert "residents" in {a.name for a in found}
+    assert "officials" not in {a.name for a in found}

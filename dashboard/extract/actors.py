@@ -475,11 +475,19 @@ _COLLECTIVE = re.compile(
     r"medical|health|election)\s+){0,2}(?i:" + "|".join(_COLLECTIVE_NOUNS) + r")\b")
 
 
+#: What makes a body of people someone's: a name or a possessive right before it.
+_OWNED_BEFORE = re.compile(r"(?:(?<![\w.'’-])(?!(?:The|A|An|Some|Many|Most|All|Several|Other|"
+                           r"Two|Three|In|On|At|But|And)\s)[A-Z][\w.'’-]*|['’]s(?:\s+[a-z]+)?)\s+$")
+
+
 def _collectives(text, sentence, names, runs):
     """ "Analysts said", "armed youths stormed": a body of people as an actor."""
     if runs.isdisjoint(_COLLECTIVE_WORDS):
         return
     for m in _COLLECTIVE.finditer(text, sentence.start, sentence.end):
+        if m.start() > sentence.start and _OWNED_BEFORE.search(
+                text, max(sentence.start, m.start() - 40), m.start()):
+            continue  # "French Defense Ministry officials", "the bloc's defence chiefs"
         name = " ".join(m.group().split())
         name = name[:1].lower() + name[1:] if m.start() == sentence.start else name
         yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group")

@@ -165,6 +165,7 @@ def find_events(
     dates_at = ByStart(dates, lambda d: d.start)
     low = lexicon.lowered(text)
     forces = commanded_forces(actors)
+    generic = frozenset(a.id for a in actors if a.type == "group" and a.name.islower())
     found: list[_Fields] = []
     previous_subject: tuple[str, ...] = ()
     for sentence in sentences:
@@ -173,7 +174,8 @@ def find_events(
             continue
         span = (sentence.start, sentence.end)
         context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
-                           dates_at.within(*span), published, previous_subject, forces)
+                           dates_at.within(*span), published, previous_subject, forces,
+                           generic)
         events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
         found.extend(events)
         if events and events[0]["actors"]:
@@ -244,10 +246,10 @@ class _Context:
     """What one sentence offers an event: actors, literal places, dates."""
 
     def __init__(self, text, sentence, places, mentions, dates, published, previous_subject,
-                 forces):
+                 forces, generic=frozenset()):
         self.text, self.sentence, self.published = text, sentence, published
         self.places, self.mentions, self.dates = places, mentions, dates
-        self.previous_subject, self.forces = previous_subject, forces
+        self.previous_subject, self.forces, self.generic = previous_subject, forces, generic
 
     def inside_name(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e, _ in self.mentions) or any(
@@ -351,6 +353,8 @@ class _Context:
                      and _PARTNER_BEFORE.search(text, max(t.end, st - 40), st)]
         elif chosen or t.type == "request":
             after = []  # "called on the EU to …": who is asked does not ask
+        else:  # "…, wounding two civilians": people named after the verb are not its actors
+            after = [a for a in after if a not in self.generic]
         found = [*chosen, *after]
         return tuple(dict.fromkeys(x for a in found for x in (a, *self.forces.get(a, ()))))
 
