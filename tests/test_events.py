@@ -194,3 +194,24 @@ def test_events_request_addressee_is_not_its_actor():
     eu = actor(text, "a1", "European Union", "EU")
     (event,) = events(text, actors=[eu])
     assert (event.type, event.actors) == ("request", ())
+
+
+def test_events_pronoun_subject_is_the_person_or_body_last_named():
+    text = ("General Gromov crossed the bridge on Monday. He told reporters the war was over. "
+            "NATO met in Brussels. It will also urge all sides to keep calm.")
+    gromov = actor(text, "a1", "Boris Gromov", "General Gromov", type_="person")
+    nato = actor(text, "a2", "NATO", "NATO")
+    found = {e.type: e.actors for e in events(text, actors=[gromov, nato])}
+    assert found["statement"] == ("a1",) and found["request"] == ("a2",)
+
+
+def test_events_country_named_as_subject_stands_for_its_state_actor():
+    text = "Russian officials spoke. Russia began deploying peacekeepers to the region."
+    russia = actor(text, "a1", "Russia", "Russian officials", type_="state")
+    russia = Actor(id="a1", name="Russia", type="state", country_code="RU",
+                   mentions=russia.mentions)
+    start = text.index("Russia began")
+    country = Place(id="p1", surface="Russia", start=start, end=start + 6, name="Russia",
+                    kind="country", country_code="RU", lat=60.0, lon=90.0, confidence=0.9)
+    (event,) = [e for e in events(text, [country], [russia]) if e.type == "deployment"]
+    assert event.actors == ("a1",)

@@ -102,6 +102,7 @@ def find_deployments(
     places_at = ByStart([p for p in places if p.literal], lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
     doc = Folded.of(text)
+    states = {a.country_code: a for a in reversed(actors) if a.type == "state" and a.country_code}
     found: list[_Draft] = []
     last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
     for index, sentence in enumerate(sentences):
@@ -113,7 +114,9 @@ def find_deployments(
         owners = [s for s, _, a in mentions if a.type != "person"]
         for group in _groups(doc, sentence, nouns, literal, owners):
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
-                                published)
+                                published, [(p.start, p.end, states[p.country_code])
+                                            for p in literal if p.kind == "country"
+                                            and p.country_code in states])
             if draft is None:
                 continue
             unowned = draft.fields["actor"] is None and index - last[0] <= _ACTOR_REACH \
@@ -183,14 +186,15 @@ def _casualties(doc: Folded, start: int, end: int, limit: int) -> bool:
                 or _KILLING.search(doc, max(0, start - 40), start))
 
 
-def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Draft | None:
+def _read_group(doc, sentence, group, places, mentions, dates, published,
+                countries=()) -> _Draft | None:
     """A deployment from one group of troop nouns (their matches may be in lower case)."""
     text, first, last = doc.text, group[0], group[-1]
     quantity = _quantity(doc, sentence, group)
     start = min(first.start(), quantity.start()) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
     place = _place_after(doc, sentence, places, end)
-    unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end())
+    unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries)
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned:
@@ -235,11 +239,13 @@ def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
 
 
-def _owner(doc, sentence, mentions, start, noun_end) -> tuple[int, Actor | None, bool]:
+def _owner(doc, sentence, mentions, start, noun_end,
+           countries=()) -> tuple[int, Actor | None, bool]:
     """Start of the unit phrase and its actor: named in the phrase ("KFOR's French contingent"
     → France), after it ("soldiers from Chad"), or the subject of the verb that governs it
-    ("Britain, which sent 600 paratroopers"); else the sentence's first non-person actor,
-    marked weak. A commander stands for his force."""
+    ("Britain, which sent 600 paratroopers"; a country named there, ``countries``, stands for
+    its state actor); else the sentence's first non-person actor, marked weak. A commander
+    stands for his force."""
     text = doc.text
     phrase = _OWNER_PHRASE.search(text, max(sentence.start, start - 60), start)
     unit_start = phrase.start() if phrase else start
@@ -253,6 +259,9 @@ def _owner(doc, sentence, mentions, start, noun_end) -> tuple[int, Actor | None,
         clause = sentence.start + clause_start(sentence.text, unit_start - sentence.start)
         ids = subject(text, [(s, e, a.id) for s, e, a in mentions], clause, unit_start,
                       sentence.start)
+        forces.update({a.id: a for _, _, a in countries})
+        ids = ids or subject(text, sorted((s, e, a.id) for s, e, a in (*mentions, *countries)),
+                             clause, unit_start, sentence.start)
         subjects = [_force_of(forces[i], forces) for i in ids if i in forces]
     generic = [a for a in owners if a is not None and a.type == "group" and a.name.islower()]
     owners = [a for a in owners if a not in generic]

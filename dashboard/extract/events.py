@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from dashboard.extract import lexicon
@@ -118,7 +119,11 @@ _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 #: A partner after a meeting or clash trigger: "met with Lavrov", "talks between X and Y".
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+(?:(?:the|their|its|his|her)\s+)?"
                              r"(?:[\w-]+\s+)?$", re.I)
-_PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
+#: A pronoun as the subject: only auxiliaries and adverbs between it and the trigger.
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(he|she|it|they|we)\s+(?:(?:will|would|shall|should|could|might|may|must|can|has|have|"
+    r"had|is|are|was|were|also|not|never|then|later|already|still|again|had\s+been|has\s+been|"
+    r"did|does|do)\s+){0,3}$", re.I)
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
 _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
@@ -164,22 +169,22 @@ def find_events(
     places_at = ByStart(places, lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
     low = lexicon.lowered(text)
-    forces = commanded_forces(actors)
-    generic = frozenset(a.id for a in actors if a.type == "group" and a.name.islower())
+    cast = _Cast.of(actors)
     found: list[_Fields] = []
-    previous_subject: tuple[str, ...] = ()
+    referents = _Referents()
     for sentence in sentences:
-        candidates = _candidates(text, low, sentence)
-        if not candidates:
-            continue
         span = (sentence.start, sentence.end)
-        context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
-                           dates_at.within(*span), published, previous_subject, forces,
-                           generic)
-        events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
-        found.extend(events)
-        if events and events[0]["actors"]:
-            previous_subject = events[0]["actors"]
+        here = mentions.within(*span)
+        candidates = _candidates(text, low, sentence)
+        if candidates:
+            context = _Context(text, sentence, places_at.within(*span), here,
+                               dates_at.within(*span), published, referents, cast)
+            events = [context.event(t, found)
+                      for t in _triggers(text, sentence, candidates, context)]
+            found.extend(events)
+            if events and events[0]["actors"]:
+                referents = replace(referents, subject=events[0]["actors"])
+        referents = referents.after(here, cast)
     return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
 
 
@@ -242,14 +247,58 @@ def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
     return kind, type_, start, m.end()
 
 
+@dataclass(frozen=True, slots=True)
+class _Cast:
+    """What the actor choice needs to know of the article's actors."""
+
+    #: A person's id → the force or state he acts for ("the KFOR commander").
+    forces: dict[str, tuple[str, ...]]
+    #: Ids of unnamed bodies of people ("residents"), never actors by mere position.
+    generic: frozenset[str]
+    people: frozenset[str]
+    #: Country code → id of the state actor, for a country named as a subject.
+    states: dict[str, str]
+
+    @classmethod
+    def of(cls, actors: Sequence[Actor]) -> _Cast:
+        return cls(commanded_forces(actors),
+                   frozenset(a.id for a in actors if a.type == "group" and a.name.islower()),
+                   frozenset(a.id for a in actors if a.type == "person"),
+                   {a.country_code: a.id for a in reversed(actors)
+                    if a.type == "state" and a.country_code})
+
+
+@dataclass(frozen=True, slots=True)
+class _Referents:
+    """Who a pronoun may stand for: the last subject ("they"), person ("he", "she") and body
+    ("it") mentioned."""
+
+    subject: tuple[str, ...] = ()
+    person: str = ""
+    body: str = ""
+
+    def after(self, mentions, cast: _Cast) -> _Referents:
+        person, body = self.person, self.body
+        for _, _, a in mentions:
+            if a in cast.people:
+                person = a
+            elif a not in cast.generic:
+                body = a
+        return replace(self, person=person, body=body)
+
+
 class _Context:
     """What one sentence offers an event: actors, literal places, dates."""
 
-    def __init__(self, text, sentence, places, mentions, dates, published, previous_subject,
-                 forces, generic=frozenset()):
+    def __init__(self, text, sentence, places, mentions, dates, published, referents, cast):
         self.text, self.sentence, self.published = text, sentence, published
         self.places, self.mentions, self.dates = places, mentions, dates
-        self.previous_subject, self.forces, self.generic = previous_subject, forces, generic
+        self.referents, self.cast = referents, cast
+        # A country named as a subject stands for its state ("Russia began deploying …"),
+        # when the article has that state as an actor.
+        self.subjects = sorted([*mentions, *(
+            (p.start, p.end, cast.states[p.country_code]) for p in places
+            if p.literal and p.kind == "country" and p.country_code in cast.states)])
 
     def inside_name(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e, _ in self.mentions) or any(
@@ -340,13 +389,11 @@ class _Context:
         ("met with Lavrov") and the force a commander belongs to; failing a subject, the
         previous sentence's for a pronoun, else the actors after the trigger (not for a
         request: those are asked)."""
-        text, s = self.text, self.sentence
-        chosen = passive_agent(text, self.mentions, t.start, t.end, c_end) or subject(
-            text, self.mentions, c_start, t.start, s.start)
-        if not chosen and _PRONOUN_START.match(text[c_start:t.start].lstrip()):
-            chosen = self.previous_subject
+        text, s, cast = self.text, self.sentence, self.cast
+        chosen = passive_agent(text, self.subjects, t.start, t.end, c_end) or subject(
+            text, self.subjects, c_start, t.start, s.start) or self._pronoun(t, c_start)
         if not chosen and c_start > s.start:
-            chosen = subject(text, self.mentions, s.start, t.start, s.start)
+            chosen = subject(text, self.subjects, s.start, t.start, s.start)
         after = [a for st, e, a in self.mentions if t.end <= st < c_end]
         if chosen and t.type in ("meeting", "clash"):
             after = [a for st, e, a in self.mentions if t.end <= st < c_end
@@ -354,9 +401,25 @@ class _Context:
         elif chosen or t.type == "request":
             after = []  # "called on the EU to …": who is asked does not ask
         else:  # "…, wounding two civilians": people named after the verb are not its actors
-            after = [a for a in after if a not in self.generic]
+            after = [a for a in after if a not in cast.generic]
         found = [*chosen, *after]
-        return tuple(dict.fromkeys(x for a in found for x in (a, *self.forces.get(a, ()))))
+        return tuple(dict.fromkeys(x for a in found for x in (a, *cast.forces.get(a, ()))))
+
+    def _pronoun(self, t: _Trigger, c_start: int) -> tuple[str, ...]:
+        """ "he told reporters", "They will also urge": who the pronoun before the trigger
+        stands for (the nearest person or body before it, else the last one reported)."""
+        m = _PRONOUN_SUBJECT.search(self.text, max(c_start, t.start - 60), t.start)
+        if m is None:
+            return ()
+        word = m.group(1).lower()
+        if word in ("they", "we"):
+            return self.referents.subject
+        people = word in ("he", "she")
+        before = [a for st, e, a in self.mentions if e <= m.start()
+                  and (a in self.cast.people) == people and a not in self.cast.generic]
+        latest = self.referents.person if people else self.referents.body
+        found = before[-1] if before else latest
+        return (found,) if found else ()
 
     def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
         """ "at the meeting": the place and date of the last meeting that has them."""
