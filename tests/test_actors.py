@@ -221,3 +221,8 @@ def test_actors_people_of_a_named_body_are_not_a_collective():
     found = actors_of("The residents said French Defense Ministry officials had promised help.")
     assert "residents" in {a.name for a in found}
     assert "officials" not in {a.name for a in found}
+
+
+def test_actors_initials_are_part_of_a_name():
+    (person,) = actors_of("President B.J. Habibie said the vote would be held.")
+    assert (person.name, person.role) == ("B.J. Habibie", "President")

@@ -215,3 +215,10 @@ def test_events_country_named_as_subject_stands_for_its_state_actor():
                     kind="country", country_code="RU", lat=60.0, lon=90.0, confidence=0.9)
     (event,) = [e for e in events(text, [country], [russia]) if e.type == "deployment"]
     assert event.actors == ("a1",)
+
+
+def test_events_parties_to_talks_are_actors_even_when_unnamed_bodies():
+    text = "Peace talks between the government and the rebels resumed last month in Accra."
+    rebels = actor(text, "a1", "rebels", "rebels", type_="group")
+    (event,) = events(text, [place(text, "p1", "Accra")], [rebels])
+    assert (event.type, event.actors) == ("meeting", ("a1",))

@@ -105,8 +105,8 @@ _ARMED = re.compile(
     r"\b(?P<noun>" + "|".join(_ARMED_NOUNS) + r")\b"
 )
 _NAME_PARTICLES = r"(?:de|van|von|der|den|bin|ibn|al|el|da|di|del|la|le|abu|ben|ter|zu)"
-_NAME_WORD = (r"(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?"
-              r"[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?")
+_NAME_WORD = (r"(?:(?:[A-Z]\.){2,3}(?=\s)|(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?"
+              r"[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?)")
 _PERSON_NAME = rf"{_NAME_WORD}(?: (?:{_NAME_PARTICLES} )*{_NAME_WORD}){{0,3}}"
 #: Lower-case titles trusted before a name; other titles must be capitalised ("General X").
 _LOWER_TITLES = re.compile(

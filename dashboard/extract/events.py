@@ -400,8 +400,10 @@ class _Context:
                      and _PARTNER_BEFORE.search(text, max(t.end, st - 40), st)]
         elif chosen or t.type == "request":
             after = []  # "called on the EU to …": who is asked does not ask
-        else:  # "…, wounding two civilians": people named after the verb are not its actors
-            after = [a for a in after if a not in cast.generic]
+        else:  # "…, wounding two civilians": people named after the verb are not its actors,
+            # unless as a party ("talks between the government and the rebels")
+            after = [a for st, e, a in self.mentions if t.end <= st < c_end and (
+                a not in cast.generic or _PARTNER_BEFORE.search(text, max(t.end, st - 40), st))]
         found = [*chosen, *after]
         return tuple(dict.fromkeys(x for a in found for x in (a, *cast.forces.get(a, ()))))
 
