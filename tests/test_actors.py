@@ -226,3 +226,11 @@ def test_actors_people_of_a_named_body_are_not_a_collective():
 def test_actors_initials_are_part_of_a_name():
     (person,) = actors_of("President B.J. Habibie said the vote would be held.")
     assert (person.name, person.role) == ("B.J. Habibie", "President")
+
+
+def test_actors_the_bloc_and_the_ministry_refer_back():
+    text = ("NATO ministers met. The French Defence Ministry spoke. The bloc agreed and the "
+            "ministry said so.")
+    found = {a.name: a for a in actors_of(text)}
+    assert "The bloc" in found["NATO"].aliases
+    assert "the ministry" in found["French Defence Ministry"].aliases

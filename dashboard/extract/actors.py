@@ -117,8 +117,12 @@ _LOWER_TITLES = re.compile(
 #: (Its word boundary is checked after the "T": the engine looks for "T"s alone.)
 _BACK_REFERENCE = re.compile(
     r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
-    r"delegates)\b"
+    r"delegates|ministry|council|commission|committee|mission|bloc|alliance|organi[sz]ation|"
+    r"union|community|coalition)\b(?!\s+(?:of|for)\b)"
 )
+#: Nouns that refer back to the latest organisation of any name ("the bloc" after "ECOWAS").
+_ANY_ORGANISATION = frozenset(
+    ("bloc", "alliance", "organisation", "organization", "union", "community", "coalition"))
 
 
 def find_actor_mentions(
@@ -626,7 +630,8 @@ def _inside(covered: ByStart, pos: int) -> bool:
 
 
 def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMention]:
-    """ "the ministers" after "NATO ministers" is NATO again (the latest such mention)."""
+    """ "the ministers" after "NATO ministers" is NATO again (the latest such mention); "the
+    ministry" the latest ministry, "the bloc" or "the alliance" the latest organisation."""
     out = list(found)
     covered = ByStart(found, lambda x: x.start)
     latest: dict[str, ActorMention] = {}
@@ -635,9 +640,12 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
     for sentence in sentences:
         for m in _BACK_REFERENCE.finditer(text, sentence.start, sentence.end):
             while upcoming is not None and upcoming.end <= m.start():
-                latest[upcoming.surface.split()[-1]] = upcoming
+                latest[upcoming.surface.split()[-1].lower()] = upcoming
+                if upcoming.type == "organization":
+                    latest[""] = upcoming
                 upcoming = next(pending, None)
-            last = latest.get(m.group(1))
+            noun = m.group(1).lower()
+            last = latest.get("" if noun in _ANY_ORGANISATION else noun)
             if last is None or _inside(covered, m.start()):
                 continue
             out.append(_mention(text, m.start(), m.end(), last.key, last.name, last.type,
