@@ -641,7 +641,8 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
         for m in _BACK_REFERENCE.finditer(text, sentence.start, sentence.end):
             while upcoming is not None and upcoming.end <= m.start():
                 latest[upcoming.surface.split()[-1].lower()] = upcoming
-                if upcoming.type == "organization":
+                if upcoming.type == "organization" and (
+                        upcoming.name.split()[-1] not in _ORG_HEAD_WORDS):  # not a ministry
                     latest[""] = upcoming
                 upcoming = next(pending, None)
             noun = m.group(1).lower()
