@@ -180,3 +180,19 @@ def test_deployments_definite_troops_are_the_ones_last_reported():
     places = [place(text, "p1", "Freetown", kind="city"), place(text, "p2", "Lungi", lat=8.6)]
     found = deployments(text, places, [uk, un])
     assert [(d.actor, d.place) for d in found] == [("a1", "p1"), ("a1", "p2")]
+
+
+def test_deployments_possessive_troops_belong_to_the_subject():
+    text = "Ethiopia began withdrawing some of its 4,000 soldiers from Somalia last month."
+    ethiopia = actor(text, "a1", "Ethiopia", "Ethiopia")
+    (dep,) = deployments(text, [place(text, "p1", "Somalia")], [ethiopia])
+    assert (dep.actor, dep.strength, dep.status) == ("a1", 4000, "withdrawal")
+
+
+def test_deployments_guessed_owners_do_not_fold_head_counts_together():
+    text = ("Germany plans to send 500 soldiers. "
+            "Officials said the soldiers would begin collecting arms near Tetovo.")
+    germany = actor(text, "a1", "Germany", "Germany")
+    found = deployments(text, [place(text, "p1", "Tetovo", kind="city")], [germany])
+    assert [(d.actor, d.strength, d.place) for d in found] == [
+        ("a1", 500, None), ("a1", None, "p1")]

@@ -502,11 +502,13 @@ _ARMED_UNITS = re.compile(r"(?<![\w-])((?i:rebel|guerrilla|insurgent|militia))\s
                           r"fighters|troops|soldiers|commanders|columns|positions)\b")
 #: A capitalised armed noun opening a sentence ("Rebels of the SLA clashed …").
 _OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
-#: Troops and their origin: "soldiers from Nigeria, Chad and Niger".
+#: Troops and their origin: "soldiers from Nigeria, Chad and Niger", "troops flown in from
+#: Germany".
 _ORIGIN = re.compile(
     r"\b(?i:troops|soldiers|forces|peacekeepers|contingents?|units|police(?:men|\s+officers)?|"
     r"marines|paratroopers|battalions?|brigades?|personnel|officers|fighters|volunteers|"
-    r"mercenaries)\s+(?:from|of)\s+(?:the\s+)?"
+    r"mercenaries)\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
+    r"(?:from|of)\s+(?:the\s+)?"
     r"(?P<names>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
     r"(?:(?:,\s+|,?\s+and\s+)(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*)")
 _ORIGIN_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")

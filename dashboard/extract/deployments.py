@@ -254,7 +254,8 @@ def _owner(doc, sentence, mentions, start, noun_end,
     origin = [_force_of(a, forces) for s, e, a in mentions
               if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
     subjects = []
-    if governed_from_before(doc, sentence, unit_start, noun_end) and not (
+    possessive = _POSSESSIVE.search(text, max(sentence.start, unit_start - 4), noun_end)
+    if possessive or governed_from_before(doc, sentence, unit_start, noun_end) and not (
             _AFTER_PREPOSITION.search(text, max(sentence.start, unit_start - 20), unit_start)):
         clause = sentence.start + clause_start(sentence.text, unit_start - sentence.start)
         ids = subject(text, [(s, e, a.id) for s, e, a in mentions], clause, unit_start,
@@ -274,6 +275,8 @@ def _owner(doc, sentence, mentions, start, noun_end,
     return unit_start, (first[0] if first else None), True
 
 
+#: "its 4,000 soldiers", "his men": owned by the clause's subject.
+_POSSESSIVE = re.compile(r"\b(?:its|their|his|her)\s", re.I)
 #: A phrase that is a preposition's object ("the number of troops") is no verb's object.
 _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re.I)
 #: Between a troop noun and its state: "soldiers from Nigeria", "troops of the African Union",
@@ -384,7 +387,7 @@ def _same(a: _Draft, b: _Draft) -> bool:
                     and not (a.weak or b.weak))
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
-    return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak and b.weak))
+    return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))
 
 
 def _fill_places(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
