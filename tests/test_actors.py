@@ -11,7 +11,8 @@ from dashboard.text import split_sentences
 
 COUNTRIES = {"RS": "Serbia", "FR": "France", "RU": "Russia", "BA": "Bosnia and Herzegovina",
              "US": "United States", "XK": "Kosovo", "NL": "Netherlands", "QA": "Qatar",
-             "KE": "Kenya", "UA": "Ukraine", "NG": "Nigeria", "TD": "Chad"}
+             "KE": "Kenya", "UA": "Ukraine", "NG": "Nigeria", "TD": "Chad", "KP": "North Korea",
+             "ML": "Mali", "BF": "Burkina Faso"}
 
 
 class Names:
@@ -234,3 +235,10 @@ def test_actors_the_bloc_and_the_ministry_refer_back():
     found = {a.name: a for a in actors_of(text)}
     assert "The bloc" in found["NATO"].aliases
     assert "the ministry" in found["French Defence Ministry"].aliases
+
+
+def test_actors_country_named_as_a_subject_is_a_state():
+    text = ("North Korea shelled an island. Mali and Burkina Faso have said they would help. "
+            "Bosnia and Herzegovina sent 50 soldiers. Troops in France waited.")
+    states = [a.name for a in actors_of(text) if a.type == "state"]
+    assert states == ["North Korea", "Mali", "Burkina Faso", "Bosnia and Herzegovina"]

@@ -135,7 +135,7 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups, _origin_states, _leaders, _collectives):
+                       _groups, _origin_states, _leaders, _country_subjects, _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
@@ -461,6 +461,61 @@ def _leaders(text, sentence, names, runs):
                            _country_name(names, code), "state", country_code=code)
 
 
+#: A country name that does something: the subject of a verb right after it (with auxiliaries,
+#: a coordinated country, or a relative clause between): "North Korea shelled", "Russia began
+#: deploying", "The United States, which has 1,100 troops there, …", "Mali and Burkina Faso have
+#: said". (``metonymy`` reads capitals and countries before speech and decision verbs; this reads
+#: any verb, for the actor only: the place mention stays as the resolver leaves it.)
+_NAME_RUN = r"[A-Z][\w'’-]*(?: (?:of (?:the )?)?[A-Z][\w'’-]*){0,3}"
+#: One name, or a list of them ("Nigeria, Ghana, Malawi and Burundi").
+_COUNTRY_LIST = re.compile(rf"(?<![\w'’-]){_NAME_RUN}(?:(?:,\s+|,?\s+and\s+){_NAME_RUN})*")
+_LIST_PART = re.compile(_NAME_RUN)
+_DOES_AFTER = re.compile(
+    r"(?:,\s+(?:which|who)\b"
+    r"|(?:,?\s+and\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?,?\s+"
+    r"(?:(?:has|have|had|will|would|is|are|was|were|also|then|later|already|could|may|might|"
+    r"must|did|does|not|never|again|still|now|on\s+\w+day|been)\s+)*"
+    r"(?:[a-z]+ed|said|says|sent|sends|began|begins|has|have|had|will|would|fought|sank|"
+    r"took|takes|led|leads|made|kept|keeps|held|holds|gave|gives|won|lost|told|tells|sought|"
+    r"seeks|wants|plans|agreed|warned|denied|launched|moved|withdrew|struck|shot|hit)\b)")
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|from|to|near|into|across|of|over|outside|inside|within|throughout|around|"
+    r"towards?|via|through|on|between|for|about|under|beyond|off|out|with|by|against|than|"
+    r"and|or)\s+(?:the\s+)?$", re.I)
+
+
+def _country_subjects(text, sentence, names, runs):
+    """A country name, or a list of them, as the subject of a verb: the states act."""
+    for m in _COUNTRY_LIST.finditer(text, sentence.start, sentence.end):
+        if not _DOES_AFTER.match(text, m.end(), sentence.end) or _LOCATIVE_BEFORE.search(
+                text, max(sentence.start, m.start() - 20), m.start()):
+            continue
+        for start, end in _countries_in(text, m.start(), m.end(), names):
+            code = names.country_code(text[start:end])
+            yield _mention(text, start, end, f"state:{code}", _country_name(names, code),
+                           "state", country_code=code)
+
+
+def _countries_in(text, start, end, names):
+    """Spans of the country names in a list ("Bosnia and Herzegovina" is one)."""
+    parts = [p.span() for p in _LIST_PART.finditer(text, start, end)]
+    out, i = [], 0
+    while i < len(parts):
+        if i + 1 < len(parts) and _country_code(text[parts[i][0]:parts[i + 1][1]], names):
+            out.append((parts[i][0], parts[i + 1][1]))
+            i += 2
+            continue
+        if _country_code(text[parts[i][0]:parts[i][1]], names):
+            out.append(parts[i])
+        i += 1
+    return out
+
+
+def _country_code(name: str, names: ActorNames) -> str | None:
+    bare = name[4:] if name.startswith(("The ", "the ")) else name
+    return None if bare.lower() in lexicon.not_places() else names.country_code(name)
+
+
 #: Unnamed people who act or speak as a body ("residents said", "Western diplomats said", "human
 #: rights groups called on"): actors of type group, named by their words. Runs last, so "NATO
 #: diplomats" or "Serbian officials" stay with their organisation or state.
@@ -677,7 +732,11 @@ def commanded_forces(actors: Sequence[Actor]) -> dict[str, tuple[str, ...]]:
 def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], dict[str, str]]:
     """One ``Actor`` per key, ids ``a1``… in order of first mention; and key → id."""
     groups: dict[str, list[ActorMention]] = {}
+    seen: set[tuple[int, int, str]] = set()
     for mention in sorted(mentions, key=lambda m: m.start):
+        if (mention.start, mention.end, mention.key) in seen:
+            continue  # a country read as an actor both here and by ``metonymy``
+        seen.add((mention.start, mention.end, mention.key))
         groups.setdefault(mention.key, []).append(mention)
     actors, ids = [], {}
     for index, (key, group) in enumerate(groups.items(), 1):
