@@ -242,3 +242,10 @@ def test_actors_country_named_as_a_subject_is_a_state():
             "Bosnia and Herzegovina sent 50 soldiers. Troops in France waited.")
     states = [a.name for a in actors_of(text) if a.type == "state"]
     assert states == ["North Korea", "Mali", "Burkina Faso", "Bosnia and Herzegovina"]
+
+
+def test_actors_his_country_is_the_state_of_the_person_last_named():
+    text = "Kenya's President Uhuru Kenyatta said his country would send 1,000 police officers."
+    found = {a.name: a for a in actors_of(text)}
+    assert found["Uhuru Kenyatta"].affiliation == "Kenya"
+    assert "his country" in found["Kenya"].aliases

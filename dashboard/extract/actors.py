@@ -119,6 +119,7 @@ _BACK_REFERENCE = re.compile(
     r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
     r"delegates|ministry|council|commission|committee|mission|bloc|alliance|organi[sz]ation|"
     r"union|community|coalition)\b(?!\s+(?:of|for)\b)"
+    r"|\b(?P<own>[Hh]is|[Hh]er) (?:country|government|nation)\b"
 )
 #: Nouns that refer back to the latest organisation of any name ("the bloc" after "ECOWAS").
 _ANY_ORGANISATION = frozenset(
@@ -389,7 +390,13 @@ def _affiliation(text: str, role_start: int, names: ActorNames) -> tuple[str, st
     if entry:
         return "", entry.name
     code = names.demonym(word) or names.country_code(word)
+    if not code and m.group().endswith(("'s", "’s")):  # "Ivory Coast's President"
+        longer = _OWNER_NAME.search(before)
+        code = longer and names.country_code(longer.group(1))
     return (code, _country_name(names, code)) if code else ("", "")
+
+
+_OWNER_NAME = re.compile(r"((?:[A-Z][\w.'’-]*\s){1,2}[A-Z][\w.'’-]*)['’]s$")
 
 
 def _country_name(names: ActorNames, code: str) -> str:
@@ -688,7 +695,8 @@ def _inside(covered: ByStart, pos: int) -> bool:
 
 def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMention]:
     """ "the ministers" after "NATO ministers" is NATO again (the latest such mention); "the
-    ministry" the latest ministry, "the bloc" or "the alliance" the latest organisation."""
+    ministry" the latest ministry, "the bloc" or "the alliance" the latest organisation; "his
+    country" the state of the person last named."""
     out = list(found)
     covered = ByStart(found, lambda x: x.start)
     latest: dict[str, ActorMention] = {}
@@ -701,7 +709,17 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
                 if upcoming.type == "organization" and (
                         upcoming.name.split()[-1] not in _ORG_HEAD_WORDS):  # not a ministry
                     latest[""] = upcoming
+                if upcoming.type == "person" and upcoming.country_code:
+                    latest["his"] = latest["her"] = upcoming
                 upcoming = next(pending, None)
+            if m.group("own"):  # "his country": the state of the person last named
+                last = latest.get(m.group("own").lower())
+                if last is not None and not _inside(covered, m.start()):
+                    code = last.country_code
+                    out.append(_mention(text, m.start(), m.end(), f"state:{code}",
+                                        last.affiliation or code, "state", (m.start(), m.start()),
+                                        country_code=code))
+                continue
             noun = m.group(1).lower()
             last = latest.get("" if noun in _ANY_ORGANISATION else noun)
             if last is None or _inside(covered, m.start()):
