@@ -385,7 +385,7 @@ def _affiliation(text: str, role_start: int, names: ActorNames) -> tuple[str, st
     m = re.search(r"([A-Z][\w.'’-]*)(?:['’]s)?$", before)
     if not m or before.endswith(","):
         return "", ""
-    word = m.group(1).rstrip("'’")
+    word = re.sub(r"['’]s?$", "", m.group(1))
     entry = lexicon.organization_by_form().get(word)
     if entry:
         return "", entry.name
