@@ -69,3 +69,17 @@ def test_subject_organ_acts_with_its_possessor():
     text = "The African Union's Peace and Security Council decided to stay."
     assert subject_of(text, "decided", "African Union", "Security Council") == (
         "Security Council", "African Union")
+
+
+def test_subject_skips_the_object_of_a_first_verb_in_coordination():
+    text = "Correa expelled Colombia's ambassador and ordered troops to the border."
+    assert subject_of(text, "ordered", "Correa", "Colombia") == ("Correa",)
+    text = "Sarajevo condemned the fall of the town and demanded action."
+    assert subject_of(text, "demanded", "Sarajevo") == ("Sarajevo",)
+
+
+def test_subject_of_a_whose_clause_is_its_antecedent():
+    text = "Ethiopia, whose troops drove the fighters out, began withdrawing its soldiers."
+    clause = text.index("troops")
+    assert subject_of(text, "began", "Ethiopia", "fighters", clause_start=clause) == (
+        "Ethiopia",)

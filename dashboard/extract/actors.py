@@ -478,7 +478,7 @@ _NAME_RUN = r"[A-Z][\w'’-]*(?: (?:of (?:the )?)?[A-Z][\w'’-]*){0,3}"
 _COUNTRY_LIST = re.compile(rf"(?<![\w'’-]){_NAME_RUN}(?:(?:,\s+|,?\s+and\s+){_NAME_RUN})*")
 _LIST_PART = re.compile(_NAME_RUN)
 _DOES_AFTER = re.compile(
-    r"(?:,\s+(?:which|who)\b"
+    r"(?:,\s+(?:which|who|whose)\b"
     r"|(?:,?\s+and\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?,?\s+"
     r"(?:(?:has|have|had|will|would|is|are|was|were|also|then|later|already|could|may|might|"
     r"must|did|does|not|never|again|still|now|on\s+\w+day|been)\s+)*"

@@ -23,6 +23,9 @@ _PREPOSITION_BEFORE = re.compile(
     r"via|across|through|behind|beside|besides|alongside|despite|inside|outside|within|around|"
     r"beyond|except|per|onto|throughout)\s+(?:(?:the|a|an|its|their|his|her|some|all|"
     r"other|several|both)\s+)*$", re.I)
+#: A mention followed by "and" and a second verb is the first verb's object.
+_SECOND_VERB = re.compile(r"(?:['’]s)?[^,;]*?\s(?:and|but|then)\s+(?:(?:also|later|then)\s+)?"
+                          r"(?:[a-z]+\s+){0,2}$")
 #: Between two coordinated mentions: "Washington and London", "France, Britain and Italy"
 #: (a comma alone only further back: "X, Y said" is an apposition), "US troops and 2,000
 #: Iraqi soldiers".
@@ -44,7 +47,7 @@ _APPOSITION_CLOSE = re.compile(r"^[\w\s'’-]{0,40},\s*(?:[a-z]+\s+){0,3}$")
 #: Between a group and the organisation it belongs to: "fighters of Ansar Dine".
 _OF = re.compile(r"^\s+(?:of|from)\s+(?:the\s+)?$", re.I)
 #: A relative clause opens the verb's clause: its subject is the name before the comma.
-_RELATIVE_OPENING = re.compile(r"[\w.)’']\s*,\s*(?:which|who)\s*$", re.I)
+_RELATIVE_OPENING = re.compile(r"[\w.)’']\s*,\s*(?:which|who|whose)\s*$", re.I)
 #: A passive verb: "were attacked", "has been deployed".
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+ly\s+)?$",
                              re.I)
@@ -61,8 +64,11 @@ def subject(text: str, mentions: Sequence[Mention], clause_start: int, verb_star
         if antecedent:
             return _with_partners(text, mentions, antecedent[-1])
     before = [m for m in mentions if clause_start <= m[0] and m[1] <= verb_start]
-    for m in reversed(before):
+    for i in range(len(before) - 1, -1, -1):
+        m = before[i]
         lead = max(clause_start, m[0] - 40)
+        if i > 0 and _SECOND_VERB.match(text, m[1], verb_start):
+            continue  # "Correa expelled Colombia's ambassador and ordered": an object
         if (not _PREPOSITION_BEFORE.search(text, lead, m[0])
                 or _MEMBERS_OF.search(text, lead, m[0])):
             head = _apposition_head(text, before, m, verb_start)
