@@ -249,3 +249,17 @@ def test_actors_his_country_is_the_state_of_the_person_last_named():
     found = {a.name: a for a in actors_of(text)}
     assert found["Uhuru Kenyatta"].affiliation == "Kenya"
     assert "his country" in found["Kenya"].aliases
+
+
+def test_actors_bare_rebels_are_the_armed_group_last_named():
+    text = ("The Taliban attacked a checkpoint. Later the rebels withdrew. Rebel units regrouped.")
+    found = actors_of(text)
+    assert [a.name for a in found] == ["Taliban"]
+    assert len(found[0].mentions) == 3
+    assert [a.name for a in actors_of("The rebels withdrew.")] == ["rebels"]
+
+
+def test_actors_the_troops_refer_back_to_the_last_named_troops():
+    text = "French troops entered Gao. The troops met no resistance."
+    (france,) = actors_of(text)
+    assert france.name == "France" and "The troops" in france.aliases

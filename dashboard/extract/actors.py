@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from dashboard.extract import lexicon
@@ -118,7 +118,8 @@ _LOWER_TITLES = re.compile(
 _BACK_REFERENCE = re.compile(
     r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
     r"delegates|ministry|council|commission|committee|mission|bloc|alliance|organi[sz]ation|"
-    r"union|community|coalition)\b(?!\s+(?:of|for)\b)"
+    r"union|community|coalition|ambassadors|commanders|troops|soldiers|forces|peacekeepers)\b"
+    r"(?!\s+(?:of|for)\b)"
     r"|\b(?P<own>[Hh]is|[Hh]er) (?:country|government|nation)\b"
 )
 #: Nouns that refer back to the latest organisation of any name ("the bloc" after "ECOWAS").
@@ -143,7 +144,7 @@ def find_actor_mentions(
                     found.append(mention)
     found.sort(key=lambda m: m.start)
     found = _surnames(text, sentences, found)
-    return tuple(_back_references(text, sentences, found))
+    return tuple(_named_armed_groups(_back_references(text, sentences, found)))
 
 
 def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
@@ -728,6 +729,26 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
                                 (m.start(), m.start()), country_code=last.country_code,
                                 affiliation=last.affiliation))
     return sorted(out, key=lambda x: x.start)
+
+
+#: Bare armed nouns that refer back to the armed group last named ("the rebels" after "RUF").
+_BARE_ARMED = frozenset(f"group:{n}" for n in (
+    "rebels", "insurgents", "militants", "guerrillas", "guerillas", "fighters", "militiamen",
+    "gunmen", "jihadists"))
+
+
+def _named_armed_groups(found: list[ActorMention]) -> list[ActorMention]:
+    """ "The rebels", "Rebel units" after the RUF was named are the RUF (the latest named armed
+    group of the lexicon; with none named they stay "rebels")."""
+    out, named = [], None
+    for m in found:
+        entry = lexicon.organization_by_form().get(m.name)
+        if m.type == "group" and entry is not None and entry.type == "group":
+            named = m
+        elif m.key in _BARE_ARMED and named is not None:
+            m = replace(m, key=named.key, name=named.name, country_code=named.country_code)
+        out.append(m)
+    return out
 
 
 def commanded_forces(actors: Sequence[Actor]) -> dict[str, tuple[str, ...]]:
