@@ -222,3 +222,11 @@ def test_events_parties_to_talks_are_actors_even_when_unnamed_bodies():
     rebels = actor(text, "a1", "rebels", "rebels", type_="group")
     (event,) = events(text, [place(text, "p1", "Accra")], [rebels])
     assert (event.type, event.actors) == ("meeting", ("a1",))
+
+
+def test_events_possessed_unnamed_body_is_its_owners():
+    text = "Warlord Harold Keke refused. Later his fighters raided a village near Marasa."
+    keke = actor(text, "a1", "Harold Keke", "Warlord Harold Keke", type_="person")
+    fighters = actor(text, "a2", "fighters", "fighters", type_="group")
+    (event,) = [e for e in events(text, actors=[keke, fighters]) if e.type == "clash"]
+    assert event.actors == ("a1",)

@@ -119,6 +119,9 @@ _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 #: A partner after a meeting or clash trigger: "met with Lavrov", "talks between X and Y".
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+(?:(?:the|their|its|his|her)\s+)?"
                              r"(?:[\w-]+\s+)?$", re.I)
+#: A possessive before the subject's noun: "his fighters raided".
+_POSSESSIVE_SUBJECT = re.compile(r"\b(his|her|its|their)\s+(?:[\w-]+\s+){1,2}"
+                                 r"(?:(?:will|would|had|has|have|were|was|also)\s+){0,2}$", re.I)
 #: A pronoun as the subject: only auxiliaries and adverbs between it and the trigger.
 _PRONOUN_SUBJECT = re.compile(
     r"\b(he|she|it|they|we)\s+(?:(?:will|would|shall|should|could|might|may|must|can|has|have|"
@@ -392,6 +395,7 @@ class _Context:
         text, s, cast = self.text, self.sentence, self.cast
         chosen = passive_agent(text, self.subjects, t.start, t.end, c_end) or subject(
             text, self.subjects, c_start, t.start, s.start) or self._pronoun(t, c_start)
+        chosen = self._possessed(chosen, t, c_start)
         if not chosen and c_start > s.start:
             chosen = subject(text, self.subjects, s.start, t.start, s.start)
         after = [a for st, e, a in self.mentions if t.end <= st < c_end]
@@ -407,17 +411,30 @@ class _Context:
         found = [*chosen, *after]
         return tuple(dict.fromkeys(x for a in found for x in (a, *cast.forces.get(a, ()))))
 
+    def _possessed(self, chosen: tuple[str, ...], t: _Trigger, c_start: int) -> tuple[str, ...]:
+        """ "his fighters raided": an unnamed body owned by a pronoun is the pronoun's."""
+        if len(chosen) != 1 or chosen[0] not in self.cast.generic:
+            return chosen
+        owner = _POSSESSIVE_SUBJECT.search(self.text, max(c_start, t.start - 60), t.start)
+        if owner is None:
+            return chosen
+        word = owner.group(1).lower()
+        resolved = self._referent("they" if word == "their" else "he" if word in (
+            "his", "her") else "it", owner.start())
+        return resolved or chosen
+
     def _pronoun(self, t: _Trigger, c_start: int) -> tuple[str, ...]:
         """ "he told reporters", "They will also urge": who the pronoun before the trigger
         stands for (the nearest person or body before it, else the last one reported)."""
         m = _PRONOUN_SUBJECT.search(self.text, max(c_start, t.start - 60), t.start)
-        if m is None:
-            return ()
-        word = m.group(1).lower()
+        return () if m is None else self._referent(m.group(1).lower(), m.start())
+
+    def _referent(self, word: str, at: int) -> tuple[str, ...]:
+        """Who "he", "it" or "they" at ``at`` stands for."""
         if word in ("they", "we"):
             return self.referents.subject
         people = word in ("he", "she")
-        before = [a for st, e, a in self.mentions if e <= m.start()
+        before = [a for st, e, a in self.mentions if e <= at
                   and (a in self.cast.people) == people and a not in self.cast.generic]
         latest = self.referents.person if people else self.referents.body
         found = before[-1] if before else latest
