@@ -83,3 +83,10 @@ def test_subject_of_a_whose_clause_is_its_antecedent():
     clause = text.index("troops")
     assert subject_of(text, "began", "Ethiopia", "fighters", clause_start=clause) == (
         "Ethiopia",)
+
+
+def test_subject_after_a_conjunction_with_its_verb_right_after():
+    text = "It was unavoidable after Azerbaijani forces captured Shusha."
+    assert subject_of(text, "captured", "Azerbaijani forces") == ("Azerbaijani forces",)
+    text = "After the talks with NATO, troops captured the town."
+    assert subject_of(text, "captured", "NATO") == ()

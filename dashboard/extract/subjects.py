@@ -23,6 +23,12 @@ _PREPOSITION_BEFORE = re.compile(
     r"via|across|through|behind|beside|besides|alongside|despite|inside|outside|within|around|"
     r"beyond|except|per|onto|throughout)\s+(?:(?:the|a|an|its|their|his|her|some|all|"
     r"other|several|both)\s+)*$", re.I)
+#: "after Azerbaijani forces captured Shusha": a conjunction opening a clause whose subject
+#: the mention is (the verb follows it at once), not a preposition.
+_CONJUNCTION_BEFORE = re.compile(r"\b(?:after|before|since|until|till|once)\s+(?:the\s+)?$",
+                                 re.I)
+_ONLY_AUXILIARIES = re.compile(r"\s+(?:(?:had|have|has|were|was|had\s+been|also|then|finally)"
+                               r"\s+)*", re.I)
 #: A mention followed by "and" and a second verb is the first verb's object.
 _SECOND_VERB = re.compile(r"(?:['’]s)?[^,;]*?\s(?:and|but|then)\s+(?:(?:also|later|then)\s+)?"
                           r"(?:[a-z]+\s+){0,2}$")
@@ -70,7 +76,9 @@ def subject(text: str, mentions: Sequence[Mention], clause_start: int, verb_star
         if i > 0 and _SECOND_VERB.match(text, m[1], verb_start):
             continue  # "Correa expelled Colombia's ambassador and ordered": an object
         if (not _PREPOSITION_BEFORE.search(text, lead, m[0])
-                or _MEMBERS_OF.search(text, lead, m[0])):
+                or _MEMBERS_OF.search(text, lead, m[0])
+                or _CONJUNCTION_BEFORE.search(text, lead, m[0])
+                and _ONLY_AUXILIARIES.fullmatch(text, m[1], verb_start)):
             head = _apposition_head(text, before, m, verb_start)
             if head is not None:  # "General X, the KFOR commander, said": X, then KFOR
                 return (*_with_partners(text, before, head), m[2])
