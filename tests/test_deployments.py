@@ -196,3 +196,13 @@ def test_deployments_guessed_owners_do_not_fold_head_counts_together():
     found = deployments(text, [place(text, "p1", "Tetovo", kind="city")], [germany])
     assert [(d.actor, d.strength, d.place) for d in found] == [
         ("a1", 500, None), ("a1", None, "p1")]
+
+
+def test_deployments_the_remaining_troops_are_the_ones_reported():
+    text = ("Russia withdrew 5,000 soldiers from Latvia in May. Voters went to the polls. "
+            "Turnout was high. By then, Latvia said, the remaining 2,000 troops had left Riga.")
+    russia = actor(text, "a1", "Russia", "Russia")
+    latvia = actor(text, "a2", "Latvia", "Latvia said")
+    found = deployments(text, [place(text, "p1", "Latvia"), place(text, "p2", "Riga", lat=56.9)],
+                        [russia, latvia])
+    assert [(d.actor, d.strength) for d in found] == [("a1", 5000), ("a1", 2000)]

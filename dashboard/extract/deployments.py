@@ -79,7 +79,7 @@ _MERGE_WINDOW = 60
 #: How many sentences on troops with no owner of their own are the last owned troops'.
 _ACTOR_REACH = 2
 #: "The troops", "the remaining 2,000 soldiers": troops already reported on, whoever's they were.
-_DEFINITE = re.compile(r"[Tt]he\s")
+_DEFINITE = re.compile(r"\b[Tt]he\s+(?:remaining|last|first|same|other)\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +121,9 @@ def find_deployments(
                 continue
             unowned = draft.fields["actor"] is None and index - last[0] <= _ACTOR_REACH \
                 if last else False
-            definite = draft.weak and _DEFINITE.match(text, draft.fields["start"])
+            at = draft.fields["start"]
+            definite = draft.weak and (text.startswith(("the ", "The "), at) or _DEFINITE.search(
+                text, max(sentence.start, at - 20), at))
             if last and (unowned or definite):
                 # "Some 2,000 marines were flown in", "the troops": those just reported on
                 draft = _Draft({**draft.fields, "actor": last[1]}, True, draft.phrase_end)
