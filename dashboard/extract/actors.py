@@ -563,6 +563,8 @@ def _collectives(text, sentence, names, runs):
 #: An armed group's units named by its adjective ("Rebel units were reported …").
 _ARMED_UNITS = re.compile(r"(?<![\w-])((?i:rebel|guerrilla|insurgent|militia))\s+(?:units|forces|"
                           r"fighters|troops|soldiers|commanders|columns|positions)\b")
+_ARMED_UNIT_WORDS = frozenset(
+    w for n in ("rebel", "guerrilla", "insurgent", "militia") for w in (n, n.capitalize()))
 #: A capitalised armed noun opening a sentence ("Rebels of the SLA clashed …").
 _OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
 #: Troops and their origin: "soldiers from Nigeria, Chad and Niger", "troops flown in from
@@ -574,14 +576,19 @@ _ORIGIN = re.compile(
     r"(?:from|of)\s+(?:the\s+)?"
     r"(?P<names>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
     r"(?:(?:,\s+|,?\s+and\s+)(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*)")
+_ORIGIN_NOUNS = frozenset(
+    w for n in ("troops soldiers forces peacekeepers contingent contingents units police "
+                "policemen officers marines paratroopers battalion battalions brigade brigades "
+                "personnel fighters volunteers mercenaries").split()
+    for w in (n, n.capitalize()))
 _ORIGIN_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
 
 
 def _origin_states(text, sentence, names, runs):
     """ "soldiers from Nigeria, Chad and Niger": each country named is a state whose troops
     they are (the place mention stays: where troops come from is still a place)."""
-    if "from" not in runs and "of" not in runs:
-        return  # (a set test: most sentences have neither word)
+    if runs.isdisjoint(_ORIGIN_NOUNS) or "from" not in runs and "of" not in runs:
+        return  # (set tests: most sentences have no troops coming from anywhere)
     for m in _ORIGIN.finditer(text, sentence.start, sentence.end):
         for name in _ORIGIN_NAME.finditer(text, m.start("names"), m.end("names")):
             code = names.country_code(name.group())
@@ -599,7 +606,9 @@ def _groups(text, sentence, names, runs):
     if opening and opening.group(1).lower() in _ARMED_NOUNS:
         noun = opening.group(1).lower()  # "Insurgents fought back": capitalised by position
         yield _mention(text, opening.start(1), opening.end(1), f"group:{noun}", noun, "group")
-    for m in _ARMED_UNITS.finditer(text, sentence.start, sentence.end):
+    units = () if runs.isdisjoint(_ARMED_UNIT_WORDS) else _ARMED_UNITS.finditer(
+        text, sentence.start, sentence.end)
+    for m in units:
         noun = m.group(1).lower() + "s"  # "Rebel units", "guerrilla fighters": the rebels
         yield _mention(text, m.start(), m.end(), f"group:{noun}", noun, "group")
     armed = ()

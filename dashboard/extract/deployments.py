@@ -257,7 +257,9 @@ def _owner(doc, sentence, mentions, start, noun_end,
               if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
     subjects = []
     possessive = _POSSESSIVE.search(text, max(sentence.start, unit_start - 4), noun_end)
-    if possessive or governed_from_before(doc, sentence, unit_start, noun_end) and not (
+    if any(owners) or any(origin):
+        pass  # named with the troops: no need to look for the verb's subject
+    elif possessive or governed_from_before(doc, sentence, unit_start, noun_end) and not (
             _AFTER_PREPOSITION.search(text, max(sentence.start, unit_start - 20), unit_start)):
         clause = sentence.start + clause_start(sentence.text, unit_start - sentence.start)
         ids = subject(text, [(s, e, a.id) for s, e, a in mentions], clause, unit_start,

@@ -119,6 +119,8 @@ _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 #: A partner after a meeting or clash trigger: "met with Lavrov", "talks between X and Y".
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+(?:(?:the|their|its|his|her)\s+)?"
                              r"(?:[\w-]+\s+)?$", re.I)
+#: A trigger opening its clause, with at most an article and an adjective before it.
+_OPENS_CLAUSE = re.compile(r"\s*(?:(?:the|a|an|new|peace|heavy|fresh|further)\s+){0,2}", re.I)
 #: A possessive before the subject's noun: "his fighters raided".
 _POSSESSIVE_SUBJECT = re.compile(r"\b(his|her|its|their)\s+(?:[\w-]+\s+){1,2}"
                                  r"(?:(?:will|would|had|has|have|were|was|also)\s+){0,2}$", re.I)
@@ -188,7 +190,8 @@ def find_events(
             if events and events[0]["actors"]:
                 referents = replace(referents, subject=events[0]["actors"])
         referents = referents.after(here, cast)
-    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
+    merged = _merge(found, cast.generic)
+    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
 def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
@@ -287,7 +290,7 @@ class _Referents:
                 person = a
             elif a not in cast.generic:
                 body = a
-        return replace(self, person=person, body=body)
+        return _Referents(self.subject, person, body)
 
 
 class _Context:
@@ -396,7 +399,8 @@ class _Context:
         chosen = passive_agent(text, self.subjects, t.start, t.end, c_end) or subject(
             text, self.subjects, c_start, t.start, s.start) or self._pronoun(t, c_start)
         chosen = self._possessed(chosen, t, c_start)
-        if not chosen and c_start > s.start:
+        if not chosen and c_start > s.start and not _OPENS_CLAUSE.fullmatch(
+                text, c_start, t.start):  # "…, and talks will resume": the talks are no one's
             chosen = subject(text, self.subjects, s.start, t.start, s.start)
         after = [a for st, e, a in self.mentions if t.end <= st < c_end]
         if chosen and t.type in ("meeting", "clash"):
@@ -465,7 +469,7 @@ def _summary(clause: str) -> str:
     return clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
 
 
-def _merge(events: list[_Fields]) -> list[_Fields]:
+def _merge(events: list[_Fields], generic: frozenset[str] = frozenset()) -> list[_Fields]:
     """Fold repeats of one event into its first report, filling what the first lacked.
 
     Only the last ``_MERGE_WINDOW`` events of the same type are compared: reports repeat an
@@ -475,7 +479,8 @@ def _merge(events: list[_Fields]) -> list[_Fields]:
     by_type: dict[str, list[int]] = {}
     for event in events:
         recent = by_type.setdefault(event["type"], [])
-        twin = next((i for i in reversed(recent[-_MERGE_WINDOW:]) if _same(out[i], event)), None)
+        twin = next((i for i in reversed(recent[-_MERGE_WINDOW:])
+                     if _same(out[i], event, generic)), None)
         if twin is None:
             recent.append(len(out))
             out.append(event)
@@ -498,7 +503,9 @@ def _near(a: _Fields, b: _Fields) -> bool:
     return abs(a["lat"] - b["lat"]) < 0.5 and abs(a["lon"] - b["lon"]) < 0.5
 
 
-def _same(a: _Fields, b: _Fields) -> bool:
+def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool:
+    """Whether ``b`` repeats ``a``. Unnamed bodies ("officials said") are no identity: two
+    statements of "officials" are one only as events with no actor would be."""
     if a["type"] != b["type"]:
         return False
     if a["date"] and b["date"] and a["date"] != b["date"]:
@@ -507,7 +514,7 @@ def _same(a: _Fields, b: _Fields) -> bool:
         return False
     if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
         return True
-    if a["actors"] and b["actors"]:
+    if a["actors"] and b["actors"] and a["actors"][0] not in generic:
         return a["actors"][0] == b["actors"][0]
     return bool(a["date"] and a["date"] == b["date"]
                 and (a["place"] == b["place"] or not a["place"] or not b["place"]))

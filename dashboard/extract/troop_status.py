@@ -85,6 +85,8 @@ _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
 #: 8,000 soldiers will be deployed"). A cue further away governs something else ("called for
 #: NATO to provide support to the AU troops").
 _MAX_WORDS_BEFORE, _MAX_WORDS_AFTER = 3, 5
+#: Characters those words may take, at most (names between do not count as words).
+_REACH_BEFORE, _REACH_AFTER = 60, 160
 #: Words that count for that distance: names ("from Nigeria, Chad and Niger") do not.
 _WORDS = re.compile(r"(?<![\w'’-])(?!(?:and|or)\b)[a-z][\w'’-]*")
 
@@ -162,7 +164,8 @@ def _clause_end(doc: Folded, pos: int, limit: int) -> int:
 def _governing_cue(doc: Folded, lo: int, hi: int, start: int, end: int):
     """The cue nearest to the phrase in its clause, outside the phrase."""
     best, best_gap = None, None
-    for m in _CUES.finditer(doc, lo, hi):
+    # a governing cue lies a few words off the phrase: no need to scan a long clause
+    for m in _CUES.finditer(doc, max(lo, start - _REACH_BEFORE), min(hi, end + _REACH_AFTER)):
         if start <= m.start() and m.end() <= end or (
                 m.lastgroup == "proposed" and _OF_NEXT.match(doc, m.end(), start)):
             continue  # "at the request of the Dutch battalion": the troops ask
