@@ -396,20 +396,28 @@ class Label:
 
 
 #: (population at least, first zoom): cities appear as the map zooms in.
-CITY_ZOOMS = ((1_000_000, 5), (100_000, 7), (50_000, 8), (20_000, 9), (10_000, 10))
+CITY_ZOOMS = ((1_000_000, 5), (100_000, 7), (50_000, 8), (20_000, 9), (10_000, 10),
+              (5_000, 11))
 CAPITAL_ZOOM = 3
-COUNTRY_ZOOMS = (3, 6)
+#: Country names orient the world view and give way to towns from zoom 7.
+COUNTRY_ZOOMS = (2, 6)
 
 
 def labels(gazetteer: Gazetteer) -> tuple[Label, ...]:
-    """Countries, capitals and towns of 20,000 or more, with the zoom each appears at."""
+    """Countries, capitals and towns of 5,000 or more, with the zoom each appears at."""
     out = [Label(c.name, round(c.lat, 4), round(c.lon, 4), *COUNTRY_ZOOMS, "country",
                  c.population) for c in gazetteer.countries() if c.population > 0]
     for name, lat, lon, population, capital in _towns(gazetteer.path, CITY_ZOOMS[-1][0]):
-        zoom = CAPITAL_ZOOM if capital else next(z for p, z in CITY_ZOOMS if population >= p)
-        out.append(Label(name, round(lat, 4), round(lon, 4), zoom, 99,
-                         "capital" if capital else "city", population))
+        out.append(town_label(name, lat, lon, population or 0, bool(capital)))
     return tuple(out)
+
+
+def town_label(name: str, lat: float, lon: float, population: int, capital: bool) -> Label:
+    """A town's label: a capital from :data:`CAPITAL_ZOOM`, others by population."""
+    zoom = CAPITAL_ZOOM if capital else next(
+        (z for p, z in CITY_ZOOMS if population >= p), CITY_ZOOMS[-1][1] + 1)
+    return Label(name, round(lat, 4), round(lon, 4), zoom, 99,
+                 "capital" if capital else "city", population)
 
 
 def _towns(path: Path, min_population: int) -> list[tuple]:

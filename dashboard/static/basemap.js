@@ -10,14 +10,42 @@ window.nmBasemap = window.nmBasemap || (function () {
     };
     var json = {};
 
-    function load(url) {
+    function load(url, prepare) {
         if (!json[url]) {
             json[url] = fetch(url).then(function (answer) {
                 if (!answer.ok) { throw new Error(url + ": " + answer.status); }
                 return answer.json();
-            });
+            }).then(prepare || function (value) { return value; });
         }
         return json[url];
+    }
+
+    // Each feature of a geometry tile with its lon/lat box, so a grid tile draws only the
+    // features that reach it (a world tile holds the whole world).
+    function boxed(tile) {
+        var out = {};
+        Object.keys(tile).forEach(function (layer) {
+            out[layer] = tile[layer].map(function (feature) {
+                var flat = typeof feature[0] === "number" ? feature : feature[0];
+                var box = [Infinity, Infinity, -Infinity, -Infinity];
+                for (var i = 0; i < flat.length; i += 2) {
+                    if (flat[i] < box[0]) { box[0] = flat[i]; }
+                    if (flat[i] > box[2]) { box[2] = flat[i]; }
+                    if (flat[i + 1] < box[1]) { box[1] = flat[i + 1]; }
+                    if (flat[i + 1] > box[3]) { box[3] = flat[i + 1]; }
+                }
+                return {box: box, shape: feature};
+            });
+        });
+        out.world = !tile.coast;
+        return out;
+    }
+
+    function within(features, view) {
+        return (features || []).filter(function (f) {
+            return f.box[0] <= view[2] && f.box[2] >= view[0] && f.box[1] <= view[3]
+                && f.box[3] >= view[1];
+        }).map(function (f) { return f.shape; });
     }
 
     function panes(map) {
@@ -101,32 +129,34 @@ window.nmBasemap = window.nmBasemap || (function () {
         ctx.setLineDash([]);
     }
 
-    function draw(canvas, tiles, coords, size, zoom) {
+    // view: the grid tile's [west, south, east, north], padded by a few pixels.
+    function draw(canvas, tiles, coords, size, view) {
         var ratio = window.devicePixelRatio || 1, ctx = canvas.getContext("2d");
         canvas.width = size.x * ratio;
         canvas.height = size.y * ratio;
         ctx.scale(ratio, ratio);
         ctx.lineJoin = ctx.lineCap = "round";
         var scale = size.x * Math.pow(2, coords.z), ox = coords.x * size.x, oy = coords.y * size.y;
-        var wide = Math.max(0, zoom - 5);
+        var wide = Math.max(0, coords.z - 5);
+        var part = function (t, layer) { return within(t[layer], view); };
+        // A world tile carries no coast lines: its land and lake outlines are the coast.
         tiles.forEach(function (t) {
-            // A world tile carries no coast lines: its land outlines are the coast.
-            fill(ctx, t.land, STYLE.land, scale, ox, oy, t.coast ? null : STYLE.coast);
+            fill(ctx, part(t, "land"), STYLE.land, scale, ox, oy, t.world ? STYLE.coast : null);
         });
         tiles.forEach(function (t) {
-            fill(ctx, t.lake, STYLE.water, scale, ox, oy, t.coast ? null : STYLE.coast);
+            fill(ctx, part(t, "lake"), STYLE.water, scale, ox, oy, t.world ? STYLE.coast : null);
         });
         tiles.forEach(function (t) {
-            lines(ctx, t.river, STYLE.river, 0.7 + 0.25 * wide, null, scale, ox, oy);
+            lines(ctx, part(t, "river"), STYLE.river, 0.7 + 0.25 * wide, null, scale, ox, oy);
         });
         tiles.forEach(function (t) {
-            lines(ctx, t.admin1, STYLE.admin1, 0.8 + 0.1 * wide, [4, 3], scale, ox, oy);
+            lines(ctx, part(t, "admin1"), STYLE.admin1, 0.8 + 0.1 * wide, [4, 3], scale, ox, oy);
         });
         tiles.forEach(function (t) {
-            lines(ctx, t.coast, STYLE.coast, 0.8, null, scale, ox, oy);
+            lines(ctx, part(t, "coast"), STYLE.coast, 0.8, null, scale, ox, oy);
         });
         tiles.forEach(function (t) {
-            lines(ctx, t.border, STYLE.border, 1.1 + 0.15 * wide, null, scale, ox, oy);
+            lines(ctx, part(t, "border"), STYLE.border, 1.1 + 0.15 * wide, null, scale, ox, oy);
         });
     }
 
@@ -150,10 +180,12 @@ window.nmBasemap = window.nmBasemap || (function () {
                 var index = raw.known ? raw : indexed(raw), band = bandFor(index, coords.z);
                 var cells = cellsFor(index, band, nw.lng, se.lat, se.lng, nw.lat);
                 return Promise.all(cells.map(function (cell) {
-                    return load(url + "/geometry/" + band[0] + "/" + cell + ".json");
+                    return load(url + "/geometry/" + band[0] + "/" + cell + ".json", boxed);
                 }));
             }).then(function (tiles) {
-                draw(canvas, tiles, coords, size, coords.z);
+                var pad = 4 * (se.lng - nw.lng) / size.x;
+                draw(canvas, tiles, coords, size,
+                     [nw.lng - pad, se.lat - pad, se.lng + pad, nw.lat + pad]);
                 done(null, canvas);
             }, function (error) { done(error, canvas); });
             return canvas;
@@ -194,7 +226,10 @@ window.nmBasemap = window.nmBasemap || (function () {
                 }));
             }).then(function (tiles) {
                 if (ticket === self._ticket && self._map) { self._render(tiles, zoom, bounds); }
-            }, function () { /* no labels: the basemap still orients by its shapes */ });
+                self._ticketDone = ticket;
+            }, function () {
+                self._ticketDone = ticket;  // no labels: the shapes still orient a reader
+            });
         },
         _render: function (tiles, zoom, bounds) {
             var map = this._map, box = this._box, placed = [], shown = [];
