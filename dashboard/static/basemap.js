@@ -20,32 +20,42 @@ window.nmBasemap = window.nmBasemap || (function () {
         return json[url];
     }
 
-    // Each feature of a geometry tile with its lon/lat box, so a grid tile draws only the
-    // features that reach it (a world tile holds the whole world).
-    function boxed(tile) {
-        var out = {};
+    // A geometry tile's features projected once to Web Mercator's unit square (x east, y
+    // south, 0-1), each with its box there, so a grid tile at any zoom only scales and
+    // shifts, and draws only the features that reach it (a world tile holds the world).
+    function projected(tile) {
+        var out = {world: !tile.coast};
         Object.keys(tile).forEach(function (layer) {
             out[layer] = tile[layer].map(function (feature) {
-                var flat = typeof feature[0] === "number" ? feature : feature[0];
+                var rings = typeof feature[0] === "number" ? [feature] : feature;
                 var box = [Infinity, Infinity, -Infinity, -Infinity];
-                for (var i = 0; i < flat.length; i += 2) {
-                    if (flat[i] < box[0]) { box[0] = flat[i]; }
-                    if (flat[i] > box[2]) { box[2] = flat[i]; }
-                    if (flat[i + 1] < box[1]) { box[1] = flat[i + 1]; }
-                    if (flat[i + 1] > box[3]) { box[3] = flat[i + 1]; }
+                rings = rings.map(function (flat) {
+                    var unit = new Float64Array(flat.length);
+                    for (var i = 0; i < flat.length; i += 2) {
+                        unit[i] = (flat[i] + 180) / 360;
+                        unit[i + 1] = mercator(flat[i + 1]);
+                    }
+                    return unit;
+                });
+                var outer = rings[0];
+                for (var i = 0; i < outer.length; i += 2) {
+                    box[0] = Math.min(box[0], outer[i]);
+                    box[2] = Math.max(box[2], outer[i]);
+                    box[1] = Math.min(box[1], outer[i + 1]);
+                    box[3] = Math.max(box[3], outer[i + 1]);
                 }
-                return {box: box, shape: feature};
+                return {box: box, rings: rings};
             });
         });
-        out.world = !tile.coast;
         return out;
     }
 
+    // view: [x0, y0, x1, y1] in the unit square.
     function within(features, view) {
         return (features || []).filter(function (f) {
             return f.box[0] <= view[2] && f.box[2] >= view[0] && f.box[1] <= view[3]
                 && f.box[3] >= view[1];
-        }).map(function (f) { return f.shape; });
+        });
     }
 
     function panes(map) {
@@ -97,18 +107,19 @@ window.nmBasemap = window.nmBasemap || (function () {
         return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
     }
 
-    // Trace a flat [x, y, x, y, ...] line in tile pixels.
-    function trace(ctx, flat, scale, ox, oy) {
-        ctx.moveTo((flat[0] + 180) / 360 * scale - ox, mercator(flat[1]) * scale - oy);
-        for (var i = 2; i < flat.length; i += 2) {
-            ctx.lineTo((flat[i] + 180) / 360 * scale - ox, mercator(flat[i + 1]) * scale - oy);
+    // Trace one projected ring or line in tile pixels.
+    function trace(ctx, unit, scale, ox, oy) {
+        ctx.moveTo(unit[0] * scale - ox, unit[1] * scale - oy);
+        for (var i = 2; i < unit.length; i += 2) {
+            ctx.lineTo(unit[i] * scale - ox, unit[i + 1] * scale - oy);
         }
     }
 
-    function fill(ctx, polygons, colour, scale, ox, oy, stroke) {
+    function fill(ctx, features, colour, scale, ox, oy, stroke) {
+        if (!features.length) { return; }
         ctx.beginPath();
-        polygons.forEach(function (rings) {
-            rings.forEach(function (ring) { trace(ctx, ring, scale, ox, oy); ctx.closePath(); });
+        features.forEach(function (f) {
+            f.rings.forEach(function (ring) { trace(ctx, ring, scale, ox, oy); ctx.closePath(); });
         });
         ctx.fillStyle = colour;
         ctx.fill("evenodd");
@@ -118,10 +129,10 @@ window.nmBasemap = window.nmBasemap || (function () {
         ctx.stroke();
     }
 
-    function lines(ctx, list, colour, width, dash, scale, ox, oy) {
-        if (!list || !list.length) { return; }
+    function lines(ctx, features, colour, width, dash, scale, ox, oy) {
+        if (!features.length) { return; }
         ctx.beginPath();
-        list.forEach(function (flat) { trace(ctx, flat, scale, ox, oy); });
+        features.forEach(function (f) { trace(ctx, f.rings[0], scale, ox, oy); });
         ctx.setLineDash(dash || []);
         ctx.strokeStyle = colour;
         ctx.lineWidth = width;
@@ -129,15 +140,16 @@ window.nmBasemap = window.nmBasemap || (function () {
         ctx.setLineDash([]);
     }
 
-    // view: the grid tile's [west, south, east, north], padded by a few pixels.
-    function draw(canvas, tiles, coords, size, view) {
+    function draw(canvas, tiles, coords, size) {
         var ratio = window.devicePixelRatio || 1, ctx = canvas.getContext("2d");
         canvas.width = size.x * ratio;
         canvas.height = size.y * ratio;
         ctx.scale(ratio, ratio);
         ctx.lineJoin = ctx.lineCap = "round";
         var scale = size.x * Math.pow(2, coords.z), ox = coords.x * size.x, oy = coords.y * size.y;
-        var wide = Math.max(0, coords.z - 5);
+        var pad = 4 / scale, wide = Math.max(0, coords.z - 5);
+        var view = [ox / scale - pad, oy / scale - pad, (ox + size.x) / scale + pad,
+                    (oy + size.y) / scale + pad];
         var part = function (t, layer) { return within(t[layer], view); };
         // A world tile carries no coast lines: its land and lake outlines are the coast.
         tiles.forEach(function (t) {
@@ -180,12 +192,10 @@ window.nmBasemap = window.nmBasemap || (function () {
                 var index = raw.known ? raw : indexed(raw), band = bandFor(index, coords.z);
                 var cells = cellsFor(index, band, nw.lng, se.lat, se.lng, nw.lat);
                 return Promise.all(cells.map(function (cell) {
-                    return load(url + "/geometry/" + band[0] + "/" + cell + ".json", boxed);
+                    return load(url + "/geometry/" + band[0] + "/" + cell + ".json", projected);
                 }));
             }).then(function (tiles) {
-                var pad = 4 * (se.lng - nw.lng) / size.x;
-                draw(canvas, tiles, coords, size,
-                     [nw.lng - pad, se.lat - pad, se.lng + pad, nw.lat + pad]);
+                draw(canvas, tiles, coords, size);
                 done(null, canvas);
             }, function (error) { done(error, canvas); });
             return canvas;
