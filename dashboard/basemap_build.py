@@ -411,23 +411,44 @@ class Label:
 CITY_ZOOMS = ((1_000_000, 5), (100_000, 7), (50_000, 8), (20_000, 9), (10_000, 10),
               (5_000, 11))
 CAPITAL_ZOOM = 3
+BIG_CAPITAL = 100_000
+SMALL_CAPITAL_ZOOM = 6
 #: Country names orient the world view and give way to towns from zoom 7.
 COUNTRY_ZOOMS = (2, 6)
+#: A country is named once its main landmass is this many pixels wide.
+COUNTRY_PIXELS = 80
 
 
 def labels(gazetteer: Gazetteer) -> tuple[Label, ...]:
     """Countries, capitals and towns of 5,000 or more, with the zoom each appears at."""
-    out = [Label(c.name, round(c.lat, 4), round(c.lon, 4), *COUNTRY_ZOOMS, "country",
-                 c.population) for c in gazetteer.countries() if c.population > 0]
+    out = [country_label(c.name, c.lat, c.lon, c.population, c.bbox)
+           for c in gazetteer.countries() if c.population > 0]
+    out = [label for label in out if label.min_zoom <= label.max_zoom]
     for name, lat, lon, population, capital in _towns(gazetteer.path, CITY_ZOOMS[-1][0]):
         out.append(town_label(name, lat, lon, population or 0, bool(capital)))
     return tuple(out)
 
 
+def country_label(name: str, lat: float, lon: float, population: int,
+                  bbox: tuple[float, float, float, float] | None) -> Label:
+    """A country's name, from the zoom at which its main landmass is wider than
+    :data:`COUNTRY_PIXELS` (so Luxembourg or the Vatican never crowd out a capital)."""
+    zoom = COUNTRY_ZOOMS[0]
+    if bbox is not None:
+        south, west, north, east = bbox
+        width = max(east - west if east >= west else east + 360 - west, 1e-6)
+        zoom = max(zoom, math.ceil(math.log2(COUNTRY_PIXELS * 360 / (256 * width))))
+    return Label(name, round(lat, 4), round(lon, 4), zoom, COUNTRY_ZOOMS[1], "country",
+                 population)
+
+
 def town_label(name: str, lat: float, lon: float, population: int, capital: bool) -> Label:
-    """A town's label: a capital from :data:`CAPITAL_ZOOM`, others by population."""
-    zoom = CAPITAL_ZOOM if capital else next(
-        (z for p, z in CITY_ZOOMS if population >= p), CITY_ZOOMS[-1][1] + 1)
+    """A town's label, by population; a capital of :data:`BIG_CAPITAL` or more from
+    :data:`CAPITAL_ZOOM`, a smaller one (Vaduz, Monaco) by the towns' rule but by zoom
+    :data:`SMALL_CAPITAL_ZOOM` at the latest."""
+    zoom = next((z for p, z in CITY_ZOOMS if population >= p), CITY_ZOOMS[-1][1] + 1)
+    if capital:
+        zoom = CAPITAL_ZOOM if population >= BIG_CAPITAL else min(zoom, SMALL_CAPITAL_ZOOM)
     return Label(name, round(lat, 4), round(lon, 4), zoom, 99,
                  "capital" if capital else "city", population)
 

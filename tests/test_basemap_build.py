@@ -151,10 +151,21 @@ def test_band_for_covers_every_zoom():
 
 
 def test_town_label_zoom_grows_with_population_and_capitals_come_early():
-    assert bb.town_label("Capital", 0, 0, 30_000, True).min_zoom == bb.CAPITAL_ZOOM == 3
+    assert bb.town_label("Capital", 0, 0, 300_000, True).min_zoom == bb.CAPITAL_ZOOM == 3
+    assert bb.town_label("Small capital", 0, 0, 30_000, True).min_zoom == 6
+    assert bb.town_label("Tiny capital", 0, 0, 5_000, True).min_zoom == 6
     zooms = [bb.town_label("t", 0, 0, p, False).min_zoom
              for p in (5_000_000, 1_000_000, 150_000, 25_000, 5_000, 100)]
     assert zooms == sorted(zooms) and zooms[0] == 5 and zooms[2] == 7 and zooms[3] == 9
+
+
+def test_country_label_waits_until_the_country_is_wide_enough():
+    big = bb.country_label("Big", 0, 0, 10**8, (0, 0, 30, 40))
+    mid = bb.country_label("Mid", 0, 0, 10**7, (0, 0, 5, 6))
+    tiny = bb.country_label("Tiny", 0, 0, 800, (0, 0, 0.01, 0.01))
+    assert big.min_zoom == 2 and mid.min_zoom == 5 and tiny.min_zoom > tiny.max_zoom
+    across = bb.country_label("Across", 0, 0, 10**8, (0, 170, 10, -170))  # 20 degrees wide
+    assert across.min_zoom == 3
 
 
 def test_label_tiles_escape_names_and_keep_only_the_labels_a_band_shows():
@@ -174,16 +185,17 @@ class _Country:
     lat: float
     lon: float
     population: int
+    bbox: tuple | None = None
 
 
 class _FakeGazetteer:
     """Just what the labels need: countries(), the index path and its stamp."""
 
-    def __init__(self, path: Path, stamp: str) -> None:
-        self.path, self.meta = path, {"source_stamp": stamp}
+    def __init__(self, path: Path, stamp: str, bbox=None) -> None:
+        self.path, self.meta, self.bbox = path, {"source_stamp": stamp}, bbox
 
     def countries(self):
-        return (_Country("Kosovo", 42.6, 20.9, 1_800_000),)
+        return (_Country("Kosovo", 42.6, 20.9, 1_800_000, self.bbox),)
 
 
 def _town_index(tmp_path: Path) -> Path:
@@ -199,9 +211,12 @@ def _town_index(tmp_path: Path) -> Path:
 
 
 def test_labels_come_from_countries_and_towns_of_the_index(tmp_path):
-    found = bb.labels(_FakeGazetteer(_town_index(tmp_path), "s1"))
+    index = _town_index(tmp_path)
+    found = bb.labels(_FakeGazetteer(index, "s1"))
     assert sorted((l.name, l.kind, l.min_zoom) for l in found) == [
         ("Kosovo", "country", 2), ("Pristina", "capital", 3), ("Prizren", "city", 7)]
+    boxed = bb.labels(_FakeGazetteer(index, "s1", bbox=(42, 20, 43, 22)))
+    assert boxed[0].min_zoom == 6  # two degrees wide: named from zoom 6
 
 
 def test_ensure_labels_rewrites_only_for_another_gazetteer(tmp_path):

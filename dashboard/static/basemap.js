@@ -247,7 +247,7 @@ window.nmBasemap = window.nmBasemap || (function () {
                 return l[3] <= zoom && zoom <= l[4] && bounds.contains([l[1], l[2]]);
             });
             items.sort(function (a, b) {
-                return rank(a) - rank(b) || b[6] - a[6];
+                return rank(a, zoom) - rank(b, zoom) || b[6] - a[6];
             });
             box.innerHTML = "";
             box.style.display = "";
@@ -271,7 +271,11 @@ window.nmBasemap = window.nmBasemap || (function () {
         }
     });
 
-    function rank(label) { return label[5] === "country" ? 0 : label[5] === "capital" ? 1 : 2; }
+    // Country names first on the world view, capitals first from zoom 4, then towns.
+    function rank(label, zoom) {
+        if (label[5] === "country") { return zoom <= 3 ? 0 : 1; }
+        return label[5] === "capital" ? (zoom <= 3 ? 1 : 0) : 2;
+    }
 
     function overlaps(a, b) {
         return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
