@@ -414,7 +414,7 @@ CAPITAL_ZOOM = 3
 BIG_CAPITAL = 100_000
 SMALL_CAPITAL_ZOOM = 6
 #: Country names orient the world view and give way to towns from zoom 7.
-COUNTRY_ZOOMS = (2, 6)
+COUNTRY_ZOOMS = (1, 6)
 #: A country is named once its main landmass is this many pixels wide.
 COUNTRY_PIXELS = 80
 

@@ -214,7 +214,7 @@ def test_labels_come_from_countries_and_towns_of_the_index(tmp_path):
     index = _town_index(tmp_path)
     found = bb.labels(_FakeGazetteer(index, "s1"))
     assert sorted((l.name, l.kind, l.min_zoom) for l in found) == [
-        ("Kosovo", "country", 2), ("Pristina", "capital", 3), ("Prizren", "city", 7)]
+        ("Kosovo", "country", 1), ("Pristina", "capital", 3), ("Prizren", "city", 7)]
     boxed = bb.labels(_FakeGazetteer(index, "s1", bbox=(42, 20, 43, 22)))
     assert boxed[0].min_zoom == 6  # two degrees wide: named from zoom 6
 
