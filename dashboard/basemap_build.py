@@ -432,8 +432,10 @@ def labels(gazetteer: Gazetteer) -> tuple[Label, ...]:
 def country_label(name: str, lat: float, lon: float, population: int,
                   bbox: tuple[float, float, float, float] | None) -> Label:
     """A country's name, from the zoom at which its main landmass is wider than
-    :data:`COUNTRY_PIXELS` (so Luxembourg or the Vatican never crowd out a capital)."""
-    zoom = COUNTRY_ZOOMS[0]
+    :data:`COUNTRY_PIXELS` (so Luxembourg or the Vatican never crowd out a capital). One with
+    no outline (territories Natural Earth draws as part of another country) waits for the
+    last zoom that names countries."""
+    zoom = COUNTRY_ZOOMS[0] if bbox is not None else COUNTRY_ZOOMS[1]
     if bbox is not None:
         south, west, north, east = bbox
         width = max(east - west if east >= west else east + 360 - west, 1e-6)

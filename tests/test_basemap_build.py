@@ -166,6 +166,7 @@ def test_country_label_waits_until_the_country_is_wide_enough():
     assert big.min_zoom == 2 and mid.min_zoom == 5 and tiny.min_zoom > tiny.max_zoom
     across = bb.country_label("Across", 0, 0, 10**8, (0, 170, 10, -170))  # 20 degrees wide
     assert across.min_zoom == 3
+    assert bb.country_label("No outline", 0, 0, 10**6, None).min_zoom == bb.COUNTRY_ZOOMS[1]
 
 
 def test_label_tiles_escape_names_and_keep_only_the_labels_a_band_shows():
@@ -214,7 +215,7 @@ def test_labels_come_from_countries_and_towns_of_the_index(tmp_path):
     index = _town_index(tmp_path)
     found = bb.labels(_FakeGazetteer(index, "s1"))
     assert sorted((l.name, l.kind, l.min_zoom) for l in found) == [
-        ("Kosovo", "country", 1), ("Pristina", "capital", 3), ("Prizren", "city", 7)]
+        ("Kosovo", "country", 6), ("Pristina", "capital", 3), ("Prizren", "city", 7)]
     boxed = bb.labels(_FakeGazetteer(index, "s1", bbox=(42, 20, 43, 22)))
     assert boxed[0].min_zoom == 6  # two degrees wide: named from zoom 6
 

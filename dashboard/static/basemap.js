@@ -161,9 +161,13 @@ window.nmBasemap = window.nmBasemap || (function () {
         tiles.forEach(function (t) {
             lines(ctx, part(t, "river"), STYLE.river, 0.7 + 0.25 * wide, null, scale, ox, oy);
         });
+        // Faint while whole countries are in view: some have hundreds of units (Slovenia's
+        // 200 municipalities would grey it out at zoom 5).
+        ctx.globalAlpha = coords.z <= 5 ? 0.35 : coords.z === 6 ? 0.6 : 1;
         tiles.forEach(function (t) {
             lines(ctx, part(t, "admin1"), STYLE.admin1, 0.8 + 0.1 * wide, [4, 3], scale, ox, oy);
         });
+        ctx.globalAlpha = 1;
         tiles.forEach(function (t) {
             lines(ctx, part(t, "coast"), STYLE.coast, 0.8, null, scale, ox, oy);
         });
