@@ -317,6 +317,7 @@ class Inputs:
 
 
 def read_inputs(archives: dict[str, Path]) -> Inputs:
+    """Every source read once; the atlas once per (scale, tolerance) that a band uses."""
     atlas = {(band.scale, band.tolerance): read_atlas(archives["world-atlas"], band.scale,
                                                        band.tolerance) for band in BANDS}
     return Inputs(atlas=atlas, admin1=read_admin1(archives["Orange3-Geo"]),
@@ -327,15 +328,18 @@ def read_inputs(archives: dict[str, Path]) -> Inputs:
 def band_geometry(band: Band, inputs: Inputs) -> dict[str, list[BaseGeometry]]:
     """Each layer's geometries for one band, simplified (atlas arcs were simplified on read)."""
     atlas = inputs.atlas[(band.scale, band.tolerance)]
-    simplify = lambda items: [g for g in shapely.simplify(items, band.tolerance) if not g.is_empty]
     return {
         "land": list(atlas.land),
-        "lake": simplify([p for p, area in inputs.lakes if area >= band.lake_km2]),
-        "river": simplify([line for line, km in inputs.rivers if km >= band.river_km]),
-        "admin1": simplify(list(inputs.admin1)) if band.admin1 else [],
+        "lake": _simplify([p for p, area in inputs.lakes if area >= band.lake_km2], band),
+        "river": _simplify([line for line, km in inputs.rivers if km >= band.river_km], band),
+        "admin1": _simplify(list(inputs.admin1), band) if band.admin1 else [],
         "border": list(atlas.border),
         "coast": list(atlas.coast),
     }
+
+
+def _simplify(items: list[BaseGeometry], band: Band) -> list[BaseGeometry]:
+    return [g for g in shapely.simplify(items, band.tolerance) if not g.is_empty]
 
 
 def cut(band: Band, layers: dict[str, list[BaseGeometry]]) -> dict[tuple[int, int], dict]:
