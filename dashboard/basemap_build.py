@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -490,7 +491,7 @@ def write_labels(gazetteer: Gazetteer, out: Path = DEFAULT_OUT) -> Path:
     """Label tiles for every band under ``out/labels``, stamped with the gazetteer's sources."""
     items = labels(gazetteer)
     folder = out / "labels"
-    staging = out / "labels.new"
+    staging = out / f"labels.new-{os.getpid()}"  # two app processes may both write
     shutil.rmtree(staging, ignore_errors=True)
     cells = {band.name: _write_tiles(staging / band.name, label_tiles(items, band))
              for band in BANDS}
@@ -543,7 +544,7 @@ def build(out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE,
     """Fetch the sources, write the geometry tiles of every band and the labels."""
     started = time.monotonic()
     inputs = read_inputs(fetch_sources(cache))
-    staging = out / "geometry.new"
+    staging = out / f"geometry.new-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     cells = {band.name: _write_tiles(staging / band.name, cut(band, band_geometry(band, inputs)))
              for band in BANDS}
