@@ -34,6 +34,8 @@ def parser() -> argparse.ArgumentParser:
     tiles.add_argument("--cache", metavar="DIR",
                        help="where the source archives are kept (default: "
                             "~/.cache/newsmap/basemap-sources)")
+    tiles.add_argument("--force", action="store_true",
+                       help="rebuild the tiles even when they are up to date")
     tiles.set_defaults(run=_build_basemap)
     return top
 
@@ -51,7 +53,7 @@ def _build_basemap(args: argparse.Namespace) -> int:
 
     path = basemap_build.build(
         Path(args.output) if args.output else basemap_build.DEFAULT_OUT,
-        Path(args.cache) if args.cache else basemap_build.DEFAULT_CACHE)
+        Path(args.cache) if args.cache else basemap_build.DEFAULT_CACHE, force=args.force)
     print(f"basemap tiles written to {path}")
     return 0
 

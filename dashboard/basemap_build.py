@@ -533,16 +533,30 @@ def _write_tiles(folder: Path, tiles: dict[tuple[int, int], object]) -> list[str
 
 def geometry_ready(out: Path = DEFAULT_OUT) -> bool:
     """Whether built geometry tiles of this format are there."""
+    return _geometry_index(out).get("format") == FORMAT_VERSION
+
+
+def _geometry_index(out: Path) -> dict:
     try:
-        return json.loads((out / "geometry" / "index.json").read_text())["format"] == FORMAT_VERSION
-    except (OSError, ValueError, KeyError):
-        return False
+        return json.loads((out / "geometry" / "index.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _source_names() -> list[str]:
+    return [f"{s.name} {s.version} ({s.registry}, sha256 {s.sha256[:12]})" for s in SOURCES]
 
 
 def build(out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE,
-          gazetteer: Gazetteer | None = None) -> Path:
-    """Fetch the sources, write the geometry tiles of every band and the labels."""
+          gazetteer: Gazetteer | None = None, force: bool = False) -> Path:
+    """Fetch the sources, write the geometry tiles of every band and the labels; tiles built
+    from the same sources in this format are kept unless ``force``."""
     started = time.monotonic()
+    index = _geometry_index(out)
+    if not force and geometry_ready(out) and index.get("sources") == _source_names():
+        ensure_labels(gazetteer or Gazetteer.open_default(), out)
+        print(f"basemap in {out} is up to date (--force rebuilds it)", file=sys.stderr)
+        return out
     inputs = read_inputs(fetch_sources(cache))
     staging = out / f"geometry.new-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -551,8 +565,7 @@ def build(out: Path = DEFAULT_OUT, cache: Path = DEFAULT_CACHE,
     _write_json(staging / "index.json", {
         "format": FORMAT_VERSION, "cells": cells,
         "bands": _bands(),
-        "sources": [f"{s.name} {s.version} ({s.registry}, sha256 {s.sha256[:12]})"
-                    for s in SOURCES]})
+        "sources": _source_names()})
     shutil.rmtree(out / "geometry", ignore_errors=True)
     staging.rename(out / "geometry")
     write_labels(gazetteer or Gazetteer.open_default(), out)
