@@ -44,6 +44,8 @@ def status_of(text: str, phrase: str) -> str:
     ("Obama ordered 17,000 more troops to Afghanistan.", "17,000 more troops", "reinforcement"),
     ("About 7,000 AU troops are deployed in Darfur.", "About 7,000 AU troops", "stationed"),
     ("NATO has deployed 1,000 soldiers to Romania.", "1,000 soldiers", "deployed"),
+    ("Some 600 soldiers were deployed near the border on Monday.", "Some 600 soldiers",
+     "deployed"),
     ("Britain flew about 700 paratroopers into Freetown.", "about 700 paratroopers",
      "deployed"),
     ("The US, which has about 1,100 troops in the country, agreed.", "about 1,100 troops",

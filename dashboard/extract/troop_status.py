@@ -78,6 +78,7 @@ _RELATIVE_AFTER = CaseBlind(r",\s+(?P<relative>who|which)?\b[^,;.]{0,120},")
 #: Sub-groups of ``_CUES`` and the status each stands for.
 _STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed", "possession": "stationed",
                     "adjective": "reinforcement"}
+_PAST_PASSIVE = CaseBlind(r"\b(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?:\w+ly\s+)?$")
 _PASSIVE = CaseBlind(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
 #: How many words may stand between a verb and the troop phrase it governs: its object follows
@@ -106,6 +107,9 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
         modality = _modality(_last_words(doc, lo, start)) or _own_modality(doc, end, hi)
         return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
     status = _STATUS_OF_GROUP.get(verb.lastgroup, verb.lastgroup)
+    if verb.group("static") and _PAST_PASSIVE.search(doc, max(lo, verb.start() - 25),
+                                                     verb.start()):
+        status = "deployed"  # "were deployed near the border on Monday": an act, not a state
     # Modality stands before the verb: between the troops and a verb after them ("a brigade
     # will be deployed"), in the clause before a verb that precedes them ("will send").
     before = doc.slice(max(lo, end if verb.start() >= end else verb.start() - _BEFORE_WINDOW),
