@@ -206,3 +206,20 @@ def test_deployments_the_remaining_troops_are_the_ones_reported():
     found = deployments(text, [place(text, "p1", "Latvia"), place(text, "p2", "Riga", lat=56.9)],
                         [russia, latvia])
     assert [(d.actor, d.strength) for d in found] == [("a1", 5000), ("a1", 2000)]
+
+
+def test_deployments_a_government_body_s_troops_are_its_state_s():
+    text = "The United States has bases there. The Pentagon said 3,000 troops would go to Poland."
+    us = actor(text, "a1", "United States", "United States")
+    pentagon = Actor(id="a2", name="Pentagon", type="organization", affiliation="United States",
+                     mentions=((text.index("Pentagon"), text.index("Pentagon") + 8),))
+    kfor = Actor(id="a3", name="KFOR", type="organization", affiliation="NATO")
+    (dep,) = deployments(text, [place(text, "p1", "Poland")], [us, pentagon, kfor])
+    assert (dep.actor, dep.strength, dep.status) == ("a1", 3000, "planned")
+    text = "KFOR said 3,000 troops would stay in Kosovo."
+    kfor = actor(text, "a3", "KFOR", "KFOR", type_="organization")
+    kfor = Actor(id="a3", name="KFOR", type="organization", affiliation="NATO",
+                 mentions=kfor.mentions)
+    nato = Actor(id="a4", name="NATO", type="organization")
+    (dep,) = deployments(text, [place(text, "p1", "Kosovo")], [kfor, nato])
+    assert dep.actor == "a3"  # a force stays itself

@@ -103,6 +103,7 @@ def find_deployments(
     dates_at = ByStart(dates, lambda d: d.start)
     doc = Folded.of(text)
     states = {a.country_code: a for a in reversed(actors) if a.type == "state" and a.country_code}
+    everyone = {a.id: a for a in actors}
     found: list[_Draft] = []
     last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
     for index, sentence in enumerate(sentences):
@@ -116,7 +117,7 @@ def find_deployments(
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
                                 published, [(p.start, p.end, states[p.country_code])
                                             for p in literal if p.kind == "country"
-                                            and p.country_code in states])
+                                            and p.country_code in states], everyone)
             if draft is None:
                 continue
             unowned = draft.fields["actor"] is None and index - last[0] <= _ACTOR_REACH \
@@ -189,14 +190,15 @@ def _casualties(doc: Folded, start: int, end: int, limit: int) -> bool:
 
 
 def _read_group(doc, sentence, group, places, mentions, dates, published,
-                countries=()) -> _Draft | None:
+                countries=(), everyone=None) -> _Draft | None:
     """A deployment from one group of troop nouns (their matches may be in lower case)."""
     text, first, last = doc.text, group[0], group[-1]
     quantity = _quantity(doc, sentence, group)
     start = min(first.start(), quantity.start()) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
     place = _place_after(doc, sentence, places, end)
-    unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries)
+    unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries,
+                                     everyone)
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned:
@@ -241,8 +243,8 @@ def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
 
 
-def _owner(doc, sentence, mentions, start, noun_end,
-           countries=()) -> tuple[int, Actor | None, bool]:
+def _owner(doc, sentence, mentions, start, noun_end, countries=(),
+           everyone=None) -> tuple[int, Actor | None, bool]:
     """Start of the unit phrase and its actor: named in the phrase ("KFOR's French contingent"
     → France), after it ("soldiers from Chad"), or the subject of the verb that governs it
     ("Britain, which sent 600 paratroopers"; a country named there, ``countries``, stands for
@@ -251,7 +253,7 @@ def _owner(doc, sentence, mentions, start, noun_end,
     text = doc.text
     phrase = _OWNER_PHRASE.search(text, max(sentence.start, start - 60), start)
     unit_start = phrase.start() if phrase else start
-    forces = {a.id: a for _, _, a in mentions}
+    forces = {**(everyone or {}), **{a.id: a for _, _, a in mentions}}
     owners = [_force_of(a, forces) for s, e, a in mentions if unit_start <= s < noun_end]
     origin = [_force_of(a, forces) for s, e, a in mentions
               if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
@@ -276,7 +278,7 @@ def _owner(doc, sentence, mentions, start, noun_end,
             return unit_start, found[0], False
     first = [a for s, e, a in mentions if s < start and a.type != "person"
              and not (a.type == "group" and a.name.islower())]  # not "officials", "rebels"
-    return unit_start, (first[0] if first else None), True
+    return unit_start, (_force_of(first[0], forces) if first else None), True
 
 
 #: "its 4,000 soldiers", "his men": owned by the clause's subject.
@@ -290,12 +292,28 @@ _ORIGIN_GAP = re.compile(r"\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s
 
 
 def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:
-    """The actor itself, or for a person the actor he commands (his affiliation), if named."""
+    """The actor whose troops these are: the actor itself; for a person the actor he commands
+    (his affiliation); for a government body its state or organisation ("the Pentagon said
+    3,000 troops …" are the United States', "the Security Council could authorize a force"
+    the UN's) — a force itself ("KFOR", "UN Command") stays itself."""
+    if actor.type == "organization" and actor.affiliation and not _FORCE_NAME.search(actor.name):
+        return _named(actor.affiliation, actors) or actor
     if actor.type != "person":
         return actor
-    return next((a for a in actors.values() if a.type != "person" and actor.affiliation
-                 and actor.affiliation.casefold() in (a.name.casefold(), *(
-                     x.casefold() for x in a.aliases))), None)
+    found = _named(actor.affiliation, actors) if actor.affiliation else None
+    return _force_of(found, actors) if found is not None else None
+
+
+def _named(name: str, actors: dict[str, Actor]) -> Actor | None:
+    """The non-person actor called ``name`` (or by an alias), if the article has one."""
+    key = name.casefold()
+    return next((a for a in actors.values() if a.type != "person" and key in (
+        a.name.casefold(), *(x.casefold() for x in a.aliases))), None)
+
+
+#: Names of forces rather than bodies: an acronym ("KFOR", "AMISOM") or a force word.
+_FORCE_NAME = re.compile(r"^[A-Z]{3,}$|\b(?:Force|Forces|Command|Mission|Support|Army|Corps|"
+                         r"Brigade|Guard|Police)\b")
 
 
 def _unit(text: str, start: int, noun_end: int, quantity: re.Match[str] | None) -> str:
