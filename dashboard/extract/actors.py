@@ -1,4 +1,5 @@
-"""Actor mentions (organisations, officials, groups, states by demonym), merged into actors.
+"""Actor mentions (organisations, officials, groups, states by demonym or as a subject, bodies of
+people), merged into actors.
 
 Two steps around place resolution: ``find_actor_mentions`` runs first (its name spans keep the
 place finder off "NATO" or "Dragan"), ``build_actors`` runs after it, adding the states that

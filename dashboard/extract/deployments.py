@@ -2,8 +2,9 @@
 
 A deployment is read around a troop noun ("troops", "contingent", "battalions", "3,000
 soldiers"): its strength from the numbers in front of troop nouns, its place from a literal
-place after "in/to/into/at" (a few words apart at most), its status from the verbs and
-modality around it.
+place after "in/to/into/at" (a few words apart at most), its status from the verb that
+governs it and that verb's modality (``troop_status``), its owner from the phrase, the words
+after it or the subject of its verb (``subjects``).
 """
 
 from __future__ import annotations
@@ -120,22 +121,31 @@ def find_deployments(
                                             and p.country_code in states], everyone)
             if draft is None:
                 continue
-            unowned = draft.fields["actor"] is None and index - last[0] <= _ACTOR_REACH \
-                if last else False
-            at = draft.fields["start"]
-            definite = draft.weak and (text.startswith(("the ", "The "), at) or _DEFINITE.search(
-                text, max(sentence.start, at - 20), at))
-            if last and (unowned or definite):
-                # "Some 2,000 marines were flown in", "the troops": those just reported on
-                draft = _Draft({**draft.fields, "actor": last[1]}, True, draft.phrase_end)
-            elif draft.fields["actor"] is not None and not draft.weak:
-                last = (index, draft.fields["actor"])
+            draft, last = _reported_owner(text, sentence, index, draft, last)
             if found and found[-1].fields["sentence"] is sentence.text and (
                     found[-1].fields["end"] > draft.fields["start"]):
                 found[-1] = _short(found[-1])
             found.append(draft)
     merged = _fill_places(_merge(found))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
+                    last: tuple[int, str] | None) -> tuple[_Draft, tuple[int, str] | None]:
+    """Troops with no owner of their own within ``_ACTOR_REACH`` sentences of owned ones, or
+    "the troops" whoever's they were, are the troops last reported on (``last``: sentence
+    index and actor of the last owned troops); the owner so given is weak."""
+    fields = draft.fields
+    unowned = last is not None and fields["actor"] is None and index - last[0] <= _ACTOR_REACH
+    at = fields["start"]
+    definite = draft.weak and (text.startswith(("the ", "The "), at) or _DEFINITE.search(
+        text, max(sentence.start, at - 20), at))
+    if last is not None and (unowned or definite):
+        # "Some 2,000 marines were flown in", "the troops": those just reported on
+        return _Draft({**fields, "actor": last[1]}, True, draft.phrase_end), last
+    if fields["actor"] is not None and not draft.weak:
+        return draft, (index, fields["actor"])
+    return draft, last
 
 
 def _short(draft: _Draft) -> _Draft:

@@ -102,10 +102,7 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     verb = _main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
     inside = doc.slice(start, end)
     if verb is None:
-        if _PHRASE_PROPOSED.search(inside) or _modality_after(doc, end, hi):
-            return "proposed"
-        modality = _modality(_last_words(doc, lo, start)) or _own_modality(doc, end, hi)
-        return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
+        return _without_verb(doc, inside, lo, hi, start, end)
     status = _STATUS_OF_GROUP.get(verb.lastgroup, verb.lastgroup)
     if verb.group("static") and _PAST_PASSIVE.search(doc, max(lo, verb.start() - 25),
                                                      verb.start()):
@@ -129,6 +126,15 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     if status == "deployed" and _PHRASE_MORE.search(inside):
         return "reinforcement"
     return status
+
+
+def _without_verb(doc: Folded, inside: Folded, lo: int, hi: int, start: int, end: int) -> str:
+    """No verb says what the troops do: the phrase's own words and the modality around it
+    ("could authorize a force of 20,000", "possible reinforcements", "his men would …")."""
+    if _PHRASE_PROPOSED.search(inside) or _modality_after(doc, end, hi):
+        return "proposed"
+    modality = _modality(_last_words(doc, lo, start)) or _own_modality(doc, end, hi)
+    return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
 
 
 def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
