@@ -263,3 +263,9 @@ def test_actors_the_troops_refer_back_to_the_last_named_troops():
     text = "French troops entered Gao. The troops met no resistance."
     (france,) = actors_of(text)
     assert france.name == "France" and "The troops" in france.aliases
+
+
+def test_actors_country_subjects_need_a_list_of_countries_in_subject_position():
+    text = ("Brown and Chad shot a clerk. Refugees came from Mali, the Ukraine and France, who "
+            "said so. The TV said it. St. Mali sank.")
+    assert [a for a in actors_of(text) if a.type == "state"] == []

@@ -488,9 +488,15 @@ _DOES_AFTER = re.compile(
     r"took|takes|led|leads|made|kept|keeps|held|holds|gave|gives|won|lost|told|tells|sought|"
     r"seeks|wants|plans|agreed|warned|denied|launched|moved|withdrew|struck|shot|hit)\b)")
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|from|to|near|into|across|of|over|outside|inside|within|throughout|around|"
+    r"(?:\b(?:in|at|from|to|near|into|across|of|over|outside|inside|within|throughout|around|"
     r"towards?|via|through|on|between|for|about|under|beyond|off|out|with|by|against|than|"
-    r"and|or)\s+(?:the\s+)?$", re.I)
+    r"and|or)\s+(?:the\s+)?"
+    # the tail of a longer list or name: "refugees from Ethiopia, the Philippines, …", "St. Kitts"
+    r"|[\w'’-],\s+(?:the\s+)?|\b[A-Z][a-z]?\.\s+)$", re.I)
+#: An abbreviation that may be a country code but is rarely one in prose ("TV", "GP").
+_SHORT_CAPS = re.compile(r"[A-Z]{1,3}")
+#: Those used for countries in news.
+_COUNTRY_ABBREVIATIONS = frozenset(("US", "UK", "UAE", "USA", "DRC", "PRC"))
 
 
 def _country_subjects(text, sentence, names, runs):
@@ -499,14 +505,18 @@ def _country_subjects(text, sentence, names, runs):
         if not _DOES_AFTER.match(text, m.end(), sentence.end) or _LOCATIVE_BEFORE.search(
                 text, max(sentence.start, m.start() - 20), m.start()):
             continue
-        for start, end in _countries_in(text, m.start(), m.end(), names):
+        found = _countries_in(text, m.start(), m.end(), names)
+        if found is None:
+            continue  # "Brown and Jordan shot": not a list of countries
+        for start, end in found:
             code = names.country_code(text[start:end])
             yield _mention(text, start, end, f"state:{code}", _country_name(names, code),
                            "state", country_code=code)
 
 
 def _countries_in(text, start, end, names):
-    """Spans of the country names in a list ("Bosnia and Herzegovina" is one)."""
+    """Spans of the country names of a list ("Bosnia and Herzegovina" is one), or None when
+    some name of it is no country."""
     parts = [p.span() for p in _LIST_PART.finditer(text, start, end)]
     out, i = [], 0
     while i < len(parts):
@@ -514,15 +524,19 @@ def _countries_in(text, start, end, names):
             out.append((parts[i][0], parts[i + 1][1]))
             i += 2
             continue
-        if _country_code(text[parts[i][0]:parts[i][1]], names):
-            out.append(parts[i])
+        if not _country_code(text[parts[i][0]:parts[i][1]], names):
+            return None
+        out.append(parts[i])
         i += 1
     return out
 
 
 def _country_code(name: str, names: ActorNames) -> str | None:
     bare = name[4:] if name.startswith(("The ", "the ")) else name
-    return None if bare.lower() in lexicon.not_places() else names.country_code(name)
+    if bare.lower() in lexicon.not_places() or (
+            _SHORT_CAPS.fullmatch(bare) and bare not in _COUNTRY_ABBREVIATIONS):
+        return None
+    return names.country_code(name)
 
 
 #: Unnamed people who act or speak as a body ("residents said", "Western diplomats said", "human
