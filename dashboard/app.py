@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -30,6 +31,7 @@ from dashboard.errors import GazetteerError  # noqa: E402
 from dashboard.pipeline import failed  # noqa: E402
 from dashboard.records import Article, Extraction, Problem  # noqa: E402
 
+log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_SEEDS = PACKAGE_DIR.parent / "seeds"
 
@@ -213,7 +215,7 @@ def uploaded(src: Source, taken: set[str]) -> tuple[Extraction, ...]:
     names = st.session_state.setdefault("nm_kept", {})  # file_id -> kept file name
     for upload in files:
         if upload.file_id not in names:
-            names[upload.file_id] = kept.keep(upload.name, upload.getvalue()).name
+            names[upload.file_id] = _keep(kept, upload.name, upload.getvalue())
     paths = kept.files()
     _extract_missing(kept, paths)
     found = {path.name: kept.get(path) for path in paths}
@@ -221,10 +223,19 @@ def uploaded(src: Source, taken: set[str]) -> tuple[Extraction, ...]:
     shown = uploads.distinct_ids([item.extraction for item in found.values()], taken)
     ids = {name: ex.article.id for name, ex in zip(found, shown)}
     views.upload_report(
-        [_line(f.name, found.get(names[f.file_id]), ids) for f in files],
+        [_line(f.name, found.get(names[f.file_id]), ids) for f in files], len(found),
         "" if durable else "Uploads cannot be saved on this server: they last until it "
                            "restarts. Ask whoever runs newsmap to set NEWSMAP_UPLOADS.")
     return shown
+
+
+def _keep(kept: uploads.Shelf, name: str, data: bytes) -> str:
+    """The kept file's name, or "" when it could not be written (the log says why)."""
+    try:
+        return kept.keep(name, data).name
+    except OSError:
+        log.exception("newsmap: could not keep the upload %r", name)
+        return ""
 
 
 def _extract_missing(kept: uploads.Shelf, paths: list[Path]) -> None:
@@ -241,9 +252,9 @@ def _extract_missing(kept: uploads.Shelf, paths: list[Path]) -> None:
 
 
 def _line(name: str, item: uploads.Upload | None, ids: dict[str, str]) -> views.UploadLine:
-    if item is None:  # deleted from the uploads folder meanwhile
-        return views.UploadLine(name, unreadable=True,
-                                problems=(("unreadable", "the kept file is gone"),))
+    if item is None:  # not written (disk full?), or deleted from the uploads folder since
+        return views.UploadLine(name, unreadable=True, problems=(
+            ("unreadable", "the server could not keep this file; try again later"),))
     ex = item.extraction
     problems = tuple((p.kind, p.message) for p in ex.problems)
     counts = (f"{len(ex.events)} events, {len(ex.deployments)} deployments, "

@@ -126,14 +126,6 @@ class Shelf:
         except OSError:
             return None
 
-    def forget_missing(self) -> None:
-        """Drop what is known of files no longer in the folder (deleted by hand)."""
-        present = {_stamp(p) for p in self.files()}
-        with self._lock:
-            for table in (self._known, self._hashes):
-                for stamp in set(table) - present:
-                    del table[stamp]
-
 
 def _stamp(path: Path) -> Stamp | None:
     try:

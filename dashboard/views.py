@@ -469,11 +469,12 @@ class UploadLine:
     unreadable: bool = False
 
 
-def upload_report(lines: Sequence[UploadLine], note: str = "") -> None:
-    """What became of each file in the upload box: the article it joined as, or its problems.
+def upload_report(lines: Sequence[UploadLine], kept: int, note: str = "") -> None:
+    """What became of each file in the upload box: the article it joined as, or its problems;
+    and how many uploaded articles the server keeps (every session's).
 
     Names and messages come from the files: escaped."""
-    if not lines and not note:
+    if not lines and not note and not kept:
         return
     esc = highlight.escape
     items = []
@@ -491,6 +492,9 @@ def upload_report(lines: Sequence[UploadLine], note: str = "") -> None:
             st.warning(note, icon=":material/save:")
         if body:
             st.html(f"<div style='font-size:0.85em'>{body}</div>")
+        if kept:
+            st.caption(f"{_count(kept, 'uploaded article')} kept on the server (they stay "
+                       "after a reload); what could not be read is in the Problems table.")
 
 
 def summary_line(filtered: Frames, total: Frames) -> None:

@@ -326,3 +326,16 @@ def test_app_config_hides_error_details_and_limits_uploads_as_the_cli():
     config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["maxUploadSize"] == uploads.MAX_UPLOAD_MB
+
+
+def test_app_an_upload_the_server_cannot_keep_is_listed_and_the_rest_works(monkeypatch,
+                                                                           tmp_path):
+    def full_disk(self, name, data):
+        raise OSError(28, "No space left on device", str(tmp_path / name))
+
+    at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    monkeypatch.setattr(uploads.Shelf, "keep", full_disk)
+    _upload(at, [("convoy.txt", GOOD.encode())])
+    assert "<b>convoy.txt</b>: not read" in _reported(at)
+    assert "could not keep this file" in _reported(at) and str(tmp_path) not in _reported(at)
+    assert len(at.dataframe[0].value) == 3 and not at.error
