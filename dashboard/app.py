@@ -256,11 +256,9 @@ def _line(name: str, item: uploads.Upload | None, ids: dict[str, str]) -> views.
         return views.UploadLine(name, unreadable=True, problems=(
             ("unreadable", "the server could not keep this file; try again later"),))
     ex = item.extraction
-    problems = tuple((p.kind, p.message) for p in ex.problems)
-    counts = (f"{len(ex.events)} events, {len(ex.deployments)} deployments, "
-              f"{len(ex.places)} place mentions")
-    return views.UploadLine(name, ids.get(item.name, ex.article.id), problems, counts,
-                            unreadable=failed(ex))
+    return views.UploadLine(name, ids.get(item.name, ex.article.id),
+                            tuple((p.kind, p.message) for p in ex.problems), len(ex.events),
+                            len(ex.deployments), len(ex.places), unreadable=failed(ex))
 
 
 def main() -> None:

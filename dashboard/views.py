@@ -465,7 +465,9 @@ class UploadLine:
     name: str                         # as uploaded
     article_id: str = ""              # the article it became ("" when not kept)
     problems: tuple[tuple[str, str], ...] = ()  # (kind, message)
-    counts: str = ""                  # "3 events, 2 places"
+    events: int = 0
+    deployments: int = 0
+    places: int = 0                   # place mentions
     unreadable: bool = False
 
 
@@ -480,7 +482,9 @@ def upload_report(lines: Sequence[UploadLine], kept: int, note: str = "") -> Non
     items = []
     for line in lines:
         head = (f"<b>{esc(line.name)}</b>: " + ("not read" if line.unreadable else
-                f"added as “{esc(line.article_id)}” ({esc(line.counts)})"))
+                f"added as “{esc(line.article_id)}” ({_count(line.events, 'event')}, "
+                f"{_count(line.deployments, 'deployment')}, "
+                f"{_count(line.places, 'place mention')})"))
         problems = "".join(f"<li><code>{esc(kind)}</code> {esc(message)}</li>"
                            for kind, message in line.problems[:5])
         more = len(line.problems) - 5
