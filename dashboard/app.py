@@ -217,7 +217,7 @@ def uploaded(src: Source, taken: set[str]) -> tuple[Extraction, ...]:
         if upload.file_id not in names:
             names[upload.file_id] = _keep(kept, upload.name, upload.getvalue())
     paths = kept.files()
-    _extract_missing(kept, paths)
+    _extract_missing(kept, paths, {names[f.file_id] for f in files})
     found = {path.name: kept.get(path) for path in paths}
     found = {name: item for name, item in found.items() if item is not None}
     shown = uploads.distinct_ids([item.extraction for item in found.values()], taken)
@@ -238,14 +238,16 @@ def _keep(kept: uploads.Shelf, name: str, data: bytes) -> str:
         return ""
 
 
-def _extract_missing(kept: uploads.Shelf, paths: list[Path]) -> None:
-    """Extract the kept files not read yet, in the pool, with a progress bar."""
-    missing = [path for path in paths if kept.get(path) is None]
-    if not missing:
+def _extract_missing(kept: uploads.Shelf, paths: list[Path], mine: set[str]) -> None:
+    """Read the kept files not read yet, in the shared pool, with a progress bar. Waits for
+    the files this run started and this session's own; files another session is reading
+    join on a later run, so a big upload elsewhere does not hold this page up."""
+    waiting = [r.future for r in kept.read(paths, upload_pool(), geocoder())
+               if r.started or r.name in mine]
+    if not waiting:
         return
-    done, remove = views.upload_progress(len(missing))
-    futures = [upload_pool().submit(uploads.extract, kept, path, geocoder()) for path in missing]
-    for count, future in enumerate(as_completed(futures), 1):
+    done, remove = views.upload_progress(len(waiting))
+    for count, future in enumerate(as_completed(waiting), 1):
         future.result()
         done(count)
     remove()

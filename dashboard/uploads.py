@@ -14,12 +14,14 @@ the server.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,15 @@ def safe_name(name: str) -> str:
     return f"{stem or 'upload'}.txt"
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A kept file being read: its name, the future of its ``Upload``, who started it."""
+
+    name: str
+    future: Future
+    started: bool
+
+
 class Shelf:
     """The kept files read so far, by stamp: their hashes and extractions, shared by every
     session of the process (one per uploads folder). Safe to use from several threads."""
@@ -82,6 +93,7 @@ class Shelf:
         self._lock = threading.Lock()
         self._known: dict[Stamp, Upload] = {}
         self._hashes: dict[Stamp, str] = {}
+        self._reading: dict[Stamp, Future] = {}
 
     def files(self) -> list[Path]:
         """The kept files, sorted by name (as the command line orders a folder)."""
@@ -93,6 +105,28 @@ class Shelf:
     def get(self, path: Path) -> Upload | None:
         with self._lock:
             return self._known.get(_stamp(path))
+
+    def read(self, paths: Iterable[Path], pool: Executor, geocoder: Any) -> list[Reading]:
+        """Start reading, in ``pool``, each of ``paths`` not read yet nor being read by another
+        session; return every unread one with its future (``started``: by this call)."""
+        out = []
+        with self._lock:
+            for path in paths:
+                stamp = _stamp(path)
+                if stamp is None or stamp in self._known:
+                    continue
+                future = self._reading.get(stamp)
+                if future is None:
+                    future = self._reading[stamp] = pool.submit(extract, self, path, geocoder)
+                    future.add_done_callback(functools.partial(self._done, stamp))
+                    out.append(Reading(path.name, future, started=True))
+                else:
+                    out.append(Reading(path.name, future, started=False))
+        return out
+
+    def _done(self, stamp: Stamp, future: Future) -> None:
+        with self._lock:
+            self._reading.pop(stamp, None)
 
     def put(self, path: Path, upload: Upload) -> None:
         stamp = _stamp(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -60,6 +61,33 @@ def test_extract_reads_a_kept_file_as_the_cli_does_and_names_it_by_its_name(tmp_
     assert str(tmp_path) not in problem.message
     assert upload.extraction.article.path == "rand.txt"
     assert shelf.get(path) == upload
+
+
+class Deferred(Executor):
+    """A pool that runs what it was given only when told (to see work in flight)."""
+
+    def __init__(self):
+        self.queue = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+        self.queue.append((future, fn, args, kwargs))
+        return future
+
+    def run(self):
+        for future, fn, args, kwargs in self.queue:
+            future.set_result(fn(*args, **kwargs))
+
+
+def test_read_starts_each_file_once_and_lets_others_join(tmp_path):
+    shelf, pool = uploads.Shelf(tmp_path), Deferred()
+    path = shelf.keep("convoy.txt", GOOD)
+    (first,) = shelf.read([path], pool, None)
+    (second,) = shelf.read([path], pool, None)  # another session, while the first reads
+    assert first.started and not second.started and second.future is first.future
+    pool.run()
+    assert len(pool.queue) == 1 and first.future.result() == shelf.get(path)
+    assert shelf.read([path], pool, None) == []
 
 
 def test_public_names_the_file_without_its_folder():
