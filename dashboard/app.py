@@ -212,12 +212,13 @@ def uploaded(src: Source, taken: set[str]) -> tuple[Extraction, ...]:
     box is reported beside it. Ids already shown get " (uploaded)"."""
     kept, durable = shelf(str(src.uploads_folder))
     files = views.upload_box(uploads.MAX_UPLOAD_MB) or ()
+    first = "nm_kept" not in st.session_state
     names = st.session_state.setdefault("nm_kept", {})  # file_id -> kept file name
     for upload in files:
         if upload.file_id not in names:
             names[upload.file_id] = _keep(kept, upload.name, upload.getvalue())
     paths = kept.files()
-    _extract_missing(kept, paths, {names[f.file_id] for f in files})
+    _extract_missing(kept, paths, {names[f.file_id] for f in files}, first)
     found = {path.name: kept.get(path) for path in paths}
     found = {name: item for name, item in found.items() if item is not None}
     shown = uploads.distinct_ids([item.extraction for item in found.values()], taken)
@@ -238,12 +239,14 @@ def _keep(kept: uploads.Shelf, name: str, data: bytes) -> str:
         return ""
 
 
-def _extract_missing(kept: uploads.Shelf, paths: list[Path], mine: set[str]) -> None:
-    """Read the kept files not read yet, in the shared pool, with a progress bar. Waits for
-    the files this run started and this session's own; files another session is reading
-    join on a later run, so a big upload elsewhere does not hold this page up."""
+def _extract_missing(kept: uploads.Shelf, paths: list[Path], mine: set[str],
+                     first: bool) -> None:
+    """Read the kept files not read yet, in the shared pool, with a progress bar. A session
+    waits for every file on its first run, then only for its own uploads: files another
+    session is uploading join on a later rerun, so a big upload elsewhere never holds this
+    page up."""
     waiting = [r.future for r in kept.read(paths, upload_pool(), geocoder())
-               if r.started or r.name in mine]
+               if first or r.name in mine]
     if not waiting:
         return
     done, remove = views.upload_progress(len(waiting))
