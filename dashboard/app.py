@@ -287,7 +287,7 @@ def page(src: Source) -> None:
     base, key = load(src)
     filter_area = st.sidebar.container()  # above the upload box, filled once data is known
     extra: tuple[Extraction, ...] = ()
-    with views.boundary("upload", replace=False):
+    with views.boundary("upload", replace=False, area=st.sidebar):  # beside the upload box
         extra = uploaded(src, {ex.article.id for ex in base})
     if not base and not extra:
         views.empty_state(src.label)

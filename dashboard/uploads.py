@@ -1,4 +1,4 @@
-"""Articles uploaded in the dashboard: kept in a folder, one file per content, read as the CLI reads.
+"""Articles uploaded in the dashboard: kept in a folder once per content, read as the CLI reads.
 
 The uploads folder is an ordinary folder of articles (``python -m dashboard extract`` reads it
 as it reads seeds/): each upload is written there once, under its own name, unless a file with

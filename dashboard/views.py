@@ -3,7 +3,8 @@
 Test hooks (stable; the browser tests rely on them): the map iframe's title is
 ``streamlit_folium.st_folium``; map tooltips end with ``id: <loc_key>``; containers carry keys,
 so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, headed
-"Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state); widget
+"Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state),
+``st-key-nm-uploads`` (what became of each uploaded file, in the sidebar); widget
 keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
 as escaped HTML from :mod:`dashboard.highlight`, or as plain data in ``st.dataframe``.
 """
@@ -50,9 +51,10 @@ PARTS = {
 
 
 @contextlib.contextmanager
-def boundary(part: str, *, replace: bool = True) -> Iterator[None]:
+def boundary(part: str, *, replace: bool = True, area=None) -> Iterator[None]:
     """Run one part of the page; if it fails, log the traceback on the server and show the
-    user one plain sentence instead (``replace``: instead of what the part had drawn).
+    user one plain sentence instead (``replace``: instead of what the part had drawn; else
+    after it, in ``area``, the main area by default).
 
     Streamlit's own control flow (rerun, stop) derives from BaseException and passes through.
     """
@@ -67,9 +69,10 @@ def boundary(part: str, *, replace: bool = True) -> Iterator[None]:
         reference = secrets.token_hex(3)
         log.exception("newsmap: the %s part failed (reference %s)", part, reference)
         what, todo = PARTS[part]
-        (holder or st).error(f"{what} could not be shown because of an error on the server. "
-                             f"{todo}; if it happens again, tell whoever runs newsmap "
-                             f"(reference {reference}).", icon=":material/error:")
+        (holder or area or st).error(
+            f"{what} could not be shown because of an error on the server. {todo}; if it "
+            f"happens again, tell whoever runs newsmap (reference {reference}).",
+            icon=":material/error:")
 
 
 def guarded(part: str) -> Callable:

@@ -304,7 +304,7 @@ def test_app_a_failing_part_leaves_the_rest_of_the_page(monkeypatch, tmp_path, p
     with caplog.at_level(logging.ERROR, logger="dashboard.views"):
         at = _run_failing_map(monkeypatch, tmp_path) if part == "map" else _run(
             monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
-    (error,) = at.error
+    (error,) = at.sidebar.error if part == "upload" else at.main.error
     assert error.value.startswith(views.PARTS[part][0]) and "reference" in error.value
     assert "injected" not in error.value and str(tmp_path) not in error.value
     assert "injected failure" in caplog.text and "Traceback" in caplog.text

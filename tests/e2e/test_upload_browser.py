@@ -25,7 +25,8 @@ GOOD = ("Aid convoy reaches Nairobi\nRelief agencies say supplies are moving.\n"
         "A convoy of the World Food Programme arrived in Nairobi on Monday, officials said.\n")
 SCRIPTED = (f"\ufeffTroops <script>{RUN}</script> reach Prizren\n"
             "(Test Wire) Monday, March 03, 2008\n"
-            f"About 500 soldiers were deployed to Prizren on Monday. <img src=x onerror=\"{RUN}\">\n")
+            "About 500 soldiers were deployed to Prizren on Monday. "
+            f"<img src=x onerror=\"{RUN}\">\n")
 LATIN1 = "Talks in Bogotá\n(Test Wire) Monday, March 03, 2008\nDelegates met in Bogotá.\n"
 BIG_MB = 21
 
