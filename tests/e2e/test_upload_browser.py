@@ -94,4 +94,11 @@ def test_upload_bad_files_beside_a_good_one(dashboard, app_page, guard):
     # Five kept: the browser never sent the 21 MB file.
     expect(app_page.locator(REPORT)).to_contain_text("5 uploaded articles kept on the server")
     app_page.wait_for_timeout(500)  # the option list's closing animation
+    # The BOM is gone and the markup reads literally in the article view; nothing ran.
+    dashboard.select("Article", re.compile("^bom-script"))
+    article = app_page.locator(".st-key-nm-article")
+    expect(article).to_contain_text(f"Troops <script>{RUN}</script> reach Prizren")
+    assert "\ufeff" not in article.inner_text()
+    assert app_page.evaluate("() => window.__pwned") is None and not guard.dialogs
+    dashboard.wait_idle()
     app_page.screenshot(path="/tmp/upload-after-reload.png", full_page=True)
