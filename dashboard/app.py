@@ -156,8 +156,11 @@ def outlines() -> tuple[basemap.Offline, str]:
     try:
         gazetteer = Gazetteer.open_default()
         basemap_build.ensure_labels(gazetteer)
-    except (GazetteerError, OSError) as exc:
-        return basemap.Offline(geometry=geometry), str(exc)
+    except (GazetteerError, OSError):
+        # The reason names server paths: it goes to the log, the page gets a plain sentence.
+        log.exception("newsmap: the basemap's place labels could not be prepared")
+        return basemap.Offline(geometry=geometry), (
+            "place labels could not be prepared (the server's log says why)")
     if geometry:
         return basemap.Offline(geometry=True, labels=True), ""
     shapes = map_layers.country_outlines(
@@ -168,8 +171,13 @@ def outlines() -> tuple[basemap.Offline, str]:
 
 
 def basemap_layers() -> basemap.Offline:
-    """The offline basemap, with a warning when part of it is missing: never hides the data."""
-    offline, problem = outlines()
+    """The offline basemap, with a warning when part of it is missing: never hides the data,
+    never raises (it is worked out outside the map's error boundary)."""
+    try:
+        offline, problem = outlines()
+    except Exception:  # noqa: BLE001 - a base map is not worth the data drawn on it
+        log.exception("newsmap: the offline basemap failed")
+        offline, problem = basemap.Offline(), "it failed (the server's log says why)"
     if problem:
         st.warning(f"The offline base map is incomplete: {problem}",
                    icon=":material/public_off:")

@@ -360,3 +360,22 @@ def test_app_upload_of_arbitrary_bytes_never_raises(monkeypatch, tmp_path, files
     assert not at.error
     report = _reported(at)
     assert report.count("<li><b>") == len(files) and str(tmp_path) not in report
+
+
+def test_app_a_failing_basemap_leaves_the_map_and_names_no_path(monkeypatch, tmp_path):
+    import streamlit
+
+    from dashboard import basemap_build
+
+    def broken():
+        raise PermissionError(13, "Permission denied", str(tmp_path / "static" / "basemap"))
+
+    monkeypatch.setattr(basemap_build, "geometry_ready", broken)
+    streamlit.cache_resource.clear()  # outlines() is cached from earlier runs
+    try:
+        at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    finally:
+        streamlit.cache_resource.clear()
+    assert at.st_folium_calls and not at.error
+    (warning,) = [w.value for w in at.warning if "base map" in w.value]
+    assert "server's log" in warning and str(tmp_path) not in warning
