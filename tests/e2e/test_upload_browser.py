@@ -95,6 +95,7 @@ def test_upload_bad_files_beside_a_good_one(dashboard, app_page, guard):
     expect(app_page.locator(REPORT)).to_contain_text("5 uploaded articles kept on the server")
     app_page.wait_for_timeout(500)  # the option list's closing animation
     # The BOM is gone and the markup reads literally in the article view; nothing ran.
+    app_page.get_by_role("tab", name="Article", exact=True).click()
     dashboard.select("Article", re.compile("^bom-script"))
     article = app_page.locator(".st-key-nm-article")
     expect(article).to_contain_text(f"Troops <script>{RUN}</script> reach Prizren")
