@@ -25,7 +25,7 @@ import streamlit as st
 import streamlit_folium
 
 from dashboard import filters as flt
-from dashboard import highlight, map_layers, tables
+from dashboard import basemap, highlight, map_layers, tables
 from dashboard.records import Extraction
 from dashboard.tables import Frames
 
@@ -190,7 +190,7 @@ def _write_url(chosen: flt.Filters) -> None:
 @st.fragment
 @guarded("map")
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
-                    articles: Mapping[str, Extraction], outlines: str | None) -> None:
+                    articles: Mapping[str, Extraction], offline: basemap.Offline | None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
@@ -216,7 +216,7 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
             details_panel(by_key.loc[chosen], articles, filtered)
     with left:
         streamlit_folium.st_folium(
-            map_layers.base_map(outlines), key="nm_map", height=MAP_HEIGHT,
+            map_layers.base_map(offline), key="nm_map", height=MAP_HEIGHT,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
             feature_group_to_add=map_layers.build(layers),
             layer_control=map_layers.layer_control())
@@ -533,6 +533,7 @@ def problems_notice(filtered: Frames) -> None:
 
 def attribution() -> None:
     st.caption(
-        "Place data: [GeoNames](https://www.geonames.org/) (CC-BY 4.0). Country outlines: "
-        "[Natural Earth](https://www.naturalearthdata.com/) (public domain). Online tiles, "
+        "Place data: [GeoNames](https://www.geonames.org/) (CC-BY 4.0). Land, borders and "
+        "outlines: [Natural Earth](https://www.naturalearthdata.com/) (public domain). Lakes "
+        "and rivers: GSHHS and WDB II (LGPL). Online tiles, "
         "when switched on in the map's layer control: © OpenStreetMap contributors, © CARTO.")
