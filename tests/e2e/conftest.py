@@ -399,13 +399,15 @@ class Dashboard:
         return self.map_frame().evaluate(LAYERS_JS) or []
 
     def wait_for_layers(self, check: Callable[[list[dict]], bool], message: str,
-                        timeout: float = APP_TIMEOUT_S) -> list[dict]:
+                        timeout: float = APP_TIMEOUT_S, empty_ok: bool = False) -> list[dict]:
+        """Wait until ``check`` holds for the map's layers; an empty map counts only when
+        ``empty_ok`` (a filter can leave nothing to draw), as it is also a map still loading."""
         holder: list[list[dict]] = []
 
         def probe() -> bool:
             found = self.layers()
             holder[:] = [found]
-            return bool(found) and check(found)
+            return (bool(found) or empty_ok) and check(found)
 
         try:
             wait_until(probe, timeout, message)
