@@ -1,6 +1,7 @@
 """Events from trigger words: type, actors, literal place, date and status; one record per event.
 
-A sentence yields at most one event per type. Verbs trigger events; nouns ("the talks",
+A clause yields at most one event per type (a sentence may hold several clauses: "pulled
+out in August, and the last columns rolled north"). Verbs trigger events; nouns ("the talks",
 "its report") only when a date or a place is attached to them ("the Friday meeting",
 "talks in Geneva") or they "were held". Events that repeat one another
 (same type, shared actors, compatible date and place) are merged.
@@ -29,14 +30,20 @@ _VERB_WORDS = {
                  "promises promised pledge pledges pledged claims claimed deny denies denied "
                  "acknowledge acknowledges acknowledged confirms confirmed stresses stressed "
                  "criticise criticises criticised criticize criticizes criticized accuse accuses "
-                 "accused reiterate reiterates reiterated vows vowed",
+                 "accused reiterate reiterates reiterated vows vowed complain complains complained "
+                 "blame blames blamed apologise apologises apologised apologize apologizes "
+                 "apologized threaten threatens threatened praise praises praised admit admits "
+                 "admitted",
     "request": "ask asks asked requests requested demands demanded urge urges urged plead "
                "pleads pleaded",
     "report": "reported reports",
     "clash": "clashes clashed fought fights fighting attacks attacked attacking shells shelled "
              "shelling bombs bombed bombing kills killed killing ambushes ambushed raids raided "
              "battles battled battling exploded stormed seized captured overran overrun "
-             "overrunning wounded rioted rioting invade invades invaded invading",
+             "overrunning wounded rioted rioting invade invades invaded invading struck downed "
+             "besiege besieges besieged besieging retake retakes retook retaken recapture "
+             "recaptures recaptured occupy occupies occupied occupying looted detained "
+             "massacred",
     "deployment": "deploy deploys deployed deploying redeploy redeploys redeployed redeploying "
                   "dispatches dispatched withdraw withdraws withdrew withdrawn withdrawing",
     "decision": "decide decides decided agree agrees agreed approve approves approved adopts "
@@ -44,7 +51,10 @@ _VERB_WORDS = {
                 "ratified authorise authorises authorised authorize authorizes authorized impose "
                 "imposes imposed lifts lifted recognise recognises recognised recognize "
                 "recognizes recognized suspends suspended veto vetoes vetoed orders ordered "
-                "endorse endorses endorsed",
+                "endorse endorses endorsed sign accept accepts accepted countersigned elect "
+                "elects elected",
+    "other": "fled flee flees fleeing evacuate evacuates evacuated evacuating rallied "
+             "protested protesting surrender surrenders surrendered celebrated celebrating",
 }
 _NOUN_WORDS = {
     "meeting": "meeting talks summit conference negotiations dinner session consultations "
@@ -55,10 +65,13 @@ _NOUN_WORDS = {
     "report": "report",
     "clash": "clashes clash fighting attack attacks battle battles offensive ambush shelling "
              "bombing violence riot riots explosion explosions airstrike airstrikes raid raids "
-             "firefight firefights skirmish skirmishes massacre killing killings assault",
+             "firefight firefights skirmish skirmishes massacre killing killings assault conflict "
+             "siege coup",
     "deployment": "deployment withdrawal pullout pull-out",
     "decision": "decision agreement resolution accord ceasefire cease-fire deal treaty vote "
                 "sanctions",
+    "other": "ceremony rally rallies protest protests demonstration demonstrations referendum "
+             "election elections exercise exercises drills evacuation airlift",
 }
 _VERB_OF = {w: t for t, words in _VERB_WORDS.items() for w in words.split()}
 _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
@@ -124,8 +137,10 @@ _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"continued|opened|collapsed|failed)\b", re.I)
 #: (Each alternative opens with its own character, "t" of "that" with its word boundary after
 #: it: the engine looks for those characters alone.)
-_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
+_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who|where|when|"
                          r"after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
+#: Clause breaks between two statements of one sentence ("said …, and Bogotá accused …").
+_STATEMENT_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who)\b")
 #: ", diplomats said": the speaker after the reported words opens the statement's own clause.
 _TRAILING_SPEAKER = re.compile(r",\s+(?:[\w'’.-]+\s+){0,5}$")
 _SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$")
@@ -187,13 +202,14 @@ def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, in
         verb = kind == "v" and not (word.lower() in _NOUN_OF and _DETERMINER.search(
             text, max(sentence.start, start - 30), start))
         raw.append(_Trigger(type_, start, end, word, verb))
-    chosen: dict[str, _Trigger] = {}
+    chosen: dict[tuple[str, int], _Trigger] = {}
     for t in raw:
         if t.type == "statement" and context.attribution(t):
             continue
-        if t.type in chosen or not (t.verb or context.anchored(t)):
+        key = (t.type, context.clause_of(t))
+        if key in chosen or not (t.verb or context.anchored(t)):
             continue
-        chosen[t.type] = t
+        chosen[key] = t
     return sorted(chosen.values(), key=lambda t: t.start)
 
 
@@ -253,6 +269,16 @@ class _Context:
         s = self.sentence
         return bool(_SPEAKER_LAST.match(self.text, t.end, s.end)
                     and _TRAILING_SPEAKER.search(self.text, s.start, t.start))
+
+    def clause_of(self, t: _Trigger) -> int:
+        """Where the trigger's clause starts: a sentence yields one event per type and clause.
+        Words reported in a "that" clause are part of their statement ("said that France
+        promised help" is one statement)."""
+        s = self.sentence
+        if t.type == "statement":
+            return max((m.end() for m in _STATEMENT_BREAK.finditer(s.text, 0, t.start - s.start)),
+                       default=0)
+        return clause_start(s.text, t.start - s.start)
 
     def anchored(self, t: _Trigger) -> bool:
         """A noun trigger with a date, a place or "was held" attached to it."""
