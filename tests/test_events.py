@@ -135,3 +135,55 @@ def test_events_trigger_scan_of_lowered_text_equals_the_case_blind_one():
     fast = [_candidates(text, lowered(text), s) for s in split_sentences(text)]
     assert fast == [_candidates_case_blind(text, s) for s in split_sentences(text)]
     assert [c[1] for c in fast[0]] == ["statement", "statement", "meeting"]
+
+
+def test_events_one_per_type_and_clause_not_per_sentence():
+    text = ("The garrison pulled out in August, and the last armoured columns rolled north "
+            "on Monday.")
+    found = [(e.type, text[e.start:e.end]) for e in events(text)]
+    assert [t for t, _ in found] == ["deployment", "deployment"], found
+    assert "columns" not in found[0][1] and "garrison" not in found[1][1]
+
+
+def test_events_words_reported_in_a_that_clause_are_one_statement():
+    text = "Sutanovac said that French officials had promised him help."
+    assert [e.type for e in events(text)] == ["statement"]
+
+
+def test_events_movement_verbs_are_deployments_only_for_troops():
+    assert [e.type for e in events("About 800 marines came ashore at the port.")] == [
+        "deployment"]
+    assert [e.type for e in events("The ships sailed into the Norwegian Sea.")] == [
+        "deployment"]
+    assert [e.type for e in events("The Marines who landed in Greece will enter the province.")
+            ] == ["deployment"]
+    assert [e.type for e in events("The US military flew 45 troops into Juba.")] == [
+        "deployment"]
+    assert events("The family crossed the border and left the town.") == ()
+    assert [e.type for e in events("The minister arrived in Paris.")] == ["visit"]
+
+
+def test_events_one_force_moving_twice_is_two_deployments():
+    text = ("Russian troops left the base. Russian troops crossed the border.")
+    russia = Actor(id="a1", name="Russia", type="state",
+                   mentions=((0, 7), (text.rindex("Russian"), text.rindex("Russian") + 7)))
+    assert [e.type for e in events(text, actors=[russia])] == ["deployment", "deployment"]
+
+
+def test_events_a_headline_restating_the_body_is_no_event_of_its_own():
+    text = ("Rebels seize Bor as fighting spreads\n"
+            "Rebels seized the town of Bor on Wednesday after heavy fighting.")
+    found = events(text)
+    assert [e.type for e in found] == ["clash"] and found[0].start > text.index("\n")
+    alone = "Rebels seize Bor\nThe minister met the envoy in Paris."
+    assert sorted(e.type for e in events(alone)) == ["clash", "meeting"]
+
+
+def test_events_new_trigger_words_have_their_types():
+    cases = {"Pyongyang blamed the South for the clash.": "statement",
+             "Pakistan downed two Indian jets.": "clash",
+             "Malian troops retook Konna.": "clash",
+             "The general countersigned the document.": "decision",
+             "Thousands of residents fled the suburbs.": "other"}
+    for text, type_ in cases.items():
+        assert type_ in [e.type for e in events(text)], text

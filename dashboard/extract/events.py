@@ -30,8 +30,8 @@ _VERB_WORDS = {
                  "promises promised pledge pledges pledged claims claimed deny denies denied "
                  "acknowledge acknowledges acknowledged confirms confirmed stresses stressed "
                  "criticise criticises criticised criticize criticizes criticized accuse accuses "
-                 "accused reiterate reiterates reiterated vows vowed complain complains complained "
-                 "blame blames blamed apologise apologises apologised apologize apologizes "
+                 "accused reiterate reiterates reiterated vows vowed complain complains "
+                 "complained blame blames blamed apologise apologises apologised apologize apologizes "
                  "apologized threaten threatens threatened praise praises praised admit admits "
                  "admitted",
     "request": "ask asks asked requests requested demands demanded urge urges urged plead "
@@ -39,9 +39,9 @@ _VERB_WORDS = {
     "report": "reported reports",
     "clash": "clashes clashed fought fights fighting attacks attacked attacking shells shelled "
              "shelling bombs bombed bombing kills killed killing ambushes ambushed raids raided "
-             "battles battled battling exploded stormed seized captured overran overrun "
-             "overrunning wounded rioted rioting invade invades invaded invading struck downed "
-             "besiege besieges besieged besieging retake retakes retook retaken recapture "
+             "battles battled battling exploded stormed seize seizes seized capture captures "
+             "captured overran overrun overrunning wounded rioted rioting invade invades "
+             "invaded invading struck downed besiege besieges besieged besieging retake retakes retook retaken recapture "
              "recaptures recaptured occupy occupies occupied occupying looted detained "
              "massacred",
     "deployment": "deploy deploys deployed deploying redeploy redeploys redeployed redeploying "
@@ -73,10 +73,21 @@ _NOUN_WORDS = {
     "other": "ceremony rally rallies protest protests demonstration demonstrations referendum "
              "election elections exercise exercises drills evacuation airlift",
 }
+#: Verbs of movement: a deployment when troops, ships or aircraft move (their subject or
+#: object, ``_MILITARY``); anything else moving ("refugees crossed") is no event.
+_MOVE_WORDS = ("arrive arrives arrived arriving land lands landed landing fly flies flew flown "
+               "flying enter enters entered entering leave leaves left leaving cross crosses "
+               "crossed crossing roll rolls rolled rolling sail sails sailed sailing drive drives "
+               "drove driven head heads headed heading move moves moved moving march marches "
+               "marched marching advance advances advanced advancing retreat retreats retreated "
+               "retreating return returns returned returning reach reaches reached reaching "
+               "poured rushed regroup regrouped regrouping massed massing posted follow follows "
+               "join joins joined anchored escorted send sends sent sending")
 _VERB_OF = {w: t for t, words in _VERB_WORDS.items() for w in words.split()}
 _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
 #: (type, v|n) of every trigger word, a verb reading first: one look-up per word of a sentence.
-_TRIGGER_OF = {**{w: (t, "n") for w, t in _NOUN_OF.items()},
+_TRIGGER_OF = {**{w: ("move", "v") for w in _MOVE_WORDS.split()},
+               **{w: (t, "n") for w, t in _NOUN_OF.items()},
                **{w: (t, "v") for w, t in _VERB_OF.items()}}
 #: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
 _PHRASE_ALTERNATIVES = (
@@ -95,6 +106,8 @@ _PHRASE_ALTERNATIVES = (
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
     r"(?:began|begin|begins|started)\s+withdrawing)"
     r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
+    r"|(?P<v_move>(?:took|take|takes|taking)\s+off|(?:came|come|comes|coming)\s+ashore|"
+    r"hand(?:s|ed|ing)?\s+over|pull(?:s|ed|ing)?\s+(?:their|its|his|the)\s+(?:\w+\s+)?back)"
 )
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
@@ -137,8 +150,8 @@ _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"continued|opened|collapsed|failed)\b", re.I)
 #: (Each alternative opens with its own character, "t" of "that" with its word boundary after
 #: it: the engine looks for those characters alone.)
-_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who|where|when|"
-                         r"after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
+_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who|where|"
+                         r"when|after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
 #: Clause breaks between two statements of one sentence ("said …, and Bogotá accused …").
 _STATEMENT_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who)\b")
 #: ", diplomats said": the speaker after the reported words opens the statement's own clause.
@@ -146,6 +159,27 @@ _TRAILING_SPEAKER = re.compile(r",\s+(?:[\w'’.-]+\s+){0,5}$")
 _SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$")
 #: Past forms of statement verbs: a statement reported in the past has been made.
 _PAST_SAYING = re.compile(r"(?:said|told|\w+ed)$", re.I)
+#: People in uniform, formed units, convoys, warships and military aircraft.
+_MILITARY_NOUNS = (r"troops|soldiers|forces|force|servicemen|personnel|peacekeepers|marines|"
+                   r"paratroopers|commandos|sailors|airmen|policemen|police|gendarmes|fighters|"
+                   r"guerrillas|militias?|militiamen|rebels|insurgents|reservists|reinforcements|"
+                   r"contingents?|battalions?|brigades?|divisions?|regiments?|company|companies|"
+                   r"platoons?|squadrons?|units?|battlegroups?|corps|garrison|army|navy|"
+                   r"convoys?|columns?|tanks|armou?r|armou?red\s+vehicles|warships?|ships|"
+                   r"carriers?|(?:strike|task|battle)\s+groups?|minesweepers|frigates?|"
+                   r"destroyers?|submarines?|jets|warplanes|planes|aircraft|helicopters|"
+                   r"bombers|observers")
+_MILITARY = re.compile(rf"\b(?:{_MILITARY_NOUNS})\b", re.I)
+_MILITARY_OBJECT = re.compile(rf"\s+(?:[\w,.-]+\s+){{0,4}}?(?:{_MILITARY_NOUNS})\b", re.I)
+#: A mover is looked for this far back, not across a clause of its own ("…, and", "said").
+_MOVER_REACH = 100
+_MOVER_CUT = re.compile(r"[;:]|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas)\b|"
+                        r"\b(?:that|said|says|told)\b", re.I)
+#: What a movement verb is when no troops move: arriving in or flying to a place is a visit.
+_NOT_TROOPS = {"move": None, "visit": "visit"}
+#: Types of event one actor makes many of in one report.
+_MANY_A_DAY = ("deployment", "clash")
+_STOPS = (".", "!", "?", '"', "\u201d")
 _SUMMARY_CHARS = 160
 _MERGE_WINDOW = 60
 
@@ -187,7 +221,27 @@ def find_events(
         found.extend(events)
         if events and events[0]["actors"]:
             previous_subject = events[0]["actors"]
-    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
+    merged = _merge(_unrestated(found, headline(text, sentences)))
+    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+def headline(text: str, sentences: Sequence[Sentence]) -> Sentence | None:
+    """The article's title: a first line with no closing stop ("NATO troops enter Kosovo")."""
+    first = sentences[0] if sentences else None
+    if (first is None or text[:first.start].strip() or first.text.rstrip()[-1:] in _STOPS
+            or text[first.end:first.end + 1] not in ("\n", "")):
+        return None
+    return first
+
+
+def _unrestated(found: list[_Fields], title: Sentence | None) -> list[_Fields]:
+    """The body's events, and the title's of a type the body does not report: a headline
+    restates the story (a merge would make the title the event's evidence)."""
+    if title is None:
+        return found
+    body = [f for f in found if f["start"] >= title.end]
+    told = {f["type"] for f in body}
+    return [f for f in found if f["start"] < title.end and f["type"] not in told] + body
 
 
 def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
@@ -199,6 +253,11 @@ def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, in
         start, end, word = m[2], m[3], text[m[2]:m[3]]
         if context.inside_name(start, end):
             continue
+        if type_ in ("move", "visit"):
+            # troops that move, arrive or are sent: a deployment; other movers no event
+            type_ = "deployment" if context.troops_move(start, end) else _NOT_TROOPS[type_]
+            if type_ is None:
+                continue
         verb = kind == "v" and not (word.lower() in _NOUN_OF and _DETERMINER.search(
             text, max(sentence.start, start - 30), start))
         raw.append(_Trigger(type_, start, end, word, verb))
@@ -279,6 +338,15 @@ class _Context:
             return max((m.end() for m in _STATEMENT_BREAK.finditer(s.text, 0, t.start - s.start)),
                        default=0)
         return clause_start(s.text, t.start - s.start)
+
+    def troops_move(self, start: int, end: int) -> bool:
+        """Troops, ships or aircraft before a movement verb in its clause (its subject, also
+        across "who"/"which": "Marines who landed …") or right after it (its object)."""
+        s = self.sentence
+        lo = max(s.start, start - _MOVER_REACH)
+        lo = max([m.end() for m in _MOVER_CUT.finditer(self.text, lo, start)], default=lo)
+        return bool(_MILITARY.search(self.text, lo, start)
+                    or _MILITARY_OBJECT.match(self.text, end, min(s.end, end + 60)))
 
     def anchored(self, t: _Trigger) -> bool:
         """A noun trigger with a date, a place or "was held" attached to it."""
@@ -429,6 +497,8 @@ def _same(a: _Fields, b: _Fields) -> bool:
         return False
     if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
         return True
+    if a["type"] in _MANY_A_DAY and not (a["date"] and b["date"] or a["place"] and b["place"]):
+        return False  # one force moves or fights many times: its actor alone is no repeat
     if a["actors"] and b["actors"]:
         return a["actors"][0] == b["actors"][0]
     return bool(a["date"] and a["date"] == b["date"]
