@@ -31,9 +31,9 @@ _VERB_WORDS = {
                  "acknowledge acknowledges acknowledged confirms confirmed stresses stressed "
                  "criticise criticises criticised criticize criticizes criticized accuse accuses "
                  "accused reiterate reiterates reiterated vows vowed complain complains "
-                 "complained blame blames blamed apologise apologises apologised apologize apologizes "
-                 "apologized threaten threatens threatened praise praises praised admit admits "
-                 "admitted",
+                 "complained blame blames blamed apologise apologises apologised apologize "
+                 "apologizes apologized threaten threatens threatened praise praises praised "
+                 "admit admits admitted",
     "request": "ask asks asked requests requested demands demanded urge urges urged plead "
                "pleads pleaded",
     "report": "reported reports",
@@ -41,9 +41,9 @@ _VERB_WORDS = {
              "shelling bombs bombed bombing kills killed killing ambushes ambushed raids raided "
              "battles battled battling exploded stormed seize seizes seized capture captures "
              "captured overran overrun overrunning wounded rioted rioting invade invades "
-             "invaded invading struck downed besiege besieges besieged besieging retake retakes retook retaken recapture "
-             "recaptures recaptured occupy occupies occupied occupying looted detained "
-             "massacred",
+             "invaded invading struck downed besiege besieges besieged besieging retake "
+             "retakes retook retaken recapture recaptures recaptured occupy occupies occupied "
+             "occupying looted detained massacred",
     "deployment": "deploy deploys deployed deploying redeploy redeploys redeployed redeploying "
                   "dispatches dispatched withdraw withdraws withdrew withdrawn withdrawing",
     "decision": "decide decides decided agree agrees agreed approve approves approved adopts "
