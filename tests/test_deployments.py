@@ -127,3 +127,22 @@ def test_troop_noun_finds_what_the_plain_alternation_finds():
                  "the \u017foldiers and \u212aorps units"):  # odd case: the case-blind path
         assert [m.span() for m in _TROOP_NOUN.finditer(text)] == [
             m.span() for m in plain.finditer(text)]
+
+
+def test_deployments_forces_militias_and_placed_warships_count():
+    text = "Russian forces crossed into Georgia. Three warships are in the Gulf of Oman."
+    places = [place(text, "p1", "Georgia"), place(text, "p2", "Gulf of Oman", lat=25.0)]
+    found = deployments(text, places, [actor(text, "a1", "Russia", "Russian")])
+    assert [(d.actor, d.place) for d in found] == [("a1", "p1"), (None, "p2")]
+
+
+def test_deployments_hardware_alone_is_no_deployment():
+    text = "Algeria opened its airspace to French aircraft."
+    assert deployments(text, (), [actor(text, "a1", "France", "French")]) == ()
+
+
+def test_deployments_a_headline_restating_the_body_is_not_its_evidence():
+    text = ("Nigerian peacekeepers fly into Liberia\n"
+            "The first 200 Nigerian peacekeepers flew into Liberia on Monday.")
+    found = deployments(text, [place(text, "p1", "Liberia"), place(text, "p2", "Liberia", nth=1)])
+    assert len(found) == 1 and found[0].start > text.index("\n") and found[0].strength == 200

@@ -18,16 +18,23 @@ from dashboard.extract.lexicon import CaseBlind, Folded, alternation
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
+from dashboard.text import headline
 
+#: Warships, armour and military aircraft: a force too, but only placed or counted (alone,
+#: "French aircraft" is as often equipment sold or lent as a force on the move).
+_HARDWARE = r"warships|carriers?|minesweepers|frigates|destroyers|submarines|" \
+            r"strike\s+groups?|task\s+groups?|carrier\s+groups?|tanks|armor|armour|" \
+            r"armored\s+columns|armoured\s+columns|helicopters|warplanes|planes|aircraft"
 #: Nouns for people in uniform (their number is the strength).
 _PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|marines|" \
           r"paratroopers|commandos|sailors|airmen|policemen|police\s+officers|gendarmes|" \
-          r"fighters|men|reservists|" \
+          r"fighters|men|reservists|forces|guerrillas|militiamen|militias|" \
           r"conscripts|special\s+forces|guardsmen|reinforcements"
 #: Nouns for formed units (their number is kept in the words, not as a strength).
 _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
          r"brigades?|divisions?|regiments?|" \
-         r"companies|platoons|squadrons|units|task\s+force|corps"
+         r"companies|platoons|squadrons|units|task\s+force|corps|" \
+         rf"{_HARDWARE}"
 
 
 def _noun_words(alternatives: str) -> list[str]:
@@ -95,7 +102,8 @@ _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whe
 _MAYBE = CaseBlind(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
-_VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
+_VAGUE = re.compile(rf"^(?:fighters|men|reinforcements|units|personnel|guerrillas|militias|"
+                    rf"{_HARDWARE})$", re.I)
 _WINDOW = 90
 _MERGE_WINDOW = 60
 
@@ -130,8 +138,17 @@ def find_deployments(
                                 published)
             if draft is not None:
                 found.append(draft)
-    merged = _fill_places(_merge(found))
+    merged = _fill_places(_merge(_unrestated(found, headline(text, sentences))))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+def _unrestated(found: list[_Draft], title: Sentence | None) -> list[_Draft]:
+    """The body's troops, or the title's when the body names none: a headline restates the
+    story (merged first, it would become the troops' evidence)."""
+    if title is None:
+        return found
+    body = [d for d in found if d.fields["start"] >= title.end]
+    return body or found
 
 
 def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],

@@ -18,6 +18,7 @@ from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
 from dashboard.extract.spans import ByStart
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
+from dashboard.text import headline
 
 #: Single-word triggers, by event type: verb forms, then noun forms.
 _VERB_WORDS = {
@@ -179,7 +180,6 @@ _MOVER_CUT = re.compile(r"[;:]|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas)
 _NOT_TROOPS = {"move": None, "visit": "visit"}
 #: Types of event one actor makes many of in one report.
 _MANY_A_DAY = ("deployment", "clash")
-_STOPS = (".", "!", "?", '"', "\u201d")
 _SUMMARY_CHARS = 160
 _MERGE_WINDOW = 60
 
@@ -223,15 +223,6 @@ def find_events(
             previous_subject = events[0]["actors"]
     merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(merged, 1))
-
-
-def headline(text: str, sentences: Sequence[Sentence]) -> Sentence | None:
-    """The article's title: a first line with no closing stop ("NATO troops enter Kosovo")."""
-    first = sentences[0] if sentences else None
-    if (first is None or text[:first.start].strip() or first.text.rstrip()[-1:] in _STOPS
-            or text[first.end:first.end + 1] not in ("\n", "")):
-        return None
-    return first
 
 
 def _unrestated(found: list[_Fields], title: Sentence | None) -> list[_Fields]:
