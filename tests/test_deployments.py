@@ -146,3 +146,23 @@ def test_deployments_a_headline_restating_the_body_is_not_its_evidence():
             "The first 200 Nigerian peacekeepers flew into Liberia on Monday.")
     found = deployments(text, [place(text, "p1", "Liberia"), place(text, "p2", "Liberia", nth=1)])
     assert len(found) == 1 and found[0].start > text.index("\n") and found[0].strength == 200
+
+
+def test_deployments_listed_owners_are_one_body_of_troops_each():
+    text = ("French, Italian and Greek contingents will follow, and a long column of German "
+            "and Italian armor waited near Kumanovo.")
+    found = deployments(text, [place(text, "p1", "Kumanovo", kind="city")])
+    assert [d.unit for d in found] == ["French contingents", "Italian contingents",
+                                       "Greek contingents", "German armor", "Italian armor"]
+    text = "Nigeria, Ghana and Malawi have promised troops. Troops from Fiji and Tonga landed."
+    ghana = actor(text, "a1", "Ghana", "Ghana")
+    found = deployments(text, (), [ghana])
+    assert [(d.unit, d.actor) for d in found] == [
+        ("Nigeria troops", None), ("Ghana troops", "a1"), ("Malawi troops", None),
+        ("Fiji troops", None), ("Tonga troops", None)]
+
+
+def test_deployments_a_shared_head_count_makes_one_body():
+    text = "Some 2,500 Australian and British troops flew into Dili."
+    found = deployments(text, [place(text, "p1", "Dili", kind="city")])
+    assert [(d.strength, d.place) for d in found] == [(2500, "p1")]

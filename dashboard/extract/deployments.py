@@ -56,7 +56,7 @@ _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almo
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
 _QUANTITY = re.compile(
-    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\s+){{0,3}}?"
     rf"(?P<noun>{_PEOPLE}|{_UNITS})\b", re.I)
 #: A quantity starts with a qualifier or a number: testing the first character spares the
 #: engine the long case-blind alternations at every other position.
@@ -115,6 +115,8 @@ class _Draft:
 
     fields: dict[str, Any]
     weak: bool
+    #: One of several owners listed together ("French, Italian and Greek contingents").
+    listed: bool = False
 
 
 def find_deployments(
@@ -124,6 +126,7 @@ def find_deployments(
     """Deployments in reading order, merged, ids ``d1``…"""
     mentions_at = ByStart([(s, e, a) for a in actors for s, e in a.mentions], lambda m: m[0])
     places_at = ByStart([p for p in places if p.literal], lambda p: p.start)
+    names_at = ByStart([p for p in places if p.actor], lambda p: p.start)  # "Ghana" for Ghana
     dates_at = ByStart(dates, lambda d: d.start)
     doc = Folded.of(text)
     found: list[_Draft] = []
@@ -137,9 +140,56 @@ def find_deployments(
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
                                 published)
             if draft is not None:
-                found.append(draft)
+                named = names_at.within(*span)
+                found.extend(_per_owner(text, sentence, group, draft, mentions, named))
     merged = _fill_places(_merge(_unrestated(found, headline(text, sentences))))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+#: A name in a list of owners: "Greek", "Papua New Guinea", "the Philippines".
+_NAME = r"(?:the\s+)?[A-Z](?:[\w'’-]|\.(?=\w))*(?:\s+[A-Z](?:[\w'’-]|\.(?=\w))*){0,2}"
+_NAME_LIST = rf"{_NAME}(?:,\s+{_NAME})*,?\s+and\s+{_NAME}"
+_LIST_BEFORE = re.compile(
+    rf"{_NAME_LIST}\s+(?:(?:have|has|had|will|would)\s+(?:also\s+)?(?:promised|pledged|"
+    rf"offered|sent|send|contributed|contribute|provided|provide)\s+)?(?:[a-z][\w-]*\s+){{0,2}}$")
+_LIST_AFTER = re.compile(rf"\s+from\s+({_NAME_LIST})")
+_LIST_NAME = re.compile(_NAME)
+_LIST_TAIL = re.compile(r"\s+(?:have|has|had|will|would)\b.*$|(?:\s+[a-z][\w-]*)+\s*$", re.S)
+
+
+def _listed_owners(text: str, sentence: Sentence,
+                   group: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """The names of a list of owners of the troops, each its own body of troops ("French,
+    Italian and Greek contingents", "troops from Nigeria and Benin", "Nigeria, Ghana and
+    Malawi have promised troops"); [] for one owner."""
+    for m in group:
+        before = _LIST_BEFORE.search(text, max(sentence.start, m.start() - 120), m.start())
+        after = _LIST_AFTER.match(text, m.end())
+        if before:
+            names = _LIST_TAIL.sub("", before.group())
+            return [(before.start() + n.start(), before.start() + n.end())
+                    for n in _LIST_NAME.finditer(names)]
+        if after:
+            return [(after.start(1) + n.start(), after.start(1) + n.end())
+                    for n in _LIST_NAME.finditer(after.group(1))]
+    return []
+
+
+def _per_owner(text, sentence, group, draft, mentions, places) -> list[_Draft]:
+    """One deployment per listed owner, unless a head count makes them one body ("2,500
+    Australian and British troops"); each takes the actor named by its own name, if any."""
+    owners = _listed_owners(text, sentence, group) if draft.fields["strength"] is None else []
+    if len(owners) < 2:
+        return [draft]
+    noun = " ".join(group[0].group().split())
+    drafts = []
+    for start, end in owners:
+        actor = next((a.id for s, e, a in mentions if s < end and start < e
+                      and a.type != "person"), None) or next(
+            (p.actor for p in places if p.start < end and start < p.end and p.actor), None)
+        unit = f"{' '.join(text[start:end].split())} {noun}"
+        drafts.append(_Draft({**draft.fields, "actor": actor, "unit": unit}, actor is None, True))
+    return drafts
 
 
 def _unrestated(found: list[_Draft], title: Sentence | None) -> list[_Draft]:
@@ -164,11 +214,16 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
         if _casualties(doc, m.start(), m.end(), sentence.end):
             continue
         own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
-        if groups and _joins(groups[-1], m, own, counted, places):
+        if groups and _joins(groups[-1], m, own, counted, places) and not _CLAUSE_BETWEEN.search(
+                doc.text, groups[-1][-1].end(), m.start()):
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
+
+
+#: Two clauses speak of two bodies of troops ("contingents will follow, and armour waited").
+_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b")
 
 
 def _joins(group, noun, own, counted, places) -> bool:
@@ -203,7 +258,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
-    if place is None and strength is None and not owned:
+    listed = _listed_owners(text, sentence, group)
+    if place is None and strength is None and not owned and not listed:
         return None
     status = _status(doc, sentence, unit_start, place.end if place else end)
     date = _date(dates, start, place.end if place else end)
@@ -363,7 +419,8 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
         "unit": richer["unit"], "actor": actor or first["actor"],
         "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
         **{key: first[key] or dep[key]
-           for key in ("strength", "strength_qualifier", "strength_text", "date")}}, weak)
+           for key in ("strength", "strength_qualifier", "strength_text", "date")}},
+        weak, a.listed)
 
 
 def _richness(unit: str) -> tuple[int, int]:
@@ -374,6 +431,8 @@ def _richness(unit: str) -> tuple[int, int]:
 
 def _same(a: _Draft, b: _Draft) -> bool:
     x, y = a.fields, b.fields
+    if a.listed and b.listed and x["unit"] != y["unit"]:
+        return False  # each listed owner's troops are their own
     if x["status"] != y["status"] or (x["strength"] and y["strength"]
                                       and x["strength"] != y["strength"]):
         return False
