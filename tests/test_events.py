@@ -187,3 +187,30 @@ def test_events_new_trigger_words_have_their_types():
              "Thousands of residents fled the suburbs.": "other"}
     for text, type_ in cases.items():
         assert type_ in [e.type for e in events(text)], text
+
+
+def test_events_phrases_of_request_attack_decision_and_other():
+    cases = {"The strikes were called in at the request of the Dutch battalion.": "request",
+             "Troops arrived at Ecuador's request.": "request",
+             "The rebels might launch an offensive there within weeks.": "clash",
+             "Kenya closed its border with Somalia.": "decision",
+             "Ecuador broke off relations with Bogota.": "decision",
+             "The ceasefire took effect at noon.": "other"}
+    for text, type_ in cases.items():
+        assert type_ in [e.type for e in events(text)], text
+
+
+def test_events_a_noun_with_a_duration_or_an_agent_is_an_event():
+    assert [e.type for e in events("Troops moved in after 78 days of airstrikes.")] == [
+        "deployment", "clash"]
+    text = "The garrison was on alert, fearing an assault by Mujahideen guerrillas."
+    mujahideen = actor(text, "a1", "Mujahideen", "Mujahideen guerrillas", type_="group")
+    assert [e.type for e in events(text, actors=[mujahideen])] == ["clash"]
+    assert events("The garrison was on alert, fearing an assault.") == ()
+
+
+def test_events_a_second_predicate_of_moving_troops_is_a_second_deployment():
+    text = ("About 200 soldiers left the port of Kismayo on Monday and crossed the border the "
+            "day after.")
+    assert [e.type for e in events(text)] == ["deployment", "deployment"]
+    assert [e.type for e in events("Both sides must pull their troops back.")] == ["deployment"]

@@ -53,7 +53,7 @@ _VERB_WORDS = {
                 "imposes imposed lifts lifted recognise recognises recognised recognize "
                 "recognizes recognized suspends suspended veto vetoes vetoed orders ordered "
                 "endorse endorses endorsed sign accept accepts accepted countersigned elect "
-                "elects elected",
+                "elects elected refuse refuses refused",
     "other": "fled flee flees fleeing evacuate evacuates evacuated evacuating rallied "
              "protested protesting surrender surrenders surrendered celebrated celebrating",
 }
@@ -109,6 +109,18 @@ _PHRASE_ALTERNATIVES = (
     r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
     r"|(?P<v_move>(?:took|take|takes|taking)\s+off|(?:came|come|comes|coming)\s+ashore|"
     r"hand(?:s|ed|ing)?\s+over|pull(?:s|ed|ing)?\s+(?:their|its|his|the)\s+(?:\w+\s+)?back)"
+    # "at Ecuador's request", "at the request of": the request behind what follows
+    r"|(?P<v_request2>at\s+the\s+request\s+of|at\s+(?:[\w.-]+\s+){0,2}?[\w.-]+['’]s\s+request)"
+    # a light verb and an attack noun: "launched an offensive", "began a major offensive"
+    r"|(?P<v_clash2>(?:launch|launches|launched|launching|mount|mounts|mounted|stage|stages|"
+    r"staged|begin|begins|began|begun|start|starts|started|resume|resumes|resumed)\s+"
+    r"(?:a|an|the|its|their|his|new|fresh)\s+(?:[\w-]+\s+){0,2}?(?:offensive|attacks?|"
+    r"assaults?|raids?|air\s+strikes|airstrikes|bombardment))"
+    r"|(?P<v_decision>(?:clos(?:e|es|ed|ing)|(?:re)?open(?:s|ed|ing)?)\s+(?:(?:its|their|the|"
+    r"[\w-]+['’]s)\s+)?(?:[\w-]+\s+){0,2}?(?:border|borders|airspace|airport|embassy|frontier|"
+    r"crossings?)|(?:broke|break|breaks|breaking|cut|cuts|sever(?:s|ed|ing)?)\s+(?:off\s+)?"
+    r"(?:diplomatic\s+)?(?:relations|ties))"
+    r"|(?P<v_other>(?:take|takes|took|taken|taking)\s+effect|step(?:s|ped|ping)?\s+down)"
 )
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
@@ -149,6 +161,10 @@ _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"(?:resume|begin|open|start|take\s+place|"
                           r"continue)|"
                           r"continued|opened|collapsed|failed)\b", re.I)
+#: A second predicate of one subject: "… and crossed", "… and were due to land".
+_AND_PREDICATE = re.compile(r"\band\s+(?:[a-z]+\s+){0,3}$")
+_DURATION_OF = re.compile(r"\b(?:days|weeks|months|years|hours)\s+of\s+(?:[\w-]+\s+)?$", re.I)
+_BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?")
 #: (Each alternative opens with its own character, "t" of "that" with its word boundary after
 #: it: the engine looks for those characters alone.)
 _CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who|where|"
@@ -293,7 +309,7 @@ def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str
 
 
 def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
-    kind, type_ = m.lastgroup.split("_", 1)
+    kind, type_ = m.lastgroup.rstrip("2").split("_", 1)
     start = m.start()
     if type_ == "statement" and not m.group().lower().startswith("according"):
         start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
@@ -321,14 +337,15 @@ class _Context:
                     and _TRAILING_SPEAKER.search(self.text, s.start, t.start))
 
     def clause_of(self, t: _Trigger) -> int:
-        """Where the trigger's clause starts: a sentence yields one event per type and clause.
-        Words reported in a "that" clause are part of their statement ("said that France
-        promised help" is one statement)."""
-        s = self.sentence
+        """Where the trigger's clause starts: a sentence yields one event per type and clause,
+        a second predicate ("and crossed") being a clause of its own. Words reported in a "that"
+        clause are part of their statement ("said that France promised help" is one)."""
+        s, pos = self.sentence, t.start - self.sentence.start
         if t.type == "statement":
-            return max((m.end() for m in _STATEMENT_BREAK.finditer(s.text, 0, t.start - s.start)),
-                       default=0)
-        return clause_start(s.text, t.start - s.start)
+            return max((m.end() for m in _STATEMENT_BREAK.finditer(s.text, 0, pos)), default=0)
+        start = clause_start(s.text, pos)
+        second = _AND_PREDICATE.search(s.text, start, pos)  # "left Kismayo and crossed the border"
+        return second.start() if second else start
 
     def troops_move(self, start: int, end: int) -> bool:
         """Troops, ships or aircraft before a movement verb in its clause (its subject, also
@@ -336,7 +353,7 @@ class _Context:
         s = self.sentence
         lo = max(s.start, start - _MOVER_REACH)
         lo = max([m.end() for m in _MOVER_CUT.finditer(self.text, lo, start)], default=lo)
-        return bool(_MILITARY.search(self.text, lo, start)
+        return bool(_MILITARY.search(self.text, lo, end)
                     or _MILITARY_OBJECT.match(self.text, end, min(s.end, end + 60)))
 
     def anchored(self, t: _Trigger) -> bool:
@@ -348,7 +365,15 @@ class _Context:
         placed = any(p.literal and t.end < p.start <= t.end + 20
                      and _PLACE_AFTER_NOUN.fullmatch(self.text, t.end, p.start)
                      for p in self.places)
-        return near or placed or bool(_NOUN_ANCHOR.match(after))
+        return near or placed or bool(_NOUN_ANCHOR.match(after)) or self._framed(t)
+
+    def _framed(self, t: _Trigger) -> bool:
+        """ "after 78 days of airstrikes", "an assault by Mujahideen guerrillas": a noun with a
+        duration or an agent is a happening, not a topic."""
+        lead = self.text[max(self.sentence.start, t.start - 40):t.start]
+        agent = _BY_AGENT.match(self.text, t.end, self.sentence.end)
+        return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
+            s == agent.end() for s, _, _ in self.mentions)
 
     def event(self, t: _Trigger, earlier: list[_Fields]) -> _Fields:
         s = self.sentence
@@ -482,6 +507,8 @@ def _near(a: _Fields, b: _Fields) -> bool:
 def _same(a: _Fields, b: _Fields) -> bool:
     if a["type"] != b["type"]:
         return False
+    if a["type"] == "deployment" and a["sentence"] == b["sentence"]:
+        return False  # "left Kismayo on Monday and crossed the border": a move, then another
     if a["date"] and b["date"] and a["date"] != b["date"]:
         return False
     if a["place"] and b["place"] and not _near(a, b):
