@@ -166,3 +166,18 @@ def test_deployments_a_shared_head_count_makes_one_body():
     text = "Some 2,500 Australian and British troops flew into Dili."
     found = deployments(text, [place(text, "p1", "Dili", kind="city")])
     assert [(d.strength, d.place) for d in found] == [(2500, "p1")]
+
+
+def test_deployments_troops_beside_other_troops_are_another_body():
+    text = ("Ivory Coast would contribute a battalion of about 1,000 soldiers, alongside troops "
+            "from Nigeria and Benin.")
+    found = deployments(text, (), [actor(text, "a1", "Ivory Coast", "Ivory Coast")])
+    assert [(d.strength, d.unit) for d in found] == [
+        (1000, "battalion"), (None, "Nigeria troops"), (None, "Benin troops")]
+
+
+def test_deployments_a_force_and_its_size():
+    text = "A NATO-led force of about 50,000 is to police Kosovo. Britain will use force if needed."
+    found = deployments(text, [place(text, "p1", "Kosovo")], [actor(text, "a1", "NATO", "NATO")])
+    assert [(d.strength, d.strength_qualifier, d.place) for d in found] == [
+        (50000, "about", "p1")]

@@ -33,7 +33,7 @@ _PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|mar
 #: Nouns for formed units (their number is kept in the words, not as a strength).
 _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
          r"brigades?|divisions?|regiments?|" \
-         r"companies|platoons|squadrons|units|task\s+force|corps|" \
+         r"companies|platoons|squadrons|units|task\s+force|force|corps|garrison|" \
          rf"{_HARDWARE}"
 
 
@@ -211,7 +211,8 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
     counted = [q.span() for q in _QUANTITIES.finditer(doc, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
     for m in nouns:
-        if _casualties(doc, m.start(), m.end(), sentence.end):
+        if _casualties(doc, m.start(), m.end(), sentence.end) or _NOT_A_FORCE.search(
+                doc.text, max(sentence.start, m.start() - 12), m.end()):
             continue
         own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
         if groups and _joins(groups[-1], m, own, counted, places) and not _CLAUSE_BETWEEN.search(
@@ -222,8 +223,10 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
     return groups
 
 
-#: Two clauses speak of two bodies of troops ("contingents will follow, and armour waited").
-_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b")
+#: Two clauses speak of two bodies of troops ("contingents will follow, and armour waited"),
+#: and so do troops beside others ("a battalion, alongside troops from Nigeria").
+_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:alongside|backed\s+by|"
+                             r"supported\s+by|joined\s+by|along\s+with|together\s+with)\b")
 
 
 def _joins(group, noun, own, counted, places) -> bool:
@@ -235,6 +238,8 @@ def _joins(group, noun, own, counted, places) -> bool:
     return not placed and noun.start() - last.end() < 90
 
 
+#: "by force", "the use of force", "air force": force as violence or a service, no troops.
+_NOT_A_FORCE = re.compile(r"\b(?:by|of|air|in|with|to|into)\s+force$", re.I)
 _KILLING = CaseBlind(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
                       r"(?:\w+\s+){0,3}$")
 _CASUALTIES = CaseBlind(r"\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been)?\s*(?:killed|wounded|"
@@ -257,6 +262,9 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     place = _place_after(doc, sentence, places, end)
     unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
     strength, qualifier = _strength(quantity)
+    size = None if quantity else _size_beside(text, first, last)
+    if size:
+        strength, qualifier = parse_number(size.group("num")), (size.group("qual") or "").lower()
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     listed = _listed_owners(text, sentence, group)
     if place is None and strength is None and not owned and not listed:
@@ -267,7 +275,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         actor=actor.id if actor else None,
         unit=_unit(text, unit_start, first.end(), quantity),
         strength=strength, strength_qualifier=qualifier,
-        strength_text=" ".join(text[quantity.start():quantity.end()].split()) if quantity else "",
+        strength_text=" ".join((quantity or size).group().split()) if quantity or size else "",
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
@@ -296,6 +304,17 @@ def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
             qual = quantity.group(f"{prefix}qual") or ""
             return value, " ".join(qual.lower().split())
     return None, ""
+
+
+#: A head count beside a unit: "a force of about 50,000", "the 8,700-strong mission".
+_FORCE_OF = re.compile(rf"\s+of\s+(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d[\d,]*\d|\d)"
+                       rf"(?!\s+(?:[\w-]+\s+)?(?:{_PEOPLE}|{_UNITS}))\b(?![\d,])", re.I)
+_STRONG = re.compile(r"(?P<num>\d[\d,]*\d)-strong\s+(?:[\w-]+\s+)?$")
+
+
+def _size_beside(text: str, first: re.Match[str], last: re.Match[str]) -> re.Match[str] | None:
+    return _FORCE_OF.match(text, last.end()) or _STRONG.search(
+        text, max(0, first.start() - 30), first.start())
 
 
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
