@@ -177,7 +177,8 @@ def test_deployments_troops_beside_other_troops_are_another_body():
 
 
 def test_deployments_a_force_and_its_size():
-    text = "A NATO-led force of about 50,000 is to police Kosovo. Britain will use force if needed."
+    text = ("A NATO-led force of about 50,000 is to police Kosovo. "
+            "Britain will use force if needed.")
     found = deployments(text, [place(text, "p1", "Kosovo")], [actor(text, "a1", "NATO", "NATO")])
     assert [(d.strength, d.strength_qualifier, d.place) for d in found] == [
         (50000, "about", "p1")]
