@@ -266,8 +266,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     if size:
         strength, qualifier = parse_number(size.group("num")), (size.group("qual") or "").lower()
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
-    listed = _listed_owners(text, sentence, group)
-    if place is None and strength is None and not owned and not listed:
+    if place is None and strength is None and not owned and not _listed_owners(
+            text, sentence, group):
         return None
     status = _status(doc, sentence, unit_start, place.end if place else end)
     date = _date(dates, start, place.end if place else end)

@@ -91,7 +91,7 @@ _TRIGGER_OF = {**{w: ("move", "v") for w in _MOVE_WORDS.split()},
                **{w: (t, "n") for w, t in _NOUN_OF.items()},
                **{w: (t, "v") for w, t in _VERB_OF.items()}}
 #: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
-_PHRASE_ALTERNATIVES = (
+_COMMON_PHRASES = _PHRASE_ALTERNATIVES = (
     r"(?P<v_meeting>(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks)"
     r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
     r"(?:flew|flies|fly)\s+to)"
@@ -107,7 +107,11 @@ _PHRASE_ALTERNATIVES = (
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
     r"(?:began|begin|begins|started)\s+withdrawing)"
     r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
-    r"|(?P<v_move>(?:took|take|takes|taking)\s+off|(?:came|come|comes|coming)\s+ashore|"
+)
+#: Phrases whose key words are rare: the lowered scan tries them only in a sentence holding
+#: a ``_RARE_KEY`` (every alternative tried at every word costs the one-pass scan).
+_RARE_PHRASES = (
+    r"(?P<v_move>(?:took|take|takes|taking)\s+off|(?:came|come|comes|coming)\s+ashore|"
     r"hand(?:s|ed|ing)?\s+over|pull(?:s|ed|ing)?\s+(?:their|its|his|the)\s+(?:\w+\s+)?back)"
     # "at Ecuador's request", "at the request of": the request behind what follows
     r"|(?P<v_request2>at\s+the\s+request\s+of|at\s+(?:[\w.-]+\s+){0,2}?[\w.-]+['’]s\s+request)"
@@ -122,12 +126,17 @@ _PHRASE_ALTERNATIVES = (
     r"(?:diplomatic\s+)?(?:relations|ties))"
     r"|(?P<v_other>(?:take|takes|took|taken|taking)\s+effect|step(?:s|ped|ping)?\s+down)"
 )
+_RARE_KEY = re.compile(r"off|ashore|over|back|request|attack|assault|raid|strikes|bombardment|"
+                       r"border|airspace|airport|embassy|frontier|crossing|relations|ties|"
+                       r"effect|down")
+_LOWER_RARE = re.compile(rf"\b(?<![\w-])(?:{_RARE_PHRASES})\b")
+_PHRASE_ALTERNATIVES = f"{_PHRASE_ALTERNATIVES}|{_RARE_PHRASES}"
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 #: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
 _LOWER_TRIGGERS = re.compile(
-    rf"\b(?<![\w-])(?:(?:{_PHRASE_ALTERNATIVES})\b"
+    rf"\b(?<![\w-])(?:(?:{_COMMON_PHRASES})\b"
     rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
@@ -253,7 +262,8 @@ def _unrestated(found: list[_Fields], title: Sentence | None) -> list[_Fields]:
 
 def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
               context: _Context) -> list[_Trigger]:
-    """The first accepted trigger of each type among a sentence's candidates."""
+    """The first accepted trigger of each type in each clause of a sentence (the clause is
+    only looked for when the sentence has two candidates of a type)."""
     raw = []
     for m in candidates:
         kind, type_ = m[0], m[1]
@@ -269,10 +279,11 @@ def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, in
             text, max(sentence.start, start - 30), start))
         raw.append(_Trigger(type_, start, end, word, verb))
     chosen: dict[tuple[str, int], _Trigger] = {}
+    types = [t.type for t in raw]
     for t in raw:
         if t.type == "statement" and context.attribution(t):
             continue
-        key = (t.type, context.clause_of(t))
+        key = (t.type, context.clause_of(t) if types.count(t.type) > 1 else 0)
         if key in chosen or not (t.verb or context.anchored(t)):
             continue
         chosen[key] = t
@@ -283,7 +294,9 @@ def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[st
     """(v|n, type, start, end) of every trigger word or phrase, in reading order."""
     if low is None:
         return _candidates_case_blind(text, sentence)
-    found = []
+    found, rare = [], []
+    if _RARE_KEY.search(low, sentence.start, sentence.end):
+        rare = [_phrase(m) for m in _LOWER_RARE.finditer(low, sentence.start, sentence.end)]
     for m in _LOWER_TRIGGERS.finditer(low, sentence.start, sentence.end):
         if m.lastgroup != "word":
             found.append(_phrase(m))
@@ -293,7 +306,11 @@ def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[st
         else:
             type_, kind = _TRIGGER_OF[m.group()]
             found.append((kind, type_, m.start(), m.end()))
-    return found
+    if not rare:
+        return found
+    # as in one scan, a rare phrase wins over what starts inside it
+    found = [f for f in found if not any(r[2] < f[2] < r[3] for r in rare)]
+    return sorted(found + rare, key=lambda f: f[2])
 
 
 def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
@@ -344,7 +361,8 @@ class _Context:
         if t.type == "statement":
             return max((m.end() for m in _STATEMENT_BREAK.finditer(s.text, 0, pos)), default=0)
         start = clause_start(s.text, pos)
-        second = _AND_PREDICATE.search(s.text, start, pos)  # "left Kismayo and crossed the border"
+        # "left Kismayo and crossed the border": "and" at most three words back
+        second = _AND_PREDICATE.search(s.text, max(start, pos - 40), pos)
         return second.start() if second else start
 
     def troops_move(self, start: int, end: int) -> bool:
