@@ -182,3 +182,14 @@ def test_deployments_a_force_and_its_size():
     found = deployments(text, [place(text, "p1", "Kosovo")], [actor(text, "a1", "NATO", "NATO")])
     assert [(d.strength, d.strength_qualifier, d.place) for d in found] == [
         (50000, "about", "p1")]
+
+
+def test_deployments_troops_named_by_a_demonym_are_owned_without_a_known_actor():
+    assert [d.unit for d in deployments("Malian troops retook the town.")] == ["Malian troops"]
+    assert deployments("Some troops retook the town.") == ()
+
+
+def test_deployments_strength_across_an_abbreviated_owner():
+    text = "About 2,000 U.S. Marines landed at Thessaloniki."
+    found = deployments(text, [place(text, "p1", "Thessaloniki", kind="city")])
+    assert [(d.strength, d.strength_qualifier) for d in found] == [(2000, "about")]

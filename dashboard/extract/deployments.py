@@ -56,7 +56,7 @@ _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almo
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
 _QUANTITY = re.compile(
-    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\.?(?:\w\.)*\s+){{0,3}}?"
     rf"(?P<noun>{_PEOPLE}|{_UNITS})\b", re.I)
 #: A quantity starts with a qualifier or a number: testing the first character spares the
 #: engine the long case-blind alternations at every other position.
@@ -265,7 +265,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
     size = None if quantity else _size_beside(text, first, last)
     if size:
         strength, qualifier = parse_number(size.group("num")), (size.group("qual") or "").lower()
-    owned = actor is not None and not weak and not _VAGUE.match(first.group())
+    owned = (actor is not None and not weak or _NAMED_OWNER.search(text, unit_start, start)
+             ) and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned and not _listed_owners(
             text, sentence, group):
         return None
@@ -317,6 +318,11 @@ def _size_beside(text: str, first: re.Match[str], last: re.Match[str]) -> re.Mat
         text, max(0, first.start() - 30), first.start())
 
 
+#: A name or demonym in front of the troops ("Malian troops", "KFOR's contingent"): owned
+#: troops even where no actor was recognised in it.
+_NAMED_OWNER = re.compile(r"\b(?!(?:The|A|An|Some|Many|Most|Other|Those|These|All|More|Both|"
+                          r"Their|Its|His|Her|Our|Any|No|Several|Few|About|Around|Nearly|Over|"
+                          r"Only|Further|Additional|Extra|New|Fresh)\b)[A-Z][\w'’.-]*\s+$")
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
 
 
