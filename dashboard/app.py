@@ -24,7 +24,7 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file
 import streamlit as st  # noqa: E402
 
 from dashboard import filters as flt  # noqa: E402
-from dashboard import map_layers, tables, views  # noqa: E402
+from dashboard import basemap, map_layers, tables, views  # noqa: E402
 from dashboard.errors import GazetteerError  # noqa: E402
 from dashboard.records import Article, Extraction, Problem  # noqa: E402
 
@@ -124,29 +124,40 @@ def view(_frames: tables.Frames, data_key: tuple, chosen: flt.Filters):
     return filtered, spots, map_layers.prepare(filtered, spots)
 
 
-@st.cache_resource(show_spinner="Drawing country outlines…")
-def outlines() -> tuple[str | None, str]:
-    """Simplified country outlines (GeoJSON) for the offline base map, or why there are none.
+@st.cache_resource(show_spinner="Preparing the offline basemap…")
+def outlines() -> tuple[basemap.Offline, str]:
+    """What the offline base map can draw, or why part of it is missing.
 
-    A failure is cached too: retrying a gazetteer build on every rerun would stall the page.
+    Labels are written from the gazetteer on first use; land, water and borders come from
+    ``python -m dashboard build-basemap``, and until then the gazetteer's country outlines
+    stand in. A failure is cached too: retrying a gazetteer build on every rerun would stall
+    the page.
     """
+    from dashboard import basemap_build
     from dashboard.gazetteer import Gazetteer
 
+    geometry = basemap_build.geometry_ready()
     try:
         gazetteer = Gazetteer.open_default()
-    except GazetteerError as exc:
-        return None, str(exc)
-    geometries = [c.geometry for c in gazetteer.countries() if c.geometry]
-    return map_layers.country_outlines(geometries, tolerance=0.15), ""
+        basemap_build.ensure_labels(gazetteer)
+    except (GazetteerError, OSError) as exc:
+        return basemap.Offline(geometry=geometry), str(exc)
+    if geometry:
+        return basemap.Offline(geometry=True, labels=True), ""
+    shapes = map_layers.country_outlines(
+        [c.geometry for c in gazetteer.countries() if c.geometry], tolerance=0.15)
+    return basemap.Offline(labels=True, outlines=shapes), (
+        "land, water and borders are not built yet (run `python -m dashboard build-basemap`); "
+        "country outlines stand in")
 
 
-def basemap() -> str | None:
-    """The outlines, or None with a warning: a missing base map must not hide the data."""
-    shapes, problem = outlines()
+def basemap_layers() -> basemap.Offline:
+    """The offline basemap, with a warning when part of it is missing: never hides the data."""
+    offline, problem = outlines()
     if problem:
-        st.warning(f"The offline base map is unavailable: {problem}",
+        st.warning(f"The offline base map is incomplete: {problem}",
                    icon=":material/public_off:")
-    return shapes
+    return offline
 
 
 @st.cache_resource(show_spinner=False)
@@ -216,7 +227,7 @@ def main() -> None:
     articles = {ex.article.id: ex for ex in everything}
     # Each of these is a fragment: a click on the map, a tab switch or an article choice
     # reruns only its own part of the page.
-    views.map_and_details(filtered, spots, layers, articles, basemap())
+    views.map_and_details(filtered, spots, layers, articles, basemap_layers())
     views.record_tables(filtered)
     views.reading(filtered, articles)
     views.attribution()
