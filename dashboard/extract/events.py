@@ -44,7 +44,7 @@ _VERB_WORDS = {
              "captured overran overrun overrunning wounded rioted rioting invade invades "
              "invaded invading struck downed besiege besieges besieged besieging retake "
              "retakes retook retaken recapture recaptures recaptured occupy occupies occupied "
-             "occupying looted detained massacred",
+             "occupying looted detained massacred sank sunk",
     "deployment": "deploy deploys deployed deploying redeploy redeploys redeployed redeploying "
                   "dispatches dispatched withdraw withdraws withdrew withdrawn withdrawing",
     "decision": "decide decides decided agree agrees agreed approve approves approved adopts "
@@ -101,7 +101,8 @@ _COMMON_PHRASES = _PHRASE_ALTERNATIVES = (
     r"|(?P<v_report>(?:submit|submits|submitted|present|presents|presented|publish|publishes|"
     r"published|release|releases|released|deliver|delivers|delivered)\s+(?:its|their|a|the|his|"
     r"her)\s+(?:\w+\s+)?report)"
-    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on)"
+    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on|"
+    r"(?:shot|shoots|shoot|shooting)\s+down)"
     r"|(?P<v_deployment>(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|"
     r"forces|peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
