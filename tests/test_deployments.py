@@ -193,3 +193,9 @@ def test_deployments_strength_across_an_abbreviated_owner():
     text = "About 2,000 U.S. Marines landed at Thessaloniki."
     found = deployments(text, [place(text, "p1", "Thessaloniki", kind="city")])
     assert [(d.strength, d.strength_qualifier) for d in found] == [(2000, "about")]
+
+
+def test_deployments_troops_sent_need_no_name_count_or_place():
+    assert [d.unit for d in deployments("Moscow has sent minesweepers to escort them.")] == [
+        "minesweepers"]
+    assert deployments("The minesweepers were old.") == ()

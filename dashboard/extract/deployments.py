@@ -267,7 +267,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         strength, qualifier = parse_number(size.group("num")), (size.group("qual") or "").lower()
     owned = (actor is not None and not weak or _NAMED_OWNER.search(text, unit_start, start)
              ) and not _VAGUE.match(first.group())
-    if place is None and strength is None and not owned and not _listed_owners(
+    if place is None and strength is None and not owned and not _SENT.search(
+            text, max(sentence.start, unit_start - 40), unit_start) and not _listed_owners(
             text, sentence, group):
         return None
     status = _status(doc, sentence, unit_start, place.end if place else end)
@@ -318,6 +319,9 @@ def _size_beside(text: str, first: re.Match[str], last: re.Match[str]) -> re.Mat
         text, max(0, first.start() - 30), first.start())
 
 
+#: Troops sent are a deployment even unnamed, uncounted and unplaced ("has sent minesweepers").
+_SENT = re.compile(r"\b(?:sen[dt]|sends|sending|deploy(?:s|ed|ing)?|dispatch(?:es|ed|ing)?|"
+                   r"pledged|promised)\s+(?:(?:the|its|their|his|her|some|more|new)\s+)?$", re.I)
 #: A name or demonym in front of the troops ("Malian troops", "KFOR's contingent"): owned
 #: troops even where no actor was recognised in it.
 _NAMED_OWNER = re.compile(r"\b(?!(?:The|A|An|Some|Many|Most|Other|Those|These|All|More|Both|"
