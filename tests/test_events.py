@@ -214,3 +214,20 @@ def test_events_a_second_predicate_of_moving_troops_is_a_second_deployment():
             "day after.")
     assert [e.type for e in events(text)] == ["deployment", "deployment"]
     assert [e.type for e in events("Both sides must pull their troops back.")] == ["deployment"]
+
+
+def test_events_more_requests_decisions_and_taking_control():
+    cases = {"Kyiv proposed a neutral status.": "request",
+             "Crowds rallied, demanding the departure of the soldiers.": "request",
+             "Correa expelled the ambassador.": "decision",
+             "Lebanese army units took control of the crossing.": "deployment"}
+    for text, type_ in cases.items():
+        assert type_ in [e.type for e in events(text)], text
+    assert [e.type for e in events("The proposed force is large.")] == []
+    assert [e.type for e in events("The government took control of the banks.")] == []
+
+
+def test_events_a_noun_dated_after_its_place_is_an_event():
+    text = "Leaders gathered at an emergency summit in the Nigerian capital on July 30."
+    assert [e.type for e in events(text)] == ["meeting"]
+    assert events("The summit in the Nigerian capital was a success.") == ()

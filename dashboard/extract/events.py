@@ -35,8 +35,8 @@ _VERB_WORDS = {
                  "complained blame blames blamed apologise apologises apologised apologize "
                  "apologizes apologized threaten threatens threatened praise praises praised "
                  "admit admits admitted",
-    "request": "ask asks asked requests requested demands demanded urge urges urged plead "
-               "pleads pleaded",
+    "request": "ask asks asked asking requests requested demand demands demanded demanding "
+               "urge urges urged urging plead pleads pleaded",
     "report": "reported reports",
     "clash": "clashes clashed fought fights fighting attacks attacked attacking shells shelled "
              "shelling bombs bombed bombing kills killed killing ambushes ambushed raids raided "
@@ -53,7 +53,8 @@ _VERB_WORDS = {
                 "imposes imposed lifts lifted recognise recognises recognised recognize "
                 "recognizes recognized suspends suspended veto vetoes vetoed orders ordered "
                 "endorse endorses endorsed sign accept accepts accepted countersigned elect "
-                "elects elected refuse refuses refused",
+                "elects elected refuse refuses refused expel expels expelled invite invites "
+                "invited",
     "other": "fled flee flees fleeing evacuate evacuates evacuated evacuating rallied "
              "protested protesting surrender surrenders surrendered celebrated celebrating",
 }
@@ -126,10 +127,12 @@ _RARE_PHRASES = (
     r"crossings?)|(?:broke|break|breaks|breaking|cut|cuts|sever(?:s|ed|ing)?)\s+(?:off\s+)?"
     r"(?:diplomatic\s+)?(?:relations|ties))"
     r"|(?P<v_other>(?:take|takes|took|taken|taking)\s+effect|step(?:s|ped|ping)?\s+down)"
+    r"|(?P<v_request3>propos(?:e|es|ed|ing)\s+(?:a|an|the|that|to)\b)"
+    r"|(?P<v_move2>(?:took|take|takes|taking|seized|seize|seizes|gained|regained)\s+control)"
 )
 _RARE_KEY = re.compile(r"off|ashore|over|back|request|attack|assault|raid|strikes|bombardment|"
                        r"border|airspace|airport|embassy|frontier|crossing|relations|ties|"
-                       r"effect|down")
+                       r"effect|down|propos|control")
 _LOWER_RARE = re.compile(rf"\b(?<![\w-])(?:{_RARE_PHRASES})\b")
 _PHRASE_ALTERNATIVES = f"{_PHRASE_ALTERNATIVES}|{_RARE_PHRASES}"
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
@@ -161,6 +164,8 @@ _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
                               r"due)\s+)?"
                               r"(?:the\s+)?")
+#: "a summit in the Nigerian capital on July 30": a date after the noun's place.
+_DATE_AFTER_PLACE = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+\s+){1,3}(?:on|in)\s+")
 _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 _PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
@@ -327,7 +332,7 @@ def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str
 
 
 def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
-    kind, type_ = m.lastgroup.rstrip("2").split("_", 1)
+    kind, type_ = m.lastgroup.rstrip("23").split("_", 1)
     start = m.start()
     if type_ == "statement" and not m.group().lower().startswith("according"):
         start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
@@ -379,6 +384,7 @@ class _Context:
         """A noun trigger with a date, a place or "was held" attached to it."""
         near = any(_DATE_BEFORE_NOUN.fullmatch(self.text, d.end, t.start) if d.end <= t.start
                    else _DATE_AFTER_NOUN.fullmatch(self.text, t.end, d.start)
+                   or _DATE_AFTER_PLACE.fullmatch(self.text, t.end, d.start)
                    for d in self.dates)
         after = self.text[t.end:min(self.sentence.end, t.end + 60)]
         placed = any(p.literal and t.end < p.start <= t.end + 20
