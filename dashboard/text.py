@@ -109,6 +109,19 @@ def normalise_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def headline(text: str, sentences: Sequence[Sentence]) -> Sentence | None:
+    """The article's title: a first line with no closing stop ("NATO troops enter Kosovo").
+    A headline restates its story, so the stages that find happenings read it last."""
+    first = sentences[0] if sentences else None
+    if (first is None or text[:first.start].strip() or first.text.rstrip()[-1:] in _STOPS
+            or text[first.end:first.end + 1] not in ("\n", "")):
+        return None
+    return first
+
+
+_STOPS = (".", "!", "?", '"', "\u201d")
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> tuple[Sentence, ...]:
     """Sentences of ``text[start:end]`` with offsets into ``text``; every line break ends one.
 

@@ -129,6 +129,79 @@ def test_troop_noun_finds_what_the_plain_alternation_finds():
             m.span() for m in plain.finditer(text)]
 
 
+def test_deployments_forces_militias_and_placed_warships_count():
+    text = "Russian forces crossed into Georgia. Three warships are in the Gulf of Oman."
+    places = [place(text, "p1", "Georgia"), place(text, "p2", "Gulf of Oman", lat=25.0)]
+    found = deployments(text, places, [actor(text, "a1", "Russia", "Russian")])
+    assert [(d.unit, d.place) for d in found] == [("Russian forces", "p1"),
+                                                  ("Three warships", "p2")]
+
+
+def test_deployments_hardware_alone_is_no_deployment():
+    text = "Algeria opened its airspace to French aircraft."
+    assert deployments(text, (), [actor(text, "a1", "France", "French")]) == ()
+
+
+def test_deployments_a_headline_restating_the_body_is_not_its_evidence():
+    text = ("Nigerian peacekeepers fly into Liberia\n"
+            "The first 200 Nigerian peacekeepers flew into Liberia on Monday.")
+    found = deployments(text, [place(text, "p1", "Liberia"), place(text, "p2", "Liberia", nth=1)])
+    assert len(found) == 1 and found[0].start > text.index("\n") and found[0].strength == 200
+
+
+def test_deployments_listed_owners_are_one_body_of_troops_each():
+    text = ("French, Italian and Greek contingents will follow, and a long column of German "
+            "and Italian armor waited near Kumanovo.")
+    found = deployments(text, [place(text, "p1", "Kumanovo", kind="city")])
+    assert [d.unit for d in found] == ["French contingents", "Italian contingents",
+                                       "Greek contingents", "German armor", "Italian armor"]
+    text = "Nigeria, Ghana and Malawi have promised troops. Troops from Fiji and Tonga landed."
+    ghana = actor(text, "a1", "Ghana", "Ghana")
+    found = deployments(text, (), [ghana])
+    assert [(d.unit, d.actor) for d in found] == [
+        ("Nigeria troops", None), ("Ghana troops", "a1"), ("Malawi troops", None),
+        ("Fiji troops", None), ("Tonga troops", None)]
+
+
+def test_deployments_a_shared_head_count_makes_one_body():
+    text = "Some 2,500 Australian and British troops flew into Dili."
+    found = deployments(text, [place(text, "p1", "Dili", kind="city")])
+    assert [(d.strength, d.place) for d in found] == [(2500, "p1")]
+
+
+def test_deployments_troops_beside_other_troops_are_another_body():
+    text = ("Ivory Coast would contribute a battalion of about 1,000 soldiers, alongside troops "
+            "from Nigeria and Benin.")
+    found = deployments(text, (), [actor(text, "a1", "Ivory Coast", "Ivory Coast")])
+    assert [(d.strength, d.unit) for d in found] == [
+        (1000, "battalion"), (None, "Nigeria troops"), (None, "Benin troops")]
+
+
+def test_deployments_a_force_and_its_size():
+    text = ("A NATO-led force of about 50,000 is to police Kosovo. "
+            "Britain will use force if needed.")
+    found = deployments(text, [place(text, "p1", "Kosovo")], [actor(text, "a1", "NATO", "NATO")])
+    assert [(d.strength, d.strength_qualifier, d.place) for d in found] == [
+        (50000, "about", "p1")]
+
+
+def test_deployments_troops_named_by_a_demonym_are_owned_without_a_known_actor():
+    assert [d.unit for d in deployments("Malian troops retook the town.")] == ["Malian troops"]
+    assert deployments("Some troops retook the town.") == ()
+
+
+def test_deployments_strength_across_an_abbreviated_owner():
+    text = "About 2,000 U.S. Marines landed at Thessaloniki."
+    found = deployments(text, [place(text, "p1", "Thessaloniki", kind="city")])
+    assert [(d.strength, d.strength_qualifier) for d in found] == [(2000, "about")]
+
+
+def test_deployments_troops_sent_need_no_name_count_or_place():
+    assert [d.unit for d in deployments("Moscow has sent minesweepers to escort them.")] == [
+        "minesweepers"]
+    assert deployments("The minesweepers were old.") == ()
+
+
 def test_deployments_actor_of_a_relative_clause_is_its_antecedent():
     text = "Britain, which sent 600 paratroopers to Freetown, said it would keep them there."
     uk = actor(text, "a1", "United Kingdom", "Britain")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.extract.lexicon import CaseBlind, Folded, alternation
@@ -22,16 +22,23 @@ from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import subject
 from dashboard.extract.troop_status import governed_from_before, troop_status
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
+from dashboard.text import headline
 
+#: Warships, armour and military aircraft: a force too, but only placed or counted (alone,
+#: "French aircraft" is as often equipment sold or lent as a force on the move).
+_HARDWARE = r"warships|carriers?|minesweepers|frigates|destroyers|submarines|" \
+            r"strike\s+groups?|task\s+groups?|carrier\s+groups?|tanks|armor|armour|" \
+            r"armored\s+columns|armoured\s+columns|helicopters|warplanes|planes|aircraft"
 #: Nouns for people in uniform (their number is the strength).
 _PEOPLE = r"troops|soldiers|servicemen|servicemembers|personnel|peacekeepers|marines|" \
           r"paratroopers|commandos|sailors|airmen|policemen|police\s+officers|gendarmes|" \
-          r"fighters|men|reservists|" \
+          r"fighters|men|reservists|forces|guerrillas|militiamen|militias|" \
           r"conscripts|special\s+forces|guardsmen|reinforcements"
 #: Nouns for formed units (their number is kept in the words, not as a strength).
 _UNITS = r"contingents?|battalions?|batallions?|battallions?|battlegroups?|battle\s+groups?|" \
          r"brigades?|divisions?|regiments?|" \
-         r"companies|platoons|squadrons|units|task\s+force|corps"
+         r"companies|platoons|squadrons|units|task\s+force|force|corps|garrison|" \
+         rf"{_HARDWARE}"
 
 
 def _noun_words(alternatives: str) -> list[str]:
@@ -74,7 +81,8 @@ _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whe
                            r"|[;:]")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
-_VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
+_VAGUE = re.compile(rf"^(?:fighters|men|reinforcements|units|personnel|guerrillas|militias|"
+                    rf"{_HARDWARE})$", re.I)
 _WINDOW = 90
 _MERGE_WINDOW = 60
 #: How many sentences on troops with no owner of their own are the last owned troops'.
@@ -92,6 +100,8 @@ class _Draft:
     weak: bool
     #: Where the troop phrase itself ends (``fields["end"]`` may reach on to its place).
     phrase_end: int = 0
+    #: One of several owners listed together ("French, Italian and Greek contingents").
+    listed: bool = False
 
 
 def find_deployments(
@@ -101,6 +111,7 @@ def find_deployments(
     """Deployments in reading order, merged, ids ``d1``…"""
     mentions_at = ByStart([(s, e, a) for a in actors for s, e in a.mentions], lambda m: m[0])
     places_at = ByStart([p for p in places if p.literal], lambda p: p.start)
+    names_at = ByStart([p for p in places if p.actor], lambda p: p.start)  # "Ghana" for Ghana
     dates_at = ByStart(dates, lambda d: d.start)
     doc = Folded.of(text)
     states = {a.country_code: a for a in reversed(actors) if a.type == "state" and a.country_code}
@@ -125,8 +136,9 @@ def find_deployments(
             if found and found[-1].fields["sentence"] is sentence.text and (
                     found[-1].fields["end"] > draft.fields["start"]):
                 found[-1] = _short(found[-1])
-            found.append(draft)
-    merged = _fill_places(_merge(found))
+            named = names_at.within(*span)
+            found.extend(_per_owner(text, sentence, group, draft, mentions, named))
+    merged = _fill_places(_merge(_unrestated(found, headline(text, sentences))))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
@@ -151,7 +163,63 @@ def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
 def _short(draft: _Draft) -> _Draft:
     """ "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah": the first
     record's span stops at its own troops, not across the next one's."""
-    return _Draft({**draft.fields, "end": draft.phrase_end}, draft.weak, draft.phrase_end)
+    return replace(draft, fields={**draft.fields, "end": draft.phrase_end})
+
+
+#: A name in a list of owners: "Greek", "Papua New Guinea", "the Philippines".
+_NAME = r"(?:the\s+)?[A-Z](?:[\w'’-]|\.(?=\w))*(?:\s+[A-Z](?:[\w'’-]|\.(?=\w))*){0,2}"
+_NAME_LIST = rf"{_NAME}(?:,\s+{_NAME})*,?\s+and\s+{_NAME}"
+_LIST_BEFORE = re.compile(
+    rf"{_NAME_LIST}\s+(?:(?:have|has|had|will|would)\s+(?:also\s+)?(?:promised|pledged|"
+    rf"offered|sent|send|contributed|contribute|provided|provide)\s+)?(?:[a-z][\w-]*\s+){{0,2}}$")
+_LIST_AFTER = re.compile(rf"\s+from\s+({_NAME_LIST})")
+_LIST_NAME = re.compile(_NAME)
+_LIST_TAIL = re.compile(r"\s+(?:have|has|had|will|would)\b.*$|(?:\s+[a-z][\w-]*)+\s*$", re.S)
+
+
+def _listed_owners(text: str, sentence: Sentence,
+                   group: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """The names of a list of owners of the troops, each its own body of troops ("French,
+    Italian and Greek contingents", "troops from Nigeria and Benin", "Nigeria, Ghana and
+    Malawi have promised troops"); [] for one owner."""
+    for m in group:
+        before = _LIST_BEFORE.search(text, max(sentence.start, m.start() - 120), m.start())
+        after = _LIST_AFTER.match(text, m.end())
+        if before:
+            names = _LIST_TAIL.sub("", before.group())
+            return [(before.start() + n.start(), before.start() + n.end())
+                    for n in _LIST_NAME.finditer(names)]
+        if after:
+            return [(after.start(1) + n.start(), after.start(1) + n.end())
+                    for n in _LIST_NAME.finditer(after.group(1))]
+    return []
+
+
+def _per_owner(text, sentence, group, draft, mentions, places) -> list[_Draft]:
+    """One deployment per listed owner, unless a head count makes them one body ("2,500
+    Australian and British troops"); each takes the actor named by its own name, if any."""
+    owners = _listed_owners(text, sentence, group) if draft.fields["strength"] is None else []
+    if len(owners) < 2:
+        return [draft]
+    noun = " ".join(group[0].group().split())
+    drafts = []
+    for start, end in owners:
+        actor = next((a.id for s, e, a in mentions if s < end and start < e
+                      and a.type != "person"), None) or next(
+            (p.actor for p in places if p.start < end and start < p.end and p.actor), None)
+        unit = f"{' '.join(text[start:end].split())} {noun}"
+        drafts.append(_Draft({**draft.fields, "actor": actor, "unit": unit}, actor is None,
+                             draft.phrase_end, listed=True))
+    return drafts
+
+
+def _unrestated(found: list[_Draft], title: Sentence | None) -> list[_Draft]:
+    """The body's troops, or the title's when the body names none: a headline restates the
+    story (merged first, it would become the troops' evidence)."""
+    if title is None:
+        return found
+    body = [d for d in found if d.fields["start"] >= title.end]
+    return body or found
 
 
 def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
@@ -166,14 +234,22 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
     counted = [q.span() for q in _QUANTITIES.finditer(doc, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
     for m in nouns:
-        if _casualties(doc, m.start(), m.end(), sentence.end):
+        if _casualties(doc, m.start(), m.end(), sentence.end) or _NOT_A_FORCE.search(
+                doc.text, max(sentence.start, m.start() - 12), m.end()):
             continue
         own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
-        if groups and _joins(groups[-1], m, own, counted, places, owners):
+        if groups and _joins(groups[-1], m, own, counted, places, owners) and not (
+                _CLAUSE_BETWEEN.search(doc.text, groups[-1][-1].end(), m.start())):
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
+
+
+#: Two clauses speak of two bodies of troops ("contingents will follow, and armour waited"),
+#: and so do troops beside others ("a battalion, alongside troops from Nigeria").
+_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:alongside|backed\s+by|"
+                             r"supported\s+by|joined\s+by|along\s+with|together\s+with)\b")
 
 
 def _joins(group, noun, own, counted, places, owners) -> bool:
@@ -186,6 +262,8 @@ def _joins(group, noun, own, counted, places, owners) -> bool:
     return not (placed or owned) and noun.start() - last.end() < 90
 
 
+#: "by force", "the use of force", "air force": force as violence or a service, no troops.
+_NOT_A_FORCE = re.compile(r"\b(?:by|of|air|in|with|to|into)\s+force$", re.I)
 _KILLING = CaseBlind(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
                       r"(?:\w+\s+){0,3}$")
 _CASUALTIES = CaseBlind(r"\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been)?\s*(?:killed|wounded|"
@@ -210,8 +288,14 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
     unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries,
                                      everyone)
     strength, qualifier = _strength(quantity)
-    owned = actor is not None and not weak and not _VAGUE.match(first.group())
-    if place is None and strength is None and not owned:
+    size = None if quantity else _size_beside(text, first, last)
+    if size:
+        strength, qualifier = parse_number(size.group("num")), (size.group("qual") or "").lower()
+    owned = (actor is not None and not weak or _NAMED_OWNER.search(text, unit_start, start)
+             ) and not _VAGUE.match(first.group())
+    if place is None and strength is None and not owned and not _SENT.search(
+            text, max(sentence.start, unit_start - 40), unit_start) and not _listed_owners(
+            text, sentence, group):
         return None
     status = troop_status(doc, sentence, unit_start, end)
     date = _date(dates, start, place.end if place else end)
@@ -219,7 +303,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
         actor=actor.id if actor else None,
         unit=_unit(text, unit_start, first.end(), quantity),
         strength=strength, strength_qualifier=qualifier,
-        strength_text=" ".join(text[quantity.start():quantity.end()].split()) if quantity else "",
+        strength_text=" ".join((quantity or size).group().split()) if quantity or size else "",
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
@@ -250,6 +334,25 @@ def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
     return None, ""
 
 
+#: A head count beside a unit: "a force of about 50,000", "the 8,700-strong mission".
+_FORCE_OF = re.compile(rf"\s+of\s+(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>\d[\d,]*\d|\d)"
+                       rf"(?!\s+(?:[\w-]+\s+)?(?:{_PEOPLE}|{_UNITS}))\b(?![\d,])", re.I)
+_STRONG = re.compile(r"(?P<num>\d[\d,]*\d)-strong\s+(?:[\w-]+\s+)?$")
+
+
+def _size_beside(text: str, first: re.Match[str], last: re.Match[str]) -> re.Match[str] | None:
+    return _FORCE_OF.match(text, last.end()) or _STRONG.search(
+        text, max(0, first.start() - 30), first.start())
+
+
+#: Troops sent are a deployment even unnamed, uncounted and unplaced ("has sent minesweepers").
+_SENT = re.compile(r"\b(?:sen[dt]|sends|sending|deploy(?:s|ed|ing)?|dispatch(?:es|ed|ing)?|"
+                   r"pledged|promised)\s+(?:(?:the|its|their|his|her|some|more|new)\s+)?$", re.I)
+#: A name or demonym in front of the troops ("Malian troops", "KFOR's contingent"): owned
+#: troops even where no actor was recognised in it.
+_NAMED_OWNER = re.compile(r"\b(?!(?:The|A|An|Some|Many|Most|Other|Those|These|All|More|Both|"
+                          r"Their|Its|His|Her|Our|Any|No|Several|Few|About|Around|Nearly|Over|"
+                          r"Only|Further|Additional|Extra|New|Fresh)\b)[A-Z][\w'’.-]*\s+$")
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
 
 
@@ -401,7 +504,8 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
         "unit": richer["unit"], "actor": actor or first["actor"],
         "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
         **{key: first[key] or dep[key]
-           for key in ("strength", "strength_qualifier", "strength_text", "date")}}, weak)
+           for key in ("strength", "strength_qualifier", "strength_text", "date")}},
+        weak, listed=a.listed)
 
 
 def _richness(unit: str) -> tuple[int, int]:
@@ -412,6 +516,8 @@ def _richness(unit: str) -> tuple[int, int]:
 
 def _same(a: _Draft, b: _Draft) -> bool:
     x, y = a.fields, b.fields
+    if a.listed and b.listed and x["unit"] != y["unit"]:
+        return False  # each listed owner's troops are their own
     if x["status"] != y["status"] or (x["strength"] and y["strength"]
                                       and x["strength"] != y["strength"]):
         return False

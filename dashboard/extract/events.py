@@ -1,6 +1,7 @@
 """Events from trigger words: type, actors, literal place, date and status; one record per event.
 
-A sentence yields at most one event per type. Verbs trigger events; nouns ("the talks",
+A clause yields at most one event per type (a sentence may hold several clauses: "pulled
+out in August, and the last columns rolled north"). Verbs trigger events; nouns ("the talks",
 "its report") only when a date or a place is attached to them ("the Friday meeting",
 "talks in Geneva") or they "were held". Events that repeat one another
 (same type, shared actors, compatible date and place) are merged.
@@ -20,6 +21,7 @@ from dashboard.extract.actors import commanded_forces
 from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import passive_agent, subject
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
+from dashboard.text import headline
 
 #: Single-word triggers, by event type: verb forms, then noun forms.
 _VERB_WORDS = {
@@ -32,14 +34,20 @@ _VERB_WORDS = {
                  "promises promised pledge pledges pledged claims claimed deny denies denied "
                  "acknowledge acknowledges acknowledged confirms confirmed stresses stressed "
                  "criticise criticises criticised criticize criticizes criticized accuse accuses "
-                 "accused reiterate reiterates reiterated vows vowed",
-    "request": "ask asks asked requests requested demands demanded urge urges urged plead "
-               "pleads pleaded",
+                 "accused reiterate reiterates reiterated vows vowed complain complains "
+                 "complained blame blames blamed apologise apologises apologised apologize "
+                 "apologizes apologized threaten threatens threatened praise praises praised "
+                 "admit admits admitted",
+    "request": "ask asks asked asking requests requested demand demands demanded demanding "
+               "urge urges urged urging plead pleads pleaded",
     "report": "reported reports",
     "clash": "clashes clashed fought fights fighting attacks attacked attacking shells shelled "
              "shelling bombs bombed bombing kills killed killing ambushes ambushed raids raided "
-             "battles battled battling exploded stormed seized captured overran overrun "
-             "overrunning wounded rioted rioting invade invades invaded invading",
+             "battles battled battling exploded stormed seize seizes seized capture captures "
+             "captured overran overrun overrunning wounded rioted rioting invade invades "
+             "invaded invading struck downed besiege besieges besieged besieging retake "
+             "retakes retook retaken recapture recaptures recaptured occupy occupies occupied "
+             "occupying looted detained massacred sank sunk",
     "deployment": "deploy deploys deployed deploying redeploy redeploys redeployed redeploying "
                   "dispatches dispatched withdraw withdraws withdrew withdrawn withdrawing",
     "decision": "decide decides decided agree agrees agreed approve approves approved adopts "
@@ -47,7 +55,11 @@ _VERB_WORDS = {
                 "ratified authorise authorises authorised authorize authorizes authorized impose "
                 "imposes imposed lifts lifted recognise recognises recognised recognize "
                 "recognizes recognized suspends suspended veto vetoes vetoed orders ordered "
-                "endorse endorses endorsed",
+                "endorse endorses endorsed sign accept accepts accepted countersigned elect "
+                "elects elected refuse refuses refused expel expels expelled invite invites "
+                "invited",
+    "other": "fled flee flees fleeing evacuate evacuates evacuated evacuating rallied "
+             "protested protesting surrender surrenders surrendered celebrated celebrating",
 }
 _NOUN_WORDS = {
     "meeting": "meeting talks summit conference negotiations dinner session consultations "
@@ -58,18 +70,32 @@ _NOUN_WORDS = {
     "report": "report",
     "clash": "clashes clash fighting attack attacks battle battles offensive ambush shelling "
              "bombing violence riot riots explosion explosions airstrike airstrikes raid raids "
-             "firefight firefights skirmish skirmishes massacre killing killings assault",
+             "firefight firefights skirmish skirmishes massacre killing killings assault conflict "
+             "siege coup",
     "deployment": "deployment withdrawal pullout pull-out",
     "decision": "decision agreement resolution accord ceasefire cease-fire deal treaty vote "
                 "sanctions",
+    "other": "ceremony rally rallies protest protests demonstration demonstrations referendum "
+             "election elections exercise exercises drills evacuation airlift",
 }
+#: Verbs of movement: a deployment when troops, ships or aircraft move (their subject or
+#: object, ``_MILITARY``); anything else moving ("refugees crossed") is no event.
+_MOVE_WORDS = ("arrive arrives arrived arriving land lands landed landing fly flies flew flown "
+               "flying enter enters entered entering leave leaves left leaving cross crosses "
+               "crossed crossing roll rolls rolled rolling sail sails sailed sailing drive drives "
+               "drove driven head heads headed heading move moves moved moving march marches "
+               "marched marching advance advances advanced advancing retreat retreats retreated "
+               "retreating return returns returned returning reach reaches reached reaching "
+               "poured rushed regroup regrouped regrouping massed massing posted follow follows "
+               "join joins joined anchored escorted send sends sent sending")
 _VERB_OF = {w: t for t, words in _VERB_WORDS.items() for w in words.split()}
 _NOUN_OF = {w: t for t, words in _NOUN_WORDS.items() for w in words.split()}
 #: (type, v|n) of every trigger word, a verb reading first: one look-up per word of a sentence.
-_TRIGGER_OF = {**{w: (t, "n") for w, t in _NOUN_OF.items()},
+_TRIGGER_OF = {**{w: ("move", "v") for w in _MOVE_WORDS.split()},
+               **{w: (t, "n") for w, t in _NOUN_OF.items()},
                **{w: (t, "v") for w, t in _VERB_OF.items()}}
 #: Triggers of more than one word; "support"/"back" count as verbs only after a modal or "to".
-_PHRASE_ALTERNATIVES = (
+_COMMON_PHRASES = _PHRASE_ALTERNATIVES = (
     r"(?P<v_meeting>(?:hold|holds|held|holding)\s+(?:\w+\s+)?talks)"
     r"|(?P<v_visit>arriv(?:e|es|ed|ing)\s+in|travel(?:s|led|ed|ling|ing)?\s+to|"
     r"(?:flew|flies|fly)\s+to)"
@@ -79,19 +105,45 @@ _PHRASE_ALTERNATIVES = (
     r"|(?P<v_report>(?:submit|submits|submitted|present|presents|presented|publish|publishes|"
     r"published|release|releases|released|deliver|delivers|delivered)\s+(?:its|their|a|the|his|"
     r"her)\s+(?:\w+\s+)?report)"
-    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on)"
+    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on|"
+    r"(?:shot|shoots|shoot|shooting)\s+down)"
     r"|(?P<v_deployment>(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|"
     r"forces|peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
     r"(?:began|begin|begins|started)\s+withdrawing)"
     r"|(?P<n_statement>press\s+conference)|(?P<n_clash>air\s+strikes?)"
 )
+#: Phrases whose key words are rare: the lowered scan tries them only in a sentence holding
+#: a ``_RARE_KEY`` (every alternative tried at every word costs the one-pass scan).
+_RARE_PHRASES = (
+    r"(?P<v_move>(?:took|take|takes|taking)\s+off|(?:came|come|comes|coming)\s+ashore|"
+    r"hand(?:s|ed|ing)?\s+over|pull(?:s|ed|ing)?\s+(?:their|its|his|the)\s+(?:\w+\s+)?back)"
+    # "at Ecuador's request", "at the request of": the request behind what follows
+    r"|(?P<v_request2>at\s+the\s+request\s+of|at\s+(?:[\w.-]+\s+){0,2}?[\w.-]+['’]s\s+request)"
+    # a light verb and an attack noun: "launched an offensive", "began a major offensive"
+    r"|(?P<v_clash2>(?:launch|launches|launched|launching|mount|mounts|mounted|stage|stages|"
+    r"staged|begin|begins|began|begun|start|starts|started|resume|resumes|resumed)\s+"
+    r"(?:a|an|the|its|their|his|new|fresh)\s+(?:[\w-]+\s+){0,2}?(?:offensive|attacks?|"
+    r"assaults?|raids?|air\s+strikes|airstrikes|bombardment))"
+    r"|(?P<v_decision>(?:clos(?:e|es|ed|ing)|(?:re)?open(?:s|ed|ing)?)\s+(?:(?:its|their|the|"
+    r"[\w-]+['’]s)\s+)?(?:[\w-]+\s+){0,2}?(?:border|borders|airspace|airport|embassy|frontier|"
+    r"crossings?)|(?:broke|break|breaks|breaking|cut|cuts|sever(?:s|ed|ing)?)\s+(?:off\s+)?"
+    r"(?:diplomatic\s+)?(?:relations|ties))"
+    r"|(?P<v_other>(?:take|takes|took|taken|taking)\s+effect|step(?:s|ped|ping)?\s+down)"
+    r"|(?P<v_request3>propos(?:e|es|ed|ing)\s+(?:a|an|the|that|to)\b)"
+    r"|(?P<v_move2>(?:took|take|takes|taking|seized|seize|seizes|gained|regained)\s+control)"
+)
+_RARE_KEY = re.compile(r"off|ashore|over|back|request|attack|assault|raid|strikes|bombardment|"
+                       r"border|airspace|airport|embassy|frontier|crossing|relations|ties|"
+                       r"effect|down|propos|control")
+_LOWER_RARE = re.compile(rf"\b(?<![\w-])(?:{_RARE_PHRASES})\b")
+_PHRASE_ALTERNATIVES = f"{_PHRASE_ALTERNATIVES}|{_RARE_PHRASES}"
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 #: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
 _LOWER_TRIGGERS = re.compile(
-    rf"\b(?<![\w-])(?:(?:{_PHRASE_ALTERNATIVES})\b"
+    rf"\b(?<![\w-])(?:(?:{_COMMON_PHRASES})\b"
     rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
@@ -115,6 +167,8 @@ _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
                               r"due)\s+)?"
                               r"(?:the\s+)?")
+#: "a summit in the Nigerian capital on July 30": a date after the noun's place.
+_DATE_AFTER_PLACE = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?(?:[\w'’-]+\s+){1,3}(?:on|in)\s+")
 _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
 #: A partner after a meeting or clash trigger: "met with Lavrov", "talks between X and Y".
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+(?:(?:the|their|its|his|her)\s+)?"
@@ -137,15 +191,41 @@ _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"(?:resume|begin|open|start|take\s+place|"
                           r"continue)|"
                           r"continued|opened|collapsed|failed)\b", re.I)
+#: A second predicate of one subject: "… and crossed", "… and were due to land".
+_AND_PREDICATE = re.compile(r"\band\s+(?:[a-z]+\s+){0,3}$")
+_DURATION_OF = re.compile(r"\b(?:days|weeks|months|years|hours)\s+of\s+(?:[\w-]+\s+)?$", re.I)
+_BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?")
 #: (Each alternative opens with its own character, "t" of "that" with its word boundary after
 #: it: the engine looks for those characters alone.)
-_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|which|who|where|when|"
-                         r"after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
+_CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who|where|"
+                         r"when|after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
+#: Clause breaks between two statements of one sentence ("said …, and Bogotá accused …").
+_STATEMENT_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who)\b")
 #: ", diplomats said": the speaker after the reported words opens the statement's own clause.
 _TRAILING_SPEAKER = re.compile(r",\s+(?:[\w'’.-]+\s+){0,5}$")
 _SPEAKER_LAST = re.compile(r"(?:\s+(?:on\s+)?[\w'’-]+){0,4}\s*[.!?\"”]*\s*$")
 #: Past forms of statement verbs: a statement reported in the past has been made.
 _PAST_SAYING = re.compile(r"(?:said|told|\w+ed)$", re.I)
+#: People in uniform, formed units, convoys, warships and military aircraft.
+_MILITARY_NOUNS = (r"troops|soldiers|forces|force|servicemen|personnel|peacekeepers|marines|"
+                   r"paratroopers|commandos|sailors|airmen|policemen|police|gendarmes|fighters|"
+                   r"guerrillas|militias?|militiamen|rebels|insurgents|reservists|reinforcements|"
+                   r"contingents?|battalions?|brigades?|divisions?|regiments?|company|companies|"
+                   r"platoons?|squadrons?|units?|battlegroups?|corps|garrison|army|navy|"
+                   r"convoys?|columns?|tanks|armou?r|armou?red\s+vehicles|warships?|ships|"
+                   r"carriers?|(?:strike|task|battle)\s+groups?|minesweepers|frigates?|"
+                   r"destroyers?|submarines?|jets|warplanes|planes|aircraft|helicopters|"
+                   r"bombers|observers")
+_MILITARY = re.compile(rf"\b(?:{_MILITARY_NOUNS})\b", re.I)
+_MILITARY_OBJECT = re.compile(rf"\s+(?:[\w,.-]+\s+){{0,4}}?(?:{_MILITARY_NOUNS})\b", re.I)
+#: A mover is looked for this far back, not across a clause of its own ("…, and", "said").
+_MOVER_REACH = 100
+_MOVER_CUT = re.compile(r"[;:]|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas)\b|"
+                        r"\b(?:that|said|says|told)\b", re.I)
+#: What a movement verb is when no troops move: arriving in or flying to a place is a visit.
+_NOT_TROOPS = {"move": None, "visit": "visit"}
+#: Types of event one actor makes many of in one report.
+_MANY_A_DAY = ("deployment", "clash")
 _SUMMARY_CHARS = 160
 _MERGE_WINDOW = 60
 
@@ -190,29 +270,47 @@ def find_events(
             if events and events[0]["actors"]:
                 referents = replace(referents, subject=events[0]["actors"])
         referents = referents.after(here, cast)
-    merged = _merge(found, cast.generic)
+    merged = _merge(_unrestated(found, headline(text, sentences)), cast.generic)
     return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+def _unrestated(found: list[_Fields], title: Sentence | None) -> list[_Fields]:
+    """The body's events, and the title's of a type the body does not report: a headline
+    restates the story (a merge would make the title the event's evidence)."""
+    if title is None:
+        return found
+    body = [f for f in found if f["start"] >= title.end]
+    told = {f["type"] for f in body}
+    return [f for f in found if f["start"] < title.end and f["type"] not in told] + body
 
 
 def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
               context: _Context) -> list[_Trigger]:
-    """The first accepted trigger of each type among a sentence's candidates."""
+    """The first accepted trigger of each type in each clause of a sentence (the clause is
+    only looked for when the sentence has two candidates of a type)."""
     raw = []
     for m in candidates:
         kind, type_ = m[0], m[1]
         start, end, word = m[2], m[3], text[m[2]:m[3]]
         if context.inside_name(start, end):
             continue
+        if type_ in ("move", "visit"):
+            # troops that move, arrive or are sent: a deployment; other movers no event
+            type_ = "deployment" if context.troops_move(start, end) else _NOT_TROOPS[type_]
+            if type_ is None:
+                continue
         verb = kind == "v" and not (word.lower() in _NOUN_OF and _DETERMINER.search(
             text, max(sentence.start, start - 30), start))
         raw.append(_Trigger(type_, start, end, word, verb))
-    chosen: dict[str, _Trigger] = {}
+    chosen: dict[tuple[str, int], _Trigger] = {}
+    types = [t.type for t in raw]
     for t in raw:
         if t.type == "statement" and context.attribution(t):
             continue
-        if t.type in chosen or not (t.verb or context.anchored(t)):
+        key = (t.type, context.clause_of(t) if types.count(t.type) > 1 else 0)
+        if key in chosen or not (t.verb or context.anchored(t)):
             continue
-        chosen[t.type] = t
+        chosen[key] = t
     return sorted(chosen.values(), key=lambda t: t.start)
 
 
@@ -220,7 +318,9 @@ def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[st
     """(v|n, type, start, end) of every trigger word or phrase, in reading order."""
     if low is None:
         return _candidates_case_blind(text, sentence)
-    found = []
+    found, rare = [], []
+    if _RARE_KEY.search(low, sentence.start, sentence.end):
+        rare = [_phrase(m) for m in _LOWER_RARE.finditer(low, sentence.start, sentence.end)]
     for m in _LOWER_TRIGGERS.finditer(low, sentence.start, sentence.end):
         if m.lastgroup != "word":
             found.append(_phrase(m))
@@ -230,7 +330,11 @@ def _candidates(text: str, low: str | None, sentence: Sentence) -> list[tuple[st
         else:
             type_, kind = _TRIGGER_OF[m.group()]
             found.append((kind, type_, m.start(), m.end()))
-    return found
+    if not rare:
+        return found
+    # as in one scan, a rare phrase wins over what starts inside it
+    found = [f for f in found if not any(r[2] < f[2] < r[3] for r in rare)]
+    return sorted(found + rare, key=lambda f: f[2])
 
 
 def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str, int, int]]:
@@ -246,7 +350,7 @@ def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str
 
 
 def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
-    kind, type_ = m.lastgroup.split("_", 1)
+    kind, type_ = m.lastgroup.rstrip("23").split("_", 1)
     start = m.start()
     if type_ == "statement" and not m.group().lower().startswith("according"):
         start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
@@ -318,16 +422,46 @@ class _Context:
         return bool(_SPEAKER_LAST.match(self.text, t.end, s.end)
                     and _TRAILING_SPEAKER.search(self.text, s.start, t.start))
 
+    def clause_of(self, t: _Trigger) -> int:
+        """Where the trigger's clause starts: a sentence yields one event per type and clause,
+        a second predicate ("and crossed") being a clause of its own. Words reported in a "that"
+        clause are part of their statement ("said that France promised help" is one)."""
+        s, pos = self.sentence, t.start - self.sentence.start
+        if t.type == "statement":
+            return max((m.end() for m in _STATEMENT_BREAK.finditer(s.text, 0, pos)), default=0)
+        start = clause_start(s.text, pos)
+        # "left Kismayo and crossed the border": "and" at most three words back
+        second = _AND_PREDICATE.search(s.text, max(start, pos - 40), pos)
+        return second.start() if second else start
+
+    def troops_move(self, start: int, end: int) -> bool:
+        """Troops, ships or aircraft before a movement verb in its clause (its subject, also
+        across "who"/"which": "Marines who landed …") or right after it (its object)."""
+        s = self.sentence
+        lo = max(s.start, start - _MOVER_REACH)
+        lo = max([m.end() for m in _MOVER_CUT.finditer(self.text, lo, start)], default=lo)
+        return bool(_MILITARY.search(self.text, lo, end)
+                    or _MILITARY_OBJECT.match(self.text, end, min(s.end, end + 60)))
+
     def anchored(self, t: _Trigger) -> bool:
         """A noun trigger with a date, a place or "was held" attached to it."""
         near = any(_DATE_BEFORE_NOUN.fullmatch(self.text, d.end, t.start) if d.end <= t.start
                    else _DATE_AFTER_NOUN.fullmatch(self.text, t.end, d.start)
+                   or _DATE_AFTER_PLACE.fullmatch(self.text, t.end, d.start)
                    for d in self.dates)
         after = self.text[t.end:min(self.sentence.end, t.end + 60)]
         placed = any(p.literal and t.end < p.start <= t.end + 20
                      and _PLACE_AFTER_NOUN.fullmatch(self.text, t.end, p.start)
                      for p in self.places)
-        return near or placed or bool(_NOUN_ANCHOR.match(after))
+        return near or placed or bool(_NOUN_ANCHOR.match(after)) or self._framed(t)
+
+    def _framed(self, t: _Trigger) -> bool:
+        """ "after 78 days of airstrikes", "an assault by Mujahideen guerrillas": a noun with a
+        duration or an agent is a happening, not a topic."""
+        lead = self.text[max(self.sentence.start, t.start - 40):t.start]
+        agent = _BY_AGENT.match(self.text, t.end, self.sentence.end)
+        return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
+            s == agent.end() for s, _, _ in self.mentions)
 
     def event(self, t: _Trigger, earlier: list[_Fields]) -> _Fields:
         s = self.sentence
@@ -508,12 +642,16 @@ def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool
     statements of "officials" are one only as events with no actor would be."""
     if a["type"] != b["type"]:
         return False
+    if a["type"] == "deployment" and a["sentence"] == b["sentence"]:
+        return False  # "left Kismayo on Monday and crossed the border": a move, then another
     if a["date"] and b["date"] and a["date"] != b["date"]:
         return False
     if a["place"] and b["place"] and not _near(a, b):
         return False
     if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
         return True
+    if a["type"] in _MANY_A_DAY and not (a["date"] and b["date"] or a["place"] and b["place"]):
+        return False  # one force moves or fights many times: its actor alone is no repeat
     if a["actors"] and b["actors"] and a["actors"][0] not in generic:
         return a["actors"][0] == b["actors"][0]
     return bool(a["date"] and a["date"] == b["date"]
