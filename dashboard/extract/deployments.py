@@ -3,7 +3,8 @@
 A deployment is read around a troop noun ("troops", "contingent", "battalions", "3,000
 soldiers"): its strength from the numbers in front of troop nouns, its place from a literal
 place after "in/to/into/at" (a few words apart at most), its status from the verbs and
-modality around it.
+modality around it. The place and date found here are the ones stated beside the troops; the
+grounding stage (``grounding.py``) keeps them and fills the rest.
 """
 
 from __future__ import annotations
@@ -93,7 +94,6 @@ _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whe
                            r"|[;:]")
 #: "said 2,000 soldiers would be sent": future in reported speech is a plan, not a proposal.
 _MAYBE = CaseBlind(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b")
-_GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
 _WINDOW = 90
@@ -130,8 +130,7 @@ def find_deployments(
                                 published)
             if draft is not None:
                 found.append(draft)
-    merged = _fill_places(_merge(found))
-    return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+    return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(_merge(found), 1))
 
 
 def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
@@ -198,7 +197,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
-        end=place.end if place else end), weak)
+        end=place.end if place else end, mentions=((unit_start, place.end if place else end),)),
+        weak)
 
 
 def _quantity(doc: Folded, sentence: Sentence,
@@ -345,6 +345,7 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
         **first, "sentence": source["sentence"], "start": source["start"], "end": source["end"],
         "unit": richer["unit"], "actor": actor or first["actor"],
         "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
+        "mentions": first["mentions"] + dep["mentions"],
         **{key: first[key] or dep[key]
            for key in ("strength", "strength_qualifier", "strength_text", "date")}}, weak)
 
@@ -365,18 +366,3 @@ def _same(a: _Draft, b: _Draft) -> bool:
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
     return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak and b.weak))
-
-
-def _fill_places(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
-    out: list[dict[str, Any]] = []
-    for dep in found:
-        if dep["place"] is None and dep["status"] in _GOES_WHERE_TROOPS_ARE:
-            base = next((d for d in reversed(out[-_MERGE_WINDOW:])
-                         if d["place"] and d["status"] == "stationed"
-                         and (not dep["actor"] or not d["actor"] or d["actor"] == dep["actor"])),
-                        None)
-            if base is not None:
-                dep = {**dep, "place": base["place"], "lat": base["lat"], "lon": base["lon"]}
-        out.append(dep)
-    return out

@@ -1,4 +1,7 @@
-"""Events from trigger words: type, actors, literal place, date and status; one record per event.
+"""Events from trigger words: type, actors, stated place and date, status; one record per event.
+
+The place and date found here are the ones the event's own clause states; the grounding stage
+(``grounding.py``) keeps them as its best evidence and fills the rest.
 
 A sentence yields at most one event per type. Verbs trigger events; nouns ("the talks",
 "its report") only when a date or a place is attached to them ("the Friday meeting",
@@ -76,7 +79,9 @@ _PHRASE_ALTERNATIVES = (
     r"|(?P<v_report>(?:submit|submits|submitted|present|presents|presented|publish|publishes|"
     r"published|release|releases|released|deliver|delivers|delivered)\s+(?:its|their|a|the|his|"
     r"her)\s+(?:\w+\s+)?report)"
-    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on)"
+    r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on|"
+    r"enter(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){1,6}?by\s+force|(?:break|breaks|broke|breaking)\s+into|"
+    r"forc(?:e|es|ed|ing)\s+(?:their|its|his|her|a)\s+way\s+into)"
     r"|(?P<v_deployment>(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|"
     r"forces|peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
@@ -104,9 +109,6 @@ _FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
                             r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
-#: (Its word boundary is checked after the "a": the engine looks for "a"s alone.)
-_AT_MEETING = lexicon.CaseBlind(
-    r"a(?<!\w.)t\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b")
 #: "the Friday meeting", "Thursday's talks"; "talks on Monday", "the dinner on Thursday night".
 _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
@@ -168,7 +170,7 @@ def find_events(
         span = (sentence.start, sentence.end)
         context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
                            dates_at.within(*span), published, previous_subject)
-        events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
+        events = [context.event(t) for t in _triggers(text, sentence, candidates, context)]
         found.extend(events)
         if events and events[0]["actors"]:
             previous_subject = events[0]["actors"]
@@ -265,7 +267,7 @@ class _Context:
                      for p in self.places)
         return near or placed or bool(_NOUN_ANCHOR.match(after))
 
-    def event(self, t: _Trigger, earlier: list[_Fields]) -> _Fields:
+    def event(self, t: _Trigger) -> _Fields:
         s = self.sentence
         c_start = s.start + clause_start(s.text, t.start - s.start)
         c_end = self._clause_end(t.end)
@@ -288,8 +290,9 @@ class _Context:
             lat=place.lat if place else None, lon=place.lon if place else None,
             date=date.date if date else None, date_text=date.text if date else "",
             date_precision=date.precision if date and date.date else "",
-            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end)
-        return self._inherit(event, earlier)
+            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end,
+            mentions=((c_start, c_end),))
+        return event
 
     def _clause_end(self, pos: int) -> int:
         m = _CLAUSE_END.search(self.text, pos, self.sentence.end)
@@ -336,18 +339,6 @@ class _Context:
         chosen = before + (after if t.type != "statement" or not before else [])
         return tuple(dict.fromkeys(chosen))
 
-    def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
-        """ "at the meeting": the place and date of the last meeting that has them."""
-        if event["place"] is not None or not _AT_MEETING.search(self.sentence.text):
-            return event
-        last = next((e for e in reversed(earlier) if e["type"] == "meeting" and e["place"]),
-                    None)
-        if last is None or (event["date"] and last["date"] and event["date"] != last["date"]):
-            return event
-        taken = ("place", "lat", "lon") + (
-            ("date", "date_text", "date_precision") if event["date"] is None else ())
-        return {**event, **{key: last[key] for key in taken}}
-
 
 def _last_words(text: str, count: int = 6) -> str:
     """The words that lead up to a trigger: where its auxiliaries and modals live."""
@@ -382,6 +373,7 @@ def _merge(events: list[_Fields]) -> list[_Fields]:
         out[twin] = {
             **first, "actors": tuple(dict.fromkeys(first["actors"] + event["actors"])),
             "place": first["place"] or event["place"], "lat": placed["lat"], "lon": placed["lon"],
+            "mentions": first["mentions"] + event["mentions"],
             **{key: dated[key] for key in ("date", "date_text", "date_precision",
                                            "date_qualifier")}}
     return out

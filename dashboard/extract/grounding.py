@@ -1,0 +1,476 @@
+"""Grounding: each event and deployment placed where, and dated when, it happened.
+
+A pure stage after events and deployments. Each record takes its place and its date from the
+best evidence there is, records which (``place_basis``, ``date_basis``) and says it in words
+(``place_note``, ``date_note``); where no evidence supports a value it stays null, the basis is
+"" and the note says why. Nothing is guessed beyond the rules below.
+
+Place, best first:
+
+1. ``stated``: the events and deployments stages read a locative or motion phrase in the
+   record's own clause ("meeting in Brussels", "stationed in X", "flown into X");
+2. ``reference``: that phrase, or the clause, holds a reference linked to the place it means
+   ("the town", "the capital": ``Place.antecedent``), or the adverb "there" (the last literal
+   place before it);
+3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
+   "during the visit", "in their final communique" (a communique is a meeting's) point at the
+   last earlier event of that kind (with a compatible date), whose place the record takes. This
+   comes before the sentence's lone place: the phrase names the record's own setting, while a
+   lone place may be what the record is about;
+4. ``sentence``: the one literal place of the sentence, when there is exactly one candidate (a
+   place in topic position, "discussing Kosovo", "the status of X", after "from", or where
+   troops are, "troops in X", for an event that is not about troops, is no candidate);
+5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
+   will also urge…") continues the record before it; a statement by the speaker of the
+   previous statement continues it; an event naming its own kind as known ("the offensive")
+   is the last one of that kind; a meeting of the same participants within a day is at the same
+   place; reinforcements, withdrawals and planned or proposed troops go where troops of the same
+   actor are stationed;
+6. ``focus``: the article's focus place, CLIFF-style: literal mentions counted, those early in
+   the article weighted more, the wire dateline's city weighted most; it is used only when one
+   place clearly leads, and the record keeps that place's own precision (a country focus gives
+   a country-level place, never a point).
+
+Date, best first: ``stated`` (a date or weekday in the record's clause, or opening its
+sentence, as the stages read it); ``sentence`` (the one resolved date of the sentence; for a
+statement only a date before its words, not one inside what was said); ``inherited`` (from the
+event it is attached to, or the record it continues by pronoun or speaker; a meeting of the
+same participants or "the offensive" gives a place, not a date); ``dateline``: the report's day,
+only where tense and genre make it the event's day:
+
+- an ongoing event (present progressive: "are discussing") happens on the day of the report;
+- a statement, request or report in the present tense ("says", "warns") is made that day;
+- in a wire story (a dateline "KABUL, March 3 (Reuters) -" or "(AP) -"), a bare past "said"
+  with no day is the dateline's day: wire copy names the day when it is another one;
+- troops "are stationed" or "remain" somewhere on the report's day.
+
+A past "said" in another genre (the seed's "(Source) Weekday, Month DD, YYYY") is not dated by
+the dateline: such reports gather several days' news. An event that is attached to another of
+its own kind ("the reinforcements will be discussed at the meeting" is the meeting) is that
+event: it is merged into it, and its span joins the other's ``mentions``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from dashboard.extract.spans import ByStart
+from dashboard.records import Article, DateMention, Deployment, Event, Place, Sentence
+
+#: Nouns of an attachment phrase, and the kinds of event they point back at.
+_ATTACHED_KINDS = {
+    "meeting": ("meeting",), "summit": ("meeting",), "talks": ("meeting",),
+    "conference": ("meeting",), "session": ("meeting",), "dinner": ("meeting",),
+    "negotiations": ("meeting",), "consultations": ("meeting",), "ceremony": ("meeting",),
+    "communique": ("meeting",), "communiqué": ("meeting",), "declaration": ("meeting",),
+    "visit": ("visit",), "trip": ("visit",), "tour": ("visit",),
+    "operation": ("clash", "deployment"), "offensive": ("clash",), "assault": ("clash",),
+    "raid": ("clash",), "fighting": ("clash",), "battle": ("clash",),
+}
+_KIND_WORDS = "|".join(sorted(_ATTACHED_KINDS, key=len, reverse=True))
+_ATTACHMENT = re.compile(
+    rf"\b(?:at|during|after|in|on\s+the\s+sidelines\s+of|on\s+the\s+eve\s+of)\s+"
+    rf"(?:the|a|an|this|that|their|its|his|her|last|today['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"({_KIND_WORDS})\b", re.I)
+#: "the offensive", "the talks": a noun naming an event of a kind already reported.
+_DEFINITE = re.compile(rf"\b(?:the|this|that)\s+(?:[\w-]+\s+)?({_KIND_WORDS})\b", re.I)
+_PRONOUN_FIRST = re.compile(r"\s*(?:They|He|She|It|We)\b")
+_THERE = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|seems?|"
+                    r"appears?|may|might|could|must|should|can|remains?)\b)")
+#: Words before a place that make it a topic, an origin or an actor's seat, not where a
+#: thing happened.
+_TOPIC_BEFORE = re.compile(
+    r"(?:\b(?:discuss\w*|about|over|on|regarding|concerning|towards?|against|with|from|"
+    r"(?:status|future|independence|recognition|sovereignty|integrity|partition|question|issue|"
+    r"policy|envoy|ambassador)\s+(?:of|on|to|for))\s+(?:the\s+)?)$", re.I)
+_TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
+                            r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
+                            r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_PRESENT_SAYING = re.compile(r"\b(?:says|tells|warns|insists|urges|asks|calls|claims|denies|"
+                             r"reports|announces|stresses|argues|believes|thinks|wants)\b", re.I)
+_PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
+#: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
+_WIRE_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:(?P<city>[A-Z][A-Z'’.-]+(?:[ ][A-Z][A-Z'’.-]+)*)\b[^\n]{0,60}?"
+    r"(?:\([A-Za-z][\w .&'-]{0,30}\)\s*)?|[^\n]{0,80}?\([A-Za-z][\w .&'-]{0,30}\)\s*)[-\u2013\u2014]\s")
+_FOCUS_MIN = 2.0
+_FOCUS_LEAD = 1.0
+_DATELINE_WEIGHT = 3.0
+_INHERIT_WINDOW = 60
+_GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A record's place, the evidence it came from, and that evidence in words."""
+
+    place: Place | None
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A record's date (text, precision, qualifier), its basis and its note."""
+
+    date: dt.date | None
+    text: str
+    precision: str
+    qualifier: str
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """What every record of one article is grounded against."""
+
+    text: str
+    published: dt.date | None
+    sentence_starts: tuple[int, ...]
+    sentences: tuple[Sentence, ...]
+    places: ByStart
+    by_id: dict
+    dates: ByStart
+    wire: bool
+    dateline_span: tuple[int, int] | None
+    focus: Place | None
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        if not self.sentences:
+            return 0, len(self.text)
+        s = self.sentences[self.sentence_index(pos)]
+        return (s.start, s.end) if s.start <= pos < s.end else (pos, pos)
+
+
+def ground(text: str, article: Article, sentences: Sequence[Sentence], places: Sequence[Place],
+           dates: Sequence[DateMention], events: Sequence[Event],
+           deployments: Sequence[Deployment]) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
+    """Every event and deployment with its place, date, bases, notes and mentions."""
+    setting = _setting(text, article, sentences, places, dates)
+    return _ground_events(setting, events), _ground_deployments(setting, deployments)
+
+
+def _setting(text, article, sentences, places, dates) -> Setting:
+    wire = _WIRE_DATELINE.search(text, article.body_start,
+                                 min(len(text), article.body_start + 200))
+    if wire is None and article.body_start:
+        wire = _WIRE_DATELINE.search(text, 0, min(len(text), article.body_start))
+    span = wire.span("city") if wire and wire.group("city") else None
+    sentences = tuple(sentences)
+    starts = tuple(s.start for s in sentences)
+    setting = Setting(text, article.published, starts, sentences,
+                      ByStart([p for p in places if p.literal and p.resolved], lambda p: p.start),
+                      {p.id: p for p in places},
+                      ByStart([d for d in dates if d.date is not None], lambda d: d.start),
+                      wire is not None, span, None)
+    return replace(setting, focus=focus_place(setting, places))
+
+
+def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
+    """The place the article is about: mentions weighted by how early they come, the wire
+    dateline's city most; None unless one place clearly leads."""
+    weight: dict[object, float] = {}
+    first: dict[object, Place] = {}
+    for p in places:
+        if not (p.literal and p.resolved):
+            continue
+        key = p.geonameid or (p.name, p.country_code)
+        w = 1.0 + 1.0 / (1 + setting.sentence_index(p.start))
+        if _in_dateline(setting, p):
+            w += _DATELINE_WEIGHT
+            first[key] = p
+        weight[key] = weight.get(key, 0.0) + w
+        first.setdefault(key, p)
+    ranked = sorted(weight.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < _FOCUS_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < _FOCUS_LEAD:
+        return None
+    return first[ranked[0][0]]
+
+
+def _in_dateline(setting: Setting, place: Place) -> bool:
+    span = setting.dateline_span
+    return span is not None and span[0] <= place.start < span[1]
+
+
+# --- events -----------------------------------------------------------------------------------
+
+def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ...]:
+    out: list[Event] = []
+    for event in events:
+        attached = _attached(setting, event, out)
+        if attached is not None and attached.type == event.type:
+            index = out.index(attached)
+            out[index] = _fold(attached, event)
+            continue
+        continued, with_date = _continued(setting, event, out)
+        where = _event_place(setting, event, attached, continued)
+        when = _event_date(setting, event, attached, continued if with_date else None)
+        out.append(_grounded(event, where, when))
+    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(out, 1))
+
+
+def _event_place(setting: Setting, event: Event, attached: Event | None,
+                 continued: Event | None) -> Where:
+    stated = _stated_place(setting, event.place)
+    if stated is not None:
+        return stated
+    return (_reference_place(setting, event.start, event.end)
+            or _inherited_place(setting, attached)
+            or _sentence_place(setting, event.start, troops=False)
+            or _inherited_place(setting, continued)
+            or _focus(setting))
+
+
+def _event_date(setting: Setting, event: Event, attached: Event | None,
+                continued: Event | None) -> When:
+    if event.date is not None:
+        return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
+                    "stated", f"date stated: {event.date_text}")
+    limit = event.end if event.type != "statement" else event.start + 1
+    return (_sentence_date(setting, event.start, limit)
+            or _inherited_date(attached) or _inherited_date(continued)
+            or _event_dateline(setting, event)
+            or _no_date(setting))
+
+
+def _event_dateline(setting: Setting, event: Event) -> When | None:
+    if setting.published is None:
+        return None
+    clause = setting.text[event.start:event.end]
+    if event.status == "ongoing":
+        return _dateline(setting, "it is going on as the report is written")
+    saying = event.type in ("statement", "request", "report")
+    if saying and _PRESENT_SAYING.search(clause):
+        return _dateline(setting, "said in the present tense")
+    if saying and event.status == "occurred" and setting.wire:
+        return _dateline(setting, "a wire story's undated 'said'")
+    return None
+
+
+def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | None:
+    """The earlier event that an "at the meeting", "during the visit" in its sentence names."""
+    lo, hi = setting.sentence_of(event.start)
+    for m in _ATTACHMENT.finditer(setting.text, lo, hi):
+        noun = m.group(1).lower()
+        kinds = _ATTACHED_KINDS[noun]
+        fitting = [e for e in earlier[-_INHERIT_WINDOW:] if e.type in kinds
+                   and (e.place or e.date) and _dates_agree(e, event)]
+        # "at the meeting" names the last event called a meeting before the last of its kind
+        named = _latest(fitting, lambda e: _names(setting.text, e, noun))
+        if named is not None or fitting:
+            return named or fitting[-1]
+    return None
+
+
+def _names(text: str, event: Event, noun: str) -> bool:
+    spans = event.mentions or ((event.start, event.end),)
+    return any(re.search(rf"\b{re.escape(noun)}\b", text[s:e], re.I) for s, e in spans)
+
+
+def _continued(setting: Setting, event: Event, earlier: list[Event]) -> tuple[Event | None, bool]:
+    """The record this event continues, and whether its date carries over too."""
+    here = setting.sentence_index(event.start)
+    if _PRONOUN_FIRST.match(setting.text, event.start, event.end):
+        prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here)
+        if prior is not None:
+            return prior, True
+    if event.type == "statement" and event.actors:
+        prior = _latest(earlier, lambda e: e.type == "statement" and e.actors[:1] == event.actors[:1]
+                        and here - 2 <= setting.sentence_index(e.start) < here)
+        if prior is not None:
+            return prior, True
+    for m in _DEFINITE.finditer(setting.text, event.start, event.end):
+        if event.type in _ATTACHED_KINDS[m.group(1).lower()][:1]:
+            prior = _latest(earlier, lambda e: e.type == event.type and e.place)
+            if prior is not None:
+                return prior, False
+    if event.type == "meeting" and event.actors:
+        return _latest(earlier, lambda e: e.type == "meeting" and e.place
+                       and set(e.actors) & set(event.actors) and _within_a_day(e, event)), False
+    return None, False
+
+
+def _latest(records: list, fits) -> object | None:
+    for record in reversed(records[-_INHERIT_WINDOW:]):
+        if fits(record):
+            return record
+    return None
+
+
+def _dates_agree(a: Event, b: Event) -> bool:
+    return a.date is None or b.date is None or a.date == b.date
+
+
+def _within_a_day(a: Event, b: Event) -> bool:
+    return a.date is None or b.date is None or abs((a.date - b.date).days) <= 1
+
+
+def _fold(into: Event, repeat: Event) -> Event:
+    """``repeat`` is ``into`` reported again: its span and actors join it."""
+    return replace(into, actors=tuple(dict.fromkeys(into.actors + repeat.actors)),
+                   mentions=into.mentions + (repeat.mentions or ((repeat.start, repeat.end),)))
+
+
+def _grounded(event: Event, where: Where, when: When) -> Event:
+    place = where.place
+    return replace(
+        event, place=place.id if place else None, lat=place.lat if place else None,
+        lon=place.lon if place else None, date=when.date, date_text=when.text,
+        date_precision=when.precision, date_qualifier=when.qualifier,
+        place_basis=where.basis, date_basis=when.basis, place_note=where.note,
+        date_note=when.note, mentions=event.mentions or ((event.start, event.end),))
+
+
+# --- deployments ------------------------------------------------------------------------------
+
+def _ground_deployments(setting: Setting, deployments: Sequence[Deployment]) -> tuple[Deployment, ...]:
+    out: list[Deployment] = []
+    for dep in deployments:
+        where = (_stated_place(setting, dep.place)
+                 or _reference_place(setting, dep.start, dep.end)
+                 or _sentence_place(setting, dep.start, troops=True)
+                 or _where_troops_are(setting, dep, out)
+                 or _focus(setting))
+        when = _deployment_date(setting, dep)
+        place = where.place
+        out.append(replace(
+            dep, place=place.id if place else None, lat=place.lat if place else None,
+            lon=place.lon if place else None, date=when.date, place_basis=where.basis,
+            date_basis=when.basis, place_note=where.note, date_note=when.note,
+            mentions=dep.mentions or ((dep.start, dep.end),)))
+    return tuple(out)
+
+
+def _where_troops_are(setting: Setting, dep: Deployment, earlier: list[Deployment]) -> Where | None:
+    """Reinforcements, withdrawals and plans with no place go where the troops already are."""
+    if dep.status not in _GOES_WHERE_TROOPS_ARE:
+        return None
+    base = _latest(earlier, lambda d: d.place and d.status == "stationed"
+                   and (not dep.actor or not d.actor or d.actor == dep.actor))
+    if base is None:
+        return None
+    place = setting.by_id[base.place]
+    return Where(place, "inherited", f"place from the troops already in {_name(place)}")
+
+
+def _deployment_date(setting: Setting, dep: Deployment) -> When:
+    if dep.date is not None:
+        return When(dep.date, "", "day", "", "stated", "date stated beside the troops")
+    found = _sentence_date(setting, dep.start, dep.end)
+    if found is not None:
+        return found
+    clause = setting.text[dep.start:setting.sentence_of(dep.start)[1]]
+    if (setting.published and dep.status in ("stationed", "deployed")
+            and _PRESENT_STATE.search(clause)):
+        return _dateline(setting, "the troops are there as the report is written")
+    return _no_date(setting)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
+    place = setting.by_id.get(place_id or "")
+    if place is None:
+        return None
+    if place.antecedent:
+        return Where(place, "reference",
+                     f"place from '{place.surface}', meaning {_name(place)}")
+    return Where(place, "stated", f"place stated: {place.surface}")
+
+
+def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
+    """A linked reference ("the town") in the record's span, else "there"."""
+    for place in setting.places.within(start, end):
+        if place.antecedent:
+            return Where(place, "reference",
+                         f"place from '{place.surface}', meaning {_name(place)}")
+    there = _THERE.search(setting.text, start, end)
+    if there is None:
+        return None
+    lo = setting.sentences[max(0, setting.sentence_index(start) - 1)].start \
+        if setting.sentences else 0
+    before = [p for p in setting.places.within(lo, there.start()) if not _in_dateline(setting, p)]
+    if not before:
+        return None
+    return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
+
+
+def _sentence_place(setting: Setting, start: int, troops: bool) -> Where | None:
+    """The one literal place of the sentence that is not a topic, an origin or a seat."""
+    lo, hi = setting.sentence_of(start)
+    found: dict[object, Place] = {}
+    for p in setting.places.within(lo, hi):
+        before = setting.text[max(lo, p.start - 40):p.start]
+        if _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
+                not troops and _TROOPS_BEFORE.search(before)):
+            continue
+        found.setdefault(p.geonameid or (p.name, p.country_code), p)
+    if len(found) != 1:
+        return None
+    place = next(iter(found.values()))
+    return Where(place, "sentence", f"place from its sentence: {_name(place)}")
+
+
+def _inherited_place(setting: Setting, source: Event | None) -> Where | None:
+    place = setting.by_id.get(source.place or "") if source is not None else None
+    if place is None:
+        return None
+    return Where(place, "inherited", f"place from the {_kind(source)} in {_name(place)}")
+
+
+def _focus(setting: Setting) -> Where:
+    place = setting.focus
+    if place is None:
+        return Where(None, "", "no place: nothing in its clause or sentence locates it, no event "
+                               "it belongs to has one, and no place clearly leads the article")
+    level = place.precision or "point"
+    return Where(place, "focus", f"place from the article's focus: {_name(place)} "
+                                 f"({level} level)")
+
+
+def _sentence_date(setting: Setting, start: int, limit: int) -> When | None:
+    lo, hi = setting.sentence_of(start)
+    found = [d for d in setting.dates.within(lo, hi) if d.start < limit]
+    if len({d.date for d in found}) != 1:
+        return None
+    d = found[0]
+    return When(d.date, d.text, d.precision, d.qualifier, "sentence",
+                f"date from its sentence: {d.text}")
+
+
+def _inherited_date(source: Event | None) -> When | None:
+    if source is None or source.date is None:
+        return None
+    return When(source.date, source.date_text, source.date_precision, source.date_qualifier,
+                "inherited", f"date from the {_kind(source)} on {source.date.isoformat()}")
+
+
+def _dateline(setting: Setting, why: str) -> When:
+    return When(setting.published, "", "day", "", "dateline", f"date from the dateline ({why})")
+
+
+def _no_date(setting: Setting) -> When:
+    if setting.published is None:
+        why = "no date: none in its clause or sentence, and the article has no dateline"
+    else:
+        why = ("no date: none in its clause or sentence, none from an event it belongs to, "
+               "and its tense does not make it the dateline's day")
+    return When(None, "", "", "", "", why)
+
+
+def _name(place: Place) -> str:
+    return place.name or place.surface
+
+
+def _kind(event: Event) -> str:
+    return event.type if event.type != "other" else "event"
