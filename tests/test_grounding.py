@@ -1,0 +1,189 @@
+"""Grounding: each basis of place and date, the order between them, and the null case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.extract.dates import find_dates
+from dashboard.extract.grounding import ground
+from dashboard.records import Article, Deployment, Event, Place
+from dashboard.text import split_sentences
+
+THURSDAY = dt.date(2007, 12, 6)
+
+
+def place(text, id_, surface, nth=0, kind="city", antecedent=None, literal=True, geonameid=None,
+          precision="point"):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Place(id=id_, surface=surface, start=start, end=start + len(surface),
+                 name=surface if antecedent is None else "Antecedent", kind=kind,
+                 lat=50.0 + len(id_), lon=4.0, literal=literal, antecedent=antecedent,
+                 geonameid=geonameid if geonameid is not None else abs(hash(surface)) % 10**6,
+                 precision=precision, confidence=0.9)
+
+
+def event(text, id_, clause, type_="statement", status="occurred", nth=0, **fields):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(clause, start + 1)
+    return Event(id=id_, type=type_, summary=clause, status=status, start=start,
+                 end=start + len(clause), **fields)
+
+
+def grounded(text, events=(), deployments=(), places=(), published=THURSDAY, body_start=0):
+    article = Article(id="t", text=text, published=published, body_start=body_start)
+    return ground(text, article, split_sentences(text), places, find_dates(text, published),
+                  events, deployments)
+
+
+def test_ground_keeps_a_stated_place_and_date_as_stated():
+    text = "Ministers met in Brussels on Friday."
+    brussels = place(text, "p1", "Brussels")
+    stated = event(text, "e1", text, "meeting", place="p1", date=dt.date(2007, 12, 7),
+                   date_text="on Friday")
+    (e,), _ = grounded(text, [stated], places=[brussels])
+    assert (e.place, e.place_basis, e.date_basis) == ("p1", "stated", "stated")
+    assert e.place_note == "place stated: Brussels" and e.mentions == ((0, len(text)),)
+
+
+def test_ground_reference_links_the_town_to_its_place():
+    text = "Troops reached Mitrovica. Rioters tried to enter the town by force."
+    town = place(text, "p2", "the town", antecedent="p1")
+    clash = event(text, "e1", "Rioters tried to enter the town by force.", "clash")
+    (e,), _ = grounded(text, [clash], places=[place(text, "p1", "Mitrovica"), town])
+    assert (e.place, e.place_basis) == ("p2", "reference")
+    assert "meaning Antecedent" in e.place_note
+
+
+def test_ground_reference_reads_there_as_the_last_place_before_it():
+    text = "Rebels hold Gao. Fighting broke out there on Monday."
+    fight = event(text, "e1", "Fighting broke out there on Monday.", "clash")
+    (e,), _ = grounded(text, [fight], places=[place(text, "p1", "Gao")])
+    assert (e.place, e.place_basis, e.date_basis) == ("p1", "reference", "sentence")
+    assert e.date == dt.date(2007, 12, 3)
+
+
+def test_ground_sentence_takes_the_lone_place_but_not_a_topic():
+    text = "Envoys discussed Kosovo. Later, in Vienna, the envoys argued."
+    talks = event(text, "e1", "Envoys discussed Kosovo.", "meeting")
+    later = event(text, "e2", "the envoys argued.", "statement")
+    places = [place(text, "p1", "Kosovo", kind="country"), place(text, "p2", "Vienna")]
+    (first, second), _ = grounded(text, [talks, later], places=places, published=None)
+    assert (first.place, first.place_basis) == (None, "")  # what they discussed, not where
+    assert (second.place, second.place_basis) == ("p2", "sentence")
+
+
+def test_ground_sentence_needs_exactly_one_candidate():
+    text = "Talks in Geneva and Vienna were held, officials said."
+    talks = event(text, "e1", "officials said.", "statement")
+    places = [place(text, "p1", "Geneva"), place(text, "p2", "Vienna")]
+    (e,), _ = grounded(text, [talks], places=places, published=None)
+    assert e.place is None and e.place_note.startswith("no place")
+
+
+def test_ground_inherits_place_and_date_from_the_meeting_it_was_made_at():
+    text = ("Ministers meet on Friday in Brussels. "
+            "In their final communique, the ministers will back the plan.")
+    meeting = event(text, "e1", "Ministers meet on Friday in Brussels.", "meeting", "planned",
+                    place="p1", date=dt.date(2007, 12, 7), date_text="on Friday")
+    words = event(text, "e2", "In their final communique, the ministers will back the plan.",
+                  "statement", "planned")
+    (_, e), _ = grounded(text, [meeting, words], places=[place(text, "p1", "Brussels")])
+    assert (e.place, e.date, e.place_basis, e.date_basis) == (
+        "p1", dt.date(2007, 12, 7), "inherited", "inherited")
+    assert e.place_note == "place from the meeting in Brussels"
+
+
+def test_ground_attachment_outranks_the_lone_place_of_the_sentence():
+    text = ("Ministers meet on Friday in Brussels. "
+            "At the Friday meeting, the US will ask to keep troops in Kosovo.")
+    meeting = event(text, "e1", "Ministers meet on Friday in Brussels.", "meeting", "planned",
+                    place="p1", date=dt.date(2007, 12, 7))
+    ask = event(text, "e2", "At the Friday meeting, the US will ask to keep troops in Kosovo.",
+                "request", "planned", date=dt.date(2007, 12, 7))
+    places = [place(text, "p1", "Brussels"), place(text, "p2", "Kosovo", kind="country")]
+    (_, e), _ = grounded(text, [meeting, ask], places=places)
+    assert (e.place, e.place_basis, e.date_basis) == ("p1", "inherited", "stated")
+
+
+def test_ground_an_event_attached_to_its_own_kind_is_merged_into_it():
+    text = ("Ministers meet on Friday in Brussels. "
+            "Reinforcements will be discussed at the meeting.")
+    meeting = event(text, "e1", "Ministers meet on Friday in Brussels.", "meeting", "planned",
+                    place="p1", date=dt.date(2007, 12, 7))
+    again = event(text, "e2", "Reinforcements will be discussed at the meeting.", "meeting",
+                  "planned")
+    (e,), _ = grounded(text, [meeting, again], places=[place(text, "p1", "Brussels")])
+    assert e.mentions == ((0, 37), (38, len(text)))
+
+
+def test_ground_a_pronoun_subject_continues_the_record_before_it():
+    text = "Ministers met in Brussels on Friday. They also urged calm."
+    met = event(text, "e1", "Ministers met in Brussels on Friday.", "meeting", place="p1",
+                date=dt.date(2007, 11, 30))
+    urged = event(text, "e2", "They also urged calm.", "request")
+    (_, e), _ = grounded(text, [met, urged], places=[place(text, "p1", "Brussels")])
+    assert (e.place, e.date, e.place_basis, e.date_basis) == (
+        "p1", dt.date(2007, 11, 30), "inherited", "inherited")
+
+
+def test_ground_troops_with_no_place_go_where_the_same_troops_are_stationed():
+    text = "NATO keeps troops in Kosovo. Reinforcements will be discussed."
+    kept = Deployment(id="d1", actor="a1", unit="troops", place="p1", start=11, end=27)
+    extra = Deployment(id="d2", actor="a1", unit="reinforcements", status="proposed", start=29,
+                       end=43)
+    _, (_, d) = grounded(text, deployments=[kept, extra],
+                         places=[place(text, "p1", "Kosovo", kind="country")])
+    assert (d.place, d.place_basis) == ("p1", "inherited")
+    assert d.place_note == "place from the troops already in Kosovo"
+
+
+def test_ground_focus_is_the_last_resort_at_the_focus_place_level():
+    text = "Unrest in Kosovo. Kosovo votes. Kosovo waits. Envoys said calm must hold."
+    places = [place(text, f"p{i}", "Kosovo", nth=i - 1, kind="country", geonameid=7,
+                    precision="country") for i in (1, 2, 3)]
+    said = event(text, "e1", "Envoys said calm must hold.")
+    (e,), _ = grounded(text, [said], places=places)
+    assert (e.place, e.place_basis) == ("p1", "focus")
+    assert e.place_note == "place from the article's focus: Kosovo (country level)"
+
+
+def test_ground_no_focus_when_no_place_clearly_leads():
+    text = "Unrest in Gao. Unrest in Mopti. Envoys said calm must hold."
+    places = [place(text, "p1", "Gao"), place(text, "p2", "Mopti")]
+    (e,), _ = grounded(text, [event(text, "e1", "Envoys said calm must hold.")], places=places)
+    assert (e.place, e.place_basis) == (None, "")
+
+
+def test_ground_wire_dateline_city_is_the_focus_and_dates_a_bare_said():
+    text = "Marines land\nBASRA, Iraq (Reuters) - Some marines were flown in, an officer said."
+    said = event(text, "e1", "an officer said.")
+    (e,), _ = grounded(text, [said], places=[place(text, "p1", "BASRA")], body_start=13)
+    assert (e.place, e.place_basis) == ("p1", "focus")
+    assert (e.date, e.date_basis) == (THURSDAY, "dateline")
+
+
+def test_ground_dateline_does_not_date_a_bare_said_outside_wire_copy():
+    text = "Marines land\n(Staff) Thursday, December 06, 2007\nAn officer said it was calm."
+    (e,), _ = grounded(text, [event(text, "e1", "An officer said it was calm.")], body_start=49)
+    assert (e.date, e.date_basis) == (None, "")
+    assert "tense does not make it the dateline's day" in e.date_note
+
+
+def test_ground_dateline_dates_an_ongoing_event():
+    text = "Ministers are discussing the plan."
+    (e,), _ = grounded(text, [event(text, "e1", text, "meeting", "ongoing")])
+    assert (e.date, e.date_basis, e.date_note) == (
+        THURSDAY, "dateline", "date from the dateline (it is going on as the report is written)")
+
+
+def test_ground_nothing_invented_without_evidence():
+    text = "Officials said calm must hold."
+    (e,), (d,) = grounded(text, [event(text, "e1", text)],
+                          [Deployment(id="d1", actor=None, unit="troops", start=0, end=9)],
+                          published=None)
+    assert (e.place, e.date, e.place_basis, e.date_basis) == (None, None, "", "")
+    assert (d.place, d.date, d.place_basis, d.date_basis) == (None, None, "", "")
+    assert e.date_note == "no date: none in its clause or sentence, and the article has no dateline"
