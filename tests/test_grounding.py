@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from dashboard.extract.dates import find_dates
 from dashboard.extract.grounding import ground
@@ -141,13 +142,33 @@ def test_ground_troops_with_no_place_go_where_the_same_troops_are_stationed():
 
 
 def test_ground_focus_is_the_last_resort_at_the_focus_place_level():
-    text = "Unrest in Kosovo. Kosovo votes. Kosovo waits. Envoys said calm must hold."
+    text = "Unrest in Kosovo. Kosovo votes. Kosovo waits. Rioters attacked a convoy."
     places = [place(text, f"p{i}", "Kosovo", nth=i - 1, kind="country", geonameid=7,
                     precision="country") for i in (1, 2, 3)]
-    said = event(text, "e1", "Envoys said calm must hold.")
-    (e,), _ = grounded(text, [said], places=places)
+    attack = event(text, "e1", "Rioters attacked a convoy.", "clash")
+    (e,), _ = grounded(text, [attack], places=places)
     assert (e.place, e.place_basis) == ("p1", "focus")
     assert e.place_note == "place from the article's focus: Kosovo (country level)"
+
+
+def test_ground_focus_does_not_place_words_spoken_elsewhere():
+    text = "Unrest in Kosovo. Kosovo votes. Kosovo waits. Tokyo said calm must hold."
+    places = [place(text, f"p{i}", "Kosovo", nth=i - 1, kind="country", geonameid=7,
+                    precision="country") for i in (1, 2, 3)]
+    (e,), _ = grounded(text, [event(text, "e1", "Tokyo said calm must hold.")], places=places)
+    assert (e.place, e.place_basis) == (None, "")
+
+
+def test_ground_focus_city_outside_the_leading_country_gives_way_to_that_country():
+    text = "Talks in Istanbul. Talks in Istanbul. War in Ukraine, Kyiv, Lviv, Odesa. Troops advanced."
+    istanbul = [place(text, f"p{i}", "Istanbul", nth=i - 1, geonameid=1) for i in (1, 2)]
+    istanbul = [replace(p, country_code="TR") for p in istanbul]
+    others = [replace(place(text, id_, name, kind=kind, geonameid=g), country_code="UA")
+              for id_, name, kind, g in (("p3", "Ukraine", "country", 2), ("p4", "Kyiv", "city", 3),
+                                         ("p5", "Lviv", "city", 4), ("p6", "Odesa", "city", 5))]
+    advance = event(text, "e1", "Troops advanced.", "clash")
+    (e,), _ = grounded(text, [advance], places=istanbul + others)
+    assert (e.place, e.place_basis) == ("p3", "focus")
 
 
 def test_ground_no_focus_when_no_place_clearly_leads():
@@ -160,8 +181,10 @@ def test_ground_no_focus_when_no_place_clearly_leads():
 def test_ground_wire_dateline_city_is_the_focus_and_dates_a_bare_said():
     text = "Marines land\nBASRA, Iraq (Reuters) - Some marines were flown in, an officer said."
     said = event(text, "e1", "an officer said.")
-    (e,), _ = grounded(text, [said], places=[place(text, "p1", "BASRA")], body_start=13)
-    assert (e.place, e.place_basis) == ("p1", "focus")
+    (e,), (d,) = grounded(text, [said], [Deployment(id="d1", actor=None, unit="marines",
+                                                    start=text.index("marines"), end=60)],
+                          places=[place(text, "p1", "BASRA")], body_start=13)
+    assert (d.place, d.place_basis) == ("p1", "focus")
     assert (e.date, e.date_basis) == (THURSDAY, "dateline")
 
 

@@ -28,8 +28,10 @@ Place, best first:
    actor are stationed;
 6. ``focus``: the article's focus place, CLIFF-style: literal mentions counted, those early in
    the article weighted more, the wire dateline's city weighted most; it is used only when one
-   place clearly leads, and the record keeps that place's own precision (a country focus gives
-   a country-level place, never a point).
+   place clearly leads (within the leading country, else that country), and the record keeps
+   that place's own precision (a country focus gives a country-level place, never a point).
+   Only deployments and events on the ground (clashes, deployments) take it: words, decisions
+   and meetings happen where their speakers and parties are, which the focus does not tell.
 
 Date, best first: ``stated`` (a date or weekday in the record's clause, or opening its
 sentence, as the stages read it); ``sentence`` (the one resolved date of the sentence; for a
@@ -101,6 +103,11 @@ _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
 _DATELINE_WEIGHT = 3.0
 _INHERIT_WINDOW = 60
+#: Events that are words: what follows their verb is what was said, not where or when.
+_SAYING = ("statement", "request", "report")
+#: Events that happen on the ground the article is about, which its focus may place. Words,
+#: decisions and meetings happen where their speakers and parties are, which it does not tell.
+_ON_THE_GROUND = ("clash", "deployment", "other")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 
 
@@ -175,9 +182,15 @@ def _setting(text, article, sentences, places, dates) -> Setting:
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
-    """The place the article is about: mentions weighted by how early they come, the wire
-    dateline's city most; None unless one place clearly leads."""
+    """The place the article is about, or None unless one clearly leads.
+
+    Mentions count more the earlier they come, the wire dateline's city most. The leading
+    place must lie in the leading country (CLIFF's focus city within its focus country); when
+    it does not ("talks in Istanbul" in an article about Ukraine), the focus is the country
+    itself, at country level, if the article names it.
+    """
     weight: dict[object, float] = {}
+    by_country: dict[str, float] = {}
     first: dict[object, Place] = {}
     for p in places:
         if not (p.literal and p.resolved):
@@ -188,13 +201,23 @@ def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
             w += _DATELINE_WEIGHT
             first[key] = p
         weight[key] = weight.get(key, 0.0) + w
+        by_country[p.country_code] = by_country.get(p.country_code, 0.0) + w
         first.setdefault(key, p)
+    place, country = _leader(weight), _leader(by_country)
+    if place is not None and (country is None or first[place].country_code == country):
+        return first[place]
+    return next((p for p in first.values() if p.kind == "country"
+                 and p.country_code == country), None) if country else None
+
+
+def _leader(weight: dict) -> object | None:
+    """The key with the most weight, if it has enough and clearly leads the next."""
     ranked = sorted(weight.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < _FOCUS_MIN:
         return None
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < _FOCUS_LEAD:
         return None
-    return first[ranked[0][0]]
+    return ranked[0][0]
 
 
 def _in_dateline(setting: Setting, place: Place) -> bool:
@@ -209,7 +232,8 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
     for event in events:
         attached = _attached(setting, event, out)
         if attached is not None and attached.type == event.type:
-            index = out.index(attached)
+            # the referent is among the last few: look for it from the end (huge articles)
+            index = next(i for i in range(len(out) - 1, -1, -1) if out[i] is attached)
             out[index] = _fold(attached, event)
             continue
         continued, with_date = _continued(setting, event, out)
@@ -226,9 +250,10 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
         return stated
     return (_reference_place(setting, event.start, event.end)
             or _inherited_place(setting, attached)
-            or _sentence_place(setting, event.start, troops=False)
+            or _sentence_place(setting, event.start, troops=False,
+                               limit=event.end if event.type in _SAYING else None)
             or _inherited_place(setting, continued)
-            or _focus(setting))
+            or (_focus(setting) if event.type in _ON_THE_GROUND else _NO_PLACE))
 
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
@@ -236,7 +261,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
     if event.date is not None:
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
-    limit = event.end if event.type != "statement" else event.start + 1
+    limit = event.end if event.type not in _SAYING else event.start + 1
     return (_sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
@@ -249,7 +274,7 @@ def _event_dateline(setting: Setting, event: Event) -> When | None:
     clause = setting.text[event.start:event.end]
     if event.status == "ongoing":
         return _dateline(setting, "it is going on as the report is written")
-    saying = event.type in ("statement", "request", "report")
+    saying = event.type in _SAYING
     if saying and _PRESENT_SAYING.search(clause):
         return _dateline(setting, "said in the present tense")
     if saying and event.status == "occurred" and setting.wire:
@@ -405,9 +430,12 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
     return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
 
 
-def _sentence_place(setting: Setting, start: int, troops: bool) -> Where | None:
-    """The one literal place of the sentence that is not a topic, an origin or a seat."""
+def _sentence_place(setting: Setting, start: int, troops: bool,
+                    limit: int | None = None) -> Where | None:
+    """The one literal place of the sentence that is not a topic, an origin or a seat; for a
+    statement only up to its verb (``limit``): the places after it are in what was said."""
     lo, hi = setting.sentence_of(start)
+    hi = min(hi, limit) if limit is not None else hi
     found: dict[object, Place] = {}
     for p in setting.places.within(lo, hi):
         before = setting.text[max(lo, p.start - 40):p.start]
@@ -426,6 +454,10 @@ def _inherited_place(setting: Setting, source: Event | None) -> Where | None:
     if place is None:
         return None
     return Where(place, "inherited", f"place from the {_kind(source)} in {_name(place)}")
+
+
+_NO_PLACE = Where(None, "", "no place: nothing in its clause or sentence locates it, and no "
+                           "event it belongs to has one")
 
 
 def _focus(setting: Setting) -> Where:
