@@ -1,4 +1,5 @@
-"""Command line: ``python -m dashboard extract PATH...`` and ``… build-geodata``."""
+"""Command line: ``python -m dashboard extract PATH...``, ``… evaluate GOLD...`` and
+``… build-geodata``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard import cli
+from dashboard import cli, evaluate_cli
 from dashboard.errors import DashboardError
 
 
@@ -16,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
                                   description="newsmap: news reports to a map.")
     commands = top.add_subparsers(dest="command", required=True)
     cli.add_extract_parser(commands)
+    evaluate_cli.add_evaluate_parser(commands)
     build = commands.add_parser("build-geodata", help="build the offline gazetteer index",
                                 description="Build the offline gazetteer index from the "
                                             "installed data packages and geodata/.")

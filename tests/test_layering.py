@@ -12,8 +12,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
 #: Layer of every module; a module imports only modules of a lower layer.
 LAYERS = {
     "records": 0, "errors": 0,
-    "text": 1, "articles": 2, "gazetteer": 2, "gazetteer_build": 3, "geocoder": 3,
-    "extract": 3, "resolve": 4, "pipeline": 5, "cli": 6,
+    "text": 1, "gold": 2, "articles": 2, "gazetteer": 2, "gazetteer_build": 3, "geocoder": 3,
+    "extract": 3, "resolve": 4, "pipeline": 5, "evaluate": 5, "cli": 6, "evaluate_cli": 6,
     "tables": 6, "highlight": 6, "filters": 7, "map_layers": 8, "views": 9, "app": 10,
     "__main__": 11, "__init__": 0,
 }
