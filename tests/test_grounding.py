@@ -67,13 +67,24 @@ def test_ground_reference_reads_there_as_the_last_place_before_it():
 
 
 def test_ground_sentence_takes_the_lone_place_but_not_a_topic():
-    text = "Envoys discussed Kosovo. Later, in Vienna, the envoys argued."
+    text = "Envoys discussed Kosovo. Later, rebels fought on, in Vienna's suburbs."
     talks = event(text, "e1", "Envoys discussed Kosovo.", "meeting")
-    later = event(text, "e2", "the envoys argued.", "statement")
+    later = event(text, "e2", "rebels fought on", "clash")
     places = [place(text, "p1", "Kosovo", kind="country"), place(text, "p2", "Vienna")]
     (first, second), _ = grounded(text, [talks, later], places=places, published=None)
     assert (first.place, first.place_basis) == (None, "")  # what they discussed, not where
     assert (second.place, second.place_basis) == ("p2", "sentence")
+
+
+def test_ground_words_take_no_place_from_what_was_said_but_from_an_opening_in_x():
+    text = "Rebels hold Gao, the army said. In Paris, the minister said calm must hold."
+    army = event(text, "e1", "the army said.")
+    minister = event(text, "e2", "the minister said calm must hold.")
+    places = [place(text, "p1", "Gao"), place(text, "p2", "Paris")]
+    (first, second), _ = grounded(text, [army, minister], places=places, published=None)
+    assert (first.place, first.place_basis) == (None, "")
+    assert (second.place, second.place_basis, second.place_note) == (
+        "p2", "sentence", "place from its sentence: In Paris")
 
 
 def test_ground_sentence_needs_exactly_one_candidate():
@@ -188,11 +199,16 @@ def test_ground_wire_dateline_city_is_the_focus_and_dates_a_bare_said():
     assert (e.date, e.date_basis) == (THURSDAY, "dateline")
 
 
-def test_ground_dateline_does_not_date_a_bare_said_outside_wire_copy():
-    text = "Marines land\n(Staff) Thursday, December 06, 2007\nAn officer said it was calm."
-    (e,), _ = grounded(text, [event(text, "e1", "An officer said it was calm.")], body_start=49)
-    assert (e.date, e.date_basis) == (None, "")
-    assert "tense does not make it the dateline's day" in e.date_note
+def test_ground_dateline_dates_a_bare_said_but_not_a_perfect_or_a_plan():
+    text = ("Marines land\n(Staff) Thursday, December 06, 2007\nAn officer said it was calm. "
+            "Chad has pledged troops. Mali will ask for help.")
+    said = event(text, "e1", "An officer said it was calm.")
+    pledged = event(text, "e2", "Chad has pledged troops.")
+    asks = event(text, "e3", "Mali will ask for help.", "request", "planned")
+    found, _ = grounded(text, [said, pledged, asks], body_start=49)
+    assert [(e.date, e.date_basis) for e in found] == [
+        (THURSDAY, "dateline"), (None, ""), (None, "")]
+    assert "tense does not make it the dateline's day" in found[1].date_note
 
 
 def test_ground_dateline_dates_an_ongoing_event():

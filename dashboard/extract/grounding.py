@@ -17,9 +17,12 @@ Place, best first:
    last earlier event of that kind (with a compatible date), whose place the record takes. This
    comes before the sentence's lone place: the phrase names the record's own setting, while a
    lone place may be what the record is about;
-4. ``sentence``: the one literal place of the sentence, when there is exactly one candidate (a
-   place in topic position, "discussing Kosovo", "the status of X", after "from", or where
-   troops are, "troops in X", for an event that is not about troops, is no candidate);
+4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every
+   record of it; else the one literal place of the sentence, when there is exactly one
+   candidate (a place in topic position, "discussing Kosovo", "the status of X", after
+   "from", or where troops are, "troops in X", for an event that is not about troops, is no
+   candidate). Words (statements, requests, reports) take no lone place: theirs is in what was
+   said ("Rebels hold Gao, the army said");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
    will also urge…") continues the record before it; a statement by the speaker of the
    previous statement continues it; an event naming its own kind as known ("the offensive")
@@ -30,8 +33,10 @@ Place, best first:
    the article weighted more, the wire dateline's city weighted most; it is used only when one
    place clearly leads (within the leading country, else that country), and the record keeps
    that place's own precision (a country focus gives a country-level place, never a point).
-   Only deployments and events on the ground (clashes, deployments) take it: words, decisions
-   and meetings happen where their speakers and parties are, which the focus does not tell.
+   Only deployments and events on the ground (clashes, deployments) take it: decisions and
+   meetings happen where their parties are, which the focus does not tell. Words said in a wire
+   story take the dateline's city, where its reporter heard them, unless a government (a state
+   actor) said them: it speaks from its capital.
 
 Date, best first: ``stated`` (a date or weekday in the record's clause, or opening its
 sentence, as the stages read it); ``sentence`` (the one resolved date of the sentence; for a
@@ -42,12 +47,13 @@ only where tense and genre make it the event's day:
 
 - an ongoing event (present progressive: "are discussing") happens on the day of the report;
 - a statement, request or report in the present tense ("says", "warns") is made that day;
-- in a wire story (a dateline "KABUL, March 3 (Reuters) -" or "(AP) -"), a bare past "said"
-  with no day is the dateline's day: wire copy names the day when it is another one;
+- a statement, request or report in the simple past with no day of its own ("said", "urged";
+  not "has pledged") was made that day: news copy names the day of a statement when it is
+  not the report's (it writes "said on Monday"), in wire stories and in the seed's layout alike;
 - troops "are stationed" or "remain" somewhere on the report's day.
 
-A past "said" in another genre (the seed's "(Source) Weekday, Month DD, YYYY") is not dated by
-the dateline: such reports gather several days' news. An event that is attached to another of
+Anything else undated stays undated: a past clash or a plan with no day is not the report's.
+An event that is attached to another of
 its own kind ("the reinforcements will be discussed at the meeting" is the meeting) is that
 event: it is merged into it, and its span joins the other's ``mentions``.
 """
@@ -61,7 +67,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.extract.spans import ByStart
-from dashboard.records import Article, DateMention, Deployment, Event, Place, Sentence
+from dashboard.records import Actor, Article, DateMention, Deployment, Event, Place, Sentence
 
 #: Nouns of an attachment phrase, and the kinds of event they point back at.
 _ATTACHED_KINDS = {
@@ -94,6 +100,12 @@ _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingen
                             r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _PRESENT_SAYING = re.compile(r"\b(?:says|tells|warns|insists|urges|asks|calls|claims|denies|"
                              r"reports|announces|stresses|argues|believes|thinks|wants)\b", re.I)
+#: A reporting verb in the simple past, no "has"/"had" before it ("said" yes, "has pledged" no).
+_PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )\b(?:said|told|announced|stated|"
+                          r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
+                          r"insisted|reported|called|demanded|condemned|welcomed|accused|"
+                          r"confirmed|appealed|rejected|stressed)\b", re.I)
+_OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
@@ -146,6 +158,10 @@ class Setting:
     wire: bool
     dateline_span: tuple[int, int] | None
     focus: Place | None
+    #: The place of a wire dateline's city ("KABUL, March 3 (Reuters) -"), if any.
+    dateline_place: Place | None = None
+    #: Ids of actors that are states: they speak from their capitals.
+    governments: frozenset = frozenset()
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -159,9 +175,11 @@ class Setting:
 
 def ground(text: str, article: Article, sentences: Sequence[Sentence], places: Sequence[Place],
            dates: Sequence[DateMention], events: Sequence[Event],
-           deployments: Sequence[Deployment]) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
+           deployments: Sequence[Deployment], actors: Sequence[Actor] = (),
+           ) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
     """Every event and deployment with its place, date, bases, notes and mentions."""
     setting = _setting(text, article, sentences, places, dates)
+    setting = replace(setting, governments=frozenset(a.id for a in actors if a.type == "state"))
     return _ground_events(setting, events), _ground_deployments(setting, deployments)
 
 
@@ -178,7 +196,9 @@ def _setting(text, article, sentences, places, dates) -> Setting:
                       {p.id: p for p in places},
                       ByStart([d for d in dates if d.date is not None], lambda d: d.start),
                       wire is not None, span, None)
-    return replace(setting, focus=focus_place(setting, places))
+    city = next((p for p in setting.places.within(*span) if p.kind == "city"), None) \
+        if span else None
+    return replace(setting, focus=focus_place(setting, places), dateline_place=city)
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
@@ -250,10 +270,23 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
         return stated
     return (_reference_place(setting, event.start, event.end)
             or _inherited_place(setting, attached)
-            or _sentence_place(setting, event.start, troops=False,
-                               limit=event.end if event.type in _SAYING else None)
+            or _opening_place(setting, event.start)
+            or (None if event.type in _SAYING else
+                _sentence_place(setting, event.start, troops=False))
             or _inherited_place(setting, continued)
-            or (_focus(setting) if event.type in _ON_THE_GROUND else _NO_PLACE))
+            or _last_resort(setting, event))
+
+
+def _last_resort(setting: Setting, event: Event) -> Where:
+    """The focus, for events on the ground; the wire dateline's city, for words said by
+    someone there (not by a government, which speaks from its capital)."""
+    if event.type in _ON_THE_GROUND:
+        return _focus(setting)
+    city = setting.dateline_place
+    if (event.type in _SAYING and city is not None
+            and not any(a in setting.governments for a in event.actors[:1])):
+        return Where(city, "focus", f"place from the wire dateline: {_name(city)}")
+    return _NO_PLACE
 
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
@@ -261,7 +294,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
     if event.date is not None:
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
-    limit = event.end if event.type not in _SAYING else event.start + 1
+    limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
     return (_sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
@@ -277,8 +310,9 @@ def _event_dateline(setting: Setting, event: Event) -> When | None:
     saying = event.type in _SAYING
     if saying and _PRESENT_SAYING.search(clause):
         return _dateline(setting, "said in the present tense")
-    if saying and event.status == "occurred" and setting.wire:
-        return _dateline(setting, "a wire story's undated 'said'")
+    if saying and event.status == "occurred" and _PAST_SAYING.search(clause):
+        return _dateline(setting, "said with no day of its own: news copy names the day when "
+                                  "it is not the report's")
     return None
 
 
@@ -430,12 +464,18 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
     return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
 
 
-def _sentence_place(setting: Setting, start: int, troops: bool,
-                    limit: int | None = None) -> Where | None:
-    """The one literal place of the sentence that is not a topic, an origin or a seat; for a
-    statement only up to its verb (``limit``): the places after it are in what was said."""
+def _opening_place(setting: Setting, start: int) -> Where | None:
+    """ "In Washington, President Bush said…": a place that opens the sentence sets it."""
     lo, hi = setting.sentence_of(start)
-    hi = min(hi, limit) if limit is not None else hi
+    for place in setting.places.within(lo, min(hi, lo + 40)):
+        if _OPENING.fullmatch(setting.text, lo, place.start) and not _in_dateline(setting, place):
+            return Where(place, "sentence", f"place from its sentence: In {_name(place)}")
+    return None
+
+
+def _sentence_place(setting: Setting, start: int, troops: bool) -> Where | None:
+    """The one literal place of the sentence that is not a topic, an origin or a seat."""
+    lo, hi = setting.sentence_of(start)
     found: dict[object, Place] = {}
     for p in setting.places.within(lo, hi):
         before = setting.text[max(lo, p.start - 40):p.start]
