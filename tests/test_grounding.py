@@ -226,3 +226,39 @@ def test_ground_nothing_invented_without_evidence():
     assert (e.place, e.date, e.place_basis, e.date_basis) == (None, None, "", "")
     assert (d.place, d.date, d.place_basis, d.date_basis) == (None, None, "", "")
     assert e.date_note == "no date: none in its clause or sentence, and the article has no dateline"
+
+
+def test_ground_a_capital_speaking_for_its_government_is_where_it_spoke():
+    text = "Seoul welcomed the accord. Envoys praised the talks between Seoul and Tokyo."
+    seoul = place(text, "p1", "Seoul", literal=False)
+    welcomed = event(text, "e1", "Seoul welcomed the accord.")
+    praised = event(text, "e2", "Envoys praised the talks between Seoul and Tokyo.")
+    places = [seoul, place(text, "p2", "Seoul", nth=1, literal=False),
+              place(text, "p3", "Tokyo", literal=False)]
+    (first, second), _ = grounded(text, [welcomed, praised], places=places, published=None)
+    assert (first.place, first.place_basis) == ("p1", "reference")
+    assert (second.place, second.place_basis) == (None, "")  # not the speaker: a topic
+
+
+def test_ground_the_port_of_a_sea_is_the_port():
+    text = "Troops sank boats in the Black Sea port of Poti."
+    sank = event(text, "e1", text, "clash", place="p1")
+    places = [place(text, "p1", "Black Sea", kind="water"), place(text, "p2", "Poti")]
+    (e,), _ = grounded(text, [sank], places=places)
+    assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_an_order_goes_where_the_troops_go():
+    text = "The president ordered more troops to Yeonpyeong."
+    ordered = event(text, "e1", text, "decision")
+    (e,), _ = grounded(text, [ordered], places=[place(text, "p1", "Yeonpyeong")])
+    assert (e.place, e.place_basis) == ("p1", "stated")
+
+
+def test_ground_the_wire_dateline_is_no_candidate_of_its_sentence():
+    text = "Troops land\nMOGADISHU, Somalia (AP) - Rebels shelled the airport of Baidoa."
+    landed = event(text, "e1", "Rebels shelled the airport of Baidoa.", "clash")
+    places = [place(text, "p1", "MOGADISHU"), place(text, "p2", "Somalia", kind="country"),
+              place(text, "p3", "Baidoa")]
+    (e,), _ = grounded(text, [landed], places=places, body_start=12)
+    assert (e.place, e.place_basis) == ("p3", "sentence")

@@ -11,7 +11,9 @@ Place, best first:
    record's own clause ("meeting in Brussels", "stationed in X", "flown into X");
 2. ``reference``: that phrase, or the clause, holds a reference linked to the place it means
    ("the town", "the capital": ``Place.antecedent``), or the adverb "there" (the last literal
-   place before it);
+   place before it); for words, only before what was said. A capital named for its government
+   as the subject of words or a decision ("Seoul welcomed the accord") is where they were
+   said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
    "during the visit", "in their final communique" (a communique is a meeting's) point at the
    last earlier event of that kind (with a compatible date), whose place the record takes. This
@@ -34,9 +36,8 @@ Place, best first:
    place clearly leads (within the leading country, else that country), and the record keeps
    that place's own precision (a country focus gives a country-level place, never a point).
    Only deployments and events on the ground (clashes, deployments) take it: decisions and
-   meetings happen where their parties are, which the focus does not tell. Words said in a wire
-   story take the dateline's city, where its reporter heard them, unless a government (a state
-   actor) said them: it speaks from its capital.
+   meetings happen where their parties are, which the focus does not tell, and words are
+   said where their speakers are (a wire dateline's city only says where the reporter was).
 
 Date, best first: ``stated`` (a date or weekday in the record's clause, or opening its
 sentence, as the stages read it); ``sentence`` (the one resolved date of the sentence; for a
@@ -67,7 +68,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.extract.spans import ByStart
-from dashboard.records import Actor, Article, DateMention, Deployment, Event, Place, Sentence
+from dashboard.records import Article, DateMention, Deployment, Event, Place, Sentence
 
 #: Nouns of an attachment phrase, and the kinds of event they point back at.
 _ATTACHED_KINDS = {
@@ -105,6 +106,16 @@ _PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )\b(?:said|told|ann
                           r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
                           r"insisted|reported|called|demanded|condemned|welcomed|accused|"
                           r"confirmed|appealed|rejected|stressed)\b", re.I)
+_ANY_SAYING = re.compile(r"\b(?:said|says|say|told|tells|tell|announced|announces|stated|"
+                         r"warned|warns|urged|urges|asked|asks|added|declared|promised|pledged|"
+                         r"denied|denies|claimed|claims|insisted|reported|called|calls|demanded|"
+                         r"welcomed|welcomes|accused|confirmed|appealed|rejected|stressed)\b",
+                         re.I)
+#: A subject at the start of a clause: at most one word before it ("Seoul", "but Seoul").
+_SUBJECT_START = re.compile(r"\s*(?:[\w'’]+\s+)?")
+#: "the Black Sea port of Poti": the second, more exact place is the one meant.
+_PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|province|region|"
+                       r"suburb|outskirts|capital)\s+of\s+(?:the\s+)?")
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
@@ -153,15 +164,13 @@ class Setting:
     sentence_starts: tuple[int, ...]
     sentences: tuple[Sentence, ...]
     places: ByStart
+    #: Every resolved place mention, literal or not ("Seoul" standing for its government).
+    names: ByStart
     by_id: dict
     dates: ByStart
     wire: bool
     dateline_span: tuple[int, int] | None
     focus: Place | None
-    #: The place of a wire dateline's city ("KABUL, March 3 (Reuters) -"), if any.
-    dateline_place: Place | None = None
-    #: Ids of actors that are states: they speak from their capitals.
-    governments: frozenset = frozenset()
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -175,11 +184,10 @@ class Setting:
 
 def ground(text: str, article: Article, sentences: Sequence[Sentence], places: Sequence[Place],
            dates: Sequence[DateMention], events: Sequence[Event],
-           deployments: Sequence[Deployment], actors: Sequence[Actor] = (),
+           deployments: Sequence[Deployment],
            ) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
     """Every event and deployment with its place, date, bases, notes and mentions."""
     setting = _setting(text, article, sentences, places, dates)
-    setting = replace(setting, governments=frozenset(a.id for a in actors if a.type == "state"))
     return _ground_events(setting, events), _ground_deployments(setting, deployments)
 
 
@@ -188,17 +196,16 @@ def _setting(text, article, sentences, places, dates) -> Setting:
                                  min(len(text), article.body_start + 200))
     if wire is None and article.body_start:
         wire = _WIRE_DATELINE.search(text, 0, min(len(text), article.body_start))
-    span = wire.span("city") if wire and wire.group("city") else None
+    span = wire.span() if wire else None
     sentences = tuple(sentences)
     starts = tuple(s.start for s in sentences)
     setting = Setting(text, article.published, starts, sentences,
                       ByStart([p for p in places if p.literal and p.resolved], lambda p: p.start),
+                      ByStart([p for p in places if p.resolved], lambda p: p.start),
                       {p.id: p for p in places},
                       ByStart([d for d in dates if d.date is not None], lambda d: d.start),
                       wire is not None, span, None)
-    city = next((p for p in setting.places.within(*span) if p.kind == "city"), None) \
-        if span else None
-    return replace(setting, focus=focus_place(setting, places), dateline_place=city)
+    return replace(setting, focus=focus_place(setting, places))
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
@@ -217,7 +224,7 @@ def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
             continue
         key = p.geonameid or (p.name, p.country_code)
         w = 1.0 + 1.0 / (1 + setting.sentence_index(p.start))
-        if _in_dateline(setting, p):
+        if _in_dateline(setting, p) and p.kind == "city":
             w += _DATELINE_WEIGHT
             first[key] = p
         weight[key] = weight.get(key, 0.0) + w
@@ -268,7 +275,9 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
     stated = _stated_place(setting, event.place)
     if stated is not None:
         return stated
-    return (_reference_place(setting, event.start, event.end)
+    return (_troops_bound(setting, event)
+            or _reference_place(setting, event.start, _words_start(setting, event))
+            or _seat(setting, event)
             or _inherited_place(setting, attached)
             or _opening_place(setting, event.start)
             or (None if event.type in _SAYING else
@@ -277,16 +286,42 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             or _last_resort(setting, event))
 
 
+def _troops_bound(setting: Setting, event: Event) -> Where | None:
+    """ "ordered more troops to Yeonpyeong": an order or a deployment is placed where the
+    troops go."""
+    if event.type not in ("decision", "deployment"):
+        return None
+    for place in setting.places.within(event.start, event.end):
+        before = setting.text[max(event.start, place.start - 40):place.start]
+        if _TROOPS_BEFORE.search(before):
+            return Where(place, "stated", f"place stated: the troops go to {place.surface}")
+    return None
+
+
 def _last_resort(setting: Setting, event: Event) -> Where:
-    """The focus, for events on the ground; the wire dateline's city, for words said by
-    someone there (not by a government, which speaks from its capital)."""
-    if event.type in _ON_THE_GROUND:
-        return _focus(setting)
-    city = setting.dateline_place
-    if (event.type in _SAYING and city is not None
-            and not any(a in setting.governments for a in event.actors[:1])):
-        return Where(city, "focus", f"place from the wire dateline: {_name(city)}")
-    return _NO_PLACE
+    """The focus, for events on the ground only."""
+    return _focus(setting) if event.type in _ON_THE_GROUND else _NO_PLACE
+
+
+def _seat(setting: Setting, event: Event) -> Where | None:
+    """ "Seoul welcomed the accord": a capital named for its government, as the subject of
+    words or a decision, is where they were said or made."""
+    if event.type not in _SAYING + ("decision",):
+        return None
+    for place in setting.names.within(event.start, event.start + 40):
+        if (not place.literal and place.kind == "city" and place.resolved
+                and _SUBJECT_START.fullmatch(setting.text, event.start, place.start)):
+            return Where(place, "reference",
+                         f"place from '{place.surface}', the government speaking from its capital")
+    return None
+
+
+def _words_start(setting: Setting, event: Event) -> int:
+    """Where what was said begins: after the reporting verb of words, else the record's end."""
+    if event.type not in _SAYING:
+        return event.end
+    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+    return verb.end() if verb else event.end
 
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
@@ -441,6 +476,9 @@ def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
     place = setting.by_id.get(place_id or "")
     if place is None:
         return None
+    inner = next(iter(setting.places.within(place.end, place.end + 30)), None)
+    if inner is not None and _PLACE_OF.fullmatch(setting.text, place.end, inner.start):
+        place = inner
     if place.antecedent:
         return Where(place, "reference",
                      f"place from '{place.surface}', meaning {_name(place)}")
