@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import replace
+
+from dashboard.extract import grounding
 
 from dashboard.extract.dates import find_dates
 from dashboard.extract.grounding import ground
@@ -262,3 +265,9 @@ def test_ground_the_wire_dateline_is_no_candidate_of_its_sentence():
               place(text, "p3", "Baidoa")]
     (e,), _ = grounded(text, [landed], places=places, body_start=12)
     assert (e.place, e.place_basis) == ("p3", "sentence")
+
+
+def test_ground_copies_every_field_of_the_records():
+    # grounding builds records field by field: a field added to them must be added there too
+    assert grounding.EVENT_FIELDS == tuple(f.name for f in dataclasses.fields(Event))
+    assert grounding.DEPLOYMENT_FIELDS == tuple(f.name for f in dataclasses.fields(Deployment))

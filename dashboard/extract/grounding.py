@@ -267,7 +267,9 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
         where = _event_place(setting, event, attached, continued)
         when = _event_date(setting, event, attached, continued if with_date else None)
         out.append(_grounded(event, where, when))
-    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(out, 1))
+    if len(out) == len(events):
+        return tuple(out)
+    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(out, 1))  # ids without gaps
 
 
 def _event_place(setting: Setting, event: Event, attached: Event | None,
@@ -415,14 +417,24 @@ def _fold(into: Event, repeat: Event) -> Event:
                    mentions=into.mentions + (repeat.mentions or ((repeat.start, repeat.end),)))
 
 
-def _grounded(event: Event, where: Where, when: When) -> Event:
+#: The fields ``_grounded`` and ``_grounded_deployment`` copy, in order: they build records
+#: field by field (``dataclasses.replace`` was a third of this stage's time), so a new field
+#: must be added there too (tests/test_grounding.py checks these against the records).
+EVENT_FIELDS = ("id", "type", "summary", "actors", "place", "lat", "lon", "date", "date_text",
+                "date_precision", "date_qualifier", "status", "sentence", "start", "end",
+                "place_basis", "date_basis", "place_note", "date_note", "mentions")
+DEPLOYMENT_FIELDS = ("id", "actor", "unit", "strength", "strength_qualifier", "strength_text",
+                     "place", "lat", "lon", "status", "date", "sentence", "start", "end",
+                     "place_basis", "date_basis", "place_note", "date_note", "mentions")
+
+
+def _grounded(e: Event, where: Where, when: When) -> Event:
     place = where.place
-    return replace(
-        event, place=place.id if place else None, lat=place.lat if place else None,
-        lon=place.lon if place else None, date=when.date, date_text=when.text,
-        date_precision=when.precision, date_qualifier=when.qualifier,
-        place_basis=where.basis, date_basis=when.basis, place_note=where.note,
-        date_note=when.note, mentions=event.mentions or ((event.start, event.end),))
+    return Event(
+        e.id, e.type, e.summary, e.actors, place.id if place else None,
+        place.lat if place else None, place.lon if place else None, when.date, when.text,
+        when.precision, when.qualifier, e.status, e.sentence, e.start, e.end, where.basis,
+        when.basis, where.note, when.note, e.mentions or ((e.start, e.end),))
 
 
 # --- deployments ------------------------------------------------------------------------------
@@ -436,13 +448,17 @@ def _ground_deployments(setting: Setting, deployments: Sequence[Deployment]) -> 
                  or _where_troops_are(setting, dep, out)
                  or _focus(setting))
         when = _deployment_date(setting, dep)
-        place = where.place
-        out.append(replace(
-            dep, place=place.id if place else None, lat=place.lat if place else None,
-            lon=place.lon if place else None, date=when.date, place_basis=where.basis,
-            date_basis=when.basis, place_note=where.note, date_note=when.note,
-            mentions=dep.mentions or ((dep.start, dep.end),)))
+        out.append(_grounded_deployment(dep, where, when))
     return tuple(out)
+
+
+def _grounded_deployment(d: Deployment, where: Where, when: When) -> Deployment:
+    place = where.place
+    return Deployment(
+        d.id, d.actor, d.unit, d.strength, d.strength_qualifier, d.strength_text,
+        place.id if place else None, place.lat if place else None,
+        place.lon if place else None, d.status, when.date, d.sentence, d.start, d.end,
+        where.basis, when.basis, where.note, when.note, d.mentions or ((d.start, d.end),))
 
 
 def _where_troops_are(setting: Setting, dep: Deployment, earlier: list[Deployment]) -> Where | None:
