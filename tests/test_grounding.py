@@ -271,3 +271,14 @@ def test_ground_copies_every_field_of_the_records():
     # grounding builds records field by field: a field added to them must be added there too
     assert grounding.EVENT_FIELDS == tuple(f.name for f in dataclasses.fields(Event))
     assert grounding.DEPLOYMENT_FIELDS == tuple(f.name for f in dataclasses.fields(Deployment))
+
+
+def test_ground_a_past_happening_right_after_a_dated_one_is_read_in_the_story_time():
+    text = "Troops stormed the town on Monday. Rebels fought back with mortars. Aid may come."
+    stormed = event(text, "e1", "Troops stormed the town on Monday.", "clash",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    fought = event(text, "e2", "Rebels fought back with mortars.", "clash")
+    aid = event(text, "e3", "Aid may come.", "other", "possible")
+    (_, second, third), _ = grounded(text, [stormed, fought, aid], published=None)
+    assert (second.date, second.date_basis) == (dt.date(2007, 12, 3), "inherited")
+    assert (third.date, third.date_basis) == (None, "")  # not a past happening

@@ -53,7 +53,10 @@ only where tense and genre make it the event's day:
   not the report's (it writes "said on Monday"), in wire stories and in the seed's layout alike;
 - troops "are stationed" or "remain" somewhere on the report's day.
 
-Anything else undated stays undated: a past clash or a plan with no day is not the report's.
+A past happening (not words) told with no day of its own in the sentence right after one
+told with its day is read in the story's time and takes that day (``inherited``): a narrative
+goes on where its last dated sentence left it. Anything else undated stays undated: a plan
+with no day is not the report's.
 An event that is attached to another of
 its own kind ("the reinforcements will be discussed at the meeting" is the meeting) is that
 event: it is merged into it, and its span joins the other's ``mentions``.
@@ -265,7 +268,7 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
             continue
         continued, with_date = _continued(setting, event, out)
         where = _event_place(setting, event, attached, continued)
-        when = _event_date(setting, event, attached, continued if with_date else None)
+        when = _event_date(setting, event, attached, continued if with_date else None, out)
         out.append(_grounded(event, where, when))
     if len(out) == len(events):
         return tuple(out)
@@ -327,7 +330,7 @@ def _words_start(setting: Setting, event: Event) -> int:
 
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
-                continued: Event | None) -> When:
+                continued: Event | None, earlier: list[Event]) -> When:
     if event.date is not None:
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
@@ -335,7 +338,24 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
     return (_sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
+            or _story_time(setting, event, earlier)
             or _no_date(setting))
+
+
+def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
+    """A past happening told with no day of its own, right after one told with its day, is
+    read in the story's time: that day (a narrative goes on where the last dated sentence
+    left it)."""
+    if event.type in _SAYING or event.status != "occurred":
+        return None
+    here = setting.sentence_index(event.start)
+    prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here)
+    if prior is None or prior.status != "occurred" or prior.date_precision != "day" \
+            or prior.type in _SAYING:
+        return None
+    return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
+                "inherited", f"date from the {_kind(prior)} told just before, on "
+                             f"{prior.date.isoformat()}")
 
 
 def _event_dateline(setting: Setting, event: Event) -> When | None:
