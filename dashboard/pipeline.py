@@ -173,7 +173,8 @@ class CachedNames:
 
     def __init__(self, gazetteer: Any, size: int = 200_000) -> None:
         self.gazetteer = gazetteer
-        for name in ("has_name", "demonym", "country_code", "country", "is_capital"):
+        for name in ("has_name", "has_abbreviation", "demonym", "country_code", "country",
+                     "is_capital"):
             method = getattr(gazetteer, name, None)
             if method is not None:
                 setattr(self, name, functools.lru_cache(maxsize=size)(method))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Place kinds, from most to least specific.
-PLACE_KINDS = ("facility", "city", "admin1", "water", "region", "directional_region", "country")
+PLACE_KINDS = ("facility", "city", "admin1", "admin2", "water", "region", "directional_region", "country")
 #: How exactly a coordinate is known.
 PRECISIONS = ("point", "admin1", "region", "country")
 EVENT_TYPES = (

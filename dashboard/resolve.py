@@ -25,10 +25,13 @@ from dashboard.records import Place, Problem
 
 #: Candidates asked for per mention.
 LIMIT = 8
-PRECISION = {"facility": "point", "city": "point", "admin1": "admin1", "country": "country",
-             "region": "region", "water": "region", "directional_region": "region"}
+#: An admin2 (county, district) is a point: GeoNames gives it no outline, and its point is
+#: the mean of its towns' (``gazetteer_build.admin2_rows``).
+PRECISION = {"facility": "point", "city": "point", "admin1": "admin1", "admin2": "point",
+             "country": "country", "region": "region", "water": "region",
+             "directional_region": "region"}
 #: Score of an area by kind; a city scores by population instead (0.6 per power of ten).
-_KIND_PRIOR = {"country": 5.0, "admin1": 1.5, "region": 2.0, "water": 2.0,
+_KIND_PRIOR = {"country": 5.0, "admin1": 1.5, "admin2": 1.5, "region": 2.0, "water": 2.0,
                "directional_region": 5.0, "facility": 1.0}
 #: Distinct points kept for "near the article's other places" (bounds the work on huge texts).
 _MAX_POINTS = 64
@@ -188,7 +191,8 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
     """Candidates for the surface (and for it without "province"/"airport"), one per place."""
     found = list(lookup(surface))
     bare = _CUE_WORDS.sub("", surface)
-    if bare != surface:
+    # "Douglas County" that the gazetteer knows is that county, not Douglas, Isle of Man.
+    if bare != surface and not any(o.exact and o.kind != "city" for o in found):
         found += lookup(bare)
     # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.
     wanted = _HINTED_KINDS.get(kind)
@@ -207,7 +211,7 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
 
 
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
-                 "admin1": ("admin1", "region"), "facility": ("facility",)}
+                 "admin1": ("admin1", "admin2", "region"), "facility": ("facility",)}
 _ACRONYM = re.compile(r"[A-Z]{2,3}|(?:[A-Z]\.){2,4}")
 #: Words before a mention that make it a location ("in Gao", "shelled the town").
 _LOCATIVES = ("in at near from to into outside inside around toward towards across through via "
@@ -334,7 +338,7 @@ class _Context:
             pick = picks[key]
             if pick and (pick[1] >= 0.9 or len({o.country_code for o in reading.options}) == 1):
                 counts[pick[0].country_code] += 1
-                if pick[0].kind in ("city", "facility", "admin1") and len(points) < _MAX_POINTS:
+                if pick[0].kind in ("city", "facility", "admin1", "admin2") and len(points) < _MAX_POINTS:
                     points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
                 if pick[0].kind == "admin1" and pick[0].admin1:
                     regions.add((pick[0].country_code, pick[0].admin1))
@@ -383,7 +387,7 @@ class _Context:
 
     def _nearness(self, option: Candidate) -> float:
         """1.0 within 150 km of a located point, 0.6 within 500 km, else 0.0."""
-        if not self.points or option.kind not in ("city", "facility", "admin1"):
+        if not self.points or option.kind not in ("city", "facility", "admin1", "admin2"):
             return 0.0
         o_lat, o_lon, o_cos = option.lat, option.lon, None
         found = 0.0

@@ -10,8 +10,10 @@ import pytest
 from shapely.geometry import Point, shape
 
 from dashboard.errors import GazetteerError
-from dashboard.gazetteer import SCHEMA_VERSION, Gazetteer, normalize
-from dashboard.gazetteer_build import write_index
+from dashboard.gazetteer import SCHEMA_VERSION, Gazetteer, dotted_key, normalize
+from dashboard.gazetteer_build import (
+    PlaceRow, admin2_forms, admin2_rows, us_state_abbreviations, write_index,
+)
 from tests.conftest import tiny_places
 
 
@@ -316,6 +318,93 @@ def test_real_has_name_skips_codes_and_lowercase_romanisations(gazetteer):
     assert not gazetteer.has_name("ba li")  # a GeoNames romanisation of Paris
 
 
+# --------------------------------------------------------------------------- admin2, abbreviations
+
+def test_dotted_key_keeps_the_dots_of_an_abbreviation_only():
+    assert dotted_key("W. Va.") == dotted_key("W.Va.") == "w.va."
+    assert dotted_key("Ky.") == "ky." != normalize("Ky.")
+    assert dotted_key("Kentucky") is None and dotted_key("St. Louis") is None
+    assert dotted_key("...") is None
+
+
+def test_admin2_forms_need_the_admin_word_unless_the_bare_name_is_free():
+    taken = {"laurel", "toledo"}
+    assert admin2_forms("Laurel County", "", ("Condado de Laurel", "Laurel"), taken) == (
+        "Laurel County",)
+    assert admin2_forms("Toledo", "Province", ("Province of Toledo", "Toledo"), taken) == (
+        "Toledo Province", "Province of Toledo")
+    assert admin2_forms("Gironde", "", (), taken) == ("Gironde",)
+    assert admin2_forms("Gironde", "", (), taken | {"gironde"}) == ()
+
+
+def test_admin2_rows_take_their_towns_mean_point_and_parent_admin1():
+    subdivisions = [
+        ["Kentucky", "US-KY", "US.KY", "6254925", "State", "", "1", "", "233"],
+        ["Laurel County", "", "US.KY.125", "4297480", "", "Laurel", "2", "1", "233"],
+        ["Empty County", "", "US.KY.999", "1", "", "", "2", "1", "233"],
+    ]
+    members = {1: [(37.0, -84.0, 9)], 2: [(37.0, -84.0, 8000), (37.2, -84.2, 2000)]}
+    rows = list(admin2_rows(subdivisions, members, {"laurel"}))
+    assert [(r.name, r.kind, r.country_code, r.admin1, r.population) for r in rows] == [
+        ("Laurel County", "admin2", "US", "KY", 10_000)]
+    assert (rows[0].lat, rows[0].lon, rows[0].names) == (37.1, -84.1, ())
+
+
+def test_admin2_rows_without_towns_take_their_seat_and_the_countrys_usual_word():
+    subdivisions = [
+        ["Helmand", "AF-HEL", "AF.10", "1", "Province", "", "1", "", "1"],
+        ["Nād ‘Alī", "", "AF.10.2308", "2", "", "", "2", "1", "1"],
+        ["Sangīn", "", "AF.10.2310", "3", "", "", "2", "1", "1"],
+        ["Garmsīr", "", "AF.10.2311", "4", "", "Garmsir District", "2", "1", "1"],
+        ["Kajakī", "", "AF.10.2312", "5", "", "Kajaki District", "2", "1", "1"],
+        ["Mūsá Qal‘ah", "", "AF.10.2313", "6", "", "Musa Qala District", "2", "1", "1"],
+    ]
+    seats = {("AF", "10", "sangin"): (32.07, 64.84, 14_000)}
+    rows = list(admin2_rows(subdivisions, {2: [(31.6, 64.2, 0)]}, {"nad ali", "sangin"}, seats))
+    assert [(r.name, r.lat) for r in rows] == [("Nād ‘Alī District", 31.6),
+                                             ("Sangīn District", 32.07)]
+
+
+@pytest.fixture(scope="module")
+def county_gazetteer(tmp_path_factory) -> Gazetteer:
+    """The tiny index plus a state with an abbreviation, its county and same-named villages."""
+    path = tmp_path_factory.mktemp("county") / "county.sqlite"
+    extra = [
+        PlaceRow(name="Kentucky", kind="admin1", country_code="US", admin1="KY", lat=37.5,
+                 lon=-85.0, population=4_000_000, abbreviations=("Ky.",)),
+        PlaceRow(name="Laurel County", kind="admin2", country_code="US", admin1="KY",
+                 lat=37.1, lon=-84.1, population=60_000),
+        PlaceRow(name="Laurel", kind="city", country_code="US", admin1="MD", lat=39.1,
+                 lon=-76.8, population=25_000, geonameid=90),
+        PlaceRow(name="Ky", kind="city", country_code="ZZ", lat=-34.0, lon=-64.0,
+                 population=900, geonameid=91),
+    ]
+    write_index(path, [*tiny_places(), *extra], {}, stamp="county")
+    return Gazetteer(path)
+
+
+def test_admin2_answers_to_its_name_with_the_word_and_leaves_the_bare_name_to_towns(
+        county_gazetteer):
+    county = county_gazetteer.best("Laurel County")
+    assert (county.kind, county.admin1, county.matched) == ("admin2", "KY", "Laurel County")
+    assert {c.kind for c in county_gazetteer.candidates("Laurel")} == {"city"}
+
+
+def test_abbreviation_means_its_state_only_with_the_dot(county_gazetteer):
+    assert [c.name for c in county_gazetteer.candidates("Ky.")] == ["Kentucky"]
+    assert [c.name for c in county_gazetteer.candidates("Ky")] == ["Ky"]
+    assert county_gazetteer.has_abbreviation("Ky.") and county_gazetteer.has_name("Ky.")
+    assert not county_gazetteer.has_abbreviation("Ky")
+    assert not county_gazetteer.has_abbreviation("Laurel.")  # a sentence's last word
+
+
+def test_us_state_abbreviations_are_the_dotted_ap_forms():
+    found = us_state_abbreviations()
+    assert found["US-WV"] == ("W.Va.", "W. Va.") and "Calif." in found["US-CA"]
+    assert "D.C." in found["US-DC"] and "Ind." in found["US-IN"]
+    assert "US-TX" not in found and "US-OH" not in found  # AP writes them in full
+
+
 def test_country_code_matches_the_best_country_reading(tiny_gazetteer):
     for name in ("Republic of Squareland", "Squareland", "QQ", "qq", "Capitol", "", "--", 42):
         best = tiny_gazetteer.best(name, kinds=("country",)) if isinstance(name, str) else None
@@ -323,3 +412,16 @@ def test_country_code_matches_the_best_country_reading(tiny_gazetteer):
         if isinstance(name, str) and len(name) == 2 and name.isupper():
             expected = tiny_gazetteer.country(name).country_code
         assert tiny_gazetteer.country_code(name) == expected, name
+
+
+def test_real_counties_and_parishes_are_admin2_in_their_state(gazetteer):
+    for query, state in (("Laurel County", "KY"), ("Rapides Parish", "LA")):
+        top = _top(gazetteer, query)
+        assert (top.kind, top.country_code, top.admin1) == ("admin2", "US", state)
+    assert "admin2" not in {c.kind for c in gazetteer.candidates("Laurel", limit=50)}
+
+
+@pytest.mark.parametrize("query, state", [("W.Va.", "West Virginia"), ("Ind.", "Indiana"),
+                                          ("D.C.", "District of Columbia"), ("Mass.", "Massachusetts")])
+def test_real_state_abbreviations(gazetteer, query, state):
+    assert [(c.kind, c.name) for c in gazetteer.candidates(query)] == [("admin1", state)]

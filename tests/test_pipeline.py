@@ -124,9 +124,14 @@ def _matches(record: dict, want: dict, x: dict) -> bool:
         place = places.get(record.get("place")) or {}
         got = {
             "place_name": place.get("name"), "place_country": place.get("country_code"),
+            "place_surface": place.get("surface"),
             "actor": actors.get(record.get("actor")) if "actor" in record else None,
             "antecedent": record.get("antecedent") is not None,
         }.get(key, record.get(key))
+        if key == "quote":  # picks the record by the clause it came from
+            if value not in record.get("sentence", ""):
+                return False
+            continue
         if key == "actor" and "actors" in record:
             if value not in [actors[a] for a in record["actors"]]:
                 return False
@@ -147,6 +152,42 @@ def test_own_articles_meet_their_expectations(path, offline_geocoder):
     assert not surfaces & set(expected.get("absent_places", ()))
     kinds = {p["kind"] for p in x["problems"]}
     assert set(expected.get("problems", ())) <= kinds
+
+
+def _absences():
+    """One case per record an article's output must NOT contain ("absent" in its expectations).
+
+    An entry may carry "xfail": the reason today's code still produces it (issue 10 or 12);
+    the mark is strict, so the case fails loudly once a fix lands and the mark must go.
+    """
+    for path in sorted(ARTICLES.glob("*.txt")):
+        expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+        for section, entries in expected.get("absent", {}).items():
+            for i, entry in enumerate(entries):
+                marks = ([pytest.mark.xfail(strict=True, reason=entry["xfail"])]
+                         if "xfail" in entry else [])
+                yield pytest.param(path, section, entry, marks=marks, id=f"{path.stem}-{section}-{i}")
+
+
+@pytest.fixture(scope="module")
+def article_outputs(offline_geocoder):
+    cache: dict[Path, dict] = {}
+
+    def output(path: Path) -> dict:
+        if path not in cache:
+            cache[path] = pipeline.extract_file(path, geocoder=offline_geocoder).to_dict()
+        return cache[path]
+    return output
+
+
+@pytest.mark.parametrize("path, section, entry", list(_absences()))
+def test_own_articles_produce_nothing_listed_absent(path, section, entry, article_outputs):
+    if "quote" in entry:  # a typo would make the absence pass vacuously
+        assert entry["quote"] in path.read_text(encoding="utf-8"), entry["quote"]
+    x = article_outputs(path)
+    unwanted = {k: v for k, v in entry.items() if k not in ("why", "xfail")}
+    found = [r for r in x[section] if _matches(r, unwanted, x)]
+    assert not found, (entry["why"], found)
 
 
 # -- the API ------------------------------------------------------------------------------------

@@ -13,11 +13,15 @@ class Names:
     """A tiny gazetteer: a few names, demonyms and countries."""
 
     NAMES = {"serbia", "kosovo", "kosovska mitrovica", "brussels", "paris", "jordan", "macedonia",
-             "helmand", "kabul", "south africa", "bosnia and herzegovina", "us", "gao", "police"}
+             "helmand", "kabul", "south africa", "bosnia and herzegovina", "us", "gao", "police",
+             "boone county"}
     DEMONYMS = {"serbian": "RS", "french": "FR", "us": "US"}
 
     def has_name(self, name):
-        return name.lower().replace(".", "") in self.NAMES
+        return name.lower().replace(".", "") in self.NAMES or self.has_abbreviation(name)
+
+    def has_abbreviation(self, form):
+        return form in ("Ind.", "W.Va.")
 
     def demonym(self, word):
         return self.DEMONYMS.get(word.lower())
@@ -101,3 +105,15 @@ def test_link_anaphora_capital_needs_a_capital():
     assert [p.surface for p in link_anaphora(located, lambda gid: False)] == ["Gao"]
     linked = link_anaphora(located, lambda gid: gid == 7)
     assert [p.antecedent for p in linked] == [None, located[0].id]
+
+
+def test_places_state_abbreviation_keeps_its_dot():
+    assert mentions("A man from Hammond, Ind., and one from Wheeling, W.Va. met in Paris.") == [
+        ("Ind.", ""), ("W.Va.", ""), ("Paris", "")]
+
+
+def test_places_known_county_is_cut_out_of_a_longer_capitalised_run():
+    assert mentions("The Boone County Solid Waste District met.") == [("Boone County", "admin1")]
+    assert mentions("Three Boone County residents were charged.") == [
+        ("Boone County", "admin1")]
+    assert mentions("Rebels hold Xyz Abc province.") == [("Xyz Abc province", "admin1")]

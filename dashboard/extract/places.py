@@ -28,7 +28,8 @@ class PlaceNames(Protocol):
 
 #: A word: dotted acronym ("U.S."), or letters with inner hyphens/apostrophes.
 #: (The shared first letter is written once, so the regex engine tests each position once.)
-_TOKEN = re.compile(r"[^\W\d_](?:\.(?:[^\W\d_]\.)+|[\w'’]*(?:-[\w'’]+)*)")
+#: A dotted part may have a second, small letter: "W.Va.", "N.Dak." are one word.
+_TOKEN = re.compile(r"[^\W\d_](?:\.(?:[^\W\d_][a-z]?\.)+|[\w'’]*(?:-[\w'’]+)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 #: One space between words of a name; invisible format characters (zero-width space, direction
 #: marks, word joiner) copied from the web do not split it.
@@ -215,9 +216,18 @@ def _named(text, tokens, i, names, ends, taken=None):
             continue
         if not _fits_before(tokens, i, names):
             return None  # the same for every run from ``i``
+        if text.startswith(".", end) and _is_abbreviation(names, text[start:end + 1]):
+            return (start, end + 1, "", j - i)  # "Ind.", "Calif.": the dot is part of the name
         if names.has_name(text[start:end]):
             return (start, end, "", j - i)
     return None
+
+
+def _is_abbreviation(names: PlaceNames, form: str) -> bool:
+    """ "Ky.", "Calif.": a dotted abbreviation the gazetteer knows (not "Paris." ending a
+    sentence); gazetteers without abbreviations say no."""
+    known = getattr(names, "has_abbreviation", None)
+    return bool(known and known(form))
 
 
 def _plausible(tokens: list[_Token], i: int, j: int, names: PlaceNames) -> bool:
@@ -307,6 +317,9 @@ def _cue_mention(text, tokens, i, names, ends):
             hit = _cued_name(text, tokens, k, names)
             if hit:
                 return (hit[0], hit[1], _KIND_NOUNS[word], hit[2] + (k - i))
+    known = _known_area(text, tokens, i, names, ends)
+    if known:
+        return known
     for j in ends:
         if j - i > _MAX_CUED_TOKENS or j >= len(tokens):
             continue
@@ -315,7 +328,20 @@ def _cue_mention(text, tokens, i, names, ends):
             noun = tokens[j]
             if (_SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
                     and _plausible(tokens, i, j, names)):
+                if any(names.has_name(text[tokens[k].start:noun.end]) for k in range(i + 1, j)):
+                    return None  # "Three Eastland County": the area starts a word later
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
+    return None
+
+
+def _known_area(text, tokens, i, names, ends):
+    """The longest run at ``i`` that ends with its place noun and is a gazetteer name
+    ("Boone County" of "Boone County Solid Waste District"), as an admin1 cue."""
+    for j in ends:
+        if j - i > 1 and _KIND_NOUNS.get(tokens[j - 1].word.lower()) == "admin1" and (
+                names.has_name(text[tokens[i].start:tokens[j - 1].end])
+                and _plausible(tokens, i, j - 1, names)):
+            return (tokens[i].start, tokens[j - 1].end, "admin1", j - i)
     return None
 
 
