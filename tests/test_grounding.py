@@ -282,3 +282,21 @@ def test_ground_a_past_happening_right_after_a_dated_one_is_read_in_the_story_ti
     (_, second, third), _ = grounded(text, [stormed, fought, aid], published=None)
     assert (second.date, second.date_basis) == (dt.date(2007, 12, 3), "inherited")
     assert (third.date, third.date_basis) == (None, "")  # not a past happening
+
+
+def test_ground_a_place_in_what_was_said_is_not_where_it_was_said():
+    text = "France said it would raise its force in Mali. Allawi told reporters in Baghdad."
+    raise_ = event(text, "e1", "France said it would raise its force in Mali.", place="p1")
+    told = event(text, "e2", "Allawi told reporters in Baghdad.", place="p2")
+    places = [place(text, "p1", "Mali", kind="country"), place(text, "p2", "Baghdad")]
+    (first, second), _ = grounded(text, [raise_, told], places=places, published=None)
+    assert (first.place, first.place_basis) == (None, "")
+    assert (second.place, second.place_basis) == ("p2", "stated")
+
+
+def test_ground_a_reference_followed_by_its_name_is_that_name():
+    text = "Troops are based outside the capital, Skopje."
+    capital = place(text, "p1", "the capital", antecedent="p9")
+    based = Deployment(id="d1", actor=None, unit="Troops", place="p1", start=0, end=len(text))
+    _, (d,) = grounded(text, deployments=[based], places=[capital, place(text, "p2", "Skopje")])
+    assert (d.place, d.place_basis) == ("p2", "stated")

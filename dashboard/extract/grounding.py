@@ -119,12 +119,15 @@ _SUBJECT_START = re.compile(r"\s*(?:[\w'’]+\s+)?")
 #: "the Black Sea port of Poti": the second, more exact place is the one meant.
 _PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|province|region|"
                        r"suburb|outskirts|capital)\s+of\s+(?:the\s+)?")
+_APPOSITION = re.compile(r",\s*")
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
     r"(?m)^[ \t]*(?:(?P<city>[A-Z][A-Z'’.-]+(?:[ ][A-Z][A-Z'’.-]+)*)\b[^\n]{0,60}?"
     r"(?:\([A-Za-z][\w .&'-]{0,30}\)\s*)?|[^\n]{0,80}?\([A-Za-z][\w .&'-]{0,30}\)\s*)[-\u2013\u2014]\s")
+#: How far after a reporting verb a place may still set the words ("told reporters in X").
+_SETTING_AFTER_VERB = 25
 _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
 _DATELINE_WEIGHT = 3.0
@@ -278,7 +281,7 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
 def _event_place(setting: Setting, event: Event, attached: Event | None,
                  continued: Event | None) -> Where:
     stated = _stated_place(setting, event.place)
-    if stated is not None:
+    if stated is not None and not _in_what_was_said(setting, event, stated.place):
         return stated
     return (_troops_bound(setting, event)
             or _reference_place(setting, event.start, _words_start(setting, event))
@@ -319,6 +322,15 @@ def _seat(setting: Setting, event: Event) -> Where | None:
             return Where(place, "reference",
                          f"place from '{place.surface}', the government speaking from its capital")
     return None
+
+
+def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
+    """ "France said it would raise its force in Mali": a place well after the reporting verb
+    is in the words, not where they were said ("told reporters in Baghdad" is)."""
+    if event.type not in _SAYING:
+        return False
+    start = _words_start(setting, event)
+    return not event.start <= place.start <= start + _SETTING_AFTER_VERB
 
 
 def _words_start(setting: Setting, event: Event) -> int:
@@ -513,8 +525,9 @@ def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
     if place is None:
         return None
     inner = next(iter(setting.places.within(place.end, place.end + 30)), None)
-    if inner is not None and _PLACE_OF.fullmatch(setting.text, place.end, inner.start):
-        place = inner
+    if inner is not None and (_PLACE_OF.fullmatch(setting.text, place.end, inner.start) or (
+            place.antecedent and _APPOSITION.fullmatch(setting.text, place.end, inner.start))):
+        place = inner  # "the capital, Skopje" names its place itself
     if place.antecedent:
         return Where(place, "reference",
                      f"place from '{place.surface}', meaning {_name(place)}")
