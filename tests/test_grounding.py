@@ -300,3 +300,12 @@ def test_ground_a_reference_followed_by_its_name_is_that_name():
     based = Deployment(id="d1", actor=None, unit="Troops", place="p1", start=0, end=len(text))
     _, (d,) = grounded(text, deployments=[based], places=[capital, place(text, "p2", "Skopje")])
     assert (d.place, d.place_basis) == ("p2", "stated")
+
+
+def test_ground_the_day_before_is_the_day_before_the_dateline_unless_it_names_an_event():
+    text = "Habibie said the day before that he would help. The day before the landing, rebels fought."
+    said = event(text, "e1", "Habibie said the day before that he would help.")
+    fought = event(text, "e2", "The day before the landing, rebels fought.", "clash")
+    (first, second), _ = grounded(text, [said, fought])
+    assert (first.date, first.date_basis) == (dt.date(2007, 12, 5), "stated")
+    assert second.date is None

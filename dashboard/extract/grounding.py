@@ -40,7 +40,7 @@ Place, best first:
    said where their speakers are (a wire dateline's city only says where the reporter was).
 
 Date, best first: ``stated`` (a date or weekday in the record's clause, or opening its
-sentence, as the stages read it); ``sentence`` (the one resolved date of the sentence; for a
+sentence, as the stages read it; "said the day before" is the day before the dateline's); ``sentence`` (the one resolved date of the sentence; for a
 statement only a date before its words, not one inside what was said); ``inherited`` (from the
 event it is attached to, or the record it continues by pronoun or speaker; a meeting of the
 same participants or "the offensive" gives a place, not a date); ``dateline``: the report's day,
@@ -105,7 +105,8 @@ _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingen
 _PRESENT_SAYING = re.compile(r"\b(?:says|tells|warns|insists|urges|asks|calls|claims|denies|"
                              r"reports|announces|stresses|argues|believes|thinks|wants)\b", re.I)
 #: A reporting verb in the simple past, no "has"/"had" before it ("said" yes, "has pledged" no).
-_PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )\b(?:said|told|announced|stated|"
+_PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )(?<!\bwas )(?<!\bwere )"
+                          r"(?<!\bbeen )(?<!\bbe )\b(?:said|told|announced|stated|"
                           r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
                           r"insisted|reported|called|demanded|condemned|welcomed|accused|"
                           r"confirmed|appealed|rejected|stressed)\b", re.I)
@@ -120,6 +121,10 @@ _SUBJECT_START = re.compile(r"\s*(?:[\w'’]+\s+)?")
 _PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|province|region|"
                        r"suburb|outskirts|capital)\s+of\s+(?:the\s+)?")
 _APPOSITION = re.compile(r",\s*")
+#: "said the day before": the day before the report's (one naming its own event, "the day
+#: before the landing", is left alone: that event may not be reported yet).
+_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier|"
+                         r"the\s+day\s+earlier)\b(?!\s+(?:the|a|an|his|her|its|their|[A-Z]))")
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
@@ -347,11 +352,25 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
     limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
-    return (_sentence_date(setting, event.start, limit)
+    return (_day_before(setting, event)
+            or _sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
             or _no_date(setting))
+
+
+def _day_before(setting: Setting, event: Event) -> When | None:
+    """ "Habibie said the day before that…": the day before the dateline's."""
+    if setting.published is None:
+        return None
+    end = min(event.end, _words_start(setting, event) + _SETTING_AFTER_VERB)
+    found = _DAY_BEFORE.search(setting.text, event.start, end)
+    if found is None:
+        return None
+    day = setting.published - dt.timedelta(days=1)
+    return When(day, found.group(), "day", "", "stated",
+                f"date stated: {found.group()} (the day before the dateline's)")
 
 
 def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
