@@ -309,3 +309,12 @@ def test_ground_the_day_before_is_the_day_before_the_dateline_unless_it_names_an
     (first, second), _ = grounded(text, [said, fought])
     assert (first.date, first.date_basis) == (dt.date(2007, 12, 5), "stated")
     assert second.date is None
+
+
+def test_ground_the_sender_of_troops_is_not_where_they_are():
+    text = "Finland sent 2,200 soldiers. Riots in Oslo, Bergen."
+    sent = Deployment(id="d1", actor=None, unit="soldiers", start=13, end=27)
+    places = [place(text, "p1", "Finland", kind="country"), place(text, "p2", "Oslo"),
+              place(text, "p3", "Bergen")]
+    _, (d,) = grounded(text, deployments=[sent], places=places)
+    assert (d.place, d.place_basis) == (None, "")

@@ -22,8 +22,8 @@ Place, best first:
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every
    record of it; else the one literal place of the sentence, when there is exactly one
    candidate (a place in topic position, "discussing Kosovo", "the status of X", after
-   "from", or where troops are, "troops in X", for an event that is not about troops, is no
-   candidate). Words (statements, requests, reports) take no lone place: theirs is in what was
+   "from", the sender of troops, "Finland sent 2,200 soldiers", or where troops are, "troops
+   in X", for an event that is not about troops, is no candidate). Words (statements, requests, reports) take no lone place: theirs is in what was
    said ("Rebels hold Gao, the army said");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
    will also urge…") continues the record before it; a statement by the speaker of the
@@ -99,6 +99,11 @@ _TOPIC_BEFORE = re.compile(
     r"(?:\b(?:discuss\w*|about|over|on|regarding|concerning|towards?|against|with|from|"
     r"(?:status|future|independence|recognition|sovereignty|integrity|partition|question|issue|"
     r"policy|envoy|ambassador)\s+(?:of|on|to|for))\s+(?:the\s+)?)$", re.I)
+#: "Finland sent 2,200 soldiers": the place that sends troops is not where they are.
+_SENDER_AFTER = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+)*"
+                           r"(?:sent|send|sends|sending|deployed|deploys|dispatched|dispatches|"
+                           r"contributed|contributes|pledged|pledges|offered|offers|promised|"
+                           r"provided|provides)\b", re.I)
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
                             r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
@@ -586,7 +591,8 @@ def _sentence_place(setting: Setting, start: int, troops: bool) -> Where | None:
     for p in setting.places.within(lo, hi):
         before = setting.text[max(lo, p.start - 40):p.start]
         if _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
-                not troops and _TROOPS_BEFORE.search(before)):
+                not troops and _TROOPS_BEFORE.search(before)) or _SENDER_AFTER.match(
+                setting.text, p.end, min(hi, p.end + 40)):
             continue
         found.setdefault(p.geonameid or (p.name, p.country_code), p)
     if len(found) != 1:
