@@ -318,3 +318,13 @@ def test_ground_the_sender_of_troops_is_not_where_they_are():
               place(text, "p3", "Bergen")]
     _, (d,) = grounded(text, deployments=[sent], places=places)
     assert (d.place, d.place_basis) == (None, "")
+
+
+def test_ground_words_keep_a_setting_after_the_verb_but_not_what_was_said():
+    text = "Foggo told reporters aboard the command ship in Trondheim. Lange said his men would go to Tetovo."
+    told = event(text, "e1", "Foggo told reporters aboard the command ship in Trondheim.",
+                 place="p1")
+    lange = event(text, "e2", "Lange said his men would go to Tetovo.", place="p2")
+    places = [place(text, "p1", "Trondheim"), place(text, "p2", "Tetovo")]
+    (first, second), _ = grounded(text, [told, lange], places=places, published=None)
+    assert (first.place, second.place) == ("p1", None)

@@ -105,7 +105,8 @@ _SENDER_AFTER = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s
                            r"contributed|contributes|pledged|pledges|offered|offers|promised|"
                            r"provided|provides)\b", re.I)
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
-                            r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
+                            r"battalions?|brigades?|divisions?|marines|paratroopers|warships|"
+                            r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
                             r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _PRESENT_SAYING = re.compile(r"\b(?:says|tells|warns|insists|urges|asks|calls|claims|denies|"
                              r"reports|announces|stresses|argues|believes|thinks|wants)\b", re.I)
@@ -125,6 +126,9 @@ _SUBJECT_START = re.compile(r"\s*(?:[\w'’]+\s+)?")
 #: "the Black Sea port of Poti": the second, more exact place is the one meant.
 _PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|province|region|"
                        r"suburb|outskirts|capital)\s+of\s+(?:the\s+)?")
+#: Words that open what was said: "said (that) it would…", "urged them to…".
+_CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|could|should|"
+                           r"might|may|must|can|to|it|they|he|she|we)\b", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: "said the day before": the day before the report's (one naming its own event, "the day
 #: before the landing", is left alone: that event may not be reported yet).
@@ -136,8 +140,9 @@ _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 _WIRE_DATELINE = re.compile(
     r"(?m)^[ \t]*(?:(?P<city>[A-Z][A-Z'’.-]+(?:[ ][A-Z][A-Z'’.-]+)*)\b[^\n]{0,60}?"
     r"(?:\([A-Za-z][\w .&'-]{0,30}\)\s*)?|[^\n]{0,80}?\([A-Za-z][\w .&'-]{0,30}\)\s*)[-\u2013\u2014]\s")
-#: How far after a reporting verb a place may still set the words ("told reporters in X").
-_SETTING_AFTER_VERB = 25
+#: How far after a reporting verb a place may still set the words ("told reporters aboard the
+#: command ship in X"), unless what was said has begun before it (``_CLAUSE_OPENS``).
+_SETTING_AFTER_VERB = 80
 _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
 _DATELINE_WEIGHT = 3.0
@@ -340,7 +345,9 @@ def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
     if event.type not in _SAYING:
         return False
     start = _words_start(setting, event)
-    return not event.start <= place.start <= start + _SETTING_AFTER_VERB
+    if place.start < event.start or place.start > start + _SETTING_AFTER_VERB:
+        return place.start >= event.start and place.start > start
+    return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
 
 
 def _words_start(setting: Setting, event: Event) -> int:
