@@ -192,6 +192,8 @@ class Setting:
     wire: bool
     dateline_span: tuple[int, int] | None
     focus: Place | None
+    #: (start, noun) of every attachment phrase ("at the Friday meeting"), found in one pass.
+    attachments: ByStart | None = None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -226,7 +228,9 @@ def _setting(text, article, sentences, places, dates) -> Setting:
                       {p.id: p for p in places},
                       ByStart([d for d in dates if d.date is not None], lambda d: d.start),
                       wire is not None, span, None)
-    return replace(setting, focus=focus_place(setting, places))
+    found = [(m.start(), m.group(1).lower()) for m in _ATTACHMENT.finditer(text)]
+    return replace(setting, focus=focus_place(setting, places),
+                   attachments=ByStart(found, lambda m: m[0]))
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
@@ -419,8 +423,7 @@ def _event_dateline(setting: Setting, event: Event) -> When | None:
 def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | None:
     """The earlier event that an "at the meeting", "during the visit" in its sentence names."""
     lo, hi = setting.sentence_of(event.start)
-    for m in _ATTACHMENT.finditer(setting.text, lo, hi):
-        noun = m.group(1).lower()
+    for _, noun in setting.attachments.within(lo, hi):
         kinds = _ATTACHED_KINDS[noun]
         fitting = [e for e in earlier[-_INHERIT_WINDOW:] if e.type in kinds
                    and (e.place or e.date) and _dates_agree(e, event)]
