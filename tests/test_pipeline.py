@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import pipeline
+from dashboard import filters, pipeline, tables
 from dashboard.records import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +86,21 @@ def test_seed_dinner_visit_and_report(seed):
     (report,) = _event(seed, "report", dt.date(2007, 12, 10))
     assert report.status == "planned"
     assert actor_named(seed, "Contact Group Troika").id in report.actors
+
+
+def test_seed_places_list_every_event_and_deployment_grounded_there(seed):
+    frames = tables.build([seed])
+    located = {p.surface: tables.location_key(p) for p in seed.places}
+    brussels = filters.at_location(frames, located["Brussels"])
+    assert sorted(brussels.events["type"]) == ["meeting", "meeting", "request", "request",
+                                               "statement"]
+    assert any("communique" in s for s in brussels.events["summary"])
+    assert any("dinner" in s for s in brussels.events["summary"])
+    mitrovica = filters.at_location(frames, located["Kosovska Mitrovica"])
+    assert list(mitrovica.deployments["unit"]) == ["KFOR's French contingent"]
+    assert any("by force" in s for s in mitrovica.events["summary"])
+    # every event at Brussels is dated, so the date filter keeps them
+    assert brussels.events["date"].notna().all()
 
 
 def test_seed_deployments(seed):
