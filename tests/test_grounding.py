@@ -174,7 +174,8 @@ def test_ground_focus_does_not_place_words_spoken_elsewhere():
 
 
 def test_ground_focus_city_outside_the_leading_country_gives_way_to_that_country():
-    text = "Talks in Istanbul. Talks in Istanbul. War in Ukraine, Kyiv, Lviv, Odesa. Troops advanced."
+    text = ("Talks in Istanbul. Talks in Istanbul. War in Ukraine, Kyiv, Lviv, Odesa. "
+            "Troops advanced.")
     istanbul = [place(text, f"p{i}", "Istanbul", nth=i - 1, geonameid=1) for i in (1, 2)]
     istanbul = [replace(p, country_code="TR") for p in istanbul]
     others = [replace(place(text, id_, name, kind=kind, geonameid=g), country_code="UA")
@@ -303,7 +304,8 @@ def test_ground_a_reference_followed_by_its_name_is_that_name():
 
 
 def test_ground_the_day_before_is_the_day_before_the_dateline_unless_it_names_an_event():
-    text = "Habibie said the day before that he would help. The day before the landing, rebels fought."
+    text = ("Habibie said the day before that he would help. "
+            "The day before the landing, rebels fought.")
     said = event(text, "e1", "Habibie said the day before that he would help.")
     fought = event(text, "e2", "The day before the landing, rebels fought.", "clash")
     (first, second), _ = grounded(text, [said, fought])
@@ -321,7 +323,8 @@ def test_ground_the_sender_of_troops_is_not_where_they_are():
 
 
 def test_ground_words_keep_a_setting_after_the_verb_but_not_what_was_said():
-    text = "Foggo told reporters aboard the command ship in Trondheim. Lange said his men would go to Tetovo."
+    text = ("Foggo told reporters aboard the command ship in Trondheim. "
+            "Lange said his men would go to Tetovo.")
     told = event(text, "e1", "Foggo told reporters aboard the command ship in Trondheim.",
                  place="p1")
     lange = event(text, "e2", "Lange said his men would go to Tetovo.", place="p2")

@@ -8,23 +8,26 @@ best evidence there is, records which (``place_basis``, ``date_basis``) and says
 Place, best first:
 
 1. ``stated``: the events and deployments stages read a locative or motion phrase in the
-   record's own clause ("meeting in Brussels", "stationed in X", "flown into X");
-2. ``reference``: that phrase, or the clause, holds a reference linked to the place it means
-   ("the town", "the capital": ``Place.antecedent``), or the adverb "there" (the last literal
-   place before it); for words, only before what was said. A capital named for its government
-   as the subject of words or a decision ("Seoul welcomed the accord") is where they were
-   said or made;
+   record's own clause ("meeting in Brussels", "stationed in X", "flown into X"); "the Black
+   Sea port of Poti" is Poti and "the capital, Skopje" Skopje; an order or a deployment goes
+   where its troops go ("ordered more troops to X"). Words keep a place after their verb only
+   until what was said begins ("told reporters aboard the ship in X", not "said it would raise
+   its force in X");
+2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
+   capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
+   for words, only before what was said. A capital named for its government as the subject of
+   words or a decision ("Seoul welcomed the accord") is where they were said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
    "during the visit", "in their final communique" (a communique is a meeting's) point at the
-   last earlier event of that kind (with a compatible date), whose place the record takes. This
-   comes before the sentence's lone place: the phrase names the record's own setting, while a
-   lone place may be what the record is about;
-4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every
-   record of it; else the one literal place of the sentence, when there is exactly one
-   candidate (a place in topic position, "discussing Kosovo", "the status of X", after
-   "from", the sender of troops, "Finland sent 2,200 soldiers", or where troops are, "troops
-   in X", for an event that is not about troops, is no candidate). Words (statements, requests, reports) take no lone place: theirs is in what was
-   said ("Rebels hold Gao, the army said");
+   last earlier event of that kind (one called by that noun first, with a compatible date),
+   whose place the record takes. This comes before the sentence's lone place: the phrase names
+   the record's own setting, while a lone place may be what the record is about;
+4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
+   of it; else the one literal place of the sentence, when there is exactly one candidate (no
+   candidate: a place in topic position, "discussing Kosovo", "the status of X"; after "from";
+   the sender of troops, "Finland sent 2,200 soldiers"; where troops are, "troops in X", for
+   an event that is not about troops; the wire dateline). Words (statements, requests,
+   reports) take no lone place: it is in what was said ("Rebels hold Gao, the army said");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
    will also urge…") continues the record before it; a statement by the speaker of the
    previous statement continues it; an event naming its own kind as known ("the offensive")
@@ -39,27 +42,31 @@ Place, best first:
    meetings happen where their parties are, which the focus does not tell, and words are
    said where their speakers are (a wire dateline's city only says where the reporter was).
 
-Date, best first: ``stated`` (a date or weekday in the record's clause, or opening its
-sentence, as the stages read it; "said the day before" is the day before the dateline's); ``sentence`` (the one resolved date of the sentence; for a
-statement only a date before its words, not one inside what was said); ``inherited`` (from the
-event it is attached to, or the record it continues by pronoun or speaker; a meeting of the
-same participants or "the offensive" gives a place, not a date); ``dateline``: the report's day,
-only where tense and genre make it the event's day:
+Date, best first:
 
-- an ongoing event (present progressive: "are discussing") happens on the day of the report;
-- a statement, request or report in the present tense ("says", "warns") is made that day;
-- a statement, request or report in the simple past with no day of its own ("said", "urged";
-  not "has pledged") was made that day: news copy names the day of a statement when it is
-  not the report's (it writes "said on Monday"), in wire stories and in the seed's layout alike;
-- troops "are stationed" or "remain" somewhere on the report's day.
+1. ``stated``: a date or weekday in the record's clause, or opening its sentence, as the stages
+   read it; "said the day before" is the day before the dateline's ("the day before the
+   landing", which names its own event, is left alone);
+2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
+   one inside what was said);
+3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
+   speaker (a meeting of the same participants or "the offensive" gives a place, not a date);
+4. ``dateline``: the report's day, only where tense and genre make it the event's day:
 
-A past happening (not words) told with no day of its own in the sentence right after one
-told with its day is read in the story's time and takes that day (``inherited``): a narrative
-goes on where its last dated sentence left it. Anything else undated stays undated: a plan
-with no day is not the report's.
-An event that is attached to another of
-its own kind ("the reinforcements will be discussed at the meeting" is the meeting) is that
-event: it is merged into it, and its span joins the other's ``mentions``.
+   - an ongoing event (present progressive: "are discussing") happens on the day of the report;
+   - words in the present tense ("says", "warns") are said that day;
+   - words in the simple past with no day of their own ("said", "urged"; not "has pledged",
+     not "were reported") were said that day: news copy names the day of a statement when it
+     is not the report's ("said on Monday"), in wire stories and in the seed's layout alike;
+   - troops "are stationed" or "remain" somewhere on the report's day;
+
+5. ``inherited`` from the story's time: a past happening (not words) with no day of its own,
+   in the sentence right after one told with its day, takes that day: a narrative goes on where
+   its last dated sentence left it.
+
+Anything else undated stays undated (a plan with no day is not the report's). An event that is
+attached to another of its own kind ("the reinforcements will be discussed at the meeting" is
+the meeting) is that event: it is merged into it, and its span joins the other's ``mentions``.
 """
 
 from __future__ import annotations
@@ -106,7 +113,8 @@ _SENDER_AFTER = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s
                            r"provided|provides)\b", re.I)
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|brigades?|divisions?|marines|paratroopers|warships|"
-                            r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
+                            r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b"
+                            r"(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
                             r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _PRESENT_SAYING = re.compile(r"\b(?:says|tells|warns|insists|urges|asks|calls|claims|denies|"
                              r"reports|announces|stresses|argues|believes|thinks|wants)\b", re.I)
@@ -139,7 +147,8 @@ _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
     r"(?m)^[ \t]*(?:(?P<city>[A-Z][A-Z'’.-]+(?:[ ][A-Z][A-Z'’.-]+)*)\b[^\n]{0,60}?"
-    r"(?:\([A-Za-z][\w .&'-]{0,30}\)\s*)?|[^\n]{0,80}?\([A-Za-z][\w .&'-]{0,30}\)\s*)[-\u2013\u2014]\s")
+    r"(?:\([A-Za-z][\w .&'-]{0,30}\)\s*)?|[^\n]{0,80}?\([A-Za-z][\w .&'-]{0,30}\)\s*)"
+    r"[-\u2013\u2014]\s")
 #: How far after a reporting verb a place may still set the words ("told reporters aboard the
 #: command ship in X"), unless what was said has begun before it (``_CLAUSE_OPENS``).
 _SETTING_AFTER_VERB = 80
@@ -447,7 +456,8 @@ def _continued(setting: Setting, event: Event, earlier: list[Event]) -> tuple[Ev
         if prior is not None:
             return prior, True
     if event.type == "statement" and event.actors:
-        prior = _latest(earlier, lambda e: e.type == "statement" and e.actors[:1] == event.actors[:1]
+        prior = _latest(earlier, lambda e: e.type == "statement"
+                        and e.actors[:1] == event.actors[:1]
                         and here - 2 <= setting.sentence_index(e.start) < here)
         if prior is not None:
             return prior, True
@@ -505,7 +515,8 @@ def _grounded(e: Event, where: Where, when: When) -> Event:
 
 # --- deployments ------------------------------------------------------------------------------
 
-def _ground_deployments(setting: Setting, deployments: Sequence[Deployment]) -> tuple[Deployment, ...]:
+def _ground_deployments(setting: Setting,
+                        deployments: Sequence[Deployment]) -> tuple[Deployment, ...]:
     out: list[Deployment] = []
     for dep in deployments:
         where = (_stated_place(setting, dep.place)
