@@ -331,3 +331,13 @@ def test_ground_words_keep_a_setting_after_the_verb_but_not_what_was_said():
     places = [place(text, "p1", "Trondheim"), place(text, "p2", "Tetovo")]
     (first, second), _ = grounded(text, [told, lange], places=places, published=None)
     assert (first.place, second.place) == ("p1", None)
+
+
+def test_ground_a_since_date_gives_way_to_the_clause_own_day():
+    text = "Troops held since June pulled back on Wednesday night."
+    dates = find_dates(text, THURSDAY)
+    since = next(d for d in dates if d.qualifier == "after")
+    pulled = event(text, "e1", text, "deployment", date=since.date, date_text=since.text,
+                   date_precision=since.precision, date_qualifier="after")
+    (e,), _ = grounded(text, [pulled])
+    assert (e.date, e.date_basis, e.date_qualifier) == (dt.date(2007, 12, 5), "stated", "")

@@ -45,8 +45,9 @@ Place, best first:
 Date, best first:
 
 1. ``stated``: a date or weekday in the record's clause, or opening its sentence, as the stages
-   read it; "said the day before" is the day before the dateline's ("the day before the
-   landing", which names its own event, is left alone);
+   read it, but the clause's own day before a "since" date ("held since June pulled back on
+   Wednesday night"); "said the day before" is the day before the dateline's ("the day before
+   the landing", which names its own event, is left alone);
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
    one inside what was said);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
@@ -374,6 +375,10 @@ def _words_start(setting: Setting, event: Event) -> int:
 def _event_date(setting: Setting, event: Event, attached: Event | None,
                 continued: Event | None, earlier: list[Event]) -> When:
     if event.date is not None:
+        exact = _exact_instead(setting, event)
+        if exact is not None:
+            return When(exact.date, exact.text, exact.precision, exact.qualifier, "stated",
+                        f"date stated: {exact.text}")
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
     limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
@@ -383,6 +388,16 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
             or _no_date(setting))
+
+
+def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
+    """ "pulled back from positions held since June on Wednesday night": a "since" date says
+    when a state began; the clause's own day, if it has one, is the event's."""
+    if event.date_qualifier != "after":
+        return None
+    days = [d for d in setting.dates.within(event.start, event.end)
+            if d.precision == "day" and not d.qualifier]
+    return days[0] if len(days) == 1 else None
 
 
 def _day_before(setting: Setting, event: Event) -> When | None:
