@@ -341,3 +341,17 @@ def test_ground_a_since_date_gives_way_to_the_clause_own_day():
                    date_precision=since.precision, date_qualifier="after")
     (e,), _ = grounded(text, [pulled])
     assert (e.date, e.date_basis, e.date_qualifier) == (dt.date(2007, 12, 5), "stated", "")
+
+
+def test_ground_a_clash_is_where_it_strikes_and_words_merged_keep_their_setting():
+    text = ("Rebels seized Bor, the capital of Jonglei, on Wednesday, a spokesman said. "
+            "'We lost Bor,' Aguer told AFP in Juba.")
+    seized = event(text, "e1", "Rebels seized Bor, the capital of Jonglei, on Wednesday", "clash")
+    said = event(text, "e2", "a spokesman said.", place="p3",
+                 mentions=((text.index("a spokesman"), text.index("said.") + 5),
+                           (text.index("Aguer"), len(text))))
+    places = [place(text, "p1", "Bor"), place(text, "p2", "Jonglei", kind="admin1"),
+              place(text, "p3", "Juba")]
+    (first, second), _ = grounded(text, [seized, said], places=places, published=None)
+    assert (first.place, first.place_basis) == ("p1", "stated")
+    assert (second.place, second.place_basis) == ("p3", "stated")

@@ -10,9 +10,10 @@ Place, best first:
 1. ``stated``: the events and deployments stages read a locative or motion phrase in the
    record's own clause ("meeting in Brussels", "stationed in X", "flown into X"); "the Black
    Sea port of Poti" is Poti and "the capital, Skopje" Skopje; an order or a deployment goes
-   where its troops go ("ordered more troops to X"). Words keep a place after their verb only
-   until what was said begins ("told reporters aboard the ship in X", not "said it would raise
-   its force in X");
+   where its troops go ("ordered more troops to X"), a clash where it strikes ("seized Bor",
+   "shelled the town of X"). Words keep a place after their verb only until what was said
+   begins ("told reporters aboard the ship in X", not "said it would raise its force in X"),
+   judged in the span of the report that names the place (repeats merged into it included);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
@@ -138,6 +139,13 @@ _PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|provi
 #: Words that open what was said: "said (that) it would…", "urged them to…".
 _CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|could|should|"
                            r"might|may|must|can|to|it|they|he|she|we)\b", re.I)
+#: A verb that takes or strikes a place as its object: the clash happens there.
+_TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
+                    r"took|retook|recaptured|overran|overrun|stormed|storms|attacked|attacks|"
+                    r"shelled|shells|shelling|bombed|bombs|bombing|raided|raids|besieged|"
+                    r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled)\s+"
+                    r"(?:control\s+of\s+)?(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|village|port|"
+                    r"province|region|district|capital|outskirts|suburbs?)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: "said the day before": the day before the report's (one naming its own event, "the day
 #: before the landing", is left alone: that event may not be reported yet).
@@ -313,7 +321,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
     if stated is not None and not _in_what_was_said(setting, event, stated.place):
         return stated
     return (_troops_bound(setting, event)
-            or _reference_place(setting, event.start, _words_start(setting, event))
+            or _reference_place(setting, event.start, _words_begin(setting, event))
             or _seat(setting, event)
             or _inherited_place(setting, attached)
             or _opening_place(setting, event.start)
@@ -325,13 +333,15 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
 
 def _troops_bound(setting: Setting, event: Event) -> Where | None:
     """ "ordered more troops to Yeonpyeong": an order or a deployment is placed where the
-    troops go."""
-    if event.type not in ("decision", "deployment"):
+    troops go; "seized Bor", "shelled the town of X": a clash or an entry where it strikes."""
+    if event.type not in ("decision", "deployment", "clash"):
         return None
     for place in setting.places.within(event.start, event.end):
         before = setting.text[max(event.start, place.start - 40):place.start]
-        if _TROOPS_BEFORE.search(before):
+        if event.type != "clash" and _TROOPS_BEFORE.search(before):
             return Where(place, "stated", f"place stated: the troops go to {place.surface}")
+        if event.type != "decision" and _TAKEN.search(before):
+            return _stated_place(setting, place.id)
     return None
 
 
@@ -358,18 +368,26 @@ def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
     is in the words, not where they were said ("told reporters in Baghdad" is)."""
     if event.type not in _SAYING:
         return False
-    start = _words_start(setting, event)
-    if place.start < event.start or place.start > start + _SETTING_AFTER_VERB:
-        return place.start >= event.start and place.start > start
+    # a repeat merged into the record may be the one that says where: judge in its own span
+    lo, hi = next(((s, e) for s, e in event.mentions if s <= place.start < e),
+                  (event.start, event.end))
+    start = _words_start(setting, lo, hi)
+    if place.start < lo or place.start > start + _SETTING_AFTER_VERB:
+        return place.start >= lo and place.start > start
     return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
 
 
-def _words_start(setting: Setting, event: Event) -> int:
-    """Where what was said begins: after the reporting verb of words, else the record's end."""
+def _words_start(setting: Setting, start: int, end: int) -> int:
+    """Where what was said begins in ``[start, end)``: after its reporting verb, else ``end``."""
+    verb = _ANY_SAYING.search(setting.text, start, end)
+    return verb.end() if verb else end
+
+
+def _words_begin(setting: Setting, event: Event) -> int:
+    """Where an event's words begin; the end of any other record."""
     if event.type not in _SAYING:
         return event.end
-    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
-    return verb.end() if verb else event.end
+    return _words_start(setting, event.start, event.end)
 
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
@@ -404,7 +422,7 @@ def _day_before(setting: Setting, event: Event) -> When | None:
     """ "Habibie said the day before that…": the day before the dateline's."""
     if setting.published is None:
         return None
-    end = min(event.end, _words_start(setting, event) + _SETTING_AFTER_VERB)
+    end = min(event.end, _words_begin(setting, event) + _SETTING_AFTER_VERB)
     found = _DAY_BEFORE.search(setting.text, event.start, end)
     if found is None:
         return None
