@@ -355,3 +355,19 @@ def test_ground_a_clash_is_where_it_strikes_and_words_merged_keep_their_setting(
     (first, second), _ = grounded(text, [seized, said], places=places, published=None)
     assert (first.place, first.place_basis) == ("p1", "stated")
     assert (second.place, second.place_basis) == ("p3", "stated")
+
+
+def test_ground_troops_are_not_placed_in_another_clause_or_where_they_come_from():
+    text = ("Israeli troops surround the camp, and a spokesman in Tel Aviv said so. "
+            "Planes with Russian troops took off from an air base near Ulyanovsk. "
+            "Rebels withdrew from Timbuktu.")
+    places = [place(text, "p1", "Tel Aviv"), place(text, "p2", "Ulyanovsk"),
+              place(text, "p3", "Timbuktu")]
+    deps = [Deployment(id="d1", actor=None, unit="Israeli troops", place="p1", start=0, end=50),
+            Deployment(id="d2", actor=None, unit="Russian troops", place="p2",
+                       start=text.index("Russian"), end=text.index("Ulyanovsk") + 9),
+            Deployment(id="d3", actor=None, unit="Rebels", place="p3", status="withdrawal",
+                       start=text.index("Rebels"), end=len(text) - 1)]
+    _, found = grounded(text, deployments=deps, places=places, published=None)
+    assert [(d.place, d.place_basis) for d in found] == [
+        (None, ""), (None, ""), ("p3", "stated")]

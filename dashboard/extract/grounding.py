@@ -11,7 +11,8 @@ Place, best first:
    record's own clause ("meeting in Brussels", "stationed in X", "flown into X"); "the Black
    Sea port of Poti" is Poti and "the capital, Skopje" Skopje; an order or a deployment goes
    where its troops go ("ordered more troops to X"), a clash where it strikes ("seized Bor",
-   "shelled the town of X"). Words keep a place after their verb only until what was said
+   "shelled the town of X"). Troops are not placed in another clause ("surround the camp, and
+   a spokesman in X said") nor where they come from ("took off from a base near X"). Words keep a place after their verb only until what was said
    begins ("told reporters aboard the ship in X", not "said it would raise its force in X"),
    judged in the span of the report that names the place (repeats merged into it included);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
@@ -146,6 +147,11 @@ _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures
                     r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled)\s+"
                     r"(?:control\s+of\s+)?(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|village|port|"
                     r"province|region|district|capital|outskirts|suburbs?)\s+of\s+)?$", re.I)
+#: Words between troops and a place that put the place in another clause or make it an origin.
+_ELSEWHERE = re.compile(r",\s+(?:and|but|while)\b|\band\s+(?:will|would|were|was|are|is|had|"
+                        r"have|has)\b", re.I)
+_ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+(?:[\w-]+\s+)?(?:base|airport|airfield|port|"
+                     r"camp|barracks|garrison)\s+(?:near|outside|in|at|of)\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: "said the day before": the day before the report's (one naming its own event, "the day
 #: before the landing", is left alone: that event may not be reported yet).
@@ -552,9 +558,11 @@ def _ground_deployments(setting: Setting,
                         deployments: Sequence[Deployment]) -> tuple[Deployment, ...]:
     out: list[Deployment] = []
     for dep in deployments:
-        where = (_stated_place(setting, dep.place)
+        stated = _stated_place(setting, dep.place)
+        not_theirs = stated.place.id if stated and _not_theirs(setting, dep, stated) else None
+        where = ((stated if stated and not not_theirs else None)
                  or _reference_place(setting, dep.start, dep.end)
-                 or _sentence_place(setting, dep.start, troops=True)
+                 or _sentence_place(setting, dep.start, troops=True, skip=not_theirs)
                  or _where_troops_are(setting, dep, out)
                  or _focus(setting))
         when = _deployment_date(setting, dep)
@@ -569,6 +577,14 @@ def _grounded_deployment(d: Deployment, where: Where, when: When) -> Deployment:
         place.id if place else None, place.lat if place else None,
         place.lon if place else None, d.status, when.date, d.sentence, d.start, d.end,
         where.basis, when.basis, where.note, when.note, d.mentions or ((d.start, d.end),))
+
+
+def _not_theirs(setting: Setting, dep: Deployment, stated: Where) -> bool:
+    """Whether the words up to the stated place leave the troops' clause ("…, and an Israeli
+    spokesman in Tel Aviv") or make it where they come from ("took off from a base near X")."""
+    between = (dep.start, stated.place.start)
+    return bool(_ELSEWHERE.search(setting.text, *between) or (
+        dep.status != "withdrawal" and _ORIGIN.search(setting.text, *between)))
 
 
 def _where_troops_are(setting: Setting, dep: Deployment, earlier: list[Deployment]) -> Where | None:
@@ -638,13 +654,15 @@ def _opening_place(setting: Setting, start: int) -> Where | None:
     return None
 
 
-def _sentence_place(setting: Setting, start: int, troops: bool) -> Where | None:
-    """The one literal place of the sentence that is not a topic, an origin or a seat."""
+def _sentence_place(setting: Setting, start: int, troops: bool,
+                    skip: str | None = None) -> Where | None:
+    """The one literal place of the sentence that is not a topic, an origin or a seat (nor
+    ``skip``, a place already found not to be the record's)."""
     lo, hi = setting.sentence_of(start)
     found: dict[object, Place] = {}
     for p in setting.places.within(lo, hi):
         before = setting.text[max(lo, p.start - 40):p.start]
-        if _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
+        if p.id == skip or _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
                 not troops and _TROOPS_BEFORE.search(before)) or _SENDER_AFTER.match(
                 setting.text, p.end, min(hi, p.end + 40)):
             continue
