@@ -12,9 +12,10 @@ Place, best first:
    Sea port of Poti" is Poti and "the capital, Skopje" Skopje; an order or a deployment goes
    where its troops go ("ordered more troops to X"), a clash where it strikes ("seized Bor",
    "shelled the town of X"). Troops are not placed in another clause ("surround the camp, and
-   a spokesman in X said") nor where they come from ("took off from a base near X"). Words keep a place after their verb only until what was said
-   begins ("told reporters aboard the ship in X", not "said it would raise its force in X"),
-   judged in the span of the report that names the place (repeats merged into it included);
+   a spokesman in X said") nor where they come from ("took off from a base near X"). Words
+   keep a place after their verb only until what was said begins ("told reporters aboard the
+   ship in X", not "said it would raise its force in X"), judged in the span of the report
+   that names the place (repeats merged into it included);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
@@ -40,9 +41,10 @@ Place, best first:
    the article weighted more, the wire dateline's city weighted most; it is used only when one
    place clearly leads (within the leading country, else that country), and the record keeps
    that place's own precision (a country focus gives a country-level place, never a point).
-   Only deployments and events on the ground (clashes, deployments) take it: decisions and
-   meetings happen where their parties are, which the focus does not tell, and words are
-   said where their speakers are (a wire dateline's city only says where the reporter was).
+   Only deployments and events on the ground (clashes, deployments, visits) take it:
+   decisions and meetings happen where their parties are, which the focus does not tell, and
+   words are said where their speakers are (a wire dateline's city only says where the
+   reporter was).
 
 Date, best first:
 
@@ -175,7 +177,7 @@ _INHERIT_WINDOW = 60
 _SAYING = ("statement", "request", "report")
 #: Events that happen on the ground the article is about, which its focus may place. Words,
 #: decisions and meetings happen where their speakers and parties are, which it does not tell.
-_ON_THE_GROUND = ("clash", "deployment", "other")
+_ON_THE_GROUND = ("clash", "deployment", "visit", "other")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 
 
