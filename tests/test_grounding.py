@@ -324,13 +324,15 @@ def test_ground_the_sender_of_troops_is_not_where_they_are():
 
 def test_ground_words_keep_a_setting_after_the_verb_but_not_what_was_said():
     text = ("Foggo told reporters aboard the command ship in Trondheim. "
-            "Lange said his men would go to Tetovo.")
+            "Lange said his men would go to Tetovo. Officials said fighting continued near Gao.")
     told = event(text, "e1", "Foggo told reporters aboard the command ship in Trondheim.",
                  place="p1")
     lange = event(text, "e2", "Lange said his men would go to Tetovo.", place="p2")
-    places = [place(text, "p1", "Trondheim"), place(text, "p2", "Tetovo")]
-    (first, second), _ = grounded(text, [told, lange], places=places, published=None)
-    assert (first.place, second.place) == ("p1", None)
+    fighting = event(text, "e3", "Officials said fighting continued near Gao.", place="p3")
+    places = [place(text, "p1", "Trondheim"), place(text, "p2", "Tetovo"),
+              place(text, "p3", "Gao")]
+    found, _ = grounded(text, [told, lange, fighting], places=places, published=None)
+    assert [e.place for e in found] == ["p1", None, None]
 
 
 def test_ground_a_since_date_gives_way_to_the_clause_own_day():

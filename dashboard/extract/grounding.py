@@ -139,9 +139,10 @@ _SUBJECT_START = re.compile(r"\s*(?:[\w'’]+\s+)?")
 #: "the Black Sea port of Poti": the second, more exact place is the one meant.
 _PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|province|region|"
                        r"suburb|outskirts|capital)\s+of\s+(?:the\s+)?")
-#: Words that open what was said: "said (that) it would…", "urged them to…".
+#: Words that open what was said: "said (that) it would…", "urged them to…", "said fighting
+#: continued near X".
 _CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|could|should|"
-                           r"might|may|must|can|to|it|they|he|she|we)\b", re.I)
+                           r"might|may|must|can|to|it|they|he|she|we|\w{3,}ed)\b", re.I)
 #: A verb that takes or strikes a place as its object: the clash happens there.
 _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
                     r"took|retook|recaptured|overran|overrun|stormed|storms|attacked|attacks|"
