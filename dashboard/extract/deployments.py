@@ -197,7 +197,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
-        end=place.end if place else end, mentions=((unit_start, place.end if place else end),)),
+        end=place.end if place else end, mentions=[(unit_start, place.end if place else end)]),
         weak)
 
 
@@ -330,7 +330,14 @@ def _merge(found: list[_Draft]) -> list[dict[str, Any]]:
             out.append(draft)
             continue
         out[twin] = _fold(out[twin], draft)
-    return [d.fields for d in out]
+    return [{**d.fields, "mentions": tuple(d.fields["mentions"])} for d in out]
+
+
+def _extended(spans: list, more: list) -> list:
+    """``spans`` with ``more`` added in place (copying them at each of thousands of repeats in a
+    huge article would be quadratic)."""
+    spans.extend(more)
+    return spans
 
 
 def _fold(a: _Draft, b: _Draft) -> _Draft:
@@ -345,7 +352,7 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
         **first, "sentence": source["sentence"], "start": source["start"], "end": source["end"],
         "unit": richer["unit"], "actor": actor or first["actor"],
         "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
-        "mentions": first["mentions"] + dep["mentions"],
+        "mentions": _extended(first["mentions"], dep["mentions"]),
         **{key: first[key] or dep[key]
            for key in ("strength", "strength_qualifier", "strength_text", "date")}}, weak)
 

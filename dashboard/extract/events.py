@@ -291,7 +291,7 @@ class _Context:
             date=date.date if date else None, date_text=date.text if date else "",
             date_precision=date.precision if date and date.date else "",
             date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end,
-            mentions=((c_start, c_end),))
+            mentions=[(c_start, c_end)])  # a list while repeats merge into it
         return event
 
     def _clause_end(self, pos: int) -> int:
@@ -373,10 +373,17 @@ def _merge(events: list[_Fields]) -> list[_Fields]:
         out[twin] = {
             **first, "actors": tuple(dict.fromkeys(first["actors"] + event["actors"])),
             "place": first["place"] or event["place"], "lat": placed["lat"], "lon": placed["lon"],
-            "mentions": first["mentions"] + event["mentions"],
+            "mentions": _extended(first["mentions"], event["mentions"]),
             **{key: dated[key] for key in ("date", "date_text", "date_precision",
                                            "date_qualifier")}}
-    return out
+    return [{**event, "mentions": tuple(event["mentions"])} for event in out]
+
+
+def _extended(spans: list, more: list) -> list:
+    """``spans`` with ``more`` added in place: an event repeated thousands of times in a huge
+    article would make copying its spans at each repeat quadratic."""
+    spans.extend(more)
+    return spans
 
 
 def _near(a: _Fields, b: _Fields) -> bool:

@@ -308,19 +308,22 @@ def _in_dateline(setting: Setting, place: Place) -> bool:
 
 def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ...]:
     out: list[Event] = []
+    repeats: dict[int, list[Event]] = {}
     for event in events:
         attached = _attached(setting, event, out)
         if attached is not None and attached.type == event.type:
             # the referent is among the last few: look for it from the end (huge articles)
             index = next(i for i in range(len(out) - 1, -1, -1) if out[i] is attached)
-            out[index] = _fold(attached, event)
+            repeats.setdefault(index, []).append(event)
             continue
         continued, with_date = _continued(setting, event, out)
         where = _event_place(setting, event, attached, continued)
         when = _event_date(setting, event, attached, continued if with_date else None, out)
         out.append(_grounded(event, where, when))
-    if len(out) == len(events):
+    if not repeats:
         return tuple(out)
+    # folded once each at the end: folding at every repeat copied the spans each time
+    out = [_fold(e, repeats[i]) if i in repeats else e for i, e in enumerate(out)]
     return tuple(replace(e, id=f"e{i}") for i, e in enumerate(out, 1))  # ids without gaps
 
 
@@ -486,7 +489,7 @@ def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | N
 
 
 def _names(text: str, event: Event, noun: str) -> bool:
-    spans = event.mentions or ((event.start, event.end),)
+    spans = event.mentions[:3] or ((event.start, event.end),)  # its first reports name it
     return any(re.search(rf"\b{re.escape(noun)}\b", text[s:e], re.I) for s, e in spans)
 
 
@@ -529,10 +532,14 @@ def _within_a_day(a: Event, b: Event) -> bool:
     return a.date is None or b.date is None or abs((a.date - b.date).days) <= 1
 
 
-def _fold(into: Event, repeat: Event) -> Event:
-    """``repeat`` is ``into`` reported again: its span and actors join it."""
-    return replace(into, actors=tuple(dict.fromkeys(into.actors + repeat.actors)),
-                   mentions=into.mentions + (repeat.mentions or ((repeat.start, repeat.end),)))
+def _fold(into: Event, repeats: list[Event]) -> Event:
+    """``repeats`` report ``into`` again: their spans and actors join it."""
+    actors = dict.fromkeys(into.actors)
+    mentions = list(into.mentions)
+    for repeat in repeats:
+        actors.update(dict.fromkeys(repeat.actors))
+        mentions += repeat.mentions or ((repeat.start, repeat.end),)
+    return replace(into, actors=tuple(actors), mentions=tuple(mentions))
 
 
 #: The fields ``_grounded`` and ``_grounded_deployment`` copy, in order: they build records
