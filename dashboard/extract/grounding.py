@@ -79,6 +79,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from sys import intern  # notes repeat ("place stated: Kosovo"): one string each, not one a record
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -559,7 +560,7 @@ def _grounded(e: Event, where: Where, when: When) -> Event:
         e.id, e.type, e.summary, e.actors, place.id if place else None,
         place.lat if place else None, place.lon if place else None, when.date, when.text,
         when.precision, when.qualifier, e.status, e.sentence, e.start, e.end, where.basis,
-        when.basis, where.note, when.note, e.mentions or ((e.start, e.end),))
+        when.basis, intern(where.note), intern(when.note), e.mentions or ((e.start, e.end),))
 
 
 # --- deployments ------------------------------------------------------------------------------
@@ -586,7 +587,8 @@ def _grounded_deployment(d: Deployment, where: Where, when: When) -> Deployment:
         d.id, d.actor, d.unit, d.strength, d.strength_qualifier, d.strength_text,
         place.id if place else None, place.lat if place else None,
         place.lon if place else None, d.status, when.date, d.sentence, d.start, d.end,
-        where.basis, when.basis, where.note, when.note, d.mentions or ((d.start, d.end),))
+        where.basis, when.basis, intern(where.note), intern(when.note),
+        d.mentions or ((d.start, d.end),))
 
 
 def _not_theirs(setting: Setting, dep: Deployment, stated: Where) -> bool:
