@@ -373,3 +373,17 @@ def test_ground_troops_are_not_placed_in_another_clause_or_where_they_come_from(
     _, found = grounded(text, deployments=deps, places=places, published=None)
     assert [(d.place, d.place_basis) for d in found] == [
         (None, ""), (None, ""), ("p3", "stated")]
+
+
+def test_ground_troops_go_where_their_motion_verb_takes_them_not_where_they_are_from():
+    text = ("About 2,000 Marines who landed at the Greek port of Thessaloniki will go on. "
+            "Some 2,300 U.S. Marines are waiting off the coast. "
+            "Some 8,000 troops flown in from Germany joined them.")
+    places = [place(text, "p1", "Thessaloniki"), place(text, "p2", "U.S.", kind="country"),
+              place(text, "p3", "Germany", kind="country")]
+    deps = [Deployment(id=f"d{i}", actor=None, unit="Marines", start=text.index(words),
+                       end=text.index(words) + len(words))
+            for i, words in enumerate(("2,000 Marines", "2,300 U.S. Marines", "8,000 troops"), 1)]
+    _, found = grounded(text, deployments=deps, places=places, published=None)
+    assert [(d.place, d.place_basis) for d in found] == [("p1", "stated"), (None, ""),
+                                                          (None, "")]

@@ -11,8 +11,9 @@ Place, best first:
    record's own clause ("meeting in Brussels", "stationed in X", "flown into X"); "the Black
    Sea port of Poti" is Poti and "the capital, Skopje" Skopje; an order or a deployment goes
    where its troops go ("ordered more troops to X"), a clash where it strikes ("seized Bor",
-   "shelled the town of X"). Troops are not placed in another clause ("surround the camp, and
-   a spokesman in X said") nor where they come from ("took off from a base near X"). Words
+   "shelled the town of X"); troops where their own motion verb takes them ("Marines who
+   landed at the port of X"), but not in another clause ("surround the camp, and a spokesman
+   in X said") nor where they come from ("took off from a base near X", "flown in from X"). Words
    keep a place after their verb only until what was said begins ("told reporters aboard the
    ship in X", not "said it would raise its force in X"), judged in the span of the report
    that names the place (repeats merged into it included);
@@ -28,7 +29,8 @@ Place, best first:
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
    of it; else the one literal place of the sentence, when there is exactly one candidate (no
    candidate: a place in topic position, "discussing Kosovo", "the status of X"; after "from";
-   the sender of troops, "Finland sent 2,200 soldiers"; where troops are, "troops in X", for
+   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where
+   troops are, "troops in X", for
    an event that is not about troops; the wire dateline). Words (statements, requests,
    reports) take no lone place: it is in what was said ("Rebels hold Gao, the army said");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
@@ -117,6 +119,10 @@ _SENDER_AFTER = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s
                            r"(?:sent|send|sends|sending|deployed|deploys|dispatched|dispatches|"
                            r"contributed|contributes|pledged|pledges|offered|offers|promised|"
                            r"provided|provides)\b", re.I)
+#: "U.S. Marines", "Israeli troops": a place naming whose troops they are is not where.
+_OWNER_OF_TROOPS = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|soldiers|marines|"
+                              r"forces|peacekeepers|paratroopers|sailors|contingent|army|navy)\b",
+                              re.I)
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|brigades?|divisions?|marines|paratroopers|warships|"
                             r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b"
@@ -156,6 +162,11 @@ _ELSEWHERE = re.compile(r",\s+(?:and|but|while)\b|\band\s+(?:will|would|were|was
                         r"have|has)\b", re.I)
 _ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+(?:[\w-]+\s+)?(?:base|airport|airfield|port|"
                      r"camp|barracks|garrison)\s+(?:near|outside|in|at|of)\s+)?$", re.I)
+#: A motion verb and its preposition right before a place: troops going there.
+_MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent|entered|"
+                            r"airlifted|shipped|rushed|dispatched)\s+(?:at|in|into|to|on)\s+"
+                            r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
+                            r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: "said the day before": the day before the report's (one naming its own event, "the day
 #: before the landing", is left alone: that event may not be reported yet).
@@ -572,6 +583,7 @@ def _ground_deployments(setting: Setting,
         stated = _stated_place(setting, dep.place)
         not_theirs = stated.place.id if stated and _not_theirs(setting, dep, stated) else None
         where = ((stated if stated and not not_theirs else None)
+                 or _moved_to(setting, dep)
                  or _reference_place(setting, dep.start, dep.end)
                  or _sentence_place(setting, dep.start, troops=True, skip=not_theirs)
                  or _where_troops_are(setting, dep, out)
@@ -589,6 +601,18 @@ def _grounded_deployment(d: Deployment, where: Where, when: When) -> Deployment:
         place.lon if place else None, d.status, when.date, d.sentence, d.start, d.end,
         where.basis, when.basis, intern(where.note), intern(when.note),
         d.mentions or ((d.start, d.end),))
+
+
+def _moved_to(setting: Setting, dep: Deployment) -> Where | None:
+    """ "Marines who landed at the Greek port of Thessaloniki": where the troops' own motion
+    verb takes them, later in their sentence."""
+    lo, hi = setting.sentence_of(dep.start)
+    for place in setting.places.within(dep.start, hi):
+        if _ELSEWHERE.search(setting.text, dep.start, place.start):
+            return None
+        if _MOTION_BEFORE.search(setting.text, max(dep.start, place.start - 50), place.start):
+            return _stated_place(setting, place.id)
+    return None
 
 
 def _not_theirs(setting: Setting, dep: Deployment, stated: Where) -> bool:
@@ -676,6 +700,7 @@ def _sentence_place(setting: Setting, start: int, troops: bool,
         before = setting.text[max(lo, p.start - 40):p.start]
         if p.id == skip or _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
                 not troops and _TROOPS_BEFORE.search(before)) or _SENDER_AFTER.match(
+                setting.text, p.end, min(hi, p.end + 40)) or _OWNER_OF_TROOPS.match(
                 setting.text, p.end, min(hi, p.end + 40)):
             continue
         found.setdefault(p.geonameid or (p.name, p.country_code), p)
