@@ -13,10 +13,10 @@ Place, best first:
    where its troops go ("ordered more troops to X"), a clash where it strikes ("seized Bor",
    "shelled the town of X"); troops where their own motion verb takes them ("Marines who
    landed at the port of X"), but not in another clause ("surround the camp, and a spokesman
-   in X said") nor where they come from ("took off from a base near X", "flown in from X"). Words
-   keep a place after their verb only until what was said begins ("told reporters aboard the
-   ship in X", not "said it would raise its force in X"), judged in the span of the report
-   that names the place (repeats merged into it included);
+   in X said") nor where they come from ("took off from a base near X", "flown in from X").
+   Words keep a place after their verb only until what was said begins ("told reporters
+   aboard the ship in X", not "said it would raise its force in X"), judged in the span of the
+   report that names the place (repeats merged into it included);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
@@ -29,10 +29,10 @@ Place, best first:
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
    of it; else the one literal place of the sentence, when there is exactly one candidate (no
    candidate: a place in topic position, "discussing Kosovo", "the status of X"; after "from";
-   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where
-   troops are, "troops in X", for
-   an event that is not about troops; the wire dateline). Words (statements, requests,
-   reports) take no lone place: it is in what was said ("Rebels hold Gao, the army said");
+   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where troops
+   are, "troops in X", for an event that is not about troops; the wire dateline). Words
+   (statements, requests, reports) take no lone place: it is in what was said ("Rebels hold
+   Gao, the army said");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
    will also urge…") continues the record before it; a statement by the speaker of the
    previous statement continues it; an event naming its own kind as known ("the offensive")
