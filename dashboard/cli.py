@@ -23,7 +23,8 @@ FORMATS = ("json", "jsonl", "geojson", "csv")
 CSV_COLUMNS = (
     "article_id", "record", "id", "type", "status", "date", "date_precision", "date_qualifier",
     "actors", "unit", "strength", "strength_qualifier", "strength_text", "place", "place_name",
-    "country_code", "precision", "lat", "lon", "summary", "sentence", "start", "end",
+    "country_code", "precision", "lat", "lon", "place_basis", "place_note", "date_basis",
+    "date_note", "summary", "sentence", "start", "end", "mentions",
 )
 
 
@@ -164,7 +165,7 @@ def rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
                "date_qualifier": event.date_qualifier,
                "actors": "; ".join(actors.get(a, a) for a in event.actors),
                "summary": event.summary, "sentence": event.sentence,
-               "start": event.start, "end": event.end}
+               "start": event.start, "end": event.end, **_grounding(event)}
     for dep in extraction.deployments:
         yield {**base, **_located(places, dep.place, dep.lat, dep.lon),
                "record": "deployment", "id": dep.id, "type": "deployment", "status": dep.status,
@@ -172,7 +173,14 @@ def rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
                "actors": actors.get(dep.actor, "") if dep.actor else "",
                "unit": dep.unit, "strength": "" if dep.strength is None else dep.strength,
                "strength_qualifier": dep.strength_qualifier, "strength_text": dep.strength_text,
-               "sentence": dep.sentence, "start": dep.start, "end": dep.end}
+               "sentence": dep.sentence, "start": dep.start, "end": dep.end, **_grounding(dep)}
+
+
+def _grounding(record: Any) -> dict[str, Any]:
+    """Where the place and date came from; the spans as "start-end; start-end"."""
+    return {"place_basis": record.place_basis, "place_note": record.place_note,
+            "date_basis": record.date_basis, "date_note": record.date_note,
+            "mentions": "; ".join(f"{s}-{e}" for s, e in record.mentions)}
 
 
 def _located(places: dict, place_id: str | None, lat: Any, lon: Any) -> dict[str, Any]:

@@ -128,6 +128,7 @@ mark.nm-place { background: #cfe8ff; border-bottom: 2px solid #1f77b4; }
 mark.nm-actor { background: #ffe3c2; border-bottom: 2px solid #d9822b; }
 mark.nm-date { background: #dff5d8; border-bottom: 2px solid #3a8f3a; }
 mark.nm-focus { background: #ffd84d; border-bottom: 3px solid #b8860b; font-weight: 600; }
+.nm-basis { color: #666; font-size: 0.85em; font-style: italic; }
 </style>
 """
 

@@ -513,8 +513,13 @@ def _place_style(spot) -> dict[str, Any]:
 
 
 def _event_style(spot) -> dict[str, Any]:
-    return {"color": EVENT_COLOUR, "fillColor": "#fdae6b", "fillOpacity": 0.7, "weight": 2,
-            "radius": 9 + round(min(10, 2.5 * math.log2(spot.events)))}
+    """A filled dot; hollow and dashed where every event there has only an inherited or a
+    focus place (the article does not say it happened at this very spot)."""
+    style = {"color": EVENT_COLOUR, "fillColor": "#fdae6b", "fillOpacity": 0.7, "weight": 2,
+             "radius": 9 + round(min(10, 2.5 * math.log2(spot.events)))}
+    if spot.loose_events >= spot.events:
+        style.update(fillOpacity=0.0, dashArray="4 3")
+    return style
 
 
 def _deployment_style(spot) -> dict[str, Any]:

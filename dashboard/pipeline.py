@@ -23,6 +23,7 @@ from dashboard.extract import places as place_stage
 from dashboard.extract.dates import date_problems, find_dates
 from dashboard.extract.deployments import find_deployments
 from dashboard.extract.events import find_events
+from dashboard.extract.grounding import ground
 from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import (
     Actor, Article, DateMention, Deployment, Event, Extraction, Place, Problem, Sentence,
@@ -116,6 +117,11 @@ def _deployments(d: Draft, t: Tools) -> tuple:
                              d.article.published),)
 
 
+def _grounding(d: Draft, t: Tools) -> tuple:
+    return ground(d.article.text, d.article, d.sentences, d.places, d.dates, d.events,
+                  d.deployments)
+
+
 STAGES: tuple[Stage, ...] = (
     Stage("sentences", ("sentences",), _sentences),
     Stage("dates", ("dates", "problems"), _dates),
@@ -125,6 +131,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("actors", ("places", "actors"), _actors),
     Stage("events", ("events",), _events),
     Stage("deployments", ("deployments",), _deployments),
+    Stage("grounding", ("events", "deployments"), _grounding),
 )
 
 

@@ -26,6 +26,9 @@ EVENT_STATUSES = ("occurred", "ongoing", "planned", "expected", "possible", "hyp
 DEPLOYMENT_STATUSES = ("stationed", "deployed", "reinforcement", "withdrawal", "planned", "proposed")
 ACTOR_TYPES = ("state", "organization", "person", "group")
 DATE_PRECISIONS = ("day", "month", "year")
+#: Where an event's or a deployment's place or date came from, best evidence first
+#: (``dashboard/extract/grounding.py``); "" when nothing supported one.
+GROUNDING_BASES = ("stated", "reference", "sentence", "inherited", "focus", "dateline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,14 @@ class Event:
     sentence: str = ""
     start: int = 0
     end: int = 0
+    #: Which evidence gave the place / the date (``GROUNDING_BASES``; "" when none did).
+    place_basis: str = ""
+    date_basis: str = ""
+    #: The evidence in words ("place from the meeting in Brussels"), or why there is none.
+    place_note: str = ""
+    date_note: str = ""
+    #: (start, end) of every stretch that reports this record (repeats merged into it).
+    mentions: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,14 @@ class Deployment:
     sentence: str = ""
     start: int = 0
     end: int = 0
+    #: Which evidence gave the place / the date (``GROUNDING_BASES``; "" when none did).
+    place_basis: str = ""
+    date_basis: str = ""
+    #: The evidence in words ("place from the meeting in Brussels"), or why there is none.
+    place_note: str = ""
+    date_note: str = ""
+    #: (start, end) of every stretch that reports this record (repeats merged into it).
+    mentions: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

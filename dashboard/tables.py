@@ -25,15 +25,19 @@ PLACE_COLUMNS = (
     "precision", "confidence", "literal", "stands_for", "status", "loc_key", "geonameid",
     "geometry", "bbox", "sentence", "start", "end",
 )
+#: Where a record's place and date came from (``dashboard/extract/grounding.py``).
+GROUNDING_COLUMNS = ("place_basis", "place_note", "date_basis", "date_note", "mentions")
+#: Place bases that do not locate the record itself: drawn as hollow, dashed markers.
+LOOSE_BASES = ("inherited", "focus")
 EVENT_COLUMNS = (
     "key", "article_id", "id", "date", "type", "status", "summary", "actors", "place_name",
     "place_kind", "precision", "lat", "lon", "loc_key", "date_text", "date_precision",
-    "date_qualifier", "sentence", "start", "end",
+    "date_qualifier", *GROUNDING_COLUMNS, "sentence", "start", "end",
 )
 DEPLOYMENT_COLUMNS = (
     "key", "article_id", "id", "date", "status", "actors", "unit", "strength",
     "strength_qualifier", "strength_text", "place_name", "place_kind", "precision", "lat", "lon",
-    "loc_key", "sentence", "start", "end",
+    "loc_key", *GROUNDING_COLUMNS, "sentence", "start", "end",
 )
 PROBLEM_COLUMNS = ("article_id", "kind", "message", "start", "end")
 ARTICLE_COLUMNS = (
@@ -109,14 +113,14 @@ def _collect(ex: Extraction, rows: dict[str, list[dict[str, Any]]]) -> None:
          "type": e.type, "status": e.status, "summary": e.summary,
          "actors": tuple(names.get(a, a) for a in e.actors), "date": e.date,
          "date_text": e.date_text, "date_precision": e.date_precision,
-         "date_qualifier": e.date_qualifier}
+         "date_qualifier": e.date_qualifier, **_grounding(e)}
         for e in ex.events
     ]
     rows["deployments"] += [
         {**_record_base(art.id, d), **_where(by_id.get(d.place or ""), d.lat, d.lon, by_id),
          "status": d.status, "actors": (names.get(d.actor, d.actor),) if d.actor else (),
          "unit": d.unit, "strength": d.strength, "strength_qualifier": d.strength_qualifier,
-         "strength_text": d.strength_text, "date": d.date}
+         "strength_text": d.strength_text, "date": d.date, **_grounding(d)}
         for d in ex.deployments
     ]
     rows["problems"] += [{"article_id": art.id, "kind": p.kind, "message": p.message,
@@ -127,6 +131,12 @@ def _collect(ex: Extraction, rows: dict[str, list[dict[str, Any]]]) -> None:
         "events": len(ex.events), "deployments": len(ex.deployments),
         "problems": len(ex.problems),
     })
+
+
+def _grounding(record: Any) -> dict[str, Any]:
+    return {"place_basis": record.place_basis, "place_note": record.place_note,
+            "date_basis": record.date_basis, "date_note": record.date_note,
+            "mentions": record.mentions}
 
 
 def _record_base(article_id: str, record: Any) -> dict[str, Any]:
@@ -204,8 +214,8 @@ def concat(parts: Iterable[Frames]) -> Frames:
 
 LOCATION_COLUMNS = (
     "loc_key", "name", "kind", "precision", "lat", "lon", "geometry", "bbox", "mentions", "surfaces",
-    "events", "deployments", "strength", "event_key", "deployment_key", "event_lines",
-    "deployment_lines",
+    "events", "loose_events", "deployments", "strength", "event_key", "deployment_key",
+    "event_lines", "deployment_lines",
 )
 
 
@@ -216,7 +226,8 @@ def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
     ``deployment_lines`` are plain text (escape before showing), the earliest first.
     """
     places = _located(frames.places, "surface", "geometry", "bbox")
-    events = _located(frames.events, "type", "summary").sort_values("date", kind="stable")
+    events = _located(frames.events, "type", "summary", "place_basis")
+    events = events.sort_values("date", kind="stable")
     deployments = _located(frames.deployments, "strength", "actors", "unit")
     deployments = deployments.sort_values("date", kind="stable")
     out = _spots(places, events, deployments)
@@ -225,6 +236,8 @@ def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
     out["mentions"] = key.map(places["loc_key"].value_counts())
     out["surfaces"] = key.map(_heads(places["loc_key"], places["surface"], None, unique=True))
     out["events"] = key.map(events["loc_key"].value_counts())
+    loose = events.loc[events["place_basis"].isin(LOOSE_BASES), "loc_key"]
+    out["loose_events"] = key.map(loose.value_counts())
     out["event_key"] = key.map(_first(events)).astype(object).fillna("")
     # Lines are written only for the records shown: the first few at each location.
     shown = events.groupby("loc_key", sort=False).head(lines)
@@ -304,7 +317,7 @@ def _short(text: str, width: int) -> str:
 
 
 def _filled(out: pd.DataFrame) -> pd.DataFrame:
-    for column in ("mentions", "events", "deployments", "strength"):
+    for column in ("mentions", "events", "loose_events", "deployments", "strength"):
         out[column] = out[column].fillna(0).astype(int)
     for column in ("surfaces", "event_lines", "deployment_lines"):
         out[column] = out[column].map(lambda v: v if isinstance(v, tuple) else ())
@@ -334,7 +347,9 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, (tuple, list)) and value and isinstance(value[0], (tuple, list)):
+        value = "; ".join("-".join(str(v) for v in span) for span in value)  # spans
+    elif isinstance(value, (tuple, list)):
         value = "; ".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value

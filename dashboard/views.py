@@ -272,7 +272,7 @@ def _event_head(event: Mapping) -> str:
     esc = highlight.escape
     who = esc(", ".join(event["actors"])) or "no actor named"
     return (f"{_day(event['date'])} · <b>{esc(event['type'])}</b> ({esc(event['status'])}) · "
-            f"{who}<br>{esc(event['summary'])}")
+            f"{who}<br>{esc(event['summary'])}{_basis(event)}")
 
 
 def _deployment_head(dep: Mapping) -> str:
@@ -283,7 +283,16 @@ def _deployment_head(dep: Mapping) -> str:
     who = esc(", ".join(dep["actors"]) or "")
     unit = esc(dep["unit"])
     return (f"{_day(dep['date'])} · <b>{unit or who or 'troops'}</b>"
-            f"{' of ' + who if unit and who else ''} · {size} ({esc(dep['status'])})")
+            f"{' of ' + who if unit and who else ''} · {size} ({esc(dep['status'])})"
+            f"{_basis(dep)}")
+
+
+def _basis(record: Mapping) -> str:
+    """Where the record's place and date came from, in words ("place from the meeting in
+    Brussels · date from the dateline")."""
+    notes = [record.get("place_note") or "", record.get("date_note") or ""]
+    said = " · ".join(highlight.escape(n) for n in notes if n)
+    return f'<br><span class="nm-basis">{said}</span>' if said else ""
 
 
 def _day(value) -> str:

@@ -67,6 +67,9 @@ def test_cli_csv_has_one_row_per_event_and_deployment(folder, capsys):
     assert kinds == {"event", "deployment"}
     french = next(r for r in table if r["unit"] == "KFOR's French contingent")
     assert french["status"] == "stationed" and french["country_code"] == "XK"
+    assert (french["place_basis"], french["place_note"]) == (
+        "stated", "place stated: Kosovska Mitrovica")
+    assert all(len(span.split("-")) == 2 for span in french["mentions"].split("; "))
 
 
 def test_cli_bad_file_goes_to_stderr_and_sets_the_exit_code(folder, capsys):

@@ -50,7 +50,6 @@ def test_deployments_strength_comes_from_soldiers_not_battalions_and_is_proposed
     assert (extra.strength, extra.strength_qualifier, extra.status) == (
         3000, "more than", "proposed")
     assert extra.strength_text == "up to four batallions with more than 3,000 soldiers"
-    assert extra.place == "p1"  # reinforcements go where the troops already are
 
 
 def test_deployments_negated_cut_keeps_troops_stationed():

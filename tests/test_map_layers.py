@@ -340,3 +340,16 @@ def test_bounds_hold_a_country_level_place_whole():
     ex = Extraction(article=Article(id="a", text="France acted."), places=(france,))
     (south, west), (north, east) = map_layers.prepare(_frames([ex])).bounds
     assert (south, west, north, east) == (42.3, -4.8, 51.1, 8.2)
+
+
+def test_events_placed_only_by_inheritance_or_focus_are_drawn_hollow_and_dashed():
+    here = Place("p1", "Gao", 0, 3, name="Gao", kind="city", lat=16.27, lon=-0.04,
+                 geonameid=2457163, precision="point")
+    there = Place("p2", "Mopti", 4, 9, name="Mopti", kind="city", lat=14.49, lon=-4.2,
+                  geonameid=2453348, precision="point")
+    ex = Extraction(article=Article(id="g", text="Gao Mopti"), places=(here, there), events=(
+        Event("e1", "clash", "fighting", place="p1", place_basis="stated"),
+        Event("e2", "statement", "said", place="p2", place_basis="focus")))
+    styles = {loc["name"]: style for loc, style in _points(_layers([ex])[2])}
+    assert styles["Gao"]["fillOpacity"] > 0.5 and "dashArray" not in styles["Gao"]
+    assert styles["Mopti"]["fillOpacity"] == 0 and "dashArray" in styles["Mopti"]

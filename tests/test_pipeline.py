@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import pipeline
+from dashboard import filters, pipeline, tables
 from dashboard.records import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,13 +76,31 @@ def test_seed_ministers_meeting_in_brussels_on_friday(seed):
 
 def test_seed_dinner_visit_and_report(seed):
     (dinner,) = _event(seed, "meeting", dt.date(2007, 12, 6))
-    assert "dinner" in dinner.summary and dinner.place is None
+    brussels = places_named(seed, "Brussels")[0].id
+    # the same ministers meeting a day apart are at the same place, and the record says so
+    assert "dinner" in dinner.summary and dinner.place == brussels
+    assert (dinner.place_basis, dinner.date_basis) == ("inherited", "stated")
     (visit,) = _event(seed, "visit", dt.date(2007, 12, 5))
     assert visit.place == places_named(seed, "France")[0].id and visit.status == "occurred"
     assert actor_named(seed, "Dragan Sutanovac").id in visit.actors
     (report,) = _event(seed, "report", dt.date(2007, 12, 10))
     assert report.status == "planned"
     assert actor_named(seed, "Contact Group Troika").id in report.actors
+
+
+def test_seed_places_list_every_event_and_deployment_grounded_there(seed):
+    frames = tables.build([seed])
+    located = {p.surface: tables.location_key(p) for p in seed.places}
+    brussels = filters.at_location(frames, located["Brussels"])
+    assert sorted(brussels.events["type"]) == ["meeting", "meeting", "request", "request",
+                                               "statement"]
+    assert any("communique" in s for s in brussels.events["summary"])
+    assert any("dinner" in s for s in brussels.events["summary"])
+    mitrovica = filters.at_location(frames, located["Kosovska Mitrovica"])
+    assert list(mitrovica.deployments["unit"]) == ["KFOR's French contingent"]
+    assert any("by force" in s for s in mitrovica.events["summary"])
+    # every event at Brussels is dated, so the date filter keeps them
+    assert brussels.events["date"].notna().all()
 
 
 def test_seed_deployments(seed):
@@ -192,7 +210,8 @@ def test_own_articles_produce_nothing_listed_absent(path, section, entry, articl
 def test_pipeline_stages_are_ordered_and_declare_what_they_write():
     names = [s.name for s in pipeline.STAGES]
     assert names.index("places") < names.index("resolve") < names.index("actors")
-    assert names.index("actors") < names.index("events") and names[-1] == "deployments"
+    assert names.index("actors") < names.index("events") < names.index("deployments")
+    assert names[-1] == "grounding"
     fields = set(pipeline.Draft.__dataclass_fields__)
     assert all(set(s.writes) <= fields for s in pipeline.STAGES)
 

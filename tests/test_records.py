@@ -13,8 +13,11 @@ def _extraction() -> Extraction:
         places=(Place(id="p1", surface="Kosovo", start=10, end=16, lat=42.6, lon=20.9,
                       bbox=(41.8, 20.0, 43.3, 21.8), geometry='{"type": "Point", "coordinates": [20.9, 42.6]}'),),
         actors=(Actor(id="a1", name="NATO", type="organization", mentions=((0, 4),)),),
-        events=(Event(id="e1", type="meeting", summary="s", actors=("a1",), date=dt.date(2007, 12, 7)),),
-        deployments=(Deployment(id="d1", actor="a1", unit="troops", strength=3000, place="p1"),),
+        events=(Event(id="e1", type="meeting", summary="s", actors=("a1",), date=dt.date(2007, 12, 7),
+                      place_basis="inherited", date_basis="stated", place_note="place from x",
+                      date_note="date stated: Friday", mentions=((0, 6), (8, 16))),),
+        deployments=(Deployment(id="d1", actor="a1", unit="troops", strength=3000, place="p1",
+                                place_basis="stated", date_note="no date", mentions=((0, 16),)),),
         problems=(Problem(kind="x", message="m", start=1, end=2),),
     )
 

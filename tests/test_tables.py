@@ -129,3 +129,21 @@ def test_concat_stacks_frames():
     one, two = (tables.build([ex]) for ex in extractions())
     both = tables.concat([one, two])
     assert list(both.events["key"]) == ["a:e1", "a:e2", "b:e1"]
+
+
+def test_build_carries_grounding_and_exports_spans_readably():
+    grounded = Event("e1", "statement", "said", place="p1", place_basis="inherited",
+                     place_note="place from the meeting in Brussels", date_basis="dateline",
+                     date_note="date from the dateline", mentions=((0, 4), (9, 20)))
+    ex = Extraction(article=Article(id="g", text=TEXT), places=extractions()[0].places[:1],
+                    events=(grounded,))
+    frames = tables.build([ex])
+    row = frames.events.iloc[0]
+    assert (row["place_basis"], row["date_note"]) == ("inherited", "date from the dateline")
+    table = list(csv.DictReader(io.StringIO(tables.to_csv(frames.events))))
+    assert table[0]["mentions"] == "0-4; 9-20"
+    (feature,) = [f for f in json.loads(tables.to_geojson(frames))["features"]
+                  if f["properties"]["record"] == "event"]
+    assert feature["properties"]["place_note"] == "place from the meeting in Brussels"
+    assert feature["properties"]["mentions"] == [[0, 4], [9, 20]]
+    assert tables.locations(frames).iloc[0]["loose_events"] == 1

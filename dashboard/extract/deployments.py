@@ -4,7 +4,9 @@ A deployment is read around a troop noun ("troops", "contingent", "battalions", 
 soldiers"): its strength from the numbers in front of troop nouns, its place from a literal
 place after "in/to/into/at" (a few words apart at most), its status from the verb that
 governs it and that verb's modality (``troop_status``), its owner from the phrase, the words
-after it or the subject of its verb (``subjects``).
+after it or the subject of its verb (``subjects``). The place and date found here are the
+ones stated beside the troops; the grounding stage (``grounding.py``) keeps them and fills
+the rest.
 """
 
 from __future__ import annotations
@@ -79,7 +81,6 @@ _INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|o
 _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
                            r"|[;:]")
-_GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(rf"^(?:fighters|men|reinforcements|units|personnel|guerrillas|militias|"
                     rf"{_HARDWARE})$", re.I)
@@ -138,7 +139,7 @@ def find_deployments(
                 found[-1] = _short(found[-1])
             named = names_at.within(*span)
             found.extend(_per_owner(text, sentence, group, draft, mentions, named))
-    merged = _fill_places(_merge(_unrestated(found, headline(text, sentences))))
+    merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
@@ -208,7 +209,9 @@ def _per_owner(text, sentence, group, draft, mentions, places) -> list[_Draft]:
                       and a.type != "person"), None) or next(
             (p.actor for p in places if p.start < end and start < p.end and p.actor), None)
         unit = f"{' '.join(text[start:end].split())} {noun}"
-        drafts.append(_Draft({**draft.fields, "actor": actor, "unit": unit}, actor is None,
+        # Each its own list of spans: merging extends a record's list in place.
+        drafts.append(_Draft({**draft.fields, "actor": actor, "unit": unit,
+                              "mentions": list(draft.fields["mentions"])}, actor is None,
                              draft.phrase_end, listed=True))
     return drafts
 
@@ -307,7 +310,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
-        end=place.end if place else end), weak, end)
+        end=place.end if place else end, mentions=[(unit_start, place.end if place else end)]),
+        weak, end)
 
 
 def _quantity(doc: Folded, sentence: Sentence,
@@ -488,7 +492,14 @@ def _merge(found: list[_Draft]) -> list[dict[str, Any]]:
             out.append(draft)
             continue
         out[twin] = _fold(out[twin], draft)
-    return [d.fields for d in out]
+    return [{**d.fields, "mentions": tuple(d.fields["mentions"])} for d in out]
+
+
+def _extended(spans: list, more: list) -> list:
+    """``spans`` with ``more`` added in place (copying them at each of thousands of repeats in a
+    huge article would be quadratic)."""
+    spans.extend(more)
+    return spans
 
 
 def _fold(a: _Draft, b: _Draft) -> _Draft:
@@ -503,6 +514,7 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
         **first, "sentence": source["sentence"], "start": source["start"], "end": source["end"],
         "unit": richer["unit"], "actor": actor or first["actor"],
         "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
+        "mentions": _extended(first["mentions"], dep["mentions"]),
         **{key: first[key] or dep[key]
            for key in ("strength", "strength_qualifier", "strength_text", "date")}},
         weak, listed=a.listed)
@@ -526,18 +538,3 @@ def _same(a: _Draft, b: _Draft) -> bool:
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
     return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))
-
-
-def _fill_places(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Reinforcements, withdrawals and proposals with no place go where the troops already are."""
-    out: list[dict[str, Any]] = []
-    for dep in found:
-        if dep["place"] is None and dep["status"] in _GOES_WHERE_TROOPS_ARE:
-            base = next((d for d in reversed(out[-_MERGE_WINDOW:])
-                         if d["place"] and d["status"] == "stationed"
-                         and (not dep["actor"] or not d["actor"] or d["actor"] == dep["actor"])),
-                        None)
-            if base is not None:
-                dep = {**dep, "place": base["place"], "lat": base["lat"], "lon": base["lon"]}
-        out.append(dep)
-    return out

@@ -1,4 +1,7 @@
-"""Events from trigger words: type, actors, literal place, date and status; one record per event.
+"""Events from trigger words: type, actors, stated place and date, status; one record per event.
+
+The place and date found here are the ones the event's own clause states; the grounding stage
+(``grounding.py``) keeps them as its best evidence and fills the rest.
 
 A clause yields at most one event per type (a sentence may hold several clauses: "pulled
 out in August, and the last columns rolled north"). Verbs trigger events; nouns ("the talks",
@@ -106,7 +109,9 @@ _COMMON_PHRASES = _PHRASE_ALTERNATIVES = (
     r"published|release|releases|released|deliver|delivers|delivered)\s+(?:its|their|a|the|his|"
     r"her)\s+(?:\w+\s+)?report)"
     r"|(?P<v_clash>fir(?:ed|ing)\s+on|advanc(?:e|es|ed|ing)\s+on|"
-    r"(?:shot|shoots|shoot|shooting)\s+down)"
+    r"(?:shot|shoots|shoot|shooting)\s+down|"
+    r"enter(?:s|ed|ing)?\s+(?:[\w'’-]+\s+){1,6}?by\s+force|(?:break|breaks|broke|breaking)\s+into|"
+    r"forc(?:e|es|ed|ing)\s+(?:their|its|his|her|a)\s+way\s+into)"
     r"|(?P<v_deployment>(?:sent|send|sends|sending)\s+(?:[\w,-]+\s+){0,3}?(?:troops|soldiers|"
     r"forces|peacekeepers|reinforcements|brigades?|battalions?|units|paratroopers|marines|"
     r"warships|jets|aircraft)|pull(?:s|ed)?\s+(?:out|back)|moved\s+into|"
@@ -159,9 +164,6 @@ _FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
                             r"(?:the\s+)?(?:[a-z-]+\s+){0,2}$", re.I)
-#: (Its word boundary is checked after the "a": the engine looks for "a"s alone.)
-_AT_MEETING = lexicon.CaseBlind(
-    r"a(?<!\w.)t\s+the\s+(?:\w+\s+)?(?:meeting|summit|talks|conference|session)\b")
 #: "the Friday meeting", "Thursday's talks"; "talks on Monday", "the dinner on Thursday night".
 _DATE_BEFORE_NOUN = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+)?")
 _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|scheduled\s+for|"
@@ -264,8 +266,7 @@ def find_events(
         if candidates:
             context = _Context(text, sentence, places_at.within(*span), here,
                                dates_at.within(*span), published, referents, cast)
-            events = [context.event(t, found)
-                      for t in _triggers(text, sentence, candidates, context)]
+            events = [context.event(t) for t in _triggers(text, sentence, candidates, context)]
             found.extend(events)
             if events and events[0]["actors"]:
                 referents = replace(referents, subject=events[0]["actors"])
@@ -463,7 +464,7 @@ class _Context:
         return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
             s == agent.end() for s, _, _ in self.mentions)
 
-    def event(self, t: _Trigger, earlier: list[_Fields]) -> _Fields:
+    def event(self, t: _Trigger) -> _Fields:
         s = self.sentence
         c_start = s.start + clause_start(s.text, t.start - s.start)
         c_end = self._clause_end(t.end)
@@ -486,8 +487,9 @@ class _Context:
             lat=place.lat if place else None, lon=place.lon if place else None,
             date=date.date if date else None, date_text=date.text if date else "",
             date_precision=date.precision if date and date.date else "",
-            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end)
-        return self._inherit(event, earlier)
+            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end,
+            mentions=[(c_start, c_end)])  # a list while repeats merge into it
+        return event
 
     def _clause_end(self, pos: int) -> int:
         m = _CLAUSE_END.search(self.text, pos, self.sentence.end)
@@ -578,18 +580,6 @@ class _Context:
         found = before[-1] if before else latest
         return (found,) if found else ()
 
-    def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
-        """ "at the meeting": the place and date of the last meeting that has them."""
-        if event["place"] is not None or not _AT_MEETING.search(self.sentence.text):
-            return event
-        last = next((e for e in reversed(earlier) if e["type"] == "meeting" and e["place"]),
-                    None)
-        if last is None or (event["date"] and last["date"] and event["date"] != last["date"]):
-            return event
-        taken = ("place", "lat", "lon") + (
-            ("date", "date_text", "date_precision") if event["date"] is None else ())
-        return {**event, **{key: last[key] for key in taken}}
-
 
 def _last_words(text: str, count: int = 6) -> str:
     """The words that lead up to a trigger: where its auxiliaries and modals live."""
@@ -625,9 +615,17 @@ def _merge(events: list[_Fields], generic: frozenset[str] = frozenset()) -> list
         out[twin] = {
             **first, "actors": tuple(dict.fromkeys(first["actors"] + event["actors"])),
             "place": first["place"] or event["place"], "lat": placed["lat"], "lon": placed["lon"],
+            "mentions": _extended(first["mentions"], event["mentions"]),
             **{key: dated[key] for key in ("date", "date_text", "date_precision",
                                            "date_qualifier")}}
-    return out
+    return [{**event, "mentions": tuple(event["mentions"])} for event in out]
+
+
+def _extended(spans: list, more: list) -> list:
+    """``spans`` with ``more`` added in place: an event repeated thousands of times in a huge
+    article would make copying its spans at each repeat quadratic."""
+    spans.extend(more)
+    return spans
 
 
 def _near(a: _Fields, b: _Fields) -> bool:

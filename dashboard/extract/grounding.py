@@ -1,0 +1,769 @@
+"""Grounding: each event and deployment placed where, and dated when, it happened.
+
+A pure stage after events and deployments. Each record takes its place and its date from the
+best evidence there is, records which (``place_basis``, ``date_basis``) and says it in words
+(``place_note``, ``date_note``); where no evidence supports a value it stays null, the basis is
+"" and the note says why. Nothing is guessed beyond the rules below.
+
+Place, best first:
+
+1. ``stated``: the events and deployments stages read a locative or motion phrase in the
+   record's own clause ("meeting in Brussels", "stationed in X", "flown into X"); "the Black
+   Sea port of Poti" is Poti and "the capital, Skopje" Skopje; an order or a deployment goes
+   where its troops go ("ordered more troops to X"), a clash where it strikes ("seized Bor",
+   "shelled the town of X"); troops where their own motion verb takes them ("Marines who
+   landed at the port of X"), but not in another clause ("surround the camp, and a spokesman
+   in X said") nor where they come from ("took off from a base near X", "flown in from X").
+   Words keep a place after their verb only until what was said begins ("told reporters
+   aboard the ship in X", not "said it would raise its force in X"), judged in the span of the
+   report that names the place (repeats merged into it included);
+2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
+   capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
+   for words, only before what was said. A capital named for its government as the subject of
+   words or a decision ("Seoul welcomed the accord") is where they were said or made;
+3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
+   "during the visit", "in their final communique" (a communique is a meeting's) point at the
+   last earlier event of that kind (one called by that noun first, with a compatible date),
+   whose place the record takes. This comes before the sentence's lone place: the phrase names
+   the record's own setting, while a lone place may be what the record is about;
+4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
+   of it; else the one literal place of the sentence, when there is exactly one candidate (no
+   candidate: a place in topic position, "discussing Kosovo", "the status of X"; after "from";
+   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where troops
+   are, "troops in X", for an event that is not about troops; the wire dateline). Words
+   (statements, requests, reports) take no lone place: it is in what was said ("Rebels hold
+   Gao, the army said");
+5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
+   will also urge…") continues the record before it; a statement by the speaker of the
+   previous statement continues it; an event naming its own kind as known ("the offensive")
+   is the last one of that kind; a meeting of the same participants within a day is at the same
+   place; reinforcements, withdrawals and planned or proposed troops go where troops of the same
+   actor are stationed;
+6. ``focus``: the article's focus place, CLIFF-style: literal mentions counted, those early in
+   the article weighted more, the wire dateline's city weighted most; it is used only when one
+   place clearly leads (within the leading country, else that country), and the record keeps
+   that place's own precision (a country focus gives a country-level place, never a point).
+   Only deployments and events on the ground (clashes, deployments, visits) take it:
+   decisions and meetings happen where their parties are, which the focus does not tell, and
+   words are said where their speakers are (a wire dateline's city only says where the
+   reporter was).
+
+Date, best first:
+
+1. ``stated``: a date or weekday in the record's clause, or opening its sentence, as the stages
+   read it, but the clause's own day before a "since" date ("held since June pulled back on
+   Wednesday night"); "said the day before" is the day before the dateline's ("the day before
+   the landing", which names its own event, is left alone);
+2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
+   one inside what was said);
+3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
+   speaker (a meeting of the same participants or "the offensive" gives a place, not a date);
+4. ``dateline``: the report's day, only where tense and genre make it the event's day:
+
+   - an ongoing event (present progressive: "are discussing") happens on the day of the report;
+   - words in the present tense ("says", "warns") are said that day;
+   - words in the simple past with no day of their own ("said", "urged"; not "has pledged",
+     not "were reported") were said that day: news copy names the day of a statement when it
+     is not the report's ("said on Monday"), in wire stories and in the seed's layout alike;
+   - troops "are stationed" or "remain" somewhere on the report's day;
+
+5. ``inherited`` from the story's time: a past happening (not words) with no day of its own,
+   in the sentence right after one told with its day, takes that day: a narrative goes on where
+   its last dated sentence left it.
+
+Anything else undated stays undated (a plan with no day is not the report's). An event that is
+attached to another of its own kind ("the reinforcements will be discussed at the meeting" is
+the meeting) is that event: it is merged into it, and its span joins the other's ``mentions``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from sys import intern  # notes repeat ("place stated: Kosovo"): one string each, not one a record
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from dashboard.extract.spans import ByStart
+from dashboard.records import Article, DateMention, Deployment, Event, Place, Sentence
+
+#: Nouns of an attachment phrase, and the kinds of event they point back at.
+_ATTACHED_KINDS = {
+    "meeting": ("meeting",), "summit": ("meeting",), "talks": ("meeting",),
+    "conference": ("meeting",), "session": ("meeting",), "dinner": ("meeting",),
+    "negotiations": ("meeting",), "consultations": ("meeting",), "ceremony": ("meeting",),
+    "communique": ("meeting",), "communiqué": ("meeting",), "declaration": ("meeting",),
+    "visit": ("visit",), "trip": ("visit",), "tour": ("visit",),
+    "operation": ("clash", "deployment"), "offensive": ("clash",), "assault": ("clash",),
+    "raid": ("clash",), "fighting": ("clash",), "battle": ("clash",),
+}
+_KIND_WORDS = "|".join(sorted(_ATTACHED_KINDS, key=len, reverse=True))
+_ATTACHMENT = re.compile(
+    rf"\b(?:at|during|after|in|on\s+the\s+sidelines\s+of|on\s+the\s+eve\s+of)\s+"
+    rf"(?:the|a|an|this|that|their|its|his|her|last|today['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"({_KIND_WORDS})\b", re.I)
+#: "the offensive", "the talks": a noun naming an event of a kind already reported.
+_DEFINITE = re.compile(rf"\b(?:the|this|that)\s+(?:[\w-]+\s+)?({_KIND_WORDS})\b", re.I)
+_PRONOUN_FIRST = re.compile(r"\s*(?:They|He|She|It|We)\b")
+_THERE = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|seems?|"
+                    r"appears?|may|might|could|must|should|can|remains?)\b)")
+#: Words before a place that make it a topic, an origin or an actor's seat, not where a
+#: thing happened.
+_TOPIC_BEFORE = re.compile(
+    r"(?:\b(?:discuss\w*|about|over|on|regarding|concerning|towards?|against|with|from|"
+    r"(?:status|future|independence|recognition|sovereignty|integrity|partition|question|issue|"
+    r"policy|envoy|ambassador)\s+(?:of|on|to|for))\s+(?:the\s+)?)$", re.I)
+#: "Finland sent 2,200 soldiers": the place that sends troops is not where they are.
+_SENDER_AFTER = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+)*"
+                           r"(?:sent|send|sends|sending|deployed|deploys|dispatched|dispatches|"
+                           r"contributed|contributes|pledged|pledges|offered|offers|promised|"
+                           r"provided|provides)\b", re.I)
+#: "U.S. Marines", "Israeli troops": a place naming whose troops they are is not where.
+_OWNER_OF_TROOPS = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|soldiers|marines|"
+                              r"forces|peacekeepers|paratroopers|sailors|contingent|army|navy)\b",
+                              re.I)
+_TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
+                            r"battalions?|brigades?|divisions?|marines|paratroopers|warships|"
+                            r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b"
+                            r"(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
+                            r"(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_PRESENT_SAYING = re.compile(r"\b(?:says|tells|warns|insists|urges|asks|calls|claims|denies|"
+                             r"reports|announces|stresses|argues|believes|thinks|wants)\b", re.I)
+#: A reporting verb in the simple past, no "has"/"had" before it ("said" yes, "has pledged" no).
+_PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )(?<!\bwas )(?<!\bwere )"
+                          r"(?<!\bbeen )(?<!\bbe )\b(?:said|told|announced|stated|"
+                          r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
+                          r"insisted|reported|called|demanded|condemned|welcomed|accused|"
+                          r"confirmed|appealed|rejected|stressed)\b", re.I)
+_ANY_SAYING = re.compile(r"\b(?:said|says|say|told|tells|tell|announced|announces|stated|"
+                         r"warned|warns|urged|urges|asked|asks|added|declared|promised|pledged|"
+                         r"denied|denies|claimed|claims|insisted|reported|called|calls|demanded|"
+                         r"welcomed|welcomes|accused|confirmed|appealed|rejected|stressed)\b",
+                         re.I)
+#: A subject at the start of a clause: at most one word before it ("Seoul", "but Seoul").
+_SUBJECT_START = re.compile(r"\s*(?:[\w'’]+\s+)?")
+#: "the Black Sea port of Poti": the second, more exact place is the one meant.
+_PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|province|region|"
+                       r"suburb|outskirts|capital)\s+of\s+(?:the\s+)?")
+#: Words that open what was said: "said (that) it would…", "urged them to…", "said fighting
+#: continued near X".
+_CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|could|should|"
+                           r"might|may|must|can|to|it|they|he|she|we|\w{3,}ed)\b", re.I)
+#: A verb that takes or strikes a place as its object: the clash happens there.
+_TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
+                    r"took|retook|recaptured|overran|overrun|stormed|storms|attacked|attacks|"
+                    r"shelled|shells|shelling|bombed|bombs|bombing|raided|raids|besieged|"
+                    r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled)\s+"
+                    r"(?:control\s+of\s+)?(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|village|port|"
+                    r"province|region|district|capital|outskirts|suburbs?)\s+of\s+)?$", re.I)
+#: Words between troops and a place that put the place in another clause or make it an origin.
+_ELSEWHERE = re.compile(r",\s+(?:and|but|while)\b|\band\s+(?:will|would|were|was|are|is|had|"
+                        r"have|has)\b", re.I)
+_ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+(?:[\w-]+\s+)?(?:base|airport|airfield|port|"
+                     r"camp|barracks|garrison)\s+(?:near|outside|in|at|of)\s+)?$", re.I)
+#: A motion verb and its preposition right before a place: troops going there.
+_MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent|entered|"
+                            r"airlifted|shipped|rushed|dispatched)\s+(?:at|in|into|to|on)\s+"
+                            r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
+                            r"airport|base|capital)\s+of\s+)?$", re.I)
+_APPOSITION = re.compile(r",\s*")
+#: "said the day before": the day before the report's (one naming its own event, "the day
+#: before the landing", is left alone: that event may not be reported yet).
+_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier|"
+                         r"the\s+day\s+earlier)\b(?!\s+(?:the|a|an|his|her|its|their|[A-Z]))")
+_OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
+_PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
+#: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
+_WIRE_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:(?P<city>[A-Z][A-Z'’.-]+(?:[ ][A-Z][A-Z'’.-]+)*)\b[^\n]{0,60}?"
+    r"(?:\([A-Za-z][\w .&'-]{0,30}\)\s*)?|[^\n]{0,80}?\([A-Za-z][\w .&'-]{0,30}\)\s*)"
+    r"[-\u2013\u2014]\s")
+#: How far after a reporting verb a place may still set the words ("told reporters aboard the
+#: command ship in X"), unless what was said has begun before it (``_CLAUSE_OPENS``).
+_SETTING_AFTER_VERB = 80
+_FOCUS_MIN = 2.0
+_FOCUS_LEAD = 1.0
+_DATELINE_WEIGHT = 3.0
+_INHERIT_WINDOW = 60
+#: Events that are words: what follows their verb is what was said, not where or when.
+_SAYING = ("statement", "request", "report")
+#: Events that happen on the ground the article is about, which its focus may place. Words,
+#: decisions and meetings happen where their speakers and parties are, which it does not tell.
+_ON_THE_GROUND = ("clash", "deployment", "visit", "other")
+_GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A record's place, the evidence it came from, and that evidence in words."""
+
+    place: Place | None
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A record's date (text, precision, qualifier), its basis and its note."""
+
+    date: dt.date | None
+    text: str
+    precision: str
+    qualifier: str
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """What every record of one article is grounded against."""
+
+    text: str
+    published: dt.date | None
+    sentence_starts: tuple[int, ...]
+    sentences: tuple[Sentence, ...]
+    places: ByStart
+    #: Every resolved place mention, literal or not ("Seoul" standing for its government).
+    names: ByStart
+    by_id: dict
+    dates: ByStart
+    wire: bool
+    dateline_span: tuple[int, int] | None
+    focus: Place | None
+    #: (start, noun) of every attachment phrase ("at the Friday meeting"), found in one pass.
+    attachments: ByStart | None = None
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        if not self.sentences:
+            return 0, len(self.text)
+        s = self.sentences[self.sentence_index(pos)]
+        return (s.start, s.end) if s.start <= pos < s.end else (pos, pos)
+
+
+def ground(text: str, article: Article, sentences: Sequence[Sentence], places: Sequence[Place],
+           dates: Sequence[DateMention], events: Sequence[Event],
+           deployments: Sequence[Deployment],
+           ) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
+    """Every event and deployment with its place, date, bases, notes and mentions."""
+    setting = _setting(text, article, sentences, places, dates)
+    return _ground_events(setting, events), _ground_deployments(setting, deployments)
+
+
+def _setting(text, article, sentences, places, dates) -> Setting:
+    wire = _WIRE_DATELINE.search(text, article.body_start,
+                                 min(len(text), article.body_start + 200))
+    if wire is None and article.body_start:
+        wire = _WIRE_DATELINE.search(text, 0, min(len(text), article.body_start))
+    span = wire.span() if wire else None
+    sentences = tuple(sentences)
+    starts = tuple(s.start for s in sentences)
+    setting = Setting(text, article.published, starts, sentences,
+                      ByStart([p for p in places if p.literal and p.resolved], lambda p: p.start),
+                      ByStart([p for p in places if p.resolved], lambda p: p.start),
+                      {p.id: p for p in places},
+                      ByStart([d for d in dates if d.date is not None], lambda d: d.start),
+                      wire is not None, span, None)
+    found = [(m.start(), m.group(1).lower()) for m in _ATTACHMENT.finditer(text)]
+    return replace(setting, focus=focus_place(setting, places),
+                   attachments=ByStart(found, lambda m: m[0]))
+
+
+def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
+    """The place the article is about, or None unless one clearly leads.
+
+    Mentions count more the earlier they come, the wire dateline's city most. The leading
+    place must lie in the leading country (CLIFF's focus city within its focus country); when
+    it does not ("talks in Istanbul" in an article about Ukraine), the focus is the country
+    itself, at country level, if the article names it.
+    """
+    weight: dict[object, float] = {}
+    by_country: dict[str, float] = {}
+    first: dict[object, Place] = {}
+    for p in places:
+        if not (p.literal and p.resolved):
+            continue
+        key = p.geonameid or (p.name, p.country_code)
+        w = 1.0 + 1.0 / (1 + setting.sentence_index(p.start))
+        if _in_dateline(setting, p) and p.kind == "city":
+            w += _DATELINE_WEIGHT
+            first[key] = p
+        weight[key] = weight.get(key, 0.0) + w
+        by_country[p.country_code] = by_country.get(p.country_code, 0.0) + w
+        first.setdefault(key, p)
+    place, country = _leader(weight), _leader(by_country)
+    if place is not None and (country is None or first[place].country_code == country):
+        return first[place]
+    return next((p for p in first.values() if p.kind == "country"
+                 and p.country_code == country), None) if country else None
+
+
+def _leader(weight: dict) -> object | None:
+    """The key with the most weight, if it has enough and clearly leads the next."""
+    ranked = sorted(weight.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < _FOCUS_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < _FOCUS_LEAD:
+        return None
+    return ranked[0][0]
+
+
+def _in_dateline(setting: Setting, place: Place) -> bool:
+    span = setting.dateline_span
+    return span is not None and span[0] <= place.start < span[1]
+
+
+# --- events -----------------------------------------------------------------------------------
+
+def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ...]:
+    out: list[Event] = []
+    repeats: dict[int, list[Event]] = {}
+    for event in events:
+        attached = _attached(setting, event, out)
+        if attached is not None and attached.type == event.type:
+            # the referent is among the last few: look for it from the end (huge articles)
+            index = next(i for i in range(len(out) - 1, -1, -1) if out[i] is attached)
+            repeats.setdefault(index, []).append(event)
+            continue
+        continued, with_date = _continued(setting, event, out)
+        where = _event_place(setting, event, attached, continued)
+        when = _event_date(setting, event, attached, continued if with_date else None, out)
+        out.append(_grounded(event, where, when))
+    if not repeats:
+        return tuple(out)
+    # folded once each at the end: folding at every repeat copied the spans each time
+    out = [_fold(e, repeats[i]) if i in repeats else e for i, e in enumerate(out)]
+    return tuple(replace(e, id=f"e{i}") for i, e in enumerate(out, 1))  # ids without gaps
+
+
+def _event_place(setting: Setting, event: Event, attached: Event | None,
+                 continued: Event | None) -> Where:
+    stated = _stated_place(setting, event.place)
+    if stated is not None and not _in_what_was_said(setting, event, stated.place):
+        return stated
+    return (_troops_bound(setting, event)
+            or _reference_place(setting, event.start, _words_begin(setting, event))
+            or _seat(setting, event)
+            or _inherited_place(setting, attached)
+            or _opening_place(setting, event.start)
+            or (None if event.type in _SAYING else
+                _sentence_place(setting, event.start, troops=False))
+            or _inherited_place(setting, continued)
+            or _last_resort(setting, event))
+
+
+def _troops_bound(setting: Setting, event: Event) -> Where | None:
+    """ "ordered more troops to Yeonpyeong": an order or a deployment is placed where the
+    troops go; "seized Bor", "shelled the town of X": a clash or an entry where it strikes."""
+    if event.type not in ("decision", "deployment", "clash"):
+        return None
+    for place in setting.places.within(event.start, event.end):
+        before = setting.text[max(event.start, place.start - 40):place.start]
+        if event.type != "clash" and _TROOPS_BEFORE.search(before):
+            return Where(place, "stated", f"place stated: the troops go to {place.surface}")
+        if event.type != "decision" and _TAKEN.search(before):
+            return _stated_place(setting, place.id)
+    return None
+
+
+def _last_resort(setting: Setting, event: Event) -> Where:
+    """The focus, for events on the ground only."""
+    return _focus(setting) if event.type in _ON_THE_GROUND else _NO_PLACE
+
+
+def _seat(setting: Setting, event: Event) -> Where | None:
+    """ "Seoul welcomed the accord": a capital named for its government, as the subject of
+    words or a decision, is where they were said or made."""
+    if event.type not in _SAYING + ("decision",):
+        return None
+    for place in setting.names.within(event.start, event.start + 40):
+        if (not place.literal and place.kind == "city" and place.resolved
+                and _SUBJECT_START.fullmatch(setting.text, event.start, place.start)):
+            return Where(place, "reference",
+                         f"place from '{place.surface}', the government speaking from its capital")
+    return None
+
+
+def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
+    """ "France said it would raise its force in Mali": a place well after the reporting verb
+    is in the words, not where they were said ("told reporters in Baghdad" is)."""
+    if event.type not in _SAYING:
+        return False
+    # a repeat merged into the record may be the one that says where: judge in its own span
+    lo, hi = next(((s, e) for s, e in event.mentions if s <= place.start < e),
+                  (event.start, event.end))
+    start = _words_start(setting, lo, hi)
+    if place.start < lo or place.start > start + _SETTING_AFTER_VERB:
+        return place.start >= lo and place.start > start
+    return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
+
+
+def _words_start(setting: Setting, start: int, end: int) -> int:
+    """Where what was said begins in ``[start, end)``: after its reporting verb, else ``end``."""
+    verb = _ANY_SAYING.search(setting.text, start, end)
+    return verb.end() if verb else end
+
+
+def _words_begin(setting: Setting, event: Event) -> int:
+    """Where an event's words begin; the end of any other record."""
+    if event.type not in _SAYING:
+        return event.end
+    return _words_start(setting, event.start, event.end)
+
+
+def _event_date(setting: Setting, event: Event, attached: Event | None,
+                continued: Event | None, earlier: list[Event]) -> When:
+    if event.date is not None:
+        exact = _exact_instead(setting, event)
+        if exact is not None:
+            return When(exact.date, exact.text, exact.precision, exact.qualifier, "stated",
+                        f"date stated: {exact.text}")
+        return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
+                    "stated", f"date stated: {event.date_text}")
+    limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
+    return (_day_before(setting, event)
+            or _sentence_date(setting, event.start, limit)
+            or _inherited_date(attached) or _inherited_date(continued)
+            or _event_dateline(setting, event)
+            or _story_time(setting, event, earlier)
+            or _no_date(setting))
+
+
+def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
+    """ "pulled back from positions held since June on Wednesday night": a "since" date says
+    when a state began; the clause's own day, if it has one, is the event's."""
+    if event.date_qualifier != "after":
+        return None
+    days = [d for d in setting.dates.within(event.start, event.end)
+            if d.precision == "day" and not d.qualifier]
+    return days[0] if len(days) == 1 else None
+
+
+def _day_before(setting: Setting, event: Event) -> When | None:
+    """ "Habibie said the day before that…": the day before the dateline's."""
+    if setting.published is None:
+        return None
+    end = min(event.end, _words_begin(setting, event) + _SETTING_AFTER_VERB)
+    found = _DAY_BEFORE.search(setting.text, event.start, end)
+    if found is None:
+        return None
+    day = setting.published - dt.timedelta(days=1)
+    return When(day, found.group(), "day", "", "stated",
+                f"date stated: {found.group()} (the day before the dateline's)")
+
+
+def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
+    """A past happening told with no day of its own, right after one told with its day, is
+    read in the story's time: that day (a narrative goes on where the last dated sentence
+    left it)."""
+    if event.type in _SAYING or event.status != "occurred":
+        return None
+    here = setting.sentence_index(event.start)
+    prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here)
+    if prior is None or prior.status != "occurred" or prior.date_precision != "day" \
+            or prior.type in _SAYING:
+        return None
+    return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
+                "inherited", f"date from the {_kind(prior)} told just before, on "
+                             f"{prior.date.isoformat()}")
+
+
+def _event_dateline(setting: Setting, event: Event) -> When | None:
+    if setting.published is None:
+        return None
+    clause = setting.text[event.start:event.end]
+    if event.status == "ongoing":
+        return _dateline(setting, "it is going on as the report is written")
+    saying = event.type in _SAYING
+    if saying and _PRESENT_SAYING.search(clause):
+        return _dateline(setting, "said in the present tense")
+    if saying and event.status == "occurred" and _PAST_SAYING.search(clause):
+        return _dateline(setting, "said with no day of its own: news copy names the day when "
+                                  "it is not the report's")
+    return None
+
+
+def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | None:
+    """The earlier event that an "at the meeting", "during the visit" in its sentence names."""
+    lo, hi = setting.sentence_of(event.start)
+    for _, noun in setting.attachments.within(lo, hi):
+        kinds = _ATTACHED_KINDS[noun]
+        fitting = [e for e in earlier[-_INHERIT_WINDOW:] if e.type in kinds
+                   and (e.place or e.date) and _dates_agree(e, event)]
+        # "at the meeting" names the last event called a meeting before the last of its kind
+        named = _latest(fitting, lambda e: _names(setting.text, e, noun))
+        if named is not None or fitting:
+            return named or fitting[-1]
+    return None
+
+
+def _names(text: str, event: Event, noun: str) -> bool:
+    spans = event.mentions[:3] or ((event.start, event.end),)  # its first reports name it
+    return any(re.search(rf"\b{re.escape(noun)}\b", text[s:e], re.I) for s, e in spans)
+
+
+def _continued(setting: Setting, event: Event, earlier: list[Event]) -> tuple[Event | None, bool]:
+    """The record this event continues, and whether its date carries over too."""
+    here = setting.sentence_index(event.start)
+    if _PRONOUN_FIRST.match(setting.text, event.start, event.end):
+        prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here)
+        if prior is not None:
+            return prior, True
+    if event.type == "statement" and event.actors:
+        prior = _latest(earlier, lambda e: e.type == "statement"
+                        and e.actors[:1] == event.actors[:1]
+                        and here - 2 <= setting.sentence_index(e.start) < here)
+        if prior is not None:
+            return prior, True
+    for m in _DEFINITE.finditer(setting.text, event.start, event.end):
+        if event.type in _ATTACHED_KINDS[m.group(1).lower()][:1]:
+            prior = _latest(earlier, lambda e: e.type == event.type and e.place)
+            if prior is not None:
+                return prior, False
+    if event.type == "meeting" and event.actors:
+        return _latest(earlier, lambda e: e.type == "meeting" and e.place
+                       and set(e.actors) & set(event.actors) and _within_a_day(e, event)), False
+    return None, False
+
+
+def _latest(records: list, fits) -> object | None:
+    for record in reversed(records[-_INHERIT_WINDOW:]):
+        if fits(record):
+            return record
+    return None
+
+
+def _dates_agree(a: Event, b: Event) -> bool:
+    return a.date is None or b.date is None or a.date == b.date
+
+
+def _within_a_day(a: Event, b: Event) -> bool:
+    return a.date is None or b.date is None or abs((a.date - b.date).days) <= 1
+
+
+def _fold(into: Event, repeats: list[Event]) -> Event:
+    """``repeats`` report ``into`` again: their spans and actors join it."""
+    actors = dict.fromkeys(into.actors)
+    mentions = list(into.mentions)
+    for repeat in repeats:
+        actors.update(dict.fromkeys(repeat.actors))
+        mentions += repeat.mentions or ((repeat.start, repeat.end),)
+    return replace(into, actors=tuple(actors), mentions=tuple(mentions))
+
+
+#: The fields ``_grounded`` and ``_grounded_deployment`` copy, in order: they build records
+#: field by field (``dataclasses.replace`` was a third of this stage's time), so a new field
+#: must be added there too (tests/test_grounding.py checks these against the records).
+EVENT_FIELDS = ("id", "type", "summary", "actors", "place", "lat", "lon", "date", "date_text",
+                "date_precision", "date_qualifier", "status", "sentence", "start", "end",
+                "place_basis", "date_basis", "place_note", "date_note", "mentions")
+DEPLOYMENT_FIELDS = ("id", "actor", "unit", "strength", "strength_qualifier", "strength_text",
+                     "place", "lat", "lon", "status", "date", "sentence", "start", "end",
+                     "place_basis", "date_basis", "place_note", "date_note", "mentions")
+
+
+def _grounded(e: Event, where: Where, when: When) -> Event:
+    place = where.place
+    return Event(
+        e.id, e.type, e.summary, e.actors, place.id if place else None,
+        place.lat if place else None, place.lon if place else None, when.date, when.text,
+        when.precision, when.qualifier, e.status, e.sentence, e.start, e.end, where.basis,
+        when.basis, intern(where.note), intern(when.note), e.mentions or ((e.start, e.end),))
+
+
+# --- deployments ------------------------------------------------------------------------------
+
+def _ground_deployments(setting: Setting,
+                        deployments: Sequence[Deployment]) -> tuple[Deployment, ...]:
+    out: list[Deployment] = []
+    for dep in deployments:
+        stated = _stated_place(setting, dep.place)
+        not_theirs = stated.place.id if stated and _not_theirs(setting, dep, stated) else None
+        where = ((stated if stated and not not_theirs else None)
+                 or _moved_to(setting, dep)
+                 or _reference_place(setting, dep.start, dep.end)
+                 or _sentence_place(setting, dep.start, troops=True, skip=not_theirs)
+                 or _where_troops_are(setting, dep, out)
+                 or _focus(setting))
+        when = _deployment_date(setting, dep)
+        out.append(_grounded_deployment(dep, where, when))
+    return tuple(out)
+
+
+def _grounded_deployment(d: Deployment, where: Where, when: When) -> Deployment:
+    place = where.place
+    return Deployment(
+        d.id, d.actor, d.unit, d.strength, d.strength_qualifier, d.strength_text,
+        place.id if place else None, place.lat if place else None,
+        place.lon if place else None, d.status, when.date, d.sentence, d.start, d.end,
+        where.basis, when.basis, intern(where.note), intern(when.note),
+        d.mentions or ((d.start, d.end),))
+
+
+def _moved_to(setting: Setting, dep: Deployment) -> Where | None:
+    """ "Marines who landed at the Greek port of Thessaloniki": where the troops' own motion
+    verb takes them, later in their sentence."""
+    lo, hi = setting.sentence_of(dep.start)
+    for place in setting.places.within(dep.start, hi):
+        if _ELSEWHERE.search(setting.text, dep.start, place.start):
+            return None
+        if _MOTION_BEFORE.search(setting.text, max(dep.start, place.start - 50), place.start):
+            return _stated_place(setting, place.id)
+    return None
+
+
+def _not_theirs(setting: Setting, dep: Deployment, stated: Where) -> bool:
+    """Whether the words up to the stated place leave the troops' clause ("…, and an Israeli
+    spokesman in Tel Aviv") or make it where they come from ("took off from a base near X")."""
+    between = (dep.start, stated.place.start)
+    return bool(_ELSEWHERE.search(setting.text, *between) or (
+        dep.status != "withdrawal" and _ORIGIN.search(setting.text, *between)))
+
+
+def _where_troops_are(setting: Setting, dep: Deployment, earlier: list[Deployment]) -> Where | None:
+    """Reinforcements, withdrawals and plans with no place go where the troops already are."""
+    if dep.status not in _GOES_WHERE_TROOPS_ARE:
+        return None
+    base = _latest(earlier, lambda d: d.place and d.status == "stationed"
+                   and (not dep.actor or not d.actor or d.actor == dep.actor))
+    if base is None:
+        return None
+    place = setting.by_id[base.place]
+    return Where(place, "inherited", f"place from the troops already in {_name(place)}")
+
+
+def _deployment_date(setting: Setting, dep: Deployment) -> When:
+    if dep.date is not None:
+        return When(dep.date, "", "day", "", "stated", "date stated beside the troops")
+    found = _sentence_date(setting, dep.start, dep.end)
+    if found is not None:
+        return found
+    clause = setting.text[dep.start:setting.sentence_of(dep.start)[1]]
+    if (setting.published and dep.status in ("stationed", "deployed")
+            and _PRESENT_STATE.search(clause)):
+        return _dateline(setting, "the troops are there as the report is written")
+    return _no_date(setting)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
+    place = setting.by_id.get(place_id or "")
+    if place is None:
+        return None
+    inner = next(iter(setting.places.within(place.end, place.end + 30)), None)
+    if inner is not None and (_PLACE_OF.fullmatch(setting.text, place.end, inner.start) or (
+            place.antecedent and _APPOSITION.fullmatch(setting.text, place.end, inner.start))):
+        place = inner  # "the capital, Skopje" names its place itself
+    if place.antecedent:
+        return Where(place, "reference",
+                     f"place from '{place.surface}', meaning {_name(place)}")
+    return Where(place, "stated", f"place stated: {place.surface}")
+
+
+def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
+    """A linked reference ("the town") in the record's span, else "there"."""
+    for place in setting.places.within(start, end):
+        if place.antecedent:
+            return Where(place, "reference",
+                         f"place from '{place.surface}', meaning {_name(place)}")
+    there = _THERE.search(setting.text, start, end)
+    if there is None:
+        return None
+    lo = setting.sentences[max(0, setting.sentence_index(start) - 1)].start \
+        if setting.sentences else 0
+    before = [p for p in setting.places.within(lo, there.start()) if not _in_dateline(setting, p)]
+    if not before:
+        return None
+    return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
+
+
+def _opening_place(setting: Setting, start: int) -> Where | None:
+    """ "In Washington, President Bush said…": a place that opens the sentence sets it."""
+    lo, hi = setting.sentence_of(start)
+    for place in setting.places.within(lo, min(hi, lo + 40)):
+        if _OPENING.fullmatch(setting.text, lo, place.start) and not _in_dateline(setting, place):
+            return Where(place, "sentence", f"place from its sentence: In {_name(place)}")
+    return None
+
+
+def _sentence_place(setting: Setting, start: int, troops: bool,
+                    skip: str | None = None) -> Where | None:
+    """The one literal place of the sentence that is not a topic, an origin or a seat (nor
+    ``skip``, a place already found not to be the record's)."""
+    lo, hi = setting.sentence_of(start)
+    found: dict[object, Place] = {}
+    for p in setting.places.within(lo, hi):
+        before = setting.text[max(lo, p.start - 40):p.start]
+        if p.id == skip or _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
+                not troops and _TROOPS_BEFORE.search(before)) or _SENDER_AFTER.match(
+                setting.text, p.end, min(hi, p.end + 40)) or _OWNER_OF_TROOPS.match(
+                setting.text, p.end, min(hi, p.end + 40)):
+            continue
+        found.setdefault(p.geonameid or (p.name, p.country_code), p)
+    if len(found) != 1:
+        return None
+    place = next(iter(found.values()))
+    return Where(place, "sentence", f"place from its sentence: {_name(place)}")
+
+
+def _inherited_place(setting: Setting, source: Event | None) -> Where | None:
+    place = setting.by_id.get(source.place or "") if source is not None else None
+    if place is None:
+        return None
+    return Where(place, "inherited", f"place from the {_kind(source)} in {_name(place)}")
+
+
+_NO_PLACE = Where(None, "", "no place: nothing in its clause or sentence locates it, and no "
+                           "event it belongs to has one")
+
+
+def _focus(setting: Setting) -> Where:
+    place = setting.focus
+    if place is None:
+        return Where(None, "", "no place: nothing in its clause or sentence locates it, no event "
+                               "it belongs to has one, and no place clearly leads the article")
+    level = place.precision or "point"
+    return Where(place, "focus", f"place from the article's focus: {_name(place)} "
+                                 f"({level} level)")
+
+
+def _sentence_date(setting: Setting, start: int, limit: int) -> When | None:
+    lo, hi = setting.sentence_of(start)
+    found = [d for d in setting.dates.within(lo, hi) if d.start < limit]
+    if len({d.date for d in found}) != 1:
+        return None
+    d = found[0]
+    return When(d.date, d.text, d.precision, d.qualifier, "sentence",
+                f"date from its sentence: {d.text}")
+
+
+def _inherited_date(source: Event | None) -> When | None:
+    if source is None or source.date is None:
+        return None
+    return When(source.date, source.date_text, source.date_precision, source.date_qualifier,
+                "inherited", f"date from the {_kind(source)} on {source.date.isoformat()}")
+
+
+def _dateline(setting: Setting, why: str) -> When:
+    return When(setting.published, "", "day", "", "dateline", f"date from the dateline ({why})")
+
+
+def _no_date(setting: Setting) -> When:
+    if setting.published is None:
+        why = "no date: none in its clause or sentence, and the article has no dateline"
+    else:
+        why = ("no date: none in its clause or sentence, none from an event it belongs to, "
+               "and its tense does not make it the dateline's day")
+    return When(None, "", "", "", "", why)
+
+
+def _name(place: Place) -> str:
+    return place.name or place.surface
+
+
+def _kind(event: Event) -> str:
+    return event.type if event.type != "other" else "event"

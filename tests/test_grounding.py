@@ -1,0 +1,389 @@
+"""Grounding: each basis of place and date, the order between them, and the null case."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import replace
+
+from dashboard.extract import grounding
+
+from dashboard.extract.dates import find_dates
+from dashboard.extract.grounding import ground
+from dashboard.records import Article, Deployment, Event, Place
+from dashboard.text import split_sentences
+
+THURSDAY = dt.date(2007, 12, 6)
+
+
+def place(text, id_, surface, nth=0, kind="city", antecedent=None, literal=True, geonameid=None,
+          precision="point"):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Place(id=id_, surface=surface, start=start, end=start + len(surface),
+                 name=surface if antecedent is None else "Antecedent", kind=kind,
+                 lat=50.0 + len(id_), lon=4.0, literal=literal, antecedent=antecedent,
+                 geonameid=geonameid if geonameid is not None else abs(hash(surface)) % 10**6,
+                 precision=precision, confidence=0.9)
+
+
+def event(text, id_, clause, type_="statement", status="occurred", nth=0, **fields):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(clause, start + 1)
+    return Event(id=id_, type=type_, summary=clause, status=status, start=start,
+                 end=start + len(clause), **fields)
+
+
+def grounded(text, events=(), deployments=(), places=(), published=THURSDAY, body_start=0):
+    article = Article(id="t", text=text, published=published, body_start=body_start)
+    return ground(text, article, split_sentences(text), places, find_dates(text, published),
+                  events, deployments)
+
+
+def test_ground_keeps_a_stated_place_and_date_as_stated():
+    text = "Ministers met in Brussels on Friday."
+    brussels = place(text, "p1", "Brussels")
+    stated = event(text, "e1", text, "meeting", place="p1", date=dt.date(2007, 12, 7),
+                   date_text="on Friday")
+    (e,), _ = grounded(text, [stated], places=[brussels])
+    assert (e.place, e.place_basis, e.date_basis) == ("p1", "stated", "stated")
+    assert e.place_note == "place stated: Brussels" and e.mentions == ((0, len(text)),)
+
+
+def test_ground_reference_links_the_town_to_its_place():
+    text = "Troops reached Mitrovica. Rioters tried to enter the town by force."
+    town = place(text, "p2", "the town", antecedent="p1")
+    clash = event(text, "e1", "Rioters tried to enter the town by force.", "clash")
+    (e,), _ = grounded(text, [clash], places=[place(text, "p1", "Mitrovica"), town])
+    assert (e.place, e.place_basis) == ("p2", "reference")
+    assert "meaning Antecedent" in e.place_note
+
+
+def test_ground_reference_reads_there_as_the_last_place_before_it():
+    text = "Rebels hold Gao. Fighting broke out there on Monday."
+    fight = event(text, "e1", "Fighting broke out there on Monday.", "clash")
+    (e,), _ = grounded(text, [fight], places=[place(text, "p1", "Gao")])
+    assert (e.place, e.place_basis, e.date_basis) == ("p1", "reference", "sentence")
+    assert e.date == dt.date(2007, 12, 3)
+
+
+def test_ground_sentence_takes_the_lone_place_but_not_a_topic():
+    text = "Envoys discussed Kosovo. Later, rebels fought on, in Vienna's suburbs."
+    talks = event(text, "e1", "Envoys discussed Kosovo.", "meeting")
+    later = event(text, "e2", "rebels fought on", "clash")
+    places = [place(text, "p1", "Kosovo", kind="country"), place(text, "p2", "Vienna")]
+    (first, second), _ = grounded(text, [talks, later], places=places, published=None)
+    assert (first.place, first.place_basis) == (None, "")  # what they discussed, not where
+    assert (second.place, second.place_basis) == ("p2", "sentence")
+
+
+def test_ground_words_take_no_place_from_what_was_said_but_from_an_opening_in_x():
+    text = "Rebels hold Gao, the army said. In Paris, the minister said calm must hold."
+    army = event(text, "e1", "the army said.")
+    minister = event(text, "e2", "the minister said calm must hold.")
+    places = [place(text, "p1", "Gao"), place(text, "p2", "Paris")]
+    (first, second), _ = grounded(text, [army, minister], places=places, published=None)
+    assert (first.place, first.place_basis) == (None, "")
+    assert (second.place, second.place_basis, second.place_note) == (
+        "p2", "sentence", "place from its sentence: In Paris")
+
+
+def test_ground_sentence_needs_exactly_one_candidate():
+    text = "Talks in Geneva and Vienna were held, officials said."
+    talks = event(text, "e1", "officials said.", "statement")
+    places = [place(text, "p1", "Geneva"), place(text, "p2", "Vienna")]
+    (e,), _ = grounded(text, [talks], places=places, published=None)
+    assert e.place is None and e.place_note.startswith("no place")
+
+
+def test_ground_inherits_place_and_date_from_the_meeting_it_was_made_at():
+    text = ("Ministers meet on Friday in Brussels. "
+            "In their final communique, the ministers will back the plan.")
+    meeting = event(text, "e1", "Ministers meet on Friday in Brussels.", "meeting", "planned",
+                    place="p1", date=dt.date(2007, 12, 7), date_text="on Friday")
+    words = event(text, "e2", "In their final communique, the ministers will back the plan.",
+                  "statement", "planned")
+    (_, e), _ = grounded(text, [meeting, words], places=[place(text, "p1", "Brussels")])
+    assert (e.place, e.date, e.place_basis, e.date_basis) == (
+        "p1", dt.date(2007, 12, 7), "inherited", "inherited")
+    assert e.place_note == "place from the meeting in Brussels"
+
+
+def test_ground_attachment_outranks_the_lone_place_of_the_sentence():
+    text = ("Ministers meet on Friday in Brussels. "
+            "At the Friday meeting, the US will ask to keep troops in Kosovo.")
+    meeting = event(text, "e1", "Ministers meet on Friday in Brussels.", "meeting", "planned",
+                    place="p1", date=dt.date(2007, 12, 7))
+    ask = event(text, "e2", "At the Friday meeting, the US will ask to keep troops in Kosovo.",
+                "request", "planned", date=dt.date(2007, 12, 7))
+    places = [place(text, "p1", "Brussels"), place(text, "p2", "Kosovo", kind="country")]
+    (_, e), _ = grounded(text, [meeting, ask], places=places)
+    assert (e.place, e.place_basis, e.date_basis) == ("p1", "inherited", "stated")
+
+
+def test_ground_an_event_attached_to_its_own_kind_is_merged_into_it():
+    text = ("Ministers meet on Friday in Brussels. "
+            "Reinforcements will be discussed at the meeting.")
+    meeting = event(text, "e1", "Ministers meet on Friday in Brussels.", "meeting", "planned",
+                    place="p1", date=dt.date(2007, 12, 7))
+    again = event(text, "e2", "Reinforcements will be discussed at the meeting.", "meeting",
+                  "planned")
+    (e,), _ = grounded(text, [meeting, again], places=[place(text, "p1", "Brussels")])
+    assert e.mentions == ((0, 37), (38, len(text)))
+
+
+def test_ground_a_pronoun_subject_continues_the_record_before_it():
+    text = "Ministers met in Brussels on Friday. They also urged calm."
+    met = event(text, "e1", "Ministers met in Brussels on Friday.", "meeting", place="p1",
+                date=dt.date(2007, 11, 30))
+    urged = event(text, "e2", "They also urged calm.", "request")
+    (_, e), _ = grounded(text, [met, urged], places=[place(text, "p1", "Brussels")])
+    assert (e.place, e.date, e.place_basis, e.date_basis) == (
+        "p1", dt.date(2007, 11, 30), "inherited", "inherited")
+
+
+def test_ground_troops_with_no_place_go_where_the_same_troops_are_stationed():
+    text = "NATO keeps troops in Kosovo. Reinforcements will be discussed."
+    kept = Deployment(id="d1", actor="a1", unit="troops", place="p1", start=11, end=27)
+    extra = Deployment(id="d2", actor="a1", unit="reinforcements", status="proposed", start=29,
+                       end=43)
+    _, (_, d) = grounded(text, deployments=[kept, extra],
+                         places=[place(text, "p1", "Kosovo", kind="country")])
+    assert (d.place, d.place_basis) == ("p1", "inherited")
+    assert d.place_note == "place from the troops already in Kosovo"
+
+
+def test_ground_focus_is_the_last_resort_at_the_focus_place_level():
+    text = "Unrest in Kosovo. Kosovo votes. Kosovo waits. Rioters attacked a convoy."
+    places = [place(text, f"p{i}", "Kosovo", nth=i - 1, kind="country", geonameid=7,
+                    precision="country") for i in (1, 2, 3)]
+    attack = event(text, "e1", "Rioters attacked a convoy.", "clash")
+    (e,), _ = grounded(text, [attack], places=places)
+    assert (e.place, e.place_basis) == ("p1", "focus")
+    assert e.place_note == "place from the article's focus: Kosovo (country level)"
+
+
+def test_ground_focus_does_not_place_words_spoken_elsewhere():
+    text = "Unrest in Kosovo. Kosovo votes. Kosovo waits. Tokyo said calm must hold."
+    places = [place(text, f"p{i}", "Kosovo", nth=i - 1, kind="country", geonameid=7,
+                    precision="country") for i in (1, 2, 3)]
+    (e,), _ = grounded(text, [event(text, "e1", "Tokyo said calm must hold.")], places=places)
+    assert (e.place, e.place_basis) == (None, "")
+
+
+def test_ground_focus_city_outside_the_leading_country_gives_way_to_that_country():
+    text = ("Talks in Istanbul. Talks in Istanbul. War in Ukraine, Kyiv, Lviv, Odesa. "
+            "Troops advanced.")
+    istanbul = [place(text, f"p{i}", "Istanbul", nth=i - 1, geonameid=1) for i in (1, 2)]
+    istanbul = [replace(p, country_code="TR") for p in istanbul]
+    others = [replace(place(text, id_, name, kind=kind, geonameid=g), country_code="UA")
+              for id_, name, kind, g in (("p3", "Ukraine", "country", 2), ("p4", "Kyiv", "city", 3),
+                                         ("p5", "Lviv", "city", 4), ("p6", "Odesa", "city", 5))]
+    advance = event(text, "e1", "Troops advanced.", "clash")
+    (e,), _ = grounded(text, [advance], places=istanbul + others)
+    assert (e.place, e.place_basis) == ("p3", "focus")
+
+
+def test_ground_no_focus_when_no_place_clearly_leads():
+    text = "Unrest in Gao. Unrest in Mopti. Envoys said calm must hold."
+    places = [place(text, "p1", "Gao"), place(text, "p2", "Mopti")]
+    (e,), _ = grounded(text, [event(text, "e1", "Envoys said calm must hold.")], places=places)
+    assert (e.place, e.place_basis) == (None, "")
+
+
+def test_ground_wire_dateline_city_is_the_focus_and_dates_a_bare_said():
+    text = "Marines land\nBASRA, Iraq (Reuters) - Some marines were flown in, an officer said."
+    said = event(text, "e1", "an officer said.")
+    (e,), (d,) = grounded(text, [said], [Deployment(id="d1", actor=None, unit="marines",
+                                                    start=text.index("marines"), end=60)],
+                          places=[place(text, "p1", "BASRA")], body_start=13)
+    assert (d.place, d.place_basis) == ("p1", "focus")
+    assert (e.date, e.date_basis) == (THURSDAY, "dateline")
+
+
+def test_ground_dateline_dates_a_bare_said_but_not_a_perfect_or_a_plan():
+    text = ("Marines land\n(Staff) Thursday, December 06, 2007\nAn officer said it was calm. "
+            "Chad has pledged troops. Mali will ask for help.")
+    said = event(text, "e1", "An officer said it was calm.")
+    pledged = event(text, "e2", "Chad has pledged troops.")
+    asks = event(text, "e3", "Mali will ask for help.", "request", "planned")
+    found, _ = grounded(text, [said, pledged, asks], body_start=49)
+    assert [(e.date, e.date_basis) for e in found] == [
+        (THURSDAY, "dateline"), (None, ""), (None, "")]
+    assert "tense does not make it the dateline's day" in found[1].date_note
+
+
+def test_ground_dateline_dates_an_ongoing_event():
+    text = "Ministers are discussing the plan."
+    (e,), _ = grounded(text, [event(text, "e1", text, "meeting", "ongoing")])
+    assert (e.date, e.date_basis, e.date_note) == (
+        THURSDAY, "dateline", "date from the dateline (it is going on as the report is written)")
+
+
+def test_ground_nothing_invented_without_evidence():
+    text = "Officials said calm must hold."
+    (e,), (d,) = grounded(text, [event(text, "e1", text)],
+                          [Deployment(id="d1", actor=None, unit="troops", start=0, end=9)],
+                          published=None)
+    assert (e.place, e.date, e.place_basis, e.date_basis) == (None, None, "", "")
+    assert (d.place, d.date, d.place_basis, d.date_basis) == (None, None, "", "")
+    assert e.date_note == "no date: none in its clause or sentence, and the article has no dateline"
+
+
+def test_ground_a_capital_speaking_for_its_government_is_where_it_spoke():
+    text = "Seoul welcomed the accord. Envoys praised the talks between Seoul and Tokyo."
+    seoul = place(text, "p1", "Seoul", literal=False)
+    welcomed = event(text, "e1", "Seoul welcomed the accord.")
+    praised = event(text, "e2", "Envoys praised the talks between Seoul and Tokyo.")
+    places = [seoul, place(text, "p2", "Seoul", nth=1, literal=False),
+              place(text, "p3", "Tokyo", literal=False)]
+    (first, second), _ = grounded(text, [welcomed, praised], places=places, published=None)
+    assert (first.place, first.place_basis) == ("p1", "reference")
+    assert (second.place, second.place_basis) == (None, "")  # not the speaker: a topic
+
+
+def test_ground_the_port_of_a_sea_is_the_port():
+    text = "Troops sank boats in the Black Sea port of Poti."
+    sank = event(text, "e1", text, "clash", place="p1")
+    places = [place(text, "p1", "Black Sea", kind="water"), place(text, "p2", "Poti")]
+    (e,), _ = grounded(text, [sank], places=places)
+    assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_an_order_goes_where_the_troops_go():
+    text = "The president ordered more troops to Yeonpyeong."
+    ordered = event(text, "e1", text, "decision")
+    (e,), _ = grounded(text, [ordered], places=[place(text, "p1", "Yeonpyeong")])
+    assert (e.place, e.place_basis) == ("p1", "stated")
+
+
+def test_ground_the_wire_dateline_is_no_candidate_of_its_sentence():
+    text = "Troops land\nMOGADISHU, Somalia (AP) - Rebels shelled the airport of Baidoa."
+    landed = event(text, "e1", "Rebels shelled the airport of Baidoa.", "clash")
+    places = [place(text, "p1", "MOGADISHU"), place(text, "p2", "Somalia", kind="country"),
+              place(text, "p3", "Baidoa")]
+    (e,), _ = grounded(text, [landed], places=places, body_start=12)
+    assert (e.place, e.place_basis) == ("p3", "sentence")
+
+
+def test_ground_copies_every_field_of_the_records():
+    # grounding builds records field by field: a field added to them must be added there too
+    assert grounding.EVENT_FIELDS == tuple(f.name for f in dataclasses.fields(Event))
+    assert grounding.DEPLOYMENT_FIELDS == tuple(f.name for f in dataclasses.fields(Deployment))
+
+
+def test_ground_a_past_happening_right_after_a_dated_one_is_read_in_the_story_time():
+    text = "Troops stormed the town on Monday. Rebels fought back with mortars. Aid may come."
+    stormed = event(text, "e1", "Troops stormed the town on Monday.", "clash",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    fought = event(text, "e2", "Rebels fought back with mortars.", "clash")
+    aid = event(text, "e3", "Aid may come.", "other", "possible")
+    (_, second, third), _ = grounded(text, [stormed, fought, aid], published=None)
+    assert (second.date, second.date_basis) == (dt.date(2007, 12, 3), "inherited")
+    assert (third.date, third.date_basis) == (None, "")  # not a past happening
+
+
+def test_ground_a_place_in_what_was_said_is_not_where_it_was_said():
+    text = "France said it would raise its force in Mali. Allawi told reporters in Baghdad."
+    raise_ = event(text, "e1", "France said it would raise its force in Mali.", place="p1")
+    told = event(text, "e2", "Allawi told reporters in Baghdad.", place="p2")
+    places = [place(text, "p1", "Mali", kind="country"), place(text, "p2", "Baghdad")]
+    (first, second), _ = grounded(text, [raise_, told], places=places, published=None)
+    assert (first.place, first.place_basis) == (None, "")
+    assert (second.place, second.place_basis) == ("p2", "stated")
+
+
+def test_ground_a_reference_followed_by_its_name_is_that_name():
+    text = "Troops are based outside the capital, Skopje."
+    capital = place(text, "p1", "the capital", antecedent="p9")
+    based = Deployment(id="d1", actor=None, unit="Troops", place="p1", start=0, end=len(text))
+    _, (d,) = grounded(text, deployments=[based], places=[capital, place(text, "p2", "Skopje")])
+    assert (d.place, d.place_basis) == ("p2", "stated")
+
+
+def test_ground_the_day_before_is_the_day_before_the_dateline_unless_it_names_an_event():
+    text = ("Habibie said the day before that he would help. "
+            "The day before the landing, rebels fought.")
+    said = event(text, "e1", "Habibie said the day before that he would help.")
+    fought = event(text, "e2", "The day before the landing, rebels fought.", "clash")
+    (first, second), _ = grounded(text, [said, fought])
+    assert (first.date, first.date_basis) == (dt.date(2007, 12, 5), "stated")
+    assert second.date is None
+
+
+def test_ground_the_sender_of_troops_is_not_where_they_are():
+    text = "Finland sent 2,200 soldiers. Riots in Oslo, Bergen."
+    sent = Deployment(id="d1", actor=None, unit="soldiers", start=13, end=27)
+    places = [place(text, "p1", "Finland", kind="country"), place(text, "p2", "Oslo"),
+              place(text, "p3", "Bergen")]
+    _, (d,) = grounded(text, deployments=[sent], places=places)
+    assert (d.place, d.place_basis) == (None, "")
+
+
+def test_ground_words_keep_a_setting_after_the_verb_but_not_what_was_said():
+    text = ("Foggo told reporters aboard the command ship in Trondheim. "
+            "Lange said his men would go to Tetovo. Officials said fighting continued near Gao.")
+    told = event(text, "e1", "Foggo told reporters aboard the command ship in Trondheim.",
+                 place="p1")
+    lange = event(text, "e2", "Lange said his men would go to Tetovo.", place="p2")
+    fighting = event(text, "e3", "Officials said fighting continued near Gao.", place="p3")
+    places = [place(text, "p1", "Trondheim"), place(text, "p2", "Tetovo"),
+              place(text, "p3", "Gao")]
+    found, _ = grounded(text, [told, lange, fighting], places=places, published=None)
+    assert [e.place for e in found] == ["p1", None, None]
+
+
+def test_ground_a_since_date_gives_way_to_the_clause_own_day():
+    text = "Troops held since June pulled back on Wednesday night."
+    dates = find_dates(text, THURSDAY)
+    since = next(d for d in dates if d.qualifier == "after")
+    pulled = event(text, "e1", text, "deployment", date=since.date, date_text=since.text,
+                   date_precision=since.precision, date_qualifier="after")
+    (e,), _ = grounded(text, [pulled])
+    assert (e.date, e.date_basis, e.date_qualifier) == (dt.date(2007, 12, 5), "stated", "")
+
+
+def test_ground_a_clash_is_where_it_strikes_and_words_merged_keep_their_setting():
+    text = ("Rebels seized Bor, the capital of Jonglei, on Wednesday, a spokesman said. "
+            "'We lost Bor,' Aguer told AFP in Juba.")
+    seized = event(text, "e1", "Rebels seized Bor, the capital of Jonglei, on Wednesday", "clash")
+    said = event(text, "e2", "a spokesman said.", place="p3",
+                 mentions=((text.index("a spokesman"), text.index("said.") + 5),
+                           (text.index("Aguer"), len(text))))
+    places = [place(text, "p1", "Bor"), place(text, "p2", "Jonglei", kind="admin1"),
+              place(text, "p3", "Juba")]
+    (first, second), _ = grounded(text, [seized, said], places=places, published=None)
+    assert (first.place, first.place_basis) == ("p1", "stated")
+    assert (second.place, second.place_basis) == ("p3", "stated")
+
+
+def test_ground_troops_are_not_placed_in_another_clause_or_where_they_come_from():
+    text = ("Israeli troops surround the camp, and a spokesman in Tel Aviv said so. "
+            "Planes with Russian troops took off from an air base near Ulyanovsk. "
+            "Rebels withdrew from Timbuktu.")
+    places = [place(text, "p1", "Tel Aviv"), place(text, "p2", "Ulyanovsk"),
+              place(text, "p3", "Timbuktu")]
+    deps = [Deployment(id="d1", actor=None, unit="Israeli troops", place="p1", start=0, end=50),
+            Deployment(id="d2", actor=None, unit="Russian troops", place="p2",
+                       start=text.index("Russian"), end=text.index("Ulyanovsk") + 9),
+            Deployment(id="d3", actor=None, unit="Rebels", place="p3", status="withdrawal",
+                       start=text.index("Rebels"), end=len(text) - 1)]
+    _, found = grounded(text, deployments=deps, places=places, published=None)
+    assert [(d.place, d.place_basis) for d in found] == [
+        (None, ""), (None, ""), ("p3", "stated")]
+
+
+def test_ground_troops_go_where_their_motion_verb_takes_them_not_where_they_are_from():
+    text = ("About 2,000 Marines who landed at the Greek port of Thessaloniki will go on. "
+            "Some 2,300 U.S. Marines are waiting off the coast. "
+            "Some 8,000 troops flown in from Germany joined them.")
+    places = [place(text, "p1", "Thessaloniki"), place(text, "p2", "U.S.", kind="country"),
+              place(text, "p3", "Germany", kind="country")]
+    deps = [Deployment(id=f"d{i}", actor=None, unit="Marines", start=text.index(words),
+                       end=text.index(words) + len(words))
+            for i, words in enumerate(("2,000 Marines", "2,300 U.S. Marines", "8,000 troops"), 1)]
+    _, found = grounded(text, deployments=deps, places=places, published=None)
+    assert [(d.place, d.place_basis) for d in found] == [("p1", "stated"), (None, ""),
+                                                          (None, "")]
