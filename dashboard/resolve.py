@@ -196,7 +196,8 @@ def resolve_places(
                 f"{pick[0].name!r} is a small town in {pick[0].country_code or 'another country'}",
                 place.start, place.end))
         elif pick is None:
-            out.append(place)
+            # A hint says how strong the evidence was, not what kind of place this is.
+            out.append(replace(place, kind="") if place.kind in _HINTS else place)
             problems.append(Problem(
                 "unresolved_place", f"no gazetteer entry fits {place.surface!r}; kept without "
                 "coordinates", place.start, place.end))

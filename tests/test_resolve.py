@@ -144,6 +144,11 @@ def test_resolve_names_sharing_a_province_pick_it_together():
     assert [p.admin1 for p in places] == ["GA", "GA"]
 
 
+def test_resolve_unresolved_weak_word_after_a_locative_keeps_no_hint_as_its_kind():
+    (place,), problems = resolve("Fighting in Xyzzy.", "Xyzzy", Xyzzy=WEAK)
+    assert (place.kind, place.resolved, problems[0].kind) == ("", False, "unresolved_place")
+
+
 def test_resolve_unknown_name_without_a_cue_is_dropped_with_a_problem():
     places, problems = resolve("Xyzzy said so.", "Xyzzy")
     assert places == () and problems[0].kind == "not_a_place"
