@@ -102,7 +102,7 @@ def _resolve(d: Draft, t: Tools) -> tuple:
 def _actors(d: Draft, t: Tools) -> tuple:
     places, metonyms = read_metonymy(d.article.text, d.places, t.names)
     actors, ids = actor_stage.merge_actors(d.actor_mentions + metonyms)
-    places = tuple(replace(p, actor=ids.get(p.actor)) if p.actor else p for p in places)
+    places = tuple(p.but(actor=ids.get(p.actor)) if p.actor else p for p in places)
     linked = place_stage.link_anaphora(places, getattr(t.names, "is_capital", None))
     return thin_geometry(linked), actors
 
