@@ -11,6 +11,14 @@ Conventions (precision never claims more than the words say):
 - a year ("in 2006", "last year") is January 1st, precision ``year``.
 Expressions that need the dateline (weekdays, "yesterday", "December 10" without a year)
 have ``date`` None when there is no anchor; ``precision`` is then "".
+
+An article with no dateline is read as a narrative (``find_article_dates``, HeidelTime's
+"narrative" mode): its last calendar date with a year ("landed on July 24, 2003") is the
+reference for later dates that lack only a year or a week ("on August 13", "in April", "on
+Thursday", "later this year"), each the nearest such day, month or year to it, whatever the
+tense (a story told in the past tense does not put every later date before the reference).
+Dates counted from the moment of writing ("yesterday", "last month", "two weeks ago") stay
+unresolved there: a narrative does not say when it was written.
 """
 
 from __future__ import annotations
@@ -196,21 +204,60 @@ def _is_past_verb(sentence: str, match: re.Match[str]) -> bool:
 
 def find_dates(
     text: str, anchor: dt.date | None, start: int = 0, end: int | None = None,
-    sentences: Sequence[Sentence] | None = None,
+    sentences: Sequence[Sentence] | None = None, tense: str = "",
 ) -> tuple[DateMention, ...]:
     """Every date expression in ``text[start:end]``, resolved against ``anchor`` (the dateline).
 
     ``sentences``: the sentences of ``text[start:end]`` when the caller has split them already
     (the tense of a mention is read in its sentence); otherwise they are split here if needed.
+    ``tense``: one tense for every mention instead (a narrative's "present": the nearest day).
     """
     end = len(text) if end is None else min(end, len(text))
-    tense_at = _lazy_tense(text, start, end, sentences)
+    tense_at = (lambda lo, hi: tense) if tense else _lazy_tense(text, start, end, sentences)
     found = []
     for match in _DATE_RE.finditer(text, start, end):
         mention = _mention(text, match, anchor, tense_at)
         if mention is not None:
             found.append(mention)
     return tuple(found)
+
+
+def find_article_dates(text: str, anchor: dt.date | None,
+                       sentences: Sequence[Sentence]) -> tuple[DateMention, ...]:
+    """Every date of an article's sentences; with no dateline (``anchor`` None), read as a
+    narrative whose reference is its last calendar date with a year (see module doc)."""
+    if anchor is not None:
+        return tuple(m for s in sentences for m in find_dates(text, anchor, s.start, s.end, (s,)))
+    found: list[DateMention] = []
+    story: dt.date | None = None
+    for s in sentences:
+        mentions = find_dates(text, None, s.start, s.end, (s,))
+        if story is not None and any(m.date is None for m in mentions):
+            mentions = _in_story(text, mentions, story, s)
+        for m in mentions:
+            if m.date is not None and m.precision == DAY and _MONTH_NAMED.search(m.text):
+                story = m.date  # "July 24, 2003", and "August 13" read from it
+        found += mentions
+    return tuple(found)
+
+
+#: A mention naming its month, which a narrative's reference may follow ("on August 13").
+_MONTH_NAMED = re.compile(rf"(?i:\b{MONTH_PATTERN})")
+#: Dates counted from the moment of writing, which a narrative does not give.
+_FROM_WRITING = re.compile(r"(?i)\b(?:yesterday|today|tonight|tomorrow|ago|last|next|previous"
+                           r"|coming|past|earlier|later(?!\s+this\s+year)|this(?!\s+year))\b")
+
+
+def _in_story(text: str, mentions: tuple[DateMention, ...], story: dt.date,
+              sentence: Sentence) -> tuple[DateMention, ...]:
+    """A sentence's unresolved mentions read against a narrative's last calendar date, the
+    nearest whatever the tense; not those counted from the moment of writing."""
+    again = {(m.start, m.end): m
+             for m in find_dates(text, story, sentence.start, sentence.end, (sentence,),
+                                 tense=PRESENT)}
+    return tuple(again.get((m.start, m.end), m)
+                 if m.date is None and not _FROM_WRITING.search(m.text) else m
+                 for m in mentions)
 
 
 def _lazy_tense(text: str, start: int, end: int,
