@@ -387,3 +387,47 @@ def test_ground_troops_go_where_their_motion_verb_takes_them_not_where_they_are_
     _, found = grounded(text, deployments=deps, places=places, published=None)
     assert [(d.place, d.place_basis) for d in found] == [("p1", "stated"), (None, ""),
                                                           (None, "")]
+
+
+def test_ground_counted_day_from_the_event_its_words_name():
+    text = ("Marines landed in Monrovia on Monday. "
+            "Fighting killed 12 civilians the day before the landing, aid workers said.")
+    landed = event(text, "e1", "Marines landed in Monrovia on Monday.", "deployment",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    fight = event(text, "e2", "Fighting killed 12 civilians the day before the landing", "clash")
+    (_, e), _ = grounded(text, [landed, fight])
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 2), "stated")
+    assert "counted from the deployment" in e.date_note
+
+
+def test_ground_counted_day_from_the_day_before_it_in_its_sentence():
+    text = "Soldiers left Kismayo on Monday and crossed the border the day after, residents said."
+    left = event(text, "e1", "Soldiers left Kismayo on Monday", "deployment",
+                 date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    crossed = event(text, "e2", "crossed the border the day after", "deployment",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    (first, second), _ = grounded(text, [left, crossed])
+    assert first.date == dt.date(2007, 12, 3)  # its own day comes before the phrase
+    assert second.date == dt.date(2007, 12, 4)
+
+
+def test_ground_counted_day_later_continues_the_story():
+    text = "The convoy set out on Monday. It passed the strait. Two days later a tanker hit a mine."
+    out = event(text, "e1", "The convoy set out on Monday.", "deployment",
+                date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    mine = event(text, "e2", "a tanker hit a mine.", "clash")
+    (_, e), _ = grounded(text, [out, mine], published=None)
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 5), "stated")
+
+
+def test_ground_counted_day_leaves_an_event_of_its_own_sentence_and_an_unread_one():
+    text = ("Leaders met in Abuja on Sunday. The decision came two weeks after the coup. "
+            "Troops attacked two weeks after officers detained the president.")
+    met = event(text, "e1", "Leaders met in Abuja on Sunday.", "meeting",
+                date=dt.date(2007, 12, 2), date_text="on Sunday", date_precision="day")
+    coup = event(text, "e2", "The decision came two weeks after the coup.", "decision")
+    attack = event(text, "e3", "Troops attacked two weeks after officers detained the president.",
+                   "clash")
+    (_, decision, clash), _ = grounded(text, [met, coup, attack])
+    assert decision.date is None or "counted" not in decision.date_note  # no coup told before
+    assert clash.date is None or "counted" not in clash.date_note

@@ -52,8 +52,14 @@ Date, best first:
 
 1. ``stated``: a date or weekday in the record's clause, or opening its sentence, as the stages
    read it, but the clause's own day before a "since" date ("held since June pulled back on
-   Wednesday night"); "said the day before" is the day before the dateline's ("the day before
-   the landing", which names its own event, is left alone);
+   Wednesday night"). A day counted from another ("the day before", "two days later", "a week
+   after the landing"), in the clause (for words, right after their verb: "said the day
+   before") or opening the sentence, comes first: it is counted from the event its words name
+   (the first of that kind told in an earlier sentence: "the landing"), else from the last day
+   before it in its sentence ("left on Monday and crossed the day after"), else back from the
+   dateline ("said the day before"), else from the story's last dated event ("Two days
+   later"); a record whose own day comes before the phrase keeps it, and one naming an event
+   not read ("two weeks after officers detained him") gets nothing from it;
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
    one inside what was said);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
@@ -168,10 +174,30 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
                             r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
                             r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
-#: "said the day before": the day before the report's (one naming its own event, "the day
-#: before the landing", is left alone: that event may not be reported yet).
-_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier|"
-                         r"the\s+day\s+earlier)\b(?!\s+(?:the|a|an|his|her|its|their|[A-Z]))")
+#: A day counted from another: "the day before", "two days later", "the day after the landing",
+#: "a week after the troops arrived". ``ref``: the words naming the other event, if any.
+_COUNTED = re.compile(
+    r"\b(?i:(?:(?P<n>the|a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
+    r"\s+(?P<dir>before|after|earlier|later))|the\s+(?P<dir2>previous|next|following)\s+day)\b"
+    r"(?!\s+(?i:yesterday|tomorrow))"
+    r"(?P<ref>\s+(?:(?i:the|an?|his|her|its|their)\s+[\w-]+|[A-Z][\w-]+)(?:\s+[a-z][\w-]*){0,2})?")
+_COUNT_WORDS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7}
+_BACKWARD = ("before", "earlier", "previous")
+#: The kind of event a referent's words name ("the landing", "the council met").
+_REFERENT_KINDS = (
+    (re.compile(r"\b(?:land|arriv|set\s+out|sail|cross|enter|deploy|fl[eo]w|fly|ashore|withdr|"
+                r"pull|left|leav|depart|mov|invasion|convoy|troops|soldiers|marines)", re.I),
+     "deployment"),
+    (re.compile(r"\b(?:met|meet|summit|talks|conference|session|council)", re.I), "meeting"),
+    (re.compile(r"\b(?:attack|offensive|assault|raid|strik|struck|shell|bomb|fight|battle)", re.I),
+     "clash"),
+    (re.compile(r"\b(?:vot|sign|agree|accord|deal|ceasefire|truce|decision)", re.I), "decision"),
+    (re.compile(r"\bvisit", re.I), "visit"),
+)
+#: Words of a referent too common to tell one event from another.
+_PLAIN_WORDS = frozenset("the a an his her its their before after was were had have has been "
+                         "first last".split())
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
@@ -182,6 +208,8 @@ _WIRE_DATELINE = re.compile(
 #: How far after a reporting verb a place may still set the words ("told reporters aboard the
 #: command ship in X"), unless what was said has begun before it (``_CLAUSE_OPENS``).
 _SETTING_AFTER_VERB = 80
+#: How far after a reporting verb a day still dates the words ("said the day before").
+_SAID_WHEN = 25
 _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
 _DATELINE_WEIGHT = 3.0
@@ -416,6 +444,9 @@ def _words_begin(setting: Setting, event: Event) -> int:
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
                 continued: Event | None, earlier: list[Event]) -> When:
+    counted = _counted_day(setting, event, earlier)
+    if counted is not None:
+        return counted
     if event.date is not None:
         exact = _exact_instead(setting, event)
         if exact is not None:
@@ -424,8 +455,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
     limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
-    return (_day_before(setting, event)
-            or _sentence_date(setting, event.start, limit)
+    return (_sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
@@ -442,17 +472,90 @@ def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
     return days[0] if len(days) == 1 else None
 
 
-def _day_before(setting: Setting, event: Event) -> When | None:
-    """ "Habibie said the day before that…": the day before the dateline's."""
-    if setting.published is None:
+def _counted_day(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
+    """ "the day before", "two days later", "the day after the landing": a day counted from
+    another, in the record's clause (for words, not in what was said) or opening its sentence.
+
+    Counted from the event its words name ("the landing", "the marines arrived": the earlier
+    event sharing a word with them, else the first of the kind they name), else from the last
+    day told before it in its sentence ("left on Monday and crossed the day after"), else, back
+    from the dateline ("said the day before"), else from the story's last dated event ("Two
+    days later"). Unresolved when the named event has no day."""
+    lo, _ = setting.sentence_of(event.start)
+    end = min(event.end, _words_begin(setting, event) + _SAID_WHEN)  # "said the day before"
+    found = _COUNTED.search(setting.text, event.start, end)
+    if found is None and event.type not in _SAYING:  # "The day before X, rebels raided…, residents said"
+        found = _COUNTED.match(setting.text, lo)
+        if found is not None and event.start < _phrase_end(found):
+            found = None
+    if found is None or any(d.precision == "day" for d in setting.dates.within(
+            max(lo, event.start), found.start())):
+        return None  # "left on Monday and crossed the day after": the first move has its day
+    n = (found.group("n") or "the").lower()
+    days = (_COUNT_WORDS.get(n) or int(n)) * (7 if (found.group("unit") or "").startswith("w")
+                                             else 1)
+    back = (found.group("dir") or found.group("dir2")).lower() in _BACKWARD
+    base = _counted_from(setting, event, found, earlier, back)
+    if base is None:
         return None
-    end = min(event.end, _words_begin(setting, event) + _SETTING_AFTER_VERB)
-    found = _DAY_BEFORE.search(setting.text, event.start, end)
-    if found is None:
+    day, why = base
+    day += dt.timedelta(days=-days if back else days)
+    return When(day, found.group().strip(), "day", "", "stated",
+                f"date stated: {found.group().strip()} ({why})")
+
+
+def _phrase_end(found: re.Match) -> int:
+    return found.start("ref") if found.group("ref") else found.end()
+
+
+def _counted_from(setting: Setting, event: Event, found: re.Match, earlier: list[Event],
+                  back: bool) -> tuple[dt.date, str] | None:
+    ref = found.group("ref") if found.group("dir") in ("before", "after") else None
+    if ref is None and found.group("dir") in ("before", "after") and _MORE_WORDS.match(
+            setting.text, found.end()):
+        return None  # "two weeks after presidential guards detained him": an event not read
+    if ref and not _CLAUSE_END.match(ref):
+        named = _named_event(setting, ref, earlier, setting.sentence_of(found.start())[0])
+        return (named.date, f"counted from the {_kind(named)} on {named.date.isoformat()}") \
+            if named is not None else None
+    lo, _ = setting.sentence_of(found.start())
+    days = [d for d in setting.dates.within(lo, found.start())
+            if d.precision == "day" and not _in_span(setting.dateline_span, d.start)]
+    if days:
+        return days[-1].date, f"counted from {days[-1].text}"
+    if back and setting.published is not None:
+        return setting.published, "counted from the dateline"
+    here = setting.sentence_index(event.start)
+    told = _latest(earlier, lambda e: e.date is not None and e.date_precision == "day"
+                   and here - 2 <= setting.sentence_index(e.start) < here)
+    if told is None:
         return None
-    day = setting.published - dt.timedelta(days=1)
-    return When(day, found.group(), "day", "", "stated",
-                f"date stated: {found.group()} (the day before the dateline's)")
+    return told.date, f"counted from the {_kind(told)} on {told.date.isoformat()}"
+
+
+#: Words after "the day before" that may name an event.
+_MORE_WORDS = re.compile(r"\s+(?!(?:that|when|and|but|in|at|on|to|as|it|they|he|she)\b)[\w-]")
+#: A referent that is no event: "the day before that", "the day before, rebels…".
+_CLAUSE_END = re.compile(r"\s+(?:that|when|and|but|in|at|on|to|as|it|they|he|she)\b")
+
+
+def _named_event(setting: Setting, ref: str, earlier: list[Event], before: int) -> Event | None:
+    """The event with a day, told in an earlier sentence, that the referent's words name: the
+    first of the kind they name ("the landing": the story's landing), else one sharing a word
+    with them. One told in the record's own sentence is left alone: "the decision came two
+    weeks after officers detained him" may name the record itself."""
+    dated = [e for e in earlier if e.date is not None and e.date_precision == "day"
+             and e.status in ("occurred", "ongoing") and e.start < before]
+    kinds = [kind for pattern, kind in _REFERENT_KINDS if pattern.search(ref)]
+    if kinds:
+        return next((e for e in dated if e.type == kinds[0]), None)
+    words = {w.lower()[:5] for w in re.findall(r"[\w-]{4,}", ref)} - _PLAIN_WORDS
+    return next((e for e in dated if words & {w.lower()[:5] for w in re.findall(
+        r"[\w-]{4,}", setting.text[e.start:e.end])}), None)
+
+
+def _in_span(span: tuple[int, int] | None, pos: int) -> bool:
+    return span is not None and span[0] <= pos < span[1]
 
 
 def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
