@@ -431,3 +431,23 @@ def test_ground_counted_day_leaves_an_event_of_its_own_sentence_and_an_unread_on
     (_, decision, clash), _ = grounded(text, [met, coup, attack])
     assert decision.date is None or "counted" not in decision.date_note  # no coup told before
     assert clash.date is None or "counted" not in clash.date_note
+
+
+def test_ground_words_take_a_day_right_after_their_verb_not_one_in_what_was_said():
+    text = ("Foggo told reporters aboard the ship on Wednesday that drills went well. "
+            "Jets hit Kidal on Sunday, the ministry said.")
+    told = event(text, "e1", "Foggo told reporters aboard the ship on Wednesday that drills "
+                             "went well.")
+    said = event(text, "e2", "the ministry said", date=dt.date(2007, 12, 2),
+                 date_text="on Sunday", date_precision="day")
+    (first, second), _ = grounded(text, [told, said])
+    assert (first.date, first.date_basis) == (dt.date(2007, 12, 5), "stated")
+    assert (second.date, second.date_basis) == (THURSDAY, "dateline")  # Sunday was what was said
+
+
+def test_ground_words_keep_a_day_opening_their_sentence():
+    text = "On Sunday, the ministry said jets hit Kidal."
+    said = event(text, "e1", "the ministry said jets hit Kidal.", date=dt.date(2007, 12, 2),
+                 date_text="On Sunday", date_precision="day")
+    (e,), _ = grounded(text, [said])
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 2), "stated")

@@ -60,8 +60,12 @@ Date, best first:
    dateline ("said the day before"), else from the story's last dated event ("Two days
    later"); a record whose own day comes before the phrase keeps it, and one naming an event
    not read ("two weeks after officers detained him") gets nothing from it;
+   Words take a day right after their verb, before what was said begins ("told reporters
+   aboard the ship on Wednesday"), or one opening their sentence ("On Monday, X said"); a day
+   before a trailing attribution ("Jets hit Kidal on Sunday, the ministry said") is what was
+   said, not the words' own day;
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
-   one inside what was said);
+   one inside what was said, and none for a trailing attribution);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
    speaker (a meeting of the same participants or "the offensive" gives a place, not a date);
 4. ``dateline``: the report's day, only where tense and genre make it the event's day:
@@ -210,6 +214,10 @@ _WIRE_DATELINE = re.compile(
 _SETTING_AFTER_VERB = 80
 #: How far after a reporting verb a day still dates the words ("said the day before").
 _SAID_WHEN = 25
+#: A day this close to its sentence's start opens it ("On Monday, the ministry said…").
+_OPENING_DAY = 12
+#: A trailing attribution before a reporting verb: ", a government spokesman said".
+_TRAILING = re.compile(r",\s*(?:[\w'’.-]+\s+){0,6}$")
 _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
 _DATELINE_WEIGHT = 3.0
@@ -447,6 +455,12 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
     counted = _counted_day(setting, event, earlier)
     if counted is not None:
         return counted
+    if event.type in _SAYING:
+        said = _said_when(setting, event)
+        if said is not None or event.date is not None and not _own_day(setting, event):
+            event = replace(event, date=None)  # a day in what was said is not the words' own
+            if said is not None:
+                return said
     if event.date is not None:
         exact = _exact_instead(setting, event)
         if exact is not None:
@@ -455,11 +469,55 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
     limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
+    if event.type in _SAYING and _trailing(setting, event):
+        limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
     return (_sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
             or _no_date(setting))
+
+
+def _said_when(setting: Setting, event: Event) -> When | None:
+    """ "told reporters aboard the ship on Wednesday": a day right after the reporting verb,
+    before what was said begins, dates the words."""
+    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+    if verb is None:
+        return None
+    hi = min(setting.sentence_of(event.start)[1], verb.end() + _SETTING_AFTER_VERB)
+    for d in setting.dates.within(verb.end(), hi):
+        if _CLAUSE_OPENS.search(setting.text, verb.end(), d.start):
+            return None
+        return When(d.date, d.text, d.precision, d.qualifier, "stated", f"date stated: {d.text}")
+    return None
+
+
+def _own_day(setting: Setting, event: Event) -> bool:
+    """Whether the day the events stage gave words is their own: in their span, up to just
+    after their verb, and not before a trailing attribution ("Jets hit Kidal on Sunday, the
+    ministry said": Sunday is what was said); or opening the sentence ("On Monday, X said")."""
+    lo, _ = setting.sentence_of(event.start)
+    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+    own = _own_start(setting, event, verb)
+    end = verb.end() + _SAID_WHEN if verb else event.end
+    return any(d.date == event.date and (own <= d.start < end or d.start - lo < _OPENING_DAY)
+               for d in setting.dates.within(lo, end))
+
+
+def _trailing(setting: Setting, event: Event) -> bool:
+    """Whether the words are a trailing attribution (", the ministry said")."""
+    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+    return verb is not None and _TRAILING.search(
+        setting.text, setting.sentence_of(event.start)[0], verb.start()) is not None
+
+
+def _own_start(setting: Setting, event: Event, verb: re.Match | None) -> int:
+    """Where the words' own part begins: at a trailing attribution's comma ("Jets hit Kidal on
+    Sunday, the ministry said"), else at the record's start."""
+    if verb is None:
+        return event.start
+    trailing = _TRAILING.search(setting.text, setting.sentence_of(event.start)[0], verb.start())
+    return max(event.start, trailing.start()) if trailing else event.start
 
 
 def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
