@@ -451,3 +451,26 @@ def test_ground_words_keep_a_day_opening_their_sentence():
                  date_text="On Sunday", date_precision="day")
     (e,), _ = grounded(text, [said])
     assert (e.date, e.date_basis) == (dt.date(2007, 12, 2), "stated")
+
+
+def test_ground_story_time_skips_the_present_perfect_and_later_happenings():
+    text = ("Rebels seized Gao on Monday. The army has moved two brigades north. "
+            "Rebels attacked Kidal on Monday. Troops were later posted to Gao.")
+    seized = event(text, "e1", "Rebels seized Gao on Monday.", "clash",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    moved = event(text, "e2", "The army has moved two brigades north.", "deployment")
+    attacked = event(text, "e3", "Rebels attacked Kidal on Monday.", "clash",
+                     date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    posted = event(text, "e4", "Troops were later posted to Gao.", "deployment")
+    (_, e2, _, e4), _ = grounded(text, [seized, moved, attacked, posted])
+    assert e2.date is None and e4.date is None
+
+
+def test_ground_the_same_afternoon_is_the_story_day():
+    text = "The accord was signed on Monday. Clark countersigned it the same afternoon at Munsan."
+    signed = event(text, "e1", "The accord was signed on Monday.", "decision",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    counter = event(text, "e2", "Clark countersigned it the same afternoon at Munsan.",
+                    "decision")
+    (_, e), _ = grounded(text, [signed, counter], published=None)
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 3), "stated")

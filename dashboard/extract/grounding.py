@@ -78,8 +78,10 @@ Date, best first:
    - troops "are stationed" or "remain" somewhere on the report's day;
 
 5. ``inherited`` from the story's time: a past happening (not words) with no day of its own,
-   in the sentence right after one told with its day, takes that day: a narrative goes on where
-   its last dated sentence left it.
+   in the sentence of, or right after, a happening told with its day, takes that day: a
+   narrative goes on where its last dated sentence left it. Not one in the present perfect
+   ("has moved": not in the story's running time), nor one told as "later", "since",
+   "eventually" (after that day, not on it).
 
 Anything else undated stays undated (a plan with no day is not the report's). An event that is
 attached to another of its own kind ("the reinforcements will be discussed at the meeting" is
@@ -179,10 +181,11 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
                             r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: A day counted from another: "the day before", "two days later", "the day after the landing",
-#: "a week after the troops arrived". ``ref``: the words naming the other event, if any.
+#: "a week after the troops arrived", "the same afternoon". ``ref``: the words naming the other event, if any.
 _COUNTED = re.compile(
     r"\b(?i:(?:(?P<n>the|a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
-    r"\s+(?P<dir>before|after|earlier|later))|the\s+(?P<dir2>previous|next|following)\s+day)\b"
+    r"\s+(?P<dir>before|after|earlier|later))|the\s+(?P<dir2>previous|next|following)\s+day"
+    r"|the\s+(?P<same>same)\s+(?:day|morning|afternoon|evening|night))\b"
     r"(?!\s+(?i:yesterday|tomorrow))"
     r"(?P<ref>\s+(?:(?i:the|an?|his|her|its|their)\s+[\w-]+|[A-Z][\w-]+)(?:\s+[a-z][\w-]*){0,2})?")
 _COUNT_WORDS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -203,6 +206,10 @@ _REFERENT_KINDS = (
 _PLAIN_WORDS = frozenset("the a an his her its their before after was were had have has been "
                          "first last".split())
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
+#: A happening told outside the story's running time: in the present perfect ("has moved"),
+#: "later", "since", "eventually".
+_OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
+                           r"since|eventually|afterwards|subsequently)\b", re.I)
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
@@ -551,8 +558,8 @@ def _counted_day(setting: Setting, event: Event, earlier: list[Event]) -> When |
         return None  # "left on Monday and crossed the day after": the first move has its day
     n = (found.group("n") or "the").lower()
     days = (_COUNT_WORDS.get(n) or int(n)) * (7 if (found.group("unit") or "").startswith("w")
-                                             else 1)
-    back = (found.group("dir") or found.group("dir2")).lower() in _BACKWARD
+                                             else 1) * (0 if found.group("same") else 1)
+    back = (found.group("dir") or found.group("dir2") or "").lower() in _BACKWARD
     base = _counted_from(setting, event, found, earlier, back)
     if base is None:
         return None
@@ -620,12 +627,14 @@ def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | 
     """A past happening told with no day of its own, right after one told with its day, is
     read in the story's time: that day (a narrative goes on where the last dated sentence
     left it)."""
-    if event.type in _SAYING or event.status != "occurred":
+    if event.type in _SAYING or event.status != "occurred" or _OUT_OF_STORY.search(
+            setting.text, event.start, event.end):
         return None
     here = setting.sentence_index(event.start)
-    prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here)
-    if prior is None or prior.status != "occurred" or prior.date_precision != "day" \
-            or prior.type in _SAYING:
+    prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here
+                    and e.status == "occurred" and e.date_precision == "day"
+                    and e.type not in _SAYING)
+    if prior is None:
         return None
     return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
                 "inherited", f"date from the {_kind(prior)} told just before, on "
