@@ -474,3 +474,19 @@ def test_ground_the_same_afternoon_is_the_story_day():
                     "decision")
     (_, e), _ = grounded(text, [signed, counter], published=None)
     assert (e.date, e.date_basis) == (dt.date(2007, 12, 3), "stated")
+
+
+def test_ground_exact_place_of_the_clause_beats_a_stated_country():
+    text = ("Marines landed at Henderson Field in Solomon Islands. "
+            "Planes took off from an air base near Ulyanovsk in Russia.")
+    field = place(text, "p1", "Henderson Field", kind="facility")
+    islands = place(text, "p2", "Solomon Islands", kind="country", precision="country")
+    ulyanovsk = place(text, "p3", "Ulyanovsk")
+    russia = place(text, "p4", "Russia", kind="country", precision="country")
+    landed = event(text, "e1", "Marines landed at Henderson Field in Solomon Islands.",
+                   "deployment", place="p2")
+    off = event(text, "e2", "Planes took off from an air base near Ulyanovsk in Russia.",
+                "deployment", place="p4")
+    (first, second), _ = grounded(text, [landed, off], places=[field, islands, ulyanovsk, russia])
+    assert (first.place, first.place_basis) == ("p1", "stated")
+    assert second.place == "p4"  # where they came from is not the more exact place

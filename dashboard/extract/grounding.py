@@ -16,7 +16,11 @@ Place, best first:
    in X said") nor where they come from ("took off from a base near X", "flown in from X").
    Words keep a place after their verb only until what was said begins ("told reporters
    aboard the ship in X", not "said it would raise its force in X"), judged in the span of the
-   report that names the place (repeats merged into it included);
+   report that names the place (repeats merged into it included). When the stated place is
+   an area (a country, a province, a region), a town or site of the same clause set by a
+   locative or a verb that reaches or strikes it ("landed at Henderson Field … in Solomon
+   Islands") is the more exact place; not one the record comes from ("took off from a base
+   near X") nor one behind a comma (another clause);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
@@ -180,6 +184,10 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
                             r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
                             r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
+_AREA_KINDS = ("country", "admin1", "admin2", "region", "directional_region")
+#: A locative right before a town or a site: "at Panmunjom", "near the village of X".
+_AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|"
+                      r"village|port|base|airport|suburbs?|outskirts)\s+(?:of\s+)?)?$", re.I)
 #: A day counted from another: "the day before", "two days later", "the day after the landing",
 #: "a week after the troops arrived", "the same afternoon". ``ref``: the words naming the other event, if any.
 _COUNTED = re.compile(
@@ -386,7 +394,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
                  continued: Event | None) -> Where:
     stated = _stated_place(setting, event.place)
     if stated is not None and not _in_what_was_said(setting, event, stated.place):
-        return stated
+        return _exact_place(setting, event, stated) or stated
     return (_troops_bound(setting, event)
             or _reference_place(setting, event.start, _words_begin(setting, event))
             or _seat(setting, event)
@@ -396,6 +404,25 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
                 _sentence_place(setting, event.start, troops=False))
             or _inherited_place(setting, continued)
             or _last_resort(setting, event))
+
+
+def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
+    """ "landed at Henderson Field outside Honiara … in Solomon Islands", "seized the town of
+    Diabaly": when the stated place is an area, a town or site of the record's own clause,
+    set by a locative or a verb that strikes or reaches it, is the more exact place."""
+    if event.type in _SAYING or stated.place.kind not in _AREA_KINDS:
+        return None
+    for place in setting.places.within(event.start, event.end):
+        lo, hi = sorted((place.start, stated.place.start))
+        if place.kind not in ("city", "facility") or _in_dateline(setting, place) \
+                or "," in setting.text[lo:hi]:
+            continue  # one in another clause ("…, beginning an operation in X") is another's
+        before = setting.text[max(event.start, place.start - 40):place.start]
+        if (_AT_SITE.search(before) or _TAKEN.search(before) or _MOTION_BEFORE.search(before)) \
+                and not _ORIGIN.search(before) and not _TOPIC_BEFORE.search(before) \
+                and not _OWNER_OF_TROOPS.match(setting.text, place.end, place.end + 40):
+            return _stated_place(setting, place.id)
+    return None
 
 
 def _troops_bound(setting: Setting, event: Event) -> Where | None:
