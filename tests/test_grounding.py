@@ -490,3 +490,30 @@ def test_ground_exact_place_of_the_clause_beats_a_stated_country():
     (first, second), _ = grounded(text, [landed, off], places=[field, islands, ulyanovsk, russia])
     assert (first.place, first.place_basis) == ("p1", "stated")
     assert second.place == "p4"  # where they came from is not the more exact place
+
+
+def test_ground_site_reference_is_the_last_site_named_with_its_noun():
+    text = "Russian troops took Pristina airport. Jackson met their commander at the airport."
+    airport = place(text, "p1", "Pristina airport", kind="facility")
+    met = event(text, "e1", "Jackson met their commander at the airport.", "meeting")
+    (e,), _ = grounded(text, [met], places=[airport])
+    assert (e.place, e.place_basis) == ("p1", "reference")
+    assert "'the airport', meaning" in e.place_note
+
+
+def test_ground_area_reference_is_the_last_sea_or_region_not_a_country():
+    text = ("Britain keeps warships in the Gulf of Oman. France has sent the carrier Clemenceau "
+            "to the area.")
+    gulf = place(text, "p1", "Gulf of Oman", kind="water", precision="region")
+    britain = place(text, "p2", "Britain", kind="country", precision="country")
+    sent = Deployment(id="d1", actor=None, unit="carrier", status="deployed",
+                      start=text.index("the carrier"), end=text.index(" to the area"))
+    _, (d,) = grounded(text, deployments=[sent], places=[britain, gulf])
+    assert (d.place, d.place_basis) == ("p1", "reference")
+
+
+def test_ground_site_reference_needs_a_site_named_before():
+    text = "Rebels hold Gao. Troops landed at the airport."
+    landed = event(text, "e1", "Troops landed at the airport.", "deployment")
+    (e,), _ = grounded(text, [landed], places=[place(text, "p1", "Gao")], published=None)
+    assert e.place_basis != "reference"

@@ -184,6 +184,12 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
                             r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
                             r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
+#: A site or an area named by its noun alone: "the airport", "the base", "the area".
+_SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfield|bridge|port|"
+                       r"harbou?r|crossing|area|region)\b(?!\s+of\b)")
+_REGION_KINDS = ("water", "region", "admin1", "admin2", "directional_region")
+#: How many sentences back a site or an area may have been named.
+_SITE_WINDOW = 3
 _AREA_KINDS = ("country", "admin1", "admin2", "region", "directional_region")
 #: A locative right before a town or a site: "at Panmunjom", "near the village of X".
 _AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|"
@@ -782,6 +788,7 @@ def _ground_deployments(setting: Setting,
         where = ((stated if stated and not not_theirs else None)
                  or _moved_to(setting, dep)
                  or _reference_place(setting, dep.start, dep.end)
+                 or _site_place(setting, dep.start, _troops_clause_end(setting, dep))
                  or _sentence_place(setting, dep.start, troops=True, skip=not_theirs)
                  or _where_troops_are(setting, dep, out)
                  or _focus(setting))
@@ -810,6 +817,14 @@ def _moved_to(setting: Setting, dep: Deployment) -> Where | None:
         if _MOTION_BEFORE.search(setting.text, max(dep.start, place.start - 50), place.start):
             return _stated_place(setting, place.id)
     return None
+
+
+def _troops_clause_end(setting: Setting, dep: Deployment) -> int:
+    """Where the troops' clause ends: "sent the carrier Clemenceau to the area" reaches past
+    the troops' own words, up to another clause or the sentence's end."""
+    hi = min(setting.sentence_of(dep.start)[1], dep.end + _SETTING_AFTER_VERB)
+    other = _ELSEWHERE.search(setting.text, dep.end, hi)
+    return other.start() if other else hi
 
 
 def _not_theirs(setting: Setting, dep: Deployment, stated: Where) -> bool:
@@ -867,6 +882,9 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
         if place.antecedent:
             return Where(place, "reference",
                          f"place from '{place.surface}', meaning {_name(place)}")
+    site = _site_place(setting, start, end)
+    if site is not None:
+        return site
     there = _THERE.search(setting.text, start, end)
     if there is None:
         return None
@@ -876,6 +894,30 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
     if not before:
         return None
     return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
+
+
+def _site_place(setting: Setting, start: int, end: int) -> Where | None:
+    """ "at the airport", "remain at the base", "sent a carrier to the area": a site or an area
+    the places stage does not link, read as the last place of its sort named in the sentence
+    or the few before it: a site named with its noun ("Pristina airport", "the port of
+    Beirut"), else the last site (a facility); an area, the last sea, region or province."""
+    found = _SITE_REF.search(setting.text, start, end)
+    if found is None or any(p.start <= found.start() < p.end
+                            for p in setting.names.within(found.start() - 40, found.end())):
+        return None
+    noun = found.group(1).split()[-1].lower()
+    here = setting.sentence_index(found.start())
+    lo = setting.sentences[max(0, here - _SITE_WINDOW)].start if setting.sentences else 0
+    before = [p for p in setting.places.within(lo, found.start())
+              if not _in_dateline(setting, p) and not p.antecedent]
+    if noun in ("area", "region"):
+        fits = [p for p in before if p.kind in _REGION_KINDS]
+    else:
+        fits = [p for p in before if noun in setting.text[max(lo, p.start - 25):p.end + 12].lower()]
+        fits = fits or [p for p in before if p.kind == "facility"]
+    if not fits:
+        return None
+    return Where(fits[-1], "reference", f"place from '{found.group()}', meaning {_name(fits[-1])}")
 
 
 def _opening_place(setting: Setting, start: int) -> Where | None:
