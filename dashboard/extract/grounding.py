@@ -22,7 +22,12 @@ Place, best first:
    Islands") is the more exact place; not one the record comes from ("took off from a base
    near X") nor one behind a comma (another clause);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
-   capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
+   capital": ``Place.antecedent``); else a site or an area the places stage leaves unlinked
+   ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
+   named with its noun in the sentence or the three before ("Pristina airport", "the port of
+   Beirut"), else the last facility; for "the area" or "the region", the last sea, region or
+   province (for troops, read up to the end of their clause); else the adverb "there" (the
+   last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
    words or a decision ("Seoul welcomed the accord") is where they were said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
