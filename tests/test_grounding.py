@@ -517,3 +517,11 @@ def test_ground_site_reference_needs_a_site_named_before():
     landed = event(text, "e1", "Troops landed at the airport.", "deployment")
     (e,), _ = grounded(text, [landed], places=[place(text, "p1", "Gao")], published=None)
     assert e.place_basis != "reference"
+
+
+def test_ground_planned_troops_do_not_take_the_place_where_the_plan_is_made():
+    text = "Ministers in Addis Ababa agreed to speed up the deployment of 3,000 troops."
+    planned = Deployment(id="d1", actor=None, unit="troops", status="planned",
+                         start=text.index("3,000"), end=len(text) - 1)
+    _, (d,) = grounded(text, deployments=[planned], places=[place(text, "p1", "Addis Ababa")])
+    assert d.place is None

@@ -253,6 +253,9 @@ _SAYING = ("statement", "request", "report")
 #: Events that happen on the ground the article is about, which its focus may place. Words,
 #: decisions and meetings happen where their speakers and parties are, which it does not tell.
 _ON_THE_GROUND = ("clash", "deployment", "visit", "other")
+#: Troops planned or proposed are not yet anywhere: the sentence's lone place is where the plan
+#: is made ("ministers in Addis Ababa agreed to speed up the deployment").
+_NOT_THERE_YET = ("planned", "proposed")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 
 
@@ -794,7 +797,8 @@ def _ground_deployments(setting: Setting,
                  or _moved_to(setting, dep)
                  or _reference_place(setting, dep.start, dep.end)
                  or _site_place(setting, dep.start, _troops_clause_end(setting, dep))
-                 or _sentence_place(setting, dep.start, troops=True, skip=not_theirs)
+                 or (None if dep.status in _NOT_THERE_YET else
+                     _sentence_place(setting, dep.start, troops=True, skip=not_theirs))
                  or _where_troops_are(setting, dep, out)
                  or _focus(setting))
         when = _deployment_date(setting, dep)
