@@ -41,7 +41,9 @@ Place, best first:
    the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where troops
    are, "troops in X", for an event that is not about troops; the wire dateline). Words
    (statements, requests, reports) take no lone place: it is in what was said ("Rebels hold
-   Gao, the army said");
+   Gao, the army said"); nor do planned or proposed troops, which are not there yet: the lone
+   place is where the plan is made ("ministers in Addis Ababa agreed to speed up the
+   deployment");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
    will also urge…") continues the record before it; a statement by the speaker of the
    previous statement continues it; an event naming its own kind as known ("the offensive")
