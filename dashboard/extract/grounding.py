@@ -204,7 +204,7 @@ _AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0
 #: A day counted from another: "the day before", "two days later", "the day after the landing",
 #: "a week after the troops arrived", "the same afternoon". ``ref``: the words naming the other event, if any.
 _COUNTED = re.compile(
-    r"\b(?i:(?:(?P<n>the|a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
+    r"\b(?=[TtAaOoFfSsEe\d])(?i:(?:(?P<n>the|a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
     r"\s+(?P<dir>before|after|earlier|later))|the\s+(?P<dir2>previous|next|following)\s+day"
     r"|the\s+(?P<same>same)\s+(?:day|morning|afternoon|evening|night))\b"
     r"(?!\s+(?i:yesterday|tomorrow))"
@@ -245,6 +245,7 @@ _SAID_WHEN = 25
 #: A day this close to its sentence's start opens it ("On Monday, the ministry said…").
 _OPENING_DAY = 12
 #: A trailing attribution before a reporting verb: ", a government spokesman said".
+_TRAILING_REACH = 60
 _TRAILING = re.compile(r",\s*(?:[\w'’.-]+\s+){0,6}$")
 _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
@@ -300,6 +301,9 @@ class Setting:
     focus: Place | None
     #: (start, noun) of every attachment phrase ("at the Friday meeting"), found in one pass.
     attachments: ByStart | None = None
+    #: Days counted from another ("the day before") by sentence index, each sentence read once
+    #: and only if a record needs it (a scan of the whole text cost more than the stage).
+    counted: dict | None = None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -336,7 +340,7 @@ def _setting(text, article, sentences, places, dates) -> Setting:
                       wire is not None, span, None)
     found = [(m.start(), m.group(1).lower()) for m in _ATTACHMENT.finditer(text)]
     return replace(setting, focus=focus_place(setting, places),
-                   attachments=ByStart(found, lambda m: m[0]))
+                   attachments=ByStart(found, lambda m: m[0]), counted={})
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
@@ -505,13 +509,18 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
     counted = _counted_day(setting, event, earlier)
     if counted is not None:
         return counted
+    stated = event.date is not None
+    trailing = False
     if event.type in _SAYING:
-        said = _said_when(setting, event)
-        if said is not None or event.date is not None and not _own_day(setting, event):
-            event = replace(event, date=None)  # a day in what was said is not the words' own
-            if said is not None:
-                return said
-    if event.date is not None:
+        verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+        said = _said_when(setting, event, verb)
+        if said is not None:
+            return said
+        comma = _trailing_comma(setting, event, verb)
+        trailing = comma is not None
+        own = max(event.start, comma) if comma is not None else event.start
+        stated = stated and _own_day(setting, event, verb, own)  # not a day in what was said
+    if stated:
         exact = _exact_instead(setting, event)
         if exact is not None:
             return When(exact.date, exact.text, exact.precision, exact.qualifier, "stated",
@@ -519,7 +528,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
     limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
-    if event.type in _SAYING and _trailing(setting, event):
+    if trailing:
         limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
     return (_sentence_date(setting, event.start, limit)
             or _inherited_date(attached) or _inherited_date(continued)
@@ -528,10 +537,9 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
             or _no_date(setting))
 
 
-def _said_when(setting: Setting, event: Event) -> When | None:
+def _said_when(setting: Setting, event: Event, verb: re.Match | None) -> When | None:
     """ "told reporters aboard the ship on Wednesday": a day right after the reporting verb,
     before what was said begins, dates the words."""
-    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
     if verb is None:
         return None
     hi = min(setting.sentence_of(event.start)[1], verb.end() + _SETTING_AFTER_VERB)
@@ -542,32 +550,24 @@ def _said_when(setting: Setting, event: Event) -> When | None:
     return None
 
 
-def _own_day(setting: Setting, event: Event) -> bool:
+def _own_day(setting: Setting, event: Event, verb: re.Match | None, own: int) -> bool:
     """Whether the day the events stage gave words is their own: in their span, up to just
     after their verb, and not before a trailing attribution ("Jets hit Kidal on Sunday, the
     ministry said": Sunday is what was said); or opening the sentence ("On Monday, X said")."""
     lo, _ = setting.sentence_of(event.start)
-    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
-    own = _own_start(setting, event, verb)
     end = verb.end() + _SAID_WHEN if verb else event.end
     return any(d.date == event.date and (own <= d.start < end or d.start - lo < _OPENING_DAY)
                for d in setting.dates.within(lo, end))
 
 
-def _trailing(setting: Setting, event: Event) -> bool:
-    """Whether the words are a trailing attribution (", the ministry said")."""
-    verb = _ANY_SAYING.search(setting.text, event.start, event.end)
-    return verb is not None and _TRAILING.search(
-        setting.text, setting.sentence_of(event.start)[0], verb.start()) is not None
-
-
-def _own_start(setting: Setting, event: Event, verb: re.Match | None) -> int:
-    """Where the words' own part begins: at a trailing attribution's comma ("Jets hit Kidal on
-    Sunday, the ministry said"), else at the record's start."""
+def _trailing_comma(setting: Setting, event: Event, verb: re.Match | None) -> int | None:
+    """Where a trailing attribution begins (", the ministry said"): the words' own part starts
+    there, and what comes before it is what was said."""
     if verb is None:
-        return event.start
-    trailing = _TRAILING.search(setting.text, setting.sentence_of(event.start)[0], verb.start())
-    return max(event.start, trailing.start()) if trailing else event.start
+        return None
+    lo = max(setting.sentence_of(event.start)[0], verb.start() - _TRAILING_REACH)
+    trailing = _TRAILING.search(setting.text, lo, verb.start())
+    return trailing.start() if trailing else None
 
 
 def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
@@ -589,11 +589,14 @@ def _counted_day(setting: Setting, event: Event, earlier: list[Event]) -> When |
     day told before it in its sentence ("left on Monday and crossed the day after"), else, back
     from the dateline ("said the day before"), else from the story's last dated event ("Two
     days later"). Unresolved when the named event has no day."""
+    counted = _counted_in(setting, event.start)
+    if not counted:
+        return None
     lo, _ = setting.sentence_of(event.start)
     end = min(event.end, _words_begin(setting, event) + _SAID_WHEN)  # "said the day before"
-    found = _COUNTED.search(setting.text, event.start, end)
-    if found is None and event.type not in _SAYING:  # "The day before X, rebels raided…, residents said"
-        found = _COUNTED.match(setting.text, lo)
+    found = next((m for m in counted if event.start <= m.start() < end), None)
+    if found is None and event.type not in _SAYING:  # "The day before X, rebels raided…"
+        found = next((m for m in counted if m.start() == lo), None)
         if found is not None and event.start < _phrase_end(found):
             found = None
     if found is None or any(d.precision == "day" for d in setting.dates.within(
@@ -610,6 +613,17 @@ def _counted_day(setting: Setting, event: Event, earlier: list[Event]) -> When |
     day += dt.timedelta(days=-days if back else days)
     return When(day, found.group().strip(), "day", "", "stated",
                 f"date stated: {found.group().strip()} ({why})")
+
+
+def _counted_in(setting: Setting, pos: int) -> list[re.Match]:
+    """The days counted from another in the sentence at ``pos``, read once per sentence."""
+    index = setting.sentence_index(pos)
+    if index not in setting.counted:
+        lo, hi = setting.sentence_of(pos)
+        words = setting.text[lo:hi].lower()
+        setting.counted[index] = list(_COUNTED.finditer(setting.text, lo, hi)) \
+            if "day" in words or "week" in words or "same" in words else []  # "day" in "Monday" too: a cheap sieve
+    return setting.counted[index]
 
 
 def _phrase_end(found: re.Match) -> int:
@@ -670,14 +684,13 @@ def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | 
     """A past happening told with no day of its own, right after one told with its day, is
     read in the story's time: that day (a narrative goes on where the last dated sentence
     left it)."""
-    if event.type in _SAYING or event.status != "occurred" or _OUT_OF_STORY.search(
-            setting.text, event.start, event.end):
+    if event.type in _SAYING or event.status != "occurred":
         return None
     here = setting.sentence_index(event.start)
     prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here
                     and e.status == "occurred" and e.date_precision == "day"
                     and e.type not in _SAYING)
-    if prior is None:
+    if prior is None or _OUT_OF_STORY.search(setting.text, event.start, event.end):
         return None
     return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
                 "inherited", f"date from the {_kind(prior)} told just before, on "
