@@ -363,3 +363,9 @@ def test_find_article_dates_with_a_dateline_reads_as_find_dates():
     text = "Officials said on Wednesday that talks would resume in April."
     assert _story(text, THURSDAY) == {m.text: (m.date, m.precision)
                                       for m in find_dates(text, THURSDAY)}
+
+
+def test_find_dates_a_passive_participle_does_not_set_the_tense():
+    # "attended by" is a participle: the sentence is in the future, Friday is the next one
+    assert _resolved("A ceremony will be held on Friday, attended by ambassadors.")[1] == \
+        dt.date(2007, 12, 7)

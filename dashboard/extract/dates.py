@@ -136,6 +136,9 @@ _PARTICIPLE_AFTER = frozenset(
     "is are am be been being was were will to the a an get gets its their his her our".split()
 )
 
+#: "by" right after an "-ed" word makes it a passive participle ("attended by", "backed by").
+_AGENT_AFTER = re.compile(r"\s+by\b")
+
 TenseFn = Callable[[int, int], str]
 
 
@@ -199,6 +202,8 @@ def _is_past_verb(sentence: str, match: re.Match[str]) -> bool:
                                 or word.endswith("eed")):
         return False
     before = sentence[max(0, match.start() - 20):match.start()].split()
+    if word.endswith("ed") and _AGENT_AFTER.match(sentence, match.end()):
+        return False  # "…on Friday, attended by ambassadors": a participle, not the tense
     return not (before and before[-1].lower() in _PARTICIPLE_AFTER)
 
 
