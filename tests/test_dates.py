@@ -369,3 +369,16 @@ def test_find_dates_a_passive_participle_does_not_set_the_tense():
     # "attended by" is a participle: the sentence is in the future, Friday is the next one
     assert _resolved("A ceremony will be held on Friday, attended by ambassadors.")[1] == \
         dt.date(2007, 12, 7)
+
+
+def test_find_dates_a_season_is_its_year_read_like_a_month():
+    feb = dt.date(2009, 2, 18)
+    assert _resolved("Troops will be deployed in the spring.", feb)[1:3] == (dt.date(2009, 1, 1),
+                                                                           "year")
+    assert _resolved("Rebels attacked in the late summer.", feb)[1:3] == (dt.date(2008, 1, 1),
+                                                                        "year")
+    assert _resolved("They fought last winter.", dt.date(2009, 12, 20))[1] == dt.date(2008, 1, 1)
+
+
+def test_find_dates_a_season_needs_words_that_make_it_one():
+    assert find_dates("After the fall of the city, prices fall in winter.", THURSDAY) == ()

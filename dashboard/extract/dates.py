@@ -8,7 +8,9 @@ Conventions (precision never claims more than the words say):
 - a week ("last week", "two weeks ago") is its Monday, with precision ``month`` when the
   whole week lies in one month, ``year`` when it spans two months of one year, and no date
   when it spans two years;
-- a year ("in 2006", "last year") is January 1st, precision ``year``.
+- a year ("in 2006", "last year") is January 1st, precision ``year``; so is a season ("in
+  the spring", "this summer", "last winter"), which names no month: the year its first month
+  falls in, read like a month name.
 Expressions that need the dateline (weekdays, "yesterday", "December 10" without a year)
 have ``date`` None when there is no anchor; ``precision`` is then "".
 
@@ -82,9 +84,13 @@ _START_WORDS = {
 _START_CONTEXT = {f(w) for w in _BEFORE_MONTH_OR_YEAR for f in (str.lower, str.capitalize)}
 #: "the" and "a" begin a date only as "the 10th", "the day before", "the week", "the year 2006",
 #: "a week ago"; ``_CONTEXT`` words only before a capitalised month or a year's first digit.
+#: A season, read only after words that make it one ("in the spring", "this summer"): "the
+#: fall of the city" is no season, nor is "in winter" one winter.
+_SEASON = r"(?i:spring|summer|autumn|fall|winter)\b(?!\s+of\b)"
 _START = (rf"(?<!\w)(?=\d|[A-Z][A-Z]|(?:{alternation(_START_WORDS)})\b"
           rf"|(?:{alternation(_START_CONTEXT)})[\s-]+[A-Z12]"
-          r"|[Tt]he\s+(?:\d|(?i:day|week|month|year))|[Aa]n?\s+(?i:day|week|month|year))")
+          r"|[Tt]he\s+(?:\d|(?i:day|week|month|year))|[Aa]n?\s+(?i:day|week|month|year)"
+          rf"|(?i:in|during|by)\s+(?i:the)\s+(?:(?i:early|late)\s+)?{_SEASON}|(?i:early|late)\s+{_SEASON})")
 
 _DATE_RE = re.compile(
     rf"{_START}(?:(?P<qual>{_QUAL})\s+(?:(?i:the)\s+)?)?"
@@ -108,6 +114,8 @@ _DATE_RE = re.compile(
     rf"|(?P<wd>(?:(?P<w_dir>(?i:last|next|this|coming|past))\s+)?(?:(?i:early|late)\s+)?"
     rf"(?<!Good )(?<!Black )(?P<w_name>{_FULL_WEEKDAY})"
     r"(?:(?i:\s+(?:morning|afternoon|evening|night))(?!'s))?)(?:'s\b)?"
+    rf"|(?P<season>(?:(?P<s_ctx>(?i:this|last|next|early|late))\s+"
+    rf"|(?i:in|during|by)\s+(?i:the)\s+(?:(?i:early|late)\s+)?)(?P<s_name>{_SEASON}))"
     rf"|(?P<mo>(?:(?P<m_ctx>{_CONTEXT})[\s-]+)?(?P<m4>{_FULL_MONTH})(?![\s,]*\d))"
     rf"|(?P<yr>(?:(?P<y_ctx>{_CONTEXT}|(?i:the\s+year))[\s-]+)?(?<![\d,.])(?P<y4>{_YEAR}))"
     r")"
@@ -419,6 +427,23 @@ def _resolve_mo(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     return resolve_month(anchor, month, forced or tense(), strict=bool(forced)), MONTH
 
 
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _resolve_season(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
+    """ "in the spring", "this summer", "last winter": the year of the season (its first month
+    read like a month name); a season is no month, so the precision is the year."""
+    if anchor is None:
+        return None, ""
+    ctx = (m.group("s_ctx") or "").lower()
+    month = _SEASON_MONTHS[m.group("s_name").lower()]
+    if ctx == "this":
+        return dt.date(anchor.year, 1, 1), YEAR
+    forced = {"last": PAST, "next": FUTURE}.get(ctx)
+    start = resolve_month(anchor, month, forced or tense(), strict=bool(forced))
+    return dt.date(start.year, 1, 1), YEAR
+
+
 def _resolve_yr(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     if not m.group("y_ctx") and not m.group("qual") and not m.group("edge"):
         return _REJECT  # a bare four-digit number is as often a count as a year
@@ -428,7 +453,7 @@ def _resolve_yr(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
 _RESOLVERS: dict[str, Callable[[re.Match[str], Anchor, LazyTense], object]] = {
     "mdy": _resolve_mdy, "dmy": _resolve_dmy, "my": _resolve_my, "iso": _resolve_iso,
     "num": _resolve_numeric, "rel": _resolve_rel, "period": _resolve_period, "ago": _resolve_ago,
-    "wd": _resolve_wd, "mo": _resolve_mo, "yr": _resolve_yr,
+    "wd": _resolve_wd, "mo": _resolve_mo, "yr": _resolve_yr, "season": _resolve_season,
 }
 
 

@@ -653,5 +653,5 @@ def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool
         return False  # one force moves or fights many times: its actor alone is no repeat
     if a["actors"] and b["actors"] and a["actors"][0] not in generic:
         return a["actors"][0] == b["actors"][0]
-    return bool(a["date"] and a["date"] == b["date"]
+    return bool(a["date"] and a["date"] == b["date"] and a["date_precision"] == "day"
                 and (a["place"] == b["place"] or not a["place"] or not b["place"]))
