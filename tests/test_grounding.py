@@ -525,3 +525,10 @@ def test_ground_planned_troops_do_not_take_the_place_where_the_plan_is_made():
                          start=text.index("3,000"), end=len(text) - 1)
     _, (d,) = grounded(text, deployments=[planned], places=[place(text, "p1", "Addis Ababa")])
     assert d.place_basis != "sentence"
+
+
+def test_ground_counted_day_from_the_day_the_sentence_before_told():
+    text = "Crowds gathered in Bogota on June 23, 2016. Uribe said the day before that it was bad."
+    said = event(text, "e1", "Uribe said the day before that it was bad.")
+    (e,), _ = grounded(text, [said], published=None)
+    assert (e.date, e.date_basis) == (dt.date(2016, 6, 22), "stated")

@@ -69,7 +69,7 @@ Date, best first:
    (the first of that kind told in an earlier sentence: "the landing"), else from the last day
    before it in its sentence ("left on Monday and crossed the day after"), else back from the
    dateline ("said the day before"), else from the story's last dated event ("Two days
-   later"); a record whose own day comes before the phrase keeps it, and one naming an event
+   later"), else from the last day the sentence before told; a record whose own day comes before the phrase keeps it, and one naming an event
    not read ("two weeks after officers detained him") gets nothing from it;
    Words take a day right after their verb, before what was said begins ("told reporters
    aboard the ship on Wednesday"), or one opening their sentence ("On Monday, X said"); a day
@@ -650,9 +650,13 @@ def _counted_from(setting: Setting, event: Event, found: re.Match, earlier: list
     here = setting.sentence_index(event.start)
     told = _latest(earlier, lambda e: e.date is not None and e.date_precision == "day"
                    and here - 2 <= setting.sentence_index(e.start) < here)
-    if told is None:
+    if told is not None:
+        return told.date, f"counted from the {_kind(told)} on {told.date.isoformat()}"
+    if here == 0:
         return None
-    return told.date, f"counted from the {_kind(told)} on {told.date.isoformat()}"
+    prev = setting.sentences[here - 1]  # the day the sentence before told, event or not
+    days = [d for d in setting.dates.within(prev.start, prev.end) if d.precision == "day"]
+    return (days[-1].date, f"counted from {days[-1].text}") if days else None
 
 
 #: Words after "the day before" that may name an event.
