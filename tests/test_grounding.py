@@ -532,3 +532,14 @@ def test_ground_counted_day_from_the_day_the_sentence_before_told():
     said = event(text, "e1", "Uribe said the day before that it was bad.")
     (e,), _ = grounded(text, [said], published=None)
     assert (e.date, e.date_basis) == (dt.date(2016, 6, 22), "stated")
+
+
+def test_ground_a_country_in_the_possessive_owns_what_follows():
+    text = "The Council will meet at France's request. The junta closed Niger's airspace."
+    france = place(text, "p1", "France", kind="country", precision="country")
+    niger = place(text, "p2", "Niger", kind="country", precision="country")
+    meet = event(text, "e1", "The Council will meet at France's request.", "request", place="p1")
+    closed = event(text, "e2", "The junta closed Niger's airspace.", "decision", place="p2")
+    (first, second), _ = grounded(text, [meet, closed], places=[france, niger])
+    assert first.place != "p1"
+    assert (second.place, second.place_basis) == ("p2", "stated")

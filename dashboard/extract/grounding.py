@@ -21,6 +21,8 @@ Place, best first:
    locative or a verb that reaches or strikes it ("landed at Henderson Field … in Solomon
    Islands") is the more exact place; not one the record comes from ("took off from a base
    near X") nor one behind a comma (another clause);
+   a country in the possessive is no stated place ("at France's request": it owns the
+   request) unless a part of its ground follows ("closed Niger's airspace");
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``); else a site or an area the places stage leaves unlinked
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
@@ -197,6 +199,11 @@ _SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfiel
 _REGION_KINDS = ("water", "region", "admin1", "admin2", "directional_region")
 #: How many sentences back a site or an area may have been named.
 _SITE_WINDOW = 3
+#: A possessive followed by anything but a part of a country's ground.
+_POSSESSIVE_NOT_PART = re.compile(
+    r"['’]s\s+(?!(?:[\w-]+\s+)?(?:airspace|borders?|territory|territorial|capital|coasts?|"
+    r"coastline|soil|waters|airports?|ports?|islands?|provinces?|regions?|frontier|interior|"
+    r"north|south|east|west|cities|city|towns?|villages?|streets|mountains|skies)\b)\w", re.I)
 _AREA_KINDS = ("country", "admin1", "admin2", "region", "directional_region")
 #: A locative right before a town or a site: "at Panmunjom", "near the village of X".
 _AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|"
@@ -413,7 +420,8 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
 def _event_place(setting: Setting, event: Event, attached: Event | None,
                  continued: Event | None) -> Where:
     stated = _stated_place(setting, event.place)
-    if stated is not None and not _in_what_was_said(setting, event, stated.place):
+    if stated is not None and not _in_what_was_said(setting, event, stated.place) \
+            and not _owner(setting, stated.place):
         return _exact_place(setting, event, stated) or stated
     return (_troops_bound(setting, event)
             or _reference_place(setting, event.start, _words_begin(setting, event))
@@ -424,6 +432,12 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
                 _sentence_place(setting, event.start, troops=False))
             or _inherited_place(setting, continued)
             or _last_resort(setting, event))
+
+
+def _owner(setting: Setting, place: Place) -> bool:
+    """ "at France's request", "Ecuador's president": a country in the possessive owns what
+    follows; it is where that is only when what follows is a part of it ("Niger's airspace")."""
+    return place.kind == "country" and bool(_POSSESSIVE_NOT_PART.match(setting.text, place.end))
 
 
 def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
