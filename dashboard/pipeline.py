@@ -119,7 +119,7 @@ def _deployments(d: Draft, t: Tools) -> tuple:
 
 def _grounding(d: Draft, t: Tools) -> tuple:
     return ground(d.article.text, d.article, d.sentences, d.places, d.dates, d.events,
-                  d.deployments)
+                  d.deployments, getattr(t.names, "is_capital", None))
 
 
 STAGES: tuple[Stage, ...] = (

@@ -543,3 +543,18 @@ def test_ground_a_country_in_the_possessive_owns_what_follows():
     (first, second), _ = grounded(text, [meet, closed], places=[france, niger])
     assert first.place != "p1"
     assert (second.place, second.place_basis) == ("p2", "stated")
+
+
+def test_ground_the_capital_named_nowhere_before_is_the_articles_capital():
+    text = ("Shelling hit Kharkiv and Mariupol. Kyiv said talks went on. "
+            "Troops left positions north of the capital.")
+    places = [replace(place(text, "p1", "Kharkiv"), country_code="UA"),
+              replace(place(text, "p2", "Mariupol"), country_code="UA"),
+              replace(place(text, "p3", "Kyiv", literal=False, geonameid=7), country_code="UA")]
+    left = event(text, "e1", "Troops left positions north of the capital.", "deployment")
+    article = Article(id="t", text=text, published=THURSDAY)
+    args = (text, article, split_sentences(text), places, find_dates(text, THURSDAY), [left], [])
+    (with_gazetteer,), _ = ground(*args, is_capital=lambda g: g == 7)
+    (without,), _ = ground(*args)
+    assert (with_gazetteer.place, with_gazetteer.place_basis) == ("p3", "reference")
+    assert without.place != "p3"

@@ -28,8 +28,10 @@ Place, best first:
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
    named with its noun in the sentence or the three before ("Pristina airport", "the port of
    Beirut"), else the last facility; for "the area" or "the region", the last sea, region or
-   province (for troops, read up to the end of their clause); else the adverb "there" (the
-   last literal place before it);
+   province (for troops, read up to the end of their clause); "the capital" with no capital
+   named before it is the capital the article names (literally or for its government) in
+   the focus place's country, else in the country its literal places lead in (the
+   gazetteer's capitals); else the adverb "there" (the last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
    words or a decision ("Seoul welcomed the accord") is where they were said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
@@ -107,7 +109,7 @@ import bisect
 import datetime as dt
 import re
 from sys import intern  # notes repeat ("place stated: Kosovo"): one string each, not one a record
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.extract.spans import ByStart
@@ -195,7 +197,7 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
 _APPOSITION = re.compile(r",\s*")
 #: A site or an area named by its noun alone: "the airport", "the base", "the area".
 _SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfield|bridge|port|"
-                       r"harbou?r|crossing|area|region)\b(?!\s+of\b)")
+                       r"harbou?r|crossing|area|region|capital)\b(?!\s+of\b)(?!,\s*[A-Z])")
 _REGION_KINDS = ("water", "region", "admin1", "admin2", "directional_region")
 #: How many sentences back a site or an area may have been named.
 _SITE_WINDOW = 3
@@ -311,6 +313,8 @@ class Setting:
     #: Days counted from another ("the day before") by sentence index, each sentence read once
     #: and only if a record needs it (a scan of the whole text cost more than the stage).
     counted: dict | None = None
+    #: The capital "the capital" means when no capital was named before it (``_article_capital``).
+    capital: Place | None = None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -324,10 +328,14 @@ class Setting:
 
 def ground(text: str, article: Article, sentences: Sequence[Sentence], places: Sequence[Place],
            dates: Sequence[DateMention], events: Sequence[Event],
-           deployments: Sequence[Deployment],
+           deployments: Sequence[Deployment], is_capital: Callable[[int], bool] | None = None,
            ) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
-    """Every event and deployment with its place, date, bases, notes and mentions."""
+    """Every event and deployment with its place, date, bases, notes and mentions.
+    ``is_capital`` (the gazetteer's) lets "the capital" with no capital named before it mean
+    the article's capital."""
     setting = _setting(text, article, sentences, places, dates)
+    if is_capital is not None and "capital" in text:
+        setting = replace(setting, capital=_article_capital(setting, places, is_capital))
     return _ground_events(setting, events), _ground_deployments(setting, deployments)
 
 
@@ -377,6 +385,26 @@ def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
         return first[place]
     return next((p for p in first.values() if p.kind == "country"
                  and p.country_code == country), None) if country else None
+
+
+def _article_capital(setting: Setting, places: Sequence[Place],
+                     is_capital: Callable[[int], bool]) -> Place | None:
+    """The capital named in the article (literally or for its government, "Kyiv proposed") of
+    the focus place's country, else of the country its literal places lead in."""
+    capitals = [p for p in places if p.resolved and p.geonameid and not p.antecedent
+                and is_capital(p.geonameid)]
+    if not capitals:
+        return None
+    country = setting.focus.country_code if setting.focus is not None else _leader(
+        _tally(p.country_code for p in places if p.literal and p.resolved and p.country_code))
+    return next((p for p in capitals if p.country_code == country), None) if country else None
+
+
+def _tally(keys) -> dict:
+    counts: dict = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0.0) + 1.0
+    return counts
 
 
 def _leader(weight: dict) -> object | None:
@@ -948,6 +976,9 @@ def _site_place(setting: Setting, start: int, end: int) -> Where | None:
                             for p in setting.names.within(found.start() - 40, found.end())):
         return None
     noun = found.group(1).split()[-1].lower()
+    if noun == "capital":
+        return Where(setting.capital, "reference", f"place from '{found.group()}', meaning "
+                     f"{_name(setting.capital)}, the article's capital") if setting.capital else None
     here = setting.sentence_index(found.start())
     lo = setting.sentences[max(0, here - _SITE_WINDOW)].start if setting.sentences else 0
     before = [p for p in setting.places.within(lo, found.start())
