@@ -558,3 +558,10 @@ def test_ground_the_capital_named_nowhere_before_is_the_articles_capital():
     (without,), _ = ground(*args)
     assert (with_gazetteer.place, with_gazetteer.place_basis) == ("p3", "reference")
     assert without.place != "p3"
+
+
+def test_ground_a_happening_named_by_its_length_takes_no_day_of_its_sentence():
+    text = "NATO troops entered Kosovo on Saturday after 78 days of airstrikes."
+    strikes = event(text, "e1", "after 78 days of airstrikes.", "clash")
+    (e,), _ = grounded(text, [strikes])
+    assert e.date is None

@@ -98,7 +98,8 @@ Date, best first:
    ("has moved": not in the story's running time), nor one told as "later", "since",
    "eventually" (after that day, not on it).
 
-Anything else undated stays undated (a plan with no day is not the report's). An event that is
+Anything else undated stays undated (a plan with no day is not the report's; a happening named
+by how long it lasted, "after 78 days of airstrikes", takes no day but one in its own span). An event that is
 attached to another of its own kind ("the reinforcements will be discussed at the meeting" is
 the meeting) is that event: it is merged into it, and its span joins the other's ``mentions``.
 """
@@ -236,6 +237,9 @@ _REFERENT_KINDS = (
 _PLAIN_WORDS = frozenset("the a an his her its their before after was were had have has been "
                          "first last".split())
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
+#: A happening named by how long it lasted: "78 days of airstrikes", "six weeks of fighting".
+_DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
+                       r"(?:days|weeks|months|years)\s+of\b", re.I)
 #: A happening told outside the story's running time: in the present perfect ("has moved"),
 #: "later", "since", "eventually".
 _OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
@@ -570,6 +574,9 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
     limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
+    if _DURATION.search(setting.text, event.start, event.end) and not setting.dates.within(
+            event.start, event.end):
+        return _no_date(setting)  # "after 78 days of airstrikes": how long, not when
     if trailing:
         limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
     return (_sentence_date(setting, event.start, limit)
