@@ -565,3 +565,11 @@ def test_ground_a_happening_named_by_its_length_takes_no_day_of_its_sentence():
     strikes = event(text, "e1", "after 78 days of airstrikes.", "clash")
     (e,), _ = grounded(text, [strikes])
     assert e.date is None
+
+
+def test_ground_a_garrison_pulls_out_where_it_was():
+    text = "The garrison in Kandahar pulled out in August, and columns rolled north through Salang."
+    pulled = event(text, "e1", "The garrison in Kandahar pulled out in August", "deployment")
+    places = [place(text, "p1", "Kandahar"), place(text, "p2", "Salang")]
+    (e,), _ = grounded(text, [pulled], places=places)
+    assert (e.place, e.place_basis) == ("p1", "stated")

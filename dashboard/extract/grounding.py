@@ -152,6 +152,7 @@ _OWNER_OF_TROOPS = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|sold
                               r"forces|peacekeepers|paratroopers|sailors|contingent|army|navy)\b",
                               re.I)
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
+                            r"garrisons?|convoys?|columns?|fleets?|"
                             r"battalions?|brigades?|divisions?|marines|paratroopers|warships|"
                             r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b"
                             r"(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
