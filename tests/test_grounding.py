@@ -573,3 +573,15 @@ def test_ground_a_garrison_pulls_out_where_it_was():
     places = [place(text, "p1", "Kandahar"), place(text, "p2", "Salang")]
     (e,), _ = grounded(text, [pulled], places=places)
     assert (e.place, e.place_basis) == ("p1", "stated")
+
+
+def test_ground_a_where_clause_happens_at_the_place_it_hangs_on():
+    text = ("Sarkozy flew to Tbilisi, where Saakashvili accepted the plan. Fighting broke out in "
+            "Ramadi, in Anbar province, where insurgents attacked a police station.")
+    places = [place(text, "p1", "Tbilisi"), place(text, "p2", "Ramadi"),
+              place(text, "p3", "Anbar province", kind="admin1", precision="admin1")]
+    accepted = event(text, "e1", "Saakashvili accepted the plan.", "decision")
+    attacked = event(text, "e2", "insurgents attacked a police station.", "clash")
+    (first, second), _ = grounded(text, [accepted, attacked], places=places)
+    assert (first.place, first.place_basis) == ("p1", "stated")
+    assert second.place == "p2"

@@ -23,6 +23,8 @@ Place, best first:
    near X") nor one behind a comma (another clause);
    a country in the possessive is no stated place ("at France's request": it owns the
    request) unless a part of its ground follows ("closed Niger's airspace");
+   A record in a "where" clause happens at the place the clause hangs on ("flew to Tbilisi,
+   where Saakashvili accepted it"; "in Ramadi, in Anbar province, where": Ramadi);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``); else a site or an area the places stage leaves unlinked
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
@@ -197,6 +199,10 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
                             r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
                             r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
+#: ", where" after a place: the clause that follows happens there.
+_WHERE_AFTER = re.compile(r",?\s+where\s+")
+#: A town followed by the area it lies in: "Ramadi, in Anbar province".
+_IN_AREA = re.compile(r",\s*(?:in\s+)?(?:the\s+)?")
 #: A site or an area named by its noun alone: "the airport", "the base", "the area".
 _SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfield|bridge|port|"
                        r"harbou?r|crossing|area|region|capital)\b(?!\s+of\b)(?!,\s*[A-Z])")
@@ -457,6 +463,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             and not _owner(setting, stated.place):
         return _exact_place(setting, event, stated) or stated
     return (_troops_bound(setting, event)
+            or _where_clause(setting, event.start)
             or _reference_place(setting, event.start, _words_begin(setting, event))
             or _seat(setting, event)
             or _inherited_place(setting, attached)
@@ -489,6 +496,23 @@ def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
                 and not _ORIGIN.search(before) and not _TOPIC_BEFORE.search(before) \
                 and not _OWNER_OF_TROOPS.match(setting.text, place.end, place.end + 40):
             return _stated_place(setting, place.id)
+    return None
+
+
+def _where_clause(setting: Setting, start: int) -> Where | None:
+    """ "flew to Tbilisi, where Saakashvili accepted it": a record in a "where" clause happens
+    at the place the clause hangs on."""
+    lo, _ = setting.sentence_of(start)
+    for place in reversed(setting.places.within(lo, start)):
+        found = _WHERE_AFTER.match(setting.text, place.end)
+        if found is not None and found.end() <= start + 6 and not _in_dateline(setting, place):
+            inner = next(iter(setting.places.within(max(lo, place.start - 40), place.start)), None)
+            if inner is not None and place.kind in _AREA_KINDS and _IN_AREA.fullmatch(
+                    setting.text, inner.end, place.start):
+                place = inner  # "in Ramadi, in Anbar province, where": Ramadi is more exact
+            return Where(place, "stated", f"place stated: {place.surface}, where it happened")
+        if place.end < start - 60:
+            break
     return None
 
 
