@@ -585,3 +585,15 @@ def test_ground_a_where_clause_happens_at_the_place_it_hangs_on():
     (first, second), _ = grounded(text, [accepted, attacked], places=places)
     assert (first.place, first.place_basis) == ("p1", "stated")
     assert second.place == "p2"
+
+
+def test_ground_a_meeting_whose_members_speak_takes_no_day_from_what_they_said():
+    text = ("Ministers agreed on Monday to ban arms sales. The ministers, meeting in Luxembourg, "
+            "said the ban answered the killings in May.")
+    agreed = event(text, "e1", "Ministers agreed on Monday to ban arms sales.", "decision",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    meeting = event(text, "e2", "The ministers, meeting in Luxembourg, said the ban answered the "
+                                "killings in May.", "meeting",
+                    date=dt.date(2007, 5, 1), date_text="in May", date_precision="month")
+    (_, e), _ = grounded(text, [agreed, meeting])
+    assert e.date != dt.date(2007, 5, 1)

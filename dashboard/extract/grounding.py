@@ -80,7 +80,8 @@ Date, best first:
    Words take a day right after their verb, before what was said begins ("told reporters
    aboard the ship on Wednesday"), or one opening their sentence ("On Monday, X said"); a day
    before a trailing attribution ("Jets hit Kidal on Sunday, the ministry said") is what was
-   said, not the words' own day;
+   said, not the words' own day; nor is a day in what a meeting's members said ("The
+   ministers, meeting in Luxembourg, said … in May") the meeting's;
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
    one inside what was said, and none for a trailing attribution);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
@@ -244,6 +245,8 @@ _REFERENT_KINDS = (
 _PLAIN_WORDS = frozenset("the a an his her its their before after was were had have has been "
                          "first last".split())
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
+#: A meeting's own word, before a reporting verb: the meeting is the speakers', not what was said.
+_MEETING_WORD = re.compile(r"\b(?:meeting|met|meet|talks|summit|conference|session)\b", re.I)
 #: A happening named by how long it lasted: "78 days of airstrikes", "six weeks of fighting".
 _DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
                        r"(?:days|weeks|months|years)\s+of\b", re.I)
@@ -582,6 +585,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return counted
     stated = event.date is not None
     trailing = False
+    said_end = event.end
     if event.type in _SAYING:
         verb = _ANY_SAYING.search(setting.text, event.start, event.end)
         said = _said_when(setting, event, verb)
@@ -591,6 +595,12 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         trailing = comma is not None
         own = max(event.start, comma) if comma is not None else event.start
         stated = stated and _own_day(setting, event, verb, own)  # not a day in what was said
+    elif event.type == "meeting":  # "The ministers, meeting in X, said … in May"
+        verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+        if verb is not None and _MEETING_WORD.search(setting.text, event.start, verb.start()):
+            said_end = verb.start()  # what follows the verb is what was said
+            stated = stated and any(d.date == event.date for d in setting.dates.within(
+                event.start, verb.end() + _SAID_WHEN))
     if stated:
         exact = _exact_instead(setting, event)
         if exact is not None:
@@ -598,7 +608,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
                         f"date stated: {exact.text}")
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
-    limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
+    limit = said_end if event.type not in _SAYING else event.start + 1  # not what was said
     if _DURATION.search(setting.text, event.start, event.end) and not setting.dates.within(
             event.start, event.end):
         return _no_date(setting)  # "after 78 days of airstrikes": how long, not when
