@@ -90,7 +90,8 @@ _SEASON = r"(?i:spring|summer|autumn|fall|winter)\b(?!\s+of\b)"
 _START = (rf"(?<!\w)(?=\d|[A-Z][A-Z]|(?:{alternation(_START_WORDS)})\b"
           rf"|(?:{alternation(_START_CONTEXT)})[\s-]+[A-Z12]"
           r"|[Tt]he\s+(?:\d|(?i:day|week|month|year))|[Aa]n?\s+(?i:day|week|month|year)"
-          rf"|(?i:in|during|by)\s+(?i:the)\s+(?:(?i:early|late)\s+)?{_SEASON}|(?i:early|late)\s+{_SEASON})")
+          r"|(?:[Ii]n|[Dd]uring|[Bb]y)\s+the\s+(?:early\s+|late\s+)?[SsWwAaFf]"
+          r"|(?:[Ee]arly|[Ll]ate)\s+[SsWwAaFf])")  # seasons; case-sensitive words scan fastest
 
 _DATE_RE = re.compile(
     rf"{_START}(?:(?P<qual>{_QUAL})\s+(?:(?i:the)\s+)?)?"

@@ -168,7 +168,7 @@ _PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )(?<!\bwas )(?<!\bw
                           r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
                           r"insisted|reported|called|demanded|condemned|welcomed|accused|"
                           r"confirmed|appealed|rejected|stressed)\b", re.I)
-_ANY_SAYING = re.compile(r"\b(?:said|says|say|told|tells|tell|announced|announces|stated|"
+_ANY_SAYING = re.compile(r"\b(?=[STAWUDPCIRsstawudpcir])(?:said|says|say|told|tells|tell|announced|announces|stated|"
                          r"warned|warns|urged|urges|asked|asks|added|declared|promised|pledged|"
                          r"denied|denies|claimed|claims|insisted|reported|called|calls|demanded|"
                          r"welcomed|welcomes|accused|confirmed|appealed|rejected|stressed)\b",
@@ -327,6 +327,10 @@ class Setting:
     #: Days counted from another ("the day before") by sentence index, each sentence read once
     #: and only if a record needs it (a scan of the whole text cost more than the stage).
     counted: dict | None = None
+    #: Reporting verbs by span (``_verb``): several rules ask for the same one.
+    verbs: dict | None = None
+    #: Whether the text has a ", where" clause at all (most do not).
+    wheres: bool = True
     #: The capital "the capital" means when no capital was named before it (``_article_capital``).
     capital: Place | None = None
 
@@ -369,7 +373,9 @@ def _setting(text, article, sentences, places, dates) -> Setting:
                       wire is not None, span, None)
     found = [(m.start(), m.group(1).lower()) for m in _ATTACHMENT.finditer(text)]
     return replace(setting, focus=focus_place(setting, places),
-                   attachments=ByStart(found, lambda m: m[0]), counted={})
+                   attachments=ByStart(found, lambda m: m[0]),
+                   counted={} if _may_count(text) else None, wheres=", where" in text,
+                   verbs={})
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
@@ -505,6 +511,8 @@ def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
 def _where_clause(setting: Setting, start: int) -> Where | None:
     """ "flew to Tbilisi, where Saakashvili accepted it": a record in a "where" clause happens
     at the place the clause hangs on."""
+    if not setting.wheres:
+        return None
     lo, _ = setting.sentence_of(start)
     for place in reversed(setting.places.within(lo, start)):
         found = _WHERE_AFTER.match(setting.text, place.end)
@@ -565,9 +573,17 @@ def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
     return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
 
 
+def _verb(setting: Setting, start: int, end: int) -> re.Match | None:
+    """The first reporting verb in ``[start, end)``, looked up once per span."""
+    key = (start, end)
+    if key not in setting.verbs:
+        setting.verbs[key] = _ANY_SAYING.search(setting.text, start, end)
+    return setting.verbs[key]
+
+
 def _words_start(setting: Setting, start: int, end: int) -> int:
     """Where what was said begins in ``[start, end)``: after its reporting verb, else ``end``."""
-    verb = _ANY_SAYING.search(setting.text, start, end)
+    verb = _verb(setting, start, end)
     return verb.end() if verb else end
 
 
@@ -587,7 +603,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
     trailing = False
     said_end = event.end
     if event.type in _SAYING:
-        verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+        verb = _verb(setting, event.start, event.end)
         said = _said_when(setting, event, verb)
         if said is not None:
             return said
@@ -596,7 +612,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         own = max(event.start, comma) if comma is not None else event.start
         stated = stated and _own_day(setting, event, verb, own)  # not a day in what was said
     elif event.type == "meeting":  # "The ministers, meeting in X, said … in May"
-        verb = _ANY_SAYING.search(setting.text, event.start, event.end)
+        verb = _verb(setting, event.start, event.end)
         if verb is not None and _MEETING_WORD.search(setting.text, event.start, verb.start()):
             said_end = verb.start()  # what follows the verb is what was said
             stated = stated and any(d.date == event.date for d in setting.dates.within(
@@ -699,8 +715,21 @@ def _counted_day(setting: Setting, event: Event, earlier: list[Event]) -> When |
                 f"date stated: {found.group().strip()} ({why})")
 
 
+def _may_count(text: str) -> bool:
+    """A cheap sieve: whether the text may count a day from another at all."""
+    low = text.lower()
+    return any(word in low for word in _COUNT_WORDS_IN)
+
+
+_COUNT_WORDS_IN = ("day before", "day after", "days before", "days after", "day later",
+                   "days later", "day earlier", "days earlier", "week", "previous day",
+                   "next day", "following day", "same ")
+
+
 def _counted_in(setting: Setting, pos: int) -> list[re.Match]:
     """The days counted from another in the sentence at ``pos``, read once per sentence."""
+    if setting.counted is None:
+        return []
     index = setting.sentence_index(pos)
     if index not in setting.counted:
         lo, hi = setting.sentence_of(pos)
