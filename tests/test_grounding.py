@@ -597,3 +597,11 @@ def test_ground_a_meeting_whose_members_speak_takes_no_day_from_what_they_said()
                     date=dt.date(2007, 5, 1), date_text="in May", date_precision="month")
     (_, e), _ = grounded(text, [agreed, meeting])
     assert e.date != dt.date(2007, 5, 1)
+
+
+def test_ground_a_plan_takes_no_since_date():
+    text = "Soldiers, who have been stationed there since 1975, are to withdraw."
+    plan = event(text, "e1", text, "deployment", status="planned", date=dt.date(1975, 1, 1),
+                 date_text="since 1975", date_precision="year", date_qualifier="after")
+    (e,), _ = grounded(text, [plan])
+    assert e.date is None

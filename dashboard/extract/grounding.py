@@ -101,7 +101,8 @@ Date, best first:
    ("has moved": not in the story's running time), nor one told as "later", "since",
    "eventually" (after that day, not on it).
 
-Anything else undated stays undated (a plan with no day is not the report's; a happening named
+Anything else undated stays undated (a plan with no day is not the report's, nor is a "since"
+date a plan's: "stationed there since 1975, are to withdraw"; a happening named
 by how long it lasted, "after 78 days of airstrikes", takes no day but one in its own span). An event that is
 attached to another of its own kind ("the reinforcements will be discussed at the meeting" is
 the meeting) is that event: it is merged into it, and its span joins the other's ``mentions``.
@@ -282,6 +283,8 @@ _ON_THE_GROUND = ("clash", "deployment", "visit", "other")
 #: Troops planned or proposed are not yet anywhere: the sentence's lone place is where the plan
 #: is made ("ministers in Addis Ababa agreed to speed up the deployment").
 _NOT_THERE_YET = ("planned", "proposed")
+#: Statuses of what has not happened yet.
+_NOT_YET = ("planned", "expected", "possible", "hypothetical")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 
 
@@ -617,6 +620,9 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
             said_end = verb.start()  # what follows the verb is what was said
             stated = stated and any(d.date == event.date for d in setting.dates.within(
                 event.start, verb.end() + _SAID_WHEN))
+    if stated and event.status in _NOT_YET and event.date_text.lower().startswith("since"):
+        stated = False  # "soldiers, stationed there since 1975, are to withdraw": when a state
+        # began, not when the plan is to happen
     if stated:
         exact = _exact_instead(setting, event)
         if exact is not None:
@@ -630,7 +636,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         return _no_date(setting)  # "after 78 days of airstrikes": how long, not when
     if trailing:
         limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
-    return (_sentence_date(setting, event.start, limit)
+    return (_sentence_date(setting, event.start, limit, since=event.status not in _NOT_YET)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
@@ -1114,9 +1120,12 @@ def _focus(setting: Setting) -> Where:
                                  f"({level} level)")
 
 
-def _sentence_date(setting: Setting, start: int, limit: int) -> When | None:
+def _sentence_date(setting: Setting, start: int, limit: int, since: bool = True) -> When | None:
+    """The one date of the sentence before ``limit``; with ``since`` False, not a "since" date
+    (when a state began, which a plan does not take)."""
     lo, hi = setting.sentence_of(start)
-    found = [d for d in setting.dates.within(lo, hi) if d.start < limit]
+    found = [d for d in setting.dates.within(lo, hi) if d.start < limit
+             and (since or not d.text.lower().startswith("since"))]
     if len({d.date for d in found}) != 1:
         return None
     d = found[0]
