@@ -605,3 +605,11 @@ def test_ground_a_plan_takes_no_since_date():
                  date_text="since 1975", date_precision="year", date_qualifier="after")
     (e,), _ = grounded(text, [plan])
     assert e.date is None
+
+
+def test_ground_a_happening_takes_no_day_from_its_trailing_attribution():
+    text = "The army has moved some troops to Agadez, the defence minister said on Thursday."
+    moved = event(text, "e1", "The army has moved some troops to Agadez", "deployment",
+                  date=dt.date(2007, 12, 6), date_text="on Thursday", date_precision="day")
+    (e,), _ = grounded(text, [moved])
+    assert e.date is None

@@ -81,7 +81,8 @@ Date, best first:
    aboard the ship on Wednesday"), or one opening their sentence ("On Monday, X said"); a day
    before a trailing attribution ("Jets hit Kidal on Sunday, the ministry said") is what was
    said, not the words' own day; nor is a day in what a meeting's members said ("The
-   ministers, meeting in Luxembourg, said … in May") the meeting's;
+   ministers, meeting in Luxembourg, said … in May") the meeting's, nor a day of a trailing
+   attribution a happening's ("has moved troops to Agadez, the minister said on Thursday");
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
    one inside what was said, and none for a trailing attribution);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
@@ -614,7 +615,12 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         trailing = comma is not None
         own = max(event.start, comma) if comma is not None else event.start
         stated = stated and _own_day(setting, event, verb, own)  # not a day in what was said
-    elif event.type == "meeting":  # "The ministers, meeting in X, said … in May"
+    elif stated:
+        comma = _attribution_of(setting, event)
+        if comma is not None and not any(d.date == event.date for d in setting.dates.within(
+                setting.sentence_of(event.start)[0], comma)):
+            stated, said_end = False, comma  # "some have moved on to X, Y said on Monday"
+    if event.type == "meeting" and event.type not in _SAYING:
         verb = _verb(setting, event.start, event.end)
         if verb is not None and _MEETING_WORD.search(setting.text, event.start, verb.start()):
             said_end = verb.start()  # what follows the verb is what was said
@@ -664,6 +670,17 @@ def _own_day(setting: Setting, event: Event, verb: re.Match | None, own: int) ->
     end = verb.end() + _SAID_WHEN if verb else event.end
     return any(d.date == event.date and (own <= d.start < end or d.start - lo < _OPENING_DAY)
                for d in setting.dates.within(lo, end))
+
+
+def _attribution_of(setting: Setting, event: Event) -> int | None:
+    """Where the trailing attribution of a happening's sentence begins (", the minister said
+    on Monday"), if the happening ends before it: its day is the words', not the happening's."""
+    _, hi = setting.sentence_of(event.start)
+    verb = _ANY_SAYING.search(setting.text, max(event.start, hi - _TRAILING_REACH - 20), hi)
+    if verb is None:
+        return None
+    comma = _trailing_comma(setting, event, verb)
+    return comma if comma is not None and comma >= event.start else None
 
 
 def _trailing_comma(setting: Setting, event: Event, verb: re.Match | None) -> int | None:
