@@ -12,7 +12,7 @@ from dashboard.text import split_sentences
 COUNTRIES = {"RS": "Serbia", "FR": "France", "RU": "Russia", "BA": "Bosnia and Herzegovina",
              "US": "United States", "XK": "Kosovo", "NL": "Netherlands", "QA": "Qatar",
              "KE": "Kenya", "UA": "Ukraine", "NG": "Nigeria", "TD": "Chad", "KP": "North Korea",
-             "ML": "Mali", "BF": "Burkina Faso"}
+             "ML": "Mali", "BF": "Burkina Faso", "IT": "Italy", "GR": "Greece", "DE": "Germany"}
 
 
 class Names:
@@ -20,7 +20,8 @@ class Names:
 
     DEMONYMS = {"serbian": "RS", "serb": "RS", "serbs": "RS", "french": "FR", "russian": "RU",
                 "bosnian": "BA", "albanians": "AL", "albanian": "AL", "dutch": "NL",
-                "qatari": "QA", "kenyan": "KE", "ukrainian": "UA"}
+                "qatari": "QA", "kenyan": "KE", "ukrainian": "UA", "italian": "IT",
+                "greek": "GR", "german": "DE"}
     PLACES = {"kosovo", "belgrade", "pristina", "washington", "serbia", "france", "paris"}
 
     def has_name(self, name):
@@ -173,6 +174,17 @@ def test_actors_demonym_before_a_troop_noun_names_the_state():
 def test_actors_coordinated_demonyms_name_both_states():
     text = "Ukrainian and Russian negotiators met on Tuesday."
     assert {a.country_code for a in actors_of(text) if a.type == "state"} == {"UA", "RU"}
+
+
+def test_actors_listed_demonyms_before_a_unit_noun_name_each_state():
+    text = "French, Italian and Greek contingents will follow, then German armor."
+    assert {a.country_code for a in actors_of(text) if a.type == "state"} == {
+        "FR", "IT", "GR", "DE"}
+
+
+def test_actors_former_state_demonym_names_the_former_state():
+    (soviet,) = actors_of("About 100,000 Soviet troops were in the country.")
+    assert (soviet.name, soviet.type, soviet.country_code) == ("Soviet Union", "state", "SU")
 
 
 def test_actors_troops_from_countries_name_each_state():

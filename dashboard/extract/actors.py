@@ -64,6 +64,9 @@ _MEMBER_NOUNS = (
     "gendarmes", "sailors", "airmen", "servicemen", "reservists", "battalion", "battalions",
     "brigade", "brigades", "units", "warships", "jets", "aircraft", "navy", "coast guard",
     "special operations forces", "task force",
+    # formed units and their armour ("French, Italian and Greek contingents", "German armor")
+    "contingents", "garrison", "garrisons", "divisions", "regiments", "squadrons", "platoons",
+    "infantry", "armor", "armour", "frigates", "destroyers", "minesweepers", "warship",
     # their weapons and vehicles act for them ("Pakistani guns have shelled", "Russian tanks")
     "guns", "artillery", "tanks", "warplanes", "planes", "helicopters", "gunboats", "ships",
     "vessels", "submarines", "columns", "convoy", "convoys", "armoured columns",
@@ -176,6 +179,8 @@ _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 _DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER_LOOSE}")
 #: "Ukrainian and Russian negotiators": the first demonym shares the second's noun.
 _COORDINATED_DEMONYM = re.compile(r"(?<![\w-])([A-Z][\w.'’-]*),? (?:and|or) $")
+#: An earlier item of the same list ("French, " before "Italian and Greek").
+_LISTED_DEMONYM = re.compile(r"(?<![\w-])([A-Z][\w.'’-]*), $")
 
 
 def _organisations(text, sentence, names, runs):
@@ -401,9 +406,18 @@ def _affiliation(text: str, role_start: int, names: ActorNames) -> tuple[str, st
 _OWNER_NAME = re.compile(r"((?:[A-Z][\w.'’-]*\s){1,2}[A-Z][\w.'’-]*)['’]s$")
 
 
+#: States gone from today's gazetteer that news archives still report on ("Soviet troops",
+#: "the Yugoslav army"): demonym -> (ISO 3166-3 code, name).
+_FORMER_STATES = {
+    "Soviet": ("SU", "Soviet Union"), "Yugoslav": ("YU", "Yugoslavia"),
+    "Czechoslovak": ("CS", "Czechoslovakia"), "Rhodesian": ("RH", "Rhodesia"),
+}
+_FORMER_NAMES = {code: name for code, name in _FORMER_STATES.values()}
+
+
 def _country_name(names: ActorNames, code: str) -> str:
     found = names.country(code)
-    return found.name if found is not None else code
+    return found.name if found is not None else _FORMER_NAMES.get(code, code)
 
 
 def _demonym_states(text, sentence, names, runs):
@@ -437,16 +451,22 @@ def _demonym_states(text, sentence, names, runs):
 def _state_code(word: str, names: ActorNames) -> str | None:
     """The country a demonym or country name stands for, unless the word is a common one."""
     code = names.demonym(word) or names.country_code(word)
+    if not code and word in _FORMER_STATES:
+        return _FORMER_STATES[word][0]
     return code if code and word.lower() not in lexicon.not_places() else None
 
 
 def _coordinated_demonym(text, sentence, names, start):
-    """ "Ukrainian and Russian negotiators": "Ukrainian" names a state too."""
-    m = _COORDINATED_DEMONYM.search(text, max(sentence.start, start - 30), start)
-    code = m and _state_code(m.group(1), names)
-    if code:
+    """ "Ukrainian and Russian negotiators", "French, Italian and Greek contingents": the
+    demonyms listed before the last one name states too."""
+    pattern = _COORDINATED_DEMONYM
+    while m := pattern.search(text, max(sentence.start, start - 30), start):
+        code = _state_code(m.group(1), names)
+        if not code:
+            return
         yield _mention(text, m.start(1), m.end(1), f"state:{code}", _country_name(names, code),
                        "state", country_code=code)
+        start, pattern = m.start(1), _LISTED_DEMONYM
 
 
 #: "an Australian-led force", "the US-led coalition", "a NATO-led mission": who leads it.
