@@ -241,6 +241,7 @@ def test_deployments_two_bodies_of_troops_keep_their_own_spans_and_owners():
     iraq = actor(text, "a2", "Iraq", "Iraqi soldiers")
     first, second = deployments(text, [place(text, "p1", "Fallujah", kind="city")], [us, iraq])
     assert text[first.start:first.end] == "About 10,000 US troops"
+    assert [text[s:e] for s, e in first.mentions] == ["About 10,000 US troops"]
     assert (first.actor, second.actor, second.strength) == ("a1", "a2", 2000)
 
 

@@ -164,7 +164,9 @@ def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
 def _short(draft: _Draft) -> _Draft:
     """ "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah": the first
     record's span stops at its own troops, not across the next one's."""
-    return replace(draft, fields={**draft.fields, "end": draft.phrase_end})
+    start = draft.fields["start"]
+    return replace(draft, fields={**draft.fields, "end": draft.phrase_end,
+                                  "mentions": [(start, draft.phrase_end)]})
 
 
 #: A name in a list of owners: "Greek", "Papua New Guinea", "the Philippines".
