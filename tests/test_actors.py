@@ -187,6 +187,16 @@ def test_actors_former_state_demonym_names_the_former_state():
     assert (soviet.name, soviet.type, soviet.country_code) == ("Soviet Union", "state", "SU")
 
 
+def test_actors_countries_of_a_gapped_clause_act():
+    text = "Russia sent 2,000 soldiers, and France and Serbia about 500 each."
+    assert [a.name for a in actors_of(text)] == ["Russia", "France", "Serbia"]
+
+
+def test_actors_country_before_a_number_after_a_preposition_does_not_act():
+    text = "Russia sent 2,000 soldiers to France 500 times."
+    assert [a.name for a in actors_of(text)] == ["Russia"]
+
+
 def test_actors_troops_from_countries_name_each_state():
     text = "About 1,000 soldiers from Nigeria, Chad and France have arrived."
     assert [a.name for a in actors_of(text)] == ["Nigeria", "Chad", "France"]

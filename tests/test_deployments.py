@@ -296,3 +296,26 @@ def test_deployments_a_government_body_s_troops_are_its_state_s():
     nato = Actor(id="a4", name="NATO", type="organization")
     (dep,) = deployments(text, [place(text, "p1", "Kosovo")], [kfor, nato])
     assert dep.actor == "a3"  # a force stays itself
+
+
+def test_deployments_gapped_clause_is_a_second_body_with_its_own_count():
+    text = "Sweden sent 2,200 soldiers and Finland about 500."
+    sweden, finland = actor(text, "a1", "Sweden", "Sweden"), actor(text, "a2", "Finland", "Finland")
+    found = deployments(text, (), [sweden, finland])
+    assert [(d.actor, d.strength, d.status) for d in found] == [
+        ("a1", 2200, "deployed"), ("a2", 500, "deployed")]
+
+
+def test_deployments_gapped_list_takes_the_count_each():
+    text = ("Nations will send 3,300 troops: Nigeria has pledged 600, and Ghana and Chad about "
+            "500 each.")
+    owners = [actor(text, f"a{i}", name, name) for i, name in
+              enumerate(("Nigeria", "Ghana", "Chad"), 1)]
+    found = deployments(text, (), owners)
+    assert [(d.actor, d.strength) for d in found[1:]] == [("a1", 600), ("a2", 500), ("a3", 500)]
+
+
+def test_deployments_gapped_clause_needs_a_named_owner():
+    text = "Sweden sent 2,200 soldiers to the north, and Tromso 500 vehicles."
+    found = deployments(text, (), [actor(text, "a1", "Sweden", "Sweden")])
+    assert [d.strength for d in found] == [2200]

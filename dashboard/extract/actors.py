@@ -519,11 +519,23 @@ _SHORT_CAPS = re.compile(r"[A-Z]{1,3}")
 _COUNTRY_ABBREVIATIONS = frozenset(("US", "UK", "UAE", "USA", "DRC", "PRC"))
 
 
+#: A gapped clause's bare head count after a country list: "sent 2,200 soldiers and Finland
+#: about 500", "Niger and Senegal about 500 each" (the verb and the troops left out).
+_COUNT_AFTER = re.compile(r"\s+(?:(?:about|some|around|nearly|almost|roughly|over|up\s+to|"
+                          r"more\s+than)\s+)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\s+each)?(?=\s*[,.;:)]|\s+and\b)")
+#: Before a gapped clause: the conjunction or comma that joins it, not a preposition.
+_GAP_BEFORE = re.compile(r"(?:[,;:]\s+|[,;:]?\s+and\s+)$")
+
+
 def _country_subjects(text, sentence, names, runs):
-    """A country name, or a list of them, as the subject of a verb: the states act."""
+    """A country name, or a list of them, as the subject of a verb (or of a gapped clause that
+    leaves it out): the states act."""
     for m in _COUNTRY_LIST.finditer(text, sentence.start, sentence.end):
-        if not _DOES_AFTER.match(text, m.end(), sentence.end) or _LOCATIVE_BEFORE.search(
-                text, max(sentence.start, m.start() - 20), m.start()):
+        before = max(sentence.start, m.start() - 20)
+        gapped = _COUNT_AFTER.match(text, m.end(), sentence.end) and _GAP_BEFORE.search(
+            text, before, m.start())
+        if not gapped and (not _DOES_AFTER.match(text, m.end(), sentence.end)
+                           or _LOCATIVE_BEFORE.search(text, before, m.start())):
             continue
         found = _countries_in(text, m.start(), m.end(), names)
         if found is None:

@@ -139,6 +139,8 @@ def find_deployments(
                 found[-1] = _short(found[-1])
             named = names_at.within(*span)
             found.extend(_per_owner(text, sentence, group, draft, mentions, named))
+            if draft.fields["strength"] is not None:
+                found.extend(_gapped(text, sentence, draft, group, mentions))
     merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
@@ -215,6 +217,42 @@ def _per_owner(text, sentence, group, draft, mentions, places) -> list[_Draft]:
         drafts.append(_Draft({**draft.fields, "actor": actor, "unit": unit,
                               "mentions": list(draft.fields["mentions"])}, actor is None,
                              draft.phrase_end, listed=True))
+    return drafts
+
+
+#: A gapped clause after counted troops: "sent 2,200 soldiers and Finland about 500",
+#: "Nigeria has pledged 600, and Niger, Burkina Faso and Senegal about 500 each": the verb
+#: (or the troop noun) is left out, the owner and the head count are new.
+_GAPPED = re.compile(
+    rf"(?:[,;:]\s+|[,;:]?\s+and\s+)(?P<names>{_NAME}(?:,\s+{_NAME})*(?:,?\s+and\s+{_NAME})?)"
+    rf"\s+(?:(?:has|have|had|will|would)\s+(?:also\s+)?(?:pledged|promised|offered|sent|"
+    rf"contributed|provided|send|contribute|provide)\s+)?(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<each>\s+each)?(?=\s*[,.;:)]|\s+and\b)")
+
+
+def _gapped(text, sentence, draft, group, mentions) -> list[_Draft]:
+    """The gapped clauses after counted troops, each its own body of troops of the state it
+    names (a list takes the count only with "each"), sharing the troops' status and place."""
+    noun = " ".join(group[-1].group().split())
+    drafts = []
+    at = draft.phrase_end
+    while m := _GAPPED.search(text, at, sentence.end):
+        at = m.end()
+        names = [n for n in _LIST_NAME.finditer(text, m.start("names"), m.end("names"))]
+        owners = [next((a.id for s, e, a in mentions if s < n.end() and n.start() < e
+                        and a.type != "person"), None) for n in names]
+        if not any(owners):
+            break  # "… in Mitrovica, and Pec 500": not owners, no gap
+        one = len(names) == 1 or m.group("each")
+        qual = " ".join((m.group("qual") or "").lower().split())
+        for n, actor in zip(names, owners, strict=True):
+            start, end = n.start(), m.end()
+            drafts.append(_Draft({
+                **draft.fields, "actor": actor, "unit": f"{n.group()} {noun}",
+                "strength": parse_number(m.group("num")) if one else None,
+                "strength_qualifier": qual if one else "",
+                "strength_text": m.group("num") if one else "", "start": start, "end": end,
+                "mentions": [(start, end)]}, actor is None, end, listed=True))
     return drafts
 
 
