@@ -101,7 +101,11 @@ def _resolve(d: Draft, t: Tools) -> tuple:
 
 def _actors(d: Draft, t: Tools) -> tuple:
     places, metonyms = read_metonymy(d.article.text, d.places, t.names)
-    actors, ids = actor_stage.merge_actors(d.actor_mentions + metonyms)
+    mentions = d.actor_mentions + metonyms
+    bodies, replaced = actor_stage.state_bodies(d.article.text, d.sentences, places, mentions,
+                                                t.names)
+    kept = tuple(m for m in mentions if (m.start, m.end) not in replaced)
+    actors, ids = actor_stage.merge_actors(kept + tuple(bodies))
     places = tuple(replace(p, actor=ids.get(p.actor)) if p.actor else p for p in places)
     linked = place_stage.link_anaphora(places, getattr(t.names, "is_capital", None))
     return thin_geometry(linked), actors

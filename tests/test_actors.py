@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from dashboard.extract.actors import commanded_forces, find_actor_mentions, merge_actors
+from dashboard.extract.actors import (
+    commanded_forces, find_actor_mentions, merge_actors, state_bodies)
 from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import Place
 from dashboard.text import split_sentences
@@ -291,3 +292,29 @@ def test_actors_country_subjects_need_a_list_of_countries_in_subject_position():
     text = ("Brown and Chad shot a clerk. Refugees came from Mali, the Ukraine and France, who "
             "said so. The TV said it. St. Mali sank.")
     assert [a for a in actors_of(text) if a.type == "state"] == []
+
+
+def _bodies(text, places=()):
+    sentences = split_sentences(text)
+    mentions = find_actor_mentions(text, sentences, Names())
+    return state_bodies(text, sentences, places, mentions, Names())
+
+
+def test_state_bodies_unowned_army_is_the_state_last_mentioned():
+    text = "Russian jets flew on. The army has moved two brigades."
+    (body,), _ = _bodies(text)
+    assert (text[body.start:body.end], body.country_code) == ("The army", "RU")
+
+
+def test_state_bodies_take_the_country_of_the_sentence_place_and_replace_the_bare_ministry():
+    text = "Paris is far. In Kyiv, the minister spoke, but the Defense Ministry said no."
+    kyiv = Place(id="p1", surface="Kyiv", start=text.index("Kyiv"), end=text.index("Kyiv") + 4,
+                 name="Kyiv", kind="city", country_code="UA")
+    (body,), replaced = _bodies(text, [kyiv])
+    assert (body.name, body.country_code) == ("Ukraine", "UA")
+    assert replaced <= {(text.index("Defense"), text.index("Defense") + len("Defense Ministry"))}
+
+
+def test_state_bodies_owned_or_unplaced_bodies_are_left_alone():
+    assert _bodies("The Russian army left.")[0] == []
+    assert _bodies("Officials met. Nobody knew where the army went.")[0] == []

@@ -319,3 +319,10 @@ def test_deployments_gapped_clause_needs_a_named_owner():
     text = "Sweden sent 2,200 soldiers to the north, and Tromso 500 vehicles."
     found = deployments(text, (), [actor(text, "a1", "Sweden", "Sweden")])
     assert [d.strength for d in found] == [2200]
+
+
+def test_deployments_head_count_restating_units_is_their_strength():
+    text = "India has moved two brigades, about 10,000 men, into Kargil."
+    (dep,) = deployments(text, [place(text, "p1", "Kargil", kind="city")],
+                         [actor(text, "a1", "India", "India")])
+    assert (dep.strength, dep.actor, text[dep.start:dep.start + 12]) == (10000, "a1", "two brigades")

@@ -844,3 +844,55 @@ def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], d
             aliases=aliases, mentions=tuple((m.start, m.end) for m in group),
             role=head.role, affiliation=head.affiliation))
     return tuple(actors), ids
+
+
+#: A state's own bodies named without the state ("the army", "government troops", "the Defense
+#: Ministry"): they are the state the sentence is about.
+_STATE_BODY = re.compile(
+    r"(?<![\w'’-])(?:[Tt]he\s+(?:army|military|armed\s+forces|(?:Defen[cs]e|Foreign|Interior)"
+    r"\s+Ministry)|[Gg]overnment\s+(?:troops|forces|soldiers))\b(?!\s+(?:of|in)\b)")
+#: Names a body has when it was read as an organisation of no state ("Defense Ministry").
+_STATELESS_BODY = re.compile(r"(?:Defen[cs]e|Foreign|Interior) Ministry")
+#: How many sentences back a state mention can set the scene.
+_SCENE_REACH = 2
+
+
+def state_bodies(text: str, sentences: Sequence[Sentence], places, mentions: Sequence[ActorMention],
+                 names: ActorNames) -> tuple[list[ActorMention], set[tuple[int, int]]]:
+    """Mentions of the state behind each unowned state body, and the spans of the stateless
+    organisation mentions they replace.
+
+    The state is the scene's: a state mentioned before it in its sentence, else the country of
+    a literal place before it there ("In Moscow, …, but the Defense Ministry said"), else the
+    latest state mentioned in the ``_SCENE_REACH`` sentences before.
+    """
+    states = sorted((m.start, m.country_code) for m in mentions
+                    if m.type == "state" and m.country_code)
+    found, replaced = [], set()
+    for index, sentence in enumerate(sentences):
+        for m in _STATE_BODY.finditer(text, sentence.start, sentence.end):
+            clash = [x for x in mentions if x.start < m.end() and m.start() < x.end]
+            if any(not (x.type == "organization" and _STATELESS_BODY.fullmatch(x.name))
+                   for x in clash):
+                continue  # "the Russian army" is read already
+            code = _scene_state(sentences, index, m.start(), states, places)
+            if not code:
+                continue
+            replaced.update((x.start, x.end) for x in clash)
+            found.append(_mention(text, m.start(), m.end(), f"state:{code}",
+                                  _country_name(names, code), "state", country_code=code))
+    return found, replaced
+
+
+def _scene_state(sentences, index, at, states, places) -> str:
+    start = sentences[index].start
+    before = [code for s, code in states if start <= s < at]
+    if before:
+        return before[-1]
+    placed = [p.country_code for p in places if start <= p.start < at and p.literal
+              and p.country_code]
+    if placed:
+        return placed[-1]
+    earlier = sentences[max(0, index - _SCENE_REACH)].start
+    recent = [code for s, code in states if earlier <= s < start]
+    return recent[-1] if recent else ""

@@ -295,10 +295,16 @@ _CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:alongsi
                              r"supported\s+by|joined\s+by|along\s+with|together\s+with)\b")
 
 
+#: Between a count of units and the head count that restates it ("two brigades, about 10,000
+#: men"): the same body of troops.
+_APPOSITION = re.compile(r",\s*")
+
+
 def _joins(group, noun, own, counted, places, owners) -> bool:
     last = group[-1]
     before = [span for span in counted for m in group if span[0] <= m.start() < span[1]]
-    if own is not None and before and own not in before:
+    if own is not None and before and own not in before and not _APPOSITION.fullmatch(
+            noun.string, before[-1][1], own[0]):
         return False
     placed = any(last.end() <= p.start < noun.start() for p in places)
     owned = any(last.end() <= start < noun.start() for start in owners)
@@ -324,8 +330,8 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
                 countries=(), everyone=None) -> _Draft | None:
     """A deployment from one group of troop nouns (their matches may be in lower case)."""
     text, first, last = doc.text, group[0], group[-1]
-    quantity = _quantity(doc, sentence, group)
-    start = min(first.start(), quantity.start()) if quantity else first.start()
+    quantity, lead = _quantity(doc, sentence, group)
+    start = min(first.start(), lead) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
     place = _place_after(doc, sentence, places, end)
     unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries,
@@ -355,14 +361,16 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
 
 
 def _quantity(doc: Folded, sentence: Sentence,
-              group: list[re.Match[str]]) -> re.Match[str] | None:
-    """The quantity phrase holding one of the group's nouns ("up to four battalions with …")."""
+              group: list[re.Match[str]]) -> tuple[re.Match[str] | None, int]:
+    """The quantity phrase holding one of the group's nouns ("up to four battalions with …"),
+    and where the first such phrase starts."""
     lo = max(sentence.start, group[0].start() - 60)
     hi = min(sentence.end, group[-1].end() + 1)
-    for q in _QUANTITIES.finditer(doc, lo, hi):
-        if any(q.start() <= m.start() < q.end() for m in group):
-            return q
-    return None
+    held = [q for q in _QUANTITIES.finditer(doc, lo, hi)
+            if any(q.start() <= m.start() < q.end() for m in group)]
+    # "two brigades, about 10,000 men": the head count, where the group restates one
+    counted = [q for q in held if _strength(q)[0] is not None]
+    return (counted or held or [None])[0], (held[0].start() if held else 0)
 
 
 def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
