@@ -326,3 +326,21 @@ def test_deployments_head_count_restating_units_is_their_strength():
     (dep,) = deployments(text, [place(text, "p1", "Kargil", kind="city")],
                          [actor(text, "a1", "India", "India")])
     assert (dep.strength, dep.actor, text[dep.start:dep.start + 12]) == (10000, "a1", "two brigades")
+
+
+def test_deployments_crew_after_ships_is_their_strength():
+    text = "The US will send the carrier USS Truman, with some 6,000 sailors aboard, to the Gulf."
+    (dep,) = deployments(text, [], [actor(text, "a1", "United States", "US")])
+    assert (dep.strength, dep.strength_qualifier, dep.status) == (6000, "some", "planned")
+
+
+def test_deployments_force_raised_to_a_head_count_is_one_body():
+    text = "France will raise its force in Mali to 2,500 soldiers."
+    (dep,) = deployments(text, [place(text, "p1", "Mali")], [actor(text, "a1", "France", "France")])
+    assert (dep.strength, dep.place) == (2500, "p1")
+
+
+def test_deployments_relative_clause_troops_are_another_body():
+    text = "Seoul ordered more troops to the island, where about 1,000 marines are garrisoned."
+    found = deployments(text, [place(text, "p1", "island", kind="city")])
+    assert [d.strength for d in found][-1] == 1000 and found[0].strength is None

@@ -291,7 +291,7 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
 
 #: Two clauses speak of two bodies of troops ("contingents will follow, and armour waited"),
 #: and so do troops beside others ("a battalion, alongside troops from Nigeria").
-_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:alongside|backed\s+by|"
+_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|where|which|who|whose)\b|\b(?:alongside|backed\s+by|"
                              r"supported\s+by|joined\s+by|along\s+with|together\s+with)\b")
 
 
@@ -300,8 +300,29 @@ _CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:alongsi
 _APPOSITION = re.compile(r",\s*")
 
 
+#: A crew counted after its ships ("the carrier USS X, with some 6,000 sailors aboard").
+_CREW = re.compile(r",\s+(?:with|carrying)\s+$")
+#: A force brought to a head count ("raise its force in Mali to 2,500 soldiers").
+_RAISED = re.compile(r"\b(?:rais|increas|boost|expand|doubl|bring|reduc)\w*\s+(?:\w+\s+){0,2}$",
+                     re.I)
+#: (Read in the folded text the troop nouns are found in: lower case.)
+_TO_COUNT = re.compile(r"(?:\s+in\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+to\s+")
+
+
+def _restated(group, own) -> bool:
+    """The count after a group that states its size: its crew, or the size it is brought to."""
+    text, last = group[-1].string, group[-1]
+    between = text[last.end():own[0]]
+    if len(between) > 60 or any(c in between for c in ";:."):
+        return False
+    return bool(_CREW.search(between) or _TO_COUNT.fullmatch(between) and _RAISED.search(
+        text, max(0, group[0].start() - 40), group[0].start()))
+
+
 def _joins(group, noun, own, counted, places, owners) -> bool:
     last = group[-1]
+    if own is not None and own[0] >= last.end() and _restated(group, own):
+        return True
     before = [span for span in counted for m in group if span[0] <= m.start() < span[1]]
     if own is not None and before and own not in before and not _APPOSITION.fullmatch(
             noun.string, before[-1][1], own[0]):
@@ -333,7 +354,9 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
     quantity, lead = _quantity(doc, sentence, group)
     start = min(first.start(), lead) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
-    place = _place_after(doc, sentence, places, end)
+    # a place inside a restated group ("its force in Mali to 2,500 soldiers") is its place too
+    place = _place_after(doc, sentence, places, end) or (
+        _place_after(doc, sentence, places, first.end()) if len(group) > 1 else None)
     unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries,
                                      everyone)
     strength, qualifier = _strength(quantity)
