@@ -318,3 +318,8 @@ def test_state_bodies_take_the_country_of_the_sentence_place_and_replace_the_bar
 def test_state_bodies_owned_or_unplaced_bodies_are_left_alone():
     assert _bodies("The Russian army left.")[0] == []
     assert _bodies("Officials met. Nobody knew where the army went.")[0] == []
+
+
+def test_actors_states_named_by_their_region_are_one_group():
+    (group,) = actors_of("West African nations are to send about 3,300 troops.")
+    assert (group.name, group.type) == ("West African nations", "group")

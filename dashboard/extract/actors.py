@@ -141,7 +141,8 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups, _origin_states, _leaders, _country_subjects, _collectives):
+                       _groups, _origin_states, _leaders, _country_subjects, _regional,
+                       _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
@@ -592,6 +593,25 @@ _COLLECTIVE = re.compile(
 #: What makes a body of people someone's: a name or a possessive right before it.
 _OWNED_BEFORE = re.compile(r"(?:(?<![\w.'’-])(?!(?:The|A|An|Some|Many|Most|All|Several|Other|"
                            r"Two|Three|In|On|At|But|And)\s)[A-Z][\w.'’-]*|['’]s(?:\s+[a-z]+)?)\s+$")
+
+
+#: States named together by their region ("West African nations", "European leaders",
+#: "Gulf states"): one group actor, named by its words.
+_REGIONAL = re.compile(
+    r"(?<![\w'’-])(?:(?:West|East|North|South|Central|Southern|Northern|Eastern|Western)\s+)?"
+    r"(?:African|European|Asian|Arab|Latin\s+American|Nordic|Baltic|Gulf|Balkan|Caribbean|"
+    r"Pacific|Andean|Sahel|Sahelian)\s+(?:nations|states|countries|governments|leaders|"
+    r"neighbou?rs|partners)\b")
+_REGIONAL_WORDS = frozenset(("nations", "states", "countries", "governments", "leaders",
+                             "neighbours", "neighbors", "partners"))
+
+
+def _regional(text, sentence, names, runs):
+    if runs.isdisjoint(_REGIONAL_WORDS):
+        return
+    for m in _REGIONAL.finditer(text, sentence.start, sentence.end):
+        name = " ".join(m.group().split())
+        yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group")
 
 
 def _collectives(text, sentence, names, runs):
