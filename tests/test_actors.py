@@ -323,3 +323,8 @@ def test_state_bodies_owned_or_unplaced_bodies_are_left_alone():
 def test_actors_states_named_by_their_region_are_one_group():
     (group,) = actors_of("West African nations are to send about 3,300 troops.")
     assert (group.name, group.type) == ("West African nations", "group")
+
+
+def test_actors_country_possessive_before_an_act_is_the_state():
+    (france,) = actors_of("The Council met at France's request.")
+    assert (france.name, france.type) == ("France", "state")

@@ -141,7 +141,8 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups, _origin_states, _leaders, _country_subjects, _regional,
+                       _groups, _origin_states, _leaders, _country_subjects,
+                       _country_possessives, _regional,
                        _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
@@ -528,6 +529,23 @@ _COUNT_AFTER = re.compile(r"\s+(?:(?:about|some|around|nearly|almost|roughly|ove
 _GAP_BEFORE = re.compile(r"(?:[,;:]\s+|[,;:]?\s+and\s+)$")
 
 
+#: A country's act named with its possessive ("at Ecuador's request", "Russia's offer",
+#: "Pakistan's army"): the state acts.
+_COUNTRY_POSSESSIVE = re.compile(
+    rf"(?<![\w'’-])({_NAME_RUN})['’]s\s+(?:[a-z]+\s+)?(?:request|invitation|demand|proposal|"
+    r"offer|decision|appeal|call|government|army|military|navy|troops|forces|soldiers)\b")
+
+
+def _country_possessives(text, sentence, names, runs):
+    if "s" not in runs:
+        return  # (the possessive's "s" is a word of its own to the run splitter)
+    for m in _COUNTRY_POSSESSIVE.finditer(text, sentence.start, sentence.end):
+        code = _country_code(m.group(1), names)
+        if code:
+            yield _mention(text, m.start(1), m.end(1), f"state:{code}",
+                           _country_name(names, code), "state", country_code=code)
+
+
 def _country_subjects(text, sentence, names, runs):
     """A country name, or a list of them, as the subject of a verb (or of a gapped clause that
     leaves it out): the states act."""
@@ -611,7 +629,9 @@ def _regional(text, sentence, names, runs):
         return
     for m in _REGIONAL.finditer(text, sentence.start, sentence.end):
         name = " ".join(m.group().split())
-        yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group")
+        # no name span: "Gulf" or "Caribbean" in it stays a place mention as well
+        yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group",
+                       (m.start(), m.start()))
 
 
 def _collectives(text, sentence, names, runs):
