@@ -344,3 +344,18 @@ def test_deployments_relative_clause_troops_are_another_body():
     text = "Seoul ordered more troops to the island, where about 1,000 marines are garrisoned."
     found = deployments(text, [place(text, "p1", "island", kind="city")])
     assert [d.strength for d in found][-1] == 1000 and found[0].strength is None
+
+
+def test_troop_event_actors_give_an_unowned_deployment_event_the_troops_owner():
+    from dashboard.extract.deployments import troop_event_actors
+    from dashboard.records import Event
+
+    text = "Soviet troops were in Kandahar. The garrison in Kandahar pulled out in August."
+    soviet = actor(text, "a1", "Soviet Union", "Soviet troops")
+    kandahar = [place(text, "p1", "Kandahar", kind="city"),
+                place(text, "p2", "Kandahar", kind="city", nth=1)]
+    found = deployments(text, kandahar, [soviet])
+    at = text.index("The garrison")
+    moved = Event(id="e1", type="deployment", summary="", start=at, end=len(text))
+    said = Event(id="e2", type="statement", summary="", start=at, end=len(text))
+    assert [e.actors for e in troop_event_actors((moved, said), found)] == [("a1",), ()]

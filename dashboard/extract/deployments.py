@@ -23,7 +23,7 @@ from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import subject
 from dashboard.extract.troop_status import governed_from_before, troop_status
-from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
+from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence
 from dashboard.text import headline
 
 #: Warships, armour and military aircraft: a force too, but only placed or counted (alone,
@@ -609,3 +609,18 @@ def _same(a: _Draft, b: _Draft) -> bool:
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
     return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))
+
+
+def troop_event_actors(events: Sequence[Event],
+                       deployments: Sequence[Deployment]) -> tuple[Event, ...]:
+    """A deployment event with no actor of its own takes the owner of the troops it reports
+    ("The garrison in Kandahar pulled out": the garrison's state): the deployment read the
+    owner from the troop phrase and the troops reported before, which the event cannot."""
+    owned = [(s, e, d.actor) for d in deployments if d.actor for s, e in d.mentions]
+    out = []
+    for event in events:
+        if event.type == "deployment" and not event.actors:
+            actor = next((a for s, e, a in owned if s < event.end and event.start < e), None)
+            event = replace(event, actors=(actor,)) if actor else event
+        out.append(event)
+    return tuple(out)
