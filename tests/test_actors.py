@@ -328,3 +328,8 @@ def test_actors_states_named_by_their_region_are_one_group():
 def test_actors_country_possessive_before_an_act_is_the_state():
     (france,) = actors_of("The Council met at France's request.")
     assert (france.name, france.type) == ("France", "state")
+
+
+def test_actors_crowds_act_as_a_body():
+    (crowds,) = actors_of("In the capital, crowds waving flags celebrated in the streets.")
+    assert (crowds.name, crowds.type) == ("crowds", "group")

@@ -598,7 +598,7 @@ _COLLECTIVE_NOUNS = (
     "observers", "monitors", "experts", "villagers", "refugees", "civilians", "activists",
     "students", "workers", "drivers", "youths", "lawmakers", "legislators", "negotiators",
     "sources", "doctors", "medics", "groups", "organisations", "organizations", "agencies",
-    "elders", "chiefs", "authorities", "investigators", "inspectors", "families",
+    "elders", "chiefs", "authorities", "investigators", "inspectors", "families", "crowds",
 )
 _COLLECTIVE_WORDS = frozenset((*_COLLECTIVE_NOUNS, *(n.capitalize() for n in _COLLECTIVE_NOUNS)))
 _COLLECTIVE = re.compile(
