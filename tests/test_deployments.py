@@ -359,3 +359,18 @@ def test_troop_event_actors_give_an_unowned_deployment_event_the_troops_owner():
     moved = Event(id="e1", type="deployment", summary="", start=at, end=len(text))
     said = Event(id="e2", type="statement", summary="", start=at, end=len(text))
     assert [e.actors for e in troop_event_actors((moved, said), found)] == [("a1",), ()]
+
+
+def test_deployments_troops_each_to_a_list_of_places_are_one_body_per_place():
+    text = "NATO deployed four battlegroups of 1,000 soldiers each to Romania, Bulgaria and Hungary."
+    places = [place(text, f"p{i}", name, lat=40.0 + i) for i, name in
+              enumerate(("Romania", "Bulgaria", "Hungary"), 1)]
+    found = deployments(text, places, [actor(text, "a1", "NATO", "NATO", type_="organization")])
+    assert [(d.place, d.strength, d.actor) for d in found] == [
+        ("p1", 1000, "a1"), ("p2", 1000, "a1"), ("p3", 1000, "a1")]
+
+
+def test_deployments_troops_to_a_list_without_each_stay_one_body():
+    text = "NATO deployed 4,000 soldiers to Romania and Bulgaria."
+    places = [place(text, "p1", "Romania"), place(text, "p2", "Bulgaria", lat=43.0)]
+    assert len(deployments(text, places)) == 1

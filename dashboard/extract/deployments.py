@@ -141,6 +141,7 @@ def find_deployments(
             found.extend(_per_owner(text, sentence, group, draft, mentions, named))
             if draft.fields["strength"] is not None:
                 found.extend(_gapped(text, sentence, draft, group, mentions))
+            found.extend(_each_place(text, draft, literal))
     merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
@@ -253,6 +254,29 @@ def _gapped(text, sentence, draft, group, mentions) -> list[_Draft]:
                 "strength_qualifier": qual if one else "",
                 "strength_text": m.group("num") if one else "", "start": start, "end": end,
                 "mentions": [(start, end)]}, actor is None, end, listed=True))
+    return drafts
+
+
+_EACH = re.compile(r"\beach\b")
+_LIST_GAP = re.compile(r",\s+(?:and\s+)?|,?\s+and\s+")
+
+
+def _each_place(text, draft: _Draft, places) -> list[_Draft]:
+    """ "four battlegroups of about 1,000 soldiers each to Romania, Bulgaria and Hungary": a
+    body of troops for each further place of the list ("each" says they are split)."""
+    fields = draft.fields
+    if not fields["place"] or not _EACH.search(text, fields["start"], fields["end"]):
+        return []
+    drafts, end = [], fields["end"]
+    for p in places:
+        if p.start < end or not p.resolved:
+            continue
+        if not _LIST_GAP.fullmatch(text, end, p.start):
+            break
+        end = p.end
+        drafts.append(_Draft({**fields, "place": p.id, "lat": p.lat, "lon": p.lon,
+                              "end": p.end, "mentions": [(fields["start"], p.end)]},
+                             draft.weak, p.end, listed=True))
     return drafts
 
 
