@@ -16,11 +16,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
-from dashboard.gazetteer import Candidate
+from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
+from dashboard.gazetteer import Candidate, normalize
 from dashboard.records import Place, Problem
 
 #: Candidates asked for per mention.
@@ -48,8 +49,9 @@ class CandidateSource(Protocol):
     def candidates(self, query: str, limit: int = ..., country_codes: Any = ...) -> list[Any]: ...
 
 
-#: Kinds whose short and historical names are curated aliases, as good as exact names.
-_CURATED_KINDS = ("country", "region", "water")
+#: Kinds whose short and historical names are curated aliases, as good as exact names
+#: (an airport's short name, "Heathrow", is how the news names it).
+_CURATED_KINDS = ("country", "region", "water", "facility")
 
 
 def option_from(location: Any) -> Candidate:
@@ -98,8 +100,8 @@ class Lookup:
         self.size = size
         self._cache: dict[str, tuple[Candidate, ...]] = {}
         self._readings: dict[tuple[str, str], _Reading] = {}
-        self._is_capital = is_capital or getattr(getattr(geocoder, "gazetteer", None),
-                                                 "is_capital", None)
+        self.gazetteer = getattr(geocoder, "gazetteer", None)
+        self._is_capital = is_capital or getattr(self.gazetteer, "is_capital", None)
 
     def __call__(self, query: str) -> tuple[Candidate, ...]:
         found = self._cache.get(query)
@@ -114,11 +116,19 @@ class Lookup:
         """The candidates for a mention's surface as its cue kind narrows them (``_options``)."""
         found = self._readings.get((surface, kind))
         if found is None:
-            found = _Reading.of(_options(surface, kind, self))
+            found = _Reading.of(self._demonym_country(surface) if kind == DEMONYM
+                                else _options(surface, kind, self))
             if len(self._readings) >= self.size:
                 self._readings.clear()
             self._readings[(surface, kind)] = found
         return found
+
+    def _demonym_country(self, surface: str) -> tuple[Candidate, ...]:
+        """The country a demonym belongs to ("Russian" -> Russia), from the gazetteer."""
+        demonym = getattr(self.gazetteer, "demonym", None)
+        code = demonym(surface) if demonym is not None else None
+        country = self.gazetteer.country(code) if code else None
+        return (country,) if country is not None else ()
 
     def _fetch(self, query: str) -> tuple[Candidate, ...]:
         # The offline geocoder hands over its gazetteer records directly: building a geopy
@@ -153,11 +163,14 @@ def resolve_places(
     a place: it is left out of the places and a ``not_a_place`` problem says so.
     """
     options = _all_options(places, lookup)
-    located = {p.id for p in places if p.kind or _is_located(p, text)}
+    located = {p.id for p in places if _is_cued(p) or _is_located(p, text)}
     context = _Context.first_pass(places, options, countries, located)
     context = context.second_pass(places, options, located)
     out, problems = [], []
     picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
+    # Names also used without a doubt elsewhere in the article ("Eastbrook" mid-sentence
+    # vouches for the headline's first word "Eastbrook").
+    plain = frozenset(p.surface for p in places if not p.kind)
     for place in places:
         if place.id not in options:
             out.append(place)
@@ -166,19 +179,114 @@ def resolve_places(
         if key not in picks:  # the same name reads the same way throughout one article
             picks[key] = context.choose(place, options[place.id])
         pick = picks[key]
-        if pick is not None and _doubtful(place, pick[0], text, context):
+        if place.kind == DEMONYM:
+            if pick is not None:  # an unknown country's people: nothing to report
+                out.append(replace(_located(place, *pick), literal=False))
+            continue
+        if pick is None and not (_is_cued(place) or place.id in located):
+            problems.append(Problem(
+                "not_a_place", f"{place.surface!r} read as a name, not a place: no place of "
+                "that name fits and nothing around it says place", place.start, place.end))
+        elif pick is not None and (_doubtful(place, pick[0], text, context) or (
+                place.kind in (WEAK, EMBEDDED)
+                and not _weak_holds(place, pick[0], text, context, plain)) or (
+                place.kind == SURNAME and not _surname_holds(pick[0], context))):
             problems.append(Problem(
                 "not_a_place", f"{place.surface!r} read as a name, not a place: the only "
                 f"{pick[0].name!r} is a small town in {pick[0].country_code or 'another country'}",
                 place.start, place.end))
         elif pick is None:
-            out.append(place)
+            # A hint says how strong the evidence was, not what kind of place this is.
+            out.append(replace(place, kind="") if place.kind in _HINTS else place)
             problems.append(Problem(
                 "unresolved_place", f"no gazetteer entry fits {place.surface!r}; kept without "
                 "coordinates", place.start, place.end))
+        elif place.kind == EMBEDDED:
+            out.append(replace(_located(place, *pick), literal=False))
         else:
             out.append(_located(place, *pick))
     return tuple(out), tuple(problems)
+
+
+def _is_cued(place: Place) -> bool:
+    """A place noun or direction around the mention named its kind ("X County", "the town of")."""
+    return bool(place.kind) and place.kind not in _HINTS
+
+
+#: Hints that are not place nouns: how strong the evidence is, or a non-literal reading.
+_HINTS = frozenset({WEAK, SURNAME, DEMONYM, EMBEDDED})
+#: A town this small yields to an area of its name ...
+_SMALL_TOWN = 50_000
+#: ... by this much of its score.
+_SMALL_TOWN_PENALTY = 2.0
+#: Kinds that are areas with a province of their own.
+_AREA_KINDS = frozenset({"country", "admin1", "admin2"})
+#: Kinds a lone weak word may be read as without a cue: areas of rank.
+_RANKED = frozenset({"country", "admin1", "admin2", "region", "water"})
+#: Population above which a city needs no cue, in or out of the article's frame.
+_BIG_CITY = 100_000
+#: Population above which a city is known anywhere.
+_WORLD_CITY = 1_000_000
+#: Population above which a city inside the article's provinces needs no cue.
+_FRAMED_TOWN = 10_000
+
+
+def _support(places: Sequence[Place], options: dict[str, _Reading]) -> Counter:
+    """Each name's share per province among its readings (1/sqrt(n) for n provinces: a name
+    with readings in many provinces still says the article is in one of them)."""
+    support: Counter = Counter()
+    seen: set[str] = set()
+    for place in places:
+        if place.kind in _HINTS or place.surface in seen:
+            continue
+        seen.add(place.surface)
+        regions = _regions_of(options.get(place.id, _NO_READING))
+        for region in regions:
+            support[region] += 1.0 / math.sqrt(len(regions))
+    return support
+
+
+def _regions_of(reading: _Reading) -> frozenset[tuple[str, str]]:
+    return reading.regions
+
+
+def _votes_unlocated(place: Place, option: Candidate) -> bool:
+    """Whether a mention with no locative before it still tells where the article is: a town
+    or province (not a country, often an actor), of several words or a large one."""
+    if option.kind not in ("city", "facility", "admin1", "admin2"):
+        return False
+    return " " in place.surface or option.kind != "city" or option.population >= _BIG_CITY
+
+
+def _surname_holds(option: Candidate, context: _Context) -> bool:
+    """A word the article uses as a person's surname is a place only as a country, a capital
+    ("Washington" beside the carrier "George Washington") or a province of the article's
+    country ("Jordan", "Georgia"), whatever the words around it."""
+    return option.kind == "country" or option.is_capital or option.kind in (
+        "admin1", "admin2") and context.countries[option.country_code] > 0
+
+
+def _weak_holds(place: Place, option: Candidate, text: str, context: _Context,
+                plain: frozenset[str]) -> bool:
+    """Whether a weak word (a given name, a surname, a sentence's first word) is a place: a
+    locative says so, it is an area of rank, a large city of the article's countries, a town
+    of its provinces, or the same name elsewhere in the article was read as a place."""
+    if _is_located(place, text):
+        return True
+    in_frame = not context.countries or context.countries[option.country_code] > 0
+    if option.kind in _RANKED:
+        # "Michael" is a parish of the Isle of Man: a weak word is a province only where the
+        # article is, or a country or a province of millions anywhere.
+        return option.kind not in ("admin1", "admin2") or in_frame or (
+            option.population >= _WORLD_CITY)
+    if place.surface in plain:
+        return True
+    if option.kind != "city":
+        return False
+    if context.regions.get((option.country_code, option.admin1)):
+        return option.population >= _FRAMED_TOWN
+    return option.is_capital or option.population >= _WORLD_CITY or (
+        in_frame and option.population >= _BIG_CITY)
 
 
 def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, _Reading]:
@@ -197,11 +305,17 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
     # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.
     wanted = _HINTED_KINDS.get(kind)
     if wanted:
-        found = [o for o in found if o.kind in wanted] or found
+        # "X River" is no town X; "X County" may fall back to its namesake town while the
+        # gazetteer has no counties of that country (often the county seat).
+        found = [o for o in found if o.kind in wanted] or ([] if kind == "water" else found)
     if _ACRONYM.fullmatch(surface):
         # "US" is not the French village of Us: an acronym matches only names written in capitals
         # or areas (whose short forms are curated aliases).
         found = [o for o in found if o.kind != "city" or o.name.isupper()]
+    if any(o.kind in ("country", "region", "water", "admin1") for o in found):
+        # "Persian Gulf" is the sea before the airport that carries it in an alias.
+        found = [o for o in found if o.kind != "facility" or normalize(o.name) == normalize(
+            surface)]
     unique: dict[tuple, Candidate] = {}
     for option in found:
         key = (option.name, option.kind, option.country_code, option.geonameid)
@@ -211,7 +325,9 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
 
 
 _HINTED_KINDS = {"directional_region": ("directional_region",), "city": ("city",),
-                 "admin1": ("admin1", "admin2", "region"), "facility": ("facility",)}
+                 "admin1": ("admin1", "admin2", "region"),
+                 "admin2": ("admin2", "admin1", "region"), "facility": ("facility",),
+                 "water": ("water", "region")}
 _ACRONYM = re.compile(r"[A-Z]{2,3}|(?:[A-Z]\.){2,4}")
 #: Words before a mention that make it a location ("in Gao", "shelled the town").
 _LOCATIVES = ("in at near from to into outside inside around toward towards across through via "
@@ -237,7 +353,7 @@ def _is_located(place: Place, text: str) -> bool:
 
 def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> bool:
     """A single capitalised word read as a small, out-of-context town with no locative cue."""
-    if place.kind or " " in place.surface or option.kind != "city" or not text:
+    if _is_cued(place) or " " in place.surface or option.kind != "city" or not text:
         return False
     if _is_located(place, text) or _LIST_BEFORE.search(text, max(0, place.start - 10), place.start):
         return False
@@ -269,13 +385,17 @@ class _Reading(NamedTuple):
     base: tuple[float, ...]
     #: ``_dominance`` of each option, added after the context's parts.
     dominance: tuple[float, ...]
+    #: (country, admin1) of the towns, counties and provinces among the options.
+    regions: frozenset = frozenset()
 
     @classmethod
     def of(cls, options: tuple[Candidate, ...]) -> _Reading:
+        regions = frozenset((o.country_code, o.admin1) for o in options
+                            if o.admin1 and o.kind in ("city", "admin1", "admin2", "facility"))
         if len(options) < 2:
-            return cls(options, (), ())
+            return cls(options, (), (), regions)
         return cls(options, tuple(map(_base_score, options)),
-                   tuple(_dominance(o, options) for o in options))
+                   tuple(_dominance(o, options) for o in options), regions)
 
 
 def _base_score(option: Candidate) -> float:
@@ -293,58 +413,96 @@ def _base_score(option: Candidate) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Context:
-    """What the article as a whole says about where it is."""
+    """What the article as a whole says about where it is: its frame.
+
+    The countries and provinces it names vote, each by how often; an ambiguous name then goes
+    to the reading inside that frame ("Paris" in a Texas story), while in an article with no
+    frame a famous name keeps its fame.
+    """
 
     countries: Counter
     #: Located points as ``_point`` prepares them.
     points: tuple[tuple[float, float, float, float], ...] = ()
-    #: (country, admin1 code) of the provinces the article locates things in.
-    regions: frozenset[tuple[str, str]] = frozenset()
+    #: (country, admin1 code) -> votes: the provinces the article's places lie in.
+    regions: Counter = field(default_factory=Counter)
     #: The largest count in ``countries`` (asked for every option scored).
     most: float = 1.0
+    #: The largest count in ``regions``.
+    most_region: float = 1.0
+    #: The sum of ``countries``.
+    total: float = 1.0
+    #: (country, admin1) -> support from the readings of every name, sure or not: two
+    #: ambiguous names that share a province ("Eastbrook" and "Ridge County") pick it together.
+    support: Counter = field(default_factory=Counter)
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
                    countries: Sequence[str], located: set[str]) -> _Context:
-        """Countries the article locates things in ("in Serbia", "southern Serbia").
+        """Countries the article locates things in ("in Serbia", "southern Serbia"), and the
+        provinces and counties it names with only one reading ("Texas", "Bayou Parish").
 
         Countries named as actors ("the United States signed") say little about where the
-        article's towns are, and demonyms ("Russian forces") count half.
+        article's towns are, and demonyms ("Russian forces") count half. A name with readings
+        in several countries ("Georgia") votes for none of them.
         """
         counts: Counter = Counter({code: 0.5 for code in countries if code})
+        regions: Counter = Counter()
+        seen: set[str] = set()
         for place in places:
-            opts = options[place.id].options if place.id in options else ()
-            if (place.id in located and opts and opts[0].exact
-                    and opts[0].kind in ("country", "directional_region", "admin1")):
-                counts[opts[0].country_code] += 2 if opts[0].kind == "country" else 1
-        return cls(counts, most=max(counts.values(), default=1.0))
+            if place.kind in _HINTS or place.id not in options:
+                continue
+            opts = options[place.id].options
+            if not opts or not opts[0].exact:
+                continue
+            top = opts[0]
+            if top.kind in ("admin1", "admin2") and top.admin1:
+                # One vote per name, and only for a name with one province among its area
+                # readings (a county name five states share votes for none).
+                areas = {(o.country_code, o.admin1) for o in opts if o.kind in _AREA_KINDS}
+                if len(areas) == 1 and place.surface not in seen:
+                    seen.add(place.surface)
+                    regions[(top.country_code, top.admin1)] += 2
+                    counts[top.country_code] += 1
+            elif (place.id in located and top.kind in ("country", "directional_region") and (
+                    top.kind == "directional_region" or len({o.country_code for o in opts}) == 1)):
+                counts[top.country_code] += 2 if top.kind == "country" else 1
+        return cls(counts, regions=regions, most=max(counts.values(), default=1.0),
+                   most_region=max(regions.values(), default=1.0),
+                   total=max(sum(counts.values()), 1.0))
 
     def second_pass(self, places: Sequence[Place], options: dict[str, _Reading],
                     located: set[str]) -> _Context:
-        """Add the country and point of every sure pick that is used as a location.
+        """Add the country, province and point of every sure pick of a town or province.
 
         Sure: one country among all its readings, or a confidence of 0.9 (a doubtful pick would
-        otherwise vote for itself).
+        otherwise vote for itself). A country votes only where used as a location.
         """
-        counts, points, regions = Counter(self.countries), {}, set()
+        counts, points, regions = Counter(self.countries), {}, Counter(self.regions)
         picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
         for place in places:
-            if place.id not in located:
-                continue  # only a place used as a location votes
+            if place.kind in _HINTS or (place.surface, place.kind) in picks:
+                continue  # one vote per name
             reading = options.get(place.id, _NO_READING)
             key = (place.surface, place.kind)
             if key not in picks:
                 picks[key] = self.choose(place, reading)
             pick = picks[key]
-            if pick and (pick[1] >= 0.9 or len({o.country_code for o in reading.options}) == 1):
-                counts[pick[0].country_code] += 1
-                if pick[0].kind in ("city", "facility", "admin1", "admin2") and len(points) < _MAX_POINTS:
-                    points[(round(pick[0].lat, 1), round(pick[0].lon, 1))] = None
-                if pick[0].kind == "admin1" and pick[0].admin1:
-                    regions.add((pick[0].country_code, pick[0].admin1))
+            if not pick or not (pick[1] >= 0.9 or len({o.country_code for o in reading.options}) == 1):
+                continue
+            top = pick[0]
+            if place.id not in located and not _votes_unlocated(place, top):
+                continue  # a country named as an actor, a lone word that may be a name
+            counts[top.country_code] += 1
+            if not (pick[1] >= 0.9 or len(_regions_of(reading)) <= 1):
+                continue  # sure of the country, not of the province: no point, no province
+            if top.kind in ("city", "facility", "admin1", "admin2") and len(points) < _MAX_POINTS:
+                points[(round(top.lat, 1), round(top.lon, 1))] = None
+            if top.kind in ("city", "admin2") and top.admin1:
+                regions[(top.country_code, top.admin1)] += 1
         # The longitude window is fixed per point: compute it once, not once per option.
-        return _Context(counts, tuple(map(_point, points)), frozenset(regions),
-                        max(counts.values(), default=1.0))
+        return _Context(counts, tuple(map(_point, points)), regions,
+                        max(counts.values(), default=1.0), max(regions.values(), default=1.0),
+                        total=max(sum(counts.values()), 1.0), support=_support(places, options))
 
     def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -363,24 +521,53 @@ class _Context:
 
     def _weigh(self, place: Place, reading: _Reading) -> tuple[Candidate, float, float]:
         """The top option, the score mass on its spot and the whole mass (softmax weights)."""
-        scored = [(self._score(place.kind, o, base) + dominance, o)
+        own = _regions_of(reading)
+        share = 1.0 / math.sqrt(len(own)) if own else 0.0
+        scored = [(self._score(place.kind, o, base) + self._dominance(o, dominance)
+                   + self._supported(o, own, share), o)
                   for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
+        if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
+            # An area beats a small town of its name unless a cue says town ("Jordan" the
+            # country, not a hamlet called Jordan, whatever the article's frame).
+            scored = [(s - _SMALL_TOWN_PENALTY if o.kind == "city" and o.population < _SMALL_TOWN
+                       else s, o) for s, o in scored]
         scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the candidates' order
         best, top = scored[0]
         weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, o in scored]
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
         return top, near, sum(w for w, _ in weights)
 
+    def _supported(self, option: Candidate, own: frozenset, share: float) -> float:
+        """Up to 1.5 for a province the article's other names may also lie in."""
+        region = (option.country_code, option.admin1)
+        if not self.support or region not in own:
+            return 0.0
+        return max(0.0, min(1.5, self.support[region] - share))
+
+    def _dominance(self, option: Candidate, dominance: float) -> float:
+        """A much larger namesake wins on size only where the article has no other frame."""
+        if not dominance or self.countries[option.country_code] or self.most < 3:
+            return dominance
+        return 0.0
+
     def _score(self, cue: str, option: Candidate, base: float) -> float:
-        """``base`` plus the article's countries and provinces, nearness and the cue's kind."""
-        score = base
+        """``base`` plus the article's frame (countries, provinces, nearness) and the cue's kind.
+
+        An alternate spelling gets half the frame: "Islamabad" is the capital of Pakistan even
+        in a story about Kashmir, where a town once had that name.
+        """
+        frame = 0.0
         count = self.countries.get(option.country_code, 0) if option.country_code else 0
         if count:
-            score += 0.5 + 1.0 * count / self.most
-        region = (option.country_code, option.admin1)
-        if option.admin1 and option.kind != "admin1" and region in self.regions:
-            score += 1.5  # "Paris" in an article about Texas
-        score += self._nearness(option)
+            frame += 0.5 + 1.0 * count / self.most
+            if count >= 2:  # the share of all votes; one vote is no frame ("Washington and London")
+                frame += 1.5 * count / self.total
+        votes = self.regions.get((option.country_code, option.admin1), 0) if option.admin1 else 0
+        if votes:
+            # "Paris" in an article about Texas; "Georgia" the state among Georgia's towns.
+            frame += 0.75 * min(votes, 4) - 0.25
+        frame += self._nearness(option)
+        score = base + (frame if option.exact else frame / 2)
         if cue and cue != "directional_region" and cue == option.kind:
             score += 1.5
         return score
@@ -404,7 +591,7 @@ class _Context:
         return found
 
 
-_NO_READING = _Reading((), (), ())
+_NO_READING = _Reading((), (), (), frozenset())
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from types import SimpleNamespace
 
+from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
+from dashboard.gazetteer import Candidate
 from dashboard.records import Place
 from dashboard.resolve import Lookup, resolve_places, thin_geometry
 
@@ -28,6 +30,9 @@ class FakeGeocoder:
         "US": [loc("United States", "country", "US", 39.5, -97.5, 3e8, exact=False),
                loc("Us", "city", "FR", 49.1, 1.97, 1_248)],
         "Obama": [loc("Obama", "city", "JP", 35.5, 135.7, 29_000)],
+        "Georgia": [loc("Georgia", "country", "GE", 42.0, 43.5, 3_700_000),
+                    loc("Georgia", "admin1", "US", 32.7, -83.4, 10_000_000, admin1="GA")],
+        "Paris County": [loc("Paris County", "admin2", "US", 33.7, -95.6, 50_000, admin1="TX")],
         "Helmand": [loc("Helmand", "admin1", "AF", 31.0, 64.0, 900_000),
                     loc("Helmand", "city", "AF", 31.1, 64.1, 2_000)],
         "Douglas County": [loc("Douglas County", "admin2", "US", 45.9, -95.5, 36_000,
@@ -38,7 +43,12 @@ class FakeGeocoder:
 
     def __init__(self):
         self.calls = 0
-        self.gazetteer = SimpleNamespace(is_capital=lambda gid: gid == 1)
+        russia = Candidate(7, "Russia", "country", "RU", "", 60.0, 100.0, 140_000_000, None,
+                           None, "Russia", True)
+        self.gazetteer = SimpleNamespace(
+            is_capital=lambda gid: gid == 1,
+            demonym=lambda word: "RU" if word.rstrip("s") == "Russian" else None,
+            country=lambda code: russia if code == "RU" else None)
 
     def candidates(self, query, limit=10, country_codes=None):
         self.calls += 1
@@ -63,13 +73,94 @@ def test_resolve_capital_beats_small_namesake_and_is_confident():
     assert 0.8 < belgrade.confidence <= 0.99
 
 
-def test_resolve_article_context_picks_the_namesake_in_a_named_country():
+def test_resolve_article_frame_picks_the_namesake_in_a_named_province():
     text = "Storms hit towns in Texas, in the US, and in Paris."
     places, _ = resolve(text, "Texas", "US", "Paris")
     paris = places[-1]
-    assert paris.country_code == "US"
+    assert (paris.country_code, paris.admin1) == ("US", "TX") and paris.confidence > 0.5
     alone, _ = resolve("Storms hit Paris.", "Paris")
-    assert alone[0].country_code == "FR" and alone[0].confidence > paris.confidence
+    assert alone[0].country_code == "FR"  # no local frame: the famous one
+
+
+def test_resolve_admin_area_beats_a_namesake_town_in_its_country():
+    text = "Storms hit Georgia, in the US."
+    places, _ = resolve(text, "Georgia", "US")
+    assert (places[0].kind, places[0].country_code) == ("admin1", "US")
+    alone, _ = resolve("Troops left Georgia.", "Georgia")
+    assert alone[0].kind == "country"
+
+
+def test_resolve_demonym_is_a_non_literal_mention_of_its_country():
+    (russian,), problems = resolve("Russian officials said.", "Russian", Russian=DEMONYM)
+    assert (russian.kind, russian.country_code, russian.literal, problems) == (
+        "country", "RU", False, ())
+
+
+def test_resolve_area_beats_a_small_town_of_its_name_unless_a_cue_says_town():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {"Jordan": [loc("Jordan", "country", "JO", 31.0, 36.0, 10_000_000, gid=21),
+                                 loc("Jordan", "city", "US", 40.0, -90.0, 20_000, gid=22,
+                                    admin1="TX")],
+                      "US": FakeGeocoder.TABLE["US"]}
+    text = "Storms in the US; talks with Jordan."
+    places, _ = resolve(text, "US", "Jordan", geocoder=geocoder)
+    assert places[-1].kind == "country"
+
+
+def test_resolve_embedded_name_is_a_non_literal_mention():
+    (serbia,), _ = resolve("The Serbia Police said.", "Serbia", Serbia=EMBEDDED)
+    assert (serbia.country_code, serbia.literal) == ("RS", False)
+
+
+def test_resolve_weak_word_needs_rank_or_a_locative():
+    places, problems = resolve("Obama said so.", "Obama", Obama=WEAK)
+    assert places == () and problems[0].kind == "not_a_place"
+    kept, _ = resolve("Fighting in Obama.", "Obama", Obama=WEAK)
+    assert kept[0].country_code == "JP"
+    ranked, _ = resolve("Texas said so.", "Texas", Texas=WEAK)
+    assert ranked[0].kind == "admin1"
+
+
+def test_resolve_surname_is_a_place_only_as_a_country_or_province():
+    places, problems = resolve("He went to Obama.", "Obama", Obama=SURNAME)
+    assert places == () and problems[0].kind == "not_a_place"
+    kept, _ = resolve("Talks in Serbia.", "Serbia", Serbia=SURNAME)
+    assert kept[0].kind == "country"
+
+
+def test_resolve_names_sharing_a_province_pick_it_together():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Eastbrook": [loc("Eastbrook", "city", "US", 29.6, -82.3, 50_000, gid=11,
+                            admin1="FL"),
+                      loc("Eastbrook", "city", "US", 34.3, -83.8, 40_000, gid=12,
+                            admin1="GA")],
+        "Ridge County": [loc("Ridge County", "admin2", "US", 40.9, -98.5, 60_000, gid=13,
+                            admin1="NE"),
+                         loc("Ridge County", "admin2", "US", 34.3, -83.8, 180_000, gid=14,
+                            admin1="GA")]}
+    text = "Eastbrook is the seat of Ridge County."
+    places, _ = resolve(text, "Eastbrook", "Ridge County", geocoder=geocoder)
+    assert [p.admin1 for p in places] == ["GA", "GA"]
+
+
+def test_resolve_unresolved_weak_word_after_a_locative_keeps_no_hint_as_its_kind():
+    (place,), problems = resolve("Fighting in Xyzzy.", "Xyzzy", Xyzzy=WEAK)
+    assert (place.kind, place.resolved, problems[0].kind) == ("", False, "unresolved_place")
+
+
+def test_resolve_unknown_name_without_a_cue_is_dropped_with_a_problem():
+    places, problems = resolve("Xyzzy said so.", "Xyzzy")
+    assert places == () and problems[0].kind == "not_a_place"
+    kept, problems = resolve("Fighting around Xyzzy.", "Xyzzy")
+    assert not kept[0].resolved and problems[0].kind == "unresolved_place"
+
+
+def test_resolve_county_cue_wants_an_admin_area_and_river_cue_no_town():
+    text = "Floods in Paris County and the Paris River."
+    county, river = resolve(text, "Paris County", "Paris River", Paris_County="admin2",
+                            Paris_River="water")[0]
+    assert county.kind == "admin2" and not river.resolved
 
 
 def test_resolve_acronym_is_not_a_village_and_aliases_count_as_exact():

@@ -24,6 +24,8 @@ class CountryNames(Protocol):
 
     def is_capital(self, geonameid: int) -> bool: ...
 
+    def demonym(self, word: str) -> str | None: ...
+
 
 #: Adverbs and auxiliaries allowed between the subject and its verb ("Washington will also call").
 _AUX_WORDS = (
@@ -88,6 +90,11 @@ def read_metonymy(
     """Mark metonymic places ``literal=False``; an actor mention (key in ``actor``) for each."""
     out_places, mentions = [], []
     for place in places:
+        if _is_demonym(place, names):
+            # "Russian officials": the people's country, linked to its state where the actor
+            # stage found one (the pipeline keeps the key only if so); never a location.
+            out_places.append(replace(place, actor=f"state:{place.country_code}"))
+            continue
         mention = _as_actor(text, place, names) if _can_stand_for_state(place, names) else None
         if mention is None:
             out_places.append(place)
@@ -95,6 +102,13 @@ def read_metonymy(
             out_places.append(replace(place, literal=False, actor=mention.key))
             mentions.append(mention)
     return tuple(out_places), tuple(mentions)
+
+
+def _is_demonym(place: Place, names: CountryNames) -> bool:
+    """A non-literal country mention read from a demonym ("Russian", "Palestinians")."""
+    demonym = getattr(names, "demonym", None)
+    return (not place.literal and place.kind == "country" and place.actor is None
+            and demonym is not None and demonym(place.surface) == place.country_code)
 
 
 def _can_stand_for_state(place: Place, names: CountryNames) -> bool:
