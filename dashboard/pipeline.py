@@ -20,7 +20,7 @@ from dashboard.articles import iter_article_paths, parse_article_with_problems, 
 from dashboard.errors import DashboardError
 from dashboard.extract import actors as actor_stage
 from dashboard.extract import places as place_stage
-from dashboard.extract.dates import date_problems, find_dates
+from dashboard.extract.dates import date_problems, find_article_dates
 from dashboard.extract.deployments import find_deployments, troop_event_actors
 from dashboard.extract.events import find_events
 from dashboard.extract.grounding import ground
@@ -79,7 +79,7 @@ def _is_dateline(article: Article, sentence: Sentence) -> bool:
 
 def _dates(d: Draft, t: Tools) -> tuple:
     text, anchor = d.article.text, d.article.published
-    found = tuple(m for s in d.sentences for m in find_dates(text, anchor, s.start, s.end, (s,)))
+    found = find_article_dates(text, anchor, d.sentences)
     return found, d.problems + date_problems(found, d.article.published)
 
 
@@ -124,7 +124,7 @@ def _deployments(d: Draft, t: Tools) -> tuple:
 
 def _grounding(d: Draft, t: Tools) -> tuple:
     return ground(d.article.text, d.article, d.sentences, d.places, d.dates, d.events,
-                  d.deployments)
+                  d.deployments, getattr(t.names, "is_capital", None))
 
 
 STAGES: tuple[Stage, ...] = (

@@ -663,8 +663,9 @@ def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool
         return False
     if a["type"] == "deployment" and a["sentence"] == b["sentence"]:
         return False  # "left Kismayo on Monday and crossed the border": a move, then another
-    if a["date"] and b["date"] and a["date"] != b["date"]:
-        return False
+    if a["date"] and b["date"] and (a["date"], a["date_precision"]) != (b["date"],
+                                                                        b["date_precision"]):
+        return False  # "in January" and "this year" both start on January 1st
     if a["place"] and b["place"] and not _near(a, b):
         return False
     if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
@@ -673,5 +674,5 @@ def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool
         return False  # one force moves or fights many times: its actor alone is no repeat
     if a["actors"] and b["actors"] and a["actors"][0] not in generic:
         return a["actors"][0] == b["actors"][0]
-    return bool(a["date"] and a["date"] == b["date"]
+    return bool(a["date"] and a["date"] == b["date"] and a["date_precision"] == "day"
                 and (a["place"] == b["place"] or not a["place"] or not b["place"]))
