@@ -20,8 +20,8 @@ from dashboard.articles import iter_article_paths, parse_article_with_problems, 
 from dashboard.errors import DashboardError
 from dashboard.extract import actors as actor_stage
 from dashboard.extract import places as place_stage
-from dashboard.extract.dates import date_problems, find_dates
-from dashboard.extract.deployments import find_deployments
+from dashboard.extract.dates import date_problems, find_article_dates
+from dashboard.extract.deployments import find_deployments, troop_event_actors
 from dashboard.extract.events import find_events
 from dashboard.extract.grounding import ground
 from dashboard.extract.metonymy import read_metonymy
@@ -79,7 +79,7 @@ def _is_dateline(article: Article, sentence: Sentence) -> bool:
 
 def _dates(d: Draft, t: Tools) -> tuple:
     text, anchor = d.article.text, d.article.published
-    found = tuple(m for s in d.sentences for m in find_dates(text, anchor, s.start, s.end, (s,)))
+    found = find_article_dates(text, anchor, d.sentences)
     return found, d.problems + date_problems(found, d.article.published)
 
 
@@ -101,7 +101,11 @@ def _resolve(d: Draft, t: Tools) -> tuple:
 
 def _actors(d: Draft, t: Tools) -> tuple:
     places, metonyms = read_metonymy(d.article.text, d.places, t.names)
-    actors, ids = actor_stage.merge_actors(d.actor_mentions + metonyms)
+    mentions = d.actor_mentions + metonyms
+    bodies, replaced = actor_stage.state_bodies(d.article.text, d.sentences, places, mentions,
+                                                t.names)
+    kept = tuple(m for m in mentions if (m.start, m.end) not in replaced)
+    actors, ids = actor_stage.merge_actors(kept + tuple(bodies))
     places = tuple(p.but(actor=ids.get(p.actor)) if p.actor else p for p in places)
     linked = place_stage.link_anaphora(places, getattr(t.names, "is_capital", None))
     return thin_geometry(linked), actors
@@ -113,13 +117,14 @@ def _events(d: Draft, t: Tools) -> tuple:
 
 
 def _deployments(d: Draft, t: Tools) -> tuple:
-    return (find_deployments(d.article.text, d.sentences, d.places, d.actors, d.dates,
-                             d.article.published),)
+    deployments = find_deployments(d.article.text, d.sentences, d.places, d.actors, d.dates,
+                                   d.article.published)
+    return deployments, troop_event_actors(d.events, deployments)
 
 
 def _grounding(d: Draft, t: Tools) -> tuple:
     return ground(d.article.text, d.article, d.sentences, d.places, d.dates, d.events,
-                  d.deployments)
+                  d.deployments, getattr(t.names, "is_capital", None))
 
 
 STAGES: tuple[Stage, ...] = (
@@ -130,7 +135,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("resolve", ("places", "problems"), _resolve),
     Stage("actors", ("places", "actors"), _actors),
     Stage("events", ("events",), _events),
-    Stage("deployments", ("deployments",), _deployments),
+    Stage("deployments", ("deployments", "events"), _deployments),
     Stage("grounding", ("events", "deployments"), _grounding),
 )
 

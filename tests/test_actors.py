@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from dashboard.extract.actors import commanded_forces, find_actor_mentions, merge_actors
+from dashboard.extract.actors import (
+    commanded_forces, find_actor_mentions, merge_actors, state_bodies)
 from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import Place
 from dashboard.text import split_sentences
@@ -12,7 +13,7 @@ from dashboard.text import split_sentences
 COUNTRIES = {"RS": "Serbia", "FR": "France", "RU": "Russia", "BA": "Bosnia and Herzegovina",
              "US": "United States", "XK": "Kosovo", "NL": "Netherlands", "QA": "Qatar",
              "KE": "Kenya", "UA": "Ukraine", "NG": "Nigeria", "TD": "Chad", "KP": "North Korea",
-             "ML": "Mali", "BF": "Burkina Faso"}
+             "ML": "Mali", "BF": "Burkina Faso", "IT": "Italy", "GR": "Greece", "DE": "Germany"}
 
 
 class Names:
@@ -20,7 +21,8 @@ class Names:
 
     DEMONYMS = {"serbian": "RS", "serb": "RS", "serbs": "RS", "french": "FR", "russian": "RU",
                 "bosnian": "BA", "albanians": "AL", "albanian": "AL", "dutch": "NL",
-                "qatari": "QA", "kenyan": "KE", "ukrainian": "UA"}
+                "qatari": "QA", "kenyan": "KE", "ukrainian": "UA", "italian": "IT",
+                "greek": "GR", "german": "DE"}
     PLACES = {"kosovo", "belgrade", "pristina", "washington", "serbia", "france", "paris"}
 
     def has_name(self, name):
@@ -175,6 +177,27 @@ def test_actors_coordinated_demonyms_name_both_states():
     assert {a.country_code for a in actors_of(text) if a.type == "state"} == {"UA", "RU"}
 
 
+def test_actors_listed_demonyms_before_a_unit_noun_name_each_state():
+    text = "French, Italian and Greek contingents will follow, then German armor."
+    assert {a.country_code for a in actors_of(text) if a.type == "state"} == {
+        "FR", "IT", "GR", "DE"}
+
+
+def test_actors_former_state_demonym_names_the_former_state():
+    (soviet,) = actors_of("About 100,000 Soviet troops were in the country.")
+    assert (soviet.name, soviet.type, soviet.country_code) == ("Soviet Union", "state", "SU")
+
+
+def test_actors_countries_of_a_gapped_clause_act():
+    text = "Russia sent 2,000 soldiers, and France and Serbia about 500 each."
+    assert [a.name for a in actors_of(text)] == ["Russia", "France", "Serbia"]
+
+
+def test_actors_country_before_a_number_after_a_preposition_does_not_act():
+    text = "Russia sent 2,000 soldiers to France 500 times."
+    assert [a.name for a in actors_of(text)] == ["Russia"]
+
+
 def test_actors_troops_from_countries_name_each_state():
     text = "About 1,000 soldiers from Nigeria, Chad and France have arrived."
     assert [a.name for a in actors_of(text)] == ["Nigeria", "Chad", "France"]
@@ -269,3 +292,44 @@ def test_actors_country_subjects_need_a_list_of_countries_in_subject_position():
     text = ("Brown and Chad shot a clerk. Refugees came from Mali, the Ukraine and France, who "
             "said so. The TV said it. St. Mali sank.")
     assert [a for a in actors_of(text) if a.type == "state"] == []
+
+
+def _bodies(text, places=()):
+    sentences = split_sentences(text)
+    mentions = find_actor_mentions(text, sentences, Names())
+    return state_bodies(text, sentences, places, mentions, Names())
+
+
+def test_state_bodies_unowned_army_is_the_state_last_mentioned():
+    text = "Russian jets flew on. The army has moved two brigades."
+    (body,), _ = _bodies(text)
+    assert (text[body.start:body.end], body.country_code) == ("The army", "RU")
+
+
+def test_state_bodies_take_the_country_of_the_sentence_place_and_replace_the_bare_ministry():
+    text = "Paris is far. In Kyiv, the minister spoke, but the Defense Ministry said no."
+    kyiv = Place(id="p1", surface="Kyiv", start=text.index("Kyiv"), end=text.index("Kyiv") + 4,
+                 name="Kyiv", kind="city", country_code="UA")
+    (body,), replaced = _bodies(text, [kyiv])
+    assert (body.name, body.country_code) == ("Ukraine", "UA")
+    assert replaced <= {(text.index("Defense"), text.index("Defense") + len("Defense Ministry"))}
+
+
+def test_state_bodies_owned_or_unplaced_bodies_are_left_alone():
+    assert _bodies("The Russian army left.")[0] == []
+    assert _bodies("Officials met. Nobody knew where the army went.")[0] == []
+
+
+def test_actors_states_named_by_their_region_are_one_group():
+    (group,) = actors_of("West African nations are to send about 3,300 troops.")
+    assert (group.name, group.type) == ("West African nations", "group")
+
+
+def test_actors_country_possessive_before_an_act_is_the_state():
+    (france,) = actors_of("The Council met at France's request.")
+    assert (france.name, france.type) == ("France", "state")
+
+
+def test_actors_crowds_act_as_a_body():
+    (crowds,) = actors_of("In the capital, crowds waving flags celebrated in the streets.")
+    assert (crowds.name, crowds.type) == ("crowds", "group")

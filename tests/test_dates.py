@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.articles import read_article
 from dashboard.extract.dates import (
-    date_problems, find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense,
+    date_problems, find_article_dates, find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense,
     tense_near,
 )
 from dashboard.text import split_sentences
@@ -322,3 +322,63 @@ def test_find_dates_start_words_in_any_case_and_only_before_a_date():
         ("Early June", "2007-06-01", "month", ""), ("2001", "2001-01-01", "year", ""),
         ("mid-2003", "2003-01-01", "year", ""), ("NOT BEFORE Friday", "2007-11-30", "day", "after"),
     ]
+
+
+# --- narratives (no dateline) -------------------------------------------------------------
+
+def _story(text: str, anchor: dt.date | None = None) -> dict[str, tuple]:
+    found = find_article_dates(text, anchor, split_sentences(text))
+    return {m.text: (m.date, m.precision) for m in found}
+
+
+def test_find_article_dates_narrative_reads_later_dates_from_its_last_calendar_date():
+    found = _story("Troops landed on July 24, 2003. Parliament had voted on July 17. "
+                   "He had asked for help in April. The warlord surrendered on August 13.")
+    assert found["July 17"] == (dt.date(2003, 7, 17), "day")
+    assert found["April"] == (dt.date(2003, 4, 1), "month")
+    # the past tense does not push a later date back a year: the nearest August 13 is meant
+    assert found["August 13"] == (dt.date(2003, 8, 13), "day")
+
+
+def test_find_article_dates_narrative_follows_its_latest_date_across_the_new_year():
+    found = _story("The siege began on December 20, 1994. The army entered on December 30. "
+                   "The city fell on January 2.")
+    assert found["January 2"] == (dt.date(1995, 1, 2), "day")
+
+
+def test_find_article_dates_narrative_leaves_dates_counted_from_writing_unresolved():
+    found = _story("The deal was signed on June 23, 2016. Officials said last month that it "
+                   "held, and two days ago that it would be extended later this year.")
+    assert found["last month"] == (None, "")
+    assert found["two days ago"] == (None, "")
+    assert found["later this year"] == (dt.date(2016, 1, 1), "year")
+
+
+def test_find_article_dates_narrative_needs_a_calendar_date_first():
+    assert _story("The rebels attacked on August 13. The deal was signed in 2016.")[
+        "August 13"][0] is None
+
+
+def test_find_article_dates_with_a_dateline_reads_as_find_dates():
+    text = "Officials said on Wednesday that talks would resume in April."
+    assert _story(text, THURSDAY) == {m.text: (m.date, m.precision)
+                                      for m in find_dates(text, THURSDAY)}
+
+
+def test_find_dates_a_passive_participle_does_not_set_the_tense():
+    # "attended by" is a participle: the sentence is in the future, Friday is the next one
+    assert _resolved("A ceremony will be held on Friday, attended by ambassadors.")[1] == \
+        dt.date(2007, 12, 7)
+
+
+def test_find_dates_a_season_is_its_year_read_like_a_month():
+    feb = dt.date(2009, 2, 18)
+    assert _resolved("Troops will be deployed in the spring.", feb)[1:3] == (dt.date(2009, 1, 1),
+                                                                           "year")
+    assert _resolved("Rebels attacked in the late summer.", feb)[1:3] == (dt.date(2008, 1, 1),
+                                                                        "year")
+    assert _resolved("They fought last winter.", dt.date(2009, 12, 20))[1] == dt.date(2008, 1, 1)
+
+
+def test_find_dates_a_season_needs_words_that_make_it_one():
+    assert find_dates("After the fall of the city, prices fall in winter.", THURSDAY) == ()

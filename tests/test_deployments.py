@@ -241,6 +241,7 @@ def test_deployments_two_bodies_of_troops_keep_their_own_spans_and_owners():
     iraq = actor(text, "a2", "Iraq", "Iraqi soldiers")
     first, second = deployments(text, [place(text, "p1", "Fallujah", kind="city")], [us, iraq])
     assert text[first.start:first.end] == "About 10,000 US troops"
+    assert [text[s:e] for s, e in first.mentions] == ["About 10,000 US troops"]
     assert (first.actor, second.actor, second.strength) == ("a1", "a2", 2000)
 
 
@@ -295,3 +296,81 @@ def test_deployments_a_government_body_s_troops_are_its_state_s():
     nato = Actor(id="a4", name="NATO", type="organization")
     (dep,) = deployments(text, [place(text, "p1", "Kosovo")], [kfor, nato])
     assert dep.actor == "a3"  # a force stays itself
+
+
+def test_deployments_gapped_clause_is_a_second_body_with_its_own_count():
+    text = "Sweden sent 2,200 soldiers and Finland about 500."
+    sweden, finland = actor(text, "a1", "Sweden", "Sweden"), actor(text, "a2", "Finland", "Finland")
+    found = deployments(text, (), [sweden, finland])
+    assert [(d.actor, d.strength, d.status) for d in found] == [
+        ("a1", 2200, "deployed"), ("a2", 500, "deployed")]
+
+
+def test_deployments_gapped_list_takes_the_count_each():
+    text = ("Nations will send 3,300 troops: Nigeria has pledged 600, and Ghana and Chad about "
+            "500 each.")
+    owners = [actor(text, f"a{i}", name, name) for i, name in
+              enumerate(("Nigeria", "Ghana", "Chad"), 1)]
+    found = deployments(text, (), owners)
+    assert [(d.actor, d.strength) for d in found[1:]] == [("a1", 600), ("a2", 500), ("a3", 500)]
+
+
+def test_deployments_gapped_clause_needs_a_named_owner():
+    text = "Sweden sent 2,200 soldiers to the north, and Tromso 500 vehicles."
+    found = deployments(text, (), [actor(text, "a1", "Sweden", "Sweden")])
+    assert [d.strength for d in found] == [2200]
+
+
+def test_deployments_head_count_restating_units_is_their_strength():
+    text = "India has moved two brigades, about 10,000 men, into Kargil."
+    (dep,) = deployments(text, [place(text, "p1", "Kargil", kind="city")],
+                         [actor(text, "a1", "India", "India")])
+    assert (dep.strength, dep.actor, text[dep.start:dep.start + 12]) == (10000, "a1", "two brigades")
+
+
+def test_deployments_crew_after_ships_is_their_strength():
+    text = "The US will send the carrier USS Truman, with some 6,000 sailors aboard, to the Gulf."
+    (dep,) = deployments(text, [], [actor(text, "a1", "United States", "US")])
+    assert (dep.strength, dep.strength_qualifier, dep.status) == (6000, "some", "planned")
+
+
+def test_deployments_force_raised_to_a_head_count_is_one_body():
+    text = "France will raise its force in Mali to 2,500 soldiers."
+    (dep,) = deployments(text, [place(text, "p1", "Mali")], [actor(text, "a1", "France", "France")])
+    assert (dep.strength, dep.place) == (2500, "p1")
+
+
+def test_deployments_relative_clause_troops_are_another_body():
+    text = "Seoul ordered more troops to the island, where about 1,000 marines are garrisoned."
+    found = deployments(text, [place(text, "p1", "island", kind="city")])
+    assert [d.strength for d in found][-1] == 1000 and found[0].strength is None
+
+
+def test_troop_event_actors_give_an_unowned_deployment_event_the_troops_owner():
+    from dashboard.extract.deployments import troop_event_actors
+    from dashboard.records import Event
+
+    text = "Soviet troops were in Kandahar. The garrison in Kandahar pulled out in August."
+    soviet = actor(text, "a1", "Soviet Union", "Soviet troops")
+    kandahar = [place(text, "p1", "Kandahar", kind="city"),
+                place(text, "p2", "Kandahar", kind="city", nth=1)]
+    found = deployments(text, kandahar, [soviet])
+    at = text.index("The garrison")
+    moved = Event(id="e1", type="deployment", summary="", start=at, end=len(text))
+    said = Event(id="e2", type="statement", summary="", start=at, end=len(text))
+    assert [e.actors for e in troop_event_actors((moved, said), found)] == [("a1",), ()]
+
+
+def test_deployments_troops_each_to_a_list_of_places_are_one_body_per_place():
+    text = "NATO deployed four battlegroups of 1,000 soldiers each to Romania, Bulgaria and Hungary."
+    places = [place(text, f"p{i}", name, lat=40.0 + i) for i, name in
+              enumerate(("Romania", "Bulgaria", "Hungary"), 1)]
+    found = deployments(text, places, [actor(text, "a1", "NATO", "NATO", type_="organization")])
+    assert [(d.place, d.strength, d.actor) for d in found] == [
+        ("p1", 1000, "a1"), ("p2", 1000, "a1"), ("p3", 1000, "a1")]
+
+
+def test_deployments_troops_to_a_list_without_each_stay_one_body():
+    text = "NATO deployed 4,000 soldiers to Romania and Bulgaria."
+    places = [place(text, "p1", "Romania"), place(text, "p2", "Bulgaria", lat=43.0)]
+    assert len(deployments(text, places)) == 1

@@ -326,3 +326,12 @@ def test_events_possessed_unnamed_body_is_its_owners():
     fighters = actor(text, "a2", "fighters", "fighters", type_="group")
     (event,) = [e for e in events(text, actors=[keke, fighters]) if e.type == "clash"]
     assert event.actors == ("a1",)
+
+
+def test_events_request_made_at_someones_request_is_theirs():
+    text = "Ugandan troops arrived at the request of Kenya on Monday."
+    uganda = Actor(id="a1", name="Uganda", type="state", mentions=((0, 14),))
+    kenya = Actor(id="a2", name="Kenya", type="state", mentions=((text.index("Kenya"),
+                                                                 text.index("Kenya") + 5),))
+    found = find_events(text, split_sentences(text), (), (uganda, kenya), (), None)
+    assert [e.actors for e in found if e.type == "request"] == [("a2",)]

@@ -387,3 +387,229 @@ def test_ground_troops_go_where_their_motion_verb_takes_them_not_where_they_are_
     _, found = grounded(text, deployments=deps, places=places, published=None)
     assert [(d.place, d.place_basis) for d in found] == [("p1", "stated"), (None, ""),
                                                           (None, "")]
+
+
+def test_ground_counted_day_from_the_event_its_words_name():
+    text = ("Marines landed in Monrovia on Monday. "
+            "Fighting killed 12 civilians the day before the landing, aid workers said.")
+    landed = event(text, "e1", "Marines landed in Monrovia on Monday.", "deployment",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    fight = event(text, "e2", "Fighting killed 12 civilians the day before the landing", "clash")
+    (_, e), _ = grounded(text, [landed, fight])
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 2), "stated")
+    assert "counted from the deployment" in e.date_note
+
+
+def test_ground_counted_day_from_the_day_before_it_in_its_sentence():
+    text = "Soldiers left Kismayo on Monday and crossed the border the day after, residents said."
+    left = event(text, "e1", "Soldiers left Kismayo on Monday", "deployment",
+                 date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    crossed = event(text, "e2", "crossed the border the day after", "deployment",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    (first, second), _ = grounded(text, [left, crossed])
+    assert first.date == dt.date(2007, 12, 3)  # its own day comes before the phrase
+    assert second.date == dt.date(2007, 12, 4)
+
+
+def test_ground_counted_day_later_continues_the_story():
+    text = "The convoy set out on Monday. It passed the strait. Two days later a tanker hit a mine."
+    out = event(text, "e1", "The convoy set out on Monday.", "deployment",
+                date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    mine = event(text, "e2", "a tanker hit a mine.", "clash")
+    (_, e), _ = grounded(text, [out, mine], published=None)
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 5), "stated")
+
+
+def test_ground_counted_day_leaves_an_event_of_its_own_sentence_and_an_unread_one():
+    text = ("Leaders met in Abuja on Sunday. The decision came two weeks after the coup. "
+            "Troops attacked two weeks after officers detained the president.")
+    met = event(text, "e1", "Leaders met in Abuja on Sunday.", "meeting",
+                date=dt.date(2007, 12, 2), date_text="on Sunday", date_precision="day")
+    coup = event(text, "e2", "The decision came two weeks after the coup.", "decision")
+    attack = event(text, "e3", "Troops attacked two weeks after officers detained the president.",
+                   "clash")
+    (_, decision, clash), _ = grounded(text, [met, coup, attack])
+    assert decision.date is None or "counted" not in decision.date_note  # no coup told before
+    assert clash.date is None or "counted" not in clash.date_note
+
+
+def test_ground_words_take_a_day_right_after_their_verb_not_one_in_what_was_said():
+    text = ("Foggo told reporters aboard the ship on Wednesday that drills went well. "
+            "Jets hit Kidal on Sunday, the ministry said.")
+    told = event(text, "e1", "Foggo told reporters aboard the ship on Wednesday that drills "
+                             "went well.")
+    said = event(text, "e2", "the ministry said", date=dt.date(2007, 12, 2),
+                 date_text="on Sunday", date_precision="day")
+    (first, second), _ = grounded(text, [told, said])
+    assert (first.date, first.date_basis) == (dt.date(2007, 12, 5), "stated")
+    assert (second.date, second.date_basis) == (THURSDAY, "dateline")  # Sunday was what was said
+
+
+def test_ground_words_keep_a_day_opening_their_sentence():
+    text = "On Sunday, the ministry said jets hit Kidal."
+    said = event(text, "e1", "the ministry said jets hit Kidal.", date=dt.date(2007, 12, 2),
+                 date_text="On Sunday", date_precision="day")
+    (e,), _ = grounded(text, [said])
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 2), "stated")
+
+
+def test_ground_story_time_skips_the_present_perfect_and_later_happenings():
+    text = ("Rebels seized Gao on Monday. The army has moved two brigades north. "
+            "Rebels attacked Kidal on Monday. Troops were later posted to Gao.")
+    seized = event(text, "e1", "Rebels seized Gao on Monday.", "clash",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    moved = event(text, "e2", "The army has moved two brigades north.", "deployment")
+    attacked = event(text, "e3", "Rebels attacked Kidal on Monday.", "clash",
+                     date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    posted = event(text, "e4", "Troops were later posted to Gao.", "deployment")
+    (_, e2, _, e4), _ = grounded(text, [seized, moved, attacked, posted])
+    assert e2.date is None and e4.date is None
+
+
+def test_ground_the_same_afternoon_is_the_story_day():
+    text = "The accord was signed on Monday. Clark countersigned it the same afternoon at Munsan."
+    signed = event(text, "e1", "The accord was signed on Monday.", "decision",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    counter = event(text, "e2", "Clark countersigned it the same afternoon at Munsan.",
+                    "decision")
+    (_, e), _ = grounded(text, [signed, counter], published=None)
+    assert (e.date, e.date_basis) == (dt.date(2007, 12, 3), "stated")
+
+
+def test_ground_exact_place_of_the_clause_beats_a_stated_country():
+    text = ("Marines landed at Henderson Field in Solomon Islands. "
+            "Planes took off from an air base near Ulyanovsk in Russia.")
+    field = place(text, "p1", "Henderson Field", kind="facility")
+    islands = place(text, "p2", "Solomon Islands", kind="country", precision="country")
+    ulyanovsk = place(text, "p3", "Ulyanovsk")
+    russia = place(text, "p4", "Russia", kind="country", precision="country")
+    landed = event(text, "e1", "Marines landed at Henderson Field in Solomon Islands.",
+                   "deployment", place="p2")
+    off = event(text, "e2", "Planes took off from an air base near Ulyanovsk in Russia.",
+                "deployment", place="p4")
+    (first, second), _ = grounded(text, [landed, off], places=[field, islands, ulyanovsk, russia])
+    assert (first.place, first.place_basis) == ("p1", "stated")
+    assert second.place == "p4"  # where they came from is not the more exact place
+
+
+def test_ground_site_reference_is_the_last_site_named_with_its_noun():
+    text = "Russian troops took Pristina airport. Jackson met their commander at the airport."
+    airport = place(text, "p1", "Pristina airport", kind="facility")
+    met = event(text, "e1", "Jackson met their commander at the airport.", "meeting")
+    (e,), _ = grounded(text, [met], places=[airport])
+    assert (e.place, e.place_basis) == ("p1", "reference")
+    assert "'the airport', meaning" in e.place_note
+
+
+def test_ground_area_reference_is_the_last_sea_or_region_not_a_country():
+    text = ("Britain keeps warships in the Gulf of Oman. France has sent the carrier Clemenceau "
+            "to the area.")
+    gulf = place(text, "p1", "Gulf of Oman", kind="water", precision="region")
+    britain = place(text, "p2", "Britain", kind="country", precision="country")
+    sent = Deployment(id="d1", actor=None, unit="carrier", status="deployed",
+                      start=text.index("the carrier"), end=text.index(" to the area"))
+    _, (d,) = grounded(text, deployments=[sent], places=[britain, gulf])
+    assert (d.place, d.place_basis) == ("p1", "reference")
+
+
+def test_ground_site_reference_needs_a_site_named_before():
+    text = "Rebels hold Gao. Troops landed at the airport."
+    landed = event(text, "e1", "Troops landed at the airport.", "deployment")
+    (e,), _ = grounded(text, [landed], places=[place(text, "p1", "Gao")], published=None)
+    assert e.place_basis != "reference"
+
+
+def test_ground_planned_troops_do_not_take_the_place_where_the_plan_is_made():
+    text = "Ministers in Addis Ababa agreed to speed up the deployment of 3,000 troops."
+    planned = Deployment(id="d1", actor=None, unit="troops", status="planned",
+                         start=text.index("3,000"), end=len(text) - 1)
+    _, (d,) = grounded(text, deployments=[planned], places=[place(text, "p1", "Addis Ababa")])
+    assert d.place_basis != "sentence"
+
+
+def test_ground_counted_day_from_the_day_the_sentence_before_told():
+    text = "Crowds gathered in Bogota on June 23, 2016. Uribe said the day before that it was bad."
+    said = event(text, "e1", "Uribe said the day before that it was bad.")
+    (e,), _ = grounded(text, [said], published=None)
+    assert (e.date, e.date_basis) == (dt.date(2016, 6, 22), "stated")
+
+
+def test_ground_a_country_in_the_possessive_owns_what_follows():
+    text = "The Council will meet at France's request. The junta closed Niger's airspace."
+    france = place(text, "p1", "France", kind="country", precision="country")
+    niger = place(text, "p2", "Niger", kind="country", precision="country")
+    meet = event(text, "e1", "The Council will meet at France's request.", "request", place="p1")
+    closed = event(text, "e2", "The junta closed Niger's airspace.", "decision", place="p2")
+    (first, second), _ = grounded(text, [meet, closed], places=[france, niger])
+    assert first.place != "p1"
+    assert (second.place, second.place_basis) == ("p2", "stated")
+
+
+def test_ground_the_capital_named_nowhere_before_is_the_articles_capital():
+    text = ("Shelling hit Kharkiv and Mariupol. Kyiv said talks went on. "
+            "Troops left positions north of the capital.")
+    places = [replace(place(text, "p1", "Kharkiv"), country_code="UA"),
+              replace(place(text, "p2", "Mariupol"), country_code="UA"),
+              replace(place(text, "p3", "Kyiv", literal=False, geonameid=7), country_code="UA")]
+    left = event(text, "e1", "Troops left positions north of the capital.", "deployment")
+    article = Article(id="t", text=text, published=THURSDAY)
+    args = (text, article, split_sentences(text), places, find_dates(text, THURSDAY), [left], [])
+    (with_gazetteer,), _ = ground(*args, is_capital=lambda g: g == 7)
+    (without,), _ = ground(*args)
+    assert (with_gazetteer.place, with_gazetteer.place_basis) == ("p3", "reference")
+    assert without.place != "p3"
+
+
+def test_ground_a_happening_named_by_its_length_takes_no_day_of_its_sentence():
+    text = "NATO troops entered Kosovo on Saturday after 78 days of airstrikes."
+    strikes = event(text, "e1", "after 78 days of airstrikes.", "clash")
+    (e,), _ = grounded(text, [strikes])
+    assert e.date is None
+
+
+def test_ground_a_garrison_pulls_out_where_it_was():
+    text = "The garrison in Kandahar pulled out in August, and columns rolled north through Salang."
+    pulled = event(text, "e1", "The garrison in Kandahar pulled out in August", "deployment")
+    places = [place(text, "p1", "Kandahar"), place(text, "p2", "Salang")]
+    (e,), _ = grounded(text, [pulled], places=places)
+    assert (e.place, e.place_basis) == ("p1", "stated")
+
+
+def test_ground_a_where_clause_happens_at_the_place_it_hangs_on():
+    text = ("Sarkozy flew to Tbilisi, where Saakashvili accepted the plan. Fighting broke out in "
+            "Ramadi, in Anbar province, where insurgents attacked a police station.")
+    places = [place(text, "p1", "Tbilisi"), place(text, "p2", "Ramadi"),
+              place(text, "p3", "Anbar province", kind="admin1", precision="admin1")]
+    accepted = event(text, "e1", "Saakashvili accepted the plan.", "decision")
+    attacked = event(text, "e2", "insurgents attacked a police station.", "clash")
+    (first, second), _ = grounded(text, [accepted, attacked], places=places)
+    assert (first.place, first.place_basis) == ("p1", "stated")
+    assert second.place == "p2"
+
+
+def test_ground_a_meeting_whose_members_speak_takes_no_day_from_what_they_said():
+    text = ("Ministers agreed on Monday to ban arms sales. The ministers, meeting in Luxembourg, "
+            "said the ban answered the killings in May.")
+    agreed = event(text, "e1", "Ministers agreed on Monday to ban arms sales.", "decision",
+                   date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    meeting = event(text, "e2", "The ministers, meeting in Luxembourg, said the ban answered the "
+                                "killings in May.", "meeting",
+                    date=dt.date(2007, 5, 1), date_text="in May", date_precision="month")
+    (_, e), _ = grounded(text, [agreed, meeting])
+    assert e.date != dt.date(2007, 5, 1)
+
+
+def test_ground_a_plan_takes_no_since_date():
+    text = "Soldiers, who have been stationed there since 1975, are to withdraw."
+    plan = event(text, "e1", text, "deployment", status="planned", date=dt.date(1975, 1, 1),
+                 date_text="since 1975", date_precision="year", date_qualifier="after")
+    (e,), _ = grounded(text, [plan])
+    assert e.date is None
+
+
+def test_ground_a_happening_takes_no_day_from_its_trailing_attribution():
+    text = "The army has moved some troops to Agadez, the defence minister said on Thursday."
+    moved = event(text, "e1", "The army has moved some troops to Agadez", "deployment",
+                  date=dt.date(2007, 12, 6), date_text="on Thursday", date_precision="day")
+    (e,), _ = grounded(text, [moved])
+    assert e.date is None

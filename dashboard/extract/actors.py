@@ -64,6 +64,9 @@ _MEMBER_NOUNS = (
     "gendarmes", "sailors", "airmen", "servicemen", "reservists", "battalion", "battalions",
     "brigade", "brigades", "units", "warships", "jets", "aircraft", "navy", "coast guard",
     "special operations forces", "task force",
+    # formed units and their armour ("French, Italian and Greek contingents", "German armor")
+    "contingents", "garrison", "garrisons", "divisions", "regiments", "squadrons", "platoons",
+    "infantry", "armor", "armour", "frigates", "destroyers", "minesweepers", "warship",
     # their weapons and vehicles act for them ("Pakistani guns have shelled", "Russian tanks")
     "guns", "artillery", "tanks", "warplanes", "planes", "helicopters", "gunboats", "ships",
     "vessels", "submarines", "columns", "convoy", "convoys", "armoured columns",
@@ -138,7 +141,9 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups, _origin_states, _leaders, _country_subjects, _collectives):
+                       _groups, _origin_states, _leaders, _country_subjects,
+                       _country_possessives, _regional,
+                       _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
@@ -176,6 +181,8 @@ _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 _DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER_LOOSE}")
 #: "Ukrainian and Russian negotiators": the first demonym shares the second's noun.
 _COORDINATED_DEMONYM = re.compile(r"(?<![\w-])([A-Z][\w.'’-]*),? (?:and|or) $")
+#: An earlier item of the same list ("French, " before "Italian and Greek").
+_LISTED_DEMONYM = re.compile(r"(?<![\w-])([A-Z][\w.'’-]*), $")
 
 
 def _organisations(text, sentence, names, runs):
@@ -401,9 +408,18 @@ def _affiliation(text: str, role_start: int, names: ActorNames) -> tuple[str, st
 _OWNER_NAME = re.compile(r"((?:[A-Z][\w.'’-]*\s){1,2}[A-Z][\w.'’-]*)['’]s$")
 
 
+#: States gone from today's gazetteer that news archives still report on ("Soviet troops",
+#: "the Yugoslav army"): demonym -> (ISO 3166-3 code, name).
+_FORMER_STATES = {
+    "Soviet": ("SU", "Soviet Union"), "Yugoslav": ("YU", "Yugoslavia"),
+    "Czechoslovak": ("CS", "Czechoslovakia"), "Rhodesian": ("RH", "Rhodesia"),
+}
+_FORMER_NAMES = {code: name for code, name in _FORMER_STATES.values()}
+
+
 def _country_name(names: ActorNames, code: str) -> str:
     found = names.country(code)
-    return found.name if found is not None else code
+    return found.name if found is not None else _FORMER_NAMES.get(code, code)
 
 
 def _demonym_states(text, sentence, names, runs):
@@ -437,16 +453,22 @@ def _demonym_states(text, sentence, names, runs):
 def _state_code(word: str, names: ActorNames) -> str | None:
     """The country a demonym or country name stands for, unless the word is a common one."""
     code = names.demonym(word) or names.country_code(word)
+    if not code and word in _FORMER_STATES:
+        return _FORMER_STATES[word][0]
     return code if code and word.lower() not in lexicon.not_places() else None
 
 
 def _coordinated_demonym(text, sentence, names, start):
-    """ "Ukrainian and Russian negotiators": "Ukrainian" names a state too."""
-    m = _COORDINATED_DEMONYM.search(text, max(sentence.start, start - 30), start)
-    code = m and _state_code(m.group(1), names)
-    if code:
+    """ "Ukrainian and Russian negotiators", "French, Italian and Greek contingents": the
+    demonyms listed before the last one name states too."""
+    pattern = _COORDINATED_DEMONYM
+    while m := pattern.search(text, max(sentence.start, start - 30), start):
+        code = _state_code(m.group(1), names)
+        if not code:
+            return
         yield _mention(text, m.start(1), m.end(1), f"state:{code}", _country_name(names, code),
                        "state", country_code=code)
+        start, pattern = m.start(1), _LISTED_DEMONYM
 
 
 #: "an Australian-led force", "the US-led coalition", "a NATO-led mission": who leads it.
@@ -499,11 +521,40 @@ _SHORT_CAPS = re.compile(r"[A-Z]{1,3}")
 _COUNTRY_ABBREVIATIONS = frozenset(("US", "UK", "UAE", "USA", "DRC", "PRC"))
 
 
+#: A gapped clause's bare head count after a country list: "sent 2,200 soldiers and Finland
+#: about 500", "Niger and Senegal about 500 each" (the verb and the troops left out).
+_COUNT_AFTER = re.compile(r"\s+(?:(?:about|some|around|nearly|almost|roughly|over|up\s+to|"
+                          r"more\s+than)\s+)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\s+each)?(?=\s*[,.;:)]|\s+and\b)")
+#: Before a gapped clause: the conjunction or comma that joins it, not a preposition.
+_GAP_BEFORE = re.compile(r"(?:[,;:]\s+|[,;:]?\s+and\s+)$")
+
+
+#: A country's act named with its possessive ("at Ecuador's request", "Russia's offer",
+#: "Pakistan's army"): the state acts.
+_COUNTRY_POSSESSIVE = re.compile(
+    rf"(?<![\w'’-])({_NAME_RUN})['’]s\s+(?:[a-z]+\s+)?(?:request|invitation|demand|proposal|"
+    r"offer|decision|appeal|call|government|army|military|navy|troops|forces|soldiers)\b")
+
+
+def _country_possessives(text, sentence, names, runs):
+    if "s" not in runs:
+        return  # (the possessive's "s" is a word of its own to the run splitter)
+    for m in _COUNTRY_POSSESSIVE.finditer(text, sentence.start, sentence.end):
+        code = _country_code(m.group(1), names)
+        if code:
+            yield _mention(text, m.start(1), m.end(1), f"state:{code}",
+                           _country_name(names, code), "state", country_code=code)
+
+
 def _country_subjects(text, sentence, names, runs):
-    """A country name, or a list of them, as the subject of a verb: the states act."""
+    """A country name, or a list of them, as the subject of a verb (or of a gapped clause that
+    leaves it out): the states act."""
     for m in _COUNTRY_LIST.finditer(text, sentence.start, sentence.end):
-        if not _DOES_AFTER.match(text, m.end(), sentence.end) or _LOCATIVE_BEFORE.search(
-                text, max(sentence.start, m.start() - 20), m.start()):
+        before = max(sentence.start, m.start() - 20)
+        gapped = _COUNT_AFTER.match(text, m.end(), sentence.end) and _GAP_BEFORE.search(
+            text, before, m.start())
+        if not gapped and (not _DOES_AFTER.match(text, m.end(), sentence.end)
+                           or _LOCATIVE_BEFORE.search(text, before, m.start())):
             continue
         found = _countries_in(text, m.start(), m.end(), names)
         if found is None:
@@ -547,7 +598,7 @@ _COLLECTIVE_NOUNS = (
     "observers", "monitors", "experts", "villagers", "refugees", "civilians", "activists",
     "students", "workers", "drivers", "youths", "lawmakers", "legislators", "negotiators",
     "sources", "doctors", "medics", "groups", "organisations", "organizations", "agencies",
-    "elders", "chiefs", "authorities", "investigators", "inspectors", "families",
+    "elders", "chiefs", "authorities", "investigators", "inspectors", "families", "crowds",
 )
 _COLLECTIVE_WORDS = frozenset((*_COLLECTIVE_NOUNS, *(n.capitalize() for n in _COLLECTIVE_NOUNS)))
 _COLLECTIVE = re.compile(
@@ -560,6 +611,27 @@ _COLLECTIVE = re.compile(
 #: What makes a body of people someone's: a name or a possessive right before it.
 _OWNED_BEFORE = re.compile(r"(?:(?<![\w.'’-])(?!(?:The|A|An|Some|Many|Most|All|Several|Other|"
                            r"Two|Three|In|On|At|But|And)\s)[A-Z][\w.'’-]*|['’]s(?:\s+[a-z]+)?)\s+$")
+
+
+#: States named together by their region ("West African nations", "European leaders",
+#: "Gulf states"): one group actor, named by its words.
+_REGIONAL = re.compile(
+    r"(?<![\w'’-])(?:(?:West|East|North|South|Central|Southern|Northern|Eastern|Western)\s+)?"
+    r"(?:African|European|Asian|Arab|Latin\s+American|Nordic|Baltic|Gulf|Balkan|Caribbean|"
+    r"Pacific|Andean|Sahel|Sahelian)\s+(?:nations|states|countries|governments|leaders|"
+    r"neighbou?rs|partners)\b")
+_REGIONAL_WORDS = frozenset(("nations", "states", "countries", "governments", "leaders",
+                             "neighbours", "neighbors", "partners"))
+
+
+def _regional(text, sentence, names, runs):
+    if runs.isdisjoint(_REGIONAL_WORDS):
+        return
+    for m in _REGIONAL.finditer(text, sentence.start, sentence.end):
+        name = " ".join(m.group().split())
+        # no name span: "Gulf" or "Caribbean" in it stays a place mention as well
+        yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group",
+                       (m.start(), m.start()))
 
 
 def _collectives(text, sentence, names, runs):
@@ -812,3 +884,55 @@ def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], d
             aliases=aliases, mentions=tuple((m.start, m.end) for m in group),
             role=head.role, affiliation=head.affiliation))
     return tuple(actors), ids
+
+
+#: A state's own bodies named without the state ("the army", "government troops", "the Defense
+#: Ministry"): they are the state the sentence is about.
+_STATE_BODY = re.compile(
+    r"(?<![\w'’-])(?:[Tt]he\s+(?:army|military|armed\s+forces|(?:Defen[cs]e|Foreign|Interior)"
+    r"\s+Ministry)|[Gg]overnment\s+(?:troops|forces|soldiers))\b(?!\s+(?:of|in)\b)")
+#: Names a body has when it was read as an organisation of no state ("Defense Ministry").
+_STATELESS_BODY = re.compile(r"(?:Defen[cs]e|Foreign|Interior) Ministry")
+#: How many sentences back a state mention can set the scene.
+_SCENE_REACH = 2
+
+
+def state_bodies(text: str, sentences: Sequence[Sentence], places, mentions: Sequence[ActorMention],
+                 names: ActorNames) -> tuple[list[ActorMention], set[tuple[int, int]]]:
+    """Mentions of the state behind each unowned state body, and the spans of the stateless
+    organisation mentions they replace.
+
+    The state is the scene's: a state mentioned before it in its sentence, else the country of
+    a literal place before it there ("In Moscow, …, but the Defense Ministry said"), else the
+    latest state mentioned in the ``_SCENE_REACH`` sentences before.
+    """
+    states = sorted((m.start, m.country_code) for m in mentions
+                    if m.type == "state" and m.country_code)
+    found, replaced = [], set()
+    for index, sentence in enumerate(sentences):
+        for m in _STATE_BODY.finditer(text, sentence.start, sentence.end):
+            clash = [x for x in mentions if x.start < m.end() and m.start() < x.end]
+            if any(not (x.type == "organization" and _STATELESS_BODY.fullmatch(x.name))
+                   for x in clash):
+                continue  # "the Russian army" is read already
+            code = _scene_state(sentences, index, m.start(), states, places)
+            if not code:
+                continue
+            replaced.update((x.start, x.end) for x in clash)
+            found.append(_mention(text, m.start(), m.end(), f"state:{code}",
+                                  _country_name(names, code), "state", country_code=code))
+    return found, replaced
+
+
+def _scene_state(sentences, index, at, states, places) -> str:
+    start = sentences[index].start
+    before = [code for s, code in states if start <= s < at]
+    if before:
+        return before[-1]
+    placed = [p.country_code for p in places if start <= p.start < at and p.literal
+              and p.country_code]
+    if placed:
+        return placed[-1]
+    earlier = sentences[max(0, index - _SCENE_REACH)].start
+    recent = [code for s, code in states if earlier <= s < start]
+    return recent[-1] if recent else ""

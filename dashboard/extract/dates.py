@@ -8,9 +8,19 @@ Conventions (precision never claims more than the words say):
 - a week ("last week", "two weeks ago") is its Monday, with precision ``month`` when the
   whole week lies in one month, ``year`` when it spans two months of one year, and no date
   when it spans two years;
-- a year ("in 2006", "last year") is January 1st, precision ``year``.
+- a year ("in 2006", "last year") is January 1st, precision ``year``; so is a season ("in
+  the spring", "this summer", "last winter"), which names no month: the year its first month
+  falls in, read like a month name.
 Expressions that need the dateline (weekdays, "yesterday", "December 10" without a year)
 have ``date`` None when there is no anchor; ``precision`` is then "".
+
+An article with no dateline is read as a narrative (``find_article_dates``, HeidelTime's
+"narrative" mode): its last calendar date with a year ("landed on July 24, 2003") is the
+reference for later dates that lack only a year or a week ("on August 13", "in April", "on
+Thursday", "later this year"), each the nearest such day, month or year to it, whatever the
+tense (a story told in the past tense does not put every later date before the reference).
+Dates counted from the moment of writing ("yesterday", "last month", "two weeks ago") stay
+unresolved there: a narrative does not say when it was written.
 """
 
 from __future__ import annotations
@@ -74,9 +84,14 @@ _START_WORDS = {
 _START_CONTEXT = {f(w) for w in _BEFORE_MONTH_OR_YEAR for f in (str.lower, str.capitalize)}
 #: "the" and "a" begin a date only as "the 10th", "the day before", "the week", "the year 2006",
 #: "a week ago"; ``_CONTEXT`` words only before a capitalised month or a year's first digit.
+#: A season, read only after words that make it one ("in the spring", "this summer"): "the
+#: fall of the city" is no season, nor is "in winter" one winter.
+_SEASON = r"(?i:spring|summer|autumn|fall|winter)\b(?!\s+of\b)"
 _START = (rf"(?<!\w)(?=\d|[A-Z][A-Z]|(?:{alternation(_START_WORDS)})\b"
           rf"|(?:{alternation(_START_CONTEXT)})[\s-]+[A-Z12]"
-          r"|[Tt]he\s+(?:\d|(?i:day|week|month|year))|[Aa]n?\s+(?i:day|week|month|year))")
+          r"|[Tt]he\s+(?:\d|(?i:day|week|month|year))|[Aa]n?\s+(?i:day|week|month|year)"
+          r"|(?:[Ii]n|[Dd]uring|[Bb]y)\s+the\s+(?:early\s+|late\s+)?[SsWwAaFf]"
+          r"|(?:[Ee]arly|[Ll]ate)\s+[SsWwAaFf])")  # seasons; case-sensitive words scan fastest
 
 _DATE_RE = re.compile(
     rf"{_START}(?:(?P<qual>{_QUAL})\s+(?:(?i:the)\s+)?)?"
@@ -100,6 +115,8 @@ _DATE_RE = re.compile(
     rf"|(?P<wd>(?:(?P<w_dir>(?i:last|next|this|coming|past))\s+)?(?:(?i:early|late)\s+)?"
     rf"(?<!Good )(?<!Black )(?P<w_name>{_FULL_WEEKDAY})"
     r"(?:(?i:\s+(?:morning|afternoon|evening|night))(?!'s))?)(?:'s\b)?"
+    rf"|(?P<season>(?:(?P<s_ctx>(?i:this|last|next|early|late))\s+"
+    rf"|(?i:in|during|by)\s+(?i:the)\s+(?:(?i:early|late)\s+)?)(?P<s_name>{_SEASON}))"
     rf"|(?P<mo>(?:(?P<m_ctx>{_CONTEXT})[\s-]+)?(?P<m4>{_FULL_MONTH})(?![\s,]*\d))"
     rf"|(?P<yr>(?:(?P<y_ctx>{_CONTEXT}|(?i:the\s+year))[\s-]+)?(?<![\d,.])(?P<y4>{_YEAR}))"
     r")"
@@ -127,6 +144,9 @@ _ALWAYS_PAST = frozenset("was were had did ago yesterday last earlier".split())
 _PARTICIPLE_AFTER = frozenset(
     "is are am be been being was were will to the a an get gets its their his her our".split()
 )
+
+#: "by" right after an "-ed" word makes it a passive participle ("attended by", "backed by").
+_AGENT_AFTER = re.compile(r"\s+by\b")
 
 TenseFn = Callable[[int, int], str]
 
@@ -191,26 +211,67 @@ def _is_past_verb(sentence: str, match: re.Match[str]) -> bool:
                                 or word.endswith("eed")):
         return False
     before = sentence[max(0, match.start() - 20):match.start()].split()
+    if word.endswith("ed") and _AGENT_AFTER.match(sentence, match.end()):
+        return False  # "…on Friday, attended by ambassadors": a participle, not the tense
     return not (before and before[-1].lower() in _PARTICIPLE_AFTER)
 
 
 def find_dates(
     text: str, anchor: dt.date | None, start: int = 0, end: int | None = None,
-    sentences: Sequence[Sentence] | None = None,
+    sentences: Sequence[Sentence] | None = None, tense: str = "",
 ) -> tuple[DateMention, ...]:
     """Every date expression in ``text[start:end]``, resolved against ``anchor`` (the dateline).
 
     ``sentences``: the sentences of ``text[start:end]`` when the caller has split them already
     (the tense of a mention is read in its sentence); otherwise they are split here if needed.
+    ``tense``: one tense for every mention instead (a narrative's "present": the nearest day).
     """
     end = len(text) if end is None else min(end, len(text))
-    tense_at = _lazy_tense(text, start, end, sentences)
+    tense_at = (lambda lo, hi: tense) if tense else _lazy_tense(text, start, end, sentences)
     found = []
     for match in _DATE_RE.finditer(text, start, end):
         mention = _mention(text, match, anchor, tense_at)
         if mention is not None:
             found.append(mention)
     return tuple(found)
+
+
+def find_article_dates(text: str, anchor: dt.date | None,
+                       sentences: Sequence[Sentence]) -> tuple[DateMention, ...]:
+    """Every date of an article's sentences; with no dateline (``anchor`` None), read as a
+    narrative whose reference is its last calendar date with a year (see module doc)."""
+    if anchor is not None:
+        return tuple(m for s in sentences for m in find_dates(text, anchor, s.start, s.end, (s,)))
+    found: list[DateMention] = []
+    story: dt.date | None = None
+    for s in sentences:
+        mentions = find_dates(text, None, s.start, s.end, (s,))
+        if story is not None and any(m.date is None for m in mentions):
+            mentions = _in_story(text, mentions, story, s)
+        for m in mentions:
+            if m.date is not None and m.precision == DAY and _MONTH_NAMED.search(m.text):
+                story = m.date  # "July 24, 2003", and "August 13" read from it
+        found += mentions
+    return tuple(found)
+
+
+#: A mention naming its month, which a narrative's reference may follow ("on August 13").
+_MONTH_NAMED = re.compile(rf"(?i:\b{MONTH_PATTERN})")
+#: Dates counted from the moment of writing, which a narrative does not give.
+_FROM_WRITING = re.compile(r"(?i)\b(?:yesterday|today|tonight|tomorrow|ago|last|next|previous"
+                           r"|coming|past|earlier|later(?!\s+this\s+year)|this(?!\s+year))\b")
+
+
+def _in_story(text: str, mentions: tuple[DateMention, ...], story: dt.date,
+              sentence: Sentence) -> tuple[DateMention, ...]:
+    """A sentence's unresolved mentions read against a narrative's last calendar date, the
+    nearest whatever the tense; not those counted from the moment of writing."""
+    again = {(m.start, m.end): m
+             for m in find_dates(text, story, sentence.start, sentence.end, (sentence,),
+                                 tense=PRESENT)}
+    return tuple(again.get((m.start, m.end), m)
+                 if m.date is None and not _FROM_WRITING.search(m.text) else m
+                 for m in mentions)
 
 
 def _lazy_tense(text: str, start: int, end: int,
@@ -367,6 +428,23 @@ def _resolve_mo(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     return resolve_month(anchor, month, forced or tense(), strict=bool(forced)), MONTH
 
 
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _resolve_season(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
+    """ "in the spring", "this summer", "last winter": the year of the season (its first month
+    read like a month name); a season is no month, so the precision is the year."""
+    if anchor is None:
+        return None, ""
+    ctx = (m.group("s_ctx") or "").lower()
+    month = _SEASON_MONTHS[m.group("s_name").lower()]
+    if ctx == "this":
+        return dt.date(anchor.year, 1, 1), YEAR
+    forced = {"last": PAST, "next": FUTURE}.get(ctx)
+    start = resolve_month(anchor, month, forced or tense(), strict=bool(forced))
+    return dt.date(start.year, 1, 1), YEAR
+
+
 def _resolve_yr(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
     if not m.group("y_ctx") and not m.group("qual") and not m.group("edge"):
         return _REJECT  # a bare four-digit number is as often a count as a year
@@ -376,7 +454,7 @@ def _resolve_yr(m: re.Match[str], anchor: Anchor, tense: LazyTense) -> Resolved:
 _RESOLVERS: dict[str, Callable[[re.Match[str], Anchor, LazyTense], object]] = {
     "mdy": _resolve_mdy, "dmy": _resolve_dmy, "my": _resolve_my, "iso": _resolve_iso,
     "num": _resolve_numeric, "rel": _resolve_rel, "period": _resolve_period, "ago": _resolve_ago,
-    "wd": _resolve_wd, "mo": _resolve_mo, "yr": _resolve_yr,
+    "wd": _resolve_wd, "mo": _resolve_mo, "yr": _resolve_yr, "season": _resolve_season,
 }
 
 

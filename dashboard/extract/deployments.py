@@ -23,7 +23,7 @@ from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import subject
 from dashboard.extract.troop_status import governed_from_before, troop_status
-from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
+from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence
 from dashboard.text import headline
 
 #: Warships, armour and military aircraft: a force too, but only placed or counted (alone,
@@ -139,6 +139,9 @@ def find_deployments(
                 found[-1] = _short(found[-1])
             named = names_at.within(*span)
             found.extend(_per_owner(text, sentence, group, draft, mentions, named))
+            if draft.fields["strength"] is not None:
+                found.extend(_gapped(text, sentence, draft, group, mentions))
+            found.extend(_each_place(text, draft, literal))
     merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
@@ -164,7 +167,9 @@ def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
 def _short(draft: _Draft) -> _Draft:
     """ "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah": the first
     record's span stops at its own troops, not across the next one's."""
-    return replace(draft, fields={**draft.fields, "end": draft.phrase_end})
+    start = draft.fields["start"]
+    return replace(draft, fields={**draft.fields, "end": draft.phrase_end,
+                                  "mentions": [(start, draft.phrase_end)]})
 
 
 #: A name in a list of owners: "Greek", "Papua New Guinea", "the Philippines".
@@ -216,6 +221,65 @@ def _per_owner(text, sentence, group, draft, mentions, places) -> list[_Draft]:
     return drafts
 
 
+#: A gapped clause after counted troops: "sent 2,200 soldiers and Finland about 500",
+#: "Nigeria has pledged 600, and Niger, Burkina Faso and Senegal about 500 each": the verb
+#: (or the troop noun) is left out, the owner and the head count are new.
+_GAPPED = re.compile(
+    rf"(?:[,;:]\s+|[,;:]?\s+and\s+)(?P<names>{_NAME}(?:,\s+{_NAME})*(?:,?\s+and\s+{_NAME})?)"
+    rf"\s+(?:(?:has|have|had|will|would)\s+(?:also\s+)?(?:pledged|promised|offered|sent|"
+    rf"contributed|provided|send|contribute|provide)\s+)?(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<each>\s+each)?(?=\s*[,.;:)]|\s+and\b)")
+
+
+def _gapped(text, sentence, draft, group, mentions) -> list[_Draft]:
+    """The gapped clauses after counted troops, each its own body of troops of the state it
+    names (a list takes the count only with "each"), sharing the troops' status and place."""
+    noun = " ".join(group[-1].group().split())
+    drafts = []
+    at = draft.phrase_end
+    while m := _GAPPED.search(text, at, sentence.end):
+        at = m.end()
+        names = [n for n in _LIST_NAME.finditer(text, m.start("names"), m.end("names"))]
+        owners = [next((a.id for s, e, a in mentions if s < n.end() and n.start() < e
+                        and a.type != "person"), None) for n in names]
+        if not any(owners):
+            break  # "… in Mitrovica, and Pec 500": not owners, no gap
+        one = len(names) == 1 or m.group("each")
+        qual = " ".join((m.group("qual") or "").lower().split())
+        for n, actor in zip(names, owners, strict=True):
+            start, end = n.start(), m.end()
+            drafts.append(_Draft({
+                **draft.fields, "actor": actor, "unit": f"{n.group()} {noun}",
+                "strength": parse_number(m.group("num")) if one else None,
+                "strength_qualifier": qual if one else "",
+                "strength_text": m.group("num") if one else "", "start": start, "end": end,
+                "mentions": [(start, end)]}, actor is None, end, listed=True))
+    return drafts
+
+
+_EACH = re.compile(r"\beach\b")
+_LIST_GAP = re.compile(r",\s+(?:and\s+)?|,?\s+and\s+")
+
+
+def _each_place(text, draft: _Draft, places) -> list[_Draft]:
+    """ "four battlegroups of about 1,000 soldiers each to Romania, Bulgaria and Hungary": a
+    body of troops for each further place of the list ("each" says they are split)."""
+    fields = draft.fields
+    if not fields["place"] or not _EACH.search(text, fields["start"], fields["end"]):
+        return []
+    drafts, end = [], fields["end"]
+    for p in places:
+        if p.start < end or not p.resolved:
+            continue
+        if not _LIST_GAP.fullmatch(text, end, p.start):
+            break
+        end = p.end
+        drafts.append(_Draft({**fields, "place": p.id, "lat": p.lat, "lon": p.lon,
+                              "end": p.end, "mentions": [(fields["start"], p.end)]},
+                             draft.weak, p.end, listed=True))
+    return drafts
+
+
 def _unrestated(found: list[_Draft], title: Sentence | None) -> list[_Draft]:
     """The body's troops, or the title's when the body names none: a headline restates the
     story (merged first, it would become the troops' evidence)."""
@@ -251,14 +315,41 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
 
 #: Two clauses speak of two bodies of troops ("contingents will follow, and armour waited"),
 #: and so do troops beside others ("a battalion, alongside troops from Nigeria").
-_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas)\b|\b(?:alongside|backed\s+by|"
+_CLAUSE_BETWEEN = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|where|which|who|whose)\b|\b(?:alongside|backed\s+by|"
                              r"supported\s+by|joined\s+by|along\s+with|together\s+with)\b")
+
+
+#: Between a count of units and the head count that restates it ("two brigades, about 10,000
+#: men"): the same body of troops.
+_APPOSITION = re.compile(r",\s*")
+
+
+#: A crew counted after its ships ("the carrier USS X, with some 6,000 sailors aboard").
+_CREW = re.compile(r",\s+(?:with|carrying)\s+$")
+#: A force brought to a head count ("raise its force in Mali to 2,500 soldiers").
+_RAISED = re.compile(r"\b(?:rais|increas|boost|expand|doubl|bring|reduc)\w*\s+(?:\w+\s+){0,2}$",
+                     re.I)
+#: (Read in the folded text the troop nouns are found in: lower case.)
+_TO_COUNT = re.compile(r"(?:\s+in\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+to\s+")
+
+
+def _restated(group, own) -> bool:
+    """The count after a group that states its size: its crew, or the size it is brought to."""
+    text, last = group[-1].string, group[-1]
+    between = text[last.end():own[0]]
+    if len(between) > 60 or any(c in between for c in ";:."):
+        return False
+    return bool(_CREW.search(between) or _TO_COUNT.fullmatch(between) and _RAISED.search(
+        text, max(0, group[0].start() - 40), group[0].start()))
 
 
 def _joins(group, noun, own, counted, places, owners) -> bool:
     last = group[-1]
+    if own is not None and own[0] >= last.end() and _restated(group, own):
+        return True
     before = [span for span in counted for m in group if span[0] <= m.start() < span[1]]
-    if own is not None and before and own not in before:
+    if own is not None and before and own not in before and not _APPOSITION.fullmatch(
+            noun.string, before[-1][1], own[0]):
         return False
     placed = any(last.end() <= p.start < noun.start() for p in places)
     owned = any(last.end() <= start < noun.start() for start in owners)
@@ -284,10 +375,12 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
                 countries=(), everyone=None) -> _Draft | None:
     """A deployment from one group of troop nouns (their matches may be in lower case)."""
     text, first, last = doc.text, group[0], group[-1]
-    quantity = _quantity(doc, sentence, group)
-    start = min(first.start(), quantity.start()) if quantity else first.start()
+    quantity, lead = _quantity(doc, sentence, group)
+    start = min(first.start(), lead) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
-    place = _place_after(doc, sentence, places, end)
+    # a place inside a restated group ("its force in Mali to 2,500 soldiers") is its place too
+    place = _place_after(doc, sentence, places, end) or (
+        _place_after(doc, sentence, places, first.end()) if len(group) > 1 else None)
     unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries,
                                      everyone)
     strength, qualifier = _strength(quantity)
@@ -315,14 +408,16 @@ def _read_group(doc, sentence, group, places, mentions, dates, published,
 
 
 def _quantity(doc: Folded, sentence: Sentence,
-              group: list[re.Match[str]]) -> re.Match[str] | None:
-    """The quantity phrase holding one of the group's nouns ("up to four battalions with …")."""
+              group: list[re.Match[str]]) -> tuple[re.Match[str] | None, int]:
+    """The quantity phrase holding one of the group's nouns ("up to four battalions with …"),
+    and where the first such phrase starts."""
     lo = max(sentence.start, group[0].start() - 60)
     hi = min(sentence.end, group[-1].end() + 1)
-    for q in _QUANTITIES.finditer(doc, lo, hi):
-        if any(q.start() <= m.start() < q.end() for m in group):
-            return q
-    return None
+    held = [q for q in _QUANTITIES.finditer(doc, lo, hi)
+            if any(q.start() <= m.start() < q.end() for m in group)]
+    # "two brigades, about 10,000 men": the head count, where the group restates one
+    counted = [q for q in held if _strength(q)[0] is not None]
+    return (counted or held or [None])[0], (held[0].start() if held else 0)
 
 
 def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
@@ -538,3 +633,18 @@ def _same(a: _Draft, b: _Draft) -> bool:
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
     return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))
+
+
+def troop_event_actors(events: Sequence[Event],
+                       deployments: Sequence[Deployment]) -> tuple[Event, ...]:
+    """A deployment event with no actor of its own takes the owner of the troops it reports
+    ("The garrison in Kandahar pulled out": the garrison's state): the deployment read the
+    owner from the troop phrase and the troops reported before, which the event cannot."""
+    owned = [(s, e, d.actor) for d in deployments if d.actor for s, e in d.mentions]
+    out = []
+    for event in events:
+        if event.type == "deployment" and not event.actors:
+            actor = next((a for s, e, a in owned if s < event.end and event.start < e), None)
+            event = replace(event, actors=(actor,)) if actor else event
+        out.append(event)
+    return tuple(out)

@@ -532,6 +532,9 @@ class _Context:
         previous sentence's for a pronoun, else the actors after the trigger (not for a
         request: those are asked)."""
         text, s, cast = self.text, self.sentence, self.cast
+        asker = self._asker(t) if t.type == "request" else ()
+        if asker:
+            return asker
         chosen = passive_agent(text, self.subjects, t.start, t.end, c_end) or subject(
             text, self.subjects, c_start, t.start, s.start) or self._pronoun(t, c_start)
         chosen = self._possessed(chosen, t, c_start)
@@ -550,6 +553,18 @@ class _Context:
                 a not in cast.generic or _PARTNER_BEFORE.search(text, max(t.end, st - 40), st))]
         found = [*chosen, *after]
         return tuple(dict.fromkeys(x for a in found for x in (a, *cast.forces.get(a, ()))))
+
+    def _asker(self, t: _Trigger) -> tuple[str, ...]:
+        """ "at Ecuador's request", "at the request of President Kiir" (the trigger phrase):
+        who asked is named in or right after it, not as the clause's subject."""
+        text = self.text
+        if not _AT_REQUEST.match(text, t.start, t.end):
+            return ()
+        for st, e, a in self.mentions:
+            if t.start < st and e <= t.end or t.end <= st <= t.end + 20 and _REQUEST_OF.fullmatch(
+                    text, t.end, st):
+                return (a,)
+        return ()
 
     def _possessed(self, chosen: tuple[str, ...], t: _Trigger, c_start: int) -> tuple[str, ...]:
         """ "his fighters raided": an unnamed body owned by a pronoun is the pronoun's."""
@@ -579,6 +594,12 @@ class _Context:
         latest = self.referents.person if people else self.referents.body
         found = before[-1] if before else latest
         return (found,) if found else ()
+
+
+#: The request phrases that name who asked ("at Ecuador's request", "at the request of").
+_AT_REQUEST = re.compile(r"at\s")
+#: Between "at the request of" and who asked: "(the) (President) Kiir".
+_REQUEST_OF = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.]*\s+){0,2}")
 
 
 def _last_words(text: str, count: int = 6) -> str:
@@ -642,8 +663,9 @@ def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool
         return False
     if a["type"] == "deployment" and a["sentence"] == b["sentence"]:
         return False  # "left Kismayo on Monday and crossed the border": a move, then another
-    if a["date"] and b["date"] and a["date"] != b["date"]:
-        return False
+    if a["date"] and b["date"] and (a["date"], a["date_precision"]) != (b["date"],
+                                                                        b["date_precision"]):
+        return False  # "in January" and "this year" both start on January 1st
     if a["place"] and b["place"] and not _near(a, b):
         return False
     if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
@@ -652,5 +674,5 @@ def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool
         return False  # one force moves or fights many times: its actor alone is no repeat
     if a["actors"] and b["actors"] and a["actors"][0] not in generic:
         return a["actors"][0] == b["actors"][0]
-    return bool(a["date"] and a["date"] == b["date"]
+    return bool(a["date"] and a["date"] == b["date"] and a["date_precision"] == "day"
                 and (a["place"] == b["place"] or not a["place"] or not b["place"]))

@@ -16,9 +16,24 @@ Place, best first:
    in X said") nor where they come from ("took off from a base near X", "flown in from X").
    Words keep a place after their verb only until what was said begins ("told reporters
    aboard the ship in X", not "said it would raise its force in X"), judged in the span of the
-   report that names the place (repeats merged into it included);
+   report that names the place (repeats merged into it included). When the stated place is
+   an area (a country, a province, a region), a town or site of the same clause set by a
+   locative or a verb that reaches or strikes it ("landed at Henderson Field … in Solomon
+   Islands") is the more exact place; not one the record comes from ("took off from a base
+   near X") nor one behind a comma (another clause);
+   a country in the possessive is no stated place ("at France's request": it owns the
+   request) unless a part of its ground follows ("closed Niger's airspace");
+   A record in a "where" clause happens at the place the clause hangs on ("flew to Tbilisi,
+   where Saakashvili accepted it"; "in Ramadi, in Anbar province, where": Ramadi);
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
-   capital": ``Place.antecedent``), or the adverb "there" (the last literal place before it);
+   capital": ``Place.antecedent``); else a site or an area the places stage leaves unlinked
+   ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
+   named with its noun in the sentence or the three before ("Pristina airport", "the port of
+   Beirut"), else the last facility; for "the area" or "the region", the last sea, region or
+   province (for troops, read up to the end of their clause); "the capital" with no capital
+   named before it is the capital the article names (literally or for its government) in
+   the focus place's country, else in the country its literal places lead in (the
+   gazetteer's capitals); else the adverb "there" (the last literal place before it);
    for words, only before what was said. A capital named for its government as the subject of
    words or a decision ("Seoul welcomed the accord") is where they were said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
@@ -32,7 +47,9 @@ Place, best first:
    the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where troops
    are, "troops in X", for an event that is not about troops; the wire dateline). Words
    (statements, requests, reports) take no lone place: it is in what was said ("Rebels hold
-   Gao, the army said");
+   Gao, the army said"); nor do planned or proposed troops, which are not there yet: the lone
+   place is where the plan is made ("ministers in Addis Ababa agreed to speed up the
+   deployment");
 5. ``inherited`` from a continuing referent: a clause opening with a pronoun subject ("They
    will also urge…") continues the record before it; a statement by the speaker of the
    previous statement continues it; an event naming its own kind as known ("the offensive")
@@ -52,10 +69,22 @@ Date, best first:
 
 1. ``stated``: a date or weekday in the record's clause, or opening its sentence, as the stages
    read it, but the clause's own day before a "since" date ("held since June pulled back on
-   Wednesday night"); "said the day before" is the day before the dateline's ("the day before
-   the landing", which names its own event, is left alone);
+   Wednesday night"). A day counted from another ("the day before", "two days later", "a week
+   after the landing"), in the clause (for words, right after their verb: "said the day
+   before") or opening the sentence, comes first: it is counted from the event its words name
+   (the first of that kind told in an earlier sentence: "the landing"), else from the last day
+   before it in its sentence ("left on Monday and crossed the day after"), else back from the
+   dateline ("said the day before"), else from the story's last dated event ("Two days
+   later"), else from the last day the sentence before told; a record whose own day comes before the phrase keeps it, and one naming an event
+   not read ("two weeks after officers detained him") gets nothing from it;
+   Words take a day right after their verb, before what was said begins ("told reporters
+   aboard the ship on Wednesday"), or one opening their sentence ("On Monday, X said"); a day
+   before a trailing attribution ("Jets hit Kidal on Sunday, the ministry said") is what was
+   said, not the words' own day; nor is a day in what a meeting's members said ("The
+   ministers, meeting in Luxembourg, said … in May") the meeting's, nor a day of a trailing
+   attribution a happening's ("has moved troops to Agadez, the minister said on Thursday");
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
-   one inside what was said);
+   one inside what was said, and none for a trailing attribution);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
    speaker (a meeting of the same participants or "the offensive" gives a place, not a date);
 4. ``dateline``: the report's day, only where tense and genre make it the event's day:
@@ -68,10 +97,14 @@ Date, best first:
    - troops "are stationed" or "remain" somewhere on the report's day;
 
 5. ``inherited`` from the story's time: a past happening (not words) with no day of its own,
-   in the sentence right after one told with its day, takes that day: a narrative goes on where
-   its last dated sentence left it.
+   in the sentence of, or right after, a happening told with its day, takes that day: a
+   narrative goes on where its last dated sentence left it. Not one in the present perfect
+   ("has moved": not in the story's running time), nor one told as "later", "since",
+   "eventually" (after that day, not on it).
 
-Anything else undated stays undated (a plan with no day is not the report's). An event that is
+Anything else undated stays undated (a plan with no day is not the report's, nor is a "since"
+date a plan's: "stationed there since 1975, are to withdraw"; a happening named
+by how long it lasted, "after 78 days of airstrikes", takes no day but one in its own span). An event that is
 attached to another of its own kind ("the reinforcements will be discussed at the meeting" is
 the meeting) is that event: it is merged into it, and its span joins the other's ``mentions``.
 """
@@ -82,7 +115,7 @@ import bisect
 import datetime as dt
 import re
 from sys import intern  # notes repeat ("place stated: Kosovo"): one string each, not one a record
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from dashboard.extract.spans import ByStart
@@ -124,6 +157,7 @@ _OWNER_OF_TROOPS = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|sold
                               r"forces|peacekeepers|paratroopers|sailors|contingent|army|navy)\b",
                               re.I)
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
+                            r"garrisons?|convoys?|columns?|fleets?|"
                             r"battalions?|brigades?|divisions?|marines|paratroopers|warships|"
                             r"ships|helicopters|jets|aircraft|planes|tanks|presence)\b"
                             r"(?:\s+\w+){0,3}\s+(?:in|at|to|into)\s+"
@@ -136,7 +170,7 @@ _PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )(?<!\bwas )(?<!\bw
                           r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
                           r"insisted|reported|called|demanded|condemned|welcomed|accused|"
                           r"confirmed|appealed|rejected|stressed)\b", re.I)
-_ANY_SAYING = re.compile(r"\b(?:said|says|say|told|tells|tell|announced|announces|stated|"
+_ANY_SAYING = re.compile(r"\b(?=[STAWUDPCIRsstawudpcir])(?:said|says|say|told|tells|tell|announced|announces|stated|"
                          r"warned|warns|urged|urges|asked|asks|added|declared|promised|pledged|"
                          r"denied|denies|claimed|claims|insisted|reported|called|calls|demanded|"
                          r"welcomed|welcomes|accused|confirmed|appealed|rejected|stressed)\b",
@@ -168,11 +202,60 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
                             r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
                             r"airport|base|capital)\s+of\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
-#: "said the day before": the day before the report's (one naming its own event, "the day
-#: before the landing", is left alone: that event may not be reported yet).
-_DAY_BEFORE = re.compile(r"\b(?:the\s+day\s+before|the\s+previous\s+day|a\s+day\s+earlier|"
-                         r"the\s+day\s+earlier)\b(?!\s+(?:the|a|an|his|her|its|their|[A-Z]))")
+#: ", where" after a place: the clause that follows happens there.
+_WHERE_AFTER = re.compile(r",?\s+where\s+")
+#: A town followed by the area it lies in: "Ramadi, in Anbar province".
+_IN_AREA = re.compile(r",\s*(?:in\s+)?(?:the\s+)?")
+#: A site or an area named by its noun alone: "the airport", "the base", "the area".
+_SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfield|bridge|port|"
+                       r"harbou?r|crossing|area|region|capital)\b(?!\s+of\b)(?!,\s*[A-Z])")
+_REGION_KINDS = ("water", "region", "admin1", "admin2", "directional_region")
+#: How many sentences back a site or an area may have been named.
+_SITE_WINDOW = 3
+#: A possessive followed by anything but a part of a country's ground.
+_POSSESSIVE_NOT_PART = re.compile(
+    r"['’]s\s+(?!(?:[\w-]+\s+)?(?:airspace|borders?|territory|territorial|capital|coasts?|"
+    r"coastline|soil|waters|airports?|ports?|islands?|provinces?|regions?|frontier|interior|"
+    r"north|south|east|west|cities|city|towns?|villages?|streets|mountains|skies)\b)\w", re.I)
+_AREA_KINDS = ("country", "admin1", "admin2", "region", "directional_region")
+#: A locative right before a town or a site: "at Panmunjom", "near the village of X".
+_AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|"
+                      r"village|port|base|airport|suburbs?|outskirts)\s+(?:of\s+)?)?$", re.I)
+#: A day counted from another: "the day before", "two days later", "the day after the landing",
+#: "a week after the troops arrived", "the same afternoon". ``ref``: the words naming the other event, if any.
+_COUNTED = re.compile(
+    r"\b(?=[TtAaOoFfSsEe\d])(?i:(?:(?P<n>the|a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)"
+    r"\s+(?P<dir>before|after|earlier|later))|the\s+(?P<dir2>previous|next|following)\s+day"
+    r"|the\s+(?P<same>same)\s+(?:day|morning|afternoon|evening|night))\b"
+    r"(?!\s+(?i:yesterday|tomorrow))"
+    r"(?P<ref>\s+(?:(?i:the|an?|his|her|its|their)\s+[\w-]+|[A-Z][\w-]+)(?:\s+[a-z][\w-]*){0,2})?")
+_COUNT_WORDS = {"the": 1, "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7}
+_BACKWARD = ("before", "earlier", "previous")
+#: The kind of event a referent's words name ("the landing", "the council met").
+_REFERENT_KINDS = (
+    (re.compile(r"\b(?:land|arriv|set\s+out|sail|cross|enter|deploy|fl[eo]w|fly|ashore|withdr|"
+                r"pull|left|leav|depart|mov|invasion|convoy|troops|soldiers|marines)", re.I),
+     "deployment"),
+    (re.compile(r"\b(?:met|meet|summit|talks|conference|session|council)", re.I), "meeting"),
+    (re.compile(r"\b(?:attack|offensive|assault|raid|strik|struck|shell|bomb|fight|battle)", re.I),
+     "clash"),
+    (re.compile(r"\b(?:vot|sign|agree|accord|deal|ceasefire|truce|decision)", re.I), "decision"),
+    (re.compile(r"\bvisit", re.I), "visit"),
+)
+#: Words of a referent too common to tell one event from another.
+_PLAIN_WORDS = frozenset("the a an his her its their before after was were had have has been "
+                         "first last".split())
 _OPENING = re.compile(r"\s*(?:In|At|From|Inside|Outside|Near)\s+(?:the\s+)?")
+#: A meeting's own word, before a reporting verb: the meeting is the speakers', not what was said.
+_MEETING_WORD = re.compile(r"\b(?:meeting|met|meet|talks|summit|conference|session)\b", re.I)
+#: A happening named by how long it lasted: "78 days of airstrikes", "six weeks of fighting".
+_DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
+                       r"(?:days|weeks|months|years)\s+of\b", re.I)
+#: A happening told outside the story's running time: in the present perfect ("has moved"),
+#: "later", "since", "eventually".
+_OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
+                           r"since|eventually|afterwards|subsequently)\b", re.I)
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
@@ -182,6 +265,13 @@ _WIRE_DATELINE = re.compile(
 #: How far after a reporting verb a place may still set the words ("told reporters aboard the
 #: command ship in X"), unless what was said has begun before it (``_CLAUSE_OPENS``).
 _SETTING_AFTER_VERB = 80
+#: How far after a reporting verb a day still dates the words ("said the day before").
+_SAID_WHEN = 25
+#: A day this close to its sentence's start opens it ("On Monday, the ministry said…").
+_OPENING_DAY = 12
+#: A trailing attribution before a reporting verb: ", a government spokesman said".
+_TRAILING_REACH = 60
+_TRAILING = re.compile(r",\s*(?:[\w'’.-]+\s+){0,6}$")
 _FOCUS_MIN = 2.0
 _FOCUS_LEAD = 1.0
 _DATELINE_WEIGHT = 3.0
@@ -191,6 +281,11 @@ _SAYING = ("statement", "request", "report")
 #: Events that happen on the ground the article is about, which its focus may place. Words,
 #: decisions and meetings happen where their speakers and parties are, which it does not tell.
 _ON_THE_GROUND = ("clash", "deployment", "visit", "other")
+#: Troops planned or proposed are not yet anywhere: the sentence's lone place is where the plan
+#: is made ("ministers in Addis Ababa agreed to speed up the deployment").
+_NOT_THERE_YET = ("planned", "proposed")
+#: Statuses of what has not happened yet.
+_NOT_YET = ("planned", "expected", "possible", "hypothetical")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 
 
@@ -233,6 +328,15 @@ class Setting:
     focus: Place | None
     #: (start, noun) of every attachment phrase ("at the Friday meeting"), found in one pass.
     attachments: ByStart | None = None
+    #: Days counted from another ("the day before") by sentence index, each sentence read once
+    #: and only if a record needs it (a scan of the whole text cost more than the stage).
+    counted: dict | None = None
+    #: Reporting verbs by span (``_verb``): several rules ask for the same one.
+    verbs: dict | None = None
+    #: Whether the text has a ", where" clause at all (most do not).
+    wheres: bool = True
+    #: The capital "the capital" means when no capital was named before it (``_article_capital``).
+    capital: Place | None = None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -246,10 +350,14 @@ class Setting:
 
 def ground(text: str, article: Article, sentences: Sequence[Sentence], places: Sequence[Place],
            dates: Sequence[DateMention], events: Sequence[Event],
-           deployments: Sequence[Deployment],
+           deployments: Sequence[Deployment], is_capital: Callable[[int], bool] | None = None,
            ) -> tuple[tuple[Event, ...], tuple[Deployment, ...]]:
-    """Every event and deployment with its place, date, bases, notes and mentions."""
+    """Every event and deployment with its place, date, bases, notes and mentions.
+    ``is_capital`` (the gazetteer's) lets "the capital" with no capital named before it mean
+    the article's capital."""
     setting = _setting(text, article, sentences, places, dates)
+    if is_capital is not None and "capital" in text:
+        setting = replace(setting, capital=_article_capital(setting, places, is_capital))
     return _ground_events(setting, events), _ground_deployments(setting, deployments)
 
 
@@ -269,7 +377,9 @@ def _setting(text, article, sentences, places, dates) -> Setting:
                       wire is not None, span, None)
     found = [(m.start(), m.group(1).lower()) for m in _ATTACHMENT.finditer(text)]
     return replace(setting, focus=focus_place(setting, places),
-                   attachments=ByStart(found, lambda m: m[0]))
+                   attachments=ByStart(found, lambda m: m[0]),
+                   counted={} if _may_count(text) else None, wheres=", where" in text,
+                   verbs={})
 
 
 def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
@@ -299,6 +409,26 @@ def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
         return first[place]
     return next((p for p in first.values() if p.kind == "country"
                  and p.country_code == country), None) if country else None
+
+
+def _article_capital(setting: Setting, places: Sequence[Place],
+                     is_capital: Callable[[int], bool]) -> Place | None:
+    """The capital named in the article (literally or for its government, "Kyiv proposed") of
+    the focus place's country, else of the country its literal places lead in."""
+    capitals = [p for p in places if p.resolved and p.geonameid and not p.antecedent
+                and is_capital(p.geonameid)]
+    if not capitals:
+        return None
+    country = setting.focus.country_code if setting.focus is not None else _leader(
+        _tally(p.country_code for p in places if p.literal and p.resolved and p.country_code))
+    return next((p for p in capitals if p.country_code == country), None) if country else None
+
+
+def _tally(keys) -> dict:
+    counts: dict = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0.0) + 1.0
+    return counts
 
 
 def _leader(weight: dict) -> object | None:
@@ -342,9 +472,11 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
 def _event_place(setting: Setting, event: Event, attached: Event | None,
                  continued: Event | None) -> Where:
     stated = _stated_place(setting, event.place)
-    if stated is not None and not _in_what_was_said(setting, event, stated.place):
-        return stated
+    if stated is not None and not _in_what_was_said(setting, event, stated.place) \
+            and not _owner(setting, stated.place):
+        return _exact_place(setting, event, stated) or stated
     return (_troops_bound(setting, event)
+            or _where_clause(setting, event.start)
             or _reference_place(setting, event.start, _words_begin(setting, event))
             or _seat(setting, event)
             or _inherited_place(setting, attached)
@@ -353,6 +485,50 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
                 _sentence_place(setting, event.start, troops=False))
             or _inherited_place(setting, continued)
             or _last_resort(setting, event))
+
+
+def _owner(setting: Setting, place: Place) -> bool:
+    """ "at France's request", "Ecuador's president": a country in the possessive owns what
+    follows; it is where that is only when what follows is a part of it ("Niger's airspace")."""
+    return place.kind == "country" and bool(_POSSESSIVE_NOT_PART.match(setting.text, place.end))
+
+
+def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
+    """ "landed at Henderson Field outside Honiara … in Solomon Islands", "seized the town of
+    Diabaly": when the stated place is an area, a town or site of the record's own clause,
+    set by a locative or a verb that strikes or reaches it, is the more exact place."""
+    if event.type in _SAYING or stated.place.kind not in _AREA_KINDS:
+        return None
+    for place in setting.places.within(event.start, event.end):
+        lo, hi = sorted((place.start, stated.place.start))
+        if place.kind not in ("city", "facility") or _in_dateline(setting, place) \
+                or "," in setting.text[lo:hi]:
+            continue  # one in another clause ("…, beginning an operation in X") is another's
+        before = setting.text[max(event.start, place.start - 40):place.start]
+        if (_AT_SITE.search(before) or _TAKEN.search(before) or _MOTION_BEFORE.search(before)) \
+                and not _ORIGIN.search(before) and not _TOPIC_BEFORE.search(before) \
+                and not _OWNER_OF_TROOPS.match(setting.text, place.end, place.end + 40):
+            return _stated_place(setting, place.id)
+    return None
+
+
+def _where_clause(setting: Setting, start: int) -> Where | None:
+    """ "flew to Tbilisi, where Saakashvili accepted it": a record in a "where" clause happens
+    at the place the clause hangs on."""
+    if not setting.wheres:
+        return None
+    lo, _ = setting.sentence_of(start)
+    for place in reversed(setting.places.within(lo, start)):
+        found = _WHERE_AFTER.match(setting.text, place.end)
+        if found is not None and found.end() <= start + 6 and not _in_dateline(setting, place):
+            inner = next(iter(setting.places.within(max(lo, place.start - 40), place.start)), None)
+            if inner is not None and place.kind in _AREA_KINDS and _IN_AREA.fullmatch(
+                    setting.text, inner.end, place.start):
+                place = inner  # "in Ramadi, in Anbar province, where": Ramadi is more exact
+            return Where(place, "stated", f"place stated: {place.surface}, where it happened")
+        if place.end < start - 60:
+            break
+    return None
 
 
 def _troops_bound(setting: Setting, event: Event) -> Where | None:
@@ -401,9 +577,17 @@ def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
     return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
 
 
+def _verb(setting: Setting, start: int, end: int) -> re.Match | None:
+    """The first reporting verb in ``[start, end)``, looked up once per span."""
+    key = (start, end)
+    if key not in setting.verbs:
+        setting.verbs[key] = _ANY_SAYING.search(setting.text, start, end)
+    return setting.verbs[key]
+
+
 def _words_start(setting: Setting, start: int, end: int) -> int:
     """Where what was said begins in ``[start, end)``: after its reporting verb, else ``end``."""
-    verb = _ANY_SAYING.search(setting.text, start, end)
+    verb = _verb(setting, start, end)
     return verb.end() if verb else end
 
 
@@ -416,20 +600,97 @@ def _words_begin(setting: Setting, event: Event) -> int:
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
                 continued: Event | None, earlier: list[Event]) -> When:
-    if event.date is not None:
+    counted = _counted_day(setting, event, earlier)
+    if counted is not None:
+        return counted
+    stated = event.date is not None
+    trailing = False
+    said_end = event.end
+    if event.type in _SAYING:
+        verb = _verb(setting, event.start, event.end)
+        said = _said_when(setting, event, verb)
+        if said is not None:
+            return said
+        comma = _trailing_comma(setting, event, verb)
+        trailing = comma is not None
+        own = max(event.start, comma) if comma is not None else event.start
+        stated = stated and _own_day(setting, event, verb, own)  # not a day in what was said
+    elif stated:
+        comma = _attribution_of(setting, event)
+        if comma is not None and not any(d.date == event.date for d in setting.dates.within(
+                setting.sentence_of(event.start)[0], comma)):
+            stated, said_end = False, comma  # "some have moved on to X, Y said on Monday"
+    if event.type == "meeting" and event.type not in _SAYING:
+        verb = _verb(setting, event.start, event.end)
+        if verb is not None and _MEETING_WORD.search(setting.text, event.start, verb.start()):
+            said_end = verb.start()  # what follows the verb is what was said
+            stated = stated and any(d.date == event.date for d in setting.dates.within(
+                event.start, verb.end() + _SAID_WHEN))
+    if stated and event.status in _NOT_YET and event.date_text.lower().startswith("since"):
+        stated = False  # "soldiers, stationed there since 1975, are to withdraw": when a state
+        # began, not when the plan is to happen
+    if stated:
         exact = _exact_instead(setting, event)
         if exact is not None:
             return When(exact.date, exact.text, exact.precision, exact.qualifier, "stated",
                         f"date stated: {exact.text}")
         return When(event.date, event.date_text, event.date_precision, event.date_qualifier,
                     "stated", f"date stated: {event.date_text}")
-    limit = event.end if event.type not in _SAYING else event.start + 1  # not what was said
-    return (_day_before(setting, event)
-            or _sentence_date(setting, event.start, limit)
+    limit = said_end if event.type not in _SAYING else event.start + 1  # not what was said
+    if _DURATION.search(setting.text, event.start, event.end) and not setting.dates.within(
+            event.start, event.end):
+        return _no_date(setting)  # "after 78 days of airstrikes": how long, not when
+    if trailing:
+        limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
+    return (_sentence_date(setting, event.start, limit, since=event.status not in _NOT_YET)
             or _inherited_date(attached) or _inherited_date(continued)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
             or _no_date(setting))
+
+
+def _said_when(setting: Setting, event: Event, verb: re.Match | None) -> When | None:
+    """ "told reporters aboard the ship on Wednesday": a day right after the reporting verb,
+    before what was said begins, dates the words."""
+    if verb is None:
+        return None
+    hi = min(setting.sentence_of(event.start)[1], verb.end() + _SETTING_AFTER_VERB)
+    for d in setting.dates.within(verb.end(), hi):
+        if _CLAUSE_OPENS.search(setting.text, verb.end(), d.start):
+            return None
+        return When(d.date, d.text, d.precision, d.qualifier, "stated", f"date stated: {d.text}")
+    return None
+
+
+def _own_day(setting: Setting, event: Event, verb: re.Match | None, own: int) -> bool:
+    """Whether the day the events stage gave words is their own: in their span, up to just
+    after their verb, and not before a trailing attribution ("Jets hit Kidal on Sunday, the
+    ministry said": Sunday is what was said); or opening the sentence ("On Monday, X said")."""
+    lo, _ = setting.sentence_of(event.start)
+    end = verb.end() + _SAID_WHEN if verb else event.end
+    return any(d.date == event.date and (own <= d.start < end or d.start - lo < _OPENING_DAY)
+               for d in setting.dates.within(lo, end))
+
+
+def _attribution_of(setting: Setting, event: Event) -> int | None:
+    """Where the trailing attribution of a happening's sentence begins (", the minister said
+    on Monday"), if the happening ends before it: its day is the words', not the happening's."""
+    _, hi = setting.sentence_of(event.start)
+    verb = _ANY_SAYING.search(setting.text, max(event.start, hi - _TRAILING_REACH - 20), hi)
+    if verb is None:
+        return None
+    comma = _trailing_comma(setting, event, verb)
+    return comma if comma is not None and comma >= event.start else None
+
+
+def _trailing_comma(setting: Setting, event: Event, verb: re.Match | None) -> int | None:
+    """Where a trailing attribution begins (", the ministry said"): the words' own part starts
+    there, and what comes before it is what was said."""
+    if verb is None:
+        return None
+    lo = max(setting.sentence_of(event.start)[0], verb.start() - _TRAILING_REACH)
+    trailing = _TRAILING.search(setting.text, lo, verb.start())
+    return trailing.start() if trailing else None
 
 
 def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
@@ -442,17 +703,121 @@ def _exact_instead(setting: Setting, event: Event) -> DateMention | None:
     return days[0] if len(days) == 1 else None
 
 
-def _day_before(setting: Setting, event: Event) -> When | None:
-    """ "Habibie said the day before that…": the day before the dateline's."""
-    if setting.published is None:
+def _counted_day(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
+    """ "the day before", "two days later", "the day after the landing": a day counted from
+    another, in the record's clause (for words, not in what was said) or opening its sentence.
+
+    Counted from the event its words name ("the landing", "the marines arrived": the earlier
+    event sharing a word with them, else the first of the kind they name), else from the last
+    day told before it in its sentence ("left on Monday and crossed the day after"), else, back
+    from the dateline ("said the day before"), else from the story's last dated event ("Two
+    days later"). Unresolved when the named event has no day."""
+    counted = _counted_in(setting, event.start)
+    if not counted:
         return None
-    end = min(event.end, _words_begin(setting, event) + _SETTING_AFTER_VERB)
-    found = _DAY_BEFORE.search(setting.text, event.start, end)
-    if found is None:
+    lo, _ = setting.sentence_of(event.start)
+    end = min(event.end, _words_begin(setting, event) + _SAID_WHEN)  # "said the day before"
+    found = next((m for m in counted if event.start <= m.start() < end), None)
+    if found is None and event.type not in _SAYING:  # "The day before X, rebels raided…"
+        found = next((m for m in counted if m.start() == lo), None)
+        if found is not None and event.start < _phrase_end(found):
+            found = None
+    if found is None or any(d.precision == "day" for d in setting.dates.within(
+            max(lo, event.start), found.start())):
+        return None  # "left on Monday and crossed the day after": the first move has its day
+    n = (found.group("n") or "the").lower()
+    days = (_COUNT_WORDS.get(n) or int(n)) * (7 if (found.group("unit") or "").startswith("w")
+                                             else 1) * (0 if found.group("same") else 1)
+    back = (found.group("dir") or found.group("dir2") or "").lower() in _BACKWARD
+    base = _counted_from(setting, event, found, earlier, back)
+    if base is None:
         return None
-    day = setting.published - dt.timedelta(days=1)
-    return When(day, found.group(), "day", "", "stated",
-                f"date stated: {found.group()} (the day before the dateline's)")
+    day, why = base
+    day += dt.timedelta(days=-days if back else days)
+    return When(day, found.group().strip(), "day", "", "stated",
+                f"date stated: {found.group().strip()} ({why})")
+
+
+def _may_count(text: str) -> bool:
+    """A cheap sieve: whether the text may count a day from another at all."""
+    low = text.lower()
+    return any(word in low for word in _COUNT_WORDS_IN)
+
+
+_COUNT_WORDS_IN = ("day before", "day after", "days before", "days after", "day later",
+                   "days later", "day earlier", "days earlier", "week", "previous day",
+                   "next day", "following day", "same ")
+
+
+def _counted_in(setting: Setting, pos: int) -> list[re.Match]:
+    """The days counted from another in the sentence at ``pos``, read once per sentence."""
+    if setting.counted is None:
+        return []
+    index = setting.sentence_index(pos)
+    if index not in setting.counted:
+        lo, hi = setting.sentence_of(pos)
+        words = setting.text[lo:hi].lower()
+        setting.counted[index] = list(_COUNTED.finditer(setting.text, lo, hi)) \
+            if "day" in words or "week" in words or "same" in words else []  # "day" in "Monday" too: a cheap sieve
+    return setting.counted[index]
+
+
+def _phrase_end(found: re.Match) -> int:
+    return found.start("ref") if found.group("ref") else found.end()
+
+
+def _counted_from(setting: Setting, event: Event, found: re.Match, earlier: list[Event],
+                  back: bool) -> tuple[dt.date, str] | None:
+    ref = found.group("ref") if found.group("dir") in ("before", "after") else None
+    if ref is None and found.group("dir") in ("before", "after") and _MORE_WORDS.match(
+            setting.text, found.end()):
+        return None  # "two weeks after presidential guards detained him": an event not read
+    if ref and not _CLAUSE_END.match(ref):
+        named = _named_event(setting, ref, earlier, setting.sentence_of(found.start())[0])
+        return (named.date, f"counted from the {_kind(named)} on {named.date.isoformat()}") \
+            if named is not None else None
+    lo, _ = setting.sentence_of(found.start())
+    days = [d for d in setting.dates.within(lo, found.start())
+            if d.precision == "day" and not _in_span(setting.dateline_span, d.start)]
+    if days:
+        return days[-1].date, f"counted from {days[-1].text}"
+    if back and setting.published is not None:
+        return setting.published, "counted from the dateline"
+    here = setting.sentence_index(event.start)
+    told = _latest(earlier, lambda e: e.date is not None and e.date_precision == "day"
+                   and here - 2 <= setting.sentence_index(e.start) < here)
+    if told is not None:
+        return told.date, f"counted from the {_kind(told)} on {told.date.isoformat()}"
+    if here == 0:
+        return None
+    prev = setting.sentences[here - 1]  # the day the sentence before told, event or not
+    days = [d for d in setting.dates.within(prev.start, prev.end) if d.precision == "day"]
+    return (days[-1].date, f"counted from {days[-1].text}") if days else None
+
+
+#: Words after "the day before" that may name an event.
+_MORE_WORDS = re.compile(r"\s+(?!(?:that|when|and|but|in|at|on|to|as|it|they|he|she)\b)[\w-]")
+#: A referent that is no event: "the day before that", "the day before, rebels…".
+_CLAUSE_END = re.compile(r"\s+(?:that|when|and|but|in|at|on|to|as|it|they|he|she)\b")
+
+
+def _named_event(setting: Setting, ref: str, earlier: list[Event], before: int) -> Event | None:
+    """The event with a day, told in an earlier sentence, that the referent's words name: the
+    first of the kind they name ("the landing": the story's landing), else one sharing a word
+    with them. One told in the record's own sentence is left alone: "the decision came two
+    weeks after officers detained him" may name the record itself."""
+    dated = [e for e in earlier if e.date is not None and e.date_precision == "day"
+             and e.status in ("occurred", "ongoing") and e.start < before]
+    kinds = [kind for pattern, kind in _REFERENT_KINDS if pattern.search(ref)]
+    if kinds:
+        return next((e for e in dated if e.type == kinds[0]), None)
+    words = {w.lower()[:5] for w in re.findall(r"[\w-]{4,}", ref)} - _PLAIN_WORDS
+    return next((e for e in dated if words & {w.lower()[:5] for w in re.findall(
+        r"[\w-]{4,}", setting.text[e.start:e.end])}), None)
+
+
+def _in_span(span: tuple[int, int] | None, pos: int) -> bool:
+    return span is not None and span[0] <= pos < span[1]
 
 
 def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
@@ -462,9 +827,10 @@ def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | 
     if event.type in _SAYING or event.status != "occurred":
         return None
     here = setting.sentence_index(event.start)
-    prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here)
-    if prior is None or prior.status != "occurred" or prior.date_precision != "day" \
-            or prior.type in _SAYING:
+    prior = _latest(earlier, lambda e: here - 1 <= setting.sentence_index(e.start) <= here
+                    and e.status == "occurred" and e.date_precision == "day"
+                    and e.type not in _SAYING)
+    if prior is None or _OUT_OF_STORY.search(setting.text, event.start, event.end):
         return None
     return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
                 "inherited", f"date from the {_kind(prior)} told just before, on "
@@ -585,7 +951,9 @@ def _ground_deployments(setting: Setting,
         where = ((stated if stated and not not_theirs else None)
                  or _moved_to(setting, dep)
                  or _reference_place(setting, dep.start, dep.end)
-                 or _sentence_place(setting, dep.start, troops=True, skip=not_theirs)
+                 or _site_place(setting, dep.start, _troops_clause_end(setting, dep))
+                 or (None if dep.status in _NOT_THERE_YET else
+                     _sentence_place(setting, dep.start, troops=True, skip=not_theirs))
                  or _where_troops_are(setting, dep, out)
                  or _focus(setting))
         when = _deployment_date(setting, dep)
@@ -613,6 +981,14 @@ def _moved_to(setting: Setting, dep: Deployment) -> Where | None:
         if _MOTION_BEFORE.search(setting.text, max(dep.start, place.start - 50), place.start):
             return _stated_place(setting, place.id)
     return None
+
+
+def _troops_clause_end(setting: Setting, dep: Deployment) -> int:
+    """Where the troops' clause ends: "sent the carrier Clemenceau to the area" reaches past
+    the troops' own words, up to another clause or the sentence's end."""
+    hi = min(setting.sentence_of(dep.start)[1], dep.end + _SETTING_AFTER_VERB)
+    other = _ELSEWHERE.search(setting.text, dep.end, hi)
+    return other.start() if other else hi
 
 
 def _not_theirs(setting: Setting, dep: Deployment, stated: Where) -> bool:
@@ -670,6 +1046,9 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
         if place.antecedent:
             return Where(place, "reference",
                          f"place from '{place.surface}', meaning {_name(place)}")
+    site = _site_place(setting, start, end)
+    if site is not None:
+        return site
     there = _THERE.search(setting.text, start, end)
     if there is None:
         return None
@@ -679,6 +1058,33 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
     if not before:
         return None
     return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
+
+
+def _site_place(setting: Setting, start: int, end: int) -> Where | None:
+    """ "at the airport", "remain at the base", "sent a carrier to the area": a site or an area
+    the places stage does not link, read as the last place of its sort named in the sentence
+    or the few before it: a site named with its noun ("Pristina airport", "the port of
+    Beirut"), else the last site (a facility); an area, the last sea, region or province."""
+    found = _SITE_REF.search(setting.text, start, end)
+    if found is None or any(p.start <= found.start() < p.end
+                            for p in setting.names.within(found.start() - 40, found.end())):
+        return None
+    noun = found.group(1).split()[-1].lower()
+    if noun == "capital":
+        return Where(setting.capital, "reference", f"place from '{found.group()}', meaning "
+                     f"{_name(setting.capital)}, the article's capital") if setting.capital else None
+    here = setting.sentence_index(found.start())
+    lo = setting.sentences[max(0, here - _SITE_WINDOW)].start if setting.sentences else 0
+    before = [p for p in setting.places.within(lo, found.start())
+              if not _in_dateline(setting, p) and not p.antecedent]
+    if noun in ("area", "region"):
+        fits = [p for p in before if p.kind in _REGION_KINDS]
+    else:
+        fits = [p for p in before if noun in setting.text[max(lo, p.start - 25):p.end + 12].lower()]
+        fits = fits or [p for p in before if p.kind == "facility"]
+    if not fits:
+        return None
+    return Where(fits[-1], "reference", f"place from '{found.group()}', meaning {_name(fits[-1])}")
 
 
 def _opening_place(setting: Setting, start: int) -> Where | None:
@@ -731,9 +1137,12 @@ def _focus(setting: Setting) -> Where:
                                  f"({level} level)")
 
 
-def _sentence_date(setting: Setting, start: int, limit: int) -> When | None:
+def _sentence_date(setting: Setting, start: int, limit: int, since: bool = True) -> When | None:
+    """The one date of the sentence before ``limit``; with ``since`` False, not a "since" date
+    (when a state began, which a plan does not take)."""
     lo, hi = setting.sentence_of(start)
-    found = [d for d in setting.dates.within(lo, hi) if d.start < limit]
+    found = [d for d in setting.dates.within(lo, hi) if d.start < limit
+             and (since or not d.text.lower().startswith("since"))]
     if len({d.date for d in found}) != 1:
         return None
     d = found[0]
