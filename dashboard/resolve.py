@@ -24,6 +24,9 @@ from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
 from dashboard.gazetteer import Candidate, normalize
 from dashboard.records import Place, Problem
 
+
+#: The vote of a name that cast none (``_Context.own``).
+_NO_VOTE = (None, None, None)
 #: Candidates asked for per mention.
 LIMIT = 8
 #: An admin2 (county, district) is a point: GeoNames gives it no outline, and its point is
@@ -434,6 +437,9 @@ class _Context:
     #: (country, admin1) -> support from the readings of every name, sure or not: two
     #: ambiguous names that share a province ("Eastbrook" and "Ridge County") pick it together.
     support: Counter = field(default_factory=Counter)
+    #: surface -> (country, (country, admin1) or None, point or None): what each name's own
+    #: sure pick added to the frame, taken out again when that name is scored.
+    own: dict = field(default_factory=dict)
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
@@ -479,6 +485,7 @@ class _Context:
         """
         counts, points, regions = Counter(self.countries), {}, Counter(self.regions)
         picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
+        own: dict[str, tuple] = {}
         for place in places:
             if place.kind in _HINTS or (place.surface, place.kind) in picks:
                 continue  # one vote per name
@@ -494,15 +501,21 @@ class _Context:
                 continue  # a country named as an actor, a lone word that may be a name
             counts[top.country_code] += 1
             if not (pick[1] >= 0.9 or len(_regions_of(reading)) <= 1):
+                own.setdefault(place.surface, (top.country_code, None, None))
                 continue  # sure of the country, not of the province: no point, no province
+            point = region = None
             if top.kind in ("city", "facility", "admin1", "admin2") and len(points) < _MAX_POINTS:
-                points[(round(top.lat, 1), round(top.lon, 1))] = None
+                point = (round(top.lat, 1), round(top.lon, 1))
+                points[point] = None
             if top.kind in ("city", "admin2") and top.admin1:
-                regions[(top.country_code, top.admin1)] += 1
+                region = (top.country_code, top.admin1)
+                regions[region] += 1
+            own.setdefault(place.surface, (top.country_code, region, point))
         # The longitude window is fixed per point: compute it once, not once per option.
         return _Context(counts, tuple(map(_point, points)), regions,
                         max(counts.values(), default=1.0), max(regions.values(), default=1.0),
-                        total=max(sum(counts.values()), 1.0), support=_support(places, options))
+                        total=max(sum(counts.values()), 1.0), support=_support(places, options),
+                        own=own)
 
     def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -523,7 +536,8 @@ class _Context:
         """The top option, the score mass on its spot and the whole mass (softmax weights)."""
         own = _regions_of(reading)
         share = 1.0 / math.sqrt(len(own)) if own else 0.0
-        scored = [(self._score(place.kind, o, base) + self._dominance(o, dominance)
+        mine = self.own.get(place.surface, _NO_VOTE)
+        scored = [(self._score(place.kind, o, base, mine) + self._dominance(o, dominance, mine)
                    + self._supported(o, own, share), o)
                   for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
         if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
@@ -544,41 +558,57 @@ class _Context:
             return 0.0
         return max(0.0, min(1.5, self.support[region] - share))
 
-    def _dominance(self, option: Candidate, dominance: float) -> float:
-        """A much larger namesake wins on size only where the article has no other frame."""
-        if not dominance or self.countries[option.country_code] or self.most < 3:
+    def _dominance(self, option: Candidate, dominance: float,
+                   mine: tuple = _NO_VOTE) -> float:
+        """A much larger namesake wins on size only where the article has no other frame
+        (its own vote for its country is no frame)."""
+        if not dominance:
+            return dominance
+        count = self.countries[option.country_code] - (mine[0] == option.country_code)
+        if count > 0 or self.most < 3:
             return dominance
         return 0.0
 
-    def _score(self, cue: str, option: Candidate, base: float) -> float:
+    def _score(self, cue: str, option: Candidate, base: float,
+               mine: tuple = (None, None, None)) -> float:
         """``base`` plus the article's frame (countries, provinces, nearness) and the cue's kind.
 
         An alternate spelling gets half the frame: "Islamabad" is the capital of Pakistan even
         in a story about Kashmir, where a town once had that name.
+
+        ``mine`` is the mention's own vote (``own``): a name cannot be its own frame ("Paris"
+        first read as France must not then find France in the article because of itself).
         """
         frame = 0.0
         count = self.countries.get(option.country_code, 0) if option.country_code else 0
+        if count and mine[0] == option.country_code:
+            count -= 1
         if count:
             frame += 0.5 + 1.0 * count / self.most
             if count >= 2:  # the share of all votes; one vote is no frame ("Washington and London")
                 frame += 1.5 * count / self.total
         votes = self.regions.get((option.country_code, option.admin1), 0) if option.admin1 else 0
+        if votes and mine[1] == (option.country_code, option.admin1):
+            votes -= 1
         if votes:
             # "Paris" in an article about Texas; "Georgia" the state among Georgia's towns.
             frame += 0.75 * min(votes, 4) - 0.25
-        frame += self._nearness(option)
+        frame += self._nearness(option, mine[2])
         score = base + (frame if option.exact else frame / 2)
         if cue and cue != "directional_region" and cue == option.kind:
             score += 1.5
         return score
 
-    def _nearness(self, option: Candidate) -> float:
-        """1.0 within 150 km of a located point, 0.6 within 500 km, else 0.0."""
+    def _nearness(self, option: Candidate, mine: tuple[float, float] | None = None) -> float:
+        """1.0 within 150 km of a located point (other than ``mine``, the mention's own), 0.6
+        within 500 km, else 0.0."""
         if not self.points or option.kind not in ("city", "facility", "admin1", "admin2"):
             return 0.0
         o_lat, o_lon, o_cos = option.lat, option.lon, None
         found = 0.0
         for lat, lon, window, cos in self.points:
+            if mine is not None and mine[0] == lat and mine[1] == lon:
+                continue
             # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
             if abs(lat - o_lat) < 5 and abs((lon - o_lon + 180) % 360 - 180) < window:
                 if o_cos is None:
