@@ -390,15 +390,19 @@ class _Reading(NamedTuple):
     dominance: tuple[float, ...]
     #: (country, admin1) of the towns, counties and provinces among the options.
     regions: frozenset = frozenset()
+    #: The grid cells (``_cell``) of its exact town, county and facility readings.
+    cells: frozenset = frozenset()
 
     @classmethod
     def of(cls, options: tuple[Candidate, ...]) -> _Reading:
         regions = frozenset((o.country_code, o.admin1) for o in options
                             if o.admin1 and o.kind in ("city", "admin1", "admin2", "facility"))
+        cells = frozenset(_cell(o.lat, o.lon) for o in options
+                          if o.exact and o.kind in ("city", "admin2", "facility"))
         if len(options) < 2:
-            return cls(options, (), (), regions)
+            return cls(options, (), (), regions, cells)
         return cls(options, tuple(map(_base_score, options)),
-                   tuple(_dominance(o, options) for o in options), regions)
+                   tuple(_dominance(o, options) for o in options), regions, cells)
 
 
 def _base_score(option: Candidate) -> float:
@@ -440,6 +444,8 @@ class _Context:
     #: surface -> (country, (country, admin1) or None, point or None): what each name's own
     #: sure pick added to the frame, taken out again when that name is scored.
     own: dict = field(default_factory=dict)
+    #: grid cell -> closeness (``_closeness``) of the article's names.
+    close: Counter = field(default_factory=Counter)
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
@@ -515,7 +521,7 @@ class _Context:
         return _Context(counts, tuple(map(_point, points)), regions,
                         max(counts.values(), default=1.0), max(regions.values(), default=1.0),
                         total=max(sum(counts.values()), 1.0), support=_support(places, options),
-                        own=own)
+                        own=own, close=_closeness(places, options))
 
     def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -537,8 +543,12 @@ class _Context:
         own = _regions_of(reading)
         share = 1.0 / math.sqrt(len(own)) if own else 0.0
         mine = self.own.get(place.surface, _NO_VOTE)
+        # Closeness chooses among towns; it never pulls a country's or a state's name down to
+        # a hamlet of that name near the article's towns ("Egypt", a village in Alabama).
+        cells = frozenset() if any(o.exact and o.kind in ("country", "admin1")
+                                   for o in reading.options) else reading.cells
         scored = [(self._score(place.kind, o, base, mine) + self._dominance(o, dominance, mine)
-                   + self._supported(o, own, share), o)
+                   + self._supported(o, own, share) + self._close(o, cells), o)
                   for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
         if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
             # An area beats a small town of its name unless a cue says town ("Jordan" the
@@ -557,6 +567,18 @@ class _Context:
         if not self.support or region not in own:
             return 0.0
         return max(0.0, min(1.5, self.support[region] - share))
+
+    def _close(self, option: Candidate, cells: frozenset) -> float:
+        """Up to 1.5 for a town or county near readings of the article's other names (the
+        mention's own weight taken out)."""
+        if not cells or not option.exact or option.kind not in ("city", "admin2", "facility"):
+            return 0.0
+        cell = _cell(option.lat, option.lon)
+        found = self.close.get(cell, 0.0)
+        if not found:
+            return 0.0
+        found -= 1.0 / math.sqrt(len(cells))  # its own cells always hold itself
+        return max(0.0, min(_CLOSE_MAX, found))
 
     def _dominance(self, option: Candidate, dominance: float,
                    mine: tuple = _NO_VOTE) -> float:
@@ -622,6 +644,40 @@ class _Context:
 
 
 _NO_READING = _Reading((), (), (), frozenset())
+#: Size of a grid cell in degrees: names whose readings fall in neighbouring cells lie within
+#: about 100-200 km of each other.
+_CELL = 1.0
+#: Most that closeness adds to a reading's score (as much as a shared province).
+_CLOSE_MAX = 1.5
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(math.floor(lat / _CELL)), int(math.floor(lon / _CELL))
+
+
+def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter:
+    """Per grid cell, how many of the article's names have a town or county reading in it or
+    next to it (1/sqrt(n) for a name with readings in n cells): two ambiguous names with
+    readings a few miles apart ("Eastbrook" and "Ridge County") choose those readings
+    together, more finely than a shared province."""
+    close: Counter = Counter()
+    seen: set[str] = set()
+    for place in places:
+        if place.kind in _HINTS or place.surface in seen:
+            continue
+        seen.add(place.surface)
+        cells = options.get(place.id, _NO_READING).cells
+        if not cells:
+            continue
+        weight = 1.0 / math.sqrt(len(cells))
+        for cell in _around(cells):
+            close[cell] += weight
+    return close
+
+
+def _around(cells: frozenset) -> set[tuple[int, int]]:
+    """The cells and their eight neighbours."""
+    return {(a + da, b + db) for a, b in cells for da in (-1, 0, 1) for db in (-1, 0, 1)}
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
@@ -632,11 +688,19 @@ def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
     return lat, lon, 5 / max(cos, 0.1), cos
 
 
+#: Kinds a city must be much larger than to dominate: its namesake towns, and provinces of
+#: other countries (a city of 120,000 does not dominate a foreign state of millions of its
+#: name; a province of its own country named after it is its province, often with it as its
+#: capital, and the city's size still tells).
+_DOMINATED = frozenset(("city", "admin1", "admin2"))
+
+
 def _dominance(option: Candidate, options: Sequence[Candidate]) -> float:
     """A city five times larger than every namesake is the one the news means (Geneva, Paris)."""
     if option.kind != "city" or option.population <= 0:
         return 0.0
-    others = [o.population for o in options if o is not option and o.kind == "city"]
+    others = [o.population for o in options if o is not option and (o.kind == "city" or (
+        o.kind in _DOMINATED and o.country_code != option.country_code))]
     return 1.0 if others and option.population >= 5 * max(others) else 0.0
 
 
