@@ -276,3 +276,40 @@ def test_resolve_a_known_county_is_that_county_not_a_place_of_its_bare_name():
                                   Douglas_County="admin1")
     assert (county.kind, county.admin1, county.precision, problems) == (
         "admin2", "MN", "point", ())
+
+
+def test_resolve_towns_a_few_miles_apart_pick_each_other_within_one_province():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Millford": [loc("Millford", "city", "US", 33.0, -101.0, 30_000, gid=21, admin1="TX"),
+                     loc("Millford", "city", "US", 31.0, -95.0, 20_000, gid=22, admin1="TX")],
+        "Oakvale": [loc("Oakvale", "city", "US", 31.2, -95.3, 9_000, gid=23, admin1="TX"),
+                    loc("Oakvale", "city", "US", 40.0, -83.0, 9_000, gid=24, admin1="OH")],
+        "Pine Hollow": [loc("Pine Hollow", "city", "US", 31.1, -94.8, 9_000, gid=25,
+                            admin1="TX"),
+                        loc("Pine Hollow", "city", "US", 44.0, -70.0, 9_000, gid=26,
+                            admin1="ME")]}
+    text = "Crews drove from Millford to Oakvale and on to Pine Hollow."
+    places, _ = resolve(text, "Millford", "Oakvale", "Pine Hollow", geocoder=geocoder)
+    assert [p.geonameid for p in places] == [22, 23, 25]
+
+
+def test_resolve_a_name_is_no_frame_for_itself():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Paris": FakeGeocoder.TABLE["Paris"],
+        "Dallas": [loc("Dallas", "city", "US", 32.8, -96.8, 1_300_000, gid=31, admin1="TX")]}
+    text = "The fair moved from Paris to Dallas, and Paris was quiet."
+    places, _ = resolve(text, "Paris", "Dallas", geocoder=geocoder)
+    assert places[0].country_code == "US"
+
+
+def test_resolve_a_city_does_not_dominate_a_foreign_province_of_millions():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Westland": [loc("Westland", "city", "ZA", -28.1, 26.9, 120_000, gid=41),
+                     loc("Westland", "admin1", "US", 37.5, -78.8, 5_700_000, gid=42,
+                         admin1="WL"),
+                     loc("Westland", "city", "US", 47.5, -92.5, 8_000, gid=43, admin1="MN")]}
+    places, _ = resolve("She moved to Westland last year.", "Westland", geocoder=geocoder)
+    assert places[0].kind == "admin1"
