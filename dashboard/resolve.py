@@ -165,7 +165,7 @@ def resolve_places(
     article names, with no "in"/"at" before it ("Obama", "Stryker"), is taken for a name, not
     a place: it is left out of the places and a ``not_a_place`` problem says so.
     """
-    options = _all_options(places, lookup)
+    options = _pin_pairs(places, _all_options(places, lookup), text)
     located = {p.id for p in places if _is_cued(p) or _is_located(p, text)}
     context = _Context.first_pass(places, options, countries, located)
     context = context.second_pass(places, options, located)
@@ -296,6 +296,55 @@ def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, _Reading]
     """Candidates per named mention (computed once per surface and cue)."""
     return {place.id: lookup.reading(place.surface, place.kind) for place in places
             if not place.kind.startswith("anaphor")}
+
+
+def _pin_pairs(places: Sequence[Place], options: dict[str, _Reading],
+               text: str) -> dict[str, _Reading]:
+    """"Eastbrook, Ohio", "Eastbrook, Ont.": a place followed by a comma and a province or
+    country it has a reading in is that reading, and the province or country is the one that
+    holds it, wherever either name recurs in the article."""
+    if not text:
+        return options
+    pinned: dict[str, tuple[Candidate, ...]] = {}
+    ordered = sorted((p for p in places if p.id in options and p.kind not in _NOT_PAIRED),
+                     key=lambda p: p.start)
+    for town, area in zip(ordered, ordered[1:]):
+        if area.start - town.end != 2 or text[town.end:area.start] != ", ":
+            continue
+        inside, holders = _pair(options[town.id].options, options[area.id].options)
+        if inside:
+            pinned.setdefault(town.surface, inside)
+            pinned.setdefault(area.surface, holders)
+    if not pinned:
+        return options
+    readings = {surface: _Reading.of(found) for surface, found in pinned.items()}
+    surfaces = {place.id: place.surface for place in places}
+    return {pid: readings.get(surfaces[pid], reading) for pid, reading in options.items()}
+
+
+#: Hints whose mentions never form a "town, province" pair (a demonym, a name inside another).
+_NOT_PAIRED = frozenset({DEMONYM, EMBEDDED})
+
+
+def _pair(towns: Sequence[Candidate], areas: Sequence[Candidate]
+          ) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+    """The town readings inside one of the area's province or country readings, and those
+    areas; two empty tuples when none holds the other."""
+    provinces = {(a.country_code, a.admin1): a for a in areas
+                 if a.exact and a.kind == "admin1" and a.admin1}
+    countries = {a.country_code: a for a in areas if a.exact and a.kind == "country"}
+    if not provinces and not countries:
+        return (), ()
+    inside, holders = [], {}
+    for town in towns:
+        if town.kind not in ("city", "admin2", "facility", "admin1") or town in areas:
+            continue
+        holder = provinces.get((town.country_code, town.admin1)) if town.kind != "admin1" else None
+        holder = holder or countries.get(town.country_code)
+        if holder is not None:
+            inside.append(town)
+            holders[id(holder)] = holder
+    return tuple(inside), tuple(holders.values())
 
 
 def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:

@@ -313,3 +313,20 @@ def test_resolve_a_city_does_not_dominate_a_foreign_province_of_millions():
                      loc("Westland", "city", "US", 47.5, -92.5, 8_000, gid=43, admin1="MN")]}
     places, _ = resolve("She moved to Westland last year.", "Westland", geocoder=geocoder)
     assert places[0].kind == "admin1"
+
+
+def test_resolve_town_comma_province_pins_both_names_through_the_article():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Eastbrook": [loc("Eastbrook", "city", "US", 41.0, -81.0, 60_000, gid=51, admin1="OH"),
+                      loc("Eastbrook", "city", "CA", 44.0, -79.5, 9_000, gid=52, admin1="08")],
+        "Ontaria": [loc("Ontaria", "city", "US", 34.0, -117.6, 170_000, gid=53, admin1="CA"),
+                    loc("Ontaria", "admin1", "CA", 49.0, -84.0, 13_000_000, gid=54,
+                        admin1="08")]}
+    text = "Eastbrook, Ontaria, held a vote. Eastbrook voters came early."
+    places, _ = resolve(text, "Eastbrook", "Ontaria", geocoder=geocoder)
+    later = mention(text, "Eastbrook", nth=1)
+    again, _ = resolve_places([mention(text, "Eastbrook"), mention(text, "Ontaria"), later],
+                              Lookup(geocoder), text)
+    assert [p.geonameid for p in places] == [52, 54]
+    assert again[2].geonameid == 52
