@@ -695,9 +695,10 @@ class _Context:
 _NO_READING = _Reading((), (), (), frozenset())
 #: Size of a grid cell in degrees: names whose readings fall in neighbouring cells lie within
 #: about 100-200 km of each other.
-_CELL = 1.0
 #: Most that closeness adds to a reading's score (as much as a shared province).
 _CLOSE_MAX = 1.5
+_NEIGHBOUR = 0.5
+_CELL = 1.0
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -719,8 +720,11 @@ def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter
         if not cells:
             continue
         weight = 1.0 / math.sqrt(len(cells))
-        for cell in _around(cells):
-            close[cell] += weight
+        # A neighbouring cell counts less than the same cell: within a few miles is better
+        # evidence than within 200 km.
+        near = _around(cells)
+        for cell in near:
+            close[cell] += weight if cell in cells else weight * _NEIGHBOUR
     return close
 
 
