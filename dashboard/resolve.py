@@ -253,6 +253,22 @@ def _regions_of(reading: _Reading) -> frozenset[tuple[str, str]]:
     return reading.regions
 
 
+def _largest_area(options: Sequence[Candidate]) -> Candidate | None:
+    """A province or county reading larger than every town of its name ("Westland" the
+    state of millions, not the foreign city of 120,000 listed first), when a town is listed
+    first, else None; never where
+    a capital has the name."""
+    areas = [o for o in options if o.exact and o.kind in ("admin1", "admin2") and o.admin1]
+    if not areas or options[0].kind != "city":
+        return None
+    area = max(areas, key=lambda o: o.population)
+    towns = [o for o in options if o.kind == "city"]
+    # A capital of its name is what the news means by it ("Washington").
+    if any(t.is_capital or t.population >= area.population for t in towns):
+        return None
+    return area
+
+
 def _votes_unlocated(place: Place, option: Candidate) -> bool:
     """Whether a mention with no locative before it still tells where the article is: a town
     or province (not a country, often an actor), of several words or a large one."""
@@ -515,7 +531,7 @@ class _Context:
             opts = options[place.id].options
             if not opts or not opts[0].exact:
                 continue
-            top = opts[0]
+            top = _largest_area(opts) or opts[0]
             if top.kind in ("admin1", "admin2") and top.admin1:
                 # One vote per name, and only for a name with one province among its area
                 # readings (a county name five states share votes for none).

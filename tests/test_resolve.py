@@ -330,3 +330,16 @@ def test_resolve_town_comma_province_pins_both_names_through_the_article():
                               Lookup(geocoder), text)
     assert [p.geonameid for p in places] == [52, 54]
     assert again[2].geonameid == 52
+
+
+def test_resolve_a_state_listed_after_a_foreign_city_of_its_name_still_frames_the_article():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Westland": [loc("Westland", "city", "ZA", -28.1, 26.9, 120_000, gid=41),
+                     loc("Westland", "admin1", "US", 37.5, -78.8, 5_700_000, gid=42,
+                         admin1="WL")],
+        "Elkton": [loc("Elkton", "city", "US", 40.0, -83.0, 9_000, gid=61, admin1="OH"),
+                   loc("Elkton", "city", "US", 37.0, -79.0, 9_000, gid=62, admin1="WL")]}
+    text = "Elkton has a new mayor. Westland has a new governor."
+    places, _ = resolve(text, "Elkton", "Westland", geocoder=geocoder)
+    assert places[0].geonameid == 62
