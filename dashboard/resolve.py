@@ -190,7 +190,7 @@ def resolve_places(
             problems.append(Problem(
                 "not_a_place", f"{place.surface!r} read as a name, not a place: no place of "
                 "that name fits and nothing around it says place", place.start, place.end))
-        elif pick is not None and (_doubtful(place, pick[0], text, context) or (
+        elif pick is not None and (_doubtful(place, pick[0], text, context, options[place.id].cells) or (
                 place.kind in (WEAK, EMBEDDED)
                 and not _weak_holds(place, pick[0], text, context, plain)) or (
                 place.kind == SURNAME and not _surname_holds(pick[0], context))):
@@ -419,9 +419,13 @@ def _is_located(place: Place, text: str) -> bool:
     return found is not None and found.end() <= reach
 
 
-def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> bool:
-    """A single capitalised word read as a small, out-of-context town with no locative cue."""
+def _doubtful(place: Place, option: Candidate, text: str, context: _Context,
+              cells: frozenset = frozenset()) -> bool:
+    """A single capitalised word read as a small, out-of-context town with no locative cue
+    (a town near the article's other places is in context)."""
     if _is_cued(place) or " " in place.surface or option.kind != "city" or not text:
+        return False
+    if context._close(option, cells) >= _AGREES:
         return False
     if _is_located(place, text) or _LIST_BEFORE.search(text, max(0, place.start - 10), place.start):
         return False
@@ -634,8 +638,8 @@ class _Context:
         return max(0.0, min(1.5, self.support[region] - share))
 
     def _close(self, option: Candidate, cells: frozenset) -> float:
-        """Up to 1.5 for a town or county near readings of the article's other names (the
-        mention's own weight taken out)."""
+        """Up to ``_CLOSE_MAX`` for a town or county near readings of the article's other
+        names (the mention's own weight taken out)."""
         if not cells or not option.exact or option.kind not in ("city", "admin2", "facility"):
             return 0.0
         cell = _cell(option.lat, option.lon)
@@ -643,7 +647,7 @@ class _Context:
         if not found:
             return 0.0
         found -= 1.0 / math.sqrt(len(cells))  # its own cells always hold itself
-        return max(0.0, min(_CLOSE_MAX, found))
+        return max(0.0, min(_CLOSE_MAX, _CLOSE_W * found))
 
     def _dominance(self, option: Candidate, dominance: float,
                    mine: tuple = _NO_VOTE) -> float:
@@ -709,12 +713,18 @@ class _Context:
 
 
 _NO_READING = _Reading((), (), (), frozenset())
-#: Size of a grid cell in degrees: names whose readings fall in neighbouring cells lie within
-#: about 100-200 km of each other.
-#: Most that closeness adds to a reading's score (as much as a shared province).
-_CLOSE_MAX = 1.5
-_NEIGHBOUR = 0.5
+#: Size of a grid cell in degrees (about 110 km north-south): readings in one cell lie within
+#: about 150 km of each other, in neighbouring cells within about 300 km.
 _CELL = 1.0
+#: What a neighbouring cell counts against the same cell.
+_NEIGHBOUR = 0.5
+#: Score per name whose readings share the cell (a name read in n cells counts 1/sqrt(n)).
+_CLOSE_W = 2.0
+#: Most that closeness adds to a reading's score.
+_CLOSE_MAX = 3.0
+#: Closeness at which a small town is in the article's context (``_doubtful``): one other
+#: name read only in its cell, or two only in the cells around it.
+_AGREES = 2.0
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:

@@ -343,3 +343,17 @@ def test_resolve_a_state_listed_after_a_foreign_city_of_its_name_still_frames_th
     text = "Elkton has a new mayor. Westland has a new governor."
     places, _ = resolve(text, "Elkton", "Westland", geocoder=geocoder)
     assert places[0].geonameid == 62
+
+
+def test_resolve_small_town_near_the_articles_other_places_needs_no_locative():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Oakvale": [loc("Oakvale", "city", "US", 31.2, -95.3, 9_000, gid=23, admin1="TX")],
+        "Stonefield": [loc("Stonefield", "city", "US", 31.4, -95.1, 2_000, gid=71,
+                           admin1="TX")],
+        "Brackwater": [loc("Brackwater", "city", "US", 45.0, -70.0, 2_000, gid=72,
+                           admin1="ME")]}
+    text = "Crews met in Oakvale. Stonefield sent two trucks. Brackwater sent none."
+    places, problems = resolve(text, "Oakvale", "Stonefield", "Brackwater", geocoder=geocoder)
+    assert [p.geonameid for p in places] == [23, 71]
+    assert [p.kind for p in problems] == ["not_a_place"]
