@@ -616,9 +616,15 @@ class _Context:
         # a hamlet of that name near the article's towns ("Egypt", a village in Alabama).
         cells = frozenset() if any(o.exact and o.kind in ("country", "admin1")
                                    for o in reading.options) else reading.cells
-        scored = [(self._score(place.kind, o, base, mine) + self._dominance(o, dominance, mine)
-                   + self._supported(o, own, share) + self._close(o, cells), o)
-                  for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
+        closes = [self._close(o, cells) for o in reading.options]
+        # A famous namesake's size counts for nothing where another reading sits among the
+        # article's places ("Paris" in a story about three towns around another Paris).
+        local = max(closes, default=0.0) >= _LOCAL
+        scored = [(self._score(place.kind, o, base, mine) + (
+                   0.0 if local and not close else self._dominance(o, dominance, mine))
+                   + self._supported(o, own, share) + close, o)
+                  for o, base, dominance, close in zip(reading.options, reading.base,
+                                                       reading.dominance, closes)]
         if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
             # An area beats a small town of its name unless a cue says town ("Jordan" the
             # country, not a hamlet called Jordan, whatever the article's frame).
@@ -725,6 +731,9 @@ _CLOSE_MAX = 3.0
 #: Closeness at which a small town is in the article's context (``_doubtful``): one other
 #: name read only in its cell, or two only in the cells around it.
 _AGREES = 2.0
+#: Closeness at which a reading is among the article's places, so that a much larger
+#: namesake elsewhere loses its size bonus (``_dominance``).
+_LOCAL = 1.5
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:

@@ -357,3 +357,19 @@ def test_resolve_small_town_near_the_articles_other_places_needs_no_locative():
     places, problems = resolve(text, "Oakvale", "Stonefield", "Brackwater", geocoder=geocoder)
     assert [p.geonameid for p in places] == [23, 71]
     assert [p.kind for p in problems] == ["not_a_place"]
+
+
+def test_resolve_famous_city_loses_its_size_to_a_namesake_among_the_articles_towns():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Paris": FakeGeocoder.TABLE["Paris"],
+        "Oakvale": [loc("Oakvale", "city", "US", 33.5, -95.3, 9_000, gid=23, admin1="OK"),
+                    loc("Oakvale", "city", "CA", 50.0, -100.0, 9_000, gid=24, admin1="MB"),
+                    loc("Oakvale", "city", "GB", 52.0, -1.0, 9_000, gid=27, admin1="ENG")],
+        "Pine Hollow": [loc("Pine Hollow", "city", "US", 34.5, -95.8, 9_000, gid=25,
+                            admin1="OK"),
+                        loc("Pine Hollow", "city", "AU", -33.0, 151.0, 9_000, gid=26,
+                            admin1="NSW")]}
+    text = "Buses run from Paris to Oakvale and to Pine Hollow."
+    places, _ = resolve(text, "Paris", "Oakvale", "Pine Hollow", geocoder=geocoder)
+    assert places[0].geonameid == 4
