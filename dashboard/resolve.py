@@ -2,7 +2,8 @@
 
 Each mention's candidates (from ``geocoder.candidates``) are scored on feature kind,
 population, exact name, the countries the article names, distance to the article's other
-places and the kind a cue asked for ("the town of", "province"); the confidence is the
+places, closeness to the readings of its other names (``_closeness``), "Town, Province" pairs
+(``_pin_pairs``) and the kind a cue asked for ("the town of", "province"); the confidence is the
 winner's share of the score mass. Mentions nothing matches are kept (no coordinates) with a
 problem. Works with any geocoder whose ``candidates(query, limit=, country_codes=)`` returns
 geopy ``Location`` objects whose ``raw`` holds the gazetteer fields; one that also offers
