@@ -191,7 +191,8 @@ def resolve_places(
             problems.append(Problem(
                 "not_a_place", f"{place.surface!r} read as a name, not a place: no place of "
                 "that name fits and nothing around it says place", place.start, place.end))
-        elif pick is not None and (_doubtful(place, pick[0], text, context, options[place.id].cells) or (
+        elif pick is not None and (_doubtful(place, pick[0], text, context,
+                                             options[place.id].cells) or (
                 place.kind in (WEAK, EMBEDDED)
                 and not _weak_holds(place, pick[0], text, context, plain)) or (
                 place.kind == SURNAME and not _surname_holds(pick[0], context))):
