@@ -265,7 +265,7 @@ def _largest_area(options: Sequence[Candidate]) -> Candidate | None:
         return None
     area = max(areas, key=lambda o: o.population)
     towns = [o for o in options if o.kind == "city"]
-    # A capital of its name is what the news means by it ("Washington").
+    # A capital of its name is what the news means by it, not the province.
     if any(t.is_capital or t.population >= area.population for t in towns):
         return None
     return area
@@ -318,7 +318,7 @@ def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, _Reading]
 
 def _pin_pairs(places: Sequence[Place], options: dict[str, _Reading],
                text: str) -> dict[str, _Reading]:
-    """"Eastbrook, Ohio", "Eastbrook, Ont.": a place followed by a comma and a province or
+    """"Eastbrook, Ridgeland", "Eastbrook, Norland": a place followed by a comma and a province or
     country it has a reading in is that reading, and the province or country is the one that
     holds it, wherever either name recurs in the article."""
     if not text:
@@ -615,12 +615,14 @@ class _Context:
         share = 1.0 / math.sqrt(len(own)) if own else 0.0
         mine = self.own.get(place.surface, _NO_VOTE)
         # Closeness chooses among towns; it never pulls a country's or a state's name down to
-        # a hamlet of that name near the article's towns ("Egypt", a village in Alabama).
+        # a hamlet of that name near the article's towns ("Norland" the country, not a village
+        # called Norland among the article's towns).
         cells = frozenset() if any(o.exact and o.kind in ("country", "admin1")
                                    for o in reading.options) else reading.cells
         closes = [self._close(o, cells) for o in reading.options]
         # A famous namesake's size counts for nothing where another reading sits among the
-        # article's places ("Paris" in a story about three towns around another Paris).
+        # article's places (a world city's name in a story about the towns around a small
+        # namesake).
         local = max(closes, default=0.0) >= _LOCAL
         scored = [(self._score(place.kind, o, base, mine) + (
                    0.0 if local and not close else self._dominance(o, dominance, mine))

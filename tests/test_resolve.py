@@ -297,10 +297,12 @@ def test_resolve_towns_a_few_miles_apart_pick_each_other_within_one_province():
 def test_resolve_a_name_is_no_frame_for_itself():
     geocoder = FakeGeocoder()
     geocoder.TABLE = {
-        "Paris": FakeGeocoder.TABLE["Paris"],
-        "Dallas": [loc("Dallas", "city", "US", 32.8, -96.8, 1_300_000, gid=31, admin1="TX")]}
-    text = "The fair moved from Paris to Dallas, and Paris was quiet."
-    places, _ = resolve(text, "Paris", "Dallas", geocoder=geocoder)
+        "Lutecia": [loc("Lutecia", "city", "FR", 48.85, 2.35, 2_100_000, gid=3),
+                    loc("Lutecia", "city", "US", 33.66, -95.55, 25_000, gid=4, admin1="TX")],
+        "Mesquite Falls": [loc("Mesquite Falls", "city", "US", 32.8, -96.8, 1_300_000, gid=31,
+                               admin1="TX")]}
+    text = "The fair moved from Lutecia to Mesquite Falls, and Lutecia was quiet."
+    places, _ = resolve(text, "Lutecia", "Mesquite Falls", geocoder=geocoder)
     assert places[0].country_code == "US"
 
 
@@ -362,7 +364,8 @@ def test_resolve_small_town_near_the_articles_other_places_needs_no_locative():
 def test_resolve_famous_city_loses_its_size_to_a_namesake_among_the_articles_towns():
     geocoder = FakeGeocoder()
     geocoder.TABLE = {
-        "Paris": FakeGeocoder.TABLE["Paris"],
+        "Lutecia": [loc("Lutecia", "city", "FR", 48.85, 2.35, 2_100_000, gid=3),
+                    loc("Lutecia", "city", "US", 33.66, -95.55, 25_000, gid=4, admin1="TX")],
         "Oakvale": [loc("Oakvale", "city", "US", 33.5, -95.3, 9_000, gid=23, admin1="OK"),
                     loc("Oakvale", "city", "CA", 50.0, -100.0, 9_000, gid=24, admin1="MB"),
                     loc("Oakvale", "city", "GB", 52.0, -1.0, 9_000, gid=27, admin1="ENG")],
@@ -370,6 +373,6 @@ def test_resolve_famous_city_loses_its_size_to_a_namesake_among_the_articles_tow
                             admin1="OK"),
                         loc("Pine Hollow", "city", "AU", -33.0, 151.0, 9_000, gid=26,
                             admin1="NSW")]}
-    text = "Buses run from Paris to Oakvale and to Pine Hollow."
-    places, _ = resolve(text, "Paris", "Oakvale", "Pine Hollow", geocoder=geocoder)
+    text = "Buses run from Lutecia to Oakvale and to Pine Hollow."
+    places, _ = resolve(text, "Lutecia", "Oakvale", "Pine Hollow", geocoder=geocoder)
     assert places[0].geonameid == 4
