@@ -266,7 +266,9 @@ def find_events(
         if candidates:
             context = _Context(text, sentence, places_at.within(*span), here,
                                dates_at.within(*span), published, referents, cast)
-            events = [context.event(t) for t in _triggers(text, sentence, candidates, context)]
+            triggers = _triggers(text, sentence, candidates, context)
+            spans = context.own_spans(triggers)
+            events = [context.event(t, span) for t, span in zip(triggers, spans)]
             found.extend(events)
             if events and events[0]["actors"]:
                 referents = replace(referents, subject=events[0]["actors"])
@@ -464,12 +466,32 @@ class _Context:
         return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
             s == agent.end() for s, _, _ in self.mentions)
 
-    def event(self, t: _Trigger) -> _Fields:
+    def own_spans(self, triggers: Sequence[_Trigger]) -> list[tuple[int, int]]:
+        """Each trigger's own clause: from its clause start to its clause end, but two
+        predicates of one subject ("left the port on Monday and crossed the border the day
+        after") part at their "and": each keeps its own place and day, and grounding, which
+        reads an event's span, cannot give the first's to the second."""
+        s = self.sentence
+        spans = [[s.start + clause_start(s.text, t.start - s.start), self._clause_end(t.end)]
+                 for t in triggers]
+        for i in range(1, len(triggers)):
+            first, second = triggers[i - 1], triggers[i]
+            if "statement" in (first.type, second.type):
+                continue  # what was said runs on past its "and"
+            joint = _AND_PREDICATE.search(self.text, max(first.end, second.start - 40),
+                                          second.start)
+            if joint is not None and spans[i - 1][1] > joint.start() >= spans[i][0]:
+                spans[i - 1][1] = joint.start()
+                spans[i][0] = joint.start()
+        return [(lo, hi) for lo, hi in spans]
+
+    def event(self, t: _Trigger, own: tuple[int, int]) -> _Fields:
         s = self.sentence
         c_start = s.start + clause_start(s.text, t.start - s.start)
         c_end = self._clause_end(t.end)
-        date = self._date(t, c_start, c_end)
-        place = self._place(t, c_start, c_end)
+        o_start, o_end = own  # the predicate's own clause: its span, place and day
+        date = self._date(t, o_start, o_end)
+        place = self._place(t, o_start, o_end)
         qualifier = date.qualifier if date else ""
         if date and date.end <= t.start and _WHEN_AFTER_DATE.match(self.text[date.end:t.start]):
             qualifier = ""
@@ -487,8 +509,8 @@ class _Context:
             lat=place.lat if place else None, lon=place.lon if place else None,
             date=date.date if date else None, date_text=date.text if date else "",
             date_precision=date.precision if date and date.date else "",
-            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end,
-            mentions=[(c_start, c_end)])  # a list while repeats merge into it
+            date_qualifier=qualifier, status=status, sentence=s.text, start=o_start, end=o_end,
+            mentions=[(o_start, o_end)])  # a list while repeats merge into it
         return event
 
     def _clause_end(self, pos: int) -> int:
