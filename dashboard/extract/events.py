@@ -158,8 +158,11 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|around|across|through
                        r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TO = re.compile(r"\b(?:to|in|into|towards?)\s+(?:the\s+)?(?:(?!(?:with|from|by|for|and|or)\b)"
                  r"[a-z-]+\s+){0,3}$")
-_LEAVING = re.compile(r"withdr|pull|leav", re.I)
-_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
+_LEAVING = re.compile(r"withdr|pull|leav|\bleft\b|\boff\b", re.I)  # "took off" too
+#: What troops leave: the object of "left"/"leave" ("left the southern port of X").
+_LEFT = re.compile(r"\b(?:left|leaves?|leaving)\s+(?:the\s+)?"
+                   r"(?:(?!(?:with|by|for|and|or|to|on|at|in)\b)[a-z-]+\s+){0,3}$")
+_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+|an?\s+)?"
                    r"(?:(?!(?:with|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
@@ -541,7 +544,7 @@ class _Context:
             if not (c_start <= p.start < c_end and p.literal and p.resolved):
                 continue
             before = self.text[max(self.sentence.start, p.start - 40):p.start]
-            if locative.search(before) and not (
+            if (locative.search(before) or locative is _FROM and _LEFT.search(before)) and not (
                     t.type != "deployment" and _TROOPS_BEFORE.search(before)):
                 fits.append(p)
         if not fits:
