@@ -2,7 +2,8 @@
 
 Each mention's candidates (from ``geocoder.candidates``) are scored on feature kind,
 population, exact name, the countries the article names, distance to the article's other
-places and the kind a cue asked for ("the town of", "province"); the confidence is the
+places, closeness to the readings of its other names (``_closeness``), "Town, Province" pairs
+(``_pin_pairs``) and the kind a cue asked for ("the town of", "province"); the confidence is the
 winner's share of the score mass. Mentions nothing matches are kept (no coordinates) with a
 problem. Works with any geocoder whose ``candidates(query, limit=, country_codes=)`` returns
 geopy ``Location`` objects whose ``raw`` holds the gazetteer fields; one that also offers
@@ -24,6 +25,9 @@ from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
 from dashboard.gazetteer import Candidate, normalize
 from dashboard.records import Place, Problem
 
+
+#: The vote of a name that cast none (``_Context.own``).
+_NO_VOTE = (None, None, None)
 #: Candidates asked for per mention.
 LIMIT = 8
 #: An admin2 (county, district) is a point: GeoNames gives it no outline, and its point is
@@ -162,7 +166,7 @@ def resolve_places(
     article names, with no "in"/"at" before it ("Obama", "Stryker"), is taken for a name, not
     a place: it is left out of the places and a ``not_a_place`` problem says so.
     """
-    options = _all_options(places, lookup)
+    options = _pin_pairs(places, _all_options(places, lookup), text)
     located = {p.id for p in places if _is_cued(p) or _is_located(p, text)}
     context = _Context.first_pass(places, options, countries, located)
     context = context.second_pass(places, options, located)
@@ -187,7 +191,8 @@ def resolve_places(
             problems.append(Problem(
                 "not_a_place", f"{place.surface!r} read as a name, not a place: no place of "
                 "that name fits and nothing around it says place", place.start, place.end))
-        elif pick is not None and (_doubtful(place, pick[0], text, context) or (
+        elif pick is not None and (_doubtful(place, pick[0], text, context,
+                                             options[place.id].cells) or (
                 place.kind in (WEAK, EMBEDDED)
                 and not _weak_holds(place, pick[0], text, context, plain)) or (
                 place.kind == SURNAME and not _surname_holds(pick[0], context))):
@@ -250,6 +255,22 @@ def _regions_of(reading: _Reading) -> frozenset[tuple[str, str]]:
     return reading.regions
 
 
+def _largest_area(options: Sequence[Candidate]) -> Candidate | None:
+    """A province or county reading larger than every town of its name ("Westland" the
+    state of millions, not the foreign city of 120,000 listed first), when a town is listed
+    first, else None; never where
+    a capital has the name."""
+    areas = [o for o in options if o.exact and o.kind in ("admin1", "admin2") and o.admin1]
+    if not areas or options[0].kind != "city":
+        return None
+    area = max(areas, key=lambda o: o.population)
+    towns = [o for o in options if o.kind == "city"]
+    # A capital of its name is what the news means by it, not the province.
+    if any(t.is_capital or t.population >= area.population for t in towns):
+        return None
+    return area
+
+
 def _votes_unlocated(place: Place, option: Candidate) -> bool:
     """Whether a mention with no locative before it still tells where the article is: a town
     or province (not a country, often an actor), of several words or a large one."""
@@ -293,6 +314,55 @@ def _all_options(places: Sequence[Place], lookup: Lookup) -> dict[str, _Reading]
     """Candidates per named mention (computed once per surface and cue)."""
     return {place.id: lookup.reading(place.surface, place.kind) for place in places
             if not place.kind.startswith("anaphor")}
+
+
+def _pin_pairs(places: Sequence[Place], options: dict[str, _Reading],
+               text: str) -> dict[str, _Reading]:
+    """"Eastbrook, Ridgeland", "Eastbrook, Norland": a place followed by a comma and a province or
+    country it has a reading in is that reading, and the province or country is the one that
+    holds it, wherever either name recurs in the article."""
+    if not text:
+        return options
+    pinned: dict[str, tuple[Candidate, ...]] = {}
+    ordered = sorted((p for p in places if p.id in options and p.kind not in _NOT_PAIRED),
+                     key=lambda p: p.start)
+    for town, area in zip(ordered, ordered[1:]):
+        if area.start - town.end != 2 or text[town.end:area.start] != ", ":
+            continue
+        inside, holders = _pair(options[town.id].options, options[area.id].options)
+        if inside:
+            pinned.setdefault(town.surface, inside)
+            pinned.setdefault(area.surface, holders)
+    if not pinned:
+        return options
+    readings = {surface: _Reading.of(found) for surface, found in pinned.items()}
+    surfaces = {place.id: place.surface for place in places}
+    return {pid: readings.get(surfaces[pid], reading) for pid, reading in options.items()}
+
+
+#: Hints whose mentions never form a "town, province" pair (a demonym, a name inside another).
+_NOT_PAIRED = frozenset({DEMONYM, EMBEDDED})
+
+
+def _pair(towns: Sequence[Candidate], areas: Sequence[Candidate]
+          ) -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+    """The town readings inside one of the area's province or country readings, and those
+    areas; two empty tuples when none holds the other."""
+    provinces = {(a.country_code, a.admin1): a for a in areas
+                 if a.exact and a.kind == "admin1" and a.admin1}
+    countries = {a.country_code: a for a in areas if a.exact and a.kind == "country"}
+    if not provinces and not countries:
+        return (), ()
+    inside, holders = [], {}
+    for town in towns:
+        if town.kind not in ("city", "admin2", "facility", "admin1") or town in areas:
+            continue
+        holder = provinces.get((town.country_code, town.admin1)) if town.kind != "admin1" else None
+        holder = holder or countries.get(town.country_code)
+        if holder is not None:
+            inside.append(town)
+            holders[id(holder)] = holder
+    return tuple(inside), tuple(holders.values())
 
 
 def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
@@ -351,9 +421,13 @@ def _is_located(place: Place, text: str) -> bool:
     return found is not None and found.end() <= reach
 
 
-def _doubtful(place: Place, option: Candidate, text: str, context: _Context) -> bool:
-    """A single capitalised word read as a small, out-of-context town with no locative cue."""
+def _doubtful(place: Place, option: Candidate, text: str, context: _Context,
+              cells: frozenset = frozenset()) -> bool:
+    """A single capitalised word read as a small, out-of-context town with no locative cue
+    (a town near the article's other places is in context)."""
     if _is_cued(place) or " " in place.surface or option.kind != "city" or not text:
+        return False
+    if context._close(option, cells) >= _AGREES:
         return False
     if _is_located(place, text) or _LIST_BEFORE.search(text, max(0, place.start - 10), place.start):
         return False
@@ -387,15 +461,19 @@ class _Reading(NamedTuple):
     dominance: tuple[float, ...]
     #: (country, admin1) of the towns, counties and provinces among the options.
     regions: frozenset = frozenset()
+    #: The grid cells (``_cell``) of its exact town, county and facility readings.
+    cells: frozenset = frozenset()
 
     @classmethod
     def of(cls, options: tuple[Candidate, ...]) -> _Reading:
         regions = frozenset((o.country_code, o.admin1) for o in options
                             if o.admin1 and o.kind in ("city", "admin1", "admin2", "facility"))
+        cells = frozenset(_cell(o.lat, o.lon) for o in options
+                          if o.exact and o.kind in ("city", "admin2", "facility"))
         if len(options) < 2:
-            return cls(options, (), (), regions)
+            return cls(options, (), (), regions, cells)
         return cls(options, tuple(map(_base_score, options)),
-                   tuple(_dominance(o, options) for o in options), regions)
+                   tuple(_dominance(o, options) for o in options), regions, cells)
 
 
 def _base_score(option: Candidate) -> float:
@@ -434,6 +512,11 @@ class _Context:
     #: (country, admin1) -> support from the readings of every name, sure or not: two
     #: ambiguous names that share a province ("Eastbrook" and "Ridge County") pick it together.
     support: Counter = field(default_factory=Counter)
+    #: surface -> (country, (country, admin1) or None, point or None): what each name's own
+    #: sure pick added to the frame, taken out again when that name is scored.
+    own: dict = field(default_factory=dict)
+    #: grid cell -> closeness (``_closeness``) of the article's names.
+    close: Counter = field(default_factory=Counter)
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
@@ -454,7 +537,7 @@ class _Context:
             opts = options[place.id].options
             if not opts or not opts[0].exact:
                 continue
-            top = opts[0]
+            top = _largest_area(opts) or opts[0]
             if top.kind in ("admin1", "admin2") and top.admin1:
                 # One vote per name, and only for a name with one province among its area
                 # readings (a county name five states share votes for none).
@@ -479,6 +562,7 @@ class _Context:
         """
         counts, points, regions = Counter(self.countries), {}, Counter(self.regions)
         picks: dict[tuple[str, str], tuple[Candidate, float] | None] = {}
+        own: dict[str, tuple] = {}
         for place in places:
             if place.kind in _HINTS or (place.surface, place.kind) in picks:
                 continue  # one vote per name
@@ -494,15 +578,21 @@ class _Context:
                 continue  # a country named as an actor, a lone word that may be a name
             counts[top.country_code] += 1
             if not (pick[1] >= 0.9 or len(_regions_of(reading)) <= 1):
+                own.setdefault(place.surface, (top.country_code, None, None))
                 continue  # sure of the country, not of the province: no point, no province
+            point = region = None
             if top.kind in ("city", "facility", "admin1", "admin2") and len(points) < _MAX_POINTS:
-                points[(round(top.lat, 1), round(top.lon, 1))] = None
+                point = (round(top.lat, 1), round(top.lon, 1))
+                points[point] = None
             if top.kind in ("city", "admin2") and top.admin1:
-                regions[(top.country_code, top.admin1)] += 1
+                region = (top.country_code, top.admin1)
+                regions[region] += 1
+            own.setdefault(place.surface, (top.country_code, region, point))
         # The longitude window is fixed per point: compute it once, not once per option.
         return _Context(counts, tuple(map(_point, points)), regions,
                         max(counts.values(), default=1.0), max(regions.values(), default=1.0),
-                        total=max(sum(counts.values()), 1.0), support=_support(places, options))
+                        total=max(sum(counts.values()), 1.0), support=_support(places, options),
+                        own=own, close=_closeness(places, options))
 
     def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -523,9 +613,22 @@ class _Context:
         """The top option, the score mass on its spot and the whole mass (softmax weights)."""
         own = _regions_of(reading)
         share = 1.0 / math.sqrt(len(own)) if own else 0.0
-        scored = [(self._score(place.kind, o, base) + self._dominance(o, dominance)
-                   + self._supported(o, own, share), o)
-                  for o, base, dominance in zip(reading.options, reading.base, reading.dominance)]
+        mine = self.own.get(place.surface, _NO_VOTE)
+        # Closeness chooses among towns; it never pulls a country's or a state's name down to
+        # a hamlet of that name near the article's towns ("Norland" the country, not a village
+        # called Norland among the article's towns).
+        cells = frozenset() if any(o.exact and o.kind in ("country", "admin1")
+                                   for o in reading.options) else reading.cells
+        closes = [self._close(o, cells) for o in reading.options]
+        # A famous namesake's size counts for nothing where another reading sits among the
+        # article's places (a world city's name in a story about the towns around a small
+        # namesake).
+        local = max(closes, default=0.0) >= _LOCAL
+        scored = [(self._score(place.kind, o, base, mine) + (
+                   0.0 if local and not close else self._dominance(o, dominance, mine))
+                   + self._supported(o, own, share) + close, o)
+                  for o, base, dominance, close in zip(reading.options, reading.base,
+                                                       reading.dominance, closes)]
         if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
             # An area beats a small town of its name unless a cue says town ("Jordan" the
             # country, not a hamlet called Jordan, whatever the article's frame).
@@ -544,41 +647,69 @@ class _Context:
             return 0.0
         return max(0.0, min(1.5, self.support[region] - share))
 
-    def _dominance(self, option: Candidate, dominance: float) -> float:
-        """A much larger namesake wins on size only where the article has no other frame."""
-        if not dominance or self.countries[option.country_code] or self.most < 3:
+    def _close(self, option: Candidate, cells: frozenset) -> float:
+        """Up to ``_CLOSE_MAX`` for a town or county near readings of the article's other
+        names (the mention's own weight taken out)."""
+        if not cells or not option.exact or option.kind not in ("city", "admin2", "facility"):
+            return 0.0
+        cell = _cell(option.lat, option.lon)
+        found = self.close.get(cell, 0.0)
+        if not found:
+            return 0.0
+        found -= 1.0 / math.sqrt(len(cells))  # its own cells always hold itself
+        return max(0.0, min(_CLOSE_MAX, _CLOSE_W * found))
+
+    def _dominance(self, option: Candidate, dominance: float,
+                   mine: tuple = _NO_VOTE) -> float:
+        """A much larger namesake wins on size only where the article has no other frame
+        (its own vote for its country is no frame)."""
+        if not dominance:
+            return dominance
+        count = self.countries[option.country_code] - (mine[0] == option.country_code)
+        if count > 0 or self.most < 3:
             return dominance
         return 0.0
 
-    def _score(self, cue: str, option: Candidate, base: float) -> float:
+    def _score(self, cue: str, option: Candidate, base: float,
+               mine: tuple = (None, None, None)) -> float:
         """``base`` plus the article's frame (countries, provinces, nearness) and the cue's kind.
 
         An alternate spelling gets half the frame: "Islamabad" is the capital of Pakistan even
         in a story about Kashmir, where a town once had that name.
+
+        ``mine`` is the mention's own vote (``own``): a name cannot be its own frame ("Paris"
+        first read as France must not then find France in the article because of itself).
         """
         frame = 0.0
         count = self.countries.get(option.country_code, 0) if option.country_code else 0
+        if count and mine[0] == option.country_code:
+            count -= 1
         if count:
             frame += 0.5 + 1.0 * count / self.most
             if count >= 2:  # the share of all votes; one vote is no frame ("Washington and London")
                 frame += 1.5 * count / self.total
         votes = self.regions.get((option.country_code, option.admin1), 0) if option.admin1 else 0
+        if votes and mine[1] == (option.country_code, option.admin1):
+            votes -= 1
         if votes:
             # "Paris" in an article about Texas; "Georgia" the state among Georgia's towns.
             frame += 0.75 * min(votes, 4) - 0.25
-        frame += self._nearness(option)
+        frame += self._nearness(option, mine[2])
         score = base + (frame if option.exact else frame / 2)
         if cue and cue != "directional_region" and cue == option.kind:
             score += 1.5
         return score
 
-    def _nearness(self, option: Candidate) -> float:
-        """1.0 within 150 km of a located point, 0.6 within 500 km, else 0.0."""
+    def _nearness(self, option: Candidate, mine: tuple[float, float] | None = None) -> float:
+        """1.0 within 150 km of a located point (other than ``mine``, the mention's own), 0.6
+        within 500 km, else 0.0."""
         if not self.points or option.kind not in ("city", "facility", "admin1", "admin2"):
             return 0.0
         o_lat, o_lon, o_cos = option.lat, option.lon, None
         found = 0.0
         for lat, lon, window, cos in self.points:
+            if mine is not None and mine[0] == lat and mine[1] == lon:
+                continue
             # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
             if abs(lat - o_lat) < 5 and abs((lon - o_lon + 180) % 360 - 180) < window:
                 if o_cos is None:
@@ -592,6 +723,53 @@ class _Context:
 
 
 _NO_READING = _Reading((), (), (), frozenset())
+#: Size of a grid cell in degrees (about 110 km north-south): readings in one cell lie within
+#: about 150 km of each other, in neighbouring cells within about 300 km.
+_CELL = 1.0
+#: What a neighbouring cell counts against the same cell.
+_NEIGHBOUR = 0.5
+#: Score per name whose readings share the cell (a name read in n cells counts 1/sqrt(n)).
+_CLOSE_W = 2.0
+#: Most that closeness adds to a reading's score.
+_CLOSE_MAX = 3.0
+#: Closeness at which a small town is in the article's context (``_doubtful``): one other
+#: name read only in its cell, or two only in the cells around it.
+_AGREES = 2.0
+#: Closeness at which a reading is among the article's places, so that a much larger
+#: namesake elsewhere loses its size bonus (``_dominance``).
+_LOCAL = 1.5
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(math.floor(lat / _CELL)), int(math.floor(lon / _CELL))
+
+
+def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter:
+    """Per grid cell, how many of the article's names have a town or county reading in it or
+    next to it (1/sqrt(n) for a name with readings in n cells): two ambiguous names with
+    readings a few miles apart ("Eastbrook" and "Ridge County") choose those readings
+    together, more finely than a shared province."""
+    close: Counter = Counter()
+    seen: set[str] = set()
+    for place in places:
+        if place.kind in _HINTS or place.surface in seen:
+            continue
+        seen.add(place.surface)
+        cells = options.get(place.id, _NO_READING).cells
+        if not cells:
+            continue
+        weight = 1.0 / math.sqrt(len(cells))
+        # A neighbouring cell counts less than the same cell: within a few miles is better
+        # evidence than within 200 km.
+        near = _around(cells)
+        for cell in near:
+            close[cell] += weight if cell in cells else weight * _NEIGHBOUR
+    return close
+
+
+def _around(cells: frozenset) -> set[tuple[int, int]]:
+    """The cells and their eight neighbours."""
+    return {(a + da, b + db) for a, b in cells for da in (-1, 0, 1) for db in (-1, 0, 1)}
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
@@ -602,11 +780,19 @@ def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
     return lat, lon, 5 / max(cos, 0.1), cos
 
 
+#: Kinds a city must be much larger than to dominate: its namesake towns, and provinces of
+#: other countries (a city of 120,000 does not dominate a foreign state of millions of its
+#: name; a province of its own country named after it is its province, often with it as its
+#: capital, and the city's size still tells).
+_DOMINATED = frozenset(("city", "admin1", "admin2"))
+
+
 def _dominance(option: Candidate, options: Sequence[Candidate]) -> float:
     """A city five times larger than every namesake is the one the news means (Geneva, Paris)."""
     if option.kind != "city" or option.population <= 0:
         return 0.0
-    others = [o.population for o in options if o is not option and o.kind == "city"]
+    others = [o.population for o in options if o is not option and (o.kind == "city" or (
+        o.kind in _DOMINATED and o.country_code != option.country_code))]
     return 1.0 if others and option.population >= 5 * max(others) else 0.0
 
 

@@ -276,3 +276,103 @@ def test_resolve_a_known_county_is_that_county_not_a_place_of_its_bare_name():
                                   Douglas_County="admin1")
     assert (county.kind, county.admin1, county.precision, problems) == (
         "admin2", "MN", "point", ())
+
+
+def test_resolve_towns_a_few_miles_apart_pick_each_other_within_one_province():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Millford": [loc("Millford", "city", "US", 33.0, -101.0, 30_000, gid=21, admin1="TX"),
+                     loc("Millford", "city", "US", 31.0, -95.0, 20_000, gid=22, admin1="TX")],
+        "Oakvale": [loc("Oakvale", "city", "US", 31.2, -95.3, 9_000, gid=23, admin1="TX"),
+                    loc("Oakvale", "city", "US", 40.0, -83.0, 9_000, gid=24, admin1="OH")],
+        "Pine Hollow": [loc("Pine Hollow", "city", "US", 31.1, -94.8, 9_000, gid=25,
+                            admin1="TX"),
+                        loc("Pine Hollow", "city", "US", 44.0, -70.0, 9_000, gid=26,
+                            admin1="ME")]}
+    text = "Crews drove from Millford to Oakvale and on to Pine Hollow."
+    places, _ = resolve(text, "Millford", "Oakvale", "Pine Hollow", geocoder=geocoder)
+    assert [p.geonameid for p in places] == [22, 23, 25]
+
+
+def test_resolve_a_name_is_no_frame_for_itself():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Lutecia": [loc("Lutecia", "city", "FR", 48.85, 2.35, 2_100_000, gid=3),
+                    loc("Lutecia", "city", "US", 33.66, -95.55, 25_000, gid=4, admin1="TX")],
+        "Mesquite Falls": [loc("Mesquite Falls", "city", "US", 32.8, -96.8, 1_300_000, gid=31,
+                               admin1="TX")]}
+    text = "The fair moved from Lutecia to Mesquite Falls, and Lutecia was quiet."
+    places, _ = resolve(text, "Lutecia", "Mesquite Falls", geocoder=geocoder)
+    assert places[0].country_code == "US"
+
+
+def test_resolve_a_city_does_not_dominate_a_foreign_province_of_millions():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Westland": [loc("Westland", "city", "ZA", -28.1, 26.9, 120_000, gid=41),
+                     loc("Westland", "admin1", "US", 37.5, -78.8, 5_700_000, gid=42,
+                         admin1="WL"),
+                     loc("Westland", "city", "US", 47.5, -92.5, 8_000, gid=43, admin1="MN")]}
+    places, _ = resolve("She moved to Westland last year.", "Westland", geocoder=geocoder)
+    assert places[0].kind == "admin1"
+
+
+def test_resolve_town_comma_province_pins_both_names_through_the_article():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Eastbrook": [loc("Eastbrook", "city", "US", 41.0, -81.0, 60_000, gid=51, admin1="OH"),
+                      loc("Eastbrook", "city", "CA", 44.0, -79.5, 9_000, gid=52, admin1="08")],
+        "Ontaria": [loc("Ontaria", "city", "US", 34.0, -117.6, 170_000, gid=53, admin1="CA"),
+                    loc("Ontaria", "admin1", "CA", 49.0, -84.0, 13_000_000, gid=54,
+                        admin1="08")]}
+    text = "Eastbrook, Ontaria, held a vote. Eastbrook voters came early."
+    places, _ = resolve(text, "Eastbrook", "Ontaria", geocoder=geocoder)
+    later = mention(text, "Eastbrook", nth=1)
+    again, _ = resolve_places([mention(text, "Eastbrook"), mention(text, "Ontaria"), later],
+                              Lookup(geocoder), text)
+    assert [p.geonameid for p in places] == [52, 54]
+    assert again[2].geonameid == 52
+
+
+def test_resolve_a_state_listed_after_a_foreign_city_of_its_name_still_frames_the_article():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Westland": [loc("Westland", "city", "ZA", -28.1, 26.9, 120_000, gid=41),
+                     loc("Westland", "admin1", "US", 37.5, -78.8, 5_700_000, gid=42,
+                         admin1="WL")],
+        "Elkton": [loc("Elkton", "city", "US", 40.0, -83.0, 9_000, gid=61, admin1="OH"),
+                   loc("Elkton", "city", "US", 37.0, -79.0, 9_000, gid=62, admin1="WL")]}
+    text = "Elkton has a new mayor. Westland has a new governor."
+    places, _ = resolve(text, "Elkton", "Westland", geocoder=geocoder)
+    assert places[0].geonameid == 62
+
+
+def test_resolve_small_town_near_the_articles_other_places_needs_no_locative():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Oakvale": [loc("Oakvale", "city", "US", 31.2, -95.3, 9_000, gid=23, admin1="TX")],
+        "Stonefield": [loc("Stonefield", "city", "US", 31.4, -95.1, 2_000, gid=71,
+                           admin1="TX")],
+        "Brackwater": [loc("Brackwater", "city", "US", 45.0, -70.0, 2_000, gid=72,
+                           admin1="ME")]}
+    text = "Crews met in Oakvale. Stonefield sent two trucks. Brackwater sent none."
+    places, problems = resolve(text, "Oakvale", "Stonefield", "Brackwater", geocoder=geocoder)
+    assert [p.geonameid for p in places] == [23, 71]
+    assert [p.kind for p in problems] == ["not_a_place"]
+
+
+def test_resolve_famous_city_loses_its_size_to_a_namesake_among_the_articles_towns():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {
+        "Lutecia": [loc("Lutecia", "city", "FR", 48.85, 2.35, 2_100_000, gid=3),
+                    loc("Lutecia", "city", "US", 33.66, -95.55, 25_000, gid=4, admin1="TX")],
+        "Oakvale": [loc("Oakvale", "city", "US", 33.5, -95.3, 9_000, gid=23, admin1="OK"),
+                    loc("Oakvale", "city", "CA", 50.0, -100.0, 9_000, gid=24, admin1="MB"),
+                    loc("Oakvale", "city", "GB", 52.0, -1.0, 9_000, gid=27, admin1="ENG")],
+        "Pine Hollow": [loc("Pine Hollow", "city", "US", 34.5, -95.8, 9_000, gid=25,
+                            admin1="OK"),
+                        loc("Pine Hollow", "city", "AU", -33.0, 151.0, 9_000, gid=26,
+                            admin1="NSW")]}
+    text = "Buses run from Lutecia to Oakvale and to Pine Hollow."
+    places, _ = resolve(text, "Lutecia", "Oakvale", "Pine Hollow", geocoder=geocoder)
+    assert places[0].geonameid == 4
