@@ -353,3 +353,11 @@ def test_events_request_made_at_someones_request_is_theirs():
                                                                  text.index("Kenya") + 5),))
     found = find_events(text, split_sentences(text), (), (uganda, kenya), (), None)
     assert [e.actors for e in found if e.type == "request"] == [("a2",)]
+
+
+def test_events_a_verbs_status_is_read_in_its_own_clause():
+    text = "The soldiers drove to the town of Harbel, where they will be based."
+    (drove, *_) = events(text, [place(text, "p1", "Harbel")])
+    assert (drove.type, drove.status) == ("deployment", "occurred")  # the plan is the clause's
+    (sent,) = events("The army sent troops that will be based in Harbel.")
+    assert sent.status == "occurred"

@@ -645,3 +645,13 @@ def test_ground_each_predicate_takes_the_place_and_day_of_its_own_clause():
     assert left.place_basis != "sentence"  # Dolow is where they crossed, not where they left
     assert (crossed.place, crossed.place_basis, crossed.date) == ("p1", "stated",
                                                                   dt.date(2007, 12, 4))
+
+
+def test_ground_a_where_clause_happens_when_the_event_it_hangs_on_does():
+    text = "Fighting is raging in Ramadi, where insurgents attacked a police station."
+    ramadi = place(text, "p1", "Ramadi")
+    fight = event(text, "e1", "Fighting is raging in Ramadi", "clash", "ongoing", place="p1")
+    attack = event(text, "e2", "where insurgents attacked a police station.", "clash")
+    (host, e), _ = grounded(text, [fight, attack], places=[ramadi])
+    assert host.date_basis == "dateline"  # the day of the report, not one told in the story
+    assert (e.place, e.date, e.date_basis) == ("p1", THURSDAY, "inherited")

@@ -1,7 +1,10 @@
 """Events from trigger words: type, actors, stated place and date, status; one record per event.
 
 The place and date found here are the ones the event's own clause states; the grounding stage
-(``grounding.py``) keeps them as its best evidence and fills the rest.
+(``grounding.py``) keeps them as its best evidence and fills the rest. An event's span
+(``start``/``end``, ``mentions``) is that clause, two predicates of one subject parting at
+their "and" ("left the port on Monday | and crossed the border the day after"), except for
+statements, whose words run on past it; troops that leave are placed where they leave from.
 
 A clause yields at most one event per type (a sentence may hold several clauses: "pulled
 out in August, and the last columns rolled north"). Verbs trigger events; nouns ("the talks",
@@ -501,8 +504,11 @@ class _Context:
         if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
             status = "occurred"
         else:
+            # the modality is in its own clause: "drove to X, where they will be based" did
+            # happen
             status = status_of(_last_words(self.text[c_start:t.start]), t.word,
-                               self.text[t.end:s.end], date.date if date else None,
+                               self.text[t.end:o_end],
+                               date.date if date else None,
                                self.published,
                                lead=self.text[max(s.start, c_start - WINDOW):c_start])
         event = dict(

@@ -30,7 +30,9 @@ Place, best first:
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
    named with its noun in the sentence or the three before ("Pristina airport", "the port of
    Beirut"), else the last facility; for "the area" or "the region", the last sea, region or
-   province (for troops, read up to the end of their clause); "the capital" with no capital
+   province (for troops, read up to the end of their clause); "the Nigerian capital" (a
+   country or its demonym before the noun) is the capital the article names in that country,
+   else none; "the capital" with no capital
    named before it is the capital the article names (literally or for its government) in
    the focus place's country, else in the country its literal places lead in (the
    gazetteer's capitals); else the adverb "there" (the last literal place before it);
@@ -44,7 +46,8 @@ Place, best first:
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
    of it; else the one literal place of the sentence, when there is exactly one candidate (no
    candidate: a place in topic position, "discussing Kosovo", "the status of X"; after "from";
-   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where troops
+   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; a place
+   another predicate states in its own clause, "left on Monday and crossed into X"; where troops
    are, "troops in X", for an event that is not about troops; the wire dateline). Words
    (statements, requests, reports) take no lone place: it is in what was said ("Rebels hold
    Gao, the army said"); nor do planned or proposed troops, which are not there yet: the lone
@@ -86,7 +89,8 @@ Date, best first:
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
    one inside what was said, and none for a trailing attribution);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
-   speaker (a meeting of the same participants or "the offensive" gives a place, not a date);
+   speaker, or, for a happening in a "where" clause, the happening it hangs on ("broke out in
+   Ramadi, where insurgents attacked") (a meeting of the same participants or "the offensive" gives a place, not a date);
 4. ``dateline``: the report's day, only where tense and genre make it the event's day:
 
    - an ongoing event (present progressive: "are discussing") happens on the day of the report;
@@ -654,6 +658,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
     return (_sentence_date(setting, event.start, limit, since=event.status not in _NOT_YET)
             or _inherited_date(attached) or _inherited_date(continued)
+            or _where_date(setting, event, earlier)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
             or _no_date(setting))
@@ -1186,6 +1191,18 @@ def _sentence_date(setting: Setting, start: int, limit: int, since: bool = True)
     d = found[0]
     return When(d.date, d.text, d.precision, d.qualifier, "sentence",
                 f"date from its sentence: {d.text}")
+
+
+def _where_date(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
+    """ "Fighting broke out in Ramadi, where insurgents attacked a police station": a happening
+    in a "where" clause happens when the event of its sentence it hangs on does."""
+    if not setting.wheres or event.type in _SAYING or event.status in _NOT_YET \
+            or _where_clause(setting, event.start) is None:
+        return None
+    lo, _ = setting.sentence_of(event.start)
+    host = next((e for e in reversed(earlier[-4:]) if lo <= e.start and e.end <= event.start
+                 and e.type not in _SAYING and e.status not in _NOT_YET), None)
+    return _inherited_date(host)
 
 
 def _inherited_date(source: Event | None) -> When | None:
