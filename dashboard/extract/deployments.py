@@ -22,7 +22,7 @@ from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import subject
-from dashboard.extract.troop_status import governed_from_before, troop_status
+from dashboard.extract.troop_status import governed_from_before, has_troop_verb, troop_status
 from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence
 from dashboard.text import headline
 
@@ -103,6 +103,8 @@ class _Draft:
     phrase_end: int = 0
     #: One of several owners listed together ("French, Italian and Greek contingents").
     listed: bool = False
+    #: A part of troops just reported ("the rest", "about 1,000 of them"): a body of its own.
+    part: bool = False
 
 
 def find_deployments(
@@ -119,11 +121,16 @@ def find_deployments(
     everyone = {a.id: a for a in actors}
     found: list[_Draft] = []
     last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
+    before: _Draft | None = None  # the last troops of the sentence before
     for index, sentence in enumerate(sentences):
         nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
-        if not nouns:
-            continue
         span = (sentence.start, sentence.end)
+        reported = [before] if before is not None else []  # troops a part can belong to
+        if not nouns:
+            found.extend(_parts(doc, sentence, reported, places_at.within(*span),
+                                dates_at.within(*span), published, found))
+            before = None
+            continue
         literal, mentions = places_at.within(*span), mentions_at.within(*span)
         owners = [s for s, _, a in mentions if a.type != "person"]
         for group in _groups(doc, sentence, nouns, literal, owners):
@@ -142,8 +149,74 @@ def find_deployments(
             if draft.fields["strength"] is not None:
                 found.extend(_gapped(text, sentence, draft, group, mentions))
             found.extend(_each_place(text, draft, literal))
+            reported.append(draft)
+        found.extend(_parts(doc, sentence, reported, literal, dates_at.within(*span),
+                            published, found))
+        before = reported[-1] if reported and reported[-1] is not before else None
     merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+#: A part of troops just reported, named without a troop noun of its own or with a definite
+#: one: "the rest (of the force)", "the remainder", "others", "some (of them)", "most of the
+#: soldiers", "about 1,000 of them", "the first 300". ("Some"/"others" alone only as the
+#: subject of a verb.)
+_PART = re.compile(
+    rf"\b(?:(?:the\s+)?(?:rest|remainder)(?:\s+of\s+(?:them|(?:the|its|their)\s+"
+    rf"(?:[\w-]+\s+)?(?:{_PEOPLE}|{_UNITS})))?"
+    rf"|(?:some|most|many)\s+of\s+(?:them|(?:the|its|their)\s+(?:{_PEOPLE}))"
+    rf"|(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+of\s+(?:them|(?:the|its|their)\s+"
+    rf"(?:{_PEOPLE}))"
+    rf"|the\s+(?:first|last|remaining|other)\s+(?P<num2>{NUMBER})(?!\s+(?:[\w-]+\s+)?"
+    rf"(?:{_PEOPLE}|{_UNITS})\b)"
+    rf"|(?:others|some)(?=\s+(?:have|has|had|were|are|will|would|[a-z]+ed)\b))\b", re.I)
+#: Where a part stands: a clause's subject (then a verb follows it at once) or a verb's
+#: object; not an aside on the troops ("37,000 troops, most of them near the border").
+_PART_SUBJECT = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while|whereas)\s+)$", re.I)
+_PART_OBJECT = re.compile(r"\b[a-z]+(?:ed|ing)\s+$")
+_PART_VERB = re.compile(r"\s+(?:(?:also|then|later|now|already|still|soon)\s+)?(?:have|has|had|"
+                        r"were|are|was|is|will|would|could|should|may|might|must|shall|"
+                        r"[a-z]+ed|left|flew|went|came|began|stay\w*|remain\w*)\b")
+_LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
+
+
+def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, dates,
+           published, found: list[_Draft]) -> list[_Draft]:
+    """The parts of troops reported in this sentence or the one before ("Uganda has pledged
+    1,600 troops, and the rest are expected to arrive"): each a body of its own, with the
+    owner and troop noun of the troops last reported before it, its own count, place and the
+    status of its own verb."""
+    if not reported:
+        return []
+    text, drafts = doc.text, []
+    taken = [(d.fields["start"], d.phrase_end) for d in found
+             if d.fields["sentence"] is sentence.text]
+    for m in _PART.finditer(text, sentence.start, sentence.end):
+        start, end = m.span()
+        if any(s < end and start < e for s, e in taken) or not (
+                _PART_OBJECT.search(text, max(sentence.start, start - 16), start)
+                or _PART_SUBJECT.search(text, max(sentence.start, start - 12), start)
+                and _PART_VERB.match(text, end)):
+            continue
+        whole = next((d for d in reversed(reported) if d.fields["start"] < start), None)
+        if whole is None or not has_troop_verb(doc, sentence, start, end) or _casualties(
+                doc, start, end, sentence.end):
+            continue
+        number = m.group("num") or m.group("num2")
+        place = _place_after(doc, sentence, places, end)
+        date = _date(dates, start, place.end if place else end)
+        status = troop_status(doc, sentence, start, end)
+        drafts.append(_Draft({
+            **whole.fields, "unit": _LEADING_COUNT.sub("", whole.fields["unit"]),
+            "strength": parse_number(number) if number else None,
+            "strength_qualifier": " ".join((m.group("qual") or "").lower().split()),
+            "strength_text": " ".join(m.group().split()) if number else "",
+            "place": place.id if place else None, "lat": place.lat if place else None,
+            "lon": place.lon if place else None,
+            "status": _dated_status(status, date, published), "date": date.date if date else None,
+            "sentence": sentence.text, "start": start, "end": place.end if place else end,
+            "mentions": [(start, place.end if place else end)]}, whole.weak, end, part=True))
+    return drafts
 
 
 def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
@@ -623,6 +696,8 @@ def _richness(unit: str) -> tuple[int, int]:
 
 def _same(a: _Draft, b: _Draft) -> bool:
     x, y = a.fields, b.fields
+    if a.part or b.part:
+        return False  # "the rest", "some of them": not the troops they are part of
     if a.listed and b.listed and x["unit"] != y["unit"]:
         return False  # each listed owner's troops are their own
     if x["status"] != y["status"] or (x["strength"] and y["strength"]

@@ -137,6 +137,15 @@ def _without_verb(doc: Folded, inside: Folded, lo: int, hi: int, start: int, end
     return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
 
 
+def has_troop_verb(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
+    """Whether a verb that says what troops do governs the phrase ("the rest will be flown
+    in", "has moved some of them"): a phrase with no troop noun is troops only then."""
+    lo = sentence.start + clause_start(sentence.text, start - sentence.start)
+    hi = _clause_end(doc, end, sentence.end)
+    return (_main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
+            ) is not None
+
+
 def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
     """Whether the verb governing the phrase comes before it ("Britain, which sent 600
     paratroopers"): the phrase is its object, and the verb's subject owns the troops."""
