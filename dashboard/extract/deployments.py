@@ -705,6 +705,8 @@ def _same(a: _Draft, b: _Draft) -> bool:
         return False
     actors_clash = (x["actor"] and y["actor"] and x["actor"] != y["actor"]
                     and not (a.weak or b.weak))
+    if (x["strength"] is None) != (y["strength"] is None) and x["actor"] != y["actor"]:
+        return False  # "45 troops" of one owner, "a team of special forces" of another
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
     return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))
