@@ -374,3 +374,52 @@ def test_deployments_troops_to_a_list_without_each_stay_one_body():
     text = "NATO deployed 4,000 soldiers to Romania and Bulgaria."
     places = [place(text, "p1", "Romania"), place(text, "p2", "Bulgaria", lat=43.0)]
     assert len(deployments(text, places)) == 1
+
+
+def test_deployments_the_rest_is_a_body_of_its_own_with_the_troops_owner():
+    text = "Uganda has pledged 1,600 troops, and the rest are expected to arrive next week."
+    found = deployments(text, [], [actor(text, "a1", "Uganda", "Uganda")])
+    assert [(d.unit, d.actor, d.status) for d in found] == [
+        ("1,600 troops", "a1", "planned"), ("troops", "a1", "planned")]
+    assert text[found[1].start:found[1].end].startswith("the rest")
+
+
+def test_deployments_counted_part_of_them_takes_its_count_place_and_verb():
+    text = ("Indonesian soldiers are to withdraw over the coming weeks. "
+            "About 1,000 of them left by ship from Dili on Tuesday.")
+    found = deployments(text, [place(text, "p1", "Dili", kind="city")],
+                        [actor(text, "a1", "Indonesia", "Indonesian")])
+    part = found[-1]
+    assert (part.strength, part.strength_qualifier, part.actor, part.place, part.status) == (
+        1000, "about", "a1", "p1", "withdrawal")
+
+
+def test_deployments_part_as_object_moved_to_a_new_place():
+    text = ("The United States, which has about 1,100 troops in Niger, has moved some of them "
+            "to Agadez.")
+    found = deployments(text, [place(text, "p1", "Niger"), place(text, "p2", "Agadez",
+                                                                  kind="city", lat=17.0)],
+                        [actor(text, "a1", "United States", "United States")])
+    assert [(d.strength, d.place, d.status) for d in found] == [
+        (1100, "p1", "stationed"), (None, "p2", "deployed")]
+
+
+def test_deployments_aside_on_the_troops_is_no_part():
+    text = "About 37,000 American troops are stationed in Korea, most of them near the border."
+    found = deployments(text, [place(text, "p1", "Korea")],
+                        [actor(text, "a1", "United States", "American")])
+    assert len(found) == 1
+
+
+def test_deployments_others_without_troops_before_are_no_part():
+    text = "The talks ended on Monday. Others left for Geneva the day before."
+    assert deployments(text, [place(text, "p1", "Geneva", kind="city")]) == ()
+
+
+def test_deployments_counted_and_uncounted_troops_of_two_owners_stay_apart():
+    text = ("The US flew 45 troops into Juba on Friday. "
+            "Uganda had sent special forces to Juba on Thursday.")
+    juba = [place(text, "p1", "Juba", kind="city"), place(text, "p2", "Juba", kind="city", nth=1)]
+    found = deployments(text, juba, [actor(text, "a1", "United States", "US"),
+                                     actor(text, "a2", "Uganda", "Uganda")])
+    assert [(d.actor, d.strength) for d in found] == [("a1", 45), ("a2", None)]

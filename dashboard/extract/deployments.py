@@ -157,6 +157,10 @@ def find_deployments(
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
+#: A verb right after a part that is a clause's subject ("the rest are …", "others left").
+_PART_VERB = re.compile(r"\s+(?:(?:also|then|later|now|already|still|soon)\s+)?(?:have|has|had|"
+                        r"were|are|was|is|will|would|could|should|may|might|must|shall|"
+                        r"[a-z]+ed|left|flew|went|came|began|stay\w*|remain\w*)\b")
 #: A part of troops just reported, named without a troop noun of its own or with a definite
 #: one: "the rest (of the force)", "the remainder", "others", "some (of them)", "most of the
 #: soldiers", "about 1,000 of them", "the first 300". ("Some"/"others" alone only as the
@@ -169,14 +173,11 @@ _PART = re.compile(
     rf"(?:{_PEOPLE}))"
     rf"|the\s+(?:first|last|remaining|other)\s+(?P<num2>{NUMBER})(?!\s+(?:[\w-]+\s+)?"
     rf"(?:{_PEOPLE}|{_UNITS})\b)"
-    rf"|(?:others|some)(?=\s+(?:have|has|had|were|are|will|would|[a-z]+ed)\b))\b", re.I)
+    rf"|(?:others|some)(?={_PART_VERB.pattern}))\b", re.I)
 #: Where a part stands: a clause's subject (then a verb follows it at once) or a verb's
 #: object; not an aside on the troops ("37,000 troops, most of them near the border").
-_PART_SUBJECT = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while|whereas)\s+)$", re.I)
+_PART_SUBJECT = re.compile(r"(?:[,;:]\s*|\b(?:and|but|while|whereas)\s+)$", re.I)
 _PART_OBJECT = re.compile(r"\b[a-z]+(?:ed|ing)\s+$")
-_PART_VERB = re.compile(r"\s+(?:(?:also|then|later|now|already|still|soon)\s+)?(?:have|has|had|"
-                        r"were|are|was|is|will|would|could|should|may|might|must|shall|"
-                        r"[a-z]+ed|left|flew|went|came|began|stay\w*|remain\w*)\b")
 _LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
 
 
@@ -195,7 +196,8 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
         start, end = m.span()
         if any(s < end and start < e for s, e in taken) or not (
                 _PART_OBJECT.search(text, max(sentence.start, start - 16), start)
-                or _PART_SUBJECT.search(text, max(sentence.start, start - 12), start)
+                or (start == sentence.start or _PART_SUBJECT.search(
+                    text, max(sentence.start, start - 12), start))
                 and _PART_VERB.match(text, end)):
             continue
         whole = next((d for d in reversed(reported) if d.fields["start"] < start), None)
