@@ -423,3 +423,12 @@ def test_deployments_counted_and_uncounted_troops_of_two_owners_stay_apart():
     found = deployments(text, juba, [actor(text, "a1", "United States", "US"),
                                      actor(text, "a2", "Uganda", "Uganda")])
     assert [(d.actor, d.strength) for d in found] == [("a1", 45), ("a2", None)]
+
+
+def test_deployments_uncounted_troops_in_a_list_of_places_are_one_body_per_place():
+    text = "Talks were held with the AU troops in El Fasher and Nyala."
+    places = [place(text, "p1", "El Fasher", kind="city"),
+              place(text, "p2", "Nyala", kind="city", lat=12.0)]
+    found = deployments(text, places, [actor(text, "a1", "African Union", "AU",
+                                             type_="organization")])
+    assert [(d.place, d.actor) for d in found] == [("p1", "a1"), ("p2", "a1")]

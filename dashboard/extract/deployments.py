@@ -338,9 +338,11 @@ _LIST_GAP = re.compile(r",\s+(?:and\s+)?|,?\s+and\s+")
 
 def _each_place(text, draft: _Draft, places) -> list[_Draft]:
     """ "four battlegroups of about 1,000 soldiers each to Romania, Bulgaria and Hungary": a
-    body of troops for each further place of the list ("each" says they are split)."""
+    body of troops for each further place of the list ("each" says they are split); so too
+    uncounted troops ("the AU troops in El Fasher and Nyala"): no head count makes them one."""
     fields = draft.fields
-    if not fields["place"] or not _EACH.search(text, fields["start"], fields["end"]):
+    if not fields["place"] or fields["strength"] is not None and not _EACH.search(
+            text, fields["start"], fields["end"]):
         return []
     drafts, end = [], fields["end"]
     for p in places:
