@@ -22,7 +22,8 @@ from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import subject
-from dashboard.extract.troop_status import governed_from_before, has_troop_verb, troop_status
+from dashboard.extract.troop_status import (coordinated_status, governed_from_before,
+                                            has_troop_verb, troop_status)
 from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence
 from dashboard.text import headline
 
@@ -149,6 +150,8 @@ def find_deployments(
             if draft.fields["strength"] is not None:
                 found.extend(_gapped(text, sentence, draft, group, mentions))
             found.extend(_each_place(text, draft, literal))
+            found.extend(_next_leg(doc, sentence, draft, literal, dates_at.within(*span),
+                                   published))
             reported.append(draft)
         found.extend(_parts(doc, sentence, reported, literal, dates_at.within(*span),
                             published, found))
@@ -219,6 +222,36 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
             "sentence": sentence.text, "start": start, "end": place.end if place else end,
             "mentions": [(start, place.end if place else end)]}, whole.weak, end, part=True))
     return drafts
+
+
+#: "… and will be flown to", ", and crossed": a verb phrase coordinated after the troops'.
+_AND_THEN = re.compile(r",?\s+and\s+(?:(?:then|later|also|now)\s+)?")
+
+
+def _next_leg(doc: Folded, sentence: Sentence, draft: _Draft, places, dates,
+              published) -> list[_Draft]:
+    """ "800 servicemen remain at the base and will be flown to Manas", "200 soldiers left
+    Kismayo on Monday and crossed the border near Dolow": the same troops' next move, to
+    another place, is a body of its own with its own verb's status (its strength stays)."""
+    text, fields = doc.text, draft.fields
+    for m in _AND_THEN.finditer(text, fields["end"], sentence.end):
+        if _TROOP_NOUN.search(doc, fields["end"], m.start()) or _CLAUSE_WORDS.search(
+                doc, fields["end"], m.start()):
+            return []  # other troops, or another clause
+        status = coordinated_status(doc, sentence, m.end())
+        if not status:
+            continue
+        place = _place_after(doc, sentence, places, m.end())
+        if place is None or (place.lat, place.lon) == (fields["lat"], fields["lon"]) or (
+                _TROOP_NOUN.search(doc, m.end(), place.start)):
+            return []
+        date = _date(dates, m.end(), place.end)
+        return [_Draft({**fields, "place": place.id, "lat": place.lat, "lon": place.lon,
+                        "status": _dated_status(status, date, published),
+                        "date": date.date if date else None, "start": m.end(),
+                        "end": place.end, "mentions": [(m.end(), place.end)]},
+                       draft.weak, place.end, part=True)]
+    return []
 
 
 def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,

@@ -147,6 +147,33 @@ def has_troop_verb(doc: Folded, sentence: Sentence, start: int, end: int) -> boo
             ) is not None
 
 
+#: Words that may stand before the verb of a coordinated verb phrase: "will be", "is due to".
+_AUXILIARIES = re.compile(r"(?:(?:will|would|could|should|may|might|must|shall|be|been|being|"
+                          r"is|are|was|were|to|due|expected|set|have|has|had|then|later|also|"
+                          r"soon|now|already)\s+)*", re.I)
+
+
+def coordinated_status(doc: Folded, sentence: Sentence, start: int) -> str:
+    """Status of a verb phrase coordinated after troops ("… remain at the base and will be
+    flown to Manas": ``start`` after the "and"): its cue a few words on, with the modality
+    before it; "" when no troop verb opens it (or it is negated)."""
+    hi = _clause_end(doc, start, sentence.end)
+    cue = next((m for m in _CUES.finditer(doc, start, min(hi, start + _REACH_BEFORE))
+                if not (m.group("adjective") or m.group("possession"))), None)
+    if cue is None or not _AUXILIARIES.fullmatch(doc.text, start, cue.start()):
+        return ""  # the phrase's own verb opens it ("and bases around X, heading for" does not)
+    before = doc.slice(start, cue.start())
+    if _NEGATION.search(before):
+        return ""
+    status = _STATUS_OF_GROUP.get(cue.lastgroup, cue.lastgroup)
+    if cue.group("static") and _PAST_PASSIVE.search(before):
+        status = "deployed"
+    modality = _modality(before)
+    if modality == "proposed" or modality and status not in ("withdrawal", "reinforcement"):
+        return modality
+    return status
+
+
 def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
     """Whether the verb governing the phrase comes before it ("Britain, which sent 600
     paratroopers"): the phrase is its object, and the verb's subject owns the troops."""
