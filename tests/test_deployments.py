@@ -432,3 +432,28 @@ def test_deployments_uncounted_troops_in_a_list_of_places_are_one_body_per_place
     found = deployments(text, places, [actor(text, "a1", "African Union", "AU",
                                              type_="organization")])
     assert [(d.place, d.actor) for d in found] == [("p1", "a1"), ("p2", "a1")]
+
+
+def test_deployments_next_move_to_another_place_is_a_body_of_its_own():
+    text = "About 800 US servicemen remain at Karshi and will be flown to Manas by November."
+    found = deployments(text, [place(text, "p1", "Karshi", kind="city"),
+                               place(text, "p2", "Manas", kind="city", lat=43.0)],
+                        [actor(text, "a1", "United States", "US")])
+    assert [(d.place, d.status, d.strength) for d in found] == [
+        ("p1", "stationed", 800), ("p2", "planned", 800)]
+    assert text[found[-1].start:found[-1].end] == "will be flown to Manas"
+
+
+def test_deployments_and_a_noun_after_the_place_is_no_next_move():
+    text = "Armored units left Caracas and bases around Valencia on Monday, heading for Tachira."
+    places = [place(text, f"p{i}", n, kind="city", lat=8.0 + i)
+              for i, n in enumerate(("Caracas", "Valencia", "Tachira"), 1)]
+    found = deployments(text, places, [actor(text, "a1", "Venezuela", "Armored")])
+    assert len(found) == 1
+
+
+def test_deployments_place_as_the_object_of_a_taking_verb():
+    text = "Forces loyal to sacked vice president Riek Machar seized Bor on Wednesday."
+    machar = actor(text, "a1", "Riek Machar", "Riek Machar", type_="person")
+    (dep,) = deployments(text, [place(text, "p1", "Bor", kind="city")], [machar])
+    assert (dep.place, dep.actor, dep.status) == ("p1", "a1", "deployed")

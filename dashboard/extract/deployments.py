@@ -77,7 +77,13 @@ _PEOPLE_RE = re.compile(rf"^(?:{_PEOPLE})$", re.I)
 _WITHDRAWAL = CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
                         r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
                         r"bring\w*\s+home|brought\s+home)\b")
-_INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
+#: (Or a verb whose object is the place the troops take, hold or surround: "surround West
+#: Beirut", "seized the town of Bor".)
+_INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on|"
+                  r"surround(?:s|ed|ing)?|encircl\w+|besieg\w+|enter(?:s|ed|ing)?|"
+                  r"seiz(?:e|es|ed|ing)|captur(?:e|es|ed|ing)|retook|recaptur\w+|"
+                  r"occup(?:y|ies|ied|ying)|took\s+control\s+of|tak(?:e|es|ing)\s+control\s+of|"
+                  r"reach(?:es|ed|ing)?)\s+"
                    r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$")
 _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
@@ -146,12 +152,14 @@ def find_deployments(
                     found[-1].fields["end"] > draft.fields["start"]):
                 found[-1] = _short(found[-1])
             named = names_at.within(*span)
+            legs = _next_leg(doc, sentence, draft, literal, dates_at.within(*span), published)
+            if legs:  # troops reported in two moves: which one a later mention repeats is moot
+                draft = replace(draft, part=True)
             found.extend(_per_owner(text, sentence, group, draft, mentions, named))
             if draft.fields["strength"] is not None:
                 found.extend(_gapped(text, sentence, draft, group, mentions))
             found.extend(_each_place(text, draft, literal))
-            found.extend(_next_leg(doc, sentence, draft, literal, dates_at.within(*span),
-                                   published))
+            found.extend(legs)
             reported.append(draft)
         found.extend(_parts(doc, sentence, reported, literal, dates_at.within(*span),
                             published, found))
@@ -579,6 +587,9 @@ def _owner(doc, sentence, mentions, start, noun_end, countries=(),
     owners = [_force_of(a, forces) for s, e, a in mentions if unit_start <= s < noun_end]
     origin = [_force_of(a, forces) for s, e, a in mentions
               if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
+    # "forces loyal to sacked vice president Riek Machar": his, whatever he commands
+    origin += [a for s, e, a in mentions
+               if noun_end <= s < noun_end + 60 and _LOYAL_GAP.fullmatch(text, noun_end, s)]
     subjects = []
     possessive = _POSSESSIVE.search(text, max(sentence.start, unit_start - 4), noun_end)
     if any(owners) or any(origin):
@@ -611,6 +622,9 @@ _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re
 #: "troops flown in from Germany".
 _ORIGIN_GAP = re.compile(r"\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
                          r"(?:from|of)\s+(?:(?:the|an?|its|their)\s+)?")
+
+
+_LOYAL_GAP = re.compile(r"\s+loyal\s+to\s+(?:[a-z][\w-]*\s+){0,4}")
 
 
 def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:
