@@ -445,7 +445,8 @@ def test_deployments_next_move_to_another_place_is_a_body_of_its_own():
 
 
 def test_deployments_and_a_noun_after_the_place_is_no_next_move():
-    text = "Armored units left Caracas and bases around Valencia on Monday, heading for Tachira."
+    text = ("Armored units left bases in Caracas and bases around Valencia on Monday, heading for "
+            "Tachira.")
     places = [place(text, f"p{i}", n, kind="city", lat=8.0 + i)
               for i, n in enumerate(("Caracas", "Valencia", "Tachira"), 1)]
     found = deployments(text, places, [actor(text, "a1", "Venezuela", "Armored")])
