@@ -458,3 +458,19 @@ def test_deployments_place_as_the_object_of_a_taking_verb():
     machar = actor(text, "a1", "Riek Machar", "Riek Machar", type_="person")
     (dep,) = deployments(text, [place(text, "p1", "Bor", kind="city")], [machar])
     assert (dep.place, dep.actor, dep.status) == ("p1", "a1", "deployed")
+
+
+def test_deployments_a_company_of_soldiers_but_not_a_firm():
+    text = ("A second company of about 100 Nigerians is due to arrive on Wednesday. "
+            "An American company of engineers said it would bid.")
+    (dep,) = deployments(text, [], [actor(text, "a1", "Nigeria", "Nigerians")])
+    assert (dep.strength, dep.status, dep.start) == (100, "planned", text.index("company"))
+
+
+def test_deployments_weak_owner_gives_way_to_a_name_in_the_phrase():
+    text = "Indian peacekeepers in Freetown were reinforced by a Jordanian company flown in."
+    jordanian = Place(id="p2", surface="Jordanian", start=text.index("Jordanian"),
+                      end=text.index("Jordanian") + 9, name="Jordan", kind="country", lat=31.0,
+                      lon=36.0, confidence=0.9, literal=False, actor="a2")
+    found = deployments(text, [place(text, "p1", "Freetown", kind="city"), jordanian])
+    assert [(d.actor, d.status) for d in found][-1] == ("a2", "reinforcement")

@@ -59,6 +59,11 @@ def _noun_words(alternatives: str) -> list[str]:
 #: match at a place (none is another plus more letters), so the order of trying is moot.
 _TROOP_NOUN = CaseBlind(r"(?:%s)\b" % alternation(
     _noun_words(f"{_PEOPLE}|{_UNITS}"), guard=r"(?<!\w.)").replace("\\ ", r"\s+"))
+#: A company of soldiers, told from a firm by what follows it: a head count of people ("a
+#: second company of about 100 Nigerians") or being flown in ("a Jordanian company flown in").
+_COMPANY = re.compile(r"\bcompany\b(?=\s+(?:flown|airlifted)\b|\s+of\s+(?:(?:about|around|some|"
+                      r"nearly|roughly|up\s+to)\s+)?\d[\d,]*\s+(?:[A-Z][a-z]+s|soldiers|troops|"
+                      r"men|peacekeepers|marines|paratroopers)\b)")
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
@@ -130,7 +135,9 @@ def find_deployments(
     last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
     before: _Draft | None = None  # the last troops of the sentence before
     for index, sentence in enumerate(sentences):
-        nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
+        nouns = sorted([*_TROOP_NOUN.finditer(doc, sentence.start, sentence.end),
+                        *_COMPANY.finditer(text, sentence.start, sentence.end)],
+                       key=lambda m: m.start())
         span = (sentence.start, sentence.end)
         reported = [before] if before is not None else []  # troops a part can belong to
         if not nouns:
@@ -147,6 +154,7 @@ def find_deployments(
                                             and p.country_code in states], everyone)
             if draft is None:
                 continue
+            draft = _demonym_owner(draft, names_at.within(*span))
             draft, last = _reported_owner(text, sentence, index, draft, last)
             if found and found[-1].fields["sentence"] is sentence.text and (
                     found[-1].fields["end"] > draft.fields["start"]):
@@ -260,6 +268,16 @@ def _next_leg(doc: Folded, sentence: Sentence, draft: _Draft, places, dates,
                         "end": place.end, "mentions": [(m.end(), place.end)]},
                        draft.weak, place.end, part=True)]
     return []
+
+
+def _demonym_owner(draft: _Draft, named: list[Place]) -> _Draft:
+    """Troops whose owner is only the sentence's subject, but whose phrase holds a name that
+    stands for an actor ("the carrier USS X" of the US Navy), are that actor's."""
+    if not draft.weak:
+        return draft
+    start, end = draft.fields["start"], draft.phrase_end
+    actor = next((p.actor for p in named if start <= p.start and p.end <= end), None)
+    return _Draft({**draft.fields, "actor": actor}, False, end) if actor else draft
 
 
 def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,

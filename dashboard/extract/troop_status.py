@@ -82,6 +82,7 @@ _STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed", "possessio
 _PAST_PASSIVE = CaseBlind(r"\b(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?:\w+ly\s+)?$")
 _PASSIVE = CaseBlind(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
+_REINFORCED_BY = CaseBlind(r"\breinforc\w+\s+by\s+(?:(?:a|an|the|some|about|around|nearly)\s+)?$")
 #: How many words may stand between a verb and the troop phrase it governs: its object follows
 #: it closely ("sent up to 600 paratroopers"), its subject a little further off ("a brigade of
 #: 8,000 soldiers will be deployed"). A cue further away governs something else ("called for
@@ -100,6 +101,8 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     raised = _RAISED_TO.search(doc, max(lo, start - 90), start)
     if raised:  # "it would raise its force in Mali to 2,500 soldiers"
         return "proposed" if _PROPOSED_BEFORE.search(doc, lo, raised.start()) else "reinforcement"
+    if _REINFORCED_BY.search(doc, max(lo, start - 40), start):
+        return "reinforcement"  # "were reinforced by a Jordanian company": the troops who come
     verb = _main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
     inside = doc.slice(start, end)
     if verb is None:
