@@ -474,3 +474,12 @@ def test_deployments_weak_owner_gives_way_to_a_name_in_the_phrase():
                       lon=36.0, confidence=0.9, literal=False, actor="a2")
     found = deployments(text, [place(text, "p1", "Freetown", kind="city"), jordanian])
     assert [(d.actor, d.status) for d in found][-1] == ("a2", "reinforcement")
+
+
+def test_deployments_number_raised_to_a_total_is_a_reinforcement_of_the_troops():
+    text = ("Some 2,500 French soldiers are deployed in Mali, and the number could rise to 3,500 "
+            "in the coming weeks.")
+    found = deployments(text, [place(text, "p1", "Mali")],
+                        [actor(text, "a1", "France", "French")])
+    assert [(d.strength, d.status, d.actor) for d in found] == [
+        (2500, "stationed", "a1"), (3500, "reinforcement", "a1")]

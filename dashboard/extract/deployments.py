@@ -197,6 +197,11 @@ _PART = re.compile(
 #: object; not an aside on the troops ("37,000 troops, most of them near the border").
 _PART_SUBJECT = re.compile(r"(?:[,;:]\s*|\b(?:and|but|while|whereas)\s+)$", re.I)
 _PART_OBJECT = re.compile(r"\b[a-z]+(?:ed|ing)\s+$")
+#: The number of troops just reported raised to a new total: "the number could rise to 3,500".
+_TOTAL = re.compile(
+    rf"\bthe\s+(?:number|total)(?:\s+of\s+(?:{_PEOPLE}))?\s+(?:(?:could|would|will|may|might|"
+    rf"should|is\s+(?:expected|set|due)\s+to)\s+)?(?:rise|grow|increase|climb)\s+to\s+"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})", re.I)
 _LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
 
 
@@ -211,22 +216,26 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
     text, drafts = doc.text, []
     taken = [(d.fields["start"], d.phrase_end) for d in found
              if d.fields["sentence"] is sentence.text]
-    for m in _PART.finditer(text, sentence.start, sentence.end):
+    totals = list(_TOTAL.finditer(text, sentence.start, sentence.end))
+    for m in sorted([*_PART.finditer(text, sentence.start, sentence.end), *totals],
+                    key=lambda m: m.start()):
         start, end = m.span()
-        if any(s < end and start < e for s, e in taken) or not (
+        total = m.re is _TOTAL
+        if any(s < end and start < e for s, e in taken) or not total and not (
                 _PART_OBJECT.search(text, max(sentence.start, start - 16), start)
                 or (start == sentence.start or _PART_SUBJECT.search(
                     text, max(sentence.start, start - 12), start))
                 and _PART_VERB.match(text, end)):
             continue
         whole = next((d for d in reversed(reported) if d.fields["start"] < start), None)
-        if whole is None or not has_troop_verb(doc, sentence, start, end) or _casualties(
-                doc, start, end, sentence.end):
+        if whole is None or not total and (not has_troop_verb(doc, sentence, start, end)
+                                           or _casualties(doc, start, end, sentence.end)):
             continue
-        number = m.group("num") or m.group("num2")
+        number = m.group("num") or (None if total else m.group("num2"))
         place = _place_after(doc, sentence, places, end)
         date = _date(dates, start, place.end if place else end)
-        status = troop_status(doc, sentence, start, end)
+        # a total raised is the troops' reinforcement, due or done
+        status = "reinforcement" if total else troop_status(doc, sentence, start, end)
         drafts.append(_Draft({
             **whole.fields, "unit": _LEADING_COUNT.sub("", whole.fields["unit"]),
             "strength": parse_number(number) if number else None,
