@@ -483,3 +483,14 @@ def test_deployments_number_raised_to_a_total_is_a_reinforcement_of_the_troops()
                         [actor(text, "a1", "France", "French")])
     assert [(d.strength, d.status, d.actor) for d in found] == [
         (2500, "stationed", "a1"), (3500, "reinforcement", "a1")]
+
+
+def test_deployments_others_are_a_part_only_as_the_subject_of_a_troop_verb():
+    moved = "France sent 500 troops to Gao. Others have since moved to Mopti."
+    talked = "France sent 500 troops to Gao. Others have criticised the deployment near Mopti."
+    counts = []
+    for text in (moved, talked):
+        places = [place(text, "p1", "Gao", kind="city"),
+                  place(text, "p2", "Mopti", kind="city", lat=14.5)]
+        counts.append(len(deployments(text, places, [actor(text, "a1", "France", "France")])))
+    assert counts == [2, 1]

@@ -205,6 +205,23 @@ _TOTAL = re.compile(
 _LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
 
 
+def _part_of_troop_verb(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
+    """Whether the part is the object of a troop verb ("has moved some of them") or the
+    subject of one that opens its predicate ("the rest are expected to arrive", "others left";
+    not "others have criticised the deployment")."""
+    text = doc.text
+    if _PART_OBJECT.search(text, max(sentence.start, start - 16), start):
+        return has_troop_verb(doc, sentence, start, end)
+    subject = start == sentence.start or _PART_SUBJECT.search(
+        text, max(sentence.start, start - 12), start)
+    gap = _SPACE.match(text, end)
+    return bool(subject and gap and _PART_VERB.match(text, end)
+                and coordinated_status(doc, sentence, gap.end()))
+
+
+_SPACE = re.compile(r"\s+")
+
+
 def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, dates,
            published, found: list[_Draft]) -> list[_Draft]:
     """The parts of troops reported in this sentence or the one before ("Uganda has pledged
@@ -221,15 +238,12 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
                     key=lambda m: m.start()):
         start, end = m.span()
         total = m.re is _TOTAL
-        if any(s < end and start < e for s, e in taken) or not total and not (
-                _PART_OBJECT.search(text, max(sentence.start, start - 16), start)
-                or (start == sentence.start or _PART_SUBJECT.search(
-                    text, max(sentence.start, start - 12), start))
-                and _PART_VERB.match(text, end)):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if not total and not _part_of_troop_verb(doc, sentence, start, end):
             continue
         whole = next((d for d in reversed(reported) if d.fields["start"] < start), None)
-        if whole is None or not total and (not has_troop_verb(doc, sentence, start, end)
-                                           or _casualties(doc, start, end, sentence.end)):
+        if whole is None or not total and _casualties(doc, start, end, sentence.end):
             continue
         number = m.group("num") or (None if total else m.group("num2"))
         place = _place_after(doc, sentence, places, end)

@@ -153,7 +153,7 @@ def has_troop_verb(doc: Folded, sentence: Sentence, start: int, end: int) -> boo
 #: Words that may stand before the verb of a coordinated verb phrase: "will be", "is due to".
 _AUXILIARIES = re.compile(r"(?:(?:will|would|could|should|may|might|must|shall|be|been|being|"
                           r"is|are|was|were|to|due|expected|set|have|has|had|then|later|also|"
-                          r"soon|now|already)\s+)*", re.I)
+                          r"soon|now|already|since|just|reportedly)\s+)*", re.I)
 
 
 def coordinated_status(doc: Folded, sentence: Sentence, start: int) -> str:
