@@ -231,8 +231,11 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
     if not reported:
         return []
     text, drafts = doc.text, []
-    taken = [(d.fields["start"], d.phrase_end) for d in found
-             if d.fields["sentence"] is sentence.text]
+    taken = []  # this sentence's troops, the last drafts found (not the whole list: linear)
+    for d in reversed(found):
+        if d.fields["sentence"] is not sentence.text:
+            break
+        taken.append((d.fields["start"], d.phrase_end))
     totals = list(_TOTAL.finditer(text, sentence.start, sentence.end))
     for m in sorted([*_PART.finditer(text, sentence.start, sentence.end), *totals],
                     key=lambda m: m.start()):
