@@ -374,3 +374,123 @@ def test_deployments_troops_to_a_list_without_each_stay_one_body():
     text = "NATO deployed 4,000 soldiers to Romania and Bulgaria."
     places = [place(text, "p1", "Romania"), place(text, "p2", "Bulgaria", lat=43.0)]
     assert len(deployments(text, places)) == 1
+
+
+def test_deployments_the_rest_is_a_body_of_its_own_with_the_troops_owner():
+    text = "Uganda has pledged 1,600 troops, and the rest are expected to arrive next week."
+    found = deployments(text, [], [actor(text, "a1", "Uganda", "Uganda")])
+    assert [(d.unit, d.actor, d.status) for d in found] == [
+        ("1,600 troops", "a1", "planned"), ("troops", "a1", "planned")]
+    assert text[found[1].start:found[1].end].startswith("the rest")
+
+
+def test_deployments_counted_part_of_them_takes_its_count_place_and_verb():
+    text = ("Indonesian soldiers are to withdraw over the coming weeks. "
+            "About 1,000 of them left by ship from Dili on Tuesday.")
+    found = deployments(text, [place(text, "p1", "Dili", kind="city")],
+                        [actor(text, "a1", "Indonesia", "Indonesian")])
+    part = found[-1]
+    assert (part.strength, part.strength_qualifier, part.actor, part.place, part.status) == (
+        1000, "about", "a1", "p1", "withdrawal")
+
+
+def test_deployments_part_as_object_moved_to_a_new_place():
+    text = ("The United States, which has about 1,100 troops in Niger, has moved some of them "
+            "to Agadez.")
+    found = deployments(text, [place(text, "p1", "Niger"), place(text, "p2", "Agadez",
+                                                                  kind="city", lat=17.0)],
+                        [actor(text, "a1", "United States", "United States")])
+    assert [(d.strength, d.place, d.status) for d in found] == [
+        (1100, "p1", "stationed"), (None, "p2", "deployed")]
+
+
+def test_deployments_aside_on_the_troops_is_no_part():
+    text = "About 37,000 American troops are stationed in Korea, most of them near the border."
+    found = deployments(text, [place(text, "p1", "Korea")],
+                        [actor(text, "a1", "United States", "American")])
+    assert len(found) == 1
+
+
+def test_deployments_others_without_troops_before_are_no_part():
+    text = "The talks ended on Monday. Others left for Geneva the day before."
+    assert deployments(text, [place(text, "p1", "Geneva", kind="city")]) == ()
+
+
+def test_deployments_counted_and_uncounted_troops_of_two_owners_stay_apart():
+    text = ("The US flew 45 troops into Juba on Friday. "
+            "Uganda had sent special forces to Juba on Thursday.")
+    juba = [place(text, "p1", "Juba", kind="city"), place(text, "p2", "Juba", kind="city", nth=1)]
+    found = deployments(text, juba, [actor(text, "a1", "United States", "US"),
+                                     actor(text, "a2", "Uganda", "Uganda")])
+    assert [(d.actor, d.strength) for d in found] == [("a1", 45), ("a2", None)]
+
+
+def test_deployments_uncounted_troops_in_a_list_of_places_are_one_body_per_place():
+    text = "Talks were held with the AU troops in El Fasher and Nyala."
+    places = [place(text, "p1", "El Fasher", kind="city"),
+              place(text, "p2", "Nyala", kind="city", lat=12.0)]
+    found = deployments(text, places, [actor(text, "a1", "African Union", "AU",
+                                             type_="organization")])
+    assert [(d.place, d.actor) for d in found] == [("p1", "a1"), ("p2", "a1")]
+
+
+def test_deployments_next_move_to_another_place_is_a_body_of_its_own():
+    text = "About 800 US servicemen remain at Karshi and will be flown to Manas by November."
+    found = deployments(text, [place(text, "p1", "Karshi", kind="city"),
+                               place(text, "p2", "Manas", kind="city", lat=43.0)],
+                        [actor(text, "a1", "United States", "US")])
+    assert [(d.place, d.status, d.strength) for d in found] == [
+        ("p1", "stationed", 800), ("p2", "planned", 800)]
+    assert text[found[-1].start:found[-1].end] == "will be flown to Manas"
+
+
+def test_deployments_and_a_noun_after_the_place_is_no_next_move():
+    text = ("Armored units left bases in Caracas and bases around Valencia on Monday, heading for "
+            "Tachira.")
+    places = [place(text, f"p{i}", n, kind="city", lat=8.0 + i)
+              for i, n in enumerate(("Caracas", "Valencia", "Tachira"), 1)]
+    found = deployments(text, places, [actor(text, "a1", "Venezuela", "Armored")])
+    assert len(found) == 1
+
+
+def test_deployments_place_as_the_object_of_a_taking_verb():
+    text = "Forces loyal to sacked vice president Riek Machar seized Bor on Wednesday."
+    machar = actor(text, "a1", "Riek Machar", "Riek Machar", type_="person")
+    (dep,) = deployments(text, [place(text, "p1", "Bor", kind="city")], [machar])
+    assert (dep.place, dep.actor, dep.status) == ("p1", "a1", "deployed")
+
+
+def test_deployments_a_company_of_soldiers_but_not_a_firm():
+    text = ("A second company of about 100 Nigerians is due to arrive on Wednesday. "
+            "An American company of engineers said it would bid.")
+    (dep,) = deployments(text, [], [actor(text, "a1", "Nigeria", "Nigerians")])
+    assert (dep.strength, dep.status, dep.start) == (100, "planned", text.index("company"))
+
+
+def test_deployments_weak_owner_gives_way_to_a_name_in_the_phrase():
+    text = "Indian peacekeepers in Freetown were reinforced by a Jordanian company flown in."
+    jordanian = Place(id="p2", surface="Jordanian", start=text.index("Jordanian"),
+                      end=text.index("Jordanian") + 9, name="Jordan", kind="country", lat=31.0,
+                      lon=36.0, confidence=0.9, literal=False, actor="a2")
+    found = deployments(text, [place(text, "p1", "Freetown", kind="city"), jordanian])
+    assert [(d.actor, d.status) for d in found][-1] == ("a2", "reinforcement")
+
+
+def test_deployments_number_raised_to_a_total_is_a_reinforcement_of_the_troops():
+    text = ("Some 2,500 French soldiers are deployed in Mali, and the number could rise to 3,500 "
+            "in the coming weeks.")
+    found = deployments(text, [place(text, "p1", "Mali")],
+                        [actor(text, "a1", "France", "French")])
+    assert [(d.strength, d.status, d.actor) for d in found] == [
+        (2500, "stationed", "a1"), (3500, "reinforcement", "a1")]
+
+
+def test_deployments_others_are_a_part_only_as_the_subject_of_a_troop_verb():
+    moved = "France sent 500 troops to Gao. Others have since moved to Mopti."
+    talked = "France sent 500 troops to Gao. Others have criticised the deployment near Mopti."
+    counts = []
+    for text in (moved, talked):
+        places = [place(text, "p1", "Gao", kind="city"),
+                  place(text, "p2", "Mopti", kind="city", lat=14.5)]
+        counts.append(len(deployments(text, places, [actor(text, "a1", "France", "France")])))
+    assert counts == [2, 1]

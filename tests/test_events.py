@@ -216,6 +216,24 @@ def test_events_a_second_predicate_of_moving_troops_is_a_second_deployment():
     assert [e.type for e in events("Both sides must pull their troops back.")] == ["deployment"]
 
 
+def test_events_two_predicates_of_one_subject_each_keep_their_own_clause():
+    text = "About 200 soldiers left on Monday and crossed into Dolow, residents said."
+    left, crossed = [e for e in events(text, [place(text, "p1", "Dolow")])
+                     if e.type == "deployment"]
+    assert left.end <= crossed.start < text.index("crossed")
+    assert "Monday" in text[left.start:left.end] and "Dolow" in text[crossed.start:crossed.end]
+    assert (left.place, left.date) == (None, dt.date(2007, 12, 3))  # not where it went next
+    assert (crossed.place, crossed.date) == ("p1", None)  # Monday is the first predicate's
+    assert left.mentions == ((left.start, left.end),)
+
+
+def test_events_statements_keep_what_was_said_past_its_and():
+    text = "The minister said the road was open and the convoy left on Monday."
+    found = events(text)
+    assert [e.type for e in found] == ["statement", "deployment"]
+    assert found[0].end >= text.index("Monday")  # what was said runs on past "and"
+
+
 def test_events_more_requests_decisions_and_taking_control():
     cases = {"Kyiv proposed a neutral status.": "request",
              "Crowds rallied, demanding the departure of the soldiers.": "request",
@@ -335,3 +353,11 @@ def test_events_request_made_at_someones_request_is_theirs():
                                                                  text.index("Kenya") + 5),))
     found = find_events(text, split_sentences(text), (), (uganda, kenya), (), None)
     assert [e.actors for e in found if e.type == "request"] == [("a2",)]
+
+
+def test_events_a_verbs_status_is_read_in_its_own_clause():
+    text = "The soldiers drove to the town of Harbel, where they will be based."
+    (drove, *_) = events(text, [place(text, "p1", "Harbel")])
+    assert (drove.type, drove.status) == ("deployment", "occurred")  # the plan is the clause's
+    (sent,) = events("The army sent troops that will be based in Harbel.")
+    assert sent.status == "occurred"

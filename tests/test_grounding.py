@@ -9,6 +9,7 @@ from dataclasses import replace
 from dashboard.extract import grounding
 
 from dashboard.extract.dates import find_dates
+from dashboard.extract.events import find_events
 from dashboard.extract.grounding import ground
 from dashboard.records import Article, Deployment, Event, Place
 from dashboard.text import split_sentences
@@ -613,3 +614,44 @@ def test_ground_a_happening_takes_no_day_from_its_trailing_attribution():
                   date=dt.date(2007, 12, 6), date_text="on Thursday", date_precision="day")
     (e,), _ = grounded(text, [moved])
     assert e.date is None
+
+
+def test_ground_a_capital_owned_by_a_demonym_is_that_countrys_capital():
+    text = ("ABUJA - Soldiers held Niamey. Niamey said the border was shut. "
+            "Leaders met at a summit in the Nigerian capital.")
+    places = [replace(place(text, "p1", "ABUJA", geonameid=8), country_code="NG"),
+              replace(place(text, "p2", "Niamey", geonameid=7), country_code="NE"),
+              replace(place(text, "p3", "Niamey", nth=1, literal=False, geonameid=7),
+                      country_code="NE"),
+              replace(place(text, "p4", "Nigerian", kind="country", literal=False),
+                      country_code="NG")]
+    met = event(text, "e1", "Leaders met at a summit in the Nigerian capital.", "meeting")
+    article = Article(id="t", text=text, published=THURSDAY)
+    args = (text, article, split_sentences(text), places, find_dates(text, THURSDAY), [met], [])
+    (e,), _ = ground(*args, is_capital=lambda g: g in (7, 8))
+    assert (e.place, e.place_basis) == ("p1", "reference")  # not the story's own capital
+    (none_named,), _ = ground(*args, is_capital=lambda g: g == 7)
+    assert none_named.place != "p2" and none_named.place != "p3"
+
+
+def test_ground_each_predicate_takes_the_place_and_day_of_its_own_clause():
+    text = "About 200 soldiers left on Monday and crossed into Dolow the day after."
+    dolow = place(text, "p1", "Dolow")
+    found = find_events(text, split_sentences(text), [dolow], [],
+                        find_dates(text, THURSDAY), THURSDAY)
+    (left, crossed), _ = grounded(text, [e for e in found if e.type == "deployment"],
+                                  places=[dolow])
+    assert left.date == dt.date(2007, 12, 3)
+    assert left.place_basis != "sentence"  # Dolow is where they crossed, not where they left
+    assert (crossed.place, crossed.place_basis, crossed.date) == ("p1", "stated",
+                                                                  dt.date(2007, 12, 4))
+
+
+def test_ground_a_where_clause_happens_when_the_event_it_hangs_on_does():
+    text = "Fighting is raging in Ramadi, where insurgents attacked a police station."
+    ramadi = place(text, "p1", "Ramadi")
+    fight = event(text, "e1", "Fighting is raging in Ramadi", "clash", "ongoing", place="p1")
+    attack = event(text, "e2", "where insurgents attacked a police station.", "clash")
+    (host, e), _ = grounded(text, [fight, attack], places=[ramadi])
+    assert host.date_basis == "dateline"  # the day of the report, not one told in the story
+    assert (e.place, e.date, e.date_basis) == ("p1", THURSDAY, "inherited")

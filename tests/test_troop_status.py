@@ -115,3 +115,13 @@ def test_troop_status_more_verbs_and_asides():
     ]
     for text, phrase, status in cases:
         assert status_of(text, phrase) == status, text
+
+
+@pytest.mark.parametrize("text, phrase, status", [
+    ("The carrier strike group sailed into the Norwegian Sea.", "The carrier strike group",
+     "deployed"),
+    ("Some 200 Russian troops, who drove overnight from Bosnia, had already taken over the "
+     "airport.", "Some 200 Russian troops", "deployed"),
+])
+def test_troop_status_sailing_and_had_before_a_participle(text, phrase, status):
+    assert status_of(text, phrase) == status

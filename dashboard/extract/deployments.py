@@ -22,7 +22,8 @@ from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
 from dashboard.extract.subjects import subject
-from dashboard.extract.troop_status import governed_from_before, troop_status
+from dashboard.extract.troop_status import (coordinated_status, governed_from_before,
+                                            has_troop_verb, troop_status)
 from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence
 from dashboard.text import headline
 
@@ -58,6 +59,11 @@ def _noun_words(alternatives: str) -> list[str]:
 #: match at a place (none is another plus more letters), so the order of trying is moot.
 _TROOP_NOUN = CaseBlind(r"(?:%s)\b" % alternation(
     _noun_words(f"{_PEOPLE}|{_UNITS}"), guard=r"(?<!\w.)").replace("\\ ", r"\s+"))
+#: A company of soldiers, told from a firm by what follows it: a head count of people ("a
+#: second company of about 100 Nigerians") or being flown in ("a Jordanian company flown in").
+_COMPANY = re.compile(r"\bcompany\b(?=\s+(?:flown|airlifted)\b|\s+of\s+(?:(?:about|around|some|"
+                      r"nearly|roughly|up\s+to)\s+)?\d[\d,]*\s+(?:[A-Z][a-z]+s|soldiers|troops|"
+                      r"men|peacekeepers|marines|paratroopers)\b)")
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
@@ -76,7 +82,13 @@ _PEOPLE_RE = re.compile(rf"^(?:{_PEOPLE})$", re.I)
 _WITHDRAWAL = CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
                         r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
                         r"bring\w*\s+home|brought\s+home)\b")
-_INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
+#: (Or a verb whose object is the place the troops take, hold or surround: "surround West
+#: Beirut", "seized the town of Bor".)
+_INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on|"
+                  r"surround(?:s|ed|ing)?|encircl\w+|besieg\w+|enter(?:s|ed|ing)?|"
+                  r"seiz(?:e|es|ed|ing)|captur(?:e|es|ed|ing)|retook|recaptur\w+|"
+                  r"occup(?:y|ies|ied|ying)|took\s+control\s+of|tak(?:e|es|ing)\s+control\s+of|"
+                  r"reach(?:es|ed|ing)?)\s+"
                    r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$")
 _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
@@ -103,6 +115,8 @@ class _Draft:
     phrase_end: int = 0
     #: One of several owners listed together ("French, Italian and Greek contingents").
     listed: bool = False
+    #: A part of troops just reported ("the rest", "about 1,000 of them"): a body of its own.
+    part: bool = False
 
 
 def find_deployments(
@@ -119,11 +133,18 @@ def find_deployments(
     everyone = {a.id: a for a in actors}
     found: list[_Draft] = []
     last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
+    before: _Draft | None = None  # the last troops of the sentence before
     for index, sentence in enumerate(sentences):
-        nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
-        if not nouns:
-            continue
+        nouns = sorted([*_TROOP_NOUN.finditer(doc, sentence.start, sentence.end),
+                        *_COMPANY.finditer(text, sentence.start, sentence.end)],
+                       key=lambda m: m.start())
         span = (sentence.start, sentence.end)
+        reported = [before] if before is not None else []  # troops a part can belong to
+        if not nouns:
+            found.extend(_parts(doc, sentence, reported, places_at.within(*span),
+                                dates_at.within(*span), published, found))
+            before = None
+            continue
         literal, mentions = places_at.within(*span), mentions_at.within(*span)
         owners = [s for s, _, a in mentions if a.type != "person"]
         for group in _groups(doc, sentence, nouns, literal, owners):
@@ -133,17 +154,156 @@ def find_deployments(
                                             and p.country_code in states], everyone)
             if draft is None:
                 continue
+            draft = _demonym_owner(draft, names_at.within(*span))
             draft, last = _reported_owner(text, sentence, index, draft, last)
             if found and found[-1].fields["sentence"] is sentence.text and (
                     found[-1].fields["end"] > draft.fields["start"]):
                 found[-1] = _short(found[-1])
             named = names_at.within(*span)
+            legs = _next_leg(doc, sentence, draft, literal, dates_at.within(*span), published)
+            if legs:  # troops reported in two moves: which one a later mention repeats is moot
+                draft = replace(draft, part=True)
             found.extend(_per_owner(text, sentence, group, draft, mentions, named))
             if draft.fields["strength"] is not None:
                 found.extend(_gapped(text, sentence, draft, group, mentions))
             found.extend(_each_place(text, draft, literal))
+            found.extend(legs)
+            reported.append(draft)
+        found.extend(_parts(doc, sentence, reported, literal, dates_at.within(*span),
+                            published, found))
+        before = reported[-1] if reported and reported[-1] is not before else None
     merged = _merge(_unrestated(found, headline(text, sentences)))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
+
+
+#: A verb right after a part that is a clause's subject ("the rest are …", "others left").
+_PART_VERB = re.compile(r"\s+(?:(?:also|then|later|now|already|still|soon)\s+)?(?:have|has|had|"
+                        r"were|are|was|is|will|would|could|should|may|might|must|shall|"
+                        r"[a-z]+ed|left|flew|went|came|began|stay\w*|remain\w*)\b")
+#: A part of troops just reported, named without a troop noun of its own or with a definite
+#: one: "the rest (of the force)", "the remainder", "others", "some (of them)", "most of the
+#: soldiers", "about 1,000 of them", "the first 300". ("Some"/"others" alone only as the
+#: subject of a verb.)
+_PART = re.compile(
+    rf"\b(?:(?:the\s+)?(?:rest|remainder)(?:\s+of\s+(?:them|(?:the|its|their)\s+"
+    rf"(?:[\w-]+\s+)?(?:{_PEOPLE}|{_UNITS})))?"
+    rf"|(?:some|most|many)\s+of\s+(?:them|(?:the|its|their)\s+(?:{_PEOPLE}))"
+    rf"|(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+of\s+(?:them|(?:the|its|their)\s+"
+    rf"(?:{_PEOPLE}))"
+    rf"|the\s+(?:first|last|remaining|other)\s+(?P<num2>{NUMBER})(?!\s+(?:[\w-]+\s+)?"
+    rf"(?:{_PEOPLE}|{_UNITS})\b)"
+    rf"|(?:others|some)(?={_PART_VERB.pattern}))\b", re.I)
+#: Where a part stands: a clause's subject (then a verb follows it at once) or a verb's
+#: object; not an aside on the troops ("37,000 troops, most of them near the border").
+_PART_SUBJECT = re.compile(r"(?:[,;:]\s*|\b(?:and|but|while|whereas)\s+)$", re.I)
+_PART_OBJECT = re.compile(r"\b[a-z]+(?:ed|ing)\s+$")
+#: The number of troops just reported raised to a new total: "the number could rise to 3,500".
+_TOTAL = re.compile(
+    rf"\bthe\s+(?:number|total)(?:\s+of\s+(?:{_PEOPLE}))?\s+(?:(?:could|would|will|may|might|"
+    rf"should|is\s+(?:expected|set|due)\s+to)\s+)?(?:rise|grow|increase|climb)\s+to\s+"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})", re.I)
+_LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
+
+
+def _part_of_troop_verb(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
+    """Whether the part is the object of a troop verb ("has moved some of them") or the
+    subject of one that opens its predicate ("the rest are expected to arrive", "others left";
+    not "others have criticised the deployment")."""
+    text = doc.text
+    if _PART_OBJECT.search(text, max(sentence.start, start - 16), start):
+        return has_troop_verb(doc, sentence, start, end)
+    subject = start == sentence.start or _PART_SUBJECT.search(
+        text, max(sentence.start, start - 12), start)
+    gap = _SPACE.match(text, end)
+    return bool(subject and gap and _PART_VERB.match(text, end)
+                and coordinated_status(doc, sentence, gap.end()))
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, dates,
+           published, found: list[_Draft]) -> list[_Draft]:
+    """The parts of troops reported in this sentence or the one before ("Uganda has pledged
+    1,600 troops, and the rest are expected to arrive"): each a body of its own, with the
+    owner and troop noun of the troops last reported before it, its own count, place and the
+    status of its own verb."""
+    if not reported:
+        return []
+    text, drafts = doc.text, []
+    taken = []  # this sentence's troops, the last drafts found (not the whole list: linear)
+    for d in reversed(found):
+        if d.fields["sentence"] is not sentence.text:
+            break
+        taken.append((d.fields["start"], d.phrase_end))
+    totals = list(_TOTAL.finditer(text, sentence.start, sentence.end))
+    for m in sorted([*_PART.finditer(text, sentence.start, sentence.end), *totals],
+                    key=lambda m: m.start()):
+        start, end = m.span()
+        total = m.re is _TOTAL
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if not total and not _part_of_troop_verb(doc, sentence, start, end):
+            continue
+        whole = next((d for d in reversed(reported) if d.fields["start"] < start), None)
+        if whole is None or not total and _casualties(doc, start, end, sentence.end):
+            continue
+        number = m.group("num") or (None if total else m.group("num2"))
+        place = _place_after(doc, sentence, places, end)
+        date = _date(dates, start, place.end if place else end)
+        # a total raised is the troops' reinforcement, due or done
+        status = "reinforcement" if total else troop_status(doc, sentence, start, end)
+        drafts.append(_Draft({
+            **whole.fields, "unit": _LEADING_COUNT.sub("", whole.fields["unit"]),
+            "strength": parse_number(number) if number else None,
+            "strength_qualifier": " ".join((m.group("qual") or "").lower().split()),
+            "strength_text": " ".join(m.group().split()) if number else "",
+            "place": place.id if place else None, "lat": place.lat if place else None,
+            "lon": place.lon if place else None,
+            "status": _dated_status(status, date, published), "date": date.date if date else None,
+            "sentence": sentence.text, "start": start, "end": place.end if place else end,
+            "mentions": [(start, place.end if place else end)]}, whole.weak, end, part=True))
+    return drafts
+
+
+#: "… and will be flown to", ", and crossed": a verb phrase coordinated after the troops'.
+_AND_THEN = re.compile(r",?\s+and\s+(?:(?:then|later|also|now)\s+)?")
+
+
+def _next_leg(doc: Folded, sentence: Sentence, draft: _Draft, places, dates,
+              published) -> list[_Draft]:
+    """ "800 servicemen remain at the base and will be flown to Manas", "200 soldiers left
+    Kismayo on Monday and crossed the border near Dolow": the same troops' next move, to
+    another place, is a body of its own with its own verb's status (its strength stays)."""
+    text, fields = doc.text, draft.fields
+    for m in _AND_THEN.finditer(text, fields["end"], sentence.end):
+        if _TROOP_NOUN.search(doc, fields["end"], m.start()) or _CLAUSE_WORDS.search(
+                doc, fields["end"], m.start()):
+            return []  # other troops, or another clause
+        status = coordinated_status(doc, sentence, m.end())
+        if not status:
+            continue
+        place = _place_after(doc, sentence, places, m.end())
+        if place is None or (place.lat, place.lon) == (fields["lat"], fields["lon"]) or (
+                _TROOP_NOUN.search(doc, m.end(), place.start)):
+            return []
+        date = _date(dates, m.end(), place.end)
+        return [_Draft({**fields, "place": place.id, "lat": place.lat, "lon": place.lon,
+                        "status": _dated_status(status, date, published),
+                        "date": date.date if date else None, "start": m.end(),
+                        "end": place.end, "mentions": [(m.end(), place.end)]},
+                       draft.weak, place.end, part=True)]
+    return []
+
+
+def _demonym_owner(draft: _Draft, named: list[Place]) -> _Draft:
+    """Troops whose owner is only the sentence's subject, but whose phrase holds a name that
+    stands for an actor ("the carrier USS X" of the US Navy), are that actor's."""
+    if not draft.weak:
+        return draft
+    start, end = draft.fields["start"], draft.phrase_end
+    actor = next((p.actor for p in named if start <= p.start and p.end <= end), None)
+    return _Draft({**draft.fields, "actor": actor}, False, end) if actor else draft
 
 
 def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
@@ -263,9 +423,11 @@ _LIST_GAP = re.compile(r",\s+(?:and\s+)?|,?\s+and\s+")
 
 def _each_place(text, draft: _Draft, places) -> list[_Draft]:
     """ "four battlegroups of about 1,000 soldiers each to Romania, Bulgaria and Hungary": a
-    body of troops for each further place of the list ("each" says they are split)."""
+    body of troops for each further place of the list ("each" says they are split); so too
+    uncounted troops ("the AU troops in El Fasher and Nyala"): no head count makes them one."""
     fields = draft.fields
-    if not fields["place"] or not _EACH.search(text, fields["start"], fields["end"]):
+    if not fields["place"] or fields["strength"] is not None and not _EACH.search(
+            text, fields["start"], fields["end"]):
         return []
     drafts, end = [], fields["end"]
     for p in places:
@@ -469,6 +631,9 @@ def _owner(doc, sentence, mentions, start, noun_end, countries=(),
     owners = [_force_of(a, forces) for s, e, a in mentions if unit_start <= s < noun_end]
     origin = [_force_of(a, forces) for s, e, a in mentions
               if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
+    # "forces loyal to sacked vice president Riek Machar": his, whatever he commands
+    origin += [a for s, e, a in mentions
+               if noun_end <= s < noun_end + 60 and _LOYAL_GAP.fullmatch(text, noun_end, s)]
     subjects = []
     possessive = _POSSESSIVE.search(text, max(sentence.start, unit_start - 4), noun_end)
     if any(owners) or any(origin):
@@ -501,6 +666,9 @@ _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re
 #: "troops flown in from Germany".
 _ORIGIN_GAP = re.compile(r"\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
                          r"(?:from|of)\s+(?:(?:the|an?|its|their)\s+)?")
+
+
+_LOYAL_GAP = re.compile(r"\s+loyal\s+to\s+(?:[a-z][\w-]*\s+){0,4}")
 
 
 def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:
@@ -623,6 +791,8 @@ def _richness(unit: str) -> tuple[int, int]:
 
 def _same(a: _Draft, b: _Draft) -> bool:
     x, y = a.fields, b.fields
+    if a.part or b.part:
+        return False  # "the rest", "some of them": not the troops they are part of
     if a.listed and b.listed and x["unit"] != y["unit"]:
         return False  # each listed owner's troops are their own
     if x["status"] != y["status"] or (x["strength"] and y["strength"]
@@ -630,6 +800,8 @@ def _same(a: _Draft, b: _Draft) -> bool:
         return False
     actors_clash = (x["actor"] and y["actor"] and x["actor"] != y["actor"]
                     and not (a.weak or b.weak))
+    if (x["strength"] is None) != (y["strength"] is None) and x["actor"] != y["actor"]:
+        return False  # "45 troops" of one owner, "a team of special forces" of another
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
     return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))

@@ -1,7 +1,10 @@
 """Events from trigger words: type, actors, stated place and date, status; one record per event.
 
 The place and date found here are the ones the event's own clause states; the grounding stage
-(``grounding.py``) keeps them as its best evidence and fills the rest.
+(``grounding.py``) keeps them as its best evidence and fills the rest. An event's span
+(``start``/``end``, ``mentions``) is that clause, two predicates of one subject parting at
+their "and" ("left the port on Monday | and crossed the border the day after"), except for
+statements, whose words run on past it; troops that leave are placed where they leave from.
 
 A clause yields at most one event per type (a sentence may hold several clauses: "pulled
 out in August, and the last columns rolled north"). Verbs trigger events; nouns ("the talks",
@@ -158,8 +161,11 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|around|across|through
                        r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TO = re.compile(r"\b(?:to|in|into|towards?)\s+(?:the\s+)?(?:(?!(?:with|from|by|for|and|or)\b)"
                  r"[a-z-]+\s+){0,3}$")
-_LEAVING = re.compile(r"withdr|pull|leav", re.I)
-_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+)?"
+_LEAVING = re.compile(r"withdr|pull|leav|\bleft\b|\boff\b", re.I)  # "took off" too
+#: What troops leave: the object of "left"/"leave" ("left the southern port of X").
+_LEFT = re.compile(r"\b(?:left|leaves?|leaving)\s+(?:the\s+)?"
+                   r"(?:(?!(?:with|by|for|and|or|to|on|at|in)\b)[a-z-]+\s+){0,3}$")
+_FROM = re.compile(r"\b(?:from|out\s+of)\s+(?:the\s+|an?\s+)?"
                    r"(?:(?!(?:with|by|for|and|or|to)\b)[a-z-]+\s+){0,3}$")
 _TROOPS_BEFORE = re.compile(r"\b(?:troops|soldiers|forces|peacekeepers|contingent|units?|"
                             r"battalions?|presence)\b(?:\s+\w+){0,3}\s+(?:in|at|to)\s+"
@@ -266,7 +272,9 @@ def find_events(
         if candidates:
             context = _Context(text, sentence, places_at.within(*span), here,
                                dates_at.within(*span), published, referents, cast)
-            events = [context.event(t) for t in _triggers(text, sentence, candidates, context)]
+            triggers = _triggers(text, sentence, candidates, context)
+            spans = context.own_spans(triggers)
+            events = [context.event(t, span) for t, span in zip(triggers, spans)]
             found.extend(events)
             if events and events[0]["actors"]:
                 referents = _Referents(events[0]["actors"], referents.person, referents.body)
@@ -464,20 +472,43 @@ class _Context:
         return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
             s == agent.end() for s, _, _ in self.mentions)
 
-    def event(self, t: _Trigger) -> _Fields:
+    def own_spans(self, triggers: Sequence[_Trigger]) -> list[tuple[int, int]]:
+        """Each trigger's own clause: from its clause start to its clause end, but two
+        predicates of one subject ("left the port on Monday and crossed the border the day
+        after") part at their "and": each keeps its own place and day, and grounding, which
+        reads an event's span, cannot give the first's to the second."""
+        s = self.sentence
+        spans = [[s.start + clause_start(s.text, t.start - s.start), self._clause_end(t.end)]
+                 for t in triggers]
+        for i in range(1, len(triggers)):
+            first, second = triggers[i - 1], triggers[i]
+            if "statement" in (first.type, second.type):
+                continue  # what was said runs on past its "and"
+            joint = _AND_PREDICATE.search(self.text, max(first.end, second.start - 40),
+                                          second.start)
+            if joint is not None and spans[i - 1][1] > joint.start() >= spans[i][0]:
+                spans[i - 1][1] = joint.start()
+                spans[i][0] = joint.start()
+        return [(lo, hi) for lo, hi in spans]
+
+    def event(self, t: _Trigger, own: tuple[int, int]) -> _Fields:
         s = self.sentence
         c_start = s.start + clause_start(s.text, t.start - s.start)
         c_end = self._clause_end(t.end)
-        date = self._date(t, c_start, c_end)
-        place = self._place(t, c_start, c_end)
+        o_start, o_end = own  # the predicate's own clause: its span, place and day
+        date = self._date(t, o_start, o_end)
+        place = self._place(t, o_start, o_end)
         qualifier = date.qualifier if date else ""
         if date and date.end <= t.start and _WHEN_AFTER_DATE.match(self.text[date.end:t.start]):
             qualifier = ""
         if t.type == "statement" and t.verb and _PAST_SAYING.search(t.word):
             status = "occurred"
         else:
+            # the modality is in its own clause: "drove to X, where they will be based" did
+            # happen
             status = status_of(_last_words(self.text[c_start:t.start]), t.word,
-                               self.text[t.end:s.end], date.date if date else None,
+                               self.text[t.end:o_end],
+                               date.date if date else None,
                                self.published,
                                lead=self.text[max(s.start, c_start - WINDOW):c_start])
         event = dict(
@@ -487,8 +518,8 @@ class _Context:
             lat=place.lat if place else None, lon=place.lon if place else None,
             date=date.date if date else None, date_text=date.text if date else "",
             date_precision=date.precision if date and date.date else "",
-            date_qualifier=qualifier, status=status, sentence=s.text, start=c_start, end=c_end,
-            mentions=[(c_start, c_end)])  # a list while repeats merge into it
+            date_qualifier=qualifier, status=status, sentence=s.text, start=o_start, end=o_end,
+            mentions=[(o_start, o_end)])  # a list while repeats merge into it
         return event
 
     def _clause_end(self, pos: int) -> int:
@@ -519,7 +550,7 @@ class _Context:
             if not (c_start <= p.start < c_end and p.literal and p.resolved):
                 continue
             before = self.text[max(self.sentence.start, p.start - 40):p.start]
-            if locative.search(before) and not (
+            if (locative.search(before) or locative is _FROM and _LEFT.search(before)) and not (
                     t.type != "deployment" and _TROOPS_BEFORE.search(before)):
                 fits.append(p)
         if not fits:

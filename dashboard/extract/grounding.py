@@ -30,7 +30,9 @@ Place, best first:
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
    named with its noun in the sentence or the three before ("Pristina airport", "the port of
    Beirut"), else the last facility; for "the area" or "the region", the last sea, region or
-   province (for troops, read up to the end of their clause); "the capital" with no capital
+   province (for troops, read up to the end of their clause); "the Nigerian capital" (a
+   country or its demonym before the noun) is the capital the article names in that country,
+   else none; "the capital" with no capital
    named before it is the capital the article names (literally or for its government) in
    the focus place's country, else in the country its literal places lead in (the
    gazetteer's capitals); else the adverb "there" (the last literal place before it);
@@ -44,7 +46,8 @@ Place, best first:
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
    of it; else the one literal place of the sentence, when there is exactly one candidate (no
    candidate: a place in topic position, "discussing Kosovo", "the status of X"; after "from";
-   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; where troops
+   the sender or owner of troops, "Finland sent 2,200 soldiers", "U.S. Marines"; a place
+   another predicate states in its own clause, "left on Monday and crossed into X"; where troops
    are, "troops in X", for an event that is not about troops; the wire dateline). Words
    (statements, requests, reports) take no lone place: it is in what was said ("Rebels hold
    Gao, the army said"); nor do planned or proposed troops, which are not there yet: the lone
@@ -86,7 +89,8 @@ Date, best first:
 2. ``sentence``: the one resolved date of the sentence (for words, only one before them, not
    one inside what was said, and none for a trailing attribution);
 3. ``inherited``: from the event it is attached to, or the record it continues by pronoun or
-   speaker (a meeting of the same participants or "the offensive" gives a place, not a date);
+   speaker, or, for a happening in a "where" clause, the happening it hangs on ("broke out in
+   Ramadi, where insurgents attacked") (a meeting of the same participants or "the offensive" gives a place, not a date);
 4. ``dateline``: the report's day, only where tense and genre make it the event's day:
 
    - an ongoing event (present progressive: "are discussing") happens on the day of the report;
@@ -209,6 +213,8 @@ _IN_AREA = re.compile(r",\s*(?:in\s+)?(?:the\s+)?")
 #: A site or an area named by its noun alone: "the airport", "the base", "the area".
 _SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfield|bridge|port|"
                        r"harbou?r|crossing|area|region|capital)\b(?!\s+of\b)(?!,\s*[A-Z])")
+#: "the Nigerian capital", "the Afghan capital": a capital its country's name or demonym owns.
+_OWNED_CAPITAL = re.compile(r"\bthe\s+[A-Z][\w'’-]+\s+capital\b(?!\s+of\b)(?!,\s*[A-Z])")
 _REGION_KINDS = ("water", "region", "admin1", "admin2", "directional_region")
 #: How many sentences back a site or an area may have been named.
 _SITE_WINDOW = 3
@@ -337,6 +343,11 @@ class Setting:
     wheres: bool = True
     #: The capital "the capital" means when no capital was named before it (``_article_capital``).
     capital: Place | None = None
+    #: Every capital the article names: "the Nigerian capital" is the one in Nigeria.
+    capitals: tuple[Place, ...] = ()
+    #: Where each event's own clause states its place: (place id, start, end). A place stated
+    #: in one predicate's clause is no lone place for another predicate of its sentence.
+    claimed: tuple[tuple[str, int, int], ...] = ()
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -357,8 +368,13 @@ def ground(text: str, article: Article, sentences: Sequence[Sentence], places: S
     the article's capital."""
     setting = _setting(text, article, sentences, places, dates)
     if is_capital is not None and "capital" in text:
-        setting = replace(setting, capital=_article_capital(setting, places, is_capital))
-    return _ground_events(setting, events), _ground_deployments(setting, deployments)
+        capitals = tuple(p for p in places if p.resolved and p.geonameid and not p.antecedent
+                         and is_capital(p.geonameid))
+        setting = replace(setting, capital=_article_capital(setting, capitals, places),
+                          capitals=capitals)
+    claimed = tuple((e.place, e.start, e.end) for e in events if e.place)
+    return (_ground_events(replace(setting, claimed=claimed), events),
+            _ground_deployments(setting, deployments))
 
 
 def _setting(text, article, sentences, places, dates) -> Setting:
@@ -411,12 +427,10 @@ def focus_place(setting: Setting, places: Sequence[Place]) -> Place | None:
                  and p.country_code == country), None) if country else None
 
 
-def _article_capital(setting: Setting, places: Sequence[Place],
-                     is_capital: Callable[[int], bool]) -> Place | None:
+def _article_capital(setting: Setting, capitals: Sequence[Place],
+                     places: Sequence[Place]) -> Place | None:
     """The capital named in the article (literally or for its government, "Kyiv proposed") of
     the focus place's country, else of the country its literal places lead in."""
-    capitals = [p for p in places if p.resolved and p.geonameid and not p.antecedent
-                and is_capital(p.geonameid)]
     if not capitals:
         return None
     country = setting.focus.country_code if setting.focus is not None else _leader(
@@ -482,7 +496,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             or _inherited_place(setting, attached)
             or _opening_place(setting, event.start)
             or (None if event.type in _SAYING else
-                _sentence_place(setting, event.start, troops=False))
+                _sentence_place(setting, event.start, troops=False, own=(event.start, event.end)))
             or _inherited_place(setting, continued)
             or _last_resort(setting, event))
 
@@ -644,6 +658,7 @@ def _event_date(setting: Setting, event: Event, attached: Event | None,
         limit = -1  # "Jets hit Kidal on Sunday, the ministry said": every day is what was said
     return (_sentence_date(setting, event.start, limit, since=event.status not in _NOT_YET)
             or _inherited_date(attached) or _inherited_date(continued)
+            or _where_date(setting, event, earlier)
             or _event_dateline(setting, event)
             or _story_time(setting, event, earlier)
             or _no_date(setting))
@@ -1060,19 +1075,38 @@ def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
     return Where(before[-1], "reference", f"place from 'there', meaning {_name(before[-1])}")
 
 
+def _capital_place(setting: Setting, found: re.Match) -> Where | None:
+    """ "the capital": the article's capital; "the Nigerian capital" (a country or its demonym
+    before the noun) the capital the article names in that country, else none: not the
+    article's own, which the words say it is not."""
+    owner = next((p for p in setting.names.within(found.start(), found.end())
+                  if p.country_code and p.kind == "country"), None)
+    if owner is not None:
+        capital = next((p for p in setting.capitals if p.country_code == owner.country_code),
+                       None)
+        return Where(capital, "reference", f"place from '{found.group()}', meaning "
+                     f"{_name(capital)}, {owner.surface}'s capital named in the article"
+                     ) if capital else None
+    return Where(setting.capital, "reference", f"place from '{found.group()}', meaning "
+                 f"{_name(setting.capital)}, the article's capital") if setting.capital else None
+
+
 def _site_place(setting: Setting, start: int, end: int) -> Where | None:
     """ "at the airport", "remain at the base", "sent a carrier to the area": a site or an area
     the places stage does not link, read as the last place of its sort named in the sentence
     or the few before it: a site named with its noun ("Pristina airport", "the port of
     Beirut"), else the last site (a facility); an area, the last sea, region or province."""
     found = _SITE_REF.search(setting.text, start, end)
+    owned = _OWNED_CAPITAL.search(setting.text, start, end) if "capital" in setting.text[
+        start:end] else None
+    if owned is not None and (found is None or owned.start() < found.start()):
+        return _capital_place(setting, owned)
     if found is None or any(p.start <= found.start() < p.end
                             for p in setting.names.within(found.start() - 40, found.end())):
         return None
     noun = found.group(1).split()[-1].lower()
     if noun == "capital":
-        return Where(setting.capital, "reference", f"place from '{found.group()}', meaning "
-                     f"{_name(setting.capital)}, the article's capital") if setting.capital else None
+        return _capital_place(setting, found)
     here = setting.sentence_index(found.start())
     lo = setting.sentences[max(0, here - _SITE_WINDOW)].start if setting.sentences else 0
     before = [p for p in setting.places.within(lo, found.start())
@@ -1097,14 +1131,17 @@ def _opening_place(setting: Setting, start: int) -> Where | None:
 
 
 def _sentence_place(setting: Setting, start: int, troops: bool,
-                    skip: str | None = None) -> Where | None:
+                    skip: str | None = None, own: tuple[int, int] | None = None) -> Where | None:
     """The one literal place of the sentence that is not a topic, an origin or a seat (nor
-    ``skip``, a place already found not to be the record's)."""
+    ``skip``, a place already found not to be the record's; nor, for an event spanning
+    ``own``, the place another predicate states in its own clause: "left on Monday and
+    crossed into Dolow" did not leave Dolow)."""
     lo, hi = setting.sentence_of(start)
     found: dict[object, Place] = {}
     for p in setting.places.within(lo, hi):
         before = setting.text[max(lo, p.start - 40):p.start]
-        if p.id == skip or _in_dateline(setting, p) or _TOPIC_BEFORE.search(before) or (
+        if p.id == skip or _in_dateline(setting, p) or _claimed(setting, p, own) \
+                or _TOPIC_BEFORE.search(before) or (
                 not troops and _TROOPS_BEFORE.search(before)) or _SENDER_AFTER.match(
                 setting.text, p.end, min(hi, p.end + 40)) or _OWNER_OF_TROOPS.match(
                 setting.text, p.end, min(hi, p.end + 40)):
@@ -1114,6 +1151,12 @@ def _sentence_place(setting: Setting, start: int, troops: bool,
         return None
     place = next(iter(found.values()))
     return Where(place, "sentence", f"place from its sentence: {_name(place)}")
+
+
+def _claimed(setting: Setting, place: Place, own: tuple[int, int] | None) -> bool:
+    """Whether another event's own clause, not ``own``, states ``place``."""
+    return own is not None and not own[0] <= place.start < own[1] and any(
+        pid == place.id and lo <= place.start < hi for pid, lo, hi in setting.claimed)
 
 
 def _inherited_place(setting: Setting, source: Event | None) -> Where | None:
@@ -1148,6 +1191,18 @@ def _sentence_date(setting: Setting, start: int, limit: int, since: bool = True)
     d = found[0]
     return When(d.date, d.text, d.precision, d.qualifier, "sentence",
                 f"date from its sentence: {d.text}")
+
+
+def _where_date(setting: Setting, event: Event, earlier: list[Event]) -> When | None:
+    """ "Fighting broke out in Ramadi, where insurgents attacked a police station": a happening
+    in a "where" clause happens when the event of its sentence it hangs on does."""
+    if not setting.wheres or event.type in _SAYING or event.status in _NOT_YET \
+            or _where_clause(setting, event.start) is None:
+        return None
+    lo, _ = setting.sentence_of(event.start)
+    host = next((e for e in reversed(earlier[-4:]) if lo <= e.start and e.end <= event.start
+                 and e.type not in _SAYING and e.status not in _NOT_YET), None)
+    return _inherited_date(host)
 
 
 def _inherited_date(source: Event | None) -> When | None:

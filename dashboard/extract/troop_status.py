@@ -32,13 +32,15 @@ _CUES = CaseBlind(
     r"retreat\w*|depart\w*|quit(?:s|ting)?)"
     r"|(?P<reinforcement>reinforc\w+|(?P<adjective>additional|extra|more\s+troops)|boost\w*|"
     r"surge|bolster\w*|beef\w*\s+up|step\w*\s+up|increas\w*|rais(?:e|es|ed|ing))"
-    r"|(?P<stationed>(?P<possession>ha(?:s|ve|d)|maintain(?:s|ed)?)|(?P<static>(?:deployed|posted)(?=\s+(?:in|at|across|throughout|along|"
+    r"|(?P<stationed>(?P<possession>ha(?:s|ve|d)(?!\s+(?:been|already|also|just|since|"
+    r"\w+(?:ed|en|wn|ft|nt))\b)|maintain(?:s|ed)?)"
+    r"|(?P<static>(?:deployed|posted)(?=\s+(?:in|at|across|throughout|along|"
     r"around|near|on)\b))|station\w*|based|garrison\w*|on\s+the\s+ground|serving|"
     r"(?P<continuing>remain(?:s|ed)?|stay\w*|keep\w*|kept|presence))"
     r"|(?P<deployed>(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|arriv\w+|"
     r"(?:move[sd]?|moving)\s+in(?:to)?|moved|enter(?:s|ed|ing)?|land(?:ed|ing|s)|"
     r"flown|flew|fly(?:ing)?|flies|airlift\w*|ferr(?:y|ied|ying)|shipped|rushed|poured|"
-    r"marched|rolled|crossed|drove|driven|swept|came\s+ashore|went\s+into|"
+    r"marched|rolled|crossed|sail(?:s|ed|ing)|drove|driven|swept|came\s+ashore|went\s+into|"
     r"head(?:ed|ing)\s+(?:to|for)|transferred|posted|order(?:s|ed)|seiz(?:e|es|ed|ing)|"
     r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|(?:took|taken|take|takes|taking)\s+"
     r"(?:over|control|off)|join(?:s|ed|ing)?|mass(?:ed|ing)|attack(?:s|ed|ing)?|raid(?:s|ed|ing)?|"
@@ -81,6 +83,7 @@ _STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed", "possessio
 _PAST_PASSIVE = CaseBlind(r"\b(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?:\w+ly\s+)?$")
 _PASSIVE = CaseBlind(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
+_REINFORCED_BY = CaseBlind(r"\breinforc\w+\s+by\s+(?:(?:a|an|the|some|about|around|nearly)\s+)?$")
 #: How many words may stand between a verb and the troop phrase it governs: its object follows
 #: it closely ("sent up to 600 paratroopers"), its subject a little further off ("a brigade of
 #: 8,000 soldiers will be deployed"). A cue further away governs something else ("called for
@@ -99,6 +102,8 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     raised = _RAISED_TO.search(doc, max(lo, start - 90), start)
     if raised:  # "it would raise its force in Mali to 2,500 soldiers"
         return "proposed" if _PROPOSED_BEFORE.search(doc, lo, raised.start()) else "reinforcement"
+    if _REINFORCED_BY.search(doc, max(lo, start - 40), start):
+        return "reinforcement"  # "were reinforced by a Jordanian company": the troops who come
     verb = _main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
     inside = doc.slice(start, end)
     if verb is None:
@@ -135,6 +140,42 @@ def _without_verb(doc: Folded, inside: Folded, lo: int, hi: int, start: int, end
         return "proposed"
     modality = _modality(_last_words(doc, lo, start)) or _own_modality(doc, end, hi)
     return modality or ("reinforcement" if _PHRASE_MORE.search(inside) else "stationed")
+
+
+def has_troop_verb(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
+    """Whether a verb that says what troops do governs the phrase ("the rest will be flown
+    in", "has moved some of them"): a phrase with no troop noun is troops only then."""
+    lo = sentence.start + clause_start(sentence.text, start - sentence.start)
+    hi = _clause_end(doc, end, sentence.end)
+    return (_main_verb_after_relative(doc, end, hi) or _governing_cue(doc, lo, hi, start, end)
+            ) is not None
+
+
+#: Words that may stand before the verb of a coordinated verb phrase: "will be", "is due to".
+_AUXILIARIES = re.compile(r"(?:(?:will|would|could|should|may|might|must|shall|be|been|being|"
+                          r"is|are|was|were|to|due|expected|set|have|has|had|then|later|also|"
+                          r"soon|now|already|since|just|reportedly)\s+)*", re.I)
+
+
+def coordinated_status(doc: Folded, sentence: Sentence, start: int) -> str:
+    """Status of a verb phrase coordinated after troops ("… remain at the base and will be
+    flown to Manas": ``start`` after the "and"): its cue a few words on, with the modality
+    before it; "" when no troop verb opens it (or it is negated)."""
+    hi = _clause_end(doc, start, sentence.end)
+    cue = next((m for m in _CUES.finditer(doc, start, min(hi, start + _REACH_BEFORE))
+                if not (m.group("adjective") or m.group("possession"))), None)
+    if cue is None or not _AUXILIARIES.fullmatch(doc.text, start, cue.start()):
+        return ""  # the phrase's own verb opens it ("and bases around X, heading for" does not)
+    before = doc.slice(start, cue.start())
+    if _NEGATION.search(before):
+        return ""
+    status = _STATUS_OF_GROUP.get(cue.lastgroup, cue.lastgroup)
+    if cue.group("static") and _PAST_PASSIVE.search(before):
+        status = "deployed"
+    modality = _modality(before)
+    if modality == "proposed" or modality and status not in ("withdrawal", "reinforcement"):
+        return modality
+    return status
 
 
 def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) -> bool:
