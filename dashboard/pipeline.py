@@ -106,7 +106,7 @@ def _actors(d: Draft, t: Tools) -> tuple:
                                                 t.names)
     kept = tuple(m for m in mentions if (m.start, m.end) not in replaced)
     actors, ids = actor_stage.merge_actors(kept + tuple(bodies))
-    places = tuple(replace(p, actor=ids.get(p.actor)) if p.actor else p for p in places)
+    places = tuple(p.but(actor=ids.get(p.actor)) if p.actor else p for p in places)
     linked = place_stage.link_anaphora(places, getattr(t.names, "is_capital", None))
     return thin_geometry(linked), actors
 

@@ -185,7 +185,7 @@ def resolve_places(
         pick = picks[key]
         if place.kind == DEMONYM:
             if pick is not None:  # an unknown country's people: nothing to report
-                out.append(replace(_located(place, *pick), literal=False))
+                out.append(_located(place, *pick).but(literal=False))
             continue
         if pick is None and not (_is_cued(place) or place.id in located):
             problems.append(Problem(
@@ -202,12 +202,12 @@ def resolve_places(
                 place.start, place.end))
         elif pick is None:
             # A hint says how strong the evidence was, not what kind of place this is.
-            out.append(replace(place, kind="") if place.kind in _HINTS else place)
+            out.append(place.but(kind="") if place.kind in _HINTS else place)
             problems.append(Problem(
                 "unresolved_place", f"no gazetteer entry fits {place.surface!r}; kept without "
                 "coordinates", place.start, place.end))
         elif place.kind == EMBEDDED:
-            out.append(replace(_located(place, *pick), literal=False))
+            out.append(_located(place, *pick).but(literal=False))
         else:
             out.append(_located(place, *pick))
     return tuple(out), tuple(problems)
@@ -825,7 +825,7 @@ def thin_geometry(places: Sequence[Place]) -> tuple[Place, ...]:
         if place.geometry is not None:
             key = (place.name, place.kind, place.country_code, place.literal)
             if key in seen or place.antecedent is not None:
-                place = replace(place, geometry=None)
+                place = place.but(geometry=None)
             seen.add(key)
         out.append(place)
     return tuple(out)

@@ -38,3 +38,21 @@ def test_extraction_from_dict_round_trips():
     assert again.deployments == original.deployments
     assert again.problems == original.problems
     assert again.article == original.article
+
+
+def test_place_but_equals_dataclasses_replace():
+    import dataclasses
+
+    place = Place(id="p1", surface="Gao", start=3, end=6, sentence="In Gao.", name="Gao",
+                  kind="city", lat=16.3, lon=-0.04, geometry="{}", confidence=0.9)
+    for changes in ({"actor": "state:ML"}, {"literal": False, "actor": "a1"}, {"kind": ""},
+                    {"geometry": None}):
+        assert place.but(**changes) == dataclasses.replace(place, **changes)
+    assert place.but() == place
+
+
+def test_place_but_refuses_an_unknown_field():
+    import pytest
+
+    with pytest.raises(TypeError):
+        Place(id="p1", surface="Gao", start=3, end=6).but(country="ML")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from dashboard.extract import lexicon
@@ -277,7 +277,7 @@ def find_events(
             events = [context.event(t, span) for t, span in zip(triggers, spans)]
             found.extend(events)
             if events and events[0]["actors"]:
-                referents = replace(referents, subject=events[0]["actors"])
+                referents = _Referents(events[0]["actors"], referents.person, referents.body)
         referents = referents.after(here, cast)
     merged = _merge(_unrestated(found, headline(text, sentences)), cast.generic)
     return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(merged, 1))

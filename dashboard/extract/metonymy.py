@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Protocol
 
 from dashboard.extract import lexicon
@@ -93,13 +92,13 @@ def read_metonymy(
         if _is_demonym(place, names):
             # "Russian officials": the people's country, linked to its state where the actor
             # stage found one (the pipeline keeps the key only if so); never a location.
-            out_places.append(replace(place, actor=f"state:{place.country_code}"))
+            out_places.append(place.but(actor=f"state:{place.country_code}"))
             continue
         mention = _as_actor(text, place, names) if _can_stand_for_state(place, names) else None
         if mention is None:
             out_places.append(place)
         else:
-            out_places.append(replace(place, literal=False, actor=mention.key))
+            out_places.append(place.but(literal=False, actor=mention.key))
             mentions.append(mention)
     return tuple(out_places), tuple(mentions)
 

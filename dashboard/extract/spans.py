@@ -12,9 +12,15 @@ T = TypeVar("T")
 class ByStart(Generic[T]):
     """Items sorted by their start offset; ``within(lo, hi)`` lists those starting in [lo, hi)."""
 
+    __slots__ = ("items", "starts")
+
     def __init__(self, items: Sequence[T], start: Callable[[T], int]) -> None:
         self.items = sorted(items, key=start)
         self.starts = [start(item) for item in self.items]
 
     def within(self, lo: int, hi: int) -> list[T]:
-        return self.items[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
+        starts = self.starts
+        return self.items[_bisect_left(starts, lo):_bisect_left(starts, hi)]
+
+
+_bisect_left = bisect.bisect_left  # a global name: one lookup, not a module attribute too
