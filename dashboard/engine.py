@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -178,7 +179,7 @@ def run_local(tasks: Sequence[BatchTask], *, workers: int = 1, geocoder: Any = N
     # "spawn": a forked child would share the parent's SQLite connection, which SQLite forbids.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(geocoder,)) as pool:
+                             initargs=(geocoder, os.getpid())) as pool:
         yield from _bounded(lambda t: pool.submit(_pool_batch, t), tasks, 2 * workers,
                             lambda pending: wait(pending, return_when=FIRST_COMPLETED)[0],
                             progress)
@@ -187,8 +188,17 @@ def run_local(tasks: Sequence[BatchTask], *, workers: int = 1, geocoder: Any = N
 _WORKER_GEOCODER: list[Any] = [None]
 
 
-def _init_worker(geocoder: Any) -> None:
+def _init_worker(geocoder: Any, parent: int) -> None:
     _WORKER_GEOCODER[0] = geocoder or default_geocoder()  # opened once, at worker start
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """A pool worker waits on a queue it holds both ends of, so it would outlive a client
+    killed with SIGKILL; it watches its parent instead and exits when the parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)
 
 
 def _pool_batch(task: BatchTask) -> BatchDone:
