@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from test_tables import extractions
 
 from dashboard import app as app_module
+from dashboard import dataset
 
 APP = str(Path(app_module.__file__))
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbb248a2bc0509e4.txt"
@@ -193,3 +194,13 @@ def test_app_sends_only_the_open_tab_of_each_tab_group(monkeypatch, tmp_path):
 
 def _article_block(at: AppTest) -> list:
     return [n for n in _walk(at.main) if "nm-article" in getattr(n.proto, "id", "")]
+
+
+def test_app_opens_a_parquet_dataset_folder(monkeypatch, tmp_path):
+    root = tmp_path / "parquet"
+    with dataset.open_for_writing(root) as writer:
+        dataset.write_batch(root, writer.take_seq(), [(ex, "") for ex in extractions()])
+    from_parquet = _table(_run(monkeypatch, NEWSMAP_DATASET=str(root)), "events")
+    from_jsonl = _table(_run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path))), "events")
+    assert len(from_parquet) == len(from_jsonl) > 0
+    assert sorted(from_parquet["summary"]) == sorted(from_jsonl["summary"])
