@@ -107,7 +107,7 @@ def run_dataset(args: argparse.Namespace, *, geocoder: Any = None) -> int:
     def on_plan(plan: engine.Plan) -> None:
         print(f"newsmap extract: {plan.articles:,} to extract, {plan.skipped:,} unchanged, "
               f"{len(plan.tasks):,} batches", file=sys.stderr)
-        if not args.no_progress:
+        if plan.articles and not args.no_progress:
             bar.append(Progress(plan.articles))
 
     summary = engine.extract_to_dataset(

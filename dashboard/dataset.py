@@ -114,12 +114,16 @@ def _arrow_type(hint: Any) -> pa.DataType:
     raise TypeError(f"no Parquet column type for a record field annotated {hint!r}")
 
 
+def record_columns(cls: type) -> tuple[tuple[str, pa.DataType], ...]:
+    """(field, Arrow type) of every field of a record dataclass, in order."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _arrow_type(hints[f.name])) for f in dataclasses.fields(cls))
+
+
 @functools.cache
 def _fields(table: str) -> tuple[tuple[str, str, pa.DataType], ...]:
     """(column, record field, type) of a table; ``article_id`` and the hash are not fields."""
-    cls = TABLES[table]
-    hints = typing.get_type_hints(cls)
-    out = [(f.name, f.name, _arrow_type(hints[f.name])) for f in dataclasses.fields(cls)]
+    out = [(name, name, kind) for name, kind in record_columns(TABLES[table])]
     if table == "articles":
         return (("article_id", "id", pa.string()), ("content_sha256", "", pa.string()),
                 *(c for c in out if c[0] != "id"))

@@ -60,6 +60,22 @@ def test_schema_types_follow_the_annotations():
     assert ds.schema("deployments").field("strength").type == pa.int64()
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Grounded:
+    """A record as another branch may grow it: new fields need no change in the dataset."""
+
+    id: str
+    place_basis: str = ""
+    mentions: tuple[tuple[int, int], ...] = ()
+    date: dt.date | None = None
+
+
+def test_schema_new_record_fields_become_columns():
+    assert ds.record_columns(Grounded) == (
+        ("id", pa.string()), ("place_basis", pa.string()),
+        ("mentions", pa.list_(pa.list_(pa.int64()))), ("date", pa.date32()))
+
+
 def test_schema_unknown_annotation_is_refused():
     with pytest.raises(TypeError, match="no Parquet column type"):
         ds._arrow_type(dict[str, int])
