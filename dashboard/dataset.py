@@ -5,6 +5,7 @@ Layout (``DATASET_VERSION`` 1)::
     DATASET/
       _meta.json          {"format": "newsmap-dataset", "version": 1, "tables": {name: columns}}
       .lock               held (flock) by the one run that writes; released when it dies
+      _run.json           that run's token and the batch numbers it has handed out
       _tmp/               batches being written, emptied when a run starts
       batches/00000001/   one committed batch of articles (numbers only ever grow)
         manifest.json     its articles (id, content hash, path) and the rows of each table
@@ -22,7 +23,10 @@ The rows of one article keep the record order of its ``Extraction``.
 The rules that make a run incremental, idempotent and safe to kill:
 
 - A batch is written under ``_tmp/`` (files flushed to disk) and committed by renaming its
-  folder into ``batches/``: a single atomic step, so a batch is all there or absent.
+  folder into ``batches/``: a single atomic step, so a batch is all there or absent. A worker
+  commits only while its run's token is the one in ``_run.json``: a task that outlives a killed
+  client (on a remote cluster) cannot slip an old batch in behind the next run, and batch
+  numbers are never handed out twice.
 - ``content_sha256`` is the SHA-256 of ``Article.text`` (UTF-8). A run extracts the articles
   whose id is new or whose text hashes differently, and skips the rest. An article that could
   not be read or extracted gets ``""``, so the next run tries it again.
@@ -73,6 +77,8 @@ TABLES: dict[str, type] = {
 _SCALARS = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_(),
             dt.date: pa.date32()}
 MANIFEST = "manifest.json"
+#: The run holding the dataset and the batch numbers it has handed out.
+RUN = "_run.json"
 
 
 class DatasetError(DashboardError):
@@ -300,21 +306,39 @@ def _tuples(value: Any) -> Any:
 # --------------------------------------------------------------------- a run's hold on a folder
 @dataclass(slots=True)
 class Writer:
-    """The open dataset of one run: what is there, and the next batch number."""
+    """The open dataset of one run: what is there, the next batch number, the run's token."""
 
     root: Path
     known: dict[str, tuple[int, str]]
     next_seq: int
+    run: str = ""
 
     def take_seq(self) -> int:
         seq, self.next_seq = self.next_seq, self.next_seq + 1
         return seq
 
+    def reserve(self) -> None:
+        """Record this run's token and how far it has numbered batches: a later run starts
+        beyond, and a worker of this run, should it outlive it, sees it is no longer current."""
+        _replace_text(self.root / RUN, json.dumps({"run": self.run, "next_seq": self.next_seq}))
+
+
+def is_current_run(root: Path, run: str) -> bool:
+    """Whether ``run`` still holds the dataset: asked by a worker just before it commits."""
+    return _read_run(Path(root)).get("run") == run
+
+
+def _read_run(root: Path) -> dict[str, Any]:
+    try:
+        return json.loads((root / RUN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
 
 @contextlib.contextmanager
 def open_for_writing(root: Path) -> Iterator[Writer]:
-    """Hold the dataset for one run: lock it, check its version, clear what a killed run left
-    half-written, compact; compact again when the run ends."""
+    """Hold the dataset for one run: lock it, take over from any earlier run, clear what a
+    killed run left half-written, compact; compact again when the run ends."""
     root = Path(root)
     _prepare(root)
     with (root / ".lock").open("a") as lock:
@@ -322,13 +346,21 @@ def open_for_writing(root: Path) -> Iterator[Writer]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise DatasetError(f"another run is writing the dataset {root}") from None
+        writer = Writer(root, {}, int(_read_run(root).get("next_seq", 1)), uuid.uuid4().hex)
+        writer.reserve()  # from here on, a batch of an earlier run is not committed
         shutil.rmtree(root / "_tmp", ignore_errors=True)
         (root / "_tmp").mkdir()
         (root / "batches").mkdir(exist_ok=True)
-        writer = Writer(root, {}, 1)
         compact(writer)
         yield writer
         compact(writer)
+        writer.reserve()
+
+
+def _replace_text(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
 
 
 def _prepare(root: Path) -> None:
@@ -342,14 +374,11 @@ def _prepare(root: Path) -> None:
                                f"{FORMAT} version {DATASET_VERSION}: extract into a new folder")
         if found.get("tables") == describe():
             return
-    elif root.exists() and any(p for p in root.iterdir() if p.name != ".lock"):
+    elif root.exists() and any(not p.name.startswith(".") for p in root.iterdir()):
         raise DatasetError(f"{root} is not empty and holds no newsmap dataset (no _meta.json)")
     root.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"format": FORMAT, "version": DATASET_VERSION, "tables": describe()},
-                      indent=1)
-    temp = root / f"._meta.{uuid.uuid4().hex}"
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, meta)
+    _replace_text(meta, json.dumps({"format": FORMAT, "version": DATASET_VERSION,
+                                    "tables": describe()}, indent=1))
 
 
 def compact(writer: Writer) -> None:

@@ -47,8 +47,8 @@ class BatchTask:
     dataset: str
     seq: int
     paths: tuple[str, ...]
-    #: The client's pid, for a pool worker to check before it commits (0: do not check).
-    owner_pid: int = 0
+    #: The token of the run that asked; the batch is committed only while that run holds it.
+    run: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,16 +106,11 @@ def extract_batch(task: BatchTask, geocoder: Any = None,
                       else dataset.content_hash(extraction.article.text)))
         if on_article is not None:
             on_article()
-    dataset.write_batch(Path(task.dataset), task.seq, items, still_wanted=_owner_alive(task))
+    root = Path(task.dataset)
+    dataset.write_batch(root, task.seq, items,
+                        still_wanted=lambda: dataset.is_current_run(root, task.run))
     return BatchDone(task.seq, len(items), tuple(failures), time.perf_counter() - started,
                      f"{os.uname().nodename}:{os.getpid()}")
-
-
-def _owner_alive(task: BatchTask) -> Callable[[], bool]:
-    """A pool worker orphaned by a killed client must not commit after the restart began."""
-    if not task.owner_pid or task.owner_pid == os.getpid():
-        return lambda: True
-    return lambda: os.getppid() == task.owner_pid
 
 
 # ------------------------------------------------------------------------------ planning a run
@@ -130,7 +125,7 @@ def expand(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 def plan(files: Sequence[Path], known: dict[str, tuple[int, str]], root: Path, *,
          next_seq: Callable[[], int], batch_size: int = 0, workers: int = 1,
-         owner_pid: int = 0) -> Plan:
+         run: str = "") -> Plan:
     """Which files need extracting (new id, or text that hashes differently), in batches.
 
     Only files whose id the dataset already has are read here: a first run reads nothing twice.
@@ -148,7 +143,7 @@ def plan(files: Sequence[Path], known: dict[str, tuple[int, str]], root: Path, *
         else:
             todo.append(str(path))
     size = batch_size or batch_size_for(len(todo), workers)
-    tasks = tuple(BatchTask(str(root), next_seq(), tuple(todo[i:i + size]), owner_pid)
+    tasks = tuple(BatchTask(str(root), next_seq(), tuple(todo[i:i + size]), run)
                   for i in range(0, len(todo), size))
     return Plan(tasks, skipped, tuple(duplicates))
 
@@ -288,8 +283,8 @@ def extract_to_dataset(paths: Iterable[str | os.PathLike], root: str | os.PathLi
     files = expand(paths)
     with dataset.open_for_writing(Path(root)) as writer:
         chosen = plan(files, writer.known, writer.root, next_seq=writer.take_seq,
-                      batch_size=batch_size, workers=workers,
-                      owner_pid=os.getpid() if engine == "local" and workers > 1 else 0)
+                      batch_size=batch_size, workers=workers, run=writer.run)
+        writer.reserve()
         if on_plan is not None:
             on_plan(chosen)
         if engine == "dask" and chosen.tasks:

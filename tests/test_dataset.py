@@ -140,6 +140,29 @@ def test_dataset_batch_not_wanted_is_not_committed(tmp_path):
     assert ds.batches(root) == () and list((root / "_tmp").iterdir()) == []
 
 
+def test_dataset_batch_of_an_earlier_run_is_not_committed(tmp_path):
+    root = tmp_path / "d"
+    with ds.open_for_writing(root) as earlier:
+        seq = earlier.take_seq()
+    with ds.open_for_writing(root) as later:
+        assert ds.is_current_run(root, later.run) and not ds.is_current_run(root, earlier.run)
+        with pytest.raises(ds.DatasetError, match="dropped"):
+            ds.write_batch(root, seq, [(extraction("a"), "h")],
+                           still_wanted=lambda: ds.is_current_run(root, earlier.run))
+    assert ds.batches(root) == ()
+
+
+def test_dataset_batch_numbers_handed_out_are_not_reused(tmp_path):
+    root = tmp_path / "d"
+    run = ds.open_for_writing(root)
+    killed = run.__enter__()
+    taken = [killed.take_seq() for _ in range(5)]
+    killed.reserve()  # as a run does once it has planned its batches
+    run.gen.close()  # the lock is released, nothing else runs: as if killed
+    with ds.open_for_writing(root) as later:
+        assert later.take_seq() > max(taken)
+
+
 def test_dataset_second_writer_is_refused(tmp_path):
     root = tmp_path / "d"
     with ds.open_for_writing(root):
