@@ -292,7 +292,8 @@ def _grouped(table: str, path: Path) -> dict[str, list[Any]]:
     cls = TABLES[table]
     out: dict[str, list[Any]] = {}
     for row, article_id in enumerate(ids):
-        values = {name: (_tuples(col[row]) if is_list else col[row]) for name, col, is_list in known}
+        values = {name: _tuples(col[row]) if is_list else col[row]
+                  for name, col, is_list in known}
         out.setdefault(article_id, []).append(cls(**values))
     return out
 

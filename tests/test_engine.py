@@ -21,7 +21,8 @@ from dashboard.__main__ import main
 from dashboard.pipeline import extract_paths
 
 ROOT = Path(__file__).resolve().parents[1]
-_SPEC = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks" / "make_corpus.py")
+_SPEC = importlib.util.spec_from_file_location("make_corpus",
+                                               ROOT / "benchmarks" / "make_corpus.py")
 make_corpus = importlib.util.module_from_spec(_SPEC)
 sys.modules["make_corpus"] = make_corpus  # dataclasses look their module up there
 _SPEC.loader.exec_module(make_corpus)
@@ -118,7 +119,8 @@ def test_engine_plan_keeps_the_first_of_two_files_with_one_id(corpus, tmp_path):
     other.mkdir()
     first = sorted(corpus.glob("0*.txt"))[0]
     (other / first.name).write_text("Fighting broke out in Gao.\n", encoding="utf-8")
-    chosen = engine.plan([first, other / first.name], {}, tmp_path, next_seq=iter(range(9)).__next__)
+    chosen = engine.plan([first, other / first.name], {}, tmp_path,
+                         next_seq=iter(range(9)).__next__)
     assert chosen.articles == 1 and chosen.duplicates == (str(other / first.name),)
 
 
