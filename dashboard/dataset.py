@@ -155,7 +155,7 @@ def content_hash(text: str) -> str:
 # ---------------------------------------------------------------------------- records to rows
 def _rows(table: str, items: Sequence[tuple[Extraction, str]]) -> pa.Table:
     """One column at a time (a comprehension per field), not one row at a time: the rows of
-    a batch are about a hundred thousand records."""
+    a batch are some ten thousand records."""
     if table == "articles":
         records = [ex.article for ex, _ in items]
         ids, digests = [r.id for r in records], [digest for _, digest in items]
