@@ -59,6 +59,12 @@ def contents(root: Path) -> list[tuple]:
     return [(ex, ex.dates) for ex in ds.read_extractions(root)]
 
 
+def files(root: Path) -> dict[str, bytes]:
+    """Every committed file, by its path in the dataset: the same batches, byte for byte."""
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in sorted((root / "batches").rglob("*")) if p.is_file()}
+
+
 def test_engine_loop_pool_and_dask_write_the_same_dataset(corpus, cluster, tmp_path):
     runs = {"loop": dict(engine="local", workers=1), "pool": dict(engine="local", workers=2),
             "dask": dict(engine="dask", scheduler=cluster.scheduler_address)}
@@ -67,6 +73,7 @@ def test_engine_loop_pool_and_dask_write_the_same_dataset(corpus, cluster, tmp_p
         assert summary.extracted == 9 and len(summary.failures) == 1, name
     loop = contents(tmp_path / "loop")
     assert loop == contents(tmp_path / "pool") == contents(tmp_path / "dask")
+    assert files(tmp_path / "loop") == files(tmp_path / "pool") == files(tmp_path / "dask")
     direct = sorted(extract_paths([corpus]), key=lambda ex: ex.article.id)
     assert loop == [(ex, ex.dates) for ex in direct]
 
