@@ -53,10 +53,7 @@ def measure(spec: dict) -> dict:
     t0 = time.perf_counter()
     cluster = None
     if spec["engine"] == "dask":
-        from dask.distributed import LocalCluster
-
-        cluster = LocalCluster(n_workers=spec["workers"], threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        cluster = engine.local_cluster(spec["workers"])  # what --engine dask starts
     t1 = time.perf_counter()
     summary = engine.extract_to_dataset(
         files, target, engine=spec["engine"], workers=spec["workers"],
@@ -72,6 +69,8 @@ def measure(spec: dict) -> dict:
     return {"startup_s": t1 - t0, "extract_s": t2 - t1, "total_s": t2 - t0,
             "articles": summary.extracted, "batches": summary.batches,
             "busy": sorted(v / (t2 - t1) for v in per_worker.values()),
+            "task_s": sum(d.seconds for d in summary.done),
+            "task_cpu_s": sum(d.cpu_seconds for d in summary.done),
             "rss_start_mb": rss_start, "rss_peak_mb": resource.getrusage(
                 resource.RUSAGE_SELF).ru_maxrss / 1024, "dataset_bytes": size}
 

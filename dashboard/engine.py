@@ -60,6 +60,8 @@ class BatchDone:
     #: (article path, message) of each article that could not be read or extracted.
     failures: tuple[tuple[str, str], ...]
     seconds: float
+    #: CPU time of the worker's process over the batch (its threads included).
+    cpu_seconds: float
     worker: str
 
 
@@ -95,7 +97,7 @@ class RunSummary:
 def extract_batch(task: BatchTask, geocoder: Any = None,
                   on_article: Callable[[], None] | None = None) -> BatchDone:
     """Extract the task's files and commit them as one batch; runs wherever the engine puts it."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     items, failures = [], []
     for path in task.paths:
         (extraction,) = extract_paths([path], geocoder=geocoder or default_geocoder())
@@ -110,7 +112,7 @@ def extract_batch(task: BatchTask, geocoder: Any = None,
     dataset.write_batch(root, task.seq, items,
                         still_wanted=lambda: dataset.is_current_run(root, task.run))
     return BatchDone(task.seq, len(items), tuple(failures), time.perf_counter() - started,
-                     f"{os.uname().nodename}:{os.getpid()}")
+                     time.process_time() - cpu, f"{os.uname().nodename}:{os.getpid()}")
 
 
 # ------------------------------------------------------------------------------ planning a run
@@ -219,15 +221,10 @@ def run_dask(tasks: Sequence[BatchTask], *, scheduler: str | None = None, worker
              geocoder: Any = None,
              progress: Callable[[int], None] | None = None) -> Iterator[BatchDone]:
     """The tasks on a Dask cluster: the one at ``scheduler``, else a new ``LocalCluster``."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
-    if scheduler:
-        client, cluster = Client(scheduler), None
-    else:
-        # Processes, one thread each: the pipeline is pure Python and holds the GIL.
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
+    cluster = None if scheduler else local_cluster(workers)
+    client = Client(scheduler or cluster)
     try:
         client.register_plugin(_gazetteer_plugin(geocoder), name=PLUGIN_NAME)
         slots = max(1, sum(client.nthreads().values()))
@@ -237,6 +234,18 @@ def run_dask(tasks: Sequence[BatchTask], *, scheduler: str | None = None, worker
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def local_cluster(workers: int) -> Any:
+    """A Dask ``LocalCluster`` of ``workers`` processes with one thread each (the pipeline is
+    pure Python and holds the GIL), without the web dashboard and the workers' statistical
+    profiler (a stack sample every 10 ms of every task: CPU for a page nobody opens)."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                            dashboard_address=None, silence_logs=40)
 
 
 def _first_done(pending: set) -> set:

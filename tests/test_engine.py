@@ -47,10 +47,7 @@ def big_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def cluster():
     """One LocalCluster for the module (starting one costs seconds)."""
-    from dask.distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=40) as local:
+    with engine.local_cluster(2) as local:
         yield local
 
 
