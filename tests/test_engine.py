@@ -118,6 +118,18 @@ def test_engine_unreadable_article_is_kept_and_tried_again(corpus, tmp_path):
     assert engine.extract_to_dataset([binary], root).extracted == 1
 
 
+def test_engine_batch_of_a_run_no_longer_current_is_dropped(corpus, tmp_path):
+    """A task that outlives its client (on a cluster that stays up) finds a restart in charge."""
+    root = tmp_path / "d"
+    with ds.open_for_writing(root) as killed:
+        task = engine.BatchTask(str(root), killed.take_seq(),
+                                (str(sorted(corpus.glob("0*.txt"))[0]),), killed.run)
+    with ds.open_for_writing(root):
+        with pytest.raises(ds.DatasetError, match="dropped"):
+            engine.extract_batch(task)
+    assert ds.batches(root) == ()
+
+
 def test_engine_plan_keeps_the_first_of_two_files_with_one_id(corpus, tmp_path):
     other = tmp_path / "other"
     other.mkdir()
