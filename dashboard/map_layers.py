@@ -30,6 +30,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 from jinja2.utils import htmlsafe_json_dumps
 
+from dashboard import basemap
 from dashboard.highlight import escape
 from dashboard import tables
 from dashboard.tables import Frames
@@ -61,7 +62,8 @@ CLUSTER_CSS = [
      f"{STATIC_URL}/leaflet.markercluster/dist/MarkerCluster.Default.css"),
 ]
 ATTRIBUTION = ("Places: <a href='https://www.geonames.org/'>GeoNames</a> (CC-BY 4.0) · "
-               "Outlines: <a href='https://www.naturalearthdata.com/'>Natural Earth</a>")
+               "Outlines: <a href='https://www.naturalearthdata.com/'>Natural Earth</a> · "
+               "Lakes, rivers: GSHHS (LGPL)")
 #: Online tile layers, offered in the layer control but off: nothing is fetched until ticked.
 ONLINE_TILES = (
     ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "OpenStreetMap (online)",
@@ -105,18 +107,22 @@ def install_assets(static_dir: Path) -> Path:
     return vendor
 
 
-def base_map(outlines: str | None = None) -> folium.Map:
-    """The data-free map: offline country outlines, online tiles offered but off, attribution.
+def base_map(outlines: str | basemap.Offline | None = None) -> folium.Map:
+    """The data-free map: the offline basemap, online tiles offered but off, attribution.
 
-    ``outlines`` is the JSON text from :func:`country_outlines`.
+    ``outlines`` says what the offline basemap can draw (:class:`basemap.Offline`), or is
+    the JSON text from :func:`country_outlines` alone.
     """
+    offline = (outlines if isinstance(outlines, basemap.Offline)
+               else basemap.Offline(outlines=outlines))
     fmap = folium.Map(location=[30, 10], zoom_start=2, tiles=None, control_scale=True,
                       maxZoom=18, minZoom=1, worldCopyJump=True)
     fmap.default_js, fmap.default_css = list(MAP_JS), list(MAP_CSS)
     fmap.get_root().header.add_child(Element(
         "<style>.leaflet-container{background:#dbe7f0;}</style>"), name="nm_background")
-    if outlines:
-        _Backdrop(outlines).add_to(fmap)
+    if offline.outlines:
+        _Backdrop(offline.outlines).add_to(fmap)
+    basemap.add_to(fmap, offline)
     for tiles, name, attr in ONLINE_TILES:
         folium.TileLayer(tiles, name=name, attr=attr, overlay=True, show=False,
                          control=True).add_to(fmap)

@@ -3,16 +3,21 @@
 Test hooks (stable; the browser tests rely on them): the map iframe's title is
 ``streamlit_folium.st_folium``; map tooltips end with ``id: <loc_key>``; containers carry keys,
 so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, headed
-"Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state); widget
+"Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state),
+``st-key-nm-uploads`` (what became of each uploaded file, in the sidebar); widget
 keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
 as escaped HTML from :mod:`dashboard.highlight`, or as plain data in ``st.dataframe``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Mapping
+import logging
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -24,10 +29,62 @@ from dashboard import highlight, map_layers, tables
 from dashboard.records import Extraction
 from dashboard.tables import Frames
 
+log = logging.getLogger(__name__)
+
 #: Session-state keys of the filter widgets (reset clears them).
 WIDGET_KEYS = {"actors": "nm_actors", "dates": "nm_dates", "undated": "nm_undated",
                "types": "nm_types", "statuses": "nm_statuses", "articles": "nm_articles"}
 MAP_HEIGHT = 560
+
+
+# --- error boundaries ----------------------------------------------------------------------
+
+#: What each part of the page is called in its error message, and what the user can do.
+PARTS = {
+    "page": ("The page", "Reload the page"),
+    "map": ("The map and the details panel", "Reload the page, or change the filters"),
+    "tables": ("The tables", "Reload the page, or pick another table"),
+    "reading": ("The article and the timeline", "Reload the page, or pick another article"),
+    "upload": ("The uploaded articles", "Try again with fewer files; the articles already "
+               "shown are not affected"),
+}
+
+
+@contextlib.contextmanager
+def boundary(part: str, *, replace: bool = True, area=None) -> Iterator[None]:
+    """Run one part of the page; if it fails, log the traceback on the server and show the
+    user one plain sentence instead (``replace``: instead of what the part had drawn; else
+    after it, in ``area``, the main area by default).
+
+    Streamlit's own control flow (rerun, stop) derives from BaseException and passes through.
+    """
+    holder = st.empty() if replace else None
+    try:
+        if holder is None:
+            yield
+        else:
+            with holder.container():
+                yield
+    except Exception:
+        reference = secrets.token_hex(3)
+        log.exception("newsmap: the %s part failed (reference %s)", part, reference)
+        what, todo = PARTS[part]
+        (holder or area or st).error(
+            f"{what} could not be shown because of an error on the server. {todo}; if it "
+            f"happens again, tell whoever runs newsmap (reference {reference}).",
+            icon=":material/error:")
+
+
+def guarded(part: str) -> Callable:
+    """Decorator form of :func:`boundary`, inside ``st.fragment`` so fragment reruns are
+    guarded too."""
+    def wrap(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def run(*args, **kwargs) -> None:
+            with boundary(part):
+                function(*args, **kwargs)
+        return run
+    return wrap
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -131,6 +188,7 @@ def _write_url(chosen: flt.Filters) -> None:
 # --- map and details ------------------------------------------------------------------------
 
 @st.fragment
+@guarded("map")
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
                     articles: Mapping[str, Extraction], outlines: str | None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
@@ -274,6 +332,7 @@ TABLES = ("events", "deployments", "places", "problems")
 
 
 @st.fragment
+@guarded("tables")
 def record_tables(filtered: Frames) -> None:
     """Events, deployments, places and problems as sortable tables, with downloads.
 
@@ -318,6 +377,7 @@ def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 # --- article, timeline, upload, page furniture -----------------------------------------------
 
 @st.fragment
+@guarded("reading")
 def reading(filtered: Frames, articles: Mapping[str, Extraction]) -> None:
     """The article view and the timeline, in tabs; only the open one is computed and sent."""
     article_tab, timeline_tab = st.tabs(["Article", "Timeline"], key="nm_reading",
@@ -380,11 +440,68 @@ def timeline(filtered: Frames) -> None:
         st.caption(" ".join(notes))
 
 
-def upload_box():
-    """The sidebar upload box; returns the uploaded files (possibly none)."""
-    return st.sidebar.file_uploader("Add articles (.txt)", type=["txt"],
-                                    accept_multiple_files=True, key="nm_upload",
-                                    help="Title, summary, dateline, then the body.")
+def upload_box(max_mb: int):
+    """The sidebar upload box; returns the uploaded files (possibly none). Files above
+    ``max_mb`` are refused in the browser, which says so beside the file."""
+    return st.sidebar.file_uploader(
+        f"Add articles (.txt, up to {max_mb} MB each)", type=["txt"],
+        accept_multiple_files=True, key="nm_upload", max_upload_size=max_mb,
+        help="Title, summary, dateline, then the body. Uploaded articles are kept on the "
+             "server and stay after a reload.")
+
+
+def upload_progress(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A progress bar under the upload box: a function to report how many of ``total`` are
+    done, and one to remove the bar."""
+    bar = st.sidebar.progress(0.0, text=f"Reading {total:,} uploaded article(s)…")
+
+    def done(count: int) -> None:
+        bar.progress(count / total, text=f"Reading uploaded articles: {count:,} of {total:,}")
+
+    return done, bar.empty
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLine:
+    """One file of the upload box, as reported beside it."""
+
+    name: str                         # as uploaded
+    article_id: str = ""              # the article it became ("" when not kept)
+    problems: tuple[tuple[str, str], ...] = ()  # (kind, message)
+    events: int = 0
+    deployments: int = 0
+    places: int = 0                   # place mentions
+    unreadable: bool = False
+
+
+def upload_report(lines: Sequence[UploadLine], kept: int, note: str = "") -> None:
+    """What became of each file in the upload box: the article it joined as, or its problems;
+    and how many uploaded articles the server keeps (every session's).
+
+    Names and messages come from the files: escaped."""
+    if not lines and not note and not kept:
+        return
+    esc = highlight.escape
+    items = []
+    for line in lines:
+        head = (f"<b>{esc(line.name)}</b>: " + ("not read" if line.unreadable else
+                f"added as “{esc(line.article_id)}” ({_count(line.events, 'event')}, "
+                f"{_count(line.deployments, 'deployment')}, "
+                f"{_count(line.places, 'place mention')})"))
+        problems = "".join(f"<li><code>{esc(kind)}</code> {esc(message)}</li>"
+                           for kind, message in line.problems[:5])
+        more = len(line.problems) - 5
+        problems += f"<li>… and {more} more in the Problems table</li>" * (more > 0)
+        items.append(f"<li>{head}{f'<ul>{problems}</ul>' if problems else ''}</li>")
+    body = f"<ul class='nm-uploads'>{''.join(items)}</ul>" if items else ""
+    with st.sidebar.container(key="nm-uploads"):
+        if note:
+            st.warning(note, icon=":material/save:")
+        if body:
+            st.html(f"<div style='font-size:0.85em'>{body}</div>")
+        if kept:
+            st.caption(f"{_count(kept, 'uploaded article')} kept on the server (they stay "
+                       "after a reload); what could not be read is in the Problems table.")
 
 
 def summary_line(filtered: Frames, total: Frames) -> None:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from dashboard.extract.actors import find_actor_mentions, merge_actors
+from dashboard.extract.actors import commanded_forces, find_actor_mentions, merge_actors
 from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import Place
 from dashboard.text import split_sentences
 
 COUNTRIES = {"RS": "Serbia", "FR": "France", "RU": "Russia", "BA": "Bosnia and Herzegovina",
-             "US": "United States", "XK": "Kosovo"}
+             "US": "United States", "XK": "Kosovo", "NL": "Netherlands", "QA": "Qatar",
+             "KE": "Kenya", "UA": "Ukraine", "NG": "Nigeria", "TD": "Chad", "KP": "North Korea",
+             "ML": "Mali", "BF": "Burkina Faso"}
 
 
 class Names:
     """A tiny gazetteer: demonyms, country names, a few places, capitals."""
 
     DEMONYMS = {"serbian": "RS", "serb": "RS", "serbs": "RS", "french": "FR", "russian": "RU",
-                "bosnian": "BA", "albanians": "AL", "albanian": "AL"}
+                "bosnian": "BA", "albanians": "AL", "albanian": "AL", "dutch": "NL",
+                "qatari": "QA", "kenyan": "KE", "ukrainian": "UA"}
     PLACES = {"kosovo", "belgrade", "pristina", "washington", "serbia", "france", "paris"}
 
     def has_name(self, name):
@@ -155,3 +158,114 @@ def test_whole_words_finds_what_the_alternation_of_the_words_finds():
         expected = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text, start)]
         assert _whole_words(text, start, words) == expected
     assert [w for _, _, w in expected] == ["Lin", "Lin-Su", "Lin", "Li", "Lin"]
+
+
+def test_actors_demonym_before_a_troop_noun_names_the_state():
+    text = ("About 800 Dutch marines landed. Then 600 Qatari special forces followed. "
+            "Kenyan police officers arrived.")
+    states = {a.country_code: a for a in actors_of(text) if a.type == "state"}
+    assert set(states) == {"NL", "QA", "KE"}
+    assert "Qatari special forces" in states["QA"].aliases
+    # Kenya's police: the state is the actor, the service stays in the mention (and the unit)
+    assert states["KE"].name == "Kenya" and "Kenyan police officers" in states["KE"].aliases
+
+
+def test_actors_coordinated_demonyms_name_both_states():
+    text = "Ukrainian and Russian negotiators met on Tuesday."
+    assert {a.country_code for a in actors_of(text) if a.type == "state"} == {"UA", "RU"}
+
+
+def test_actors_troops_from_countries_name_each_state():
+    text = "About 1,000 soldiers from Nigeria, Chad and France have arrived."
+    assert [a.name for a in actors_of(text)] == ["Nigeria", "Chad", "France"]
+
+
+def test_actors_sentence_opening_armed_noun_is_a_group():
+    (group,) = actors_of("Insurgents fought back with mortars.")
+    assert (group.name, group.type) == ("insurgents", "group")
+
+
+def test_actors_commander_belongs_to_his_force():
+    text = ("The commander of the French contingent, Colonel Jean Dupont, said his men were "
+            "ready. NATO commander General Xavier Martin said the mission goes on.")
+    found = actors_of(text)
+    people = {a.name: a for a in found if a.type == "person"}
+    assert people["Jean Dupont"].affiliation == "France"
+    assert people["Xavier Martin"].affiliation == "NATO"
+    forces = commanded_forces(found)
+    by_name = {a.name: a.id for a in found}
+    assert forces[by_name["Jean Dupont"]] == (by_name["France"],)
+    assert forces[by_name["Xavier Martin"]] == (by_name["NATO"],)
+
+
+def test_actors_lexicon_name_ending_a_longer_name_is_not_that_organisation():
+    text = "The African Union's Peace and Security Council met. The EU and NATO agreed."
+    names = {a.name for a in actors_of(text)}
+    assert "UN Security Council" not in names and {"European Union", "NATO"} <= names
+
+
+def test_actors_unnamed_bodies_of_people_are_groups():
+    text = "Analysts said the truce would hold. Hundreds of armed youths stormed a base."
+    groups = {a.name for a in actors_of(text) if a.type == "group"}
+    assert {"analysts", "armed youths"} <= groups
+    # a demonym or an organisation keeps its own people
+    assert all(a.type == "state" for a in actors_of("Serbian officials said it would hold."))
+
+
+def test_actors_leader_of_a_force_and_rebel_units():
+    text = "A French-led force landed. Rebel units were reported near the town."
+    found = actors_of(text)
+    assert {(a.name, a.type) for a in found} == {("France", "state"), ("rebels", "group")}
+
+
+def test_actors_people_of_a_named_body_are_not_a_collective():
+    found = actors_of("The residents said French Defense Ministry officials had promised help.")
+    assert "residents" in {a.name for a in found}
+    assert "officials" not in {a.name for a in found}
+
+
+def test_actors_initials_are_part_of_a_name():
+    (person,) = actors_of("President B.J. Habibie said the vote would be held.")
+    assert (person.name, person.role) == ("B.J. Habibie", "President")
+
+
+def test_actors_the_bloc_and_the_ministry_refer_back():
+    text = ("NATO ministers met. The French Defence Ministry spoke. The bloc agreed and the "
+            "ministry said so.")
+    found = {a.name: a for a in actors_of(text)}
+    assert "The bloc" in found["NATO"].aliases
+    assert "the ministry" in found["French Defence Ministry"].aliases
+
+
+def test_actors_country_named_as_a_subject_is_a_state():
+    text = ("North Korea shelled an island. Mali and Burkina Faso have said they would help. "
+            "Bosnia and Herzegovina sent 50 soldiers. Troops in France waited.")
+    states = [a.name for a in actors_of(text) if a.type == "state"]
+    assert states == ["North Korea", "Mali", "Burkina Faso", "Bosnia and Herzegovina"]
+
+
+def test_actors_his_country_is_the_state_of_the_person_last_named():
+    text = "Kenya's President Uhuru Kenyatta said his country would send 1,000 police officers."
+    found = {a.name: a for a in actors_of(text)}
+    assert found["Uhuru Kenyatta"].affiliation == "Kenya"
+    assert "his country" in found["Kenya"].aliases
+
+
+def test_actors_bare_rebels_are_the_armed_group_last_named():
+    text = ("The Taliban attacked a checkpoint. Later the rebels withdrew. Rebel units regrouped.")
+    found = actors_of(text)
+    assert [a.name for a in found] == ["Taliban"]
+    assert len(found[0].mentions) == 3
+    assert [a.name for a in actors_of("The rebels withdrew.")] == ["rebels"]
+
+
+def test_actors_the_troops_refer_back_to_the_last_named_troops():
+    text = "French troops entered Gao. The troops met no resistance."
+    (france,) = actors_of(text)
+    assert france.name == "France" and "The troops" in france.aliases
+
+
+def test_actors_country_subjects_need_a_list_of_countries_in_subject_position():
+    text = ("Brown and Chad shot a clerk. Refugees came from Mali, the Ukraine and France, who "
+            "said so. The TV said it. St. Mali sank.")
+    assert [a for a in actors_of(text) if a.type == "state"] == []

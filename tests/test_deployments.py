@@ -127,3 +127,99 @@ def test_troop_noun_finds_what_the_plain_alternation_finds():
                  "the \u017foldiers and \u212aorps units"):  # odd case: the case-blind path
         assert [m.span() for m in _TROOP_NOUN.finditer(text)] == [
             m.span() for m in plain.finditer(text)]
+
+
+def test_deployments_actor_of_a_relative_clause_is_its_antecedent():
+    text = "Britain, which sent 600 paratroopers to Freetown, said it would keep them there."
+    uk = actor(text, "a1", "United Kingdom", "Britain")
+    (dep,) = deployments(text, [place(text, "p1", "Freetown", kind="city")], [uk])
+    assert (dep.actor, dep.strength, dep.status) == ("a1", 600, "deployed")
+
+
+def test_deployments_actor_from_the_origin_after_the_troops():
+    text = "A week ago the UN said about 1,000 soldiers from Chad have arrived in Bamako."
+    un = actor(text, "a1", "United Nations", "UN", type_="organization")
+    chad = actor(text, "a2", "Chad", "Chad")
+    (dep,) = deployments(text, [place(text, "p1", "Bamako", kind="city")], [un, chad])
+    assert (dep.actor, dep.status) == ("a2", "deployed")
+
+
+def test_deployments_speaker_does_not_own_the_troops_he_speaks_of():
+    text = "President Omar al-Bashir said foreign troops would not be allowed in Darfur."
+    bashir = Actor(id="a1", name="Omar al-Bashir", type="person", affiliation="Sudan",
+                   mentions=((0, 24),))
+    sudan = Actor(id="a2", name="Sudan", type="state", mentions=())
+    (dep,) = deployments(text, [place(text, "p1", "Darfur")], [bashir, sudan])
+    assert dep.actor is None
+
+
+def test_deployments_unowned_troops_belong_to_the_troops_just_reported():
+    text = ("France sent 2,000 soldiers to Mali on Friday. Some 500 marines were flown into "
+            "Gao overnight.")
+    france = actor(text, "a1", "France", "France")
+    found = deployments(text, [place(text, "p1", "Mali"), place(text, "p2", "Gao", lat=16.3)],
+                        [france])
+    assert [(d.actor, d.strength, d.status) for d in found] == [
+        ("a1", 2000, "deployed"), ("a1", 500, "deployed")]
+
+
+def test_deployments_two_bodies_of_troops_keep_their_own_spans_and_owners():
+    text = "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah."
+    us = actor(text, "a1", "United States", "US troops")
+    iraq = actor(text, "a2", "Iraq", "Iraqi soldiers")
+    first, second = deployments(text, [place(text, "p1", "Fallujah", kind="city")], [us, iraq])
+    assert text[first.start:first.end] == "About 10,000 US troops"
+    assert (first.actor, second.actor, second.strength) == ("a1", "a2", 2000)
+
+
+def test_deployments_definite_troops_are_the_ones_last_reported():
+    text = ("Britain sent 600 paratroopers to Freetown. Officials in London spoke on Monday. "
+            "UN officials said the weather was bad. The troops secured the airport at Lungi.")
+    uk = actor(text, "a1", "United Kingdom", "Britain")
+    un = actor(text, "a2", "United Nations", "UN", type_="organization")
+    places = [place(text, "p1", "Freetown", kind="city"), place(text, "p2", "Lungi", lat=8.6)]
+    found = deployments(text, places, [uk, un])
+    assert [(d.actor, d.place) for d in found] == [("a1", "p1"), ("a1", "p2")]
+
+
+def test_deployments_possessive_troops_belong_to_the_subject():
+    text = "Ethiopia began withdrawing some of its 4,000 soldiers from Somalia last month."
+    ethiopia = actor(text, "a1", "Ethiopia", "Ethiopia")
+    (dep,) = deployments(text, [place(text, "p1", "Somalia")], [ethiopia])
+    assert (dep.actor, dep.strength, dep.status) == ("a1", 4000, "withdrawal")
+
+
+def test_deployments_guessed_owners_do_not_fold_head_counts_together():
+    text = ("Germany plans to send 500 soldiers. "
+            "Officials said the soldiers would begin collecting arms near Tetovo.")
+    germany = actor(text, "a1", "Germany", "Germany")
+    found = deployments(text, [place(text, "p1", "Tetovo", kind="city")], [germany])
+    assert [(d.actor, d.strength, d.place) for d in found] == [
+        ("a1", 500, None), ("a1", None, "p1")]
+
+
+def test_deployments_the_remaining_troops_are_the_ones_reported():
+    text = ("Russia withdrew 5,000 soldiers from Latvia in May. Voters went to the polls. "
+            "Turnout was high. By then, Latvia said, the remaining 2,000 troops had left Riga.")
+    russia = actor(text, "a1", "Russia", "Russia")
+    latvia = actor(text, "a2", "Latvia", "Latvia said")
+    found = deployments(text, [place(text, "p1", "Latvia"), place(text, "p2", "Riga", lat=56.9)],
+                        [russia, latvia])
+    assert [(d.actor, d.strength) for d in found] == [("a1", 5000), ("a1", 2000)]
+
+
+def test_deployments_a_government_body_s_troops_are_its_state_s():
+    text = "The United States has bases there. The Pentagon said 3,000 troops would go to Poland."
+    us = actor(text, "a1", "United States", "United States")
+    pentagon = Actor(id="a2", name="Pentagon", type="organization", affiliation="United States",
+                     mentions=((text.index("Pentagon"), text.index("Pentagon") + 8),))
+    kfor = Actor(id="a3", name="KFOR", type="organization", affiliation="NATO")
+    (dep,) = deployments(text, [place(text, "p1", "Poland")], [us, pentagon, kfor])
+    assert (dep.actor, dep.strength, dep.status) == ("a1", 3000, "planned")
+    text = "KFOR said 3,000 troops would stay in Kosovo."
+    kfor = actor(text, "a3", "KFOR", "KFOR", type_="organization")
+    kfor = Actor(id="a3", name="KFOR", type="organization", affiliation="NATO",
+                 mentions=kfor.mentions)
+    nato = Actor(id="a4", name="NATO", type="organization")
+    (dep,) = deployments(text, [place(text, "p1", "Kosovo")], [kfor, nato])
+    assert dep.actor == "a3"  # a force stays itself

@@ -135,3 +135,98 @@ def test_events_trigger_scan_of_lowered_text_equals_the_case_blind_one():
     fast = [_candidates(text, lowered(text), s) for s in split_sentences(text)]
     assert fast == [_candidates_case_blind(text, s) for s in split_sentences(text)]
     assert [c[1] for c in fast[0]] == ["statement", "statement", "meeting"]
+
+
+def test_events_actor_is_the_subject_not_the_object():
+    text = "Khartoum rejected the transfer of the mission to the United Nations."
+    sudan = actor(text, "a1", "Sudan", "Khartoum", type_="state")
+    un = actor(text, "a2", "United Nations", "United Nations")
+    (event,) = events(text, actors=[sudan, un])
+    assert (event.type, event.actors) == ("decision", ("a1",))
+
+
+def test_events_actor_of_a_call_is_the_metonymic_capital_not_the_one_called_on():
+    text = "Washington will call for NATO to keep its troops in Kosovo under the resolution."
+    us = actor(text, "a1", "United States", "Washington", type_="state")
+    nato = actor(text, "a2", "NATO", "NATO")
+    (event,) = events(text, actors=[us, nato])
+    assert (event.type, event.status, event.actors) == ("request", "planned", ("a1",))
+
+
+def test_events_actor_of_a_relative_clause_is_its_antecedent():
+    text = "Britain, which sent 600 paratroopers to Freetown last week, has no plans to stay."
+    uk = actor(text, "a1", "United Kingdom", "Britain", type_="state")
+    (event,) = events(text, actors=[uk])
+    assert (event.type, event.actors) == ("deployment", ("a1",))
+
+
+def test_events_each_verb_has_its_own_subject():
+    text = "Serb forces overran the town on Tuesday while UN peacekeepers withdrew to the base."
+    serbs = actor(text, "a1", "Serb forces", "Serb forces", type_="group")
+    un = actor(text, "a2", "United Nations", "UN peacekeepers")
+    found = {e.type: e.actors for e in events(text, actors=[serbs, un])}
+    assert found == {"clash": ("a1",), "deployment": ("a2",)}
+
+
+def test_events_meeting_partners_and_an_officials_force_are_actors():
+    text = ("NATO ministers met with Foreign Minister Sergey Lavrov in Brussels. "
+            "General Xavier Martin, the KFOR commander, said the troops would stay in the "
+            "town for as long as it takes.")
+    nato = actor(text, "a1", "NATO", "NATO ministers")
+    lavrov = actor(text, "a2", "Sergey Lavrov", "Foreign Minister Sergey Lavrov", type_="person")
+    kfor = actor(text, "a3", "KFOR", "KFOR")
+    martin = Actor(id="a4", name="Xavier Martin", type="person", affiliation="KFOR",
+                   mentions=((text.index("General"), text.index("General") + 21),))
+    found = {e.type: e.actors for e in events(text, actors=[nato, lavrov, kfor, martin])}
+    assert found["meeting"] == ("a1", "a2")
+    assert found["statement"] == ("a4", "a3")
+
+
+def test_events_passive_actor_is_the_agent():
+    text = "A convoy was attacked by Taliban fighters near Kandahar on Monday."
+    taliban = actor(text, "a1", "Taliban", "Taliban", type_="group")
+    (event,) = events(text, actors=[taliban])
+    assert (event.type, event.actors) == ("clash", ("a1",))
+
+
+def test_events_request_addressee_is_not_its_actor():
+    text = "Human rights groups called on the EU to extend the sanctions."
+    eu = actor(text, "a1", "European Union", "EU")
+    (event,) = events(text, actors=[eu])
+    assert (event.type, event.actors) == ("request", ())
+
+
+def test_events_pronoun_subject_is_the_person_or_body_last_named():
+    text = ("General Gromov crossed the bridge on Monday. He told reporters the war was over. "
+            "NATO met in Brussels. It will also urge all sides to keep calm.")
+    gromov = actor(text, "a1", "Boris Gromov", "General Gromov", type_="person")
+    nato = actor(text, "a2", "NATO", "NATO")
+    found = {e.type: e.actors for e in events(text, actors=[gromov, nato])}
+    assert found["statement"] == ("a1",) and found["request"] == ("a2",)
+
+
+def test_events_country_named_as_subject_stands_for_its_state_actor():
+    text = "Russian officials spoke. Russia began deploying peacekeepers to the region."
+    russia = actor(text, "a1", "Russia", "Russian officials", type_="state")
+    russia = Actor(id="a1", name="Russia", type="state", country_code="RU",
+                   mentions=russia.mentions)
+    start = text.index("Russia began")
+    country = Place(id="p1", surface="Russia", start=start, end=start + 6, name="Russia",
+                    kind="country", country_code="RU", lat=60.0, lon=90.0, confidence=0.9)
+    (event,) = [e for e in events(text, [country], [russia]) if e.type == "deployment"]
+    assert event.actors == ("a1",)
+
+
+def test_events_parties_to_talks_are_actors_even_when_unnamed_bodies():
+    text = "Peace talks between the government and the rebels resumed last month in Accra."
+    rebels = actor(text, "a1", "rebels", "rebels", type_="group")
+    (event,) = events(text, [place(text, "p1", "Accra")], [rebels])
+    assert (event.type, event.actors) == ("meeting", ("a1",))
+
+
+def test_events_possessed_unnamed_body_is_its_owners():
+    text = "Warlord Harold Keke refused. Later his fighters raided a village near Marasa."
+    keke = actor(text, "a1", "Harold Keke", "Warlord Harold Keke", type_="person")
+    fighters = actor(text, "a2", "fighters", "fighters", type_="group")
+    (event,) = [e for e in events(text, actors=[keke, fighters]) if e.type == "clash"]
+    assert event.actors == ("a1",)

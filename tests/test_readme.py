@@ -13,13 +13,15 @@ def _blocks() -> list[str]:
 
 def test_readme_opens_with_the_launch_and_test_commands():
     launch, test = (block.strip() for block in _blocks()[:2])
-    assert launch == "pip install -e . && streamlit run dashboard/app.py"
-    assert test == "pip install -e '.[test]' && python -m pytest"
+    assert launch == ("pip install -e . && python -m dashboard build-basemap && "
+                      "streamlit run dashboard/app.py")
+    assert test == "pip install -e '.[test]' && python -m dashboard build-basemap && python -m pytest"
 
 
 def test_readme_ci_runs_the_readme_test_command():
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -q -e '.[test]'" in script
+    assert re.search(r"^python -m dashboard build-basemap$", script, flags=re.M)
     assert re.search(r"^python -m pytest$", script, flags=re.M)
 
 

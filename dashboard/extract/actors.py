@@ -1,4 +1,5 @@
-"""Actor mentions (organisations, officials, groups, states by demonym), merged into actors.
+"""Actor mentions (organisations, officials, groups, states by demonym or as a subject, bodies of
+people), merged into actors.
 
 Two steps around place resolution: ``find_actor_mentions`` runs first (its name spans keep the
 place finder off "NATO" or "Dragan"), ``build_actors`` runs after it, adding the states that
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from dashboard.extract import lexicon
@@ -58,11 +59,25 @@ _MEMBER_NOUNS = (
     "spokeswoman", "commanders", "troops", "forces", "soldiers", "peacekeepers", "contingent",
     "authorities", "government", "army", "military", "navy", "air force", "police", "president",
     "prime minister", "leadership", "administration", "embassy", "ambassador", "side",
+    # people and units in uniform ("800 Dutch marines", "600 Qatari special forces"):
+    "marines", "paratroopers", "commandos", "special forces", "police officers", "policemen",
+    "gendarmes", "sailors", "airmen", "servicemen", "reservists", "battalion", "battalions",
+    "brigade", "brigades", "units", "warships", "jets", "aircraft", "navy", "coast guard",
+    "special operations forces", "task force",
+    # their weapons and vehicles act for them ("Pakistani guns have shelled", "Russian tanks")
+    "guns", "artillery", "tanks", "warplanes", "planes", "helicopters", "gunboats", "ships",
+    "vessels", "submarines", "columns", "convoy", "convoys", "armoured columns",
+    "armored columns",
 )
 _MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
            + r")\b)")
+#: The same, in any case, after at most one lower-case word: "Qatari elite troops", "US Marines".
+_MEMBER_LOOSE = (r"(?:(?:\s+(?!and\b|or\b)[a-z][\w-]*)?\s+(?P<noun>(?i:"
+                 + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len, reverse=True))
+                 + r"))\b)")
 _MEMBERS = _MEMBER + "?"
-_MEMBER_FIRST_WORDS = frozenset(n.split()[0] for n in _MEMBER_NOUNS)
+_MEMBER_FIRST_WORDS = frozenset(
+    form for n in _MEMBER_NOUNS for form in (n.split()[0], n.split()[0].capitalize()))
 #: Nouns that make a demonym name a state actor ("French troops", "the Serbian government").
 _STATE_NOUNS = frozenset(n for n in _MEMBER_NOUNS if n not in ("members", "allies", "partners"))
 #: Organs that follow an organisation ("the Contact Group's Troika").
@@ -91,8 +106,8 @@ _ARMED = re.compile(
     r"\b(?P<noun>" + "|".join(_ARMED_NOUNS) + r")\b"
 )
 _NAME_PARTICLES = r"(?:de|van|von|der|den|bin|ibn|al|el|da|di|del|la|le|abu|ben|ter|zu)"
-_NAME_WORD = (r"(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?"
-              r"[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?")
+_NAME_WORD = (r"(?:(?:[A-Z]\.){2,3}(?=\s)|(?:(?:al|el|ad|an|as|ash|at|az|bin|ibn|abu|abd|ben)-)?"
+              r"[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*\.?)")
 _PERSON_NAME = rf"{_NAME_WORD}(?: (?:{_NAME_PARTICLES} )*{_NAME_WORD}){{0,3}}"
 #: Lower-case titles trusted before a name; other titles must be capitalised ("General X").
 _LOWER_TITLES = re.compile(
@@ -103,8 +118,14 @@ _LOWER_TITLES = re.compile(
 #: (Its word boundary is checked after the "T": the engine looks for "T"s alone.)
 _BACK_REFERENCE = re.compile(
     r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
-    r"delegates)\b"
+    r"delegates|ministry|council|commission|committee|mission|bloc|alliance|organi[sz]ation|"
+    r"union|community|coalition|ambassadors|commanders|troops|soldiers|forces|peacekeepers)\b"
+    r"(?!\s+(?:of|for)\b)"
+    r"|\b(?P<own>[Hh]is|[Hh]er) (?:country|government|nation)\b"
 )
+#: Nouns that refer back to the latest organisation of any name ("the bloc" after "ECOWAS").
+_ANY_ORGANISATION = frozenset(
+    ("bloc", "alliance", "organisation", "organization", "union", "community", "coalition"))
 
 
 def find_actor_mentions(
@@ -117,14 +138,14 @@ def find_actor_mentions(
         # The sentence's words as written, found once: the finders' pre-checks are set tests.
         runs = frozenset(_RUN.findall(text, sentence.start, sentence.end))
         for finder in (_organisations, _officials, _generic_organisations, _demonym_states,
-                       _groups):
+                       _groups, _origin_states, _leaders, _country_subjects, _collectives):
             for mention in finder(text, sentence, names, runs):
                 if not any(s < mention.end and mention.start < e for s, e in taken):
                     taken.append((mention.start, mention.end))
                     found.append(mention)
     found.sort(key=lambda m: m.start)
     found = _surnames(text, sentences, found)
-    return tuple(_back_references(text, sentences, found))
+    return tuple(_named_armed_groups(_back_references(text, sentences, found)))
 
 
 def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
@@ -134,18 +155,35 @@ def _mention(text: str, start: int, end: int, key: str, name: str, type_: str,
                         name_end=ne, **extra)
 
 
+#: A capitalised word and a conjunction right before a name: the name may end a longer one.
+_LONGER_NAME_BEFORE = re.compile(r"(?<![\w-])([A-Z][a-z][\w-]*) (?:and|&) $")
+
+
+def _ends_longer_name(text, sentence, start, names) -> bool:
+    """ "Peace and Security Council": a plain capitalised word (no acronym, organisation,
+    country, demonym or place: "the EU and NATO", "France and NATO" are two) joined to it."""
+    m = _LONGER_NAME_BEFORE.search(text, max(sentence.start, start - 30), start)
+    if not m or m.start() == sentence.start:
+        return False
+    word = m.group(1)
+    return not (word in lexicon.organization_by_form() or names.demonym(word)
+                or names.country_code(word) or names.has_name(word))
 _ORGAN_AFTER = re.compile(rf"(?:['’]s)? {_ORGANS}\b")
 _MEMBERS_AFTER = re.compile(_MEMBERS)
 _NAME_AFTER = re.compile(r" [A-Z][a-z][\w'’-]* [A-Z][a-z]")
 #: Members required (unlike ``_MEMBERS``): a capitalised word alone is no match, and costs no
 #: Python step.
-_DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER}")
+_DEMONYM_THEN_MEMBERS = re.compile(rf"([A-Z](?<![\w-].)[\w.'’-]*){_MEMBER_LOOSE}")
+#: "Ukrainian and Russian negotiators": the first demonym shares the second's noun.
+_COORDINATED_DEMONYM = re.compile(r"(?<![\w-])([A-Z][\w.'’-]*),? (?:and|or) $")
 
 
 def _organisations(text, sentence, names, runs):
     """Lexicon organisations, with an organ ("'s Troika") or members ("ministers") after them."""
     for start, end, entry in lexicon.find_organizations(text, sentence.start, sentence.end,
                                                         runs):
+        if _ends_longer_name(text, sentence, start, names):
+            continue  # "the African Union's Peace and Security Council" is not the UN's
         organ = _ORGAN_AFTER.match(text, end, sentence.end)
         if organ:
             name = f"{entry.name} {organ.group().split()[-1]}"
@@ -187,19 +225,73 @@ def _generic_organisations(text, sentence, names, runs):
 
 
 def _officials(text, sentence, names, runs):
-    """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation."""
+    """ "Serbian Defense Minister Dragan Sutanovac": a person with role and affiliation; a
+    commander's force is his affiliation ("KFOR commander General X", "the commander of the
+    French contingent, Colonel Y", "Z, the commander of KFOR")."""
     for m in _title_matches(text, sentence):
         role, person = m.group("role"), m.group("name")
         if not _title_ok(role, person, names):
             continue
+        name_start = m.start("name")
+        nationality = _LEADING_DEMONYM.match(person)  # "commander, Danish Major General X"
+        if nationality and names.demonym(nationality.group(1)):
+            person, name_start = person[nationality.end():], name_start + nationality.end()
+        ranks = _LEADING_RANKS.match(person)  # "commander Lieutenant General X"
+        if ranks and ranks.end() < len(person):
+            role, person = f"{role} {ranks.group().strip()}", person[ranks.end():]
+            name_start += ranks.end()
+        if nationality or ranks:  # the name proper may run past the words first taken
+            person = _PERSON_NAME_RE.match(text, name_start, sentence.end).group()
         person = _trim_name(person, names)
         if not person:
             continue
-        name_start = m.start("name")
+        name_end = name_start + len(person)
         aff_code, aff_name = _affiliation(text, m.start("role"), names)
-        yield _mention(text, m.start("role"), name_start + len(person), f"person:{person}",
-                       person, "person", (name_start, name_start + len(person)),
+        if not aff_name:
+            aff_code, aff_name = _force(text, sentence, m.start("role"), name_end, names)
+        yield _mention(text, m.start("role"), name_end, f"person:{person}",
+                       person, "person", (name_start, name_end),
                        role=_tidy_role(role), affiliation=aff_name, country_code=aff_code)
+
+
+_PERSON_NAME_RE = re.compile(_PERSON_NAME)
+_LEADING_DEMONYM = re.compile(r"([A-Z][\w-]+) (?=[A-Z])")
+#: Rank words between a title and a name ("commander Lieutenant General Xavier …").
+_LEADING_RANKS = re.compile(
+    r"(?:(?:Lieutenant|Lt\.|Major|Maj\.|Brigadier|Brig\.|Vice|Rear|Field)[ -])?"
+    r"(?:General|Gen\.|Colonel|Col\.|Admiral|Adm\.|Marshal|Captain|Capt\.|Major) ")
+#: A force named around a commander: before ("the commander of the French contingent, ")
+#: or after his name (", the KFOR commander", ", commander of KFOR").
+_FORCE_BEFORE = re.compile(r"\b(?:commander|head|chief|leader)\s+of\s+(?:the\s+)?"
+                           r"(?P<force>[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,3}?)\s*,\s*$", re.I)
+_FORCE_AFTER = re.compile(r",\s+(?:the\s+)?(?:(?P<owner>[A-Z][\w.'’-]*(?:['’]s)?)\s+)?"
+                          r"(?:force\s+|field\s+|military\s+|contingent\s+)?"
+                          r"(?:commander|head|chief|leader)"
+                          r"(?:\s+of\s+(?:the\s+)?(?P<force>[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,3}?)"
+                          r"(?=\s*[,.;]))?")
+
+
+def _force(text, sentence, role_start, name_end, names) -> tuple[str, str]:
+    """(country code, name) of the force a commander leads, from the words around his name."""
+    before = _FORCE_BEFORE.search(text, max(sentence.start, role_start - 80), role_start)
+    after = _FORCE_AFTER.match(text, name_end, sentence.end)
+    for m in (before, after):
+        for group in ("force", "owner"):
+            words = m.group(group) if m and group in m.groupdict() else None
+            if words:
+                return _force_name(words, names)
+    return "", ""
+
+
+def _force_name(words: str, names: ActorNames) -> tuple[str, str]:
+    """ "KFOR" → KFOR; "French contingent" → France; "Kenyan police" → Kenya."""
+    first = re.sub(r"['’]s$", "", words.split()[0])
+    entry = lexicon.organization_by_form().get(first) or lexicon.organization_by_form().get(
+        re.sub(r"['’]s$", "", words))
+    if entry:
+        return "", entry.name
+    code = names.demonym(first) or names.country_code(first)
+    return (code, _country_name(names, code)) if code else ("", "")
 
 
 _WORDS = re.compile(r"[\w.]+(?:-[\w.]+)*")
@@ -295,12 +387,18 @@ def _affiliation(text: str, role_start: int, names: ActorNames) -> tuple[str, st
     m = re.search(r"([A-Z][\w.'’-]*)(?:['’]s)?$", before)
     if not m or before.endswith(","):
         return "", ""
-    word = m.group(1).rstrip("'’")
+    word = re.sub(r"['’]s?$", "", m.group(1))
     entry = lexicon.organization_by_form().get(word)
     if entry:
         return "", entry.name
     code = names.demonym(word) or names.country_code(word)
+    if not code and m.group().endswith(("'s", "’s")):  # "Ivory Coast's President"
+        longer = _OWNER_NAME.search(before)
+        code = longer and names.country_code(longer.group(1))
     return (code, _country_name(names, code)) if code else ("", "")
+
+
+_OWNER_NAME = re.compile(r"((?:[A-Z][\w.'’-]*\s){1,2}[A-Z][\w.'’-]*)['’]s$")
 
 
 def _country_name(names: ActorNames, code: str) -> str:
@@ -317,12 +415,11 @@ def _demonym_states(text, sentence, names, runs):
     if runs.isdisjoint(_MEMBER_FIRST_WORDS):
         return
     for m in _DEMONYM_THEN_MEMBERS.finditer(text, sentence.start, sentence.end):
-        noun = text[m.end(1):m.end()].strip()
-        if noun not in _STATE_NOUNS:
+        if " ".join(m.group("noun").lower().split()) not in _STATE_NOUNS:
             continue
         word = m.group(1)
-        code = names.demonym(word) or names.country_code(word)
-        if not code or word.lower() in lexicon.not_places():
+        code = _state_code(word, names)
+        if not code:
             continue
         lead = _COMPOUND_LEAD.search(text, max(sentence.start, m.start() - 30), m.start())
         lead_code = lead and (names.demonym(lead.group(1)) or names.country_code(lead.group(1)))
@@ -332,8 +429,187 @@ def _demonym_states(text, sentence, names, runs):
             yield _mention(text, lead.start(1), m.end(), key, name, "group",
                            (lead.start(1), m.end(1)), country_code=lead_code)
             continue
+        yield from _coordinated_demonym(text, sentence, names, m.start())
         yield _mention(text, m.start(), m.end(), f"state:{code}", _country_name(names, code),
                        "state", (m.start(1), m.end(1)), country_code=code)
+
+
+def _state_code(word: str, names: ActorNames) -> str | None:
+    """The country a demonym or country name stands for, unless the word is a common one."""
+    code = names.demonym(word) or names.country_code(word)
+    return code if code and word.lower() not in lexicon.not_places() else None
+
+
+def _coordinated_demonym(text, sentence, names, start):
+    """ "Ukrainian and Russian negotiators": "Ukrainian" names a state too."""
+    m = _COORDINATED_DEMONYM.search(text, max(sentence.start, start - 30), start)
+    code = m and _state_code(m.group(1), names)
+    if code:
+        yield _mention(text, m.start(1), m.end(1), f"state:{code}", _country_name(names, code),
+                       "state", country_code=code)
+
+
+#: "an Australian-led force", "the US-led coalition", "a NATO-led mission": who leads it.
+_LED = re.compile(r"(?<![\w-])([A-Z][\w.]*)-(?:led|commanded)\b")
+
+
+def _leaders(text, sentence, names, runs):
+    """The state or organisation leading a force ("Australian-led") acts for it."""
+    if "led" not in runs and "commanded" not in runs:
+        return
+    for m in _LED.finditer(text, sentence.start, sentence.end):
+        word = m.group(1)
+        entry = lexicon.organization_by_form().get(word)
+        if entry:
+            yield _mention(text, m.start(1), m.end(1), f"{_kind(entry.type)}:{entry.name}",
+                           entry.name, entry.type, affiliation=entry.affiliation)
+            continue
+        code = _state_code(word, names)
+        if code:
+            yield _mention(text, m.start(1), m.end(1), f"state:{code}",
+                           _country_name(names, code), "state", country_code=code)
+
+
+#: A country name that does something: the subject of a verb right after it (with auxiliaries,
+#: a coordinated country, or a relative clause between): "North Korea shelled", "Russia began
+#: deploying", "The United States, which has 1,100 troops there, …", "Mali and Burkina Faso have
+#: said". (``metonymy`` reads capitals and countries before speech and decision verbs; this reads
+#: any verb, for the actor only: the place mention stays as the resolver leaves it.)
+_NAME_RUN = r"[A-Z][\w'’-]*(?: (?:of (?:the )?)?[A-Z][\w'’-]*){0,3}"
+#: One name, or a list of them ("Nigeria, Ghana, Malawi and Burundi").
+_COUNTRY_LIST = re.compile(rf"(?<![\w'’-]){_NAME_RUN}(?:(?:,\s+|,?\s+and\s+){_NAME_RUN})*")
+_LIST_PART = re.compile(_NAME_RUN)
+_DOES_AFTER = re.compile(
+    r"(?:,\s+(?:which|who|whose)\b"
+    r"|(?:,?\s+and\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})?,?\s+"
+    r"(?:(?:has|have|had|will|would|is|are|was|were|also|then|later|already|could|may|might|"
+    r"must|did|does|not|never|again|still|now|on\s+\w+day|been)\s+)*"
+    r"(?:[a-z]+ed|said|says|sent|sends|began|begins|has|have|had|will|would|fought|sank|"
+    r"took|takes|led|leads|made|kept|keeps|held|holds|gave|gives|won|lost|told|tells|sought|"
+    r"seeks|wants|plans|agreed|warned|denied|launched|moved|withdrew|struck|shot|hit)\b)")
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|from|to|near|into|across|of|over|outside|inside|within|throughout|around|"
+    r"towards?|via|through|on|between|for|about|under|beyond|off|out|with|by|against|than|"
+    r"and|or)\s+(?:the\s+)?"
+    # the tail of a longer list or name: "refugees from Ethiopia, the Philippines, …", "St. Kitts"
+    r"|[\w'’-],\s+(?:the\s+)?|\b[A-Z][a-z]?\.\s+)$", re.I)
+#: An abbreviation that may be a country code but is rarely one in prose ("TV", "GP").
+_SHORT_CAPS = re.compile(r"[A-Z]{1,3}")
+#: Those used for countries in news.
+_COUNTRY_ABBREVIATIONS = frozenset(("US", "UK", "UAE", "USA", "DRC", "PRC"))
+
+
+def _country_subjects(text, sentence, names, runs):
+    """A country name, or a list of them, as the subject of a verb: the states act."""
+    for m in _COUNTRY_LIST.finditer(text, sentence.start, sentence.end):
+        if not _DOES_AFTER.match(text, m.end(), sentence.end) or _LOCATIVE_BEFORE.search(
+                text, max(sentence.start, m.start() - 20), m.start()):
+            continue
+        found = _countries_in(text, m.start(), m.end(), names)
+        if found is None:
+            continue  # "Brown and Jordan shot": not a list of countries
+        for start, end in found:
+            code = names.country_code(text[start:end])
+            yield _mention(text, start, end, f"state:{code}", _country_name(names, code),
+                           "state", country_code=code)
+
+
+def _countries_in(text, start, end, names):
+    """Spans of the country names of a list ("Bosnia and Herzegovina" is one), or None when
+    some name of it is no country."""
+    parts = [p.span() for p in _LIST_PART.finditer(text, start, end)]
+    out, i = [], 0
+    while i < len(parts):
+        if i + 1 < len(parts) and _country_code(text[parts[i][0]:parts[i + 1][1]], names):
+            out.append((parts[i][0], parts[i + 1][1]))
+            i += 2
+            continue
+        if not _country_code(text[parts[i][0]:parts[i][1]], names):
+            return None
+        out.append(parts[i])
+        i += 1
+    return out
+
+
+def _country_code(name: str, names: ActorNames) -> str | None:
+    bare = name[4:] if name.startswith(("The ", "the ")) else name
+    if bare.lower() in lexicon.not_places() or (
+            _SHORT_CAPS.fullmatch(bare) and bare not in _COUNTRY_ABBREVIATIONS):
+        return None
+    return names.country_code(name)
+
+
+#: Unnamed people who act or speak as a body ("residents said", "Western diplomats said", "human
+#: rights groups called on"): actors of type group, named by their words. Runs last, so "NATO
+#: diplomats" or "Serbian officials" stay with their organisation or state.
+_COLLECTIVE_NOUNS = (
+    "diplomats", "officials", "analysts", "residents", "witnesses", "leaders", "mediators",
+    "observers", "monitors", "experts", "villagers", "refugees", "civilians", "activists",
+    "students", "workers", "drivers", "youths", "lawmakers", "legislators", "negotiators",
+    "sources", "doctors", "medics", "groups", "organisations", "organizations", "agencies",
+    "elders", "chiefs", "authorities", "investigators", "inspectors", "families",
+)
+_COLLECTIVE_WORDS = frozenset((*_COLLECTIVE_NOUNS, *(n.capitalize() for n in _COLLECTIVE_NOUNS)))
+_COLLECTIVE = re.compile(
+    r"(?<![\w'’-])(?:(?i:western|local|senior|foreign|international|independent|human\s+rights|"
+    r"rights|aid|armed|young|opposition|humanitarian|regional|tribal|village|community|"
+    r"religious|truck|relief|UN|U\.N\.|government|military|security|police|hospital|"
+    r"medical|health|election)\s+){0,2}(?i:" + "|".join(_COLLECTIVE_NOUNS) + r")\b")
+
+
+#: What makes a body of people someone's: a name or a possessive right before it.
+_OWNED_BEFORE = re.compile(r"(?:(?<![\w.'’-])(?!(?:The|A|An|Some|Many|Most|All|Several|Other|"
+                           r"Two|Three|In|On|At|But|And)\s)[A-Z][\w.'’-]*|['’]s(?:\s+[a-z]+)?)\s+$")
+
+
+def _collectives(text, sentence, names, runs):
+    """ "Analysts said", "armed youths stormed": a body of people as an actor."""
+    if runs.isdisjoint(_COLLECTIVE_WORDS):
+        return
+    for m in _COLLECTIVE.finditer(text, sentence.start, sentence.end):
+        if m.start() > sentence.start and _OWNED_BEFORE.search(
+                text, max(sentence.start, m.start() - 40), m.start()):
+            continue  # "French Defense Ministry officials", "the bloc's defence chiefs"
+        name = " ".join(m.group().split())
+        name = name[:1].lower() + name[1:] if m.start() == sentence.start else name
+        yield _mention(text, m.start(), m.end(), f"group:{name.lower()}", name, "group")
+
+
+#: An armed group's units named by its adjective ("Rebel units were reported …").
+_ARMED_UNITS = re.compile(r"(?<![\w-])((?i:rebel|guerrilla|insurgent|militia))\s+(?:units|forces|"
+                          r"fighters|troops|soldiers|commanders|columns|positions)\b")
+_ARMED_UNIT_WORDS = frozenset(
+    w for n in ("rebel", "guerrilla", "insurgent", "militia") for w in (n, n.capitalize()))
+#: A capitalised armed noun opening a sentence ("Rebels of the SLA clashed …").
+_OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
+#: Troops and their origin: "soldiers from Nigeria, Chad and Niger", "troops flown in from
+#: Germany".
+_ORIGIN = re.compile(
+    r"\b(?i:troops|soldiers|forces|peacekeepers|contingents?|units|police(?:men|\s+officers)?|"
+    r"marines|paratroopers|battalions?|brigades?|personnel|officers|fighters|volunteers|"
+    r"mercenaries)\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
+    r"(?:from|of)\s+(?:the\s+)?"
+    r"(?P<names>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
+    r"(?:(?:,\s+|,?\s+and\s+)(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*)")
+_ORIGIN_NOUNS = frozenset(
+    w for n in ("troops soldiers forces peacekeepers contingent contingents units police "
+                "policemen officers marines paratroopers battalion battalions brigade brigades "
+                "personnel fighters volunteers mercenaries").split()
+    for w in (n, n.capitalize()))
+_ORIGIN_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+
+
+def _origin_states(text, sentence, names, runs):
+    """ "soldiers from Nigeria, Chad and Niger": each country named is a state whose troops
+    they are (the place mention stays: where troops come from is still a place)."""
+    if runs.isdisjoint(_ORIGIN_NOUNS) or "from" not in runs and "of" not in runs:
+        return  # (set tests: most sentences have no troops coming from anywhere)
+    for m in _ORIGIN.finditer(text, sentence.start, sentence.end):
+        for name in _ORIGIN_NAME.finditer(text, m.start("names"), m.end("names")):
+            code = names.country_code(name.group())
+            if code and name.group().lower() not in lexicon.not_places():
+                yield _mention(text, name.start(), name.end(), f"state:{code}",
+                               _country_name(names, code), "state", country_code=code)
 
 
 _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
@@ -341,6 +617,15 @@ _COMPOUND_LEAD = re.compile(r"(?<![\w-])([A-Z][\w-]+) $")
 
 def _groups(text, sentence, names, runs):
     """Armed or ethnic groups: "Tuareg rebels", "the Taliban" (lexicon), "the Albanians"."""
+    opening = _OPENING_ARMED.match(text, sentence.start, sentence.end)
+    if opening and opening.group(1).lower() in _ARMED_NOUNS:
+        noun = opening.group(1).lower()  # "Insurgents fought back": capitalised by position
+        yield _mention(text, opening.start(1), opening.end(1), f"group:{noun}", noun, "group")
+    units = () if runs.isdisjoint(_ARMED_UNIT_WORDS) else _ARMED_UNITS.finditer(
+        text, sentence.start, sentence.end)
+    for m in units:
+        noun = m.group(1).lower() + "s"  # "Rebel units", "guerrilla fighters": the rebels
+        yield _mention(text, m.start(), m.end(), f"group:{noun}", noun, "group")
     armed = ()
     if not runs.isdisjoint(_ARMED_WORDS) and _ARMED_NOUN.search(
             text, sentence.start, sentence.end):
@@ -434,7 +719,9 @@ def _inside(covered: ByStart, pos: int) -> bool:
 
 
 def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMention]:
-    """ "the ministers" after "NATO ministers" is NATO again (the latest such mention)."""
+    """ "the ministers" after "NATO ministers" is NATO again (the latest such mention); "the
+    ministry" the latest ministry, "the bloc" or "the alliance" the latest organisation; "his
+    country" the state of the person last named."""
     out = list(found)
     covered = ByStart(found, lambda x: x.start)
     latest: dict[str, ActorMention] = {}
@@ -443,9 +730,23 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
     for sentence in sentences:
         for m in _BACK_REFERENCE.finditer(text, sentence.start, sentence.end):
             while upcoming is not None and upcoming.end <= m.start():
-                latest[upcoming.surface.split()[-1]] = upcoming
+                latest[upcoming.surface.split()[-1].lower()] = upcoming
+                if upcoming.type == "organization" and (
+                        upcoming.name.split()[-1] not in _ORG_HEAD_WORDS):  # not a ministry
+                    latest[""] = upcoming
+                if upcoming.type == "person" and upcoming.country_code:
+                    latest["his"] = latest["her"] = upcoming
                 upcoming = next(pending, None)
-            last = latest.get(m.group(1))
+            if m.group("own"):  # "his country": the state of the person last named
+                last = latest.get(m.group("own").lower())
+                if last is not None and not _inside(covered, m.start()):
+                    code = last.country_code
+                    out.append(_mention(text, m.start(), m.end(), f"state:{code}",
+                                        last.affiliation or code, "state", (m.start(), m.start()),
+                                        country_code=code))
+                continue
+            noun = m.group(1).lower()
+            last = latest.get("" if noun in _ANY_ORGANISATION else noun)
             if last is None or _inside(covered, m.start()):
                 continue
             out.append(_mention(text, m.start(), m.end(), last.key, last.name, last.type,
@@ -454,10 +755,51 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
     return sorted(out, key=lambda x: x.start)
 
 
+#: Bare armed nouns that refer back to the armed group last named ("the rebels" after "RUF").
+_BARE_ARMED = frozenset(f"group:{n}" for n in (
+    "rebels", "insurgents", "militants", "guerrillas", "guerillas", "fighters", "militiamen",
+    "gunmen", "jihadists"))
+
+
+def _named_armed_groups(found: list[ActorMention]) -> list[ActorMention]:
+    """ "The rebels", "Rebel units" after the RUF was named are the RUF (the latest named armed
+    group of the lexicon; with none named they stay "rebels")."""
+    out, named = [], None
+    for m in found:
+        entry = lexicon.organization_by_form().get(m.name)
+        if m.type == "group" and entry is not None and entry.type == "group":
+            named = m
+        elif m.key in _BARE_ARMED and named is not None:
+            m = replace(m, key=named.key, name=named.name, country_code=named.country_code)
+        out.append(m)
+    return out
+
+
+def commanded_forces(actors: Sequence[Actor]) -> dict[str, tuple[str, ...]]:
+    """Person id → id of the actor named as the person's affiliation ("the commander of the
+    French contingent" belongs to France, KFOR's commander to KFOR): a force's commander acts
+    for his force."""
+    by_name: dict[str, str] = {}
+    for a in actors:
+        if a.type != "person":
+            for name in (a.name, *a.aliases):
+                by_name.setdefault(name.casefold(), a.id)
+    out = {}
+    for a in actors:
+        force = by_name.get(a.affiliation.casefold()) if a.type == "person" else None
+        if force and force != a.id:
+            out[a.id] = (force,)
+    return out
+
+
 def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], dict[str, str]]:
     """One ``Actor`` per key, ids ``a1``… in order of first mention; and key → id."""
     groups: dict[str, list[ActorMention]] = {}
+    seen: set[tuple[int, int, str]] = set()
     for mention in sorted(mentions, key=lambda m: m.start):
+        if (mention.start, mention.end, mention.key) in seen:
+            continue  # a country read as an actor both here and by ``metonymy``
+        seen.add((mention.start, mention.end, mention.key))
         groups.setdefault(mention.key, []).append(mention)
     actors, ids = [], {}
     for index, (key, group) in enumerate(groups.items(), 1):

@@ -2,8 +2,9 @@
 
 A deployment is read around a troop noun ("troops", "contingent", "battalions", "3,000
 soldiers"): its strength from the numbers in front of troop nouns, its place from a literal
-place after "in/to/into/at" (a few words apart at most), its status from the verbs and
-modality around it.
+place after "in/to/into/at" (a few words apart at most), its status from the verb that
+governs it and that verb's modality (``troop_status``), its owner from the phrase, the words
+after it or the subject of its verb (``subjects``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from typing import Any
 
 from dashboard.extract.lexicon import CaseBlind, Folded, alternation
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
+from dashboard.extract.modality import clause_start
 from dashboard.extract.spans import ByStart
+from dashboard.extract.subjects import subject
+from dashboard.extract.troop_status import governed_from_before, troop_status
 from dashboard.records import Actor, DateMention, Deployment, Place, Sentence
 
 #: Nouns for people in uniform (their number is the strength).
@@ -49,7 +53,7 @@ _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almo
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
 _QUANTITY = re.compile(
-    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})\s+(?:[\w.-]+\s+){{0,3}}?"
     rf"(?P<noun>{_PEOPLE}|{_UNITS})\b", re.I)
 #: A quantity starts with a qualifier or a number: testing the first character spares the
 #: engine the long case-blind alternations at every other position.
@@ -59,45 +63,24 @@ _QUANTITIES = CaseBlind(rf"{_QUANTITY_START}{_QUANTITY.pattern}(?:\s+(?:with|of|
                         rf"totaling|including|comprising)\s+"
                         rf"{_QUANTITY.pattern.replace('?P<', '?P<b_')})?")
 _PEOPLE_RE = re.compile(rf"^(?:{_PEOPLE})$", re.I)
-#: What the troops do, strongest first; a cue counts unless negated ("not to reduce").
-_DOING = (
-    ("withdrawal", CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
-                              r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
-                              r"bring\w*\s+home|brought\s+home)\b")),
-    ("reinforcement", CaseBlind(r"\b(?:reinforc\w+|additional|extra|more\s+troops|boost\w*|"
-                                 r"surge|bolster\w*|beef\w*\s+up)\b")),
-    ("deployed", CaseBlind(r"\b(?:(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|"
-                            r"arriv\w+|moved\s+into|entered|landed|flown\s+in|rushed)\b")),
-    ("stationed", CaseBlind(r"\b(?:station\w*|based|remain\w*|stay\w*|keep\w*|kept|presence|"
-                             r"garrison\w*|serving)\b")),
-)
-_WITHDRAWAL = dict(_DOING)["withdrawal"]
-#: Modality right before a cue ("possible reinforcements", "will be sent", "plans to withdraw").
-_PROPOSED_BEFORE = CaseBlind(r"\b(?:possibl[ey]|propos\w*|might|could|may|should|consider\w*|"
-                              r"potential|call\w*\s+for|discuss\w*|authori[sz]\w*)\s+"
-                              r"(?:\w+\s+){0,2}$")
-_PLANNED_BEFORE = CaseBlind(r"\b(?:will|would|shall|is\s+to|are\s+to|plans?\s+to|planned|"
-                             r"planning\s+to|"
-                             r"due\s+to|scheduled\s+to|expected\s+to|to\s+be|going\s+to)\s+"
-                             r"(?:\w+\s+){0,1}$")
-#: Modality after a noun cue: "reinforcements … will be discussed".
-_PROPOSED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|could|might|may|to)\s+be\s+"
-                             r"(?:discussed|considered|proposed|debated|studied|examined)\b")
-_PLANNED_AFTER = CaseBlind(r"^[^.;]{0,120}?\b(?:will|is\s+to|are\s+to)\s+(?:be\s+)?"
-                            r"(?:deployed|sent|arrive|arriving|dispatched)\b")
-_NEGATION = CaseBlind(r"\b(?:not|nor|no|never|without)\s+(?:\w+\s+){0,2}$")
+#: Words that say troops leave a place: a place after "from" is then where they are.
+_WITHDRAWAL = CaseBlind(r"\b(?:withdr\w+|pull(?:s|ed|ing)?\s+out|pull-?out|reduc\w+|cut\w*|"
+                        r"drawdown|draw(?:s|n|ing)?\s+down|leav(?:e|es|ing)|left|evacuat\w+|"
+                        r"bring\w*\s+home|brought\s+home)\b")
 _INTO = CaseBlind(r"\b(in|into|to|at|near|from|inside|around|across|throughout|on)\s+"
                    r"(?:the\s+)?(?:(?!(?:with|from|by|for|and|or|to|in)\b)[\w-]+\s+){0,3}$")
 _CLAUSE_WORDS = CaseBlind(r"\b(?:if|that|which|who|when|while|because|unless|whether|after|"
                            r"before)\b"
                            r"|[;:]")
-#: "said 2,000 soldiers would be sent": future in reported speech is a plan, not a proposal.
-_MAYBE = CaseBlind(r"\b(?:could|might|may|should|propos\w*|possibl[ey]|consider\w*)\b")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 #: Nouns too vague to make a deployment without a place or a head count.
 _VAGUE = re.compile(r"^(?:fighters|men|reinforcements|units|personnel)$", re.I)
 _WINDOW = 90
 _MERGE_WINDOW = 60
+#: How many sentences on troops with no owner of their own are the last owned troops'.
+_ACTOR_REACH = 2
+#: "The troops", "the remaining 2,000 soldiers": troops already reported on, whoever's they were.
+_DEFINITE = re.compile(r"\b[Tt]he\s+(?:remaining|last|first|same|other)\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +90,8 @@ class _Draft:
 
     fields: dict[str, Any]
     weak: bool
+    #: Where the troop phrase itself ends (``fields["end"]`` may reach on to its place).
+    phrase_end: int = 0
 
 
 def find_deployments(
@@ -118,28 +103,65 @@ def find_deployments(
     places_at = ByStart([p for p in places if p.literal], lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
     doc = Folded.of(text)
+    states = {a.country_code: a for a in reversed(actors) if a.type == "state" and a.country_code}
+    everyone = {a.id: a for a in actors}
     found: list[_Draft] = []
-    for sentence in sentences:
+    last: tuple[int, str] | None = None  # (sentence index, actor) of the last owned troops
+    for index, sentence in enumerate(sentences):
         nouns = list(_TROOP_NOUN.finditer(doc, sentence.start, sentence.end))
         if not nouns:
             continue
         span = (sentence.start, sentence.end)
         literal, mentions = places_at.within(*span), mentions_at.within(*span)
-        for group in _groups(doc, sentence, nouns, literal):
+        owners = [s for s, _, a in mentions if a.type != "person"]
+        for group in _groups(doc, sentence, nouns, literal, owners):
             draft = _read_group(doc, sentence, group, literal, mentions, dates_at.within(*span),
-                                published)
-            if draft is not None:
-                found.append(draft)
+                                published, [(p.start, p.end, states[p.country_code])
+                                            for p in literal if p.kind == "country"
+                                            and p.country_code in states], everyone)
+            if draft is None:
+                continue
+            draft, last = _reported_owner(text, sentence, index, draft, last)
+            if found and found[-1].fields["sentence"] is sentence.text and (
+                    found[-1].fields["end"] > draft.fields["start"]):
+                found[-1] = _short(found[-1])
+            found.append(draft)
     merged = _fill_places(_merge(found))
     return tuple(Deployment(id=f"d{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
+def _reported_owner(text: str, sentence: Sentence, index: int, draft: _Draft,
+                    last: tuple[int, str] | None) -> tuple[_Draft, tuple[int, str] | None]:
+    """Troops with no owner of their own within ``_ACTOR_REACH`` sentences of owned ones, or
+    "the troops" whoever's they were, are the troops last reported on (``last``: sentence
+    index and actor of the last owned troops); the owner so given is weak."""
+    fields = draft.fields
+    unowned = last is not None and fields["actor"] is None and index - last[0] <= _ACTOR_REACH
+    at = fields["start"]
+    definite = draft.weak and (text.startswith(("the ", "The "), at) or _DEFINITE.search(
+        text, max(sentence.start, at - 20), at))
+    if last is not None and (unowned or definite):
+        # "Some 2,000 marines were flown in", "the troops": those just reported on
+        return _Draft({**fields, "actor": last[1]}, True, draft.phrase_end), last
+    if fields["actor"] is not None and not draft.weak:
+        return draft, (index, fields["actor"])
+    return draft, last
+
+
+def _short(draft: _Draft) -> _Draft:
+    """ "About 10,000 US troops and 2,000 Iraqi soldiers moved into Fallujah": the first
+    record's span stops at its own troops, not across the next one's."""
+    return _Draft({**draft.fields, "end": draft.phrase_end}, draft.weak, draft.phrase_end)
+
+
 def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
-            places: list[Place]) -> list[list[re.Match[str]]]:
+            places: list[Place], owners: list[int]) -> list[list[re.Match[str]]]:
     """The sentence's troop nouns in groups that each describe one body of troops.
 
-    A noun joins the group before it when it is close, no place lies between them and it
-    does not bring a head count of its own ("10,000 US troops and 2,000 Iraqi soldiers" are two).
+    A noun joins the group before it when it is close, no place and no actor (``owners``: where
+    their mentions start) lies between them ("New Zealand will send 800 soldiers, and Thailand
+    has pledged troops" are two) and it does not bring a head count of its own ("10,000 US
+    troops and 2,000 Iraqi soldiers" are two).
     """
     counted = [q.span() for q in _QUANTITIES.finditer(doc, sentence.start, sentence.end)]
     groups: list[list[re.Match[str]]] = []
@@ -147,20 +169,21 @@ def _groups(doc: Folded, sentence: Sentence, nouns: list[re.Match[str]],
         if _casualties(doc, m.start(), m.end(), sentence.end):
             continue
         own = next((span for span in counted if span[0] <= m.start() < span[1]), None)
-        if groups and _joins(groups[-1], m, own, counted, places):
+        if groups and _joins(groups[-1], m, own, counted, places, owners):
             groups[-1].append(m)
         else:
             groups.append([m])
     return groups
 
 
-def _joins(group, noun, own, counted, places) -> bool:
+def _joins(group, noun, own, counted, places, owners) -> bool:
     last = group[-1]
     before = [span for span in counted for m in group if span[0] <= m.start() < span[1]]
     if own is not None and before and own not in before:
         return False
     placed = any(last.end() <= p.start < noun.start() for p in places)
-    return not placed and noun.start() - last.end() < 90
+    owned = any(last.end() <= start < noun.start() for start in owners)
+    return not (placed or owned) and noun.start() - last.end() < 90
 
 
 _KILLING = CaseBlind(r"\b(?:kill\w*|wound\w*|injur\w*|captur\w*|abduct\w*|kidnap\w*)\s+"
@@ -176,19 +199,21 @@ def _casualties(doc: Folded, start: int, end: int, limit: int) -> bool:
                 or _KILLING.search(doc, max(0, start - 40), start))
 
 
-def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Draft | None:
+def _read_group(doc, sentence, group, places, mentions, dates, published,
+                countries=(), everyone=None) -> _Draft | None:
     """A deployment from one group of troop nouns (their matches may be in lower case)."""
     text, first, last = doc.text, group[0], group[-1]
     quantity = _quantity(doc, sentence, group)
     start = min(first.start(), quantity.start()) if quantity else first.start()
     end = max(last.end(), quantity.end()) if quantity else last.end()
     place = _place_after(doc, sentence, places, end)
-    unit_start, actor, weak = _owner(text, sentence, mentions, start, first.end())
+    unit_start, actor, weak = _owner(doc, sentence, mentions, start, first.end(), countries,
+                                     everyone)
     strength, qualifier = _strength(quantity)
     owned = actor is not None and not weak and not _VAGUE.match(first.group())
     if place is None and strength is None and not owned:
         return None
-    status = _status(doc, sentence, unit_start, place.end if place else end)
+    status = troop_status(doc, sentence, unit_start, end)
     date = _date(dates, start, place.end if place else end)
     return _Draft(dict(
         actor=actor.id if actor else None,
@@ -198,7 +223,7 @@ def _read_group(doc, sentence, group, places, mentions, dates, published) -> _Dr
         place=place.id if place else None, lat=place.lat if place else None,
         lon=place.lon if place else None, status=_dated_status(status, date, published),
         date=date.date if date else None, sentence=sentence.text, start=unit_start,
-        end=place.end if place else end), weak)
+        end=place.end if place else end), weak, end)
 
 
 def _quantity(doc: Folded, sentence: Sentence,
@@ -228,16 +253,77 @@ def _strength(quantity: re.Match[str] | None) -> tuple[int | None, str]:
 _OWNER_PHRASE = re.compile(r"(?:(?:[A-Z][\w.-]*(?:['’]s)?|the|The|a|an|its|their)\s+)*$")
 
 
-def _owner(text, sentence, mentions, start, noun_end) -> tuple[int, Actor | None, bool]:
-    """Start of the unit phrase and its actor ("KFOR's French contingent" → France), else the
-    sentence's first non-person actor, marked weak."""
+def _owner(doc, sentence, mentions, start, noun_end, countries=(),
+           everyone=None) -> tuple[int, Actor | None, bool]:
+    """Start of the unit phrase and its actor: named in the phrase ("KFOR's French contingent"
+    → France), after it ("soldiers from Chad"), or the subject of the verb that governs it
+    ("Britain, which sent 600 paratroopers"; a country named there, ``countries``, stands for
+    its state actor); else the sentence's first non-person actor, marked weak. A commander
+    stands for his force."""
+    text = doc.text
     phrase = _OWNER_PHRASE.search(text, max(sentence.start, start - 60), start)
     unit_start = phrase.start() if phrase else start
-    inside = [a for s, e, a in mentions if unit_start <= s < noun_end and a.type != "person"]
-    if inside:
-        return unit_start, inside[-1], False
-    subject = [a for s, e, a in mentions if s < start and a.type != "person"]
-    return unit_start, (subject[0] if subject else None), True
+    forces = {**(everyone or {}), **{a.id: a for _, _, a in mentions}}
+    owners = [_force_of(a, forces) for s, e, a in mentions if unit_start <= s < noun_end]
+    origin = [_force_of(a, forces) for s, e, a in mentions
+              if noun_end <= s < noun_end + 60 and _ORIGIN_GAP.fullmatch(text, noun_end, s)]
+    subjects = []
+    possessive = _POSSESSIVE.search(text, max(sentence.start, unit_start - 4), noun_end)
+    if any(owners) or any(origin):
+        pass  # named with the troops: no need to look for the verb's subject
+    elif possessive or governed_from_before(doc, sentence, unit_start, noun_end) and not (
+            _AFTER_PREPOSITION.search(text, max(sentence.start, unit_start - 20), unit_start)):
+        clause = sentence.start + clause_start(sentence.text, unit_start - sentence.start)
+        ids = subject(text, [(s, e, a.id) for s, e, a in mentions], clause, unit_start,
+                      sentence.start)
+        forces.update({a.id: a for _, _, a in countries})
+        ids = ids or subject(text, sorted((s, e, a.id) for s, e, a in (*mentions, *countries)),
+                             clause, unit_start, sentence.start)
+        subjects = [_force_of(forces[i], forces) for i in ids if i in forces]
+    generic = [a for a in owners if a is not None and a.type == "group" and a.name.islower()]
+    owners = [a for a in owners if a not in generic]
+    for found in (owners[::-1], origin, generic, subjects):
+        found = [a for a in found if a is not None]
+        if found:
+            return unit_start, found[0], False
+    first = [a for s, e, a in mentions if s < start and a.type != "person"
+             and not (a.type == "group" and a.name.islower())]  # not "officials", "rebels"
+    return unit_start, (_force_of(first[0], forces) if first else None), True
+
+
+#: "its 4,000 soldiers", "his men": owned by the clause's subject.
+_POSSESSIVE = re.compile(r"\b(?:its|their|his|her)\s", re.I)
+#: A phrase that is a preposition's object ("the number of troops") is no verb's object.
+_AFTER_PREPOSITION = re.compile(r"\b(?:of|in|at|to|for|with|from|by|on)\s+$", re.I)
+#: Between a troop noun and its state: "soldiers from Nigeria", "troops of the African Union",
+#: "troops flown in from Germany".
+_ORIGIN_GAP = re.compile(r"\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
+                         r"(?:from|of)\s+(?:(?:the|an?|its|their)\s+)?")
+
+
+def _force_of(actor: Actor, actors: dict[str, Actor]) -> Actor | None:
+    """The actor whose troops these are: the actor itself; for a person the actor he commands
+    (his affiliation); for a government body its state or organisation ("the Pentagon said
+    3,000 troops …" are the United States', "the Security Council could authorize a force"
+    the UN's) — a force itself ("KFOR", "UN Command") stays itself."""
+    if actor.type == "organization" and actor.affiliation and not _FORCE_NAME.search(actor.name):
+        return _named(actor.affiliation, actors) or actor
+    if actor.type != "person":
+        return actor
+    found = _named(actor.affiliation, actors) if actor.affiliation else None
+    return _force_of(found, actors) if found is not None else None
+
+
+def _named(name: str, actors: dict[str, Actor]) -> Actor | None:
+    """The non-person actor called ``name`` (or by an alias), if the article has one."""
+    key = name.casefold()
+    return next((a for a in actors.values() if a.type != "person" and key in (
+        a.name.casefold(), *(x.casefold() for x in a.aliases))), None)
+
+
+#: Names of forces rather than bodies: an acronym ("KFOR", "AMISOM") or a force word.
+_FORCE_NAME = re.compile(r"^[A-Z]{3,}$|\b(?:Force|Forces|Command|Mission|Support|Army|Corps|"
+                         r"Brigade|Guard|Police)\b")
 
 
 def _unit(text: str, start: int, noun_end: int, quantity: re.Match[str] | None) -> str:
@@ -274,37 +360,6 @@ def _place_after(doc: Folded, sentence: Sentence, places, end) -> Place | None:
         if cue and origin is None and _WITHDRAWAL.search(doc, sentence.start, sentence.end):
             origin = p
     return origin
-
-
-def _status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
-    """The first non-negated cue around the phrase, with the modality right before/after it."""
-    lo, hi = max(sentence.start, start - 30), min(sentence.end, end + 40)
-    for status, cue in _DOING:
-        for m in cue.finditer(doc, lo, hi):
-            before = doc.slice(max(sentence.start, m.start() - 40), m.start())
-            if _NEGATION.search(before):
-                continue
-            if status == "stationed":
-                return status
-            after = doc.slice(m.end(), sentence.end)
-            if _PROPOSED_BEFORE.search(before) or _PROPOSED_AFTER.search(after):
-                return "proposed"
-            if _PLANNED_BEFORE.search(before) or _PLANNED_AFTER.search(after):
-                return "planned"
-            return status
-    return _bare_modality(doc.slice(max(sentence.start, start - 60), start))
-
-
-def _bare_modality(before: Folded) -> str:
-    """No verb says what the troops do: "could authorize a force of 20,000" is still a proposal."""
-    if _MAYBE.search(before):
-        return "proposed"
-    if _FUTURE.search(before):
-        return "planned"
-    return "stationed"
-
-
-_FUTURE = CaseBlind(r"\b(?:will|would|shall|plans?\s+to|is\s+to|are\s+to)\b")
 
 
 def _dated_status(status: str, date: DateMention | None, published: dt.date | None) -> str:
@@ -364,7 +419,7 @@ def _same(a: _Draft, b: _Draft) -> bool:
                     and not (a.weak or b.weak))
     if x["place"] and y["place"]:
         return (x["lat"], x["lon"]) == (y["lat"], y["lon"]) and not actors_clash
-    return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak and b.weak))
+    return bool(x["actor"] and x["actor"] == y["actor"] and not (a.weak or b.weak))
 
 
 def _fill_places(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
+from dashboard.extract.actors import commanded_forces
 from dashboard.extract.spans import ByStart
+from dashboard.extract.subjects import passive_agent, subject
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
 
 #: Single-word triggers, by event type: verb forms, then noun forms.
@@ -113,7 +116,19 @@ _DATE_AFTER_NOUN = re.compile(r"\s+(?:(?:on|in|at|this|next|last|set\s+for|sched
                               r"due)\s+)?"
                               r"(?:the\s+)?")
 _PLACE_AFTER_NOUN = re.compile(r"\s+(?:in|at|to)\s+(?:the\s+)?")
-_PRONOUN_START = re.compile(r"^(?:They|He|She|It|We)\b")
+#: A partner after a meeting or clash trigger: "met with Lavrov", "talks between X and Y".
+_PARTNER_BEFORE = re.compile(r"\b(?:with|between|and)\s+(?:(?:the|their|its|his|her)\s+)?"
+                             r"(?:[\w-]+\s+)?$", re.I)
+#: A trigger opening its clause, with at most an article and an adjective before it.
+_OPENS_CLAUSE = re.compile(r"\s*(?:(?:the|a|an|new|peace|heavy|fresh|further)\s+){0,2}", re.I)
+#: A possessive before the subject's noun: "his fighters raided".
+_POSSESSIVE_SUBJECT = re.compile(r"\b(his|her|its|their)\s+(?:[\w-]+\s+){1,2}"
+                                 r"(?:(?:will|would|had|has|have|were|was|also)\s+){0,2}$", re.I)
+#: A pronoun as the subject: only auxiliaries and adverbs between it and the trigger.
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(he|she|it|they|we)\s+(?:(?:will|would|shall|should|could|might|may|must|can|has|have|"
+    r"had|is|are|was|were|also|not|never|then|later|already|still|again|had\s+been|has\s+been|"
+    r"did|does|do)\s+){0,3}$", re.I)
 _WHEN_AFTER_DATE = re.compile(r"^,?\s+when\b")
 _NOUN_ANCHOR = re.compile(r"^(?:\s+(?!(?:but|said|says)\b)[\w'’,-]+){0,7}?\s+"
                           r"(?:(?:was|were|is|are|will\s+be|would\s+be)\s+held|"
@@ -159,20 +174,24 @@ def find_events(
     places_at = ByStart(places, lambda p: p.start)
     dates_at = ByStart(dates, lambda d: d.start)
     low = lexicon.lowered(text)
+    cast = _Cast.of(actors)
     found: list[_Fields] = []
-    previous_subject: tuple[str, ...] = ()
+    referents = _Referents()
     for sentence in sentences:
-        candidates = _candidates(text, low, sentence)
-        if not candidates:
-            continue
         span = (sentence.start, sentence.end)
-        context = _Context(text, sentence, places_at.within(*span), mentions.within(*span),
-                           dates_at.within(*span), published, previous_subject)
-        events = [context.event(t, found) for t in _triggers(text, sentence, candidates, context)]
-        found.extend(events)
-        if events and events[0]["actors"]:
-            previous_subject = events[0]["actors"]
-    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(_merge(found), 1))
+        here = mentions.within(*span)
+        candidates = _candidates(text, low, sentence)
+        if candidates:
+            context = _Context(text, sentence, places_at.within(*span), here,
+                               dates_at.within(*span), published, referents, cast)
+            events = [context.event(t, found)
+                      for t in _triggers(text, sentence, candidates, context)]
+            found.extend(events)
+            if events and events[0]["actors"]:
+                referents = replace(referents, subject=events[0]["actors"])
+        referents = referents.after(here, cast)
+    merged = _merge(found, cast.generic)
+    return tuple(Event(id=f"e{i}", **fields) for i, fields in enumerate(merged, 1))
 
 
 def _triggers(text: str, sentence: Sentence, candidates: list[tuple[str, str, int, int]],
@@ -234,13 +253,58 @@ def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
     return kind, type_, start, m.end()
 
 
+@dataclass(frozen=True, slots=True)
+class _Cast:
+    """What the actor choice needs to know of the article's actors."""
+
+    #: A person's id → the force or state he acts for ("the KFOR commander").
+    forces: dict[str, tuple[str, ...]]
+    #: Ids of unnamed bodies of people ("residents"), never actors by mere position.
+    generic: frozenset[str]
+    people: frozenset[str]
+    #: Country code → id of the state actor, for a country named as a subject.
+    states: dict[str, str]
+
+    @classmethod
+    def of(cls, actors: Sequence[Actor]) -> _Cast:
+        return cls(commanded_forces(actors),
+                   frozenset(a.id for a in actors if a.type == "group" and a.name.islower()),
+                   frozenset(a.id for a in actors if a.type == "person"),
+                   {a.country_code: a.id for a in reversed(actors)
+                    if a.type == "state" and a.country_code})
+
+
+@dataclass(frozen=True, slots=True)
+class _Referents:
+    """Who a pronoun may stand for: the last subject ("they"), person ("he", "she") and body
+    ("it") mentioned."""
+
+    subject: tuple[str, ...] = ()
+    person: str = ""
+    body: str = ""
+
+    def after(self, mentions, cast: _Cast) -> _Referents:
+        person, body = self.person, self.body
+        for _, _, a in mentions:
+            if a in cast.people:
+                person = a
+            elif a not in cast.generic:
+                body = a
+        return _Referents(self.subject, person, body)
+
+
 class _Context:
     """What one sentence offers an event: actors, literal places, dates."""
 
-    def __init__(self, text, sentence, places, mentions, dates, published, previous_subject):
+    def __init__(self, text, sentence, places, mentions, dates, published, referents, cast):
         self.text, self.sentence, self.published = text, sentence, published
         self.places, self.mentions, self.dates = places, mentions, dates
-        self.previous_subject = previous_subject
+        self.referents, self.cast = referents, cast
+        # A country named as a subject stands for its state ("Russia began deploying …"),
+        # when the article has that state as an actor.
+        self.subjects = sorted([*mentions, *(
+            (p.start, p.end, cast.states[p.country_code]) for p in places
+            if p.literal and p.kind == "country" and p.country_code in cast.states)])
 
     def inside_name(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e, _ in self.mentions) or any(
@@ -327,14 +391,58 @@ class _Context:
         return min(fits, key=lambda p: min(abs(p.start - t.end), abs(t.start - p.end)))
 
     def _actors(self, t: _Trigger, c_start: int, c_end: int) -> tuple[str, ...]:
-        before = [a for s, e, a in self.mentions if c_start <= s and e <= t.start]
-        after = [a for s, e, a in self.mentions if t.end <= s < c_end]
-        if not before and _PRONOUN_START.match(self.text[c_start:t.start].lstrip()):
-            before = list(self.previous_subject)
-        if not before and c_start == self.sentence.start:
-            before = [a for s, e, a in self.mentions if e <= t.start][:1]
-        chosen = before + (after if t.type != "statement" or not before else [])
-        return tuple(dict.fromkeys(chosen))
+        """The trigger's subject (see ``subjects``), with its partners for meetings and clashes
+        ("met with Lavrov") and the force a commander belongs to; failing a subject, the
+        previous sentence's for a pronoun, else the actors after the trigger (not for a
+        request: those are asked)."""
+        text, s, cast = self.text, self.sentence, self.cast
+        chosen = passive_agent(text, self.subjects, t.start, t.end, c_end) or subject(
+            text, self.subjects, c_start, t.start, s.start) or self._pronoun(t, c_start)
+        chosen = self._possessed(chosen, t, c_start)
+        if not chosen and c_start > s.start and not _OPENS_CLAUSE.fullmatch(
+                text, c_start, t.start):  # "…, and talks will resume": the talks are no one's
+            chosen = subject(text, self.subjects, s.start, t.start, s.start)
+        after = [a for st, e, a in self.mentions if t.end <= st < c_end]
+        if chosen and t.type in ("meeting", "clash"):
+            after = [a for st, e, a in self.mentions if t.end <= st < c_end
+                     and _PARTNER_BEFORE.search(text, max(t.end, st - 40), st)]
+        elif chosen or t.type == "request":
+            after = []  # "called on the EU to …": who is asked does not ask
+        else:  # "…, wounding two civilians": people named after the verb are not its actors,
+            # unless as a party ("talks between the government and the rebels")
+            after = [a for st, e, a in self.mentions if t.end <= st < c_end and (
+                a not in cast.generic or _PARTNER_BEFORE.search(text, max(t.end, st - 40), st))]
+        found = [*chosen, *after]
+        return tuple(dict.fromkeys(x for a in found for x in (a, *cast.forces.get(a, ()))))
+
+    def _possessed(self, chosen: tuple[str, ...], t: _Trigger, c_start: int) -> tuple[str, ...]:
+        """ "his fighters raided": an unnamed body owned by a pronoun is the pronoun's."""
+        if len(chosen) != 1 or chosen[0] not in self.cast.generic:
+            return chosen
+        owner = _POSSESSIVE_SUBJECT.search(self.text, max(c_start, t.start - 60), t.start)
+        if owner is None:
+            return chosen
+        word = owner.group(1).lower()
+        resolved = self._referent("they" if word == "their" else "he" if word in (
+            "his", "her") else "it", owner.start())
+        return resolved or chosen
+
+    def _pronoun(self, t: _Trigger, c_start: int) -> tuple[str, ...]:
+        """ "he told reporters", "They will also urge": who the pronoun before the trigger
+        stands for (the nearest person or body before it, else the last one reported)."""
+        m = _PRONOUN_SUBJECT.search(self.text, max(c_start, t.start - 60), t.start)
+        return () if m is None else self._referent(m.group(1).lower(), m.start())
+
+    def _referent(self, word: str, at: int) -> tuple[str, ...]:
+        """Who "he", "it" or "they" at ``at`` stands for."""
+        if word in ("they", "we"):
+            return self.referents.subject
+        people = word in ("he", "she")
+        before = [a for st, e, a in self.mentions if e <= at
+                  and (a in self.cast.people) == people and a not in self.cast.generic]
+        latest = self.referents.person if people else self.referents.body
+        found = before[-1] if before else latest
+        return (found,) if found else ()
 
     def _inherit(self, event: _Fields, earlier: list[_Fields]) -> _Fields:
         """ "at the meeting": the place and date of the last meeting that has them."""
@@ -361,7 +469,7 @@ def _summary(clause: str) -> str:
     return clause[:_SUMMARY_CHARS - 1].rstrip() + "\u2026"
 
 
-def _merge(events: list[_Fields]) -> list[_Fields]:
+def _merge(events: list[_Fields], generic: frozenset[str] = frozenset()) -> list[_Fields]:
     """Fold repeats of one event into its first report, filling what the first lacked.
 
     Only the last ``_MERGE_WINDOW`` events of the same type are compared: reports repeat an
@@ -371,7 +479,8 @@ def _merge(events: list[_Fields]) -> list[_Fields]:
     by_type: dict[str, list[int]] = {}
     for event in events:
         recent = by_type.setdefault(event["type"], [])
-        twin = next((i for i in reversed(recent[-_MERGE_WINDOW:]) if _same(out[i], event)), None)
+        twin = next((i for i in reversed(recent[-_MERGE_WINDOW:])
+                     if _same(out[i], event, generic)), None)
         if twin is None:
             recent.append(len(out))
             out.append(event)
@@ -394,7 +503,9 @@ def _near(a: _Fields, b: _Fields) -> bool:
     return abs(a["lat"] - b["lat"]) < 0.5 and abs(a["lon"] - b["lon"]) < 0.5
 
 
-def _same(a: _Fields, b: _Fields) -> bool:
+def _same(a: _Fields, b: _Fields, generic: frozenset[str] = frozenset()) -> bool:
+    """Whether ``b`` repeats ``a``. Unnamed bodies ("officials said") are no identity: two
+    statements of "officials" are one only as events with no actor would be."""
     if a["type"] != b["type"]:
         return False
     if a["date"] and b["date"] and a["date"] != b["date"]:
@@ -403,7 +514,7 @@ def _same(a: _Fields, b: _Fields) -> bool:
         return False
     if a["type"] == "meeting" and set(a["actors"]) & set(b["actors"]):
         return True
-    if a["actors"] and b["actors"]:
+    if a["actors"] and b["actors"] and a["actors"][0] not in generic:
         return a["actors"][0] == b["actors"][0]
     return bool(a["date"] and a["date"] == b["date"]
                 and (a["place"] == b["place"] or not a["place"] or not b["place"]))
