@@ -110,10 +110,15 @@ def run_dataset(args: argparse.Namespace, *, geocoder: Any = None) -> int:
         if plan.articles and not args.no_progress:
             bar.append(Progress(plan.articles))
 
-    summary = engine.extract_to_dataset(
-        args.paths, args.output, engine=args.engine, workers=max(1, args.workers),
-        scheduler=args.scheduler, batch_size=max(0, args.batch_size), geocoder=geocoder,
-        progress=lambda n: bar and bar[0](n), on_plan=on_plan)
+    try:
+        summary = engine.extract_to_dataset(
+            args.paths, args.output, engine=args.engine, workers=max(1, args.workers),
+            scheduler=args.scheduler, batch_size=max(0, args.batch_size), geocoder=geocoder,
+            progress=lambda n: bar and bar[0](n), on_plan=on_plan)
+    except KeyboardInterrupt:
+        print(f"\nnewsmap extract: interrupted; the batches written are kept: run the same "
+              f"command again to extract the rest", file=sys.stderr)
+        return 130
     if bar:
         bar[0].close()
     for path in summary.duplicates:

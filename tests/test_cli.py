@@ -111,3 +111,12 @@ def test_cli_o_folder_writes_a_parquet_dataset_then_skips_unchanged(folder, tmp_
 def test_cli_dask_options_need_a_dataset_folder(folder, argv, capsys):
     code, _, err = run([str(folder), *argv], capsys)
     assert code == 2 and "newsmap extract:" in err
+
+
+def test_cli_interrupted_dataset_run_says_how_to_go_on(folder, tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.engine, "extract_to_dataset", interrupted)
+    code, _, err = run([str(folder), "-o", f"{tmp_path / 'ds'}/"], capsys)
+    assert code == 130 and "run the same command again" in err
