@@ -11,7 +11,7 @@ synthetic corpus (``make_corpus.py``, 500 words) into a new dataset folder, the 
 4. a simulated larger run: Dask on 4 worker processes, 1 thread each, and how busy each was;
 5. an estimate of one million articles on a cluster of N machines, from these figures.
 
-    python benchmarks/bench_engine.py --n 20000        # the full figures (about 8 min, 2 cores)
+    python benchmarks/bench_engine.py --n 20000        # the full figures (about 10 min, 2 cores)
     python benchmarks/bench_engine.py --quick          # 200 articles, a smoke run
 """
 
@@ -118,9 +118,9 @@ def report(args: argparse.Namespace) -> str:
     n, small = args.n, args.overhead_n or max(50, args.n // 10)
     loop, pool, dask2 = get("local", 1, n), get("local", 2, n), get("dask", 2, n)
     loop_small, dask1 = get("local", 1, small), get("dask", 1, small)
-    sizes = sorted({max(50, n // 40), max(50, n // 10), max(50, n // 4), n})
+    sizes = sorted({max(50, n // 40), max(50, n // 10), n})
     memory = [(size, get("dask", 2, size)) for size in sizes]
-    four = get("dask", 4, args.simulate_n or max(50, n // 4))
+    four = get("dask", 4, args.simulate_n or max(50, n // 10))
     out = [header(args, corpus)]
     out += throughput(n, loop, pool, dask2)
     out += overhead(small, loop_small, dask1)
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--overhead-n", type=int, default=0,
                         help="articles for the per-article cost (default n/10)")
     parser.add_argument("--simulate-n", type=int, default=0,
-                        help="articles for the 4-worker run (default n/4)")
+                        help="articles for the 4-worker run (default n/10)")
     parser.add_argument("--quick", action="store_true", help="200 articles, a smoke run")
     parser.add_argument("--out", type=Path, help="also write the report here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
