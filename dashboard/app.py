@@ -2,7 +2,8 @@
 
 Where the articles come from, first match wins:
 ``-- --dataset FILE.jsonl`` or ``NEWSMAP_DATASET`` (one ``Extraction.to_dict()`` per line, e.g.
-from ``benchmarks/synthetic_events.py``; nothing is extracted), then ``-- --seeds DIR`` or
+from ``benchmarks/synthetic_events.py``, or a Parquet dataset folder written by
+``python -m dashboard extract … -o DATASET/``; nothing is extracted), then ``-- --seeds DIR`` or
 ``NEWSMAP_SEEDS``, then the repository's ``seeds/`` folder. Articles dropped in the upload box
 are kept in the uploads folder (``-- --uploads DIR``, ``NEWSMAP_UPLOADS``, else ``uploads/``
 inside the seeds folder) and join them for every session.
@@ -190,8 +191,21 @@ def static_assets() -> Path:
     return map_layers.install_assets(PACKAGE_DIR / "static")
 
 
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
+def load_parquet(path: str, batches: tuple) -> tuple[Extraction, ...]:
+    """Extractions from a Parquet dataset folder (``batches`` is its signature)."""
+    from dashboard import dataset
+
+    return dataset.read_extractions(Path(path))
+
+
 def load(src: Source) -> tuple[tuple[Extraction, ...], tuple]:
     """The articles of the source and the key that says when they change."""
+    if src.dataset is not None and src.dataset.is_dir():
+        from dashboard import dataset
+
+        batches = dataset.signature(src.dataset)
+        return load_parquet(str(src.dataset), batches), batches
     if src.dataset is not None:
         files = signature(src.dataset)
         return (load_dataset(str(src.dataset), files) if files else ()), files

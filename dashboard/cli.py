@@ -1,4 +1,5 @@
-"""The ``extract`` command: article files or folders in, JSON / JSON Lines / GeoJSON / CSV out.
+"""The ``extract`` command: article files or folders in, JSON / JSON Lines / GeoJSON / CSV out,
+or a Parquet dataset (``-o DATASET/``) written by the local engine or by Dask.
 
 Output is written as each article is done, so a folder of any size streams in bounded memory.
 A file that cannot be read is reported on stderr (naming the file) and in the output as an
@@ -11,14 +12,17 @@ import argparse
 import contextlib
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from dashboard import engine
 from dashboard.pipeline import extract_paths, failed
+from dashboard.progress import Progress
 from dashboard.records import Extraction
 
-FORMATS = ("json", "jsonl", "geojson", "csv")
+FORMATS = ("json", "jsonl", "geojson", "csv", "parquet")
 #: Columns of the CSV output: one row per event and per deployment.
 CSV_COLUMNS = (
     "article_id", "record", "id", "type", "status", "date", "date_precision", "date_qualifier",
@@ -35,19 +39,40 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
         description="Extract places, actors, dated events and troop deployments from article "
                     "files (a folder means its *.txt files).")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article file or folder")
-    parser.add_argument("--format", choices=FORMATS, default="json",
+    parser.add_argument("--format", choices=FORMATS, default=None,
                         help="json: an array of extractions; jsonl: one extraction per line; "
                              "geojson: a FeatureCollection of located places, events and "
-                             "deployments; csv: one row per event and deployment")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+                             "deployments; csv: one row per event and deployment; parquet: a "
+                             "dataset folder (the default when -o ends with / or is a folder, "
+                             "and with --engine dask)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write here instead of stdout (a folder for parquet)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="processes to use (each opens its own gazetteer)")
+    parser.add_argument("--engine", choices=engine.ENGINES, default="local",
+                        help="parquet only: local (a loop, or a process pool with --workers) "
+                             "or dask (a LocalCluster of --workers processes, or --scheduler)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="with --engine dask: use this running Dask cluster as it is")
+    parser.add_argument("--batch-size", type=int, default=0, metavar="N",
+                        help=f"parquet only: articles per batch (default: about 8 batches "
+                             f"per worker, at most {engine.MAX_BATCH})")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="parquet only: no progress line on stderr")
     parser.set_defaults(run=run_extract)
     return parser
 
 
 def run_extract(args: argparse.Namespace, *, geocoder: Any = None) -> int:
     """Run the command; 0 when every article was read, 1 otherwise."""
+    fmt = args.format or ("parquet" if args.engine == "dask" or _names_folder(args.output)
+                          else "json")
+    if fmt == "parquet":
+        return run_dataset(args, geocoder=geocoder)
+    if args.engine != "local" or args.scheduler:
+        print("newsmap extract: --engine dask and --scheduler write a Parquet dataset: "
+              "give -o DATASET/", file=sys.stderr)
+        return 2
     failures = 0
 
     def checked(items: Iterable[Extraction]) -> Iterator[Extraction]:
@@ -62,8 +87,49 @@ def run_extract(args: argparse.Namespace, *, geocoder: Any = None) -> int:
 
     items = checked(extract_paths(args.paths, geocoder=geocoder, workers=max(1, args.workers)))
     with _opened(args.output) as out:
-        WRITERS[args.format](items, out)
+        WRITERS[fmt](items, out)
     return 1 if failures else 0
+
+
+def _names_folder(output: str | None) -> bool:
+    return bool(output) and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+
+
+def run_dataset(args: argparse.Namespace, *, geocoder: Any = None) -> int:
+    """Extract the new and changed articles into the dataset folder ``-o``."""
+    if not args.output:
+        print("newsmap extract: a Parquet dataset needs a folder: -o DATASET/", file=sys.stderr)
+        return 2
+    if args.scheduler and args.engine != "dask":
+        print("newsmap extract: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    bar: list[Progress] = []
+
+    def on_plan(plan: engine.Plan) -> None:
+        print(f"newsmap extract: {plan.articles:,} to extract, {plan.skipped:,} unchanged, "
+              f"{len(plan.tasks):,} batches", file=sys.stderr)
+        if plan.articles and not args.no_progress:
+            bar.append(Progress(plan.articles))
+
+    try:
+        summary = engine.extract_to_dataset(
+            args.paths, args.output, engine=args.engine, workers=max(1, args.workers),
+            scheduler=args.scheduler, batch_size=max(0, args.batch_size), geocoder=geocoder,
+            progress=lambda n: bar and bar[0](n), on_plan=on_plan)
+    except KeyboardInterrupt:
+        print(f"\nnewsmap extract: interrupted; the batches written are kept: run the same "
+              f"command again to extract the rest", file=sys.stderr)
+        return 130
+    if bar:
+        bar[0].close()
+    for path in summary.duplicates:
+        print(f"newsmap extract: {path}: an earlier file has the same article id; skipped",
+              file=sys.stderr)
+    for path, message in summary.failures:
+        print(f"newsmap extract: {path}: {message}", file=sys.stderr)
+    print(f"newsmap extract: {summary.extracted:,} extracted, {summary.skipped:,} unchanged "
+          f"into {args.output} in {summary.seconds:.1f} s", file=sys.stderr)
+    return 1 if summary.failures else 0
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from test_tables import extractions
 
 from dashboard import app as app_module
-from dashboard import uploads, views
+from dashboard import dataset, uploads, views
 
 APP = str(Path(app_module.__file__))
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbb248a2bc0509e4.txt"
@@ -379,3 +379,13 @@ def test_app_a_failing_basemap_leaves_the_map_and_names_no_path(monkeypatch, tmp
     assert at.st_folium_calls and not at.error
     (warning,) = [w.value for w in at.warning if "base map" in w.value]
     assert "server's log" in warning and str(tmp_path) not in warning
+
+
+def test_app_opens_a_parquet_dataset_folder(monkeypatch, tmp_path):
+    root = tmp_path / "parquet"
+    with dataset.open_for_writing(root) as writer:
+        dataset.write_batch(root, writer.take_seq(), [(ex, "") for ex in extractions()])
+    from_parquet = _table(_run(monkeypatch, NEWSMAP_DATASET=str(root)), "events")
+    from_jsonl = _table(_run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path))), "events")
+    assert len(from_parquet) == len(from_jsonl) > 0
+    assert sorted(from_parquet["summary"]) == sorted(from_jsonl["summary"])

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import cli
+from dashboard import dataset
 from dashboard.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,5 +92,34 @@ def test_cli_csv_columns_and_formats_are_documented():
     doc = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in (*cli.CSV_COLUMNS, *cli.FORMATS):
         assert f"`{name}`" in doc, name
-    for option in ("--format", "--workers", "-o"):
+    for option in ("--format", "--workers", "-o", "--engine", "--scheduler", "--batch-size"):
         assert f"`{option} " in doc, option
+
+
+def test_cli_o_folder_writes_a_parquet_dataset_then_skips_unchanged(folder, tmp_path, capsys):
+    target = f"{tmp_path / 'ds'}/"
+    code, out, err = run([str(folder), "-o", target], capsys)
+    assert code == 0 and out == ""
+    assert "2 to extract, 0 unchanged" in err and "2/2 articles  100%" in err
+    assert [ex.article.id for ex in dataset.read_extractions(tmp_path / "ds")] == ["plain", "seed"]
+    code, _, err = run([str(folder), "-o", target, "--no-progress"], capsys)
+    assert code == 0 and "0 to extract, 2 unchanged" in err and "articles  100%" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["--engine", "dask"],                                 # no dataset folder
+    ["--engine", "dask", "--format", "jsonl", "-o", "x.jsonl"],
+    ["--scheduler", "tcp://127.0.0.1:1", "-o", "ds/"],    # a scheduler without Dask
+], ids=["no-folder", "jsonl", "scheduler-without-dask"])
+def test_cli_dask_options_need_a_dataset_folder(folder, argv, capsys):
+    code, _, err = run([str(folder), *argv], capsys)
+    assert code == 2 and "newsmap extract:" in err
+
+
+def test_cli_interrupted_dataset_run_says_how_to_go_on(folder, tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.engine, "extract_to_dataset", interrupted)
+    code, _, err = run([str(folder), "-o", f"{tmp_path / 'ds'}/"], capsys)
+    assert code == 130 and "run the same command again" in err

