@@ -345,9 +345,10 @@ class Setting:
     capital: Place | None = None
     #: Every capital the article names: "the Nigerian capital" is the one in Nigeria.
     capitals: tuple[Place, ...] = ()
-    #: Where each event's own clause states its place: (place id, start, end). A place stated
-    #: in one predicate's clause is no lone place for another predicate of its sentence.
-    claimed: tuple[tuple[str, int, int], ...] = ()
+    #: Where each event's own clause states its place: place id -> the (start, end) of those
+    #: clauses. A place stated in one predicate's clause is no lone place for another
+    #: predicate of its sentence. Keyed by place so that asking stays linear in the article.
+    claimed: dict[str, list[tuple[int, int]]] | None = None
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
@@ -372,7 +373,10 @@ def ground(text: str, article: Article, sentences: Sequence[Sentence], places: S
                          and is_capital(p.geonameid))
         setting = replace(setting, capital=_article_capital(setting, capitals, places),
                           capitals=capitals)
-    claimed = tuple((e.place, e.start, e.end) for e in events if e.place)
+    claimed: dict[str, list[tuple[int, int]]] = {}
+    for e in events:
+        if e.place:
+            claimed.setdefault(e.place, []).append((e.start, e.end))
     return (_ground_events(replace(setting, claimed=claimed), events),
             _ground_deployments(setting, deployments))
 
@@ -1156,7 +1160,7 @@ def _sentence_place(setting: Setting, start: int, troops: bool,
 def _claimed(setting: Setting, place: Place, own: tuple[int, int] | None) -> bool:
     """Whether another event's own clause, not ``own``, states ``place``."""
     return own is not None and not own[0] <= place.start < own[1] and any(
-        pid == place.id and lo <= place.start < hi for pid, lo, hi in setting.claimed)
+        lo <= place.start < hi for lo, hi in (setting.claimed or {}).get(place.id, ()))
 
 
 def _inherited_place(setting: Setting, source: Event | None) -> Where | None:
