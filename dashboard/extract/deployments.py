@@ -20,7 +20,7 @@ from typing import Any
 from dashboard.extract.lexicon import CaseBlind, Folded, alternation
 from dashboard.extract.numbers import NUMBER, NUMBER_FIRST_LETTERS, parse_number
 from dashboard.extract.modality import clause_start
-from dashboard.extract.spans import ByStart
+from dashboard.extract.spans import ByStart, extended
 from dashboard.extract.subjects import subject
 from dashboard.extract.troop_status import (coordinated_status, governed_from_before,
                                             has_troop_verb, troop_status)
@@ -758,13 +758,6 @@ def _merge(found: list[_Draft]) -> list[dict[str, Any]]:
     return [{**d.fields, "mentions": tuple(d.fields["mentions"])} for d in out]
 
 
-def _extended(spans: list, more: list) -> list:
-    """``spans`` with ``more`` added in place (copying them at each of thousands of repeats in a
-    huge article would be quadratic)."""
-    spans.extend(more)
-    return spans
-
-
 def _fold(a: _Draft, b: _Draft) -> _Draft:
     first, dep = a.fields, b.fields
     richer = first if _richness(first["unit"]) >= _richness(dep["unit"]) else dep
@@ -777,7 +770,7 @@ def _fold(a: _Draft, b: _Draft) -> _Draft:
         **first, "sentence": source["sentence"], "start": source["start"], "end": source["end"],
         "unit": richer["unit"], "actor": actor or first["actor"],
         "place": first["place"] or dep["place"], "lat": placed["lat"], "lon": placed["lon"],
-        "mentions": _extended(first["mentions"], dep["mentions"]),
+        "mentions": extended(first["mentions"], dep["mentions"]),
         **{key: first[key] or dep[key]
            for key in ("strength", "strength_qualifier", "strength_text", "date")}},
         weak, listed=a.listed)

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from dashboard.extract import lexicon
 from dashboard.extract.modality import WINDOW, clause_start, status_of
 from dashboard.extract.actors import commanded_forces
-from dashboard.extract.spans import ByStart
+from dashboard.extract.spans import ByStart, extended
 from dashboard.extract.subjects import passive_agent, subject
 from dashboard.records import Actor, DateMention, Event, Place, Sentence
 from dashboard.text import headline
@@ -667,17 +667,10 @@ def _merge(events: list[_Fields], generic: frozenset[str] = frozenset()) -> list
         out[twin] = {
             **first, "actors": tuple(dict.fromkeys(first["actors"] + event["actors"])),
             "place": first["place"] or event["place"], "lat": placed["lat"], "lon": placed["lon"],
-            "mentions": _extended(first["mentions"], event["mentions"]),
+            "mentions": extended(first["mentions"], event["mentions"]),
             **{key: dated[key] for key in ("date", "date_text", "date_precision",
                                            "date_qualifier")}}
     return [{**event, "mentions": tuple(event["mentions"])} for event in out]
-
-
-def _extended(spans: list, more: list) -> list:
-    """``spans`` with ``more`` added in place: an event repeated thousands of times in a huge
-    article would make copying its spans at each repeat quadratic."""
-    spans.extend(more)
-    return spans
 
 
 def _near(a: _Fields, b: _Fields) -> bool:
