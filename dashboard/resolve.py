@@ -369,7 +369,7 @@ def _options(surface: str, kind: str, lookup: Lookup) -> tuple[Candidate, ...]:
     """Candidates for the surface (and for it without "province"/"airport"), one per place."""
     found = list(lookup(surface))
     bare = _CUE_WORDS.sub("", surface)
-    # "Douglas County" that the gazetteer knows is that county, not Douglas, Isle of Man.
+    # "Bell County" that the gazetteer knows is that county, not a town called Bell.
     if bare != surface and not any(o.exact and o.kind != "city" for o in found):
         found += lookup(bare)
     # A cue ("X province", "the town of X", "southern X") says which kind of place is meant.

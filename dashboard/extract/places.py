@@ -415,7 +415,7 @@ def _heads_a_name(tokens: list[_Token], j: int, limit: int = 4) -> bool:
     return False
 
 
-#: Abbreviations that start a name and keep their dot: "St. Louis", "Mt. Pleasant".
+#: Abbreviations that start a name and keep their dot: "St. Louis", "Ft. Collins".
 _DOTTED_PREFIXES = frozenset({"st", "ste", "mt", "ft", "pt"})
 
 
@@ -625,14 +625,14 @@ def _cue_mention(text, tokens, i, names, ends):
             if (_SPACE.fullmatch(text, tokens[j - 1].end, noun.start)
                     and _plausible(tokens, i, j, names)):
                 if any(names.has_name(text[tokens[k].start:noun.end]) for k in range(i + 1, j)):
-                    return None  # "Three Eastland County": the area starts a word later
+                    return None  # "Three Harlan County": the area starts a word later
                 return (tokens[i].start, noun.end, kind, j + 1 - i)
     return None
 
 
 def _known_area(text, tokens, i, names, ends):
     """The longest run at ``i`` that ends with its place noun and is a gazetteer name
-    ("Boone County" of "Boone County Solid Waste District"), as an admin1 cue."""
+    ("Pike County" of "Pike County Water District"), as an admin1 cue."""
     for j in ends:
         noun = tokens[j - 1].word.lower()
         if j - i > 1 and _KIND_NOUNS.get(noun) in ("admin1", "admin2") and (
