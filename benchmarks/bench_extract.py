@@ -342,7 +342,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip the (slower) tracemalloc pass")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--corpus", type=Path, help="corpus folder (made if short)")
-    parser.add_argument("--module", default="dashboard.pipeline", help="module under test")
+    parser.add_argument("--module", default="dashboard.extract.pipeline", help="module under test")
     parser.add_argument("--snapshot", action="store_true",
                         help="measure a copy of HEAD, not the (shared, changing) working tree")
     parser.add_argument("--json", type=Path, help="also write the figures here")

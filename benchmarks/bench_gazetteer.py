@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.gazetteer import Gazetteer  # noqa: E402
+from dashboard.geo.gazetteer import Gazetteer  # noqa: E402
 
 MISSES = ("Defense Minister", "Thursday", "NATO", "The Minister", "European Union", "Security Council",
           "Contact Group", "Troika", "Dragan Sutanovac", "Monday", "Prime Minister", "Reuters",
@@ -40,7 +40,7 @@ def rss_mb() -> float:
 def build(path: Path) -> float:
     """Build in a child process, as the app does on first use; seconds."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dashboard.gazetteer_build", str(path)], check=True,
+    subprocess.run([sys.executable, "-m", "dashboard.geo.gazetteer_build", str(path)], check=True,
                    cwd=Path(__file__).resolve().parents[1], capture_output=True)
     return time.perf_counter() - started
 

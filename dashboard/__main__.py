@@ -41,7 +41,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _build_geodata(args: argparse.Namespace) -> int:
-    from dashboard import gazetteer_build
+    from dashboard.geo import gazetteer_build
 
     path = gazetteer_build.build(Path(args.output) if args.output else None)
     print(f"gazetteer index written to {path}")
@@ -49,7 +49,7 @@ def _build_geodata(args: argparse.Namespace) -> int:
 
 
 def _build_basemap(args: argparse.Namespace) -> int:
-    from dashboard import basemap_build
+    from dashboard.ui import basemap_build
 
     path = basemap_build.build(
         Path(args.output) if args.output else basemap_build.DEFAULT_OUT,

@@ -26,10 +26,12 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file
 
 import streamlit as st  # noqa: E402
 
-from dashboard import filters as flt  # noqa: E402
-from dashboard import basemap, map_layers, tables, uploads, views  # noqa: E402
+from dashboard.ui import filters as flt  # noqa: E402
+from dashboard.ui import basemap, map_layers, tables
+from dashboard.store import uploads
+from dashboard.ui import views  # noqa: E402
 from dashboard.errors import GazetteerError  # noqa: E402
-from dashboard.pipeline import failed  # noqa: E402
+from dashboard.extract.pipeline import failed  # noqa: E402
 from dashboard.records import Article, Extraction, Problem  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ def signature(path: Path) -> tuple[tuple[str, int, int], ...]:
 def geocoder():
     """One geocoder per process, shared by every session (read-only, thread-safe): the offline
     gazetteer, with the online fallback when $NEWSMAP_ONLINE_GEOCODING turns it on."""
-    from dashboard.geocoder import default_geocoder
+    from dashboard.geo.geocoder import default_geocoder
 
     return default_geocoder()
 
@@ -96,7 +98,7 @@ def geocoder():
 def extract_folder(folder: str, files: tuple) -> tuple[Extraction, ...]:
     """Every article of the folder, extracted (``files`` is the folder's signature); files are
     named without their folder, which the page does not show."""
-    from dashboard.pipeline import extract_paths
+    from dashboard.extract.pipeline import extract_paths
 
     if not files:
         return ()
@@ -150,8 +152,8 @@ def outlines() -> tuple[basemap.Offline, str]:
     stand in. A failure is cached too: retrying a gazetteer build on every rerun would stall
     the page.
     """
-    from dashboard import basemap_build
-    from dashboard.gazetteer import Gazetteer
+    from dashboard.ui import basemap_build
+    from dashboard.geo.gazetteer import Gazetteer
 
     geometry = basemap_build.geometry_ready()
     try:
@@ -194,7 +196,7 @@ def static_assets() -> Path:
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
 def load_parquet(path: str, batches: tuple) -> tuple[Extraction, ...]:
     """Extractions from a Parquet dataset folder (``batches`` is its signature)."""
-    from dashboard import dataset
+    from dashboard.store import dataset
 
     return dataset.read_extractions(Path(path))
 
@@ -202,7 +204,7 @@ def load_parquet(path: str, batches: tuple) -> tuple[Extraction, ...]:
 def load(src: Source) -> tuple[tuple[Extraction, ...], tuple]:
     """The articles of the source and the key that says when they change."""
     if src.dataset is not None and src.dataset.is_dir():
-        from dashboard import dataset
+        from dashboard.store import dataset
 
         batches = dataset.signature(src.dataset)
         return load_parquet(str(src.dataset), batches), batches

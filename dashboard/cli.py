@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from dashboard import engine
-from dashboard.pipeline import extract_paths, failed
+from dashboard.extract.pipeline import extract_paths, failed
 from dashboard.progress import Progress
 from dashboard.records import Extraction
 

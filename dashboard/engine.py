@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard import dataset
-from dashboard.articles import iter_article_paths, read_article
+from dashboard.store import dataset
+from dashboard.extract.articles import iter_article_paths, read_article
 from dashboard.errors import DashboardError
-from dashboard.pipeline import default_geocoder, extract_paths, failed
+from dashboard.extract.pipeline import default_geocoder, extract_paths, failed
 
 ENGINES = ("local", "dask")
 #: Articles per batch at most: small enough that a killed run loses little and the progress

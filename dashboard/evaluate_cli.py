@@ -16,12 +16,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from dashboard.evaluate import (
+from dashboard.extract.evaluate import (
     DEPLOYMENT_FIELDS, EVENT_FIELDS, ArticleScore, Mistake, PlaceScore, RecordScore,
     explain_article, score_article, total,
 )
-from dashboard.gold import GoldArticle, GoldError, load_gold
-from dashboard.pipeline import CachedNames, default_geocoder, extract_text
+from dashboard.extract.gold import GoldArticle, GoldError, load_gold
+from dashboard.extract.pipeline import CachedNames, default_geocoder, extract_text
 from dashboard.records import Extraction
 
 #: Above this many articles the per-article table is printed only on request.
@@ -95,7 +95,7 @@ def timed_extraction(gold: GoldArticle, geocoder: Any) -> tuple[Extraction, floa
 def _names(geocoder: Any) -> Any:
     gazetteer = getattr(geocoder, "gazetteer", None)
     if gazetteer is None:
-        from dashboard.gazetteer import Gazetteer
+        from dashboard.geo.gazetteer import Gazetteer
 
         gazetteer = Gazetteer.open_default()
     return CachedNames(gazetteer)

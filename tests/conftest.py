@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dashboard.gazetteer import Gazetteer
+from dashboard.geo.gazetteer import Gazetteer
 
 #: A 4 x 4 degree square country "Squareland" (QQ) with two towns, a namesake abroad and an airport.
 SQUARE = {"type": "Polygon", "coordinates": [[[10, 40], [14, 40], [14, 44], [10, 44], [10, 40]]]}
@@ -14,7 +14,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[10, 40], [14, 40], [14, 44], [10,
 
 def tiny_places():
     """PlaceRows for the tiny index (a function so tests can extend the list)."""
-    from dashboard.gazetteer_build import PlaceRow
+    from dashboard.geo.gazetteer_build import PlaceRow
 
     outline = json.dumps(SQUARE)
     return [
@@ -52,7 +52,7 @@ def tiny_places():
 @pytest.fixture(scope="session")
 def tiny_gazetteer(tmp_path_factory) -> Gazetteer:
     """A gazetteer built in milliseconds from :func:`tiny_places`."""
-    from dashboard.gazetteer_build import write_index
+    from dashboard.geo.gazetteer_build import write_index
 
     path = tmp_path_factory.mktemp("tiny") / "tiny.sqlite"
     write_index(path, tiny_places(), {"Squarish": "QQ", "Squarelander": "QQ"}, stamp="tiny")
@@ -67,6 +67,6 @@ def gazetteer() -> Gazetteer:
 
 @pytest.fixture(scope="session")
 def offline_geocoder(gazetteer):
-    from dashboard.geocoder import OfflineGeocoder
+    from dashboard.geo.geocoder import OfflineGeocoder
 
     return OfflineGeocoder(gazetteer)

@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from test_tables import extractions
 
 from dashboard import app as app_module
-from dashboard import dataset, uploads, views
+from dashboard.store import dataset, uploads
+from dashboard.ui import views
 
 APP = str(Path(app_module.__file__))
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bbb248a2bc0509e4.txt"
@@ -301,7 +302,7 @@ def test_app_a_failing_part_leaves_the_rest_of_the_page(monkeypatch, tmp_path, p
     module, name = PARTS[part]
     if part != "map":
         monkeypatch.setattr(module, name, broken)
-    with caplog.at_level(logging.ERROR, logger="dashboard.views"):
+    with caplog.at_level(logging.ERROR, logger="dashboard.ui.views"):
         at = _run_failing_map(monkeypatch, tmp_path) if part == "map" else _run(
             monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
     (error,) = at.sidebar.error if part == "upload" else at.main.error
@@ -365,7 +366,7 @@ def test_app_upload_of_arbitrary_bytes_never_raises(monkeypatch, tmp_path, files
 def test_app_a_failing_basemap_leaves_the_map_and_names_no_path(monkeypatch, tmp_path):
     import streamlit
 
-    from dashboard import basemap_build
+    from dashboard.ui import basemap_build
 
     def broken():
         raise PermissionError(13, "Permission denied", str(tmp_path / "static" / "basemap"))

@@ -1,4 +1,4 @@
-"""Reading files and pasted text into Article records (dashboard.articles)."""
+"""Reading files and pasted text into Article records (dashboard.extract.articles)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.articles import (
+from dashboard.extract.articles import (
     decode_article_bytes, iter_article_paths, parse_article, parse_article_with_problems,
     read_article,
 )

@@ -7,7 +7,7 @@ import re
 import folium
 import streamlit_folium
 
-from dashboard import basemap, map_layers
+from dashboard.ui import basemap, map_layers
 
 
 def _page(offline: basemap.Offline) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import LineString, Polygon, box
 
-from dashboard import basemap_build as bb
+from dashboard.ui import basemap_build as bb
 
 # Two unit squares side by side, as TopoJSON: arc 0 is their shared edge (a border), arcs 1
 # and 2 the rest of each outline (coast). No transform: arcs are plain coordinates then.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import cli
-from dashboard import dataset
+from dashboard.store import dataset
 from dashboard.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]

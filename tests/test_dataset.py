@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import dataset as ds
+from dashboard.store import dataset as ds
 from dashboard.records import (
     Actor, Article, DateMention, Deployment, Event, Extraction, Place, Problem,
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.articles import read_article
+from dashboard.extract.articles import read_article
 from dashboard.extract.dates import (
     date_problems, find_article_dates, find_dates, resolve_month, resolve_month_day, resolve_weekday, sentence_tense,
     tense_near,

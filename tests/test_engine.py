@@ -15,10 +15,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from dashboard import dataset as ds
+from dashboard.store import dataset as ds
 from dashboard import engine
 from dashboard.__main__ import main
-from dashboard.pipeline import extract_paths
+from dashboard.extract.pipeline import extract_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 _SPEC = importlib.util.spec_from_file_location("make_corpus",

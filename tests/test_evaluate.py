@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pytest
 
 from dashboard.__main__ import main
-from dashboard.evaluate import (
+from dashboard.extract.evaluate import (
     actor_right, date_right, explain_article, in_bbox, is_demonym, location_right, point_right,
     score_article, score_deployments, score_events, score_places, total,
 )
-from dashboard.gold import (
+from dashboard.extract.gold import (
     GoldArticle, GoldDeployment, GoldError, GoldEvent, GoldLocation, GoldPlace, load_gold,
     occurrences,
 )

@@ -1,4 +1,4 @@
-"""Filters over the frames and their URL form (dashboard.filters)."""
+"""Filters over the frames and their URL form (dashboard.ui.filters)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from test_tables import extractions
 
-from dashboard import filters as flt
-from dashboard import tables
+from dashboard.ui import filters as flt
+from dashboard.ui import tables
 
 
 @pytest.fixture()

@@ -10,8 +10,8 @@ import pytest
 from shapely.geometry import Point, shape
 
 from dashboard.errors import GazetteerError
-from dashboard.gazetteer import SCHEMA_VERSION, Gazetteer, dotted_key, normalize
-from dashboard.gazetteer_build import (
+from dashboard.geo.gazetteer import SCHEMA_VERSION, Gazetteer, dotted_key, normalize
+from dashboard.geo.gazetteer_build import (
     PlaceRow, admin2_forms, admin2_rows, us_state_abbreviations, write_index,
 )
 from tests.conftest import tiny_places

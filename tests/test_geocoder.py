@@ -12,8 +12,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 from dashboard.errors import GazetteerError
-from dashboard.gazetteer import Candidate
-from dashboard.geocoder import (
+from dashboard.geo.gazetteer import Candidate
+from dashboard.geo.geocoder import (
     RAW_KEYS, OfflineGeocoder, OnlineFallbackGeocoder, _as_point, clean_query,
 )
 
@@ -169,7 +169,7 @@ def test_online_candidates_fall_back_only_when_offline_has_none(online):
 
 
 def test_default_geocoder_goes_online_only_when_turned_on(monkeypatch, offline_geocoder, tmp_path):
-    import dashboard.geocoder as geocoder_module
+    import dashboard.geo.geocoder as geocoder_module
 
     monkeypatch.setattr(geocoder_module, "OfflineGeocoder", lambda: offline_geocoder)
     monkeypatch.delenv("NEWSMAP_ONLINE_GEOCODING", raising=False)
@@ -194,7 +194,7 @@ def test_online_answers_and_misses_are_cached_on_disk(online, offline_geocoder, 
 
 def test_online_network_errors_read_as_not_found_and_are_logged(online, caplog):
     wrapper, provider = online
-    with caplog.at_level(logging.WARNING, logger="dashboard.geocoder"):
+    with caplog.at_level(logging.WARNING, logger="dashboard.geo.geocoder"):
         assert wrapper.geocode("Qqq Network Failure") is None
     assert "network down" in caplog.text
     wrapper.geocode("Qqq Network Failure")

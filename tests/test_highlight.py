@@ -1,4 +1,4 @@
-"""Escaping and mention highlighting (dashboard.highlight)."""
+"""Escaping and mention highlighting (dashboard.ui.highlight)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.highlight import (Mark, article_html, escape, highlight, marks_for,
+from dashboard.ui.highlight import (Mark, article_html, escape, highlight, marks_for,
                                  sentence_html)
 from dashboard.records import Actor, Article, DateMention, Extraction, Place
 

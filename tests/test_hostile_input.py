@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import pipeline
-from dashboard.articles import parse_article_with_problems
-from dashboard.pipeline import STAGES, extract_file, extract_paths, extract_text, run
+from dashboard.extract import pipeline
+from dashboard.extract.articles import parse_article_with_problems
+from dashboard.extract.pipeline import STAGES, extract_file, extract_paths, extract_text, run
 from dashboard.records import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -391,7 +391,7 @@ _MEASURE = textwrap.dedent("""
     import resource, sys, time
     sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
     from test_hostile_input import _news
-    from dashboard.pipeline import extract_text, default_geocoder
+    from dashboard.extract.pipeline import extract_text, default_geocoder
     text = _news(int(sys.argv[2]), one_line=sys.argv[3] == "line")
     geocoder = default_geocoder()
     started = time.perf_counter()

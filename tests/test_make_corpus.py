@@ -50,7 +50,7 @@ def test_make_corpus_dateline_parses_and_weekday_matches(article):
 
 
 def test_make_corpus_articles_parse_with_the_project_reader():
-    from dashboard.articles import parse_article_with_problems
+    from dashboard.extract.articles import parse_article_with_problems
 
     for article in _articles(20):
         lines = article.text.split("\n")

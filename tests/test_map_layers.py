@@ -1,4 +1,4 @@
-"""The folium map builder (dashboard.map_layers): layers, styles, ids, escaping, offline assets."""
+"""The folium map builder (dashboard.ui.map_layers): layers, styles, ids, escaping, offline assets."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from test_tables import extractions
 
-from dashboard import map_layers, tables
-from dashboard.highlight import escape
+from dashboard.ui import map_layers, tables
+from dashboard.ui.highlight import escape
 from dashboard.records import Actor, Article, Deployment, Event, Extraction, Place
 
 #: Markup, JS template-literal syntax, and Jinja syntax (folium's branca compiles rendered

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import filters, pipeline, tables
+from dashboard.ui import filters, tables
+
+from dashboard.extract import pipeline
 from dashboard.records import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,7 +265,7 @@ def test_pack_sends_each_polygon_once_and_unpack_restores_it():
 
 
 def test_pipeline_unresolved_date_problem_says_why(offline_geocoder):
-    from dashboard.pipeline import extract_text
+    from dashboard.extract.pipeline import extract_text
 
     dated = "T\nS\n(AP) Friday, January 11, 2002\nRebels disarmed last week, she said.\n"
     (problem,) = [p for p in extract_text(dated, geocoder=offline_geocoder).problems

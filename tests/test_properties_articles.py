@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.articles import decode_article_bytes, parse_article_with_problems
+from dashboard.extract.articles import decode_article_bytes, parse_article_with_problems
 from dashboard.errors import ArticleFormatError
 from dashboard.extract.dates import find_dates, resolve_weekday
 from dashboard.records import Problem

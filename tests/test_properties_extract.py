@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.errors import ArticleFormatError
-from dashboard.pipeline import extract_text
+from dashboard.extract.pipeline import extract_text
 from test_hostile_input import assert_consistent, assert_nothing_unaccounted
 
 BOUNDED = settings(max_examples=100, deadline=None,

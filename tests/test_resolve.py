@@ -6,9 +6,9 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
-from dashboard.gazetteer import Candidate
+from dashboard.geo.gazetteer import Candidate
 from dashboard.records import Place
-from dashboard.resolve import Lookup, resolve_places, thin_geometry
+from dashboard.extract.resolve import Lookup, resolve_places, thin_geometry
 
 
 def loc(name, kind, code, lat, lon, population=0, exact=True, gid=None, admin1=""):
@@ -223,7 +223,7 @@ def test_lookup_asks_is_capital_only_when_the_geocoder_does_not_say():
 
 
 def test_resolve_fame_separates_namesakes_when_context_misleads(offline_geocoder):
-    from dashboard.pipeline import extract_text
+    from dashboard.extract.pipeline import extract_text
 
     text = ("Talks in Geneva\nDiplomats met.\n(Reuters) Monday, March 3, 2003\n"
             "Diplomats met in Geneva on Monday. Later they flew from Heathrow to Geneva.\n")
@@ -234,7 +234,7 @@ def test_resolve_fame_separates_namesakes_when_context_misleads(offline_geocoder
 def test_resolve_located_place_keeps_every_field_resolution_does_not_set():
     from dataclasses import fields
 
-    from dashboard.resolve import _located
+    from dashboard.extract.resolve import _located
 
     option = Lookup(FakeGeocoder())("Serbia")[0]
     given = Place(**{f.name: object() for f in fields(Place)})  # a marker in every field
@@ -248,7 +248,7 @@ def test_resolve_located_place_keeps_every_field_resolution_does_not_set():
 def test_is_located_reads_a_locative_just_before_the_mention_as_the_plain_scan_does():
     import re
 
-    from dashboard.resolve import _LOCATIVES, _is_located
+    from dashboard.extract.resolve import _LOCATIVES, _is_located
 
     scan = re.compile(rf"\b(?:{'|'.join(_LOCATIVES)})\s+(?:the\s+)?$", re.I)
     texts = ["Talks in Gao.", "Talks IN THE  Gao.", "Berlin Gao.", "in Gao", "Gao", "xin Gao",

@@ -9,7 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from dashboard import pipeline, records
+from dashboard.extract import pipeline
+
+from dashboard import records
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "dashboard" / "extraction.schema.json").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Records to frames, CSV and GeoJSON (dashboard.tables)."""
+"""Records to frames, CSV and GeoJSON (dashboard.ui.tables)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 import json
 import math
 
-from dashboard import tables
+from dashboard.ui import tables
 from dashboard.records import (Actor, Article, Deployment, Event, Extraction, Place, Problem)
 
 TEXT = ("NATO met in Brussels. Belgrade said troops stay in Mitrovica. "

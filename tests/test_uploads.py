@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import uploads
+from dashboard.store import uploads
 from dashboard.records import Article, Extraction, Problem
 
 GOOD = (b"Aid convoy reaches Nairobi\nRelief agencies say supplies are moving.\n"
@@ -107,7 +107,7 @@ def test_distinct_ids_renames_uploads_whose_id_is_shown():
 
 
 def test_max_upload_is_the_command_lines_limit():
-    from dashboard.articles import DEFAULT_MAX_BYTES
+    from dashboard.extract.articles import DEFAULT_MAX_BYTES
 
     assert uploads.MAX_UPLOAD_MB * 2**20 == DEFAULT_MAX_BYTES
 

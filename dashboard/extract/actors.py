@@ -21,7 +21,7 @@ from dashboard.records import Actor, Sentence
 
 
 class ActorNames(Protocol):
-    """What this stage asks of the gazetteer (``dashboard.gazetteer.Gazetteer`` fits)."""
+    """What this stage asks of the gazetteer (``dashboard.geo.gazetteer.Gazetteer`` fits)."""
 
     def has_name(self, name: str) -> bool: ...
 

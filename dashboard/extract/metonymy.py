@@ -17,7 +17,7 @@ from dashboard.records import Place
 
 
 class CountryNames(Protocol):
-    """What this stage asks of the gazetteer (``dashboard.gazetteer.Gazetteer`` fits)."""
+    """What this stage asks of the gazetteer (``dashboard.geo.gazetteer.Gazetteer`` fits)."""
 
     def country(self, code: str): ...
 

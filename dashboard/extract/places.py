@@ -1,6 +1,6 @@
 """Place mentions: gazetteer names, cue phrases ("the town of X"), directional regions, anaphora.
 
-The stage finds *mentions* only (``Place`` records with no coordinates); ``dashboard.resolve``
+The stage finds *mentions* only (``Place`` records with no coordinates); ``dashboard.extract.resolve``
 geocodes them. A mention never overlaps another, an organisation or a person's name.
 """
 
@@ -20,7 +20,7 @@ from dashboard.records import Place, Sentence
 
 
 class PlaceNames(Protocol):
-    """What the stage asks of the gazetteer (``dashboard.gazetteer.Gazetteer`` fits)."""
+    """What the stage asks of the gazetteer (``dashboard.geo.gazetteer.Gazetteer`` fits)."""
 
     def has_name(self, name: str) -> bool: ...
 
@@ -67,11 +67,11 @@ _KIND_NOUNS = {
 _AFTER_KINDS = ("admin1", "admin2", "facility", "water", "region")
 #: Nouns after the name that make a county-level mention ("Ridge County", "Bayou Parish"):
 #: "county" is a province in some countries and a district in others, so admin2 when the
-#: gazetteer has that level (``dashboard.resolve`` falls back to admin1).
+#: gazetteer has that level (``dashboard.extract.resolve`` falls back to admin1).
 _ADMIN2_AFTER = frozenset({"county", "parish", "district", "borough"})
 #: Hint for a name that reads as a place only if the gazetteer ranks it (a country, province,
 #: county or large city of the article's frame) or a locative cue says so: a given name, a
-#: surname of the article, the first word of a sentence (``dashboard.resolve`` decides).
+#: surname of the article, the first word of a sentence (``dashboard.extract.resolve`` decides).
 WEAK = "?"
 #: Hint for a demonym or adjective ("Russian", "Palestinians"): a non-literal country mention.
 DEMONYM = "demonym"

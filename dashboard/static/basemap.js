@@ -1,5 +1,5 @@
 // The offline basemap in the browser: geometry tiles drawn on canvas grid tiles, and place
-// labels as DOM text, both in panes beneath the data (see dashboard/basemap.py).
+// labels as DOM text, both in panes beneath the data (see dashboard/ui/basemap.py).
 // Files come from dashboard/static/basemap/ (python -m dashboard build-basemap). No double
 // braces in this file: folium's branca compiles the map script as a Jinja template.
 window.nmBasemap = window.nmBasemap || (function () {
@@ -257,7 +257,7 @@ window.nmBasemap = window.nmBasemap || (function () {
             box.style.display = "";
             items.slice(0, 400).forEach(function (l) {
                 var element = L.DomUtil.create("div", "nm-label nm-label-" + l[5], box);
-                // The name was escaped by dashboard.highlight when the tiles were written.
+                // The name was escaped by dashboard.ui.highlight when the tiles were written.
                 element.innerHTML = "<span>" + l[0] + "</span>";
                 var at = map.latLngToLayerPoint([l[1], l[2]]);
                 L.DomUtil.setPosition(element, at);

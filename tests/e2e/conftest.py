@@ -220,7 +220,7 @@ def _wait_healthy(server: AppServer, timeout: float) -> None:
 @pytest.fixture(scope="session")
 def gazetteer_ready() -> None:
     """Build the gazetteer index once, before any server needs it (a cold build takes ~30 s)."""
-    from dashboard.gazetteer import Gazetteer
+    from dashboard.geo.gazetteer import Gazetteer
 
     Gazetteer.open_default().close()
 

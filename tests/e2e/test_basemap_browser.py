@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import basemap_build
+from dashboard.ui import basemap_build
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser

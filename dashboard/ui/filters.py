@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from dashboard.records import DEPLOYMENT_STATUSES, EVENT_STATUSES, EVENT_TYPES
-from dashboard.tables import Frames
+from dashboard.ui.tables import Frames
 
 #: The type that selects deployments in the type filter.
 DEPLOYMENT_TYPE = "deployment"

@@ -40,12 +40,12 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.gazetteer import Gazetteer
-from dashboard.highlight import escape
+from dashboard.geo.gazetteer import Gazetteer
+from dashboard.ui.highlight import escape
 
 #: Bumped when the tile format or the derivation changes: the app then asks for a rebuild.
 FORMAT_VERSION = 1
-DEFAULT_OUT = Path(__file__).resolve().parent / "static" / "basemap"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "static" / "basemap"
 DEFAULT_CACHE = Path.home() / ".cache" / "newsmap" / "basemap-sources"
 
 

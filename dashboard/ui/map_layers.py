@@ -4,7 +4,7 @@ The base map (country outlines, opt-in online tiles, attribution) holds no data,
 the same across reruns and streamlit-folium never remounts it; the data travels as feature
 groups (``feature_group_to_add``) that the browser swaps in place. Markers are aggregated by
 location (``loc_key``): one feature per place and layer, not one folium object per record.
-Every string shown in a tooltip or popup is escaped by :mod:`dashboard.highlight`; tooltips end
+Every string shown in a tooltip or popup is escaped by :mod:`dashboard.ui.highlight`; tooltips end
 with ``id: <loc_key>`` so a click can be joined back to the rows.
 """
 
@@ -30,10 +30,10 @@ from folium.template import Template
 from folium.utilities import JsCode
 from jinja2.utils import htmlsafe_json_dumps
 
-from dashboard import basemap
-from dashboard.highlight import escape
-from dashboard import tables
-from dashboard.tables import Frames
+from dashboard.ui import basemap
+from dashboard.ui.highlight import escape
+from dashboard.ui import tables
+from dashboard.ui.tables import Frames
 
 #: Where Streamlit serves ``dashboard/static/`` (``[server] enableStaticServing``).
 STATIC_URL = "/app/static/vendor"
@@ -271,7 +271,7 @@ LOC_FIELDS = ("loc_key", "lat", "lon", "name", "kind", "precision", "mentions", 
               "events", "deployments", "strength", "event_key", "deployment_key", "event_lines",
               "deployment_lines")
 #: Builds tooltips and popups in the browser from the location rows. It only concatenates
-#: strings that :func:`dashboard.highlight.escape` already made inert with fixed markup.
+#: strings that :func:`dashboard.ui.highlight.escape` already made inert with fixed markup.
 _LIBRARY = r"""
 window.nm = (function () {
     var F = {}; %(fields)s.forEach(function (name, i) { F[name] = i; });

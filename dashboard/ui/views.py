@@ -6,7 +6,7 @@ so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, he
 "Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state),
 ``st-key-nm-uploads`` (what became of each uploaded file, in the sidebar); widget
 keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
-as escaped HTML from :mod:`dashboard.highlight`, or as plain data in ``st.dataframe``.
+as escaped HTML from :mod:`dashboard.ui.highlight`, or as plain data in ``st.dataframe``.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
-from dashboard import filters as flt
-from dashboard import basemap, highlight, map_layers, tables
+from dashboard.ui import filters as flt
+from dashboard.ui import basemap, highlight, map_layers, tables
 from dashboard.records import Extraction
-from dashboard.tables import Frames
+from dashboard.ui.tables import Frames
 
 log = logging.getLogger(__name__)
 

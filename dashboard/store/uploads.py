@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.articles import DEFAULT_MAX_BYTES, iter_article_paths
-from dashboard.pipeline import extract_paths
+from dashboard.extract.articles import DEFAULT_MAX_BYTES, iter_article_paths
+from dashboard.extract.pipeline import extract_paths
 from dashboard.records import Extraction, Problem
 
 #: The largest upload read, in MB: the command line's limit (Streamlit counts 2**20 bytes).

@@ -112,7 +112,7 @@ def default_path() -> Path:
 
 def repo_geodata_dir() -> Path:
     """The committed ``geodata/`` folder next to the package."""
-    return Path(__file__).resolve().parents[1] / "geodata"
+    return Path(__file__).resolve().parents[2] / "geodata"
 
 
 def source_stamp(geodata_dir: Path | None = None) -> str:
@@ -419,9 +419,9 @@ def _build_in_child(path: Path) -> None:
     Loading cities500 takes ~400 MB of Python objects; in a child process that memory goes back
     to the OS when the build ends instead of staying in the long-running dashboard process.
     """
-    command = [sys.executable, "-m", "dashboard.gazetteer_build", str(path)]
+    command = [sys.executable, "-m", "dashboard.geo.gazetteer_build", str(path)]
     done = subprocess.run(command, capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[1])
+                          cwd=Path(__file__).resolve().parents[2])
     if done.returncode != 0:
         raise GazetteerError(f"building the gazetteer index {path} failed: "
                              f"{done.stderr.strip()[-2000:]}; {REBUILD_HINT}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from dashboard.articles import iter_article_paths, parse_article_with_problems, read_article
+from dashboard.extract.articles import iter_article_paths, parse_article_with_problems, read_article
 from dashboard.errors import DashboardError
 from dashboard.extract import actors as actor_stage
 from dashboard.extract import places as place_stage
@@ -28,7 +28,7 @@ from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import (
     Actor, Article, DateMention, Deployment, Event, Extraction, Place, Problem, Sentence,
 )
-from dashboard.resolve import Lookup, resolve_places, thin_geometry
+from dashboard.extract.resolve import Lookup, resolve_places, thin_geometry
 from dashboard.text import split_sentences
 
 
@@ -161,7 +161,7 @@ def _tools(geocoder: Any) -> Tools:
     """One candidate cache per geocoder; names from its gazetteer."""
     names = getattr(geocoder, "gazetteer", None)
     if names is None:
-        from dashboard.gazetteer import Gazetteer
+        from dashboard.geo.gazetteer import Gazetteer
 
         names = Gazetteer.open_default()
     cached = CachedNames(names)
@@ -192,7 +192,7 @@ class CachedNames:
 def default_geocoder() -> Any:
     """The process-wide geocoder, opened on first use: offline, plus the online fallback when
     $NEWSMAP_ONLINE_GEOCODING turns it on."""
-    from dashboard import geocoder
+    from dashboard.geo import geocoder
 
     return geocoder.default_geocoder()
 

@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.gazetteer import (
+from dashboard.geo.gazetteer import (
     SCHEMA_VERSION, default_path, dotted_key, normalize, repo_geodata_dir, source_stamp,
 )
 

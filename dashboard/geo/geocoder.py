@@ -19,7 +19,7 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from dashboard.gazetteer import DIRECTIONS, Candidate, Gazetteer, normalize
+from dashboard.geo.gazetteer import DIRECTIONS, Candidate, Gazetteer, normalize
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class OfflineGeocoder(Geocoder):
         """What ``candidates`` returns, as the gazetteer's records instead of Locations.
 
         Coordinates read as geopy reads them (so both methods agree to the bit): a Location per
-        candidate costs more than the lookup itself, and ``dashboard.resolve`` makes thousands.
+        candidate costs more than the lookup itself, and ``dashboard.extract.resolve`` makes thousands.
         """
         query = clean_query(query)
         if query is None:

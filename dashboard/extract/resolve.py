@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
-from dashboard.gazetteer import Candidate, normalize
+from dashboard.geo.gazetteer import Candidate, normalize
 from dashboard.records import Place, Problem
 
 
@@ -48,7 +48,7 @@ _CUE_WORDS = re.compile(
 
 
 class CandidateSource(Protocol):
-    """The geocoder as this module uses it (``dashboard.geocoder.OfflineGeocoder`` fits)."""
+    """The geocoder as this module uses it (``dashboard.geo.geocoder.OfflineGeocoder`` fits)."""
 
     def candidates(self, query: str, limit: int = ..., country_codes: Any = ...) -> list[Any]: ...
 

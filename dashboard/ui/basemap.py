@@ -1,6 +1,6 @@
 """The offline basemap on a folium map: land, water, borders and place labels beneath the data.
 
-The shapes and labels are static files that :mod:`dashboard.basemap_build` writes under
+The shapes and labels are static files that :mod:`dashboard.ui.basemap_build` writes under
 ``dashboard/static/basemap/`` and Streamlit serves; the page carries only the small drawing
 code (``static/basemap.js``), and the browser fetches the tiles a view needs, for its zoom band,
 by URL. Both layers sit in their own panes below Leaflet's overlay and marker panes, and take
@@ -17,7 +17,7 @@ from branca.element import Element, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 #: Where Streamlit serves ``dashboard/static/basemap/`` (``[server] enableStaticServing``).
 TILES_URL = "/app/static/basemap"
 #: Label styles: a dot and the name for towns, a bolder name and a ring for capitals,

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from dashboard.gold import GoldArticle, GoldDeployment, GoldEvent, GoldLocation, GoldPlace
+from dashboard.extract.gold import GoldArticle, GoldDeployment, GoldEvent, GoldLocation, GoldPlace
 from dashboard.records import Actor, Extraction, Place
 
 #: Within this distance a point is right (the usual 100 miles of geoparsing evaluations).

@@ -1,0 +1,1 @@
+"""Geography: the offline gazetteer (build and query) and the geopy-compatible geocoders."""

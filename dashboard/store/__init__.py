@@ -1,0 +1,1 @@
+"""Storage: the extraction dataset on disk and the articles uploaded in the dashboard."""
