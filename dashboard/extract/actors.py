@@ -17,7 +17,7 @@ from dashboard.extract import lexicon
 from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.spans import ByStart
 from dashboard.extract.words import first_words
-from dashboard.records import Actor, Sentence
+from dashboard.records import Actor, Sentence, quick_init
 
 
 class ActorNames(Protocol):
@@ -32,6 +32,7 @@ class ActorNames(Protocol):
     def country(self, code: str): ...
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorMention:
     """One stretch of text that names an actor; ``key`` says which actor."""
