@@ -889,9 +889,12 @@ def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], d
 
 #: A state's own bodies named without the state ("the army", "government troops", "the Defense
 #: Ministry"): they are the state the sentence is about.
+#: (It opens with a character class, and looks behind that first character for the word
+#: boundary: the engine then skips to those characters instead of trying every position.)
 _STATE_BODY = re.compile(
-    r"(?<![\w'’-])(?:[Tt]he\s+(?:army|military|armed\s+forces|(?:Defen[cs]e|Foreign|Interior)"
-    r"\s+Ministry)|[Gg]overnment\s+(?:troops|forces|soldiers))\b(?!\s+(?:of|in)\b)")
+    r"[TtGg](?<![\w'’-].)(?:(?<=[Tt])he\s+(?:army|military|armed\s+forces|"
+    r"(?:Defen[cs]e|Foreign|Interior)\s+Ministry)|(?<=[Gg])overnment\s+(?:troops|forces|"
+    r"soldiers))\b(?!\s+(?:of|in)\b)")
 #: Names a body has when it was read as an organisation of no state ("Defense Ministry").
 _STATELESS_BODY = re.compile(r"(?:Defen[cs]e|Foreign|Interior) Ministry")
 #: How many sentences back a state mention can set the scene.

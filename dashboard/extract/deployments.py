@@ -61,9 +61,11 @@ _TROOP_NOUN = CaseBlind(r"(?:%s)\b" % alternation(
     _noun_words(f"{_PEOPLE}|{_UNITS}"), guard=r"(?<!\w.)").replace("\\ ", r"\s+"))
 #: A company of soldiers, told from a firm by what follows it: a head count of people ("a
 #: second company of about 100 Nigerians") or being flown in ("a Jordanian company flown in").
-_COMPANY = re.compile(r"\bcompany\b(?=\s+(?:flown|airlifted)\b|\s+of\s+(?:(?:about|around|some|"
-                      r"nearly|roughly|up\s+to)\s+)?\d[\d,]*\s+(?:[A-Z][a-z]+s|soldiers|troops|"
-                      r"men|peacekeepers|marines|paratroopers)\b)")
+#: (The word boundary checked behind the word: a pattern that opens with a word is searched
+#: for that word alone, one that opens with ``\b`` is tried at every position.)
+_COMPANY = re.compile(r"company(?<!\wcompany)\b(?=\s+(?:flown|airlifted)\b|\s+of\s+"
+                      r"(?:(?:about|around|some|nearly|roughly|up\s+to)\s+)?\d[\d,]*\s+"
+                      r"(?:[A-Z][a-z]+s|soldiers|troops|men|peacekeepers|marines|paratroopers)\b)")
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
