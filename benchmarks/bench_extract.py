@@ -8,6 +8,8 @@ open) and ``ru_maxrss`` belongs to that measurement alone. The corpus comes from
     python benchmarks/bench_extract.py --quick               # a smoke run in seconds
     python benchmarks/bench_extract.py --snapshot            # HEAD as committed, not the tree
     python benchmarks/bench_extract.py --profile 500 --sizes 1000 --workers 1
+    python benchmarks/bench_extract.py --articles benchmarks/gold --sizes 640 --workers \
+        --profile 0 --no-tracemalloc                        # real articles, read in a loop
 """
 
 from __future__ import annotations
@@ -38,11 +40,19 @@ TARGET_PER_CORE = 200  # articles/s for 500-word articles (issues 3 and 6)
 
 
 # ---------------------------------------------------------------- child side: one measurement
-def _read(corpus: Path, n: int) -> list[tuple[str, str]]:
-    paths = sorted(corpus.glob("*.txt"))[:n]
+def _paths(corpus: Path, n: int, cycle: bool = False) -> list[Path]:
+    """The first ``n`` articles of the folder; with ``cycle`` its articles over and over (a
+    folder of real articles is smaller than a measurement wants)."""
+    paths = sorted(corpus.glob("*.txt"))
+    if cycle and paths:
+        paths = [paths[i % len(paths)] for i in range(n)]
     if len(paths) < n:
         raise SystemExit(f"{corpus} holds {len(paths)} articles, {n} asked")
-    return [(p.stem, p.read_text(encoding="utf-8")) for p in paths]
+    return paths[:n]
+
+
+def _read(corpus: Path, n: int, cycle: bool = False) -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in _paths(corpus, n, cycle)]
 
 
 def _maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -51,7 +61,7 @@ def _maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 def measure_single(spec: dict) -> dict:
     """One core, in memory: cold import, cold first article, then warm throughput."""
-    docs = _read(Path(spec["corpus"]), spec["n"])
+    docs = _read(Path(spec["corpus"]), spec["n"], spec.get("cycle", False))
     rss_before = _maxrss_mb()
     if spec.get("tracemalloc"):
         tracemalloc.start()
@@ -79,7 +89,7 @@ def _count(extractions: list) -> dict:
 
 def measure_workers(spec: dict) -> dict:
     """``extract_paths(paths, workers=k)`` end to end: pool start, gazetteer opens, all files."""
-    paths = sorted(Path(spec["corpus"]).glob("*.txt"))[: spec["n"]]
+    paths = _paths(Path(spec["corpus"]), spec["n"], spec.get("cycle", False))
     t0 = time.perf_counter()
     pipeline = importlib.import_module(spec["module"])
     results = list(pipeline.extract_paths(paths, workers=spec["workers"]))
@@ -93,7 +103,7 @@ def measure_workers(spec: dict) -> dict:
 
 def measure_profile(spec: dict) -> dict:
     """cProfile over warm extraction; the top functions by own time and by cumulative time."""
-    docs = _read(Path(spec["corpus"]), spec["n"] + 1)
+    docs = _read(Path(spec["corpus"]), spec["n"] + 1, spec.get("cycle", False))
     pipeline = importlib.import_module(spec["module"])
     pipeline.extract_text(docs[0][1], article_id=docs[0][0])  # opens the gazetteer, untimed
     profiler = cProfile.Profile()
@@ -224,8 +234,10 @@ def single_row(n: int, res: dict, peak: dict | None) -> dict:
 
 
 def print_report(info: dict, singles: list[dict], workers: list[dict], profile: dict | None,
-                 words: int) -> None:
-    print(f"## Extraction benchmark ({words}-word synthetic articles)\n")
+                 words: int, articles: Path | None = None) -> None:
+    what = f"the articles of {articles}, in a loop" if articles else (
+        f"{words}-word synthetic articles")
+    print(f"## Extraction benchmark ({what})\n")
     print(f"Machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
           f"{info['platform']}, {info['date']}, code {info['code']}; load average before / after: "
           f"{info['loadavg_1m']:.2f} / {os.getloadavg()[0]:.2f}\n")
@@ -284,6 +296,8 @@ def _print_profile(profile: dict) -> None:
 def _ensure_corpus(args: argparse.Namespace) -> Path:
     """Write the corpus if the folder is short of it, in a child: the parent stays small, and
     Linux carries a parent's peak RSS into its children's ``ru_maxrss``."""
+    if args.articles:
+        return args.articles  # real articles, read in a loop: nothing to write
     needed = max([*args.sizes, args.workers_n, args.profile + 1])
     # The generator's own hash in the name, so an edited generator never reuses a stale corpus.
     version = hashlib.sha1((HERE / "make_corpus.py").read_bytes()).hexdigest()[:8]
@@ -302,7 +316,7 @@ def run(args: argparse.Namespace) -> dict:
     if args.snapshot:
         script, info["code"] = snapshot()
     corpus = _ensure_corpus(args)
-    common = {"corpus": str(corpus), "module": args.module}
+    common = {"corpus": str(corpus), "module": args.module, "cycle": bool(args.articles)}
     # Untimed: builds the gazetteer index if it is missing, so no figure includes a build.
     run_child(script, "single", n=1, **common)
     singles = []
@@ -342,6 +356,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip the (slower) tracemalloc pass")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--corpus", type=Path, help="corpus folder (made if short)")
+    parser.add_argument("--articles", type=Path,
+                        help="a folder of real articles (*.txt, e.g. benchmarks/gold) instead of "
+                             "the synthetic corpus, read over and over to each size")
     parser.add_argument("--module", default="dashboard.extract.pipeline", help="module under test")
     parser.add_argument("--snapshot", action="store_true",
                         help="measure a copy of HEAD, not the (shared, changing) working tree")
@@ -370,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     report = run(args)
     print_report(report["machine"], report["single"], report["workers"], report["profile"],
-                 args.words)
+                 args.words, args.articles)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0

@@ -32,6 +32,32 @@ DATE_PRECISIONS = ("day", "month", "year")
 GROUNDING_BASES = ("stated", "reference", "sentence", "inherited", "focus", "dateline")
 
 
+def quick_init(cls: type) -> type:
+    """``cls`` (a frozen dataclass with slots) with an ``__init__`` that stores each field
+    through its slot's descriptor: the generated one calls ``object.__setattr__`` by name per
+    field, a third slower, and the pipeline builds tens of thousands of records a second.
+    Fields, defaults, order and equality are unchanged; a default factory is not supported."""
+    fields = dataclasses.fields(cls)
+    if any(f.default_factory is not dataclasses.MISSING or not f.init for f in fields):
+        raise TypeError(f"{cls.__name__}: quick_init needs plain defaults")
+    scope: dict[str, Any] = {}
+    params, body = [], []
+    for i, f in enumerate(fields):
+        scope[f"_set{i}"] = cls.__dict__[f.name].__set__
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default{i}"] = f.default
+            params.append(f"{f.name}=_default{i}")
+        body.append(f"    _set{i}(self, {f.name})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body), scope)  # noqa: S102
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init
+    return cls
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news report as read from disk (or pasted in)."""
@@ -65,6 +91,7 @@ class Sentence:
     text: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Place:
     """One mention of a place, resolved (lat/lon set) or not (lat/lon None)."""
@@ -116,6 +143,7 @@ _place_values = operator.attrgetter(*_PLACE_NAMES)
 _PLACE_INDEX = {name: i for i, name in enumerate(_PLACE_NAMES)}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A state, organisation, person or group, with every mention merged."""
@@ -133,6 +161,7 @@ class Actor:
     affiliation: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DateMention:
     """A date expression resolved against the dateline (``date`` None when it cannot be)."""
@@ -146,6 +175,7 @@ class DateMention:
     qualifier: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Event:
     """One thing that happened, happens or may happen."""
@@ -175,6 +205,7 @@ class Event:
     mentions: tuple[tuple[int, int], ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Deployment:
     """Troops of some actor or unit at (or bound for) a place."""

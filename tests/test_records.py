@@ -56,3 +56,43 @@ def test_place_but_refuses_an_unknown_field():
 
     with pytest.raises(TypeError):
         Place(id="p1", surface="Gao", start=3, end=6).but(country="ML")
+
+
+def test_quick_init_builds_what_the_dataclass_init_built():
+    import dataclasses
+
+    import pytest
+
+    from dashboard.records import quick_init
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Plain:
+        a: int
+        b: str = "x"
+        c: tuple = ()
+
+    Quick = quick_init(dataclasses.dataclass(frozen=True, slots=True)(
+        type("Quick", (), {"__annotations__": {"a": int, "b": str, "c": tuple}, "b": "x", "c": ()})))
+    for args, kwargs in (((1,), {}), ((1, "y"), {}), ((1,), {"c": (2,)}), ((), {"a": 3, "b": "z"})):
+        assert dataclasses.astuple(Quick(*args, **kwargs)) == dataclasses.astuple(
+            Plain(*args, **kwargs))
+    with pytest.raises(TypeError):
+        Quick()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Quick(1).a = 2
+    assert Quick(1, "y") == Quick(1, "y") and hash(Quick(1)) == hash(Quick(1))
+
+
+def test_quick_init_refuses_a_default_factory():
+    import dataclasses
+
+    import pytest
+
+    from dashboard.records import quick_init
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class WithFactory:
+        a: list = dataclasses.field(default_factory=list)
+
+    with pytest.raises(TypeError):
+        quick_init(WithFactory)

@@ -90,3 +90,17 @@ def test_subject_after_a_conjunction_with_its_verb_right_after():
     assert subject_of(text, "captured", "Azerbaijani forces") == ("Azerbaijani forces",)
     text = "After the talks with NATO, troops captured the town."
     assert subject_of(text, "captured", "NATO") == ()
+
+
+def test_may_be_passive_never_hides_a_passive_the_pattern_finds():
+    from dashboard.extract.subjects import _PASSIVE_BEFORE, _may_be_passive
+
+    texts = ("The convoy was attacked", "They were quickly attacked", "It is now   planned",
+             "Troops had been\nsent", "The base WAS attacked", "This attacked", "(was) attacked",
+             "Forces got badly hit", "The talks being held", "It İs attacked", "Those waſ hit",
+             "they attacked", "the decision was", "x" * 40 + " is attacked")
+    for text in texts:
+        for verb_start in range(len(text) + 1):
+            found = _PASSIVE_BEFORE.search(text, max(0, verb_start - 30), verb_start)
+            assert _may_be_passive(text, verb_start) or not found, (text, verb_start)
+    assert not _may_be_passive("They attacked", 5)

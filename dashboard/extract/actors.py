@@ -17,7 +17,7 @@ from dashboard.extract import lexicon
 from dashboard.extract.lexicon import CaseBlind, Folded
 from dashboard.extract.spans import ByStart
 from dashboard.extract.words import first_words
-from dashboard.records import Actor, Sentence
+from dashboard.records import Actor, Sentence, quick_init
 
 
 class ActorNames(Protocol):
@@ -32,6 +32,7 @@ class ActorNames(Protocol):
     def country(self, code: str): ...
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ActorMention:
     """One stretch of text that names an actor; ``key`` says which actor."""
@@ -888,9 +889,12 @@ def merge_actors(mentions: Sequence[ActorMention]) -> tuple[tuple[Actor, ...], d
 
 #: A state's own bodies named without the state ("the army", "government troops", "the Defense
 #: Ministry"): they are the state the sentence is about.
+#: (It opens with a character class, and looks behind that first character for the word
+#: boundary: the engine then skips to those characters instead of trying every position.)
 _STATE_BODY = re.compile(
-    r"(?<![\w'’-])(?:[Tt]he\s+(?:army|military|armed\s+forces|(?:Defen[cs]e|Foreign|Interior)"
-    r"\s+Ministry)|[Gg]overnment\s+(?:troops|forces|soldiers))\b(?!\s+(?:of|in)\b)")
+    r"[TtGg](?<![\w'’-].)(?:(?<=[Tt])he\s+(?:army|military|armed\s+forces|"
+    r"(?:Defen[cs]e|Foreign|Interior)\s+Ministry)|(?<=[Gg])overnment\s+(?:troops|forces|"
+    r"soldiers))\b(?!\s+(?:of|in)\b)")
 #: Names a body has when it was read as an organisation of no state ("Defense Ministry").
 _STATELESS_BODY = re.compile(r"(?:Defen[cs]e|Foreign|Interior) Ministry")
 #: How many sentences back a state mention can set the scene.

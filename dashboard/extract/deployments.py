@@ -61,9 +61,11 @@ _TROOP_NOUN = CaseBlind(r"(?:%s)\b" % alternation(
     _noun_words(f"{_PEOPLE}|{_UNITS}"), guard=r"(?<!\w.)").replace("\\ ", r"\s+"))
 #: A company of soldiers, told from a firm by what follows it: a head count of people ("a
 #: second company of about 100 Nigerians") or being flown in ("a Jordanian company flown in").
-_COMPANY = re.compile(r"\bcompany\b(?=\s+(?:flown|airlifted)\b|\s+of\s+(?:(?:about|around|some|"
-                      r"nearly|roughly|up\s+to)\s+)?\d[\d,]*\s+(?:[A-Z][a-z]+s|soldiers|troops|"
-                      r"men|peacekeepers|marines|paratroopers)\b)")
+#: (The word boundary checked behind the word: a pattern that opens with a word is searched
+#: for that word alone, one that opens with ``\b`` is tried at every position.)
+_COMPANY = re.compile(r"company(?<!\wcompany)\b(?=\s+(?:flown|airlifted)\b|\s+of\s+"
+                      r"(?:(?:about|around|some|nearly|roughly|up\s+to)\s+)?\d[\d,]*\s+"
+                      r"(?:[A-Z][a-z]+s|soldiers|troops|men|peacekeepers|marines|paratroopers)\b)")
 _QUALIFIER = r"more\s+than|over|at\s+least|up\s+to|about|around|some|nearly|almost|roughly|" \
              r"approximately|fewer\s+than|less\s+than|as\s+many\s+as|an\s+estimated|close\s+to|" \
              r"only|just|another|an\s+additional|additional|extra|a\s+further|further"
@@ -184,7 +186,7 @@ _PART_VERB = re.compile(r"\s+(?:(?:also|then|later|now|already|still|soon)\s+)?(
 #: one: "the rest (of the force)", "the remainder", "others", "some (of them)", "most of the
 #: soldiers", "about 1,000 of them", "the first 300". ("Some"/"others" alone only as the
 #: subject of a verb.)
-_PART = re.compile(
+_PART = CaseBlind(
     rf"\b(?:(?:the\s+)?(?:rest|remainder)(?:\s+of\s+(?:them|(?:the|its|their)\s+"
     rf"(?:[\w-]+\s+)?(?:{_PEOPLE}|{_UNITS})))?"
     rf"|(?:some|most|many)\s+of\s+(?:them|(?:the|its|their)\s+(?:{_PEOPLE}))"
@@ -192,16 +194,19 @@ _PART = re.compile(
     rf"(?:{_PEOPLE}))"
     rf"|the\s+(?:first|last|remaining|other)\s+(?P<num2>{NUMBER})(?!\s+(?:[\w-]+\s+)?"
     rf"(?:{_PEOPLE}|{_UNITS})\b)"
-    rf"|(?:others|some)(?={_PART_VERB.pattern}))\b", re.I)
+    rf"|(?:others|some)(?={_PART_VERB.pattern}))\b")
+#: A word every ``_PART`` holds, in lower case: the case-blind ``_PART`` is slow where the
+#: sentence has none (most sentences), and this literal search is fast.
+_PART_CUE = re.compile(r"rest|remainder|of\s+(?:the|its)|first|last|remaining|other|some")
 #: Where a part stands: a clause's subject (then a verb follows it at once) or a verb's
 #: object; not an aside on the troops ("37,000 troops, most of them near the border").
 _PART_SUBJECT = re.compile(r"(?:[,;:]\s*|\b(?:and|but|while|whereas)\s+)$", re.I)
 _PART_OBJECT = re.compile(r"\b[a-z]+(?:ed|ing)\s+$")
 #: The number of troops just reported raised to a new total: "the number could rise to 3,500".
-_TOTAL = re.compile(
+_TOTAL = CaseBlind(
     rf"\bthe\s+(?:number|total)(?:\s+of\s+(?:{_PEOPLE}))?\s+(?:(?:could|would|will|may|might|"
     rf"should|is\s+(?:expected|set|due)\s+to)\s+)?(?:rise|grow|increase|climb)\s+to\s+"
-    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})", re.I)
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})")
 _LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
 
 
@@ -236,11 +241,13 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
         if d.fields["sentence"] is not sentence.text:
             break
         taken.append((d.fields["start"], d.phrase_end))
-    totals = list(_TOTAL.finditer(text, sentence.start, sentence.end))
-    for m in sorted([*_PART.finditer(text, sentence.start, sentence.end), *totals],
+    totals = list(_TOTAL.finditer(doc, sentence.start, sentence.end))
+    parts = _PART.finditer(doc, sentence.start, sentence.end) if doc.low is None or (
+        _PART_CUE.search(doc.low, sentence.start, sentence.end)) else ()
+    for m in sorted([*parts, *totals],
                     key=lambda m: m.start()):
         start, end = m.span()
-        total = m.re is _TOTAL
+        total = m in totals
         if any(s < end and start < e for s, e in taken):
             continue
         if not total and not _part_of_troop_verb(doc, sentence, start, end):
@@ -248,7 +255,8 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
         whole = next((d for d in reversed(reported) if d.fields["start"] < start), None)
         if whole is None or not total and _casualties(doc, start, end, sentence.end):
             continue
-        number = m.group("num") or (None if total else m.group("num2"))
+        # the matches may be in lower case: the words come from the text itself
+        number = _group(text, m, "num") or (None if total else _group(text, m, "num2"))
         place = _place_after(doc, sentence, places, end)
         date = _date(dates, start, place.end if place else end)
         # a total raised is the troops' reinforcement, due or done
@@ -257,13 +265,18 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
             **whole.fields, "unit": _LEADING_COUNT.sub("", whole.fields["unit"]),
             "strength": parse_number(number) if number else None,
             "strength_qualifier": " ".join((m.group("qual") or "").lower().split()),
-            "strength_text": " ".join(m.group().split()) if number else "",
+            "strength_text": " ".join(text[start:end].split()) if number else "",
             "place": place.id if place else None, "lat": place.lat if place else None,
             "lon": place.lon if place else None,
             "status": _dated_status(status, date, published), "date": date.date if date else None,
             "sentence": sentence.text, "start": start, "end": place.end if place else end,
             "mentions": [(start, place.end if place else end)]}, whole.weak, end, part=True))
     return drafts
+
+
+def _group(text: str, m: re.Match[str], name: str) -> str | None:
+    """The group's words as the text writes them (``m`` may have matched a lower-cased copy)."""
+    return None if m.start(name) < 0 else text[m.start(name):m.end(name)]
 
 
 #: "… and will be flown to", ", and crossed": a verb phrase coordinated after the troops'.

@@ -122,6 +122,7 @@ from sys import intern  # notes repeat ("place stated: Kosovo"): one string each
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from dashboard.extract.lexicon import CaseBlind
 from dashboard.extract.spans import ByStart
 from dashboard.records import Article, DateMention, Deployment, Event, Place, Sentence
 
@@ -136,10 +137,11 @@ _ATTACHED_KINDS = {
     "raid": ("clash",), "fighting": ("clash",), "battle": ("clash",),
 }
 _KIND_WORDS = "|".join(sorted(_ATTACHED_KINDS, key=len, reverse=True))
-_ATTACHMENT = re.compile(
+#: (Case-blind, run on the lowered text: ``lexicon.CaseBlind``.)
+_ATTACHMENT = CaseBlind(
     rf"\b(?:at|during|after|in|on\s+the\s+sidelines\s+of|on\s+the\s+eve\s+of)\s+"
     rf"(?:the|a|an|this|that|their|its|his|her|last|today['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?"
-    rf"({_KIND_WORDS})\b", re.I)
+    rf"({_KIND_WORDS})\b")
 #: "the offensive", "the talks": a noun naming an event of a kind already reported.
 _DEFINITE = re.compile(rf"\b(?:the|this|that)\s+(?:[\w-]+\s+)?({_KIND_WORDS})\b", re.I)
 _PRONOUN_FIRST = re.compile(r"\s*(?:They|He|She|It|We)\b")

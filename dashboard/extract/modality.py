@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from dashboard.extract.lexicon import CaseBlind, lowered
@@ -98,8 +99,13 @@ def _reported(text: str) -> bool:
     return "would" in text.lower() and bool(_REPORTED_WOULD.search(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def clause_start(sentence: str, pos: int) -> int:
-    """Where the clause holding ``pos`` starts: after ";", " - ", ", which", ", but" or "that"."""
+    """Where the clause holding ``pos`` starts: after ";", " - ", ", which", ", but" or "that".
+
+    Memoised: the events, the deployments and their status ask it for the same words, half of
+    the calls; a sentence's string keeps its hash, so a repeated question costs a dict look-up.
+    """
     best = 0
     for m in _CLAUSE_BREAK.finditer(sentence, 0, pos):
         best = m.end()

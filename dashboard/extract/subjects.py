@@ -89,12 +89,25 @@ def subject(text: str, mentions: Sequence[Mention], clause_start: int, verb_star
 def passive_agent(text: str, mentions: Sequence[Mention], verb_start: int, verb_end: int,
                   clause_end: int) -> tuple[str, ...]:
     """ "were attacked by Taliban fighters": the actor after "by", for a passive verb."""
-    if not _PASSIVE_BEFORE.search(text, max(0, verb_start - 30), verb_start):
+    if not _may_be_passive(text, verb_start) or not _PASSIVE_BEFORE.search(
+            text, max(0, verb_start - 30), verb_start):
         return ()
     for m in mentions:
         if verb_end <= m[0] < clause_end and _BY_AGENT.match(text, verb_end, m[0]):
             return (m[2],)
     return ()
+
+
+_AUXILIARY_ENDS = ("is", "are", "was", "were", "be", "been", "being", "get", "got")
+
+
+def _may_be_passive(text: str, verb_start: int) -> bool:
+    """False only where ``_PASSIVE_BEFORE`` cannot match: its auxiliary ends one of the last two
+    words before the verb (an adverb in "-ly" may follow it). A string test spares the
+    case-blind search of most triggers; text with characters beyond ASCII is left to it."""
+    words = text[max(0, verb_start - 30):verb_start].split()[-2:]
+    return not all(w.isascii() for w in words) or any(
+        w.lower().endswith(_AUXILIARY_ENDS) for w in words)
 
 
 def _apposition_head(text: str, mentions: Sequence[Mention], m: Mention,
