@@ -467,6 +467,30 @@ def test_ground_story_time_skips_the_present_perfect_and_later_happenings():
     assert e2.date is None and e4.date is None
 
 
+def test_ground_story_time_returns_after_an_aside_with_an_earlier_day():
+    text = ("Troops stormed the town on Monday. The premier declared an emergency on Sunday. "
+            "Rebels fought back with mortars.")
+    stormed = event(text, "e1", "Troops stormed the town on Monday.", "clash",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    declared = event(text, "e2", "The premier declared an emergency on Sunday.", "decision",
+                     date=dt.date(2007, 12, 2), date_text="on Sunday", date_precision="day")
+    fought = event(text, "e3", "Rebels fought back with mortars.", "clash")
+    (_, _, third), _ = grounded(text, [stormed, declared, fought])
+    assert (third.date, third.date_basis) == (dt.date(2007, 12, 3), "inherited")
+
+
+def test_ground_story_time_is_not_given_to_a_happening_a_speaker_reports():
+    text = ("Troops stormed the town on Monday. Rebels shelled the port in the afternoon, "
+            "officials said. Rebels also sank two boats, the ministry said.")
+    stormed = event(text, "e1", "Troops stormed the town on Monday.", "clash",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    shelled = event(text, "e2", "Rebels shelled the port in the afternoon", "clash")
+    sank = event(text, "e3", "Rebels also sank two boats", "clash")
+    (_, second, third), _ = grounded(text, [stormed, shelled, sank])
+    assert second.date == dt.date(2007, 12, 3)  # a time of day ties it to the story's day
+    assert (third.date, third.date_basis) == (None, "")
+
+
 def test_ground_the_same_afternoon_is_the_story_day():
     text = "The accord was signed on Monday. Clark countersigned it the same afternoon at Munsan."
     signed = event(text, "e1", "The accord was signed on Monday.", "decision",

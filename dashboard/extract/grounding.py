@@ -102,9 +102,15 @@ Date, best first:
 
 5. ``inherited`` from the story's time: a past happening (not words) with no day of its own,
    in the sentence of, or right after, a happening told with its day, takes that day: a
-   narrative goes on where its last dated sentence left it. Not one in the present perfect
-   ("has moved": not in the story's running time), nor one told as "later", "since",
-   "eventually" (after that day, not on it).
+   narrative goes on where its last dated sentence left it. When that sentence is an aside
+   with an earlier day than the story's running time (the latest day of a past happening told
+   so far: "Allawi declared an emergency on Sunday" in a story of Monday's assault), the
+   happening after it returns to the running time (unless in the pluperfect, which goes on
+   with the aside). Not one in the present perfect ("has moved": not in the story's running
+   time), nor one told as "later", "since", "eventually" (after that day, not on it), nor one
+   a trailing attribution reports from an earlier sentence ("Troops also sank boats in Poti,
+   the ministry said": the speaker gives no time) unless a time of day ties it to the story
+   ("in the afternoon", "minutes after").
 
 Anything else undated stays undated (a plan with no day is not the report's, nor is a "since"
 date a plan's: "stationed there since 1975, are to withdraw"; a happening named
@@ -262,6 +268,14 @@ _DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|s
 #: "later", "since", "eventually".
 _OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
                            r"since|eventually|afterwards|subsequently)\b", re.I)
+#: A time of day that ties a happening to the story's day.
+_WITHIN_DAY = re.compile(r"\b(?:(?:in|during)\s+the\s+(?:morning|afternoon|evening|night)|at\s+"
+                         r"(?:dawn|dusk|noon|midnight|nightfall)|(?:minutes|hours)\s+(?:after|"
+                         r"before|later|earlier)|that\s+(?:morning|afternoon|evening|night))\b",
+                         re.I)
+_COORDINATED = re.compile(r",\s*(?:and|but|while)\b")
+#: The pluperfect goes on with an aside ("had seized it on Sunday … had burned the market").
+_FLASHBACK = re.compile(r"\bhad\s+(?:\w+\s+)?\w+", re.I)
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
@@ -851,9 +865,38 @@ def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | 
                     and e.type not in _SAYING)
     if prior is None or _OUT_OF_STORY.search(setting.text, event.start, event.end):
         return None
+    if _reported(setting, event) and setting.sentence_index(prior.start) < here \
+            and not _WITHIN_DAY.search(setting.text, event.start, event.end):
+        return None  # "…, the ministry said": reported, at a time the speaker does not give,
+        # unless its sentence or a time of day ties it to the story's day ("moved out in the
+        # afternoon and headed south", "minutes after")
+    running = _running_time(earlier)
+    if running is not None and running.date > prior.date \
+            and not _FLASHBACK.search(setting.text, event.start, event.end):
+        return When(running.date, running.date_text, running.date_precision,
+                    running.date_qualifier, "inherited",
+                    f"date from the story's time, the {_kind(running)} on "
+                    f"{running.date.isoformat()} (the day told just before is an aside)")
     return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
                 "inherited", f"date from the {_kind(prior)} told just before, on "
                              f"{prior.date.isoformat()}")
+
+
+def _reported(setting: Setting, event: Event) -> bool:
+    """Whether a trailing attribution (", the ministry said"), not a coordinated statement
+    (", and the president said"), reports the happening."""
+    comma = _attribution_of(setting, event)
+    return comma is not None and not _COORDINATED.match(setting.text, comma)
+
+
+def _running_time(earlier: list[Event]) -> Event | None:
+    """The happening that sets the story's running time: the latest day of a past happening
+    told so far. A happening told later with an earlier day is an aside ("Allawi declared an
+    emergency on Sunday" in a story of Monday's assault): the story returns to its time after
+    it."""
+    told = [e for e in earlier[-_INHERIT_WINDOW:] if e.status == "occurred"
+            and e.date_precision == "day" and e.type not in _SAYING and e.date is not None]
+    return max(told, key=lambda e: e.date) if told else None
 
 
 def _event_dateline(setting: Setting, event: Event) -> When | None:
