@@ -679,3 +679,22 @@ def test_ground_a_where_clause_happens_when_the_event_it_hangs_on_does():
     (host, e), _ = grounded(text, [fight, attack], places=[ramadi])
     assert host.date_basis == "dateline"  # the day of the report, not one told in the story
     assert (e.place, e.date, e.date_basis) == ("p1", THURSDAY, "inherited")
+
+
+def test_ground_a_town_opening_the_sentence_is_more_exact_than_the_country_referred_to():
+    text = ("Troops are in Niger. In Niamey, crowds rallied, demanding the departure of the "
+            "soldiers stationed in the country.")
+    rallied = event(text, "e1", text[text.index("In Niamey"):], "other")
+    places = [place(text, "p1", "Niger", kind="country"), place(text, "p2", "Niamey"),
+              place(text, "p3", "the country", kind="country", antecedent="p1")]
+    places = [replace(p, country_code="NE") for p in places]
+    (e,), _ = grounded(text, [rallied], places=places)
+    assert (e.place, e.place_basis) == ("p2", "sentence")
+
+
+def test_ground_a_clash_told_in_a_which_clause_on_a_place_happens_there():
+    text = "A fleet sailed from Portsmouth for the islands of Norland, which rebels seized on Friday."
+    seized = event(text, "e1", "which rebels seized on Friday", "clash")
+    places = [place(text, "p1", "Portsmouth"), place(text, "p2", "Norland", kind="region")]
+    (e,), _ = grounded(text, [seized], places=places)
+    assert (e.place, e.place_basis) == ("p2", "stated")

@@ -537,7 +537,7 @@ class _Context:
         if t.type == "statement":  # a date after "said" belongs to the words reported
             usable = [d for d in usable if d.end <= t.start or d.start <= t.end + 15]
         inside = [d for d in usable if c_start <= d.start < c_end
-                  and not self._in_relative_before(d, t)]
+                  and not self._in_relative_before(d.start, d.end, t)]
         if not inside:
             inside = [d for d in usable if d.end <= c_start and (
                 d.start - self.sentence.start < 4
@@ -546,17 +546,17 @@ class _Context:
             return None
         return min(inside, key=lambda d: min(abs(d.start - t.end), abs(t.start - d.end)))
 
-    def _in_relative_before(self, d: DateMention, t: _Trigger) -> bool:
+    def _in_relative_before(self, start: int, end: int, t: _Trigger) -> bool:
         """ "Rebels who seized the city last week said", "Hadi, who fled on Wednesday, will
         attend": a date in a relative clause on the subject dates that clause's verb, not the
         main verb after it (which may still take it from its sentence in grounding)."""
-        if d.end > t.start:
+        if end > t.start:
             return False
         rel = None
-        for m in _RELATIVE.finditer(self.text, self.sentence.start, d.start):
+        for m in _RELATIVE.finditer(self.text, self.sentence.start, start):
             rel = m
-        return rel is not None and rel.end() < d.start - 1 and not _RELATIVE_CUT.search(
-            self.text, rel.end(), d.start)
+        return rel is not None and rel.end() < start - 1 and not _RELATIVE_CUT.search(
+            self.text, rel.end(), start)
 
     def _place(self, t: _Trigger, c_start: int, c_end: int) -> Place | None:
         fits = []

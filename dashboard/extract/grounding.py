@@ -24,7 +24,10 @@ Place, best first:
    a country in the possessive is no stated place ("at France's request": it owns the
    request) unless a part of its ground follows ("closed Niger's airspace");
    A record in a "where" clause happens at the place the clause hangs on ("flew to Tbilisi,
-   where Saakashvili accepted it"; "in Ramadi, in Anbar province, where": Ramadi);
+   where Saakashvili accepted it"; "in Ramadi, in Anbar province, where": Ramadi); a clash or
+   a move in a ", which" clause on a place happens to that place ("the Falkland Islands, which
+   Argentina seized"); a town opening the sentence ("In Niamey, …") is more exact than an
+   area of its country the clause names or refers to ("stationed in the country");
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``); else a site or an area the places stage leaves unlinked
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
@@ -214,6 +217,8 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
 _APPOSITION = re.compile(r",\s*")
 #: ", where" after a place: the clause that follows happens there.
 _WHERE_AFTER = re.compile(r",?\s+where\s+")
+#: ", which" after a place: the clause that follows tells what happened to it.
+_WHICH_AFTER = re.compile(r",\s+which\s+")
 #: A town followed by the area it lies in: "Ramadi, in Anbar province".
 _IN_AREA = re.compile(r",\s*(?:in\s+)?(?:the\s+)?")
 #: A site or an area named by its noun alone: "the airport", "the base", "the area".
@@ -506,10 +511,15 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
     stated = _stated_place(setting, event.place)
     if stated is not None and not _in_what_was_said(setting, event, stated.place) \
             and not _owner(setting, stated.place):
-        return _exact_place(setting, event, stated) or stated
+        return (_exact_place(setting, event, stated) or _opening_within(setting, event, stated)
+                or stated)
+    reference = _reference_place(setting, event.start, _words_begin(setting, event))
+    if reference is not None:
+        reference = _opening_within(setting, event, reference) or reference
     return (_troops_bound(setting, event)
             or _where_clause(setting, event.start)
-            or _reference_place(setting, event.start, _words_begin(setting, event))
+            or _which_clause(setting, event)
+            or reference
             or _seat(setting, event)
             or _inherited_place(setting, attached)
             or _opening_place(setting, event.start)
@@ -544,6 +554,19 @@ def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
     return None
 
 
+def _opening_within(setting: Setting, event: Event, stated: Where) -> Where | None:
+    """ "In Niamey, supporters rallied …, demanding the departure of the soldiers stationed in
+    the country": a town opening the sentence is the scene, more exact than an area of its
+    own country the clause names."""
+    if stated.place.kind not in _AREA_KINDS:
+        return None
+    opening = _opening_place(setting, event.start)
+    if opening is None or opening.place.kind not in ("city", "facility") \
+            or opening.place.country_code != stated.place.country_code:
+        return None
+    return opening
+
+
 def _where_clause(setting: Setting, start: int) -> Where | None:
     """ "flew to Tbilisi, where Saakashvili accepted it": a record in a "where" clause happens
     at the place the clause hangs on."""
@@ -560,6 +583,20 @@ def _where_clause(setting: Setting, start: int) -> Where | None:
             return Where(place, "stated", f"place stated: {place.surface}, where it happened")
         if place.end < start - 60:
             break
+    return None
+
+
+def _which_clause(setting: Setting, event: Event) -> Where | None:
+    """ "the Falkland Islands, which Argentina seized on Friday": a clash or a move told in a
+    relative clause on a place happens at that place."""
+    if event.type not in ("clash", "deployment", "visit"):
+        return None
+    lo, _ = setting.sentence_of(event.start)
+    for place in reversed(setting.places.within(max(lo, event.start - 80), event.start + 1)):
+        found = _WHICH_AFTER.match(setting.text, place.end)
+        if found is not None and found.start() <= event.start <= found.end() + 1 \
+                and not _in_dateline(setting, place):
+            return Where(place, "stated", f"place stated: {place.surface}, where it happened")
     return None
 
 
