@@ -201,7 +201,8 @@ _CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|c
 _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
                     r"took|retook|recaptured|overran|overrun|stormed|storms|attacked|attacks|"
                     r"shelled|shells|shelling|bombed|bombs|bombing|raided|raids|besieged|"
-                    r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled)\s+"
+                    r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled|"
+                    r"(?:advanced|advancing|marched|marching|closed\s+in|converged)\s+on)\s+"
                     r"(?:control\s+of\s+)?(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|village|port|"
                     r"province|region|district|capital|outskirts|suburbs?)\s+of\s+)?$", re.I)
 #: Words between troops and a place that put the place in another clause or make it an origin.
@@ -237,7 +238,8 @@ _POSSESSIVE_NOT_PART = re.compile(
 _AREA_KINDS = ("country", "admin1", "admin2", "region", "directional_region")
 #: A locative right before a town or a site: "at Panmunjom", "near the village of X".
 _AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|"
-                      r"village|port|base|airport|suburbs?|outskirts)\s+(?:of\s+)?)?$", re.I)
+                      r"village|port|base|airport|suburbs?|outskirts)\s+(?:of\s+)?|the\s+)?$",
+                      re.I)
 #: A day counted from another: "the day before", "two days later", "the day after the landing",
 #: "a week after the troops arrived", "the same afternoon". ``ref``: the words naming the other event, if any.
 _COUNTED = re.compile(
