@@ -698,3 +698,11 @@ def test_ground_a_clash_told_in_a_which_clause_on_a_place_happens_there():
     places = [place(text, "p1", "Portsmouth"), place(text, "p2", "Norland", kind="region")]
     (e,), _ = grounded(text, [seized], places=places)
     assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_advancing_on_a_town_is_a_clash_there():
+    text = "Jets struck rebels in Norland after the fighters advanced on the port city of Aden."
+    advanced = event(text, "e1", "the fighters advanced on the port city of Aden", "clash")
+    places = [place(text, "p1", "Norland", kind="country"), place(text, "p2", "Aden")]
+    (e,), _ = grounded(text, [advanced], places=places)
+    assert (e.place, e.place_basis) == ("p2", "stated")
