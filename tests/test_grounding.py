@@ -706,3 +706,16 @@ def test_ground_advancing_on_a_town_is_a_clash_there():
     places = [place(text, "p1", "Norland", kind="country"), place(text, "p2", "Aden")]
     (e,), _ = grounded(text, [advanced], places=places)
     assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_a_request_named_only_as_what_prompted_an_act_has_no_date():
+    text = "The council will meet in New York on Monday at Norland's request."
+    asked = event(text, "e1", text, "request", "occurred", date=dt.date(2007, 12, 10),
+                  date_text="on Monday", date_precision="day")
+    (e,), _ = grounded(text, [asked])
+    assert (e.date, e.date_basis) == (None, "")
+    text = "Norland urged the council on Monday to meet at the request of its allies."
+    urged = event(text, "e1", text, "request", "occurred", date=dt.date(2007, 12, 3),
+                  date_text="on Monday", date_precision="day")
+    (e,), _ = grounded(text, [urged])
+    assert e.date == dt.date(2007, 12, 3)  # its own verb: its own day

@@ -275,6 +275,13 @@ _DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|s
 #: "later", "since", "eventually".
 _OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
                            r"since|eventually|afterwards|subsequently)\b", re.I)
+#: A request named only as what prompted another act: "at Ecuador's request", "at the request
+#: of President Kiir".
+_REQUEST_NOUN = re.compile(r"\bat\s+(?:the\s+request\b|[\w.'’ -]{1,40}?['’]s?\s+request\b)",
+                           re.I)
+#: A request made by a verb of its own in the clause ("urged", "asked"): not only a noun.
+_ASKING = re.compile(r"\b(?:urged?|urging|ask(?:ed|s|ing)?|appeal(?:ed|s)?|call(?:ed|s)\s+(?:for|on)|"
+                     r"demand(?:ed|s)?|request(?:ed|s))\b", re.I)
 #: A time of day that ties a happening to the story's day.
 _WITHIN_DAY = re.compile(r"\b(?:(?:in|during)\s+the\s+(?:morning|afternoon|evening|night)|at\s+"
                          r"(?:dawn|dusk|noon|midnight|nightfall)|(?:minutes|hours)\s+(?:after|"
@@ -671,6 +678,10 @@ def _words_begin(setting: Setting, event: Event) -> int:
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
                 continued: Event | None, earlier: list[Event]) -> When:
+    if event.type == "request" and _REQUEST_NOUN.search(setting.text, event.start, event.end) \
+            and not _ASKING.search(setting.text, event.start, event.end):
+        return _no_date(setting)  # "sent troops on Monday at Ecuador's request": the request
+        # came before what it prompted, at a time the sentence does not give
     counted = _counted_day(setting, event, earlier)
     if counted is not None:
         return counted
