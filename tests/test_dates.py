@@ -277,6 +277,9 @@ def test_tense_near_prefers_the_closest_cue():
     # a clause with no verb of its own leaves it to the sentence
     ("On Friday, the ministers will meet.", dt.date(2007, 12, 7)),
     ("The leader, who fled last week, will attend a summit on Saturday.", dt.date(2007, 12, 8)),
+    # a phrase with no verb after a comma hangs on the verb before it
+    ("The navy will send a carrier, with 6,000 sailors aboard, to the sea from Sunday, "
+     "officials said, a day after rebels shelled a town.", dt.date(2007, 12, 9)),
 ])
 def test_find_dates_weekday_follows_the_tense_of_its_own_clause(text, day):
     found = [m for m in find_dates(text, THURSDAY) if m.precision == "day"]

@@ -29,6 +29,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from operator import itemgetter
 from collections.abc import Callable, Sequence
 
 from dashboard.extract.lexicon import CaseBlind, alternation
@@ -196,13 +197,22 @@ def _clause_tense(all_cues: list[tuple[int, str]], breaks: list[tuple[int, int]]
     """The tense of the verb in the date's own clause: the nearest strong cue before the date
     in it (a verb governs the adverbial after it), else the nearest after it; None when the
     clause has none ("On Friday, the ministers will meet": the sentence decides)."""
-    lo = max((b[1] for b in breaks if b[1] <= start), default=0)
+    opening = max((b for b in breaks if b[1] <= start), default=None, key=itemgetter(1))
+    lo = opening[1] if opening else 0
     hi = min((b[0] for b in breaks if b[0] >= end), default=1 << 30)
     before = [c for c in all_cues if lo <= c[0] < start and c[1] != "weak"]
     if before:
         return before[-1][1]
     after = [c for c in all_cues if end <= c[0] < hi and c[1] != "weak"]
-    return after[0][1] if after else None
+    if after:
+        return after[0][1]
+    # a phrase with no verb of its own after a comma ("…, with 6,000 sailors aboard, to the
+    # Yellow Sea from Sunday") hangs on the verb before it; one opened by a word ("but that the
+    # period after December 10, when …") is left to the sentence
+    if opening is None or opening[1] - opening[0] != 1:
+        return None
+    earlier = [c for c in all_cues if c[0] < lo and c[1] != "weak"]
+    return earlier[-1][1] if earlier else None
 
 
 def _nearest_tense(all_cues: list[tuple[int, str]], attribution: int | None, start: int,
