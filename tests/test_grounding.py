@@ -719,3 +719,10 @@ def test_ground_a_request_named_only_as_what_prompted_an_act_has_no_date():
                   date_text="on Monday", date_precision="day")
     (e,), _ = grounded(text, [urged])
     assert e.date == dt.date(2007, 12, 3)  # its own verb: its own day
+
+
+def test_ground_blamed_or_threatened_with_no_day_is_the_reports_day():
+    text = "Norland blamed its neighbour for the clash."
+    blamed = event(text, "e1", text, "statement")
+    (e,), _ = grounded(text, [blamed])
+    assert (e.date, e.date_basis) == (THURSDAY, "dateline")

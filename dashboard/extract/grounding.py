@@ -182,7 +182,8 @@ _PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )(?<!\bwas )(?<!\bw
                           r"(?<!\bbeen )(?<!\bbe )\b(?:said|told|announced|stated|"
                           r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
                           r"insisted|reported|called|demanded|condemned|welcomed|accused|"
-                          r"confirmed|appealed|rejected|stressed)\b", re.I)
+                          r"confirmed|appealed|rejected|stressed|blamed|criticised|criticized|"
+                          r"vowed|threatened|praised|dismissed|acknowledged|argued|noted)\b", re.I)
 _ANY_SAYING = re.compile(r"\b(?=[STAWUDPCIRsstawudpcir])(?:said|says|say|told|tells|tell|announced|announces|stated|"
                          r"warned|warns|urged|urges|asked|asks|added|declared|promised|pledged|"
                          r"denied|denies|claimed|claims|insisted|reported|called|calls|demanded|"
