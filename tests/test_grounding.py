@@ -726,3 +726,17 @@ def test_ground_blamed_or_threatened_with_no_day_is_the_reports_day():
     blamed = event(text, "e1", text, "statement")
     (e,), _ = grounded(text, [blamed])
     assert (e.date, e.date_basis) == (THURSDAY, "dateline")
+
+
+def test_ground_at_the_summit_is_the_storys_meeting_not_an_earlier_aside():
+    text = ("Leaders meeting in Abuja on Thursday ordered a force readied, two weeks after "
+            "sanctions were imposed at a summit in Accra on July 30. "
+            "Norland's president said at the summit that it would send troops.")
+    meeting = event(text, "e1", "Leaders meeting in Abuja on Thursday", "meeting", place="p1",
+                    date=dt.date(2007, 12, 6), date_text="on Thursday", date_precision="day")
+    earlier = event(text, "e2", "at a summit in Accra on July 30", "meeting", place="p2",
+                    date=dt.date(2007, 7, 30), date_text="on July 30", date_precision="day")
+    said = event(text, "e3", "Norland's president said at the summit", "statement")
+    places = [place(text, "p1", "Abuja"), place(text, "p2", "Accra")]
+    (_, _, e), _ = grounded(text, [meeting, earlier, said], places=places)
+    assert (e.place, e.date, e.date_basis) == ("p1", dt.date(2007, 12, 6), "inherited")

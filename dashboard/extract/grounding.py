@@ -43,7 +43,8 @@ Place, best first:
    words or a decision ("Seoul welcomed the accord") is where they were said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
    "during the visit", "in their final communique" (a communique is a meeting's) point at the
-   last earlier event of that kind (one called by that noun first, with a compatible date),
+   last earlier event of that kind (one called by that noun first, with a compatible date,
+   unless it is an aside told with an earlier day than the story's event of that kind),
    whose place the record takes. This comes before the sentence's lone place: the phrase names
    the record's own setting, while a lone place may be what the record is about;
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
@@ -972,8 +973,16 @@ def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | N
         kinds = _ATTACHED_KINDS[noun]
         fitting = [e for e in earlier[-_INHERIT_WINDOW:] if e.type in kinds
                    and (e.place or e.date) and _dates_agree(e, event)]
-        # "at the meeting" names the last event called a meeting before the last of its kind
+        # "at the meeting" names the last event called a meeting before the last of its kind,
+        # unless that one is an aside: one told with an earlier day than another event of the
+        # kind ("the decision came after sanctions imposed at a summit on July 30" in a story
+        # of Thursday's meeting: "said at the summit" is Thursday's)
         named = _latest(fitting, lambda e: _names(setting.text, e, noun))
+        story = max((e for e in fitting if e.date is not None and e.status == "occurred"),
+                    key=lambda e: e.date, default=None)
+        if named is not None and named.date is not None and story is not None \
+                and named.date < story.date:
+            named = story
         if named is not None or fitting:
             return named or fitting[-1]
     return None
