@@ -740,3 +740,11 @@ def test_ground_at_the_summit_is_the_storys_meeting_not_an_earlier_aside():
     places = [place(text, "p1", "Abuja"), place(text, "p2", "Accra")]
     (_, _, e), _ = grounded(text, [meeting, earlier, said], places=places)
     assert (e.place, e.date, e.date_basis) == ("p1", dt.date(2007, 12, 6), "inherited")
+
+
+def test_ground_a_clash_named_by_how_long_it_lasted_takes_no_day_from_its_sentence():
+    text = "The two sides signed a deal on Monday to end six weeks of fighting over the enclave."
+    fighting = event(text, "e1", text, "clash", date=dt.date(2007, 12, 3),
+                     date_text="on Monday", date_precision="day")
+    (e,), _ = grounded(text, [fighting])
+    assert (e.date, e.date_basis) == (None, "")

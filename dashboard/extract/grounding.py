@@ -273,6 +273,13 @@ _MEETING_WORD = re.compile(r"\b(?:meeting|met|meet|talks|summit|conference|sessi
 #: A happening named by how long it lasted: "78 days of airstrikes", "six weeks of fighting".
 _DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
                        r"(?:days|weeks|months|years)\s+of\b", re.I)
+#: A clash named by how long it lasted ("six weeks of fighting"), and a clash told by a verb.
+_DURATION_CLASH = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|"
+                             r"many)\s+(?:days|weeks|months|years)\s+of\s+(?:[\w-]+\s+)?(?:"
+                             r"fighting|conflict|war|clashes|air\s?strikes|shelling|violence|"
+                             r"bombing|unrest)\b", re.I)
+_CLASH_VERB = re.compile(r"\b(?:attack|fought|clash|shell|bomb|kill|seiz|captur|storm|raid|struck|"
+                         r"ambush|fire[ds]?\b)\w*", re.I)
 #: A happening told outside the story's running time: in the present perfect ("has moved"),
 #: "later", "since", "eventually".
 _OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
@@ -680,6 +687,9 @@ def _words_begin(setting: Setting, event: Event) -> int:
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
                 continued: Event | None, earlier: list[Event]) -> When:
+    if event.type == "clash" and _DURATION_CLASH.search(setting.text, event.start, event.end) \
+            and not _CLASH_VERB.search(setting.text, event.start, event.end):
+        return _no_date(setting)  # "a deal to end six weeks of fighting": how long, not when
     if event.type == "request" and _REQUEST_NOUN.search(setting.text, event.start, event.end) \
             and not _ASKING.search(setting.text, event.start, event.end):
         return _no_date(setting)  # "sent troops on Monday at Ecuador's request": the request
