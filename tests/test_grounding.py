@@ -748,3 +748,12 @@ def test_ground_a_clash_named_by_how_long_it_lasted_takes_no_day_from_its_senten
                      date_text="on Monday", date_precision="day")
     (e,), _ = grounded(text, [fighting])
     assert (e.date, e.date_basis) == (None, "")
+
+
+def test_ground_something_seen_going_on_is_not_dated_by_the_report():
+    text = "Columns of tanks were seen heading north. Troops are patrolling the town."
+    seen = event(text, "e1", "Columns of tanks were seen heading north.", "deployment", "ongoing")
+    patrol = event(text, "e2", "Troops are patrolling the town.", "deployment", "ongoing")
+    (first, second), _ = grounded(text, [seen, patrol])
+    assert (first.date, first.date_basis) == (None, "")
+    assert (second.date, second.date_basis) == (THURSDAY, "dateline")

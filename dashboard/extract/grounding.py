@@ -97,7 +97,9 @@ Date, best first:
    Ramadi, where insurgents attacked") (a meeting of the same participants or "the offensive" gives a place, not a date);
 4. ``dateline``: the report's day, only where tense and genre make it the event's day:
 
-   - an ongoing event (present progressive: "are discussing") happens on the day of the report;
+   - an ongoing event (present progressive: "are discussing") happens on the day of the report,
+     but not one told as seen or reported going on ("columns were seen heading north": when
+     they were seen is not said);
    - words in the present tense ("says", "warns") are said that day;
    - words in the simple past with no day of their own ("said", "urged"; not "has pledged",
      not "were reported") were said that day: news copy names the day of a statement when it
@@ -299,6 +301,8 @@ _WITHIN_DAY = re.compile(r"\b(?:(?:in|during)\s+the\s+(?:morning|afternoon|eveni
 _COORDINATED = re.compile(r",\s*(?:and|but|while)\b")
 #: The pluperfect goes on with an aside ("had seized it on Sunday … had burned the market").
 _FLASHBACK = re.compile(r"\bhad\s+(?:\w+\s+)?\w+", re.I)
+#: "Columns were seen heading north": going on when someone saw it, which is not said.
+_SEEN = re.compile(r"\b(?:was|were)\s+(?:seen|reported|spotted|observed|sighted)\b", re.I)
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
@@ -965,7 +969,7 @@ def _event_dateline(setting: Setting, event: Event) -> When | None:
     if setting.published is None:
         return None
     clause = setting.text[event.start:event.end]
-    if event.status == "ongoing":
+    if event.status == "ongoing" and not _SEEN.search(clause):
         return _dateline(setting, "it is going on as the report is written")
     saying = event.type in _SAYING
     if saying and _PRESENT_SAYING.search(clause):
