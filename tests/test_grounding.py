@@ -757,3 +757,10 @@ def test_ground_something_seen_going_on_is_not_dated_by_the_report():
     (first, second), _ = grounded(text, [seen, patrol])
     assert (first.date, first.date_basis) == (None, "")
     assert (second.date, second.date_basis) == (THURSDAY, "dateline")
+
+
+def test_ground_told_reporters_there_is_where_the_words_were_said():
+    text = "The leader was flown to Norland. He told reporters there that he had been forced out."
+    told = event(text, "e1", "He told reporters there that he had been forced out.")
+    (e,), _ = grounded(text, [told], places=[place(text, "p1", "Norland", kind="country")])
+    assert (e.place, e.place_basis) == ("p1", "reference")

@@ -293,6 +293,8 @@ _REQUEST_NOUN = re.compile(r"\bat\s+(?:the\s+request\b|[\w.'’ -]{1,40}?['’]s
 #: A request made by a verb of its own in the clause ("urged", "asked"): not only a noun.
 _ASKING = re.compile(r"\b(?:urged?|urging|ask(?:ed|s|ing)?|appeal(?:ed|s)?|call(?:ed|s)\s+(?:for|on)|"
                      r"demand(?:ed|s)?|request(?:ed|s))\b", re.I)
+#: Reporting verbs with a listener before what was said ("told reporters there that …").
+_TELLING = ("told", "tell", "tells")
 #: A time of day that ties a happening to the story's day.
 _WITHIN_DAY = re.compile(r"\b(?:(?:in|during)\s+the\s+(?:morning|afternoon|evening|night)|at\s+"
                          r"(?:dawn|dusk|noon|midnight|nightfall)|(?:minutes|hours)\s+(?:after|"
@@ -535,7 +537,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             and not _owner(setting, stated.place):
         return (_exact_place(setting, event, stated) or _opening_within(setting, event, stated)
                 or stated)
-    reference = _reference_place(setting, event.start, _words_begin(setting, event))
+    reference = _reference_place(setting, event.start, _setting_end(setting, event))
     if reference is not None:
         reference = _opening_within(setting, event, reference) or reference
     return (_troops_bound(setting, event)
@@ -680,6 +682,18 @@ def _words_start(setting: Setting, start: int, end: int) -> int:
     """Where what was said begins in ``[start, end)``: after its reporting verb, else ``end``."""
     verb = _verb(setting, start, end)
     return verb.end() if verb else end
+
+
+def _setting_end(setting: Setting, event: Event) -> int:
+    """Where words may still name their setting: after the reporting verb and its listeners
+    ("told reporters there", "told reporters in the town"), until what was said begins."""
+    begin = _words_begin(setting, event)
+    verb = setting.text[max(event.start, begin - 5):begin].lower()
+    if event.type not in _SAYING or begin >= event.end or not verb.endswith(_TELLING):
+        return begin  # after "said" what was said begins at once ("said the town had emptied")
+    hi = min(event.end, begin + _SETTING_AFTER_VERB)
+    opens = _CLAUSE_OPENS.search(setting.text, begin, hi)
+    return opens.start() if opens else hi
 
 
 def _words_begin(setting: Setting, event: Event) -> int:
