@@ -265,6 +265,27 @@ def test_tense_near_prefers_the_closest_cue():
     assert tense_near(sentence, sentence.index("He")) == "past"
 
 
+@pytest.mark.parametrize("text, day", [
+    # the date's own clause decides, not the main verb after a relative clause
+    ("Troops who landed on Friday will enter the town.", dt.date(2007, 11, 30)),
+    ("The premier told parliament on Monday that the islands would be freed.",
+     dt.date(2007, 12, 3)),
+    ("The marines were flown out on Saturday and are expected home this week.",
+     dt.date(2007, 12, 1)),
+    ("The leader, who fled the city on Wednesday, will attend a summit.", dt.date(2007, 12, 5)),
+    ("The council on Saturday demanded that the troops withdraw.", dt.date(2007, 12, 1)),
+    # a clause with no verb of its own leaves it to the sentence
+    ("On Friday, the ministers will meet.", dt.date(2007, 12, 7)),
+    ("The leader, who fled last week, will attend a summit on Saturday.", dt.date(2007, 12, 8)),
+    # a phrase with no verb after a comma hangs on the verb before it
+    ("The navy will send a carrier, with 6,000 sailors aboard, to the sea from Sunday, "
+     "officials said, a day after rebels shelled a town.", dt.date(2007, 12, 9)),
+])
+def test_find_dates_weekday_follows_the_tense_of_its_own_clause(text, day):
+    found = [m for m in find_dates(text, THURSDAY) if m.precision == "day"]
+    assert found[0].date == day
+
+
 def test_resolve_weekday_rules():
     assert resolve_weekday(THURSDAY, 4, "future") == dt.date(2007, 12, 7)
     assert resolve_weekday(THURSDAY, 4, "past") == dt.date(2007, 11, 30)

@@ -100,6 +100,15 @@ def test_events_date_of_a_when_clause_is_the_date_it_hangs_on():
         "report", dt.date(2007, 12, 10), "", "planned")
 
 
+def test_events_a_date_in_a_relative_clause_is_not_the_main_verbs():
+    text = "Rebels who seized the town last week said they would disarm."
+    said = [e for e in events(text) if e.type == "statement"]
+    assert said and said[0].date is None
+    text = "The leader, who fled the city on Wednesday, will attend a summit on Saturday."
+    (summit,) = [e for e in events(text) if e.type == "meeting"]
+    assert summit.date == dt.date(2007, 12, 8)
+
+
 def test_events_repeats_merge_and_fill_missing_date():
     text = ("On Wednesday, Minister Dragan Sutanovac said that the army was ready. "
             "Sutanovac said that France promised help.")

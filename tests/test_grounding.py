@@ -467,6 +467,30 @@ def test_ground_story_time_skips_the_present_perfect_and_later_happenings():
     assert e2.date is None and e4.date is None
 
 
+def test_ground_story_time_returns_after_an_aside_with_an_earlier_day():
+    text = ("Troops stormed the town on Monday. The premier declared an emergency on Sunday. "
+            "Rebels fought back with mortars.")
+    stormed = event(text, "e1", "Troops stormed the town on Monday.", "clash",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    declared = event(text, "e2", "The premier declared an emergency on Sunday.", "decision",
+                     date=dt.date(2007, 12, 2), date_text="on Sunday", date_precision="day")
+    fought = event(text, "e3", "Rebels fought back with mortars.", "clash")
+    (_, _, third), _ = grounded(text, [stormed, declared, fought])
+    assert (third.date, third.date_basis) == (dt.date(2007, 12, 3), "inherited")
+
+
+def test_ground_story_time_is_not_given_to_a_happening_a_speaker_reports():
+    text = ("Troops stormed the town on Monday. Rebels shelled the port in the afternoon, "
+            "officials said. Rebels also sank two boats, the ministry said.")
+    stormed = event(text, "e1", "Troops stormed the town on Monday.", "clash",
+                    date=dt.date(2007, 12, 3), date_text="on Monday", date_precision="day")
+    shelled = event(text, "e2", "Rebels shelled the port in the afternoon", "clash")
+    sank = event(text, "e3", "Rebels also sank two boats", "clash")
+    (_, second, third), _ = grounded(text, [stormed, shelled, sank])
+    assert second.date == dt.date(2007, 12, 3)  # a time of day ties it to the story's day
+    assert (third.date, third.date_basis) == (None, "")
+
+
 def test_ground_the_same_afternoon_is_the_story_day():
     text = "The accord was signed on Monday. Clark countersigned it the same afternoon at Munsan."
     signed = event(text, "e1", "The accord was signed on Monday.", "decision",
@@ -655,3 +679,88 @@ def test_ground_a_where_clause_happens_when_the_event_it_hangs_on_does():
     (host, e), _ = grounded(text, [fight, attack], places=[ramadi])
     assert host.date_basis == "dateline"  # the day of the report, not one told in the story
     assert (e.place, e.date, e.date_basis) == ("p1", THURSDAY, "inherited")
+
+
+def test_ground_a_town_opening_the_sentence_is_more_exact_than_the_country_referred_to():
+    text = ("Troops are in Niger. In Niamey, crowds rallied, demanding the departure of the "
+            "soldiers stationed in the country.")
+    rallied = event(text, "e1", text[text.index("In Niamey"):], "other")
+    places = [place(text, "p1", "Niger", kind="country"), place(text, "p2", "Niamey"),
+              place(text, "p3", "the country", kind="country", antecedent="p1")]
+    places = [replace(p, country_code="NE") for p in places]
+    (e,), _ = grounded(text, [rallied], places=places)
+    assert (e.place, e.place_basis) == ("p2", "sentence")
+
+
+def test_ground_a_clash_told_in_a_which_clause_on_a_place_happens_there():
+    text = "A fleet sailed from Portsmouth for the islands of Norland, which rebels seized on Friday."
+    seized = event(text, "e1", "which rebels seized on Friday", "clash")
+    places = [place(text, "p1", "Portsmouth"), place(text, "p2", "Norland", kind="region")]
+    (e,), _ = grounded(text, [seized], places=places)
+    assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_advancing_on_a_town_is_a_clash_there():
+    text = "Jets struck rebels in Norland after the fighters advanced on the port city of Aden."
+    advanced = event(text, "e1", "the fighters advanced on the port city of Aden", "clash")
+    places = [place(text, "p1", "Norland", kind="country"), place(text, "p2", "Aden")]
+    (e,), _ = grounded(text, [advanced], places=places)
+    assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_a_request_named_only_as_what_prompted_an_act_has_no_date():
+    text = "The council will meet in New York on Monday at Norland's request."
+    asked = event(text, "e1", text, "request", "occurred", date=dt.date(2007, 12, 10),
+                  date_text="on Monday", date_precision="day")
+    (e,), _ = grounded(text, [asked])
+    assert (e.date, e.date_basis) == (None, "")
+    text = "Norland urged the council on Monday to meet at the request of its allies."
+    urged = event(text, "e1", text, "request", "occurred", date=dt.date(2007, 12, 3),
+                  date_text="on Monday", date_precision="day")
+    (e,), _ = grounded(text, [urged])
+    assert e.date == dt.date(2007, 12, 3)  # its own verb: its own day
+
+
+def test_ground_blamed_or_threatened_with_no_day_is_the_reports_day():
+    text = "Norland blamed its neighbour for the clash."
+    blamed = event(text, "e1", text, "statement")
+    (e,), _ = grounded(text, [blamed])
+    assert (e.date, e.date_basis) == (THURSDAY, "dateline")
+
+
+def test_ground_at_the_summit_is_the_storys_meeting_not_an_earlier_aside():
+    text = ("Leaders meeting in Abuja on Thursday ordered a force readied, two weeks after "
+            "sanctions were imposed at a summit in Accra on July 30. "
+            "Norland's president said at the summit that it would send troops.")
+    meeting = event(text, "e1", "Leaders meeting in Abuja on Thursday", "meeting", place="p1",
+                    date=dt.date(2007, 12, 6), date_text="on Thursday", date_precision="day")
+    earlier = event(text, "e2", "at a summit in Accra on July 30", "meeting", place="p2",
+                    date=dt.date(2007, 7, 30), date_text="on July 30", date_precision="day")
+    said = event(text, "e3", "Norland's president said at the summit", "statement")
+    places = [place(text, "p1", "Abuja"), place(text, "p2", "Accra")]
+    (_, _, e), _ = grounded(text, [meeting, earlier, said], places=places)
+    assert (e.place, e.date, e.date_basis) == ("p1", dt.date(2007, 12, 6), "inherited")
+
+
+def test_ground_a_clash_named_by_how_long_it_lasted_takes_no_day_from_its_sentence():
+    text = "The two sides signed a deal on Monday to end six weeks of fighting over the enclave."
+    fighting = event(text, "e1", text, "clash", date=dt.date(2007, 12, 3),
+                     date_text="on Monday", date_precision="day")
+    (e,), _ = grounded(text, [fighting])
+    assert (e.date, e.date_basis) == (None, "")
+
+
+def test_ground_something_seen_going_on_is_not_dated_by_the_report():
+    text = "Columns of tanks were seen heading north. Troops are patrolling the town."
+    seen = event(text, "e1", "Columns of tanks were seen heading north.", "deployment", "ongoing")
+    patrol = event(text, "e2", "Troops are patrolling the town.", "deployment", "ongoing")
+    (first, second), _ = grounded(text, [seen, patrol])
+    assert (first.date, first.date_basis) == (None, "")
+    assert (second.date, second.date_basis) == (THURSDAY, "dateline")
+
+
+def test_ground_told_reporters_there_is_where_the_words_were_said():
+    text = "The leader was flown to Norland. He told reporters there that he had been forced out."
+    told = event(text, "e1", "He told reporters there that he had been forced out.")
+    (e,), _ = grounded(text, [told], places=[place(text, "p1", "Norland", kind="country")])
+    assert (e.place, e.place_basis) == ("p1", "reference")

@@ -164,6 +164,23 @@ def test_link_anaphora_drops_a_reference_with_nothing_to_point_to():
     assert link_anaphora(found) == ()
 
 
+def test_link_anaphora_the_country_is_where_the_story_is_not_a_headline_demonym():
+    s1, s2 = "US Marines attack Fallujah.", "Iraqi Prime Minister Allawi ruled the country."
+    def at(surface, sentence, kind, code, literal=True, n=0):
+        return Place(id=f"p{n}", surface=surface, start=n, end=n + 1, sentence=sentence,
+                     name=surface, kind=kind, country_code=code, lat=1.0, lon=1.0,
+                     geonameid=n + 1, literal=literal, confidence=0.9)
+    places = [at("US", s1, "country", "US", n=0), at("Fallujah", s1, "city", "IQ", n=1),
+              at("Iraqi", s2, "country", "IQ", literal=False, n=2),
+              at("the country", s2, "anaphor:country", "", n=3)]
+    linked = link_anaphora(places)
+    assert linked[-1].antecedent == "p2" and linked[-1].country_code == "IQ"
+    owned = [at("US", s1, "country", "US", n=0),
+             at("French", "French soldiers stay in the country.", "country", "FR", False, 1),
+             at("the country", "French soldiers stay in the country.", "anaphor:country", "", n=2)]
+    assert link_anaphora(owned)[-1].country_code == "US"  # whose troops is not where they are
+
+
 def test_link_anaphora_capital_needs_a_capital():
     text = "Envoys met in Gao. They left the capital."
     found = find_places(text, split_sentences(text), Names())

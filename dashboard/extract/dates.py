@@ -29,6 +29,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from operator import itemgetter
 from collections.abc import Callable, Sequence
 
 from dashboard.extract.lexicon import CaseBlind, alternation
@@ -174,14 +175,53 @@ def _attribution_start(sentence: str) -> int | None:
     return match.start() if match else None
 
 
+#: Where a clause ends or a new one begins: punctuation, a relative or subordinating word, a
+#: coordinating "and"/"but". A date belongs to the verb of its own clause ("Marines who landed
+#: on Friday will enter", "told Parliament on Saturday that the islands would be freed").
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s|\b(?:that|who|which|whose|where|when"
+                           r"|while|whereas|because|although|but|and)\b")
+
+
 def tense_near(sentence: str, start: int, end: int | None = None) -> str:
-    """The tense of the cue nearest to ``sentence[start:end]`` (a date inside the sentence)."""
-    return _nearest_tense(_tense_cues(sentence), _attribution_start(sentence), start, end)
+    """The tense of ``sentence[start:end]`` (a date inside the sentence): its clause's verb."""
+    return _nearest_tense(_tense_cues(sentence), _attribution_start(sentence), start, end,
+                          _clause_breaks(sentence))
+
+
+def _clause_breaks(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CLAUSE_BREAK.finditer(sentence)]
+
+
+def _clause_tense(all_cues: list[tuple[int, str]], breaks: list[tuple[int, int]], start: int,
+                  end: int) -> str | None:
+    """The tense of the verb in the date's own clause: the nearest strong cue before the date
+    in it (a verb governs the adverbial after it), else the nearest after it; None when the
+    clause has none ("On Friday, the ministers will meet": the sentence decides)."""
+    opening = max((b for b in breaks if b[1] <= start), default=None, key=itemgetter(1))
+    lo = opening[1] if opening else 0
+    hi = min((b[0] for b in breaks if b[0] >= end), default=1 << 30)
+    before = [c for c in all_cues if lo <= c[0] < start and c[1] != "weak"]
+    if before:
+        return before[-1][1]
+    after = [c for c in all_cues if end <= c[0] < hi and c[1] != "weak"]
+    if after:
+        return after[0][1]
+    # a phrase with no verb of its own after a comma ("…, with 6,000 sailors aboard, to the
+    # Yellow Sea from Sunday") hangs on the verb before it; one opened by a word ("but that the
+    # period after December 10, when …") is left to the sentence
+    if opening is None or opening[1] - opening[0] != 1:
+        return None
+    earlier = [c for c in all_cues if c[0] < lo and c[1] != "weak"]
+    return earlier[-1][1] if earlier else None
 
 
 def _nearest_tense(all_cues: list[tuple[int, str]], attribution: int | None, start: int,
-                   end: int | None) -> str:
+                   end: int | None, breaks: list[tuple[int, int]] | None = None) -> str:
     end = start if end is None else end
+    if breaks is not None:
+        local = _clause_tense(all_cues, breaks, start, end)
+        if local is not None:
+            return local
     cues = [c for c in all_cues if c[0] < start or c[0] >= end]
     if attribution is not None and attribution >= end:
         inside = [c for c in cues if c[0] < attribution and c[1] != "weak"]
@@ -280,6 +320,7 @@ def _lazy_tense(text: str, start: int, end: int,
     sentences: list[Sentence] = list(given or ())
     starts: list[int] = [s.start for s in sentences]
     cues: dict[int, tuple[list[tuple[int, str]], int | None]] = {}  # by sentence index
+    breaks: dict[int, list[tuple[int, int]]] = {}
 
     def tense_at(lo: int, hi: int) -> str:
         if not starts:
@@ -289,7 +330,9 @@ def _lazy_tense(text: str, start: int, end: int,
         sentence = sentences[index]
         if index not in cues:
             cues[index] = (_tense_cues(sentence.text), _attribution_start(sentence.text))
-        return _nearest_tense(*cues[index], lo - sentence.start, hi - sentence.start)
+            breaks[index] = _clause_breaks(sentence.text)
+        return _nearest_tense(*cues[index], lo - sentence.start, hi - sentence.start,
+                              breaks[index])
 
     return tense_at
 

@@ -207,6 +207,10 @@ _BY_AGENT = re.compile(r"\s+by\s+(?:the\s+)?")
 #: it: the engine looks for those characters alone.)
 _CLAUSE_END = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who|where|"
                          r"when|after|before|because|although|though|whose)\b|t(?<!\w.)hat\b")
+#: A relative pronoun opening a clause on the noun before it ("Marines who landed …").
+_RELATIVE = re.compile(r"\b(?:who|which|whose)\b")
+#: What ends a relative clause before a date: a new clause or sentence part.
+_RELATIVE_CUT = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|said|says)\b")
 #: Clause breaks between two statements of one sentence ("said …, and Bogotá accused …").
 _STATEMENT_BREAK = re.compile(r";|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas|which|who)\b")
 #: ", diplomats said": the speaker after the reported words opens the statement's own clause.
@@ -532,7 +536,8 @@ class _Context:
         usable = [d for d in self.dates if d.date is not None] or self.dates
         if t.type == "statement":  # a date after "said" belongs to the words reported
             usable = [d for d in usable if d.end <= t.start or d.start <= t.end + 15]
-        inside = [d for d in usable if c_start <= d.start < c_end]
+        inside = [d for d in usable if c_start <= d.start < c_end
+                  and not self._in_relative_before(d.start, d.end, t)]
         if not inside:
             inside = [d for d in usable if d.end <= c_start and (
                 d.start - self.sentence.start < 4
@@ -540,6 +545,18 @@ class _Context:
         if not inside:
             return None
         return min(inside, key=lambda d: min(abs(d.start - t.end), abs(t.start - d.end)))
+
+    def _in_relative_before(self, start: int, end: int, t: _Trigger) -> bool:
+        """ "Rebels who seized the city last week said", "Hadi, who fled on Wednesday, will
+        attend": a date in a relative clause on the subject dates that clause's verb, not the
+        main verb after it (which may still take it from its sentence in grounding)."""
+        if end > t.start:
+            return False
+        rel = None
+        for m in _RELATIVE.finditer(self.text, self.sentence.start, start):
+            rel = m
+        return rel is not None and rel.end() < start - 1 and not _RELATIVE_CUT.search(
+            self.text, rel.end(), start)
 
     def _place(self, t: _Trigger, c_start: int, c_end: int) -> Place | None:
         fits = []

@@ -24,7 +24,10 @@ Place, best first:
    a country in the possessive is no stated place ("at France's request": it owns the
    request) unless a part of its ground follows ("closed Niger's airspace");
    A record in a "where" clause happens at the place the clause hangs on ("flew to Tbilisi,
-   where Saakashvili accepted it"; "in Ramadi, in Anbar province, where": Ramadi);
+   where Saakashvili accepted it"; "in Ramadi, in Anbar province, where": Ramadi); a clash or
+   a move in a ", which" clause on a place happens to that place ("the Falkland Islands, which
+   Argentina seized"); a town opening the sentence ("In Niamey, …") is more exact than an
+   area of its country the clause names or refers to ("stationed in the country");
 2. ``reference``: the clause holds a reference linked to the place it means ("the town", "the
    capital": ``Place.antecedent``); else a site or an area the places stage leaves unlinked
    ("at the airport", "remain at the base", "sent the carrier to the area"): the last site
@@ -40,7 +43,8 @@ Place, best first:
    words or a decision ("Seoul welcomed the accord") is where they were said or made;
 3. ``inherited`` through an explicit attachment in the sentence: "at the Friday meeting",
    "during the visit", "in their final communique" (a communique is a meeting's) point at the
-   last earlier event of that kind (one called by that noun first, with a compatible date),
+   last earlier event of that kind (one called by that noun first, with a compatible date,
+   unless it is an aside told with an earlier day than the story's event of that kind),
    whose place the record takes. This comes before the sentence's lone place: the phrase names
    the record's own setting, while a lone place may be what the record is about;
 4. ``sentence``: a place opening the sentence ("In Washington, Bush said…") sets every record
@@ -93,7 +97,9 @@ Date, best first:
    Ramadi, where insurgents attacked") (a meeting of the same participants or "the offensive" gives a place, not a date);
 4. ``dateline``: the report's day, only where tense and genre make it the event's day:
 
-   - an ongoing event (present progressive: "are discussing") happens on the day of the report;
+   - an ongoing event (present progressive: "are discussing") happens on the day of the report,
+     but not one told as seen or reported going on ("columns were seen heading north": when
+     they were seen is not said);
    - words in the present tense ("says", "warns") are said that day;
    - words in the simple past with no day of their own ("said", "urged"; not "has pledged",
      not "were reported") were said that day: news copy names the day of a statement when it
@@ -102,9 +108,15 @@ Date, best first:
 
 5. ``inherited`` from the story's time: a past happening (not words) with no day of its own,
    in the sentence of, or right after, a happening told with its day, takes that day: a
-   narrative goes on where its last dated sentence left it. Not one in the present perfect
-   ("has moved": not in the story's running time), nor one told as "later", "since",
-   "eventually" (after that day, not on it).
+   narrative goes on where its last dated sentence left it. When that sentence is an aside
+   with an earlier day than the story's running time (the latest day of a past happening told
+   so far: "Allawi declared an emergency on Sunday" in a story of Monday's assault), the
+   happening after it returns to the running time (unless in the pluperfect, which goes on
+   with the aside). Not one in the present perfect ("has moved": not in the story's running
+   time), nor one told as "later", "since", "eventually" (after that day, not on it), nor one
+   a trailing attribution reports from an earlier sentence ("Troops also sank boats in Poti,
+   the ministry said": the speaker gives no time) unless a time of day ties it to the story
+   ("in the afternoon", "minutes after").
 
 Anything else undated stays undated (a plan with no day is not the report's, nor is a "since"
 date a plan's: "stationed there since 1975, are to withdraw"; a happening named
@@ -175,7 +187,8 @@ _PAST_SAYING = re.compile(r"(?<!\bhas )(?<!\bhad )(?<!\bhave )(?<!\bwas )(?<!\bw
                           r"(?<!\bbeen )(?<!\bbe )\b(?:said|told|announced|stated|"
                           r"warned|urged|asked|added|declared|promised|pledged|denied|claimed|"
                           r"insisted|reported|called|demanded|condemned|welcomed|accused|"
-                          r"confirmed|appealed|rejected|stressed)\b", re.I)
+                          r"confirmed|appealed|rejected|stressed|blamed|criticised|criticized|"
+                          r"vowed|threatened|praised|dismissed|acknowledged|argued|noted)\b", re.I)
 _ANY_SAYING = re.compile(r"\b(?=[STAWUDPCIRsstawudpcir])(?:said|says|say|told|tells|tell|announced|announces|stated|"
                          r"warned|warns|urged|urges|asked|asks|added|declared|promised|pledged|"
                          r"denied|denies|claimed|claims|insisted|reported|called|calls|demanded|"
@@ -194,7 +207,8 @@ _CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|c
 _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
                     r"took|retook|recaptured|overran|overrun|stormed|storms|attacked|attacks|"
                     r"shelled|shells|shelling|bombed|bombs|bombing|raided|raids|besieged|"
-                    r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled)\s+"
+                    r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled|"
+                    r"(?:advanced|advancing|marched|marching|closed\s+in|converged)\s+on)\s+"
                     r"(?:control\s+of\s+)?(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|village|port|"
                     r"province|region|district|capital|outskirts|suburbs?)\s+of\s+)?$", re.I)
 #: Words between troops and a place that put the place in another clause or make it an origin.
@@ -210,6 +224,8 @@ _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent
 _APPOSITION = re.compile(r",\s*")
 #: ", where" after a place: the clause that follows happens there.
 _WHERE_AFTER = re.compile(r",?\s+where\s+")
+#: ", which" after a place: the clause that follows tells what happened to it.
+_WHICH_AFTER = re.compile(r",\s+which\s+")
 #: A town followed by the area it lies in: "Ramadi, in Anbar province".
 _IN_AREA = re.compile(r",\s*(?:in\s+)?(?:the\s+)?")
 #: A site or an area named by its noun alone: "the airport", "the base", "the area".
@@ -228,7 +244,8 @@ _POSSESSIVE_NOT_PART = re.compile(
 _AREA_KINDS = ("country", "admin1", "admin2", "region", "directional_region")
 #: A locative right before a town or a site: "at Panmunjom", "near the village of X".
 _AT_SITE = re.compile(r"\b(?:at|near|outside|in|into)\s+(?:the\s+(?:[\w-]+\s+){0,2}(?:town|city|"
-                      r"village|port|base|airport|suburbs?|outskirts)\s+(?:of\s+)?)?$", re.I)
+                      r"village|port|base|airport|suburbs?|outskirts)\s+(?:of\s+)?|the\s+)?$",
+                      re.I)
 #: A day counted from another: "the day before", "two days later", "the day after the landing",
 #: "a week after the troops arrived", "the same afternoon". ``ref``: the words naming the other event, if any.
 _COUNTED = re.compile(
@@ -260,10 +277,36 @@ _MEETING_WORD = re.compile(r"\b(?:meeting|met|meet|talks|summit|conference|sessi
 #: A happening named by how long it lasted: "78 days of airstrikes", "six weeks of fighting".
 _DURATION = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many)\s+"
                        r"(?:days|weeks|months|years)\s+of\b", re.I)
+#: A clash named by how long it lasted ("six weeks of fighting"), and a clash told by a verb.
+_DURATION_CLASH = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|"
+                             r"many)\s+(?:days|weeks|months|years)\s+of\s+(?:[\w-]+\s+)?(?:"
+                             r"fighting|conflict|war|clashes|air\s?strikes|shelling|violence|"
+                             r"bombing|unrest)\b", re.I)
+_CLASH_VERB = re.compile(r"\b(?:attack|fought|clash|shell|bomb|kill|seiz|captur|storm|raid|struck|"
+                         r"ambush|fire[ds]?\b)\w*", re.I)
 #: A happening told outside the story's running time: in the present perfect ("has moved"),
 #: "later", "since", "eventually".
 _OUT_OF_STORY = re.compile(r"\b(?:(?:has|have)\s+(?:\w+\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)|(?<!hours\s)later|"
                            r"since|eventually|afterwards|subsequently)\b", re.I)
+#: A request named only as what prompted another act: "at Ecuador's request", "at the request
+#: of President Kiir".
+_REQUEST_NOUN = re.compile(r"\bat\s+(?:the\s+request\b|[\w.'’ -]{1,40}?['’]s?\s+request\b)",
+                           re.I)
+#: A request made by a verb of its own in the clause ("urged", "asked"): not only a noun.
+_ASKING = re.compile(r"\b(?:urged?|urging|ask(?:ed|s|ing)?|appeal(?:ed|s)?|call(?:ed|s)\s+(?:for|on)|"
+                     r"demand(?:ed|s)?|request(?:ed|s))\b", re.I)
+#: Reporting verbs with a listener before what was said ("told reporters there that …").
+_TELLING = ("told", "tell", "tells")
+#: A time of day that ties a happening to the story's day.
+_WITHIN_DAY = re.compile(r"\b(?:(?:in|during)\s+the\s+(?:morning|afternoon|evening|night)|at\s+"
+                         r"(?:dawn|dusk|noon|midnight|nightfall)|(?:minutes|hours)\s+(?:after|"
+                         r"before|later|earlier)|that\s+(?:morning|afternoon|evening|night))\b",
+                         re.I)
+_COORDINATED = re.compile(r",\s*(?:and|but|while)\b")
+#: The pluperfect goes on with an aside ("had seized it on Sunday … had burned the market").
+_FLASHBACK = re.compile(r"\bhad\s+(?:\w+\s+)?\w+", re.I)
+#: "Columns were seen heading north": going on when someone saw it, which is not said.
+_SEEN = re.compile(r"\b(?:was|were)\s+(?:seen|reported|spotted|observed|sighted)\b", re.I)
 _PRESENT_STATE = re.compile(r"\b(?:is|are|remain|remains|now)\b", re.I)
 #: A wire dateline: "KABUL, March 3 (Reuters) -", "BAGHDAD (AP) —", "(AFP) -".
 _WIRE_DATELINE = re.compile(
@@ -494,10 +537,15 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
     stated = _stated_place(setting, event.place)
     if stated is not None and not _in_what_was_said(setting, event, stated.place) \
             and not _owner(setting, stated.place):
-        return _exact_place(setting, event, stated) or stated
+        return (_exact_place(setting, event, stated) or _opening_within(setting, event, stated)
+                or stated)
+    reference = _reference_place(setting, event.start, _setting_end(setting, event))
+    if reference is not None:
+        reference = _opening_within(setting, event, reference) or reference
     return (_troops_bound(setting, event)
             or _where_clause(setting, event.start)
-            or _reference_place(setting, event.start, _words_begin(setting, event))
+            or _which_clause(setting, event)
+            or reference
             or _seat(setting, event)
             or _inherited_place(setting, attached)
             or _opening_place(setting, event.start)
@@ -532,6 +580,19 @@ def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
     return None
 
 
+def _opening_within(setting: Setting, event: Event, stated: Where) -> Where | None:
+    """ "In Niamey, supporters rallied …, demanding the departure of the soldiers stationed in
+    the country": a town opening the sentence is the scene, more exact than an area of its
+    own country the clause names."""
+    if stated.place.kind not in _AREA_KINDS:
+        return None
+    opening = _opening_place(setting, event.start)
+    if opening is None or opening.place.kind not in ("city", "facility") \
+            or opening.place.country_code != stated.place.country_code:
+        return None
+    return opening
+
+
 def _where_clause(setting: Setting, start: int) -> Where | None:
     """ "flew to Tbilisi, where Saakashvili accepted it": a record in a "where" clause happens
     at the place the clause hangs on."""
@@ -548,6 +609,20 @@ def _where_clause(setting: Setting, start: int) -> Where | None:
             return Where(place, "stated", f"place stated: {place.surface}, where it happened")
         if place.end < start - 60:
             break
+    return None
+
+
+def _which_clause(setting: Setting, event: Event) -> Where | None:
+    """ "the Falkland Islands, which Argentina seized on Friday": a clash or a move told in a
+    relative clause on a place happens at that place."""
+    if event.type not in ("clash", "deployment", "visit"):
+        return None
+    lo, _ = setting.sentence_of(event.start)
+    for place in reversed(setting.places.within(max(lo, event.start - 80), event.start + 1)):
+        found = _WHICH_AFTER.match(setting.text, place.end)
+        if found is not None and found.start() <= event.start <= found.end() + 1 \
+                and not _in_dateline(setting, place):
+            return Where(place, "stated", f"place stated: {place.surface}, where it happened")
     return None
 
 
@@ -611,6 +686,18 @@ def _words_start(setting: Setting, start: int, end: int) -> int:
     return verb.end() if verb else end
 
 
+def _setting_end(setting: Setting, event: Event) -> int:
+    """Where words may still name their setting: after the reporting verb and its listeners
+    ("told reporters there", "told reporters in the town"), until what was said begins."""
+    begin = _words_begin(setting, event)
+    verb = setting.text[max(event.start, begin - 5):begin].lower()
+    if event.type not in _SAYING or begin >= event.end or not verb.endswith(_TELLING):
+        return begin  # after "said" what was said begins at once ("said the town had emptied")
+    hi = min(event.end, begin + _SETTING_AFTER_VERB)
+    opens = _CLAUSE_OPENS.search(setting.text, begin, hi)
+    return opens.start() if opens else hi
+
+
 def _words_begin(setting: Setting, event: Event) -> int:
     """Where an event's words begin; the end of any other record."""
     if event.type not in _SAYING:
@@ -620,6 +707,13 @@ def _words_begin(setting: Setting, event: Event) -> int:
 
 def _event_date(setting: Setting, event: Event, attached: Event | None,
                 continued: Event | None, earlier: list[Event]) -> When:
+    if event.type == "clash" and _DURATION_CLASH.search(setting.text, event.start, event.end) \
+            and not _CLASH_VERB.search(setting.text, event.start, event.end):
+        return _no_date(setting)  # "a deal to end six weeks of fighting": how long, not when
+    if event.type == "request" and _REQUEST_NOUN.search(setting.text, event.start, event.end) \
+            and not _ASKING.search(setting.text, event.start, event.end):
+        return _no_date(setting)  # "sent troops on Monday at Ecuador's request": the request
+        # came before what it prompted, at a time the sentence does not give
     counted = _counted_day(setting, event, earlier)
     if counted is not None:
         return counted
@@ -853,16 +947,45 @@ def _story_time(setting: Setting, event: Event, earlier: list[Event]) -> When | 
                     and e.type not in _SAYING)
     if prior is None or _OUT_OF_STORY.search(setting.text, event.start, event.end):
         return None
+    if _reported(setting, event) and setting.sentence_index(prior.start) < here \
+            and not _WITHIN_DAY.search(setting.text, event.start, event.end):
+        return None  # "…, the ministry said": reported, at a time the speaker does not give,
+        # unless its sentence or a time of day ties it to the story's day ("moved out in the
+        # afternoon and headed south", "minutes after")
+    running = _running_time(earlier)
+    if running is not None and running.date > prior.date \
+            and not _FLASHBACK.search(setting.text, event.start, event.end):
+        return When(running.date, running.date_text, running.date_precision,
+                    running.date_qualifier, "inherited",
+                    f"date from the story's time, the {_kind(running)} on "
+                    f"{running.date.isoformat()} (the day told just before is an aside)")
     return When(prior.date, prior.date_text, prior.date_precision, prior.date_qualifier,
                 "inherited", f"date from the {_kind(prior)} told just before, on "
                              f"{prior.date.isoformat()}")
+
+
+def _reported(setting: Setting, event: Event) -> bool:
+    """Whether a trailing attribution (", the ministry said"), not a coordinated statement
+    (", and the president said"), reports the happening."""
+    comma = _attribution_of(setting, event)
+    return comma is not None and not _COORDINATED.match(setting.text, comma)
+
+
+def _running_time(earlier: list[Event]) -> Event | None:
+    """The happening that sets the story's running time: the latest day of a past happening
+    told so far. A happening told later with an earlier day is an aside ("Allawi declared an
+    emergency on Sunday" in a story of Monday's assault): the story returns to its time after
+    it."""
+    told = [e for e in earlier[-_INHERIT_WINDOW:] if e.status == "occurred"
+            and e.date_precision == "day" and e.type not in _SAYING and e.date is not None]
+    return max(told, key=lambda e: e.date) if told else None
 
 
 def _event_dateline(setting: Setting, event: Event) -> When | None:
     if setting.published is None:
         return None
     clause = setting.text[event.start:event.end]
-    if event.status == "ongoing":
+    if event.status == "ongoing" and not _SEEN.search(clause):
         return _dateline(setting, "it is going on as the report is written")
     saying = event.type in _SAYING
     if saying and _PRESENT_SAYING.search(clause):
@@ -880,8 +1003,16 @@ def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | N
         kinds = _ATTACHED_KINDS[noun]
         fitting = [e for e in earlier[-_INHERIT_WINDOW:] if e.type in kinds
                    and (e.place or e.date) and _dates_agree(e, event)]
-        # "at the meeting" names the last event called a meeting before the last of its kind
+        # "at the meeting" names the last event called a meeting before the last of its kind,
+        # unless that one is an aside: one told with an earlier day than another event of the
+        # kind ("the decision came after sanctions imposed at a summit on July 30" in a story
+        # of Thursday's meeting: "said at the summit" is Thursday's)
         named = _latest(fitting, lambda e: _names(setting.text, e, noun))
+        story = max((e for e in fitting if e.date is not None and e.status == "occurred"),
+                    key=lambda e: e.date, default=None)
+        if named is not None and named.date is not None and story is not None \
+                and named.date < story.date:
+            named = story
         if named is not None or fitting:
             return named or fitting[-1]
     return None

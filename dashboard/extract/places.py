@@ -700,6 +700,8 @@ def link_anaphora(places: Sequence[Place],
 
 def _antecedent(earlier: list[Place], anaphor: Place, kinds: tuple[str, ...]) -> Place | None:
     """The named place a reference points back to (kinds in order of preference)."""
+    if kinds == ("country",):
+        return _country_antecedent(earlier[-_ANAPHOR_WINDOW:], anaphor)
     named = [p for p in earlier[-_ANAPHOR_WINDOW:]
              if p.literal and p.resolved and p.antecedent is None]
     for kind in kinds:
@@ -718,3 +720,41 @@ def _antecedent(earlier: list[Place], anaphor: Place, kinds: tuple[str, ...]) ->
         best = max(latest, key=lambda k: (weight[k], latest[k].start))
         return latest[best]
     return None
+
+
+def _country_antecedent(window: list[Place], anaphor: Place) -> Place | None:
+    """ "the country": the country the story is in. Each country named (literally, or by its
+    demonym: "Iraqi Prime Minister … across most of the country") counts, literal mentions
+    more, the towns and provinces named in it too (an assault on Fallujah is in Iraq, whoever
+    the "US Marines" of the headline are), and a mention in the reference's own sentence most."""
+    named = [p for p in window if p.resolved and p.antecedent is None and p.country_code]
+    weight: dict[str, float] = {}
+    latest: dict[str, Place] = {}
+    for p in named:
+        code = p.country_code
+        if p.kind == "country":
+            weight[code] = weight.get(code, 0.0) + (1.0 if p.literal else 0.0) + (
+                1.5 if p.sentence == anaphor.sentence and _governs(p) else 0.0)
+            latest[code] = p
+        elif p.literal:
+            weight[code] = weight.get(code, 0.0) + 0.5
+    if not latest:
+        return None
+    best = max(latest, key=lambda c: (weight[c], latest[c].start))
+    return latest[best]
+
+
+#: "Iraqi Prime Minister … across most of the country", "the Sudanese government": a country
+#: whose leaders or government act in the sentence is the country it speaks of; not the
+#: owner of troops or a base ("French soldiers stationed in the country").
+_GOVERNS_AFTER = re.compile(r"\s+(?:[A-Z][a-z]+\b|(?:government|authorities|officials|"
+                            r"ministry|parliament|president|leader|leaders|people)\b)")
+
+
+def _governs(place: Place) -> bool:
+    at = place.sentence.find(place.surface)
+    while at >= 0:
+        if _GOVERNS_AFTER.match(place.sentence, at + len(place.surface)):
+            return True
+        at = place.sentence.find(place.surface, at + 1)
+    return False
