@@ -123,6 +123,8 @@ def units_of(collection: dict) -> Iterator[Unit]:
 def polygonal(geometry: BaseGeometry) -> BaseGeometry:
     """The valid polygons of a geometry as one (Multi)Polygon; repairing a ring can leave
     lines and points beside them, and collections of multipolygons."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon") and geometry.is_valid:
+        return geometry  # most units: repairing costs more than checking
     valid = shapely.make_valid(geometry)
     polygons = [p for p in shapely.get_parts(valid, return_index=False)
                 for p in (shapely.get_parts(p) if p.geom_type == "MultiPolygon" else [p])
