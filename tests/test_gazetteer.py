@@ -208,7 +208,8 @@ def test_outlined_gives_a_matched_province_its_outline_and_box_and_leaves_others
     assert outline.contains(Point(10.5, 40.5)) and outline.contains(Point(16.1, 40.1))
     # The box is the main part's, as a country's is: the far island does not stretch it.
     assert first.bbox == (40.0, 10.0, 41.0, 11.0)
-    assert (second.bbox, second.geometry) == (None, None)
+    assert shape(json.loads(first.parts_from)).bounds == (10.0, 40.0, 11.0, 41.0)
+    assert (second.bbox, second.geometry, second.parts_from) == (None, None, None)
 
 
 def test_a_province_without_outline_is_a_point_in_the_index(tmp_path):
@@ -376,6 +377,16 @@ def test_real_province_outline_holds_its_capital_and_its_box_holds_the_outline(
     left, bottom, right, top = outline.buffer(0.001).bounds
     assert left <= west < east <= right and bottom <= south < north <= top
     assert south <= town.lat <= north and west <= town.lon <= east
+
+
+@needs_outlines
+def test_real_southern_california_is_the_south_of_the_state(gazetteer):
+    south = gazetteer.directional("southern", "California")
+    state = gazetteer.best("California", kinds=("admin1",), country_codes=("US",))
+    assert (south.kind, south.country_code) == ("directional_region", "US")
+    assert shape(json.loads(state.geometry)).buffer(0.05).contains(
+        shape(json.loads(south.geometry)))
+    assert south.lat < 35.0 and south.bbox[2] < state.bbox[2]
 
 
 @needs_outlines

@@ -444,9 +444,9 @@ def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
 
 def outlined(rows: list[PlaceRow], units: list[admin1_outlines.Unit],
              towns: list[dict]) -> list[PlaceRow]:
-    """The admin-1 rows, each with its Natural Earth outline and box where one matches
-    (``admin1_outlines.match``); the others stay points. Like a country's, the box is the
-    main part's (a province's far islands do not stretch it) and the outline is whole."""
+    """The admin-1 rows, each with its Natural Earth outline, box and directional parts where
+    one matches (``admin1_outlines.match``); the others stay points. Like a country's, the box
+    is the main part's (a province's far islands do not stretch it) and the outline is whole."""
     found = admin1_outlines.match(
         (admin1_outlines.Subdivision(r.country_code, r.admin1, r.iso, (r.name, *r.names),
                                      r.lat, r.lon) for r in rows),
@@ -458,8 +458,12 @@ def outlined(rows: list[PlaceRow], units: list[admin1_outlines.Unit],
 
 
 def _with_outline(row: PlaceRow, outline: BaseGeometry) -> PlaceRow:
+    """A province with its outline, its main part's box, and directional parts cut from that
+    main part ("southern California", "northern Helmand"), as a country has."""
     full = simplified(outline, ADMIN1_CAP, ADMIN1_FLOOR)
-    return dataclasses.replace(row, bbox=bbox_of(mainland(full)), geometry=geojson(full))
+    main = mainland(full)
+    return dataclasses.replace(row, bbox=bbox_of(main), geometry=geojson(full),
+                               parts_from=geojson(main))
 
 
 #: Words that mark a name as an administrative area, as English news writes them
