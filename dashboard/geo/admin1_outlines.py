@@ -2,7 +2,8 @@
 
 The polygons (Natural Earth 1:10m admin-1, public domain) are the JSON files inside the wheel
 of the PyPI package ``Orange3-Geo`` 0.5, which ``python -m dashboard build-basemap`` downloads
-(pinned, checked by SHA-256) into its cache. The package itself is GPL and a Qt application:
+(pinned, checked by SHA-256) into its cache, where ``gazetteer.admin1_wheel`` finds it. The
+package itself is GPL and a Qt application:
 it is never installed or imported, only its JSON files are read. Without the wheel the admin-1
 places keep their points.
 
@@ -10,9 +11,10 @@ Natural Earth's units are not always GeoNames's: France's are departments where 
 regions, Kosovo's municipalities where it has districts. So a GeoNames subdivision gets:
 
 * the outline of the one unit whose name or code is its own (``name``, ``code``), when the
-  towns inside that unit agree (most of them are the subdivision's, or of its parent); or
+  GeoNames towns inside that unit agree (most of them are the subdivision's, or its parent's),
+  the unit holds most of the subdivision's towns and lies at its point; or
 * the union of the units whose towns are mostly its own (``towns``), when that union holds
-  most of its towns.
+  most of its towns and lies at its point.
 
 Anything else keeps its point.
 """
