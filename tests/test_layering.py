@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
 #: modules that share a key (the extraction stages) may import each other.
 LAYERS = {
     "records": 0, "errors": 0, "__init__": 0,
-    "text": 1, "progress": 1,
+    "text": 1, "progress": 1, "crossref": 1,
     "geo.gazetteer": 2, "geo.gazetteer_build": 3, "geo.geocoder": 3, "geo": 2,
     "extract": 3, "extract.gold": 2, "extract.articles": 2,
     "extract.resolve": 4, "extract.pipeline": 5, "extract.evaluate": 5,

@@ -1,0 +1,304 @@
+"""Cross-article events: reports of one event in several articles merged into one group.
+
+Two event reports match when every criterion of :class:`MergeRules` holds: they come from
+different articles, have the same type, share an actor (by name or alias, case-blind), are
+within ``max_km`` of each other (both points) or name the same area (both an admin-1 region,
+region or country: the same gazetteer id), and their day-precise dates are at most
+``max_days`` apart. Reports without a day-precise date, an actor or a location never match:
+there is nothing to tell two such events apart. The groups are the connected components of
+the matches (single linkage), with one guard: a match whose union would spread a group's dates
+over more than ``max_days`` is refused, so a daily series of clashes in one town does not chain
+into one event. Chains can still join two reports that do not match each other directly
+(A~B, B~C puts A and C together even 2 x ``max_km`` apart); every group lists the matches
+that built it (:class:`Link`), so each member's presence is explained.
+
+Cost: reports are indexed by (type, day, actor) and then by spatial cell; each report looks
+only at the earlier ones under its own type and actors, on its day and the ``max_days`` before,
+in the neighbouring cells of a 3-D grid on the sphere (no trouble at the poles or the date line).
+Near-linear in the number of reports; quadratic only inside a cell of true duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dashboard.records import Extraction, Place
+
+EARTH_KM = 6371.0088
+#: Place precisions that are areas: two of them match when they are the same area.
+AREA_PRECISIONS = frozenset({"admin1", "region", "country"})
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRules:
+    """When two reports are of one event; the defaults are the documented ones."""
+
+    #: Two points further apart than this are different events.
+    max_km: float = 10.0
+    #: Two dates further apart than this (days) are different events; also the widest spread
+    #: of dates inside one group.
+    max_days: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One event of one article, reduced to what matching needs and what a reader is shown."""
+
+    article_id: str
+    event_id: str
+    type: str
+    date: dt.date | None
+    #: Actor names as the article gives them, and their case-folded names and aliases.
+    actors: tuple[str, ...] = ()
+    actor_keys: frozenset[str] = field(default=frozenset())
+    lat: float | None = None
+    lon: float | None = None
+    #: Non-empty when the event is located only to an area (``gn:<geonameid>``, or the area's
+    #: kind, country and name): it then matches by area, not by distance.
+    area: str = ""
+    place_name: str = ""
+    summary: str = ""
+    title: str = ""
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """The report's id across articles, as the dashboard's tables write it."""
+        return f"{self.article_id}:{self.event_id}"
+
+    @property
+    def mergeable(self) -> bool:
+        return bool(self.date and self.actor_keys and (self.area or self.lat is not None))
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two reports were joined: the criteria that held, with their measures."""
+
+    a: str
+    b: str
+    type: str
+    shared_actors: tuple[str, ...]
+    #: Distance in km between two points; None when both are the same area.
+    distance_km: float | None
+    #: The area both name ("" for points).
+    area: str
+    date_gap_days: int
+
+    def explain(self) -> str:
+        where = (f"{self.distance_km:.1f} km apart" if self.distance_km is not None
+                 else f"same area ({self.area})")
+        days = "same day" if self.date_gap_days == 0 else f"{self.date_gap_days} day(s) apart"
+        return (f"{self.a} ~ {self.b}: same type {self.type}; shared actors "
+                f"{', '.join(self.shared_actors)}; {where}; {days}")
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEvent:
+    """One event reported by two or more reports (like GDELT's NumMentions/NumArticles/
+    NumSources). ``id`` is its first report's key (earliest date, then article and event id)."""
+
+    id: str
+    type: str
+    first_date: dt.date
+    last_date: dt.date
+    #: The reports' keys (``article:event``), first report first.
+    members: tuple[str, ...]
+    #: Distinct articles, and distinct non-empty sources, in the order of the members.
+    articles: tuple[str, ...]
+    sources: tuple[str, ...]
+    #: Actor names of every member, most reported first.
+    actors: tuple[str, ...]
+    #: Where the first report puts it (the members are within ``max_km`` of their links).
+    place_name: str
+    lat: float | None
+    lon: float | None
+    #: The matches that built the group (one fewer than the members).
+    links: tuple[Link, ...]
+
+    @property
+    def num_reports(self) -> int:
+        return len(self.members)
+
+    @property
+    def num_articles(self) -> int:
+        return len(self.articles)
+
+    @property
+    def num_sources(self) -> int:
+        return len(self.sources)
+
+    def explain(self) -> str:
+        return "; ".join(link.explain() for link in self.links)
+
+
+# ------------------------------------------------------------------------------ reports in
+def reports_of(extraction: Extraction) -> Iterator[Report]:
+    """The reports of one extraction's events (cheap: keep these, not the extractions)."""
+    art = extraction.article
+    places = {p.id: p for p in extraction.places}
+    actors = {a.id: a for a in extraction.actors}
+    for event in extraction.events:
+        named = [actors[a] for a in event.actors if a in actors]
+        keys = frozenset(k.casefold() for a in named for k in (a.name, *a.aliases) if k)
+        place = places.get(event.place) if event.place else None
+        area = _area_key(place)
+        yield Report(
+            art.id, event.id, event.type,
+            event.date if event.date_precision == "day" else None,
+            tuple(a.name for a in named), keys, event.lat, event.lon, area,
+            (place.name or place.surface) if place else "", event.summary, art.title, art.source)
+
+
+def _area_key(place: Place | None) -> str:
+    if place is None or place.precision not in AREA_PRECISIONS:
+        return ""
+    if place.geonameid is not None:
+        return f"gn:{place.geonameid}"
+    return f"{place.kind}:{place.country_code}:{(place.name or place.surface).casefold()}"
+
+
+# ------------------------------------------------------------------------------ matching
+def match(a: Report, b: Report, rules: MergeRules = MergeRules()) -> Link | None:
+    """The link between two reports when every criterion holds, else None."""
+    if a.article_id == b.article_id or a.type != b.type or not (a.mergeable and b.mergeable):
+        return None
+    gap = abs((a.date - b.date).days)
+    shared = a.actor_keys & b.actor_keys
+    if gap > rules.max_days or not shared:
+        return None
+    if a.area or b.area:
+        if a.area != b.area:
+            return None
+        distance = None
+    else:
+        distance = haversine_km(a.lat, a.lon, b.lat, b.lon)
+        if distance > rules.max_km:
+            return None
+    names = tuple(n for n in a.actors if n.casefold() in shared) or tuple(sorted(shared))
+    return Link(a.key, b.key, a.type, names, distance, a.area, gap)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _cell(report: Report, size_km: float) -> tuple:
+    """The report's spatial cell: its area, or a cube of ``size_km`` on the sphere's 3-D
+    coordinates (a chord is never longer than its arc, so points within ``size_km`` lie in
+    neighbouring cubes)."""
+    if report.area:
+        return ("area", report.area)
+    lat, lon = math.radians(report.lat), math.radians(report.lon)
+    xyz = (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+    return tuple(math.floor(EARTH_KM * c / size_km) for c in xyz)
+
+
+def _near(cell: tuple) -> Iterator[tuple]:
+    if cell[0] == "area":
+        yield cell
+        return
+    x, y, z = cell
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            for dz in (-1, 0, 1):
+                yield (x + dx, y + dy, z + dz)
+
+
+# ------------------------------------------------------------------------------ grouping
+class _Groups:
+    """Union-find over report indexes, keeping each group's date span."""
+
+    def __init__(self, days: list[int]) -> None:
+        self.parent = list(range(len(days)))
+        self.first, self.last = list(days), list(days)
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int, max_days: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        first, last = min(self.first[ra], self.first[rb]), max(self.last[ra], self.last[rb])
+        if ra == rb or last - first > max_days:
+            return False
+        self.parent[rb] = ra
+        self.first[ra], self.last[ra] = first, last
+        return True
+
+
+def merge(reports: Iterable[Report], rules: MergeRules = MergeRules()) -> tuple[MergedEvent, ...]:
+    """The events reported more than once, each with its members and the links that joined
+    them; ordered by first date, then id. Reports of one event only are left out."""
+    ordered = sorted((r for r in reports if r.mergeable),
+                     key=lambda r: (r.date, r.article_id, r.event_id))
+    groups = _Groups([r.date.toordinal() for r in ordered])
+    links: list[tuple[int, Link]] = []
+    #: (type, day, actor) -> spatial cell -> report indexes; most keys of a report are absent,
+    #: so its 27 neighbouring cells are looked at only under the few keys that are there.
+    index: dict[tuple, dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, report in enumerate(ordered):
+        day, cell = report.date.toordinal(), _cell(report, rules.max_km)
+        for j in _candidates(index, report, day, cell, rules.max_days):
+            if groups.find(i) == groups.find(j):
+                continue
+            link = match(ordered[j], report, rules)
+            if link is not None and groups.union(j, i, rules.max_days):
+                links.append((i, link))
+        for actor in report.actor_keys:
+            index[(report.type, day, actor)][cell].append(i)
+    return _collect(ordered, groups, links)
+
+
+def _candidates(index: dict, report: Report, day: int, cell: tuple, max_days: int) -> list[int]:
+    seen: set[int] = set()
+    for near_day in range(day - max_days, day + 1):  # earlier reports only: each pair once
+        for actor in report.actor_keys:
+            cells = index.get((report.type, near_day, actor))
+            if cells:
+                for near in _near(cell):
+                    seen.update(cells.get(near, ()))
+    return sorted(seen)
+
+
+def _collect(ordered: list[Report], groups: _Groups,
+             links: list[tuple[int, Link]]) -> tuple[MergedEvent, ...]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(ordered)):
+        members[groups.find(i)].append(i)
+    by_root: dict[int, list[Link]] = defaultdict(list)
+    for i, link in links:
+        by_root[groups.find(i)].append(link)
+    out = [_merged([ordered[i] for i in found], tuple(by_root[root]))
+           for root, found in members.items() if len(found) > 1]
+    return tuple(sorted(out, key=lambda m: (m.first_date, m.id)))
+
+
+def _merged(found: list[Report], links: tuple[Link, ...]) -> MergedEvent:
+    first = found[0]
+    counts: dict[str, int] = defaultdict(int)
+    for report in found:
+        for name in dict.fromkeys(report.actors):
+            counts[name] += 1
+    return MergedEvent(
+        id=first.key, type=first.type, first_date=first.date,
+        last_date=max(r.date for r in found), members=tuple(r.key for r in found),
+        articles=tuple(dict.fromkeys(r.article_id for r in found)),
+        sources=tuple(dict.fromkeys(r.source for r in found if r.source)),
+        actors=tuple(sorted(counts, key=lambda n: -counts[n])),
+        place_name=first.place_name, lat=first.lat, lon=first.lon, links=links)
+
+
+def merge_events(extractions: Iterable[Extraction],
+                 rules: MergeRules = MergeRules()) -> tuple[MergedEvent, ...]:
+    """The merged events of many extractions (see :func:`merge`)."""
+    return merge((r for ex in extractions for r in reports_of(ex)), rules)
