@@ -6,9 +6,11 @@ within ``max_km`` of each other (both points) or name the same area (both an adm
 region or country: the same gazetteer id), and their day-precise dates are at most
 ``max_days`` apart. Reports without a day-precise date, an actor or a location never match:
 there is nothing to tell two such events apart. The groups are the connected components of
-the matches (single linkage), with one guard: a match whose union would spread a group's dates
+the matches (single linkage), with two guards: a match whose union would spread a group's dates
 over more than ``max_days`` is refused, so a daily series of clashes in one town does not chain
-into one event. Chains can still join two reports that do not match each other directly
+into one event, and so is one that would hold two events of one article (the pipeline already
+merged an article's repeats). A report meets its matches closest first (date gap, distance,
+shared actors). Chains can still join two reports that do not match each other directly
 (A~B, B~C puts A and C together even 2 x ``max_km`` apart); every group lists the matches
 that built it (:class:`Link`), so each member's presence is explained.
 
@@ -25,6 +27,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from dashboard.records import Extraction, Place
 
@@ -88,10 +91,13 @@ class Link:
     #: The area both name ("" for points).
     area: str
     date_gap_days: int
+    #: The two reports' place names, as their articles give them.
+    places: tuple[str, str] = ("", "")
 
     def explain(self) -> str:
+        names = " / ".join(dict.fromkeys(n for n in self.places if n))
         where = (f"{self.distance_km:.1f} km apart" if self.distance_km is not None
-                 else f"same area ({self.area})")
+                 else "same area") + (f" ({names})" if names else "")
         days = "same day" if self.date_gap_days == 0 else f"{self.date_gap_days} day(s) apart"
         return (f"{self.a} ~ {self.b}: same type {self.type}; shared actors "
                 f"{', '.join(self.shared_actors)}; {where}; {days}")
@@ -134,6 +140,22 @@ class MergedEvent:
 
     def explain(self) -> str:
         return "; ".join(link.explain() for link in self.links)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``$defs/merged_event`` in ``dashboard/extraction.schema.json``)."""
+        return {
+            "id": self.id, "type": self.type, "first_date": self.first_date.isoformat(),
+            "last_date": self.last_date.isoformat(), "num_reports": self.num_reports,
+            "num_articles": self.num_articles, "num_sources": self.num_sources,
+            "members": list(self.members), "articles": list(self.articles),
+            "sources": list(self.sources), "actors": list(self.actors),
+            "place_name": self.place_name, "lat": self.lat, "lon": self.lon,
+            "links": [{"a": k.a, "b": k.b, "type": k.type, "shared_actors": list(k.shared_actors),
+                       "distance_km": None if k.distance_km is None else round(k.distance_km, 3),
+                       "area": k.area, "date_gap_days": k.date_gap_days,
+                       "places": list(k.places),
+                       "explanation": k.explain()} for k in self.links],
+        }
 
 
 # ------------------------------------------------------------------------------ reports in
@@ -180,7 +202,7 @@ def match(a: Report, b: Report, rules: MergeRules = MergeRules()) -> Link | None
         if distance > rules.max_km:
             return None
     names = tuple(n for n in a.actors if n.casefold() in shared) or tuple(sorted(shared))
-    return Link(a.key, b.key, a.type, names, distance, a.area, gap)
+    return Link(a.key, b.key, a.type, names, distance, a.area, gap, (a.place_name, b.place_name))
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -214,11 +236,13 @@ def _near(cell: tuple) -> Iterator[tuple]:
 
 # ------------------------------------------------------------------------------ grouping
 class _Groups:
-    """Union-find over report indexes, keeping each group's date span."""
+    """Union-find over report indexes, keeping each group's date span and articles."""
 
-    def __init__(self, days: list[int]) -> None:
-        self.parent = list(range(len(days)))
-        self.first, self.last = list(days), list(days)
+    def __init__(self, reports: list[Report]) -> None:
+        self.parent = list(range(len(reports)))
+        self.first = [r.date.toordinal() for r in reports]
+        self.last = list(self.first)
+        self.articles = [{r.article_id} for r in reports]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -227,12 +251,20 @@ class _Groups:
         return i
 
     def union(self, a: int, b: int, max_days: int) -> bool:
+        """Join the groups of ``a`` and ``b`` unless their dates would spread over more than
+        ``max_days`` or both hold a report of one article (the pipeline already merged an
+        article's repeats, so two of its events are two events)."""
         ra, rb = self.find(a), self.find(b)
         first, last = min(self.first[ra], self.first[rb]), max(self.last[ra], self.last[rb])
-        if ra == rb or last - first > max_days:
+        if ra == rb or last - first > max_days or not self.articles[ra].isdisjoint(
+                self.articles[rb]):
             return False
+        if len(self.articles[ra]) < len(self.articles[rb]):
+            ra, rb = rb, ra
         self.parent[rb] = ra
         self.first[ra], self.last[ra] = first, last
+        self.articles[ra] |= self.articles[rb]
+        self.articles[rb] = set()
         return True
 
 
@@ -241,22 +273,27 @@ def merge(reports: Iterable[Report], rules: MergeRules = MergeRules()) -> tuple[
     them; ordered by first date, then id. Reports of one event only are left out."""
     ordered = sorted((r for r in reports if r.mergeable),
                      key=lambda r: (r.date, r.article_id, r.event_id))
-    groups = _Groups([r.date.toordinal() for r in ordered])
+    groups = _Groups(ordered)
     links: list[tuple[int, Link]] = []
     #: (type, day, actor) -> spatial cell -> report indexes; most keys of a report are absent,
     #: so its 27 neighbouring cells are looked at only under the few keys that are there.
     index: dict[tuple, dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
     for i, report in enumerate(ordered):
         day, cell = report.date.toordinal(), _cell(report, rules.max_km)
-        for j in _candidates(index, report, day, cell, rules.max_days):
-            if groups.find(i) == groups.find(j):
-                continue
-            link = match(ordered[j], report, rules)
-            if link is not None and groups.union(j, i, rules.max_days):
+        found = [(link, j) for j in _candidates(index, report, day, cell, rules.max_days)
+                 if groups.find(i) != groups.find(j)
+                 and (link := match(ordered[j], report, rules)) is not None]
+        for link, j in sorted(found, key=_closeness):  # the closest report first
+            if groups.union(j, i, rules.max_days):
                 links.append((i, link))
         for actor in report.actor_keys:
             index[(report.type, day, actor)][cell].append(i)
     return _collect(ordered, groups, links)
+
+
+def _closeness(found: tuple[Link, int]) -> tuple:
+    link, j = found
+    return (link.date_gap_days, link.distance_km or 0.0, -len(link.shared_actors), j)
 
 
 def _candidates(index: dict, report: Report, day: int, cell: tuple, max_days: int) -> list[int]:

@@ -140,3 +140,15 @@ def test_merge_events_on_extractions():
     (group,) = crossref.merge_events([_extraction("x", town, "Northland"),
                                       _extraction("y", town, "northland")])
     assert group.members == ("x:e1", "y:e1")
+
+
+def test_merge_never_puts_two_events_of_one_article_in_a_group():
+    twin = report("a1", event="e2", at=NEAR)
+    (group,) = crossref.merge([report("a1"), twin, report("a2")])
+    assert group.members == ("a1:e1", "a2:e1")
+
+
+def test_merge_joins_the_closest_match_first():
+    # a2 matches both events of a1; it joins the one at its own point, not the one 3 km off.
+    (group,) = crossref.merge([report("a1", at=NEAR), report("a1", event="e2"), report("a2")])
+    assert group.members == ("a1:e2", "a2:e1") and group.links[0].distance_km == 0
