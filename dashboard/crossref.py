@@ -34,6 +34,8 @@ from dashboard.records import Extraction, Place
 EARTH_KM = 6371.0088
 #: Place precisions that are areas: two of them match when they are the same area.
 AREA_PRECISIONS = frozenset({"admin1", "region", "country"})
+#: Dates known to the day ("": a record that does not say, as older datasets' records).
+DAY_PRECISIONS = frozenset({"day", ""})
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +170,12 @@ def reports_of(extraction: Extraction) -> Iterator[Report]:
         named = [actors[a] for a in event.actors if a in actors]
         keys = frozenset(k.casefold() for a in named for k in (a.name, *a.aliases) if k)
         place = places.get(event.place) if event.place else None
-        area = _area_key(place)
+        lat, lon = (event.lat, event.lon) if event.lat is not None or place is None else (
+            place.lat, place.lon)
         yield Report(
             art.id, event.id, event.type,
-            event.date if event.date_precision == "day" else None,
-            tuple(a.name for a in named), keys, event.lat, event.lon, area,
+            event.date if event.date_precision in DAY_PRECISIONS else None,
+            tuple(a.name for a in named), keys, lat, lon, _area_key(place),
             (place.name or place.surface) if place else "", event.summary, art.title, art.source)
 
 

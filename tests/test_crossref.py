@@ -152,3 +152,36 @@ def test_merge_joins_the_closest_match_first():
     # a2 matches both events of a1; it joins the one at its own point, not the one 3 km off.
     (group,) = crossref.merge([report("a1", at=NEAR), report("a1", event="e2"), report("a2")])
     assert group.members == ("a1:e2", "a2:e1") and group.links[0].distance_km == 0
+
+
+def test_reports_of_takes_the_place_coordinates_when_the_event_has_none():
+    town = Place("p1", "Town", 0, 4, lat=HERE[0], lon=HERE[1], precision="point")
+    ex = _extraction("x", town, "Northland")
+    bare = Extraction(ex.article, ex.places, ex.actors,
+                      (Event("e1", "clash", "", actors=("a1",), place="p1", date=DAY),))
+    (found,) = crossref.reports_of(bare)
+    assert (found.lat, found.lon) == HERE and found.date == DAY and found.mergeable
+
+
+def _random_reports(n: int, seed: int) -> list[Report]:
+    """Reports packed into a few km, days and actors, so that many match and chains form."""
+    import random
+
+    rng = random.Random(seed)
+    return [report(f"a{rng.randrange(n // 3)}", event=f"e{i}",
+                   type_=rng.choice(("clash", "meeting")),
+                   day=DAY + dt.timedelta(days=rng.randrange(4)),
+                   at=(45 + rng.uniform(0, 0.3), 20 + rng.uniform(0, 0.3)),
+                   actors=rng.sample(("N", "S", "E", "W"), rng.randrange(1, 3)))
+            for i in range(n)]
+
+
+def test_merge_index_finds_what_comparing_every_pair_finds(monkeypatch):
+    reports = _random_reports(400, seed=3)
+    indexed = crossref.merge(reports)
+
+    def every_earlier(index, report, day, cell, max_days):
+        return sorted({j for cells in index.values() for found in cells.values() for j in found})
+
+    monkeypatch.setattr(crossref, "_candidates", every_earlier)
+    assert len(indexed) > 10 and crossref.merge(reports) == indexed

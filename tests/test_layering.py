@@ -21,6 +21,7 @@ LAYERS = {
     "store.dataset": 1, "store.uploads": 6, "store": 1,
     "engine": 6, "evaluate_cli": 6, "cli": 7,
     "ui.tables": 6, "ui.highlight": 6, "ui.filters": 7, "ui.basemap_build": 7, "ui.basemap": 7,
+    "ui.corroboration": 7,
     "ui.map_layers": 8, "ui.views": 9, "ui": 6,
     "app": 10, "__main__": 11,
 }
