@@ -59,15 +59,14 @@ def measure(spec: dict) -> dict:
         cluster = engine.local_cluster(spec["workers"])  # what --engine dask starts
     t1 = time.perf_counter()
     cpu1 = _cpu_self()
-    finished: list[float] = []  # the client's CPU time as each batch is reported done
     with _task_stream(cluster if spec.get("stream") else None) as stream:
         summary = engine.extract_to_dataset(
             files, target, engine=spec["engine"], workers=spec["workers"],
             scheduler=cluster.scheduler_address if cluster else None,
-            batch_size=spec.get("batch_size", 0),
-            progress=lambda n: finished.append(_cpu_self()))
+            batch_size=spec.get("batch_size", 0))
         t2 = time.perf_counter()
         client_cpu = _cpu_self() - cpu1
+    noop = _scheduler_cost(cluster) if spec.get("stream") and cluster else (None, None)
     if cluster is not None:
         cluster.close()
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
@@ -81,13 +80,25 @@ def measure(spec: dict) -> dict:
             "task_s": sum(d.seconds for d in summary.done),
             "task_cpu_s": sum(d.cpu_seconds for d in summary.done),
             "client_cpu_s": client_cpu, "stream": stream_figures(stream.data),
-            # Between the first and the last batch: the client's and the scheduler's CPU per
-            # task once running, without the fixed costs of listing files and connecting.
-            "client_cpu_per_task_s": ((finished[-1] - finished[0]) / (len(finished) - 1)
-                                      if spec["engine"] == "dask" and len(finished) > 1
-                                      else None),
+            "noop_wall_s": noop[0], "noop_cpu_s": noop[1],
             "rss_start_mb": rss_start, "rss_peak_mb": resource.getrusage(
                 resource.RUSAGE_SELF).ru_maxrss / 1024, "dataset_bytes": size}
+
+
+def _noop(i: int) -> int:
+    return i
+
+
+def _scheduler_cost(cluster, tasks: int = 2000) -> tuple[float, float]:
+    """Wall and client-process CPU seconds per task for ``tasks`` tasks that do nothing: the
+    scheduler's own cost per task (in the client process, where a LocalCluster keeps it)."""
+    from dask.distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        client.gather(client.map(_noop, range(50), pure=False))  # connections warm
+        t0, cpu0 = time.perf_counter(), _cpu_self()
+        client.gather(client.map(_noop, range(tasks), pure=False))
+        return (time.perf_counter() - t0) / tasks, (_cpu_self() - cpu0) / tasks
 
 
 def _cpu_self() -> float:
@@ -268,8 +279,9 @@ def simulated(sims: list[dict], args: argparse.Namespace) -> list[str]:
     rows = ["## 4. Simulated larger run: more worker processes than cores, 1 thread each\n",
             "| workers | articles | tasks | extraction s | articles/s | CPU ms/article | "
             "busy share per worker (task stream) | idle gap between tasks, median / p95 / max "
-            "ms | last worker done before the end s | client CPU ms per task | load before |",
-            "|--:|--:|--:|--:|--:|--:|---|---|--:|--:|--:|"]
+            "ms | first worker out of work before the end s | client CPU, share of a core | "
+            "no-op task: wall / client CPU ms | load before |",
+            "|--:|--:|--:|--:|--:|--:|---|---|--:|--:|--:|--:|"]
     for sim in sims:
         st = sim["stream"]
         busy = st.get("busy") or sim["busy"]
@@ -278,18 +290,19 @@ def simulated(sims: list[dict], args: argparse.Namespace) -> list[str]:
             f"{rate(sim):.1f} | {1000 * sim['task_cpu_s'] / sim['articles']:.2f} | "
             f"{min(busy):.0%}–{max(busy):.0%} | {st.get('gap_median_ms', 0):.1f} / "
             f"{st.get('gap_p95_ms', 0):.1f} / {st.get('gap_max_ms', 0):.1f} | "
-            f"{st.get('tail_max_s', 0):.1f} | {_per_task_ms(sim):.1f} | "
+            f"{st.get('tail_max_s', 0):.1f} | {sim['client_cpu_s'] / sim['extract_s']:.1%} | "
+            f"{1000 * (sim['noop_wall_s'] or 0):.2f} / {1000 * (sim['noop_cpu_s'] or 0):.2f} | "
             f"{sim['load_before']:.2f} |")
     rows.append(f"\nBatches of {args.simulate_batch} articles. Busy share: the time a worker "
                 "spent computing tasks over the span from the first task's start to the last "
                 "one's end, from `distributed`'s task stream (`get_task_stream`). Idle gap: from "
-                "the end of a worker's task to the start of its next one, which is the "
-                "scheduler's hand-off (the client keeps two tasks per worker queued). On 2 cores "
-                "the workers time-share, so articles/s cannot exceed the 2-worker figure and the "
-                "CPU per article rises a little (caches shared); the shares and gaps show "
-                "whether the scheduler keeps every worker fed. Client CPU per task: the CPU "
-                "time of the client process (which holds the LocalCluster's scheduler) from "
-                "the first batch reported done to the last, per batch.\n")
+                "the end of a worker's task to the start of its next one, the scheduler's "
+                "hand-off (the client keeps two tasks per worker queued). On 2 cores the "
+                "workers time-share, so articles/s cannot exceed the 2-worker figure; the "
+                "shares and gaps show whether the scheduler keeps every worker fed. Client CPU: "
+                "the client process (which holds the LocalCluster's scheduler and nannies) over "
+                "the extraction. No-op task: 2,000 tasks that do nothing on the same cluster, "
+                "the scheduler's own cost per task.\n")
     return rows
 
 
@@ -299,28 +312,22 @@ def engine_batch() -> int:
     return engine.MAX_BATCH
 
 
-def _per_task_ms(sim: dict) -> float:
-    per_task = sim.get("client_cpu_per_task_s")
-    return 1000 * (per_task if per_task is not None
-                   else sim["client_cpu_s"] / max(1, sim["batches"]))
-
-
 def estimate(sims: list[dict], loop: dict | None) -> list[str]:
     """1M articles on N machines: per-article CPU cost (the loop's, else the simulated runs'),
     times the busy share the scheduler achieved, plus the scheduler's own ceiling."""
     cpu_ms = (1000 / rate(loop) if loop else
               min(1000 * s["task_cpu_s"] / s["articles"] for s in sims))
     busy = min(min(s["stream"].get("busy") or s["busy"]) for s in sims)
-    per_task_ms = max(_per_task_ms(s) for s in sims)
+    per_task_ms = max(1000 * (s["noop_cpu_s"] or 0) for s in sims) or 1.0
     bytes_per = sims[-1]["dataset_bytes"] / sims[-1]["articles"]
     ceiling = engine_batch() * 1000 / per_task_ms  # articles/s one scheduler hands out
     rows = ["## 5. Estimate: 1,000,000 articles\n",
             f"From the figures above: {cpu_ms:.1f} ms of one core per article "
             f"({'the loop' if loop else 'the simulated runs, CPU time'}), workers busy "
             f"{busy:.0%} of the time at worst (the simulated runs' task stream), "
-            f"{per_task_ms:.1f} ms of client and scheduler CPU per task (the worst run; so "
-            f"about {ceiling:,.0f} articles/s before one client and scheduler saturate, at "
-            f"the default {engine_batch()} articles per task), {bytes_per / 1e3:.1f} kB of Parquet per article "
+            f"{per_task_ms:.2f} ms of scheduler CPU per task (the no-op tasks, worst run; so "
+            f"about {ceiling:,.0f} articles/s before one scheduler saturates, at the default "
+            f"{engine_batch()} articles per task), {bytes_per / 1e3:.1f} kB of Parquet per article "
             f"({1e6 * bytes_per / 1e9:.1f} GB for a million). Machines of 8 cores, one "
             "single-threaded worker per core, a shared filesystem:\n",
             "| machines | workers | hours | articles/s |", "|--:|--:|--:|--:|"]

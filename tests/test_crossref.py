@@ -180,7 +180,7 @@ def test_merge_index_finds_what_comparing_every_pair_finds(monkeypatch):
     reports = _random_reports(400, seed=3)
     indexed = crossref.merge(reports)
 
-    def every_earlier(index, report, day, cell, max_days):
+    def every_earlier(index, report, day, rules):
         return sorted({j for cells in index.values() for found in cells.values() for j in found})
 
     monkeypatch.setattr(crossref, "_candidates", every_earlier)
