@@ -156,8 +156,8 @@ def merged_events(base: tuple[Extraction, ...], key: tuple, extra: tuple[Extract
 
 @st.cache_resource(show_spinner="Matching events reported by several articles…", max_entries=4)
 def support_for(_extractions: tuple[Extraction, ...], key: tuple) -> corroboration.Support:
-    """Merged events, rebuilt only when the articles change (``key``): about a second at
-    100,000 events."""
+    """Merged events, rebuilt only when the articles change (``key``): 2 s at 100,000
+    events, once per data for every session."""
     return corroboration.support_for(_extractions)
 
 

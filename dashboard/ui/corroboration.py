@@ -34,7 +34,7 @@ NONE = Support((), MappingProxyType({}), MappingProxyType({}))
 def support_for(extractions: Iterable[Extraction],
                 rules: crossref.MergeRules = crossref.MergeRules()) -> Support:
     """Merge the extractions' events (see :func:`dashboard.crossref.merge`)."""
-    reports = [r for ex in extractions for r in crossref.reports_of(ex)]
+    reports = crossref.all_reports(extractions)
     groups = crossref.merge(reports, rules)
     by_report = {key: group for group in groups for key in group.members}
     return Support(groups, MappingProxyType(by_report), MappingProxyType(
