@@ -80,7 +80,7 @@ def measure(spec: dict) -> dict:
             "busy": sorted(v / (t2 - t1) for v in per_worker.values()),
             "task_s": sum(d.seconds for d in summary.done),
             "task_cpu_s": sum(d.cpu_seconds for d in summary.done),
-            "client_cpu_s": client_cpu, "stream": stream_figures(stream.data),
+            "client_cpu_s": client_cpu, "stream": stream_figures(stream.data, spec["workers"]),
             "noop_wall_s": noop[0], "noop_cpu_s": noop[1],
             "rss_start_mb": rss_start, "rss_peak_mb": resource.getrusage(
                 resource.RUSAGE_SELF).ru_maxrss / 1024, "dataset_bytes": size}
@@ -132,10 +132,11 @@ class _task_stream:
             self.client.close()
 
 
-def stream_figures(records: list[dict]) -> dict:
-    """Per worker: share of the span (first task start to last task end) spent computing,
-    the idle gaps between one task's end and its next task's start, and how long before the
-    end its last task ended (the tail). Empty without a task stream."""
+def stream_figures(records: list[dict], workers: int) -> dict:
+    """Per worker: share of the span (first task start to last task end) spent computing
+    (0 for a worker that got no task), the idle gaps between one task's end and its next
+    task's start, and how long before the end its last task ended (the tail). Empty without a
+    task stream."""
     by_worker: dict[str, list[tuple[float, float]]] = {}
     for record in records:
         for step in record.get("startstops", ()):
@@ -153,6 +154,7 @@ def stream_figures(records: list[dict]) -> dict:
         gaps += [nxt[0] - prev[1] for prev, nxt in zip(spans, spans[1:])]
         tails.append(last - spans[-1][1])
     gaps.sort()
+    busy += [0.0] * (workers - len(by_worker))
     return {"workers": len(by_worker), "tasks": tasks, "span_s": last - first,
             "busy": sorted(busy), "gap_median_ms": 1000 * gaps[len(gaps) // 2] if gaps else 0.0,
             "gap_p95_ms": 1000 * gaps[int(0.95 * (len(gaps) - 1))] if gaps else 0.0,
@@ -318,14 +320,16 @@ def estimate(sims: list[dict], loop: dict | None) -> list[str]:
     CPU time, which other programs' load disturbs less than the wall clock),
     times the busy share the scheduler achieved, plus the scheduler's own ceiling."""
     cpu_ms = min(1000 * r["task_cpu_s"] / r["articles"] for r in ([loop] if loop else sims))
-    busy = min(min(s["stream"].get("busy") or s["busy"]) for s in sims)
+    shares = [s["stream"].get("busy") or s["busy"] for s in sims]
+    busy = max(0.01, min(sum(b) / len(b) for b in shares))  # the worst run's mean share
     per_task_ms = max(1000 * (s["noop_cpu_s"] or 0) for s in sims) or 1.0
     bytes_per = sims[-1]["dataset_bytes"] / sims[-1]["articles"]
     ceiling = engine_batch() * 1000 / per_task_ms  # articles/s one scheduler hands out
     rows = ["## 5. Estimate: 1,000,000 articles\n",
             f"From the figures above: {cpu_ms:.1f} ms of one core per article "
             f"({'the loop' if loop else 'the simulated runs'}, CPU time), workers busy "
-            f"{busy:.0%} of the time at worst (the simulated runs' task stream), "
+            f"{busy:.0%} of the time (the mean over workers in the worse simulated run, from "
+            f"its task stream), "
             f"{per_task_ms:.2f} ms of scheduler CPU per task (the no-op tasks, worst run; so "
             f"about {ceiling:,.0f} articles/s before one scheduler saturates, at the default "
             f"{engine_batch()} articles per task), {bytes_per / 1e3:.1f} kB of Parquet per article "
