@@ -103,7 +103,8 @@ class Link:
         names = " / ".join(dict.fromkeys(n for n in self.places if n))
         where = (f"{self.distance_km:.1f} km apart" if self.distance_km is not None
                  else "same area") + (f" ({names})" if names else "")
-        days = "same day" if self.date_gap_days == 0 else f"{self.date_gap_days} day(s) apart"
+        gap = self.date_gap_days
+        days = "same day" if gap == 0 else f"{gap} day{'' if gap == 1 else 's'} apart"
         return (f"{self.a} ~ {self.b}: same type {self.type}; shared actors "
                 f"{', '.join(self.shared_actors)}; {where}; {days}")
 

@@ -25,7 +25,7 @@ def test_match_holds_when_every_criterion_holds():
     assert link is not None
     assert link.type == "clash" and link.shared_actors == ("Northland",)
     assert 2.5 < link.distance_km < 3.5 and link.date_gap_days == 1
-    assert "3.0 km apart" in link.explain() and "1 day(s) apart" in link.explain()
+    assert "3.0 km apart" in link.explain() and "1 day apart" in link.explain()
 
 
 def test_match_fails_on_a_different_type():
