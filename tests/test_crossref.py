@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dashboard import crossref
 from dashboard.crossref import MergeRules, Report
 from dashboard.records import Actor, Article, Event, Extraction, Place
@@ -168,7 +171,7 @@ def _random_reports(n: int, seed: int) -> list[Report]:
     import random
 
     rng = random.Random(seed)
-    return [report(f"a{rng.randrange(n // 3)}", event=f"e{i}",
+    return [report(f"a{rng.randrange(max(1, n // 3))}", event=f"e{i}",
                    type_=rng.choice(("clash", "meeting")),
                    day=DAY + dt.timedelta(days=rng.randrange(4)),
                    at=(45 + rng.uniform(0, 0.3), 20 + rng.uniform(0, 0.3)),
@@ -185,3 +188,23 @@ def test_merge_index_finds_what_comparing_every_pair_finds(monkeypatch):
 
     monkeypatch.setattr(crossref, "_candidates", every_earlier)
     assert len(indexed) > 10 and crossref.merge(reports) == indexed
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(2, 120))
+def test_merge_groups_keep_their_promises(seed, size):
+    reports = _random_reports(size, seed)
+    by_key = {r.key: r for r in reports}
+    groups = crossref.merge(reports)
+    assert groups == crossref.merge(list(reversed(reports)))
+    seen: set[str] = set()
+    for group in groups:
+        members = [by_key[m] for m in group.members]
+        assert len(group.links) == group.num_reports - 1 >= 1
+        assert group.num_articles == group.num_reports  # never two events of one article
+        assert (group.last_date - group.first_date).days <= MergeRules().max_days
+        assert not seen & set(group.members)
+        seen |= set(group.members)
+        for link in group.links:
+            assert crossref.match(by_key[link.a], by_key[link.b]) == link
+        assert {m.type for m in members} == {group.type}
