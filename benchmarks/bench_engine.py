@@ -289,7 +289,8 @@ def simulated(sims: list[dict], args: argparse.Namespace) -> list[str]:
         st = sim["stream"]
         busy = st.get("busy") or sim["busy"]
         rows.append(
-            f"| {sim['workers']} | {sim['articles']:,} | {sim['batches']} | {sim['extract_s']:.1f} | "
+            f"| {sim['workers']} | {sim['articles']:,} | {sim['batches']} | "
+            f"{sim['extract_s']:.1f} | "
             f"{rate(sim):.1f} | {1000 * sim['task_cpu_s'] / sim['articles']:.2f} | "
             f"{min(busy):.0%}–{max(busy):.0%} | {st.get('gap_median_ms', 0):.1f} / "
             f"{st.get('gap_p95_ms', 0):.1f} / {st.get('gap_max_ms', 0):.1f} | "
