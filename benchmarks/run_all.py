@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 #: In this order: the gazetteer under extraction, extraction under the dashboard.
-BENCHMARKS = ("gazetteer", "extract", "engine", "dashboard")
+BENCHMARKS = ("gazetteer", "extract", "engine", "crossref", "dashboard")
 
 
 def accepts_quick(script: Path) -> bool:

@@ -27,7 +27,7 @@ if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file
 import streamlit as st  # noqa: E402
 
 from dashboard.ui import filters as flt  # noqa: E402
-from dashboard.ui import basemap, map_layers, tables
+from dashboard.ui import basemap, corroboration, map_layers, tables
 from dashboard.store import uploads
 from dashboard.ui import views  # noqa: E402
 from dashboard.errors import GazetteerError  # noqa: E402
@@ -141,6 +141,24 @@ def view(_frames: tables.Frames, data_key: tuple, chosen: flt.Filters):
     filtered = flt.apply(_frames, chosen)
     spots = tables.locations(filtered)
     return filtered, spots, map_layers.prepare(filtered, spots)
+
+
+def merged_events(base: tuple[Extraction, ...], key: tuple, extra: tuple[Extraction, ...],
+                  uploads_key: tuple, side) -> corroboration.Support:
+    """The events several articles report, merged (a sidebar switch turns it off)."""
+    if not side.toggle("Merge reports of one event", value=True, key="nm_merge",
+                       help="The same event reported by several articles (same type, an actor "
+                            "in common, within 10 km or the same area, dates a day apart) is "
+                            "shown with every article that reports it."):
+        return corroboration.NONE
+    return support_for(base + extra, (key, uploads_key))
+
+
+@st.cache_resource(show_spinner="Matching events reported by several articles…", max_entries=4)
+def support_for(_extractions: tuple[Extraction, ...], key: tuple) -> corroboration.Support:
+    """Merged events, rebuilt only when the articles change (``key``): 2 s at 100,000
+    events, once per data for every session."""
+    return corroboration.support_for(_extractions)
 
 
 @st.cache_resource(show_spinner="Preparing the offline basemap…")
@@ -333,13 +351,14 @@ def page(src: Source) -> None:
     frames = tables.concat([frames_for(base, key), frames_for(extra, uploads_key)] if extra
                            else [frames_for(base, key)])
     chosen = views.sidebar_filters(flt.options(frames), filter_area)
+    support = merged_events(base, key, extra, uploads_key, filter_area)
     filtered, spots, layers = view(frames, (key, uploads_key), chosen)
     views.summary_line(filtered, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
     # Each of these is a fragment in its own error boundary: a click on the map, a tab switch
     # or an article choice reruns only its own part of the page.
-    views.map_and_details(filtered, spots, layers, articles, basemap_layers())
+    views.map_and_details(filtered, spots, layers, articles, basemap_layers(), support)
     views.record_tables(filtered)
     views.reading(filtered, articles)
     views.attribution()

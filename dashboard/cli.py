@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
-from dashboard import engine
+from dashboard import crossref, engine
 from dashboard.extract.pipeline import extract_paths, failed
 from dashboard.progress import Progress
 from dashboard.records import Extraction
@@ -30,6 +30,13 @@ CSV_COLUMNS = (
     "country_code", "precision", "lat", "lon", "place_basis", "place_note", "date_basis",
     "date_note", "summary", "sentence", "start", "end", "mentions",
 )
+#: Columns the CSV output gains with ``--merge-events``: filled on its ``merged_event`` rows.
+MERGED_CSV_COLUMNS = (
+    "last_date", "num_reports", "num_articles", "num_sources", "members", "sources",
+    "explanation",
+)
+#: Formats that can carry the merged events (after the extractions, so output still streams).
+MERGE_FORMATS = ("json", "geojson", "csv")
 
 
 def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
@@ -59,6 +66,7 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
                              f"per worker, at most {engine.MAX_BATCH})")
     parser.add_argument("--no-progress", action="store_true",
                         help="parquet only: no progress line on stderr")
+    add_merge_options(parser)
     parser.set_defaults(run=run_extract)
     return parser
 
@@ -85,9 +93,16 @@ def run_extract(args: argparse.Namespace, *, geocoder: Any = None) -> int:
                     print(f"newsmap extract: {name}: {problem.message}", file=sys.stderr)
             yield extraction
 
+    if args.merge_events and fmt not in MERGE_FORMATS:
+        print(f"newsmap extract: --merge-events needs --format {', '.join(MERGE_FORMATS)}",
+              file=sys.stderr)
+        return 2
     items = checked(extract_paths(args.paths, geocoder=geocoder, workers=max(1, args.workers)))
     with _opened(args.output) as out:
-        WRITERS[fmt](items, out)
+        if args.merge_events:
+            write_merged(fmt, items, out, crossref.MergeRules(args.merge_km, args.merge_days))
+        else:
+            WRITERS[fmt](items, out)
     return 1 if failures else 0
 
 
@@ -102,6 +117,10 @@ def run_dataset(args: argparse.Namespace, *, geocoder: Any = None) -> int:
         return 2
     if args.scheduler and args.engine != "dask":
         print("newsmap extract: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
+    if args.merge_events:
+        print("newsmap extract: --merge-events needs --format json, geojson or csv (the "
+              "dashboard merges a dataset's events when it opens it)", file=sys.stderr)
         return 2
     bar: list[Progress] = []
 
@@ -156,16 +175,25 @@ def write_jsonl(items: Iterable[Extraction], out: IO[str]) -> None:
         out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
 
 
-def write_geojson(items: Iterable[Extraction], out: IO[str]) -> None:
-    """A FeatureCollection: every located place, event and deployment as a Point feature."""
+def write_geojson(items: Iterable[Extraction], out: IO[str],
+                  after: Callable[[], Iterable[dict | None]] = tuple) -> None:
+    """A FeatureCollection: every located place, event and deployment as a Point feature
+    (then the features ``after()`` gives, once the items are written)."""
     out.write('{"type": "FeatureCollection", "features": [')
     first = True
-    for extraction in items:
-        for feature in features(extraction):
-            out.write("\n" if first else ",\n")
-            json.dump(feature, out, ensure_ascii=False)
-            first = False
+    for feature in _chained((f for ex in items for f in features(ex)), after):
+        if feature is None:
+            continue
+        out.write("\n" if first else ",\n")
+        json.dump(feature, out, ensure_ascii=False)
+        first = False
     out.write("\n]}\n")
+
+
+def _chained(first: Iterable, then: Callable[[], Iterable]) -> Iterator:
+    """``first``, then ``then()``, called only once ``first`` is used up."""
+    yield from first
+    yield from then()
 
 
 def features(extraction: Extraction) -> Iterator[dict[str, Any]]:
@@ -211,12 +239,17 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def write_csv(items: Iterable[Extraction], out: IO[str]) -> None:
-    """One row per event and per deployment (columns: ``CSV_COLUMNS``)."""
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+def write_csv(items: Iterable[Extraction], out: IO[str],
+              after: Callable[[], Iterable[dict]] | None = None) -> None:
+    """One row per event and per deployment (columns: ``CSV_COLUMNS``); with ``after``, the
+    rows it gives once the items are written, under ``MERGED_CSV_COLUMNS`` too."""
+    columns = CSV_COLUMNS + (MERGED_CSV_COLUMNS if after else ())
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for extraction in items:
         writer.writerows(rows(extraction))
+    if after is not None:
+        writer.writerows(after())
 
 
 def rows(extraction: Extraction) -> Iterator[dict[str, Any]]:
@@ -260,3 +293,66 @@ def _located(places: dict, place_id: str | None, lat: Any, lon: Any) -> dict[str
 WRITERS: dict[str, Callable[[Iterable[Extraction], IO[str]], None]] = {
     "json": write_json, "jsonl": write_jsonl, "geojson": write_geojson, "csv": write_csv,
 }
+
+
+# ----------------------------------------------------------------- cross-article merged events
+def add_merge_options(parser: argparse.ArgumentParser) -> None:
+    """``--merge-events`` and its thresholds (``dashboard/crossref.py``)."""
+    rules = crossref.MergeRules()
+    parser.add_argument("--merge-events", action=argparse.BooleanOptionalAction, default=False,
+                        help="json, geojson, csv: also list the events several articles report "
+                             "as merged events, with their reports, counts and why they match "
+                             "(off by default: the output keeps its usual shape)")
+    parser.add_argument("--merge-km", type=float, default=rules.max_km, metavar="KM",
+                        help=f"with --merge-events: farthest apart two reports of one event "
+                             f"may be (default {rules.max_km:g})")
+    parser.add_argument("--merge-days", type=int, default=rules.max_days, metavar="N",
+                        help=f"with --merge-events: most days between two reports of one "
+                             f"event (default {rules.max_days})")
+
+
+def write_merged(fmt: str, items: Iterable[Extraction], out: IO[str],
+                 rules: crossref.MergeRules) -> None:
+    """The format's usual output, then the merged events. The extractions still stream: only
+    their events' small reports are kept until the end."""
+    reports: list[crossref.Report] = []
+
+    def keeping(extractions: Iterable[Extraction]) -> Iterator[Extraction]:
+        for extraction in extractions:
+            reports.extend(crossref.reports_of(extraction))
+            yield extraction
+
+    def merged() -> tuple[crossref.MergedEvent, ...]:  # called once the stream is read
+        return crossref.merge(reports, rules)
+
+    if fmt == "json":
+        out.write('{"extractions": ')
+        write_json(keeping(items), out)
+        out.write(', "merged_events": ')
+        json.dump([m.to_dict() for m in merged()], out, ensure_ascii=False)
+        out.write("}\n")
+    elif fmt == "geojson":
+        write_geojson(keeping(items), out, after=lambda: map(merged_feature, merged()))
+    else:
+        write_csv(keeping(items), out, after=lambda: map(merged_row, merged()))
+
+
+def merged_feature(event: crossref.MergedEvent) -> dict[str, Any] | None:
+    """A merged event as a GeoJSON Point at its first report (None when it has no point)."""
+    if event.lat is None or event.lon is None:
+        return None
+    props = event.to_dict()
+    del props["lat"], props["lon"]
+    return _feature("merged_event", "", event.lon, event.lat, props)
+
+
+def merged_row(event: crossref.MergedEvent) -> dict[str, Any]:
+    """A merged event as a CSV row (``record`` = ``merged_event``; ``id`` its first report)."""
+    return {"article_id": "", "record": "merged_event", "id": event.id, "type": event.type,
+            "date": event.first_date.isoformat(), "last_date": event.last_date.isoformat(),
+            "actors": "; ".join(event.actors), "place_name": event.place_name,
+            "lat": "" if event.lat is None else event.lat,
+            "lon": "" if event.lon is None else event.lon,
+            "num_reports": event.num_reports, "num_articles": event.num_articles,
+            "num_sources": event.num_sources, "members": "; ".join(event.members),
+            "sources": "; ".join(event.sources), "explanation": event.explain()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -390,3 +391,18 @@ def test_app_opens_a_parquet_dataset_folder(monkeypatch, tmp_path):
     from_jsonl = _table(_run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path))), "events")
     assert len(from_parquet) == len(from_jsonl) > 0
     assert sorted(from_parquet["summary"]) == sorted(from_jsonl["summary"])
+
+
+def test_app_details_count_the_articles_reporting_an_event_and_the_switch_turns_it_off(
+        monkeypatch, tmp_path):
+    seed = extractions()[0]
+    copy = dataclasses.replace(seed, article=dataclasses.replace(seed.article, id="copy"))
+    path = _dataset(tmp_path, [json.dumps(ex.to_dict()) for ex in (seed, copy)])
+    tooltip = "Brussels\nid: gn:2800866"
+    at = _run(monkeypatch, tooltip=tooltip, NEWSMAP_DATASET=str(path))
+    assert "Reported by 2 articles" in _details(at) and 'href="?article=copy"' in _details(at)
+    with mock.patch("streamlit_folium.st_folium",
+                    return_value={"last_object_clicked_tooltip": tooltip}):
+        at.toggle(key="nm_merge").set_value(False).run()
+    assert not at.exception
+    assert "NATO met" in _details(at) and "Reported by" not in _details(at)

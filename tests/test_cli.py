@@ -90,9 +90,11 @@ def test_cli_runs_as_a_module_with_workers(folder):
 
 def test_cli_csv_columns_and_formats_are_documented():
     doc = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in (*cli.CSV_COLUMNS, *cli.FORMATS):
+    for name in (*cli.CSV_COLUMNS, *cli.MERGED_CSV_COLUMNS, *cli.FORMATS, "--merge-events",
+                 "--no-merge-events"):
         assert f"`{name}`" in doc, name
-    for option in ("--format", "--workers", "-o", "--engine", "--scheduler", "--batch-size"):
+    for option in ("--format", "--workers", "-o", "--engine", "--scheduler", "--batch-size",
+                   "--merge-km", "--merge-days"):
         assert f"`{option} " in doc, option
 
 
@@ -123,3 +125,49 @@ def test_cli_interrupted_dataset_run_says_how_to_go_on(folder, tmp_path, capsys,
     monkeypatch.setattr(cli.engine, "extract_to_dataset", interrupted)
     code, _, err = run([str(folder), "-o", f"{tmp_path / 'ds'}/"], capsys)
     assert code == 130 and "run the same command again" in err
+
+
+@pytest.fixture
+def twice(tmp_path):
+    """The seed under two names: every event it reports is reported twice."""
+    for name in ("first", "second"):
+        (tmp_path / f"{name}.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    return tmp_path
+
+
+def test_cli_merge_events_json_lists_groups_after_the_extractions(twice, capsys):
+    code, out, _ = run([str(twice), "--merge-events"], capsys)
+    data = json.loads(out)
+    assert code == 0 and [x["article"]["id"] for x in data["extractions"]] == ["first", "second"]
+    assert data["merged_events"]
+    for group in data["merged_events"]:
+        assert group["num_reports"] == group["num_articles"] == 2
+        assert [m.split(":")[0] for m in group["members"]] == ["first", "second"]
+        assert "same type" in group["links"][0]["explanation"]
+
+
+def test_cli_merge_events_is_off_by_default_and_can_be_switched_off(twice, capsys):
+    for argv in ([], ["--merge-events", "--no-merge-events"]):
+        code, out, _ = run([str(twice), *argv], capsys)
+        assert code == 0 and isinstance(json.loads(out), list)
+
+
+def test_cli_merge_events_csv_and_geojson_add_merged_records(twice, capsys):
+    _, out, _ = run([str(twice), "--merge-events", "--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    merged = [r for r in rows if r["record"] == "merged_event"]
+    assert merged and all(r["num_reports"] == "2" and r["explanation"] for r in merged)
+    _, out, _ = run([str(twice), "--merge-events", "--format", "geojson"], capsys)
+    kinds = {f["properties"]["record"] for f in json.loads(out)["features"]}
+    assert "merged_event" in kinds
+
+
+def test_cli_merge_events_thresholds_narrow_the_groups(twice, capsys):
+    _, out, _ = run([str(twice), "--merge-events", "--merge-days", "-1"], capsys)
+    assert json.loads(out)["merged_events"] == []
+
+
+@pytest.mark.parametrize("argv", [["--format", "jsonl"], ["-o", "ds/"]], ids=["jsonl", "parquet"])
+def test_cli_merge_events_refuses_formats_that_cannot_carry_it(twice, argv, capsys):
+    code, _, err = run([str(twice), "--merge-events", *argv], capsys)
+    assert code == 2 and "--merge-events needs" in err

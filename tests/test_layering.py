@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "dashboard"
 #: modules that share a key (the extraction stages) may import each other.
 LAYERS = {
     "records": 0, "errors": 0, "__init__": 0,
-    "text": 1, "progress": 1,
+    "text": 1, "progress": 1, "crossref": 1,
     "geo.gazetteer": 2, "geo.admin1_outlines": 3, "geo.gazetteer_build": 4, "geo.geocoder": 3,
     "geo": 2,
     "extract": 3, "extract.gold": 2, "extract.articles": 2,
@@ -22,6 +22,7 @@ LAYERS = {
     "store.dataset": 1, "store.uploads": 6, "store": 1,
     "engine": 6, "evaluate_cli": 6, "cli": 7,
     "ui.tables": 6, "ui.highlight": 6, "ui.filters": 7, "ui.basemap_build": 7, "ui.basemap": 7,
+    "ui.corroboration": 7,
     "ui.map_layers": 8, "ui.views": 9, "ui": 6,
     "app": 10, "__main__": 11,
 }

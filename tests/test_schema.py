@@ -50,3 +50,26 @@ def test_schema_vocabularies_match_the_records():
     for name, cls in (("place", records.Place), ("actor", records.Actor), ("event", records.Event),
                       ("deployment", records.Deployment), ("problem", records.Problem)):
         assert set(defs[name]["required"]) >= set(cls.__dataclass_fields__), name
+
+
+def test_schema_validates_merged_output(validator, offline_geocoder, tmp_path):
+    import io
+
+    from dashboard import cli, crossref
+
+    twice = [pipeline.extract_file(ARTICLES[0], geocoder=offline_geocoder) for _ in range(2)]
+    twice[1] = records.Extraction(records.Article("copy", twice[1].article.text),
+                                  twice[1].places, twice[1].actors, twice[1].events)
+    out = io.StringIO()
+    cli.write_merged("json", twice, out, crossref.MergeRules())
+    data = json.loads(out.getvalue())
+    from referencing import Registry, Resource
+
+    registry = Registry().with_resource(SCHEMA["$id"], Resource.from_contents(SCHEMA))
+    merged = jsonschema.Draft202012Validator(
+        {"$ref": SCHEMA["$id"] + "#/$defs/merged_output"}, registry=registry,
+        format_checker=jsonschema.FormatChecker())
+    errors = list(merged.iter_errors(data))
+    assert data["merged_events"] and not errors, [e.message for e in errors[:5]]
+    data["merged_events"][0]["num_reports"] = 1
+    assert list(merged.iter_errors(data))

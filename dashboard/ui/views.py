@@ -25,7 +25,7 @@ import streamlit as st
 import streamlit_folium
 
 from dashboard.ui import filters as flt
-from dashboard.ui import basemap, highlight, map_layers, tables
+from dashboard.ui import basemap, corroboration, highlight, map_layers, tables
 from dashboard.records import Extraction
 from dashboard.ui.tables import Frames
 
@@ -190,7 +190,8 @@ def _write_url(chosen: flt.Filters) -> None:
 @st.fragment
 @guarded("map")
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
-                    articles: Mapping[str, Extraction], offline: basemap.Offline | None) -> None:
+                    articles: Mapping[str, Extraction], offline: basemap.Offline | None,
+                    support: corroboration.Support | None = None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
@@ -213,7 +214,7 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
                               format_func=labels.get,
                               placeholder="Click a marker on the map, or choose a place")
         if chosen in by_key.index:
-            details_panel(by_key.loc[chosen], articles, filtered)
+            details_panel(by_key.loc[chosen], articles, filtered, support)
     with left:
         streamlit_folium.st_folium(
             map_layers.base_map(offline), key="nm_map", height=MAP_HEIGHT,
@@ -243,9 +244,11 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames) -> None:
+def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames,
+                  support: corroboration.Support | None = None) -> None:
     """Name, kind, coordinates, precision; the events, deployments and mentions there, each
-    with its sentence and the mention highlighted."""
+    with its sentence and the mention highlighted; under an event other articles also report,
+    how many do, with links (``support``)."""
     esc = highlight.escape
     here = flt.at_location(filtered, spot["loc_key"])
     focus = {(int(r.start), int(r.end)) for r in here.places.itertuples()}
@@ -257,8 +260,8 @@ def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered:
              f'mentioned {spot["mentions"]}× as {said}</div>']
     events, deployments = here.events.sort_values("date"), here.deployments.sort_values("date")
     parts.append(f"<h5>Events here ({len(events)})</h5>")
-    parts += [_record_html(e, _event_head(e), articles, focus)
-              for e in events.to_dict("records")]
+    parts += [_record_html(e, _event_head(e) + corroboration.support_html(e["key"], support),
+                           articles, focus) for e in events.to_dict("records")]
     parts.append(f"<h5>Deployments here ({len(deployments)})</h5>")
     parts += [_record_html(d, _deployment_head(d), articles, focus)
               for d in deployments.to_dict("records")]
