@@ -28,6 +28,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.ui import filters as flt  # noqa: E402
 from dashboard.ui import basemap, corroboration, map_layers, tables
+from dashboard.store import corrections as corr
 from dashboard.store import uploads
 from dashboard.ui import views  # noqa: E402
 from dashboard.errors import GazetteerError  # noqa: E402
@@ -46,6 +47,7 @@ class Source:
     seeds: Path
     dataset: Path | None = None
     uploads: Path | None = None  # None: ``uploads/`` in the seeds folder
+    corrections: Path | None = None  # None: ``corrections.default_path`` beside the data
 
     @property
     def uploads_folder(self) -> Path:
@@ -62,13 +64,16 @@ def source(argv: list[str], env: dict[str, str]) -> Source:
     parser.add_argument("--seeds")
     parser.add_argument("--dataset")
     parser.add_argument("--uploads")
+    parser.add_argument("--corrections")
     args, _ = parser.parse_known_args(argv)
     seeds = args.seeds or env.get("NEWSMAP_SEEDS") or DEFAULT_SEEDS
     dataset = args.dataset or env.get("NEWSMAP_DATASET")
     kept = args.uploads or env.get("NEWSMAP_UPLOADS")
+    fixes = args.corrections or env.get(corr.ENV)
     return Source(seeds=Path(seeds).expanduser(),
                   dataset=Path(dataset).expanduser() if dataset else None,
-                  uploads=Path(kept).expanduser() if kept else None)
+                  uploads=Path(kept).expanduser() if kept else None,
+                  corrections=Path(fixes).expanduser() if fixes else None)
 
 
 def signature(path: Path) -> tuple[tuple[str, int, int], ...]:
@@ -322,6 +327,85 @@ def _line(name: str, item: uploads.Upload | None, ids: dict[str, str]) -> views.
                             len(ex.deployments), len(ex.places), unreadable=failed(ex))
 
 
+# --- corrections ------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def correction_store(path: str) -> corr.CorrectionStore:
+    return corr.CorrectionStore(Path(path))
+
+
+@st.cache_resource(show_spinner="Opening the gazetteer…")
+def lookup():
+    """The resolver's candidate lookup (its cache shared by every session)."""
+    from dashboard.extract.resolve import Lookup
+
+    return Lookup(geocoder())
+
+
+def correcting(src: Source) -> tuple[views.Correcting, tuple[corr.Correction, ...]]:
+    """Where this run's corrections are kept, and the active ones (read on every rerun, a
+    millisecond: another session's correction shows on this page's next rerun)."""
+    path = src.corrections or corr.default_path(src.seeds, src.dataset)
+    store = correction_store(str(path))
+    views.follow_correction()
+    try:
+        active = store.active()
+    except OSError:  # the data matters more than its corrections: show it, and say so
+        log.exception("newsmap: the corrections could not be read")
+        st.warning("The corrections could not be read (the server's log says why): the data "
+                   "is shown as extracted.", icon=":material/edit_off:")
+        active = ()
+    return views.Correcting(store, lookup), active
+
+
+def corrected(extractions: tuple[Extraction, ...], key: tuple,
+              active: tuple[corr.Correction, ...]
+              ) -> tuple[tuple[Extraction, ...], tables.Frames, tuple]:
+    """The extractions with the active corrections applied, their frames, and a key that
+    changes with the corrections. Only the corrected articles are rebuilt: the others' frames
+    stay cached, so a correction costs what a filter change does (``bench_corrections.py``)."""
+    if not active:
+        return extractions, frames_for(extractions, key), key
+    hashes = _hashes(extractions, key)
+    touched = frozenset(c.article_hash for c in active) & frozenset(hashes)
+    if not touched:
+        return extractions, frames_for(extractions, key), key
+    kept = tuple(ex for ex, h in zip(extractions, hashes) if h not in touched)
+    fixed = corr.apply_all([ex for ex, h in zip(extractions, hashes) if h in touched], active)
+    ids = tuple(c.id for c in active if c.article_hash in touched)
+    fixed_key = key + (("corrected", ids),)
+    gone = frozenset(ex.article.id for ex in fixed)
+    frames = tables.concat([_without(frames_for(extractions, key), key, gone),
+                            frames_for(fixed, fixed_key)])
+    return kept + fixed, frames, fixed_key
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _without(_frames: tables.Frames, key: tuple, articles: frozenset) -> tables.Frames:
+    """The frames without the rows of ``articles`` (a mask: cheaper than building anew)."""
+    return tables.Frames(**{name: frame[~frame["article_id"].isin(articles)]
+                            if "article_id" in getattr(frame, "columns", ()) else frame
+                            for name, frame in vars(_frames).items()})
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _hashes(_extractions: tuple[Extraction, ...], key: tuple) -> tuple[str, ...]:
+    """Each article's content hash, what corrections are keyed by (once per data key)."""
+    return tuple(corr.article_hash(ex.article.text) for ex in _extractions)
+
+
+@st.cache_resource(show_spinner="Weighing the place mentions…", max_entries=2)
+def review_queue(_places, _extractions: tuple[Extraction, ...], key: tuple):
+    """The review queue of the data ``key`` names (every session's)."""
+    from dashboard.extract.candidates import margin
+    from dashboard.ui import review
+
+    found = lookup()
+    referring = (tables.record_key(ex.article.id, p.id) for ex in _extractions
+                 for p in ex.places if p.antecedent)
+    return review.queue(_places, lambda name: margin(found, name), referring)
+
+
 def main() -> None:
     # No page_icon: a Material icon favicon is fetched from a font CDN.
     st.set_page_config(page_title="newsmap", layout="wide")
@@ -338,6 +422,8 @@ def page(src: Source) -> None:
                    "the repository root (it holds .streamlit/config.toml).")
     st.title("newsmap")
     base, key = load(src)
+    fixing, active = correcting(src)
+    base, base_frames, key = corrected(base, key, active)
     filter_area = st.sidebar.container()  # above the upload box, filled once data is known
     extra: tuple[Extraction, ...] = ()
     with views.boundary("upload", replace=False, area=st.sidebar):  # beside the upload box
@@ -346,10 +432,10 @@ def page(src: Source) -> None:
         views.empty_state(src.label)
         views.attribution()
         return
-    everything = base + extra
     uploads_key = ("uploads",) + tuple((ex.article.id, hash(ex.article.text)) for ex in extra)
-    frames = tables.concat([frames_for(base, key), frames_for(extra, uploads_key)] if extra
-                           else [frames_for(base, key)])
+    extra, extra_frames, uploads_key = corrected(extra, uploads_key, active)
+    everything = base + extra
+    frames = tables.concat([base_frames, extra_frames] if extra else [base_frames])
     chosen = views.sidebar_filters(flt.options(frames), filter_area)
     support = merged_events(base, key, extra, uploads_key, filter_area)
     filtered, spots, layers = view(frames, (key, uploads_key), chosen)
@@ -358,8 +444,10 @@ def page(src: Source) -> None:
     articles = {ex.article.id: ex for ex in everything}
     # Each of these is a fragment in its own error boundary: a click on the map, a tab switch
     # or an article choice reruns only its own part of the page.
-    views.map_and_details(filtered, spots, layers, articles, basemap_layers(), support)
+    views.map_and_details(filtered, spots, layers, articles, basemap_layers(), support, fixing)
     views.record_tables(filtered)
+    views.corrections_section(fixing, lambda: review_queue(frames.places, everything,
+                                                           (key, uploads_key)))
     views.reading(filtered, articles)
     views.attribution()
 

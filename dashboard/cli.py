@@ -15,12 +15,14 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from dashboard import crossref, engine
 from dashboard.extract.pipeline import extract_paths, failed
 from dashboard.progress import Progress
 from dashboard.records import Extraction
+from dashboard.store import corrections as corr
 
 FORMATS = ("json", "jsonl", "geojson", "csv", "parquet")
 #: Columns of the CSV output: one row per event and per deployment.
@@ -67,6 +69,11 @@ def add_extract_parser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument("--no-progress", action="store_true",
                         help="parquet only: no progress line on stderr")
     add_merge_options(parser)
+    parser.add_argument("--corrections", metavar="FILE.sqlite",
+                        help="the analysts' corrections to apply (default: $NEWSMAP_CORRECTIONS, "
+                             "else the one in the folder given, if any); with -o FILE they are "
+                             "also written to FILE.corrections.json, and into a Parquet "
+                             "dataset's own corrections file")
     parser.set_defaults(run=run_extract)
     return parser
 
@@ -98,12 +105,42 @@ def run_extract(args: argparse.Namespace, *, geocoder: Any = None) -> int:
               file=sys.stderr)
         return 2
     items = checked(extract_paths(args.paths, geocoder=geocoder, workers=max(1, args.workers)))
+    store = corrections_store(args)
+    if store is not None:
+        items = corrected(items, store, args.output)
     with _opened(args.output) as out:
         if args.merge_events:
             write_merged(fmt, items, out, crossref.MergeRules(args.merge_km, args.merge_days))
         else:
             WRITERS[fmt](items, out)
     return 1 if failures else 0
+
+
+def corrections_store(args: argparse.Namespace) -> corr.CorrectionStore | None:
+    """The corrections ``--corrections`` or the environment names, else those kept in the one
+    folder being read; None when there are none."""
+    named = args.corrections or os.environ.get(corr.ENV)
+    if named:
+        return corr.CorrectionStore(named)
+    if len(args.paths) == 1 and os.path.isdir(args.paths[0]):
+        found = corr.default_path(args.paths[0], env={})
+        return corr.CorrectionStore(found) if found.exists() else None
+    return None
+
+
+def corrected(items: Iterable[Extraction], store: corr.CorrectionStore,
+              output: str | None) -> Iterator[Extraction]:
+    """The extractions with the active corrections applied; with an output file, the
+    corrections themselves go beside it (FILE.corrections.json), undone ones included."""
+    every = store.all()
+    active = tuple(c for c in every if not c.undone)
+    if output:
+        with open(f"{output}.corrections.json", "w", encoding="utf-8") as out:
+            out.write(corr.to_json(every))
+    print(f"newsmap extract: applying {len(active):,} correction(s) from {store.path}",
+          file=sys.stderr)
+    for extraction in items:
+        yield corr.apply(extraction, active) if active else extraction
 
 
 def _names_folder(output: str | None) -> bool:
@@ -141,6 +178,12 @@ def run_dataset(args: argparse.Namespace, *, geocoder: Any = None) -> int:
         return 130
     if bar:
         bar[0].close()
+    store = corrections_store(args)
+    if store is not None:  # the dataset keeps its records as extracted; the app applies these
+        kept = store.merge_into(corr.CorrectionStore(corr.default_path(
+            args.output, Path(args.output), env={})))
+        print(f"newsmap extract: {kept:,} correction(s) copied into the dataset",
+              file=sys.stderr)
     for path in summary.duplicates:
         print(f"newsmap extract: {path}: an earlier file has the same article id; skipped",
               file=sys.stderr)

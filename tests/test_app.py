@@ -406,3 +406,94 @@ def test_app_details_count_the_articles_reporting_an_event_and_the_switch_turns_
         at.toggle(key="nm_merge").set_value(False).run()
     assert not at.exception
     assert "NATO met" in _details(at) and "Reported by" not in _details(at)
+
+
+# --- corrections ---------------------------------------------------------------------------
+
+def test_app_applies_the_corrections_kept_beside_the_dataset(monkeypatch, tmp_path):
+    from dashboard.store import corrections as corr
+
+    path = _dataset(tmp_path)
+    ex = extractions()[0]
+    place = next(p for p in ex.places if p.resolved)
+    store = corr.CorrectionStore(corr.default_path(tmp_path, path, env={}))
+    store.add(corr.not_a_place(ex, place, "ana"))
+    at = _run(monkeypatch, NEWSMAP_DATASET=str(path), NEWSMAP_CORRECTIONS="")
+    assert not at.exception, at.exception
+    places = _table(at, "places")
+    mine = places[places["key"].str.startswith(f"{ex.article.id}:")]
+    assert f"{ex.article.id}:{place.id}" not in set(mine["key"])
+    assert len(mine) == len(ex.places) - 1
+
+
+def _rerun(at: AppTest) -> AppTest:
+    with mock.patch("streamlit_folium.st_folium", return_value=None):
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_app_details_correct_a_deployments_status_then_undo(monkeypatch, tmp_path):
+    tooltip = "Mitrovicë ×2 · city\nmentioned as: Mitrovica, The town\nid: gn:791580"
+    at = _run(monkeypatch, tooltip=tooltip, NEWSMAP_DATASET=str(_dataset(tmp_path)),
+              NEWSMAP_CORRECTIONS=str(tmp_path / "fixes.sqlite"), NEWSMAP_USER="ana")
+    at.session_state["nm_correct"] = True
+    at.session_state["nm_fix_what"] = "Deployment"
+    _rerun(at)
+    next(box for box in at.selectbox if box.label == "Status").set_value("withdrawal")
+    next(b for b in at.button if "Save" in b.label).click()
+    _rerun(at)
+    assert list(_table(at, "deployments")["status"]) == ["withdrawal"]
+    assert at.dataframe[-1].value["what"].tolist() == ["status → withdrawal"]
+    at.button(key="nm_fix_undo").click()
+    _rerun(at)
+    assert list(_table(at, "deployments")["status"]) == ["stationed"]
+
+
+def test_app_review_queue_lists_doubtful_mentions(monkeypatch, tmp_path):
+    at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)),
+              NEWSMAP_CORRECTIONS=str(tmp_path / "fixes.sqlite"))
+    at.session_state["nm_fix_tabs"] = "Review queue"
+    _rerun(at)
+    queue = at.dataframe[-1].value
+    assert {"doubt", "surface", "confidence", "margin"} <= set(queue.columns)
+    assert "Brussels" in set(queue["surface"])  # confidence 0: the fixture sets none
+
+
+def test_app_unreadable_corrections_leave_the_data_shown(monkeypatch, tmp_path):
+    (tmp_path / "fixes.sqlite").mkdir()  # not a database
+    at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)),
+              NEWSMAP_CORRECTIONS=str(tmp_path / "fixes.sqlite"))
+    assert not at.exception and any("corrections could not be read" in w.value
+                                     for w in at.warning)
+    assert len(_table(at, "events")) == 3
+
+
+def test_app_saved_notice_escapes_article_words(monkeypatch, tmp_path):
+    """A hostile mention chosen as a deployment's place is named in the notice as text."""
+    from dashboard.records import Article, Deployment, Extraction, Place
+
+    evil = "<img src=x onerror=alert(1)>"
+    text = f"Troops are stationed in Mitrovica. Later in {evil} too."
+    start = text.index(evil)
+    ex = Extraction(Article("h", text), places=(
+        Place("p1", "Mitrovica", 24, 33, name="Mitrovicë", kind="city", lat=42.89, lon=20.87,
+              geonameid=791580),
+        Place("p2", evil, start, start + len(evil), name=evil, kind="city", lat=42.0, lon=21.0,
+              geonameid=1)),
+        deployments=(Deployment("d1", None, "Troops", place="p1", lat=42.89, lon=20.87,
+                                start=0, end=6, sentence=text[:34]),))
+    path = _dataset(tmp_path, [json.dumps(ex.to_dict())])
+    tooltip = "Mitrovicë · city\nmentioned as: Mitrovica\nid: gn:791580"
+    at = _run(monkeypatch, tooltip=tooltip, NEWSMAP_DATASET=str(path),
+              NEWSMAP_CORRECTIONS=str(tmp_path / "fixes.sqlite"))
+    at.session_state["nm_correct"] = True
+    at.session_state["nm_fix_what"] = "Deployment"
+    _rerun(at)
+    # AppTest cannot pick an option whose label is not str(value): set the widget's state.
+    at.session_state["nm_fix_place_h:d1"] = "p2"
+    next(b for b in at.button if "Save" in b.label).click()
+    _rerun(at)
+    html = _html(at)
+    assert "place → &lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<img src=x" not in html

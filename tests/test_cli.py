@@ -171,3 +171,39 @@ def test_cli_merge_events_thresholds_narrow_the_groups(twice, capsys):
 def test_cli_merge_events_refuses_formats_that_cannot_carry_it(twice, argv, capsys):
     code, _, err = run([str(twice), "--merge-events", *argv], capsys)
     assert code == 2 and "--merge-events needs" in err
+
+
+def _correct_gao(folder: Path) -> None:
+    """An analyst's correction kept in the folder: Gao is not a place."""
+    from dashboard.extract.articles import read_article
+    from dashboard.store import corrections as corr
+
+    text = read_article(folder / "plain.txt")[0].text
+    start = text.index("Gao")
+    corr.CorrectionStore(corr.default_path(folder, env={})).add(corr.Correction(
+        "not_a_place", corr.article_hash(text), start, start + 3, surface="Gao", author="ana"))
+
+
+def test_cli_applies_the_folders_corrections_and_exports_them(folder, tmp_path, capsys,
+                                                               monkeypatch):
+    monkeypatch.delenv("NEWSMAP_CORRECTIONS", raising=False)
+    code, out, _ = run([str(folder), "--format", "jsonl"], capsys)
+    assert [p["surface"] for p in json.loads(out.splitlines()[0])["places"]] == ["Gao"]
+    _correct_gao(folder)
+    target = tmp_path / "out.jsonl"
+    code, _, err = run([str(folder), "--format", "jsonl", "-o", str(target)], capsys)
+    plain = json.loads(target.read_text(encoding="utf-8").splitlines()[0])
+    assert code == 0 and plain["places"] == [] and "applying 1 correction" in err
+    exported = json.loads((tmp_path / "out.jsonl.corrections.json").read_text("utf-8"))
+    assert [(c["kind"], c["surface"], c["author"]) for c in exported] == [
+        ("not_a_place", "Gao", "ana")]
+
+
+def test_cli_parquet_dataset_gets_the_corrections(folder, tmp_path, capsys, monkeypatch):
+    from dashboard.store import corrections as corr
+
+    monkeypatch.delenv("NEWSMAP_CORRECTIONS", raising=False)
+    _correct_gao(folder)
+    code, _, err = run([str(folder), "-o", f"{tmp_path / 'ds'}/", "--no-progress"], capsys)
+    copied = corr.CorrectionStore(corr.default_path(tmp_path, tmp_path / "ds", env={})).all()
+    assert code == 0 and [c.surface for c in copied] == ["Gao"] and "1 correction" in err

@@ -4,7 +4,9 @@ Test hooks (stable; the browser tests rely on them): the map iframe's title is
 ``streamlit_folium.st_folium``; map tooltips end with ``id: <loc_key>``; containers carry keys,
 so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, headed
 "Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state),
-``st-key-nm-uploads`` (what became of each uploaded file, in the sidebar); widget
+``st-key-nm-uploads`` (what became of each uploaded file, in the sidebar),
+``st-key-nm-correct`` (the correction widgets under the details, while "Correct" is open),
+``st-key-nm-corrections`` (the Corrections table and the review queue); widget
 keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
 as escaped HTML from :mod:`dashboard.ui.highlight`, or as plain data in ``st.dataframe``.
 """
@@ -25,8 +27,10 @@ import streamlit as st
 import streamlit_folium
 
 from dashboard.ui import filters as flt
-from dashboard.ui import basemap, corroboration, highlight, map_layers, tables
-from dashboard.records import Extraction
+from dashboard.ui import basemap, corroboration, highlight, map_layers, review, tables
+from dashboard.extract import candidates as cand
+from dashboard.records import DEPLOYMENT_STATUSES, EVENT_STATUSES, Extraction
+from dashboard.store import corrections as corr
 from dashboard.ui.tables import Frames
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,7 @@ PARTS = {
     "map": ("The map and the details panel", "Reload the page, or change the filters"),
     "tables": ("The tables", "Reload the page, or pick another table"),
     "reading": ("The article and the timeline", "Reload the page, or pick another article"),
+    "corrections": ("The corrections", "Reload the page"),
     "upload": ("The uploaded articles", "Try again with fewer files; the articles already "
                "shown are not affected"),
 }
@@ -191,7 +196,8 @@ def _write_url(chosen: flt.Filters) -> None:
 @guarded("map")
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
                     articles: Mapping[str, Extraction], offline: basemap.Offline | None,
-                    support: corroboration.Support | None = None) -> None:
+                    support: corroboration.Support | None = None,
+                    correcting: Correcting | None = None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
@@ -214,7 +220,7 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
                               format_func=labels.get,
                               placeholder="Click a marker on the map, or choose a place")
         if chosen in by_key.index:
-            details_panel(by_key.loc[chosen], articles, filtered, support)
+            details_panel(by_key.loc[chosen], articles, filtered, support, correcting)
     with left:
         streamlit_folium.st_folium(
             map_layers.base_map(offline), key="nm_map", height=MAP_HEIGHT,
@@ -245,7 +251,8 @@ def _count(n: int, word: str) -> str:
 
 
 def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames,
-                  support: corroboration.Support | None = None) -> None:
+                  support: corroboration.Support | None = None,
+                  correcting: Correcting | None = None) -> None:
     """Name, kind, coordinates, precision; the events, deployments and mentions there, each
     with its sentence and the mention highlighted; under an event other articles also report,
     how many do, with links (``support``)."""
@@ -269,6 +276,8 @@ def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered:
     parts += [_record_html(m, f"as “{esc(m['surface'])}”", articles, focus)
               for m in here.places.to_dict("records")]
     st.html("".join(parts))
+    if correcting is not None:
+        correction_widgets(here, articles, correcting)
 
 
 def _event_head(event: Mapping) -> str:
@@ -549,3 +558,226 @@ def attribution() -> None:
         "outlines: [Natural Earth](https://www.naturalearthdata.com/) (public domain). Lakes "
         "and rivers: GSHHS and WDB II (LGPL). Online tiles, "
         "when switched on in the map's layer control: © OpenStreetMap contributors, © CARTO.")
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Correcting:
+    """What the correction widgets need from the app: where corrections go, and the
+    gazetteer's readings of a name (a callable: the gazetteer opens only when asked)."""
+
+    store: corr.CorrectionStore
+    lookup: Callable[[], object]
+
+
+def _author() -> str:
+    return (st.session_state.get("nm_author") or "").strip() or corr.author_name()
+
+
+def _save(made: Sequence[corr.Correction], store: corr.CorrectionStore,
+          goto: str | None = None) -> None:
+    """Save, then rerun the whole page so the map and the tables show the change (and the
+    details panel shows ``goto``, the location a mention moved to)."""
+    try:
+        saved = [store.add(c) for c in made]
+    except OSError:
+        log.exception("newsmap: a correction could not be saved")
+        st.error("The correction could not be saved: the corrections file cannot be written "
+                 "on this server (its log says why). Ask whoever runs newsmap to set "
+                 "NEWSMAP_CORRECTIONS.", icon=":material/error:")
+        return
+    if saved:
+        st.session_state["nm_saved"] = "; ".join(corr.describe(c) for c in saved)
+        if goto:
+            st.session_state["nm_fix_goto"] = goto
+        st.rerun(scope="app")
+
+
+def follow_correction() -> None:
+    """Before the map: select the location a corrected mention moved to (the panel's
+    selectbox may only be set before it is drawn)."""
+    goto = st.session_state.pop("nm_fix_goto", None)
+    if goto:
+        st.session_state["nm_place"] = goto
+
+
+def correction_widgets(here: Frames, articles: Mapping[str, Extraction],
+                       correcting: Correcting) -> None:
+    """Under the details: choose another reading for a mention, search the gazetteer, mark
+    a mention "not a place", or fix an event's or a deployment's date, place or status.
+    Built only while the expander is open."""
+    if st.session_state.get("nm_saved"):  # names from the article: escaped HTML, no markdown
+        st.html(f'<div class="nm-saved">✓ Saved: '
+                f'{highlight.escape(st.session_state.pop("nm_saved"))}</div>')
+    box = st.expander("Correct", key="nm_correct", on_change="rerun",
+                      icon=":material/edit:")
+    if not box.open:
+        return
+    with box, st.container(key="nm-correct"):
+        what = st.radio("What", ("Place mention", "Event", "Deployment"), horizontal=True,
+                        key="nm_fix_what", label_visibility="collapsed")
+        if what == "Place mention":
+            _fix_place(here.places, articles, correcting)
+        else:
+            _fix_record(here.events if what == "Event" else here.deployments,
+                        "events" if what == "Event" else "deployments", articles, correcting)
+
+
+def _pick_row(frame: pd.DataFrame, label: Callable[[Mapping], str], key: str) -> Mapping | None:
+    rows = {row["key"]: row for row in frame.to_dict("records")}
+    if not rows:
+        st.caption("Nothing of that kind here.")
+        return None
+    if st.session_state.get(key) not in rows:
+        st.session_state.pop(key, None)
+    chosen = st.selectbox("Which", list(rows), key=key,
+                          format_func=lambda k: label(rows[k]))
+    return rows[chosen]
+
+
+def _fix_place(mentions: pd.DataFrame, articles: Mapping[str, Extraction],
+               correcting: Correcting) -> None:
+    row = _pick_row(mentions, lambda r: f"“{r['surface']}” in {r['article_id']} "
+                    f"(confidence {r['confidence']:.2f})", "nm_fix_mention")
+    ex = articles.get(row["article_id"]) if row else None
+    place = next((p for p in ex.places if p.id == row["id"]), None) if ex else None
+    if place is None:
+        return
+    lookup = correcting.lookup()
+    readings = cand.ranked(lookup, place.surface, place)
+    st.caption("The readings the resolver weighed (score without the article's context; "
+               "“chosen” is the current one):")
+    st.dataframe(review.candidates_frame(readings), hide_index=True, key="nm_fix_readings",
+                 height=min(36 * (len(readings) + 1) + 2, 260))
+    query = st.text_input("Or search the gazetteer", key="nm_fix_search",
+                          placeholder="another name for the right place")
+    options = cand.ranked(lookup, query.strip()) if query.strip() else readings
+    if not options:
+        st.caption("No place of that name in the gazetteer.")
+        return
+    pick = st.selectbox("Place it at", range(len(options)), key="nm_fix_pick",
+                        format_func=lambda i: _reading_label(options[i]))
+    use, drop = st.columns(2)
+    if use.button("Use this place", key="nm_fix_use", icon=":material/place:"):
+        chosen = cand.located_as(place, options[min(pick, len(options) - 1)].candidate)
+        _save([corr.choose_place(ex, place, chosen, _author())], correcting.store,
+              tables.location_key(chosen))
+    if drop.button("Not a place", key="nm_fix_not_place", icon=":material/location_off:"):
+        _save([corr.not_a_place(ex, place, _author())], correcting.store)
+
+
+def _reading_label(ranked: cand.Ranked) -> str:
+    c = ranked.candidate
+    where = ", ".join(part for part in (c.admin1 if c.kind == "city" else "", c.country_code)
+                      if part)
+    people = f", pop. {c.population:,}" if c.population else ""
+    return (f"{c.name} ({c.kind.replace('_', ' ')}{', ' + where if where else ''}{people}) "
+            f"· score {ranked.score:.2f}{' · current' if ranked.chosen else ''}")
+
+
+def _fix_record(frame: pd.DataFrame, name: str, articles: Mapping[str, Extraction],
+                correcting: Correcting) -> None:
+    row = _pick_row(frame, lambda r: f"{_day(r['date'])} · {r.get('type') or r['status']} · "
+                    f"{(r.get('summary') or r.get('unit') or r['sentence'])[:70]}",
+                    f"nm_fix_{name}")
+    ex = articles.get(row["article_id"]) if row else None
+    record = next((r for r in getattr(ex, name) if r.id == row["id"]), None) if ex else None
+    if record is None:
+        return
+    statuses = EVENT_STATUSES if name == "events" else DEPLOYMENT_STATUSES
+    # Where it can be: a located mention, or one that refers back to one ("the town"), and
+    # always where it is now, so saving other fields leaves the place alone.
+    places = [p for p in ex.places
+              if p.id == record.place or p.literal and (p.resolved or p.antecedent)]
+    place_ids = [None] + [p.id for p in places]
+    names = {p.id: f"{p.name or p.surface} (“{p.surface}”, {p.start})" for p in places}
+    with st.form(key=f"nm_fix_form_{name}_{row['key']}", border=False):
+        day = st.date_input("Date", value=record.date, key=f"nm_fix_date_{row['key']}",
+                            format="YYYY-MM-DD")
+        status = st.selectbox("Status", statuses, key=f"nm_fix_status_{row['key']}",
+                              index=statuses.index(record.status)
+                              if record.status in statuses else 0)
+        where = st.selectbox("Place", place_ids, key=f"nm_fix_place_{row['key']}",
+                             index=place_ids.index(record.place)
+                             if record.place in place_ids else 0,
+                             format_func=lambda i: names.get(i, "no place"))
+        if st.form_submit_button("Save", icon=":material/save:"):
+            wanted = {"date": day or None, "status": status, "place": where}
+            _save([corr.set_field(ex, record, field, value, _author())
+                   for field, value in wanted.items() if value != getattr(record, field)],
+                  correcting.store)
+
+
+def corrections_section(correcting: Correcting, queue: Callable[[], pd.DataFrame]) -> None:
+    """The corrections made (with undo and downloads) and the review queue, in tabs; a full
+    rerun on every action, so the map and the tables follow."""
+    with boundary("corrections"), st.container(key="nm-corrections"):
+        st.subheader("Corrections")
+        made, doubtful = st.tabs(["Corrections", "Review queue"], key="nm_fix_tabs",
+                                 on_change="rerun")
+        if made.open:
+            with made:
+                _corrections_table(correcting.store)
+        if doubtful.open:
+            with doubtful:
+                _review_queue(queue())
+
+
+def _corrections_table(store: corr.CorrectionStore) -> None:
+    st.text_input("Your name (recorded with each correction)", key="nm_author",
+                  placeholder=corr.author_name())
+    every = store.all()
+    if not every:
+        st.caption("No corrections yet: open “Correct” under a place's details.")
+        return
+    st.dataframe(review.corrections_frame(every), hide_index=True, key="nm_fix_table")
+    active = {c.id: c for c in every if not c.undone}
+    if active:
+        undo, go = st.columns([4, 1], vertical_alignment="bottom")
+        chosen = undo.selectbox("Undo a correction", list(reversed(active)),
+                                key="nm_fix_undo_pick",
+                                format_func=lambda i: f"#{i} {corr.describe(active[i])} "
+                                                      f"(“{active[i].surface[:40]}”)")
+        if go.button("Undo", key="nm_fix_undo", icon=":material/undo:"):
+            try:
+                store.undo(chosen, _author())
+            except OSError:
+                log.exception("newsmap: a correction could not be undone")
+                st.error("The correction could not be undone: the corrections file cannot be "
+                         "written on this server.", icon=":material/error:")
+                return
+            st.rerun(scope="app")
+    csv_col, json_col = st.columns(2)
+    csv_col.download_button("Download corrections (CSV)", functools.partial(corr.to_csv, every),
+                            file_name="newsmap-corrections.csv", mime="text/csv",
+                            key="nm_fix_csv", on_click="ignore")
+    json_col.download_button("Download corrections (JSON)",
+                             functools.partial(corr.to_json, every),
+                             file_name="newsmap-corrections.json", mime="application/json",
+                             key="nm_fix_json", on_click="ignore")
+    st.caption(f"Kept in {store.path.name} beside the data; applied whenever the data is "
+               "loaded or extracted.")
+
+
+def _review_queue(queue: pd.DataFrame) -> None:
+    if queue.empty:
+        st.info("No doubtful place mention: every resolved one is confident and clear.")
+        return
+    st.caption("Place mentions whose confidence is low or whose two best readings are close, "
+               "the most doubtful first. Pick one to open it in the details panel.")
+    st.dataframe(queue.drop(columns=["loc_key"]), hide_index=True, key="nm_queue",
+                 on_select=functools.partial(_open_queued, queue),
+                 selection_mode="single-row")
+
+
+def _open_queued(queue: pd.DataFrame) -> None:
+    """Show the picked mention in the details panel, its correction open (a callback: it
+    runs before the page, so it may set the panel's widgets)."""
+    rows = st.session_state["nm_queue"].selection.rows
+    if rows:
+        row = queue.iloc[rows[0]]
+        st.session_state["nm_place"] = row["loc_key"]
+        st.session_state["nm_fix_what"] = "Place mention"
+        st.session_state["nm_fix_mention"] = row["key"]
+        st.session_state["nm_correct"] = True
