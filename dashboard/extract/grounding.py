@@ -205,7 +205,7 @@ _CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|c
                            r"might|may|must|can|to|it|they|he|she|we|\w{3,}ed)\b", re.I)
 #: A verb that takes or strikes a place as its object: the clash happens there.
 _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
-                    r"took|retook|recaptured|overran|overrun|stormed|storms|attacked|attacks|"
+                    r"took|retook|recaptured|(?:taken|took|take|takes|taking)\s+over|overran|overrun|stormed|storms|attacked|attacks|"
                     r"shelled|shells|shelling|bombed|bombs|bombing|raided|raids|besieged|"
                     r"entered|enter|enters|entering|struck|hit|liberated|occupied|encircled|"
                     r"(?:advanced|advancing|marched|marching|closed\s+in|converged)\s+on)\s+"
@@ -214,14 +214,23 @@ _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures
 #: Words between troops and a place that put the place in another clause or make it an origin.
 _ELSEWHERE = re.compile(r",\s+(?:and|but|while)\b|\band\s+(?:will|would|were|was|are|is|had|"
                         r"have|has)\b", re.I)
-_ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?)\s+(?:[\w-]+\s+)?(?:base|airport|airfield|port|"
+_ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?|their|its|his|her)\s+(?:[\w-]+\s+)?(?:base|airport|airfield|port|"
                      r"camp|barracks|garrison)\s+(?:near|outside|in|at|of)\s+)?$", re.I)
 #: A motion verb and its preposition right before a place: troops going there.
 _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent|entered|"
                             r"airlifted|shipped|rushed|dispatched)\s+(?:at|in|into|to|on)\s+"
                             r"(?:the\s+)?(?:(?!from\b|of\b)[\w-]+\s+){0,2}(?:(?:port|town|city|"
                             r"airport|base|capital)\s+of\s+)?$", re.I)
+#: "moved some of them from Niamey to its drone base at Agadez": the destination of a move.
+_TO_SITE = re.compile(r"\b(?:to|into)\s+(?:(?:the|its|their|a|an)\s+(?:[\w-]+\s+){0,2}(?:base|"
+                      r"airport|airfield|port|camp|garrison|town|city|village|capital|"
+                      r"headquarters)\s+(?:at|in|near|outside|of)\s+|the\s+)?$", re.I)
+_MOVING = re.compile(r"\b(?:moved|moving|sent|sending|flown|flew|deployed|deploying|dispatched|"
+                     r"airlifted|shipped|rushed|transferred|redeployed|relocated)\b", re.I)
 _APPOSITION = re.compile(r",\s*")
+#: A move out of a place: "withdrew from X", "pulled out of X".
+_WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
+                          r"fled|flee\w*)\b", re.I)
 #: ", where" after a place: the clause that follows happens there.
 _WHERE_AFTER = re.compile(r",?\s+where\s+")
 #: ", which" after a place: the clause that follows tells what happened to it.
@@ -536,8 +545,9 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
                  continued: Event | None) -> Where:
     stated = _stated_place(setting, event.place)
     if stated is not None and not _in_what_was_said(setting, event, stated.place) \
-            and not _owner(setting, stated.place):
+            and not _owner(setting, stated.place) and not _origin(setting, event, stated.place):
         return (_exact_place(setting, event, stated) or _opening_within(setting, event, stated)
+                or (_destination(setting, event) if stated.place.kind in _AREA_KINDS else None)
                 or stated)
     reference = _reference_place(setting, event.start, _setting_end(setting, event))
     if reference is not None:
@@ -561,18 +571,30 @@ def _owner(setting: Setting, place: Place) -> bool:
     return place.kind == "country" and bool(_POSSESSIVE_NOT_PART.match(setting.text, place.end))
 
 
+def _origin(setting: Setting, event: Event, place: Place) -> bool:
+    """ "drove overnight from their base in Bosnia": a move happens where it goes, not where
+    it comes from (a withdrawal is the move out of that place)."""
+    if event.type != "deployment":
+        return False
+    start, _ = _own_span(event, place.start)
+    return bool(_ORIGIN.search(setting.text[max(start, place.start - 60):place.start])) \
+        and not _WITHDRAWING.search(setting.text, start, place.start)
+
+
 def _exact_place(setting: Setting, event: Event, stated: Where) -> Where | None:
     """ "landed at Henderson Field outside Honiara … in Solomon Islands", "seized the town of
     Diabaly": when the stated place is an area, a town or site of the record's own clause,
     set by a locative or a verb that strikes or reaches it, is the more exact place."""
     if event.type in _SAYING or stated.place.kind not in _AREA_KINDS:
         return None
-    for place in setting.places.within(event.start, event.end):
+    # a repeat merged into the record may be the one that states the area: read its own span
+    start, end = _own_span(event, stated.place.start)
+    for place in setting.places.within(start, end):
         lo, hi = sorted((place.start, stated.place.start))
         if place.kind not in ("city", "facility") or _in_dateline(setting, place) \
                 or "," in setting.text[lo:hi]:
             continue  # one in another clause ("…, beginning an operation in X") is another's
-        before = setting.text[max(event.start, place.start - 40):place.start]
+        before = setting.text[max(start, place.start - 40):place.start]
         if (_AT_SITE.search(before) or _TAKEN.search(before) or _MOTION_BEFORE.search(before)) \
                 and not _ORIGIN.search(before) and not _TOPIC_BEFORE.search(before) \
                 and not _OWNER_OF_TROOPS.match(setting.text, place.end, place.end + 40):
@@ -637,6 +659,20 @@ def _troops_bound(setting: Setting, event: Event) -> Where | None:
             return Where(place, "stated", f"place stated: the troops go to {place.surface}")
         if event.type != "decision" and _TAKEN.search(before):
             return _stated_place(setting, place.id)
+    return _destination(setting, event)
+
+
+def _destination(setting: Setting, event: Event) -> Where | None:
+    """ "Marines who landed at the port of X", "moved some of them from Niamey to its drone base
+    at Agadez": a move happens where its own motion verb takes the troops."""
+    if event.type != "deployment":
+        return None
+    for place in setting.places.within(event.start, event.end):
+        before = setting.text[max(event.start, place.start - 40):place.start]
+        if _MOTION_BEFORE.search(before) or (
+                _TO_SITE.search(before) and _MOVING.search(setting.text, event.start, place.start)
+                and not _ELSEWHERE.search(setting.text, event.start, place.start)):
+            return _stated_place(setting, place.id)
     return None
 
 
@@ -664,12 +700,16 @@ def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
     if event.type not in _SAYING:
         return False
     # a repeat merged into the record may be the one that says where: judge in its own span
-    lo, hi = next(((s, e) for s, e in event.mentions if s <= place.start < e),
-                  (event.start, event.end))
+    lo, hi = _own_span(event, place.start)
     start = _words_start(setting, lo, hi)
     if place.start < lo or place.start > start + _SETTING_AFTER_VERB:
         return place.start >= lo and place.start > start
     return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
+
+
+def _own_span(event: Event, pos: int) -> tuple[int, int]:
+    """The span of the record, or of the repeat merged into it, that holds ``pos``."""
+    return next(((s, e) for s, e in event.mentions if s <= pos < e), (event.start, event.end))
 
 
 def _verb(setting: Setting, start: int, end: int) -> re.Match | None:
