@@ -227,6 +227,8 @@ _TO_SITE = re.compile(r"\b(?:to|into)\s+(?:(?:the|its|their|a|an)\s+(?:[\w-]+\s+
                       r"headquarters)\s+(?:at|in|near|outside|of)\s+|the\s+)?$", re.I)
 _MOVING = re.compile(r"\b(?:moved|moving|sent|sending|flown|flew|deployed|deploying|dispatched|"
                      r"airlifted|shipped|rushed|transferred|redeployed|relocated)\b", re.I)
+#: A decision that itself sends troops somewhere: "ordered more troops to X".
+_ORDERING = re.compile(r"\b(?:ordered|orders|order|sent|sends|dispatched|dispatches)\b", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -650,12 +652,16 @@ def _which_clause(setting: Setting, event: Event) -> Where | None:
 
 def _troops_bound(setting: Setting, event: Event) -> Where | None:
     """ "ordered more troops to Yeonpyeong": an order or a deployment is placed where the
-    troops go; "seized Bor", "shelled the town of X": a clash or an entry where it strikes."""
+    troops go; "seized Bor", "shelled the town of X": a clash or an entry where it strikes.
+    A decision only when it sends the troops itself: "approved the deployment of troops to X"
+    or "signed a deal" that sends them is made where its parties are, which this does not tell.
+    """
     if event.type not in ("decision", "deployment", "clash"):
         return None
     for place in setting.places.within(event.start, event.end):
         before = setting.text[max(event.start, place.start - 40):place.start]
-        if event.type != "clash" and _TROOPS_BEFORE.search(before):
+        if event.type != "clash" and _TROOPS_BEFORE.search(before) and (
+                event.type != "decision" or _ORDERING.search(setting.text, event.start, place.start)):
             return Where(place, "stated", f"place stated: the troops go to {place.surface}")
         if event.type != "decision" and _TAKEN.search(before):
             return _stated_place(setting, place.id)
