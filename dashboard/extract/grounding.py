@@ -202,7 +202,7 @@ _PLACE_OF = re.compile(r"(?:['’]s)?\s+(?:port|town|city|village|district|provi
 #: Words that open what was said: "said (that) it would…", "urged them to…", "said fighting
 #: continued near X".
 _CLAUSE_OPENS = re.compile(r"\b(?:that|would|will|was|were|is|are|had|has|have|could|should|"
-                           r"might|may|must|can|to|it|they|he|she|we|\w{3,}ed)\b", re.I)
+                           r"might|may|must|can|to|it|its|their|they|he|she|we|\w{3,}ed)\b", re.I)
 #: A verb that takes or strikes a place as its object: the clash happens there.
 _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures|capturing|"
                     r"took|retook|recaptured|(?:taken|took|take|takes|taking)\s+over|overran|overrun|stormed|storms|attacked|attacks|"
@@ -229,6 +229,8 @@ _MOVING = re.compile(r"\b(?:moved|moving|sent|sending|flown|flew|deployed|deploy
                      r"airlifted|shipped|rushed|transferred|redeployed|relocated)\b", re.I)
 #: A decision that itself sends troops somewhere: "ordered more troops to X".
 _ORDERING = re.compile(r"\b(?:ordered|orders|order|sent|sends|dispatched|dispatches)\b", re.I)
+#: What may follow the verb of a trailing attribution: its day, its place, the sentence's end.
+_ATTRIBUTION_END = re.compile(r"[^,;:\"“”]{0,30}(?:$|[,;]\s+(?:while|and|but)\b)")
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -708,6 +710,13 @@ def _in_what_was_said(setting: Setting, event: Event, place: Place) -> bool:
     # a repeat merged into the record may be the one that says where: judge in its own span
     lo, hi = _own_span(event, place.start)
     start = _words_start(setting, lo, hi)
+    if lo <= place.start < start:
+        # "Jets hit targets near Kidal, the ministry said": before a trailing attribution (one
+        # that ends its clause; "X, speaking in Baidoa, urged …" is no attribution)
+        verb = _verb(setting, lo, hi)
+        comma = _trailing_comma(setting, event, verb)
+        rest = setting.text[start:setting.sentence_of(lo)[1]]
+        return comma is not None and place.start < comma and bool(_ATTRIBUTION_END.match(rest))
     if place.start < lo or place.start > start + _SETTING_AFTER_VERB:
         return place.start >= lo and place.start > start
     return place.start > start and bool(_CLAUSE_OPENS.search(setting.text, start, place.start))
