@@ -231,6 +231,8 @@ _MOVING = re.compile(r"\b(?:moved|moving|sent|sending|flown|flew|deployed|deploy
 _ORDERING = re.compile(r"\b(?:ordered|orders|order|sent|sends|dispatched|dispatches)\b", re.I)
 #: What may follow the verb of a trailing attribution: its day, its place, the sentence's end.
 _ATTRIBUTION_END = re.compile(r"[^,;:\"“”]{0,30}(?:$|[,;]\s+(?:while|and|but)\b)")
+#: "Washington and London": a subject of several governments.
+_JOINED = re.compile(r"\s+(?:and|&)\s+[A-Z]")
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -691,12 +693,14 @@ def _last_resort(setting: Setting, event: Event) -> Where:
 
 def _seat(setting: Setting, event: Event) -> Where | None:
     """ "Seoul welcomed the accord": a capital named for its government, as the subject of
-    words or a decision, is where they were said or made."""
+    words or a decision, is where they were said or made; not two capitals acting together
+    ("Washington and London have called for"), which were in no one place."""
     if event.type not in _SAYING + ("decision",):
         return None
     for place in setting.names.within(event.start, event.start + 40):
         if (not place.literal and place.kind == "city" and place.resolved
-                and _SUBJECT_START.fullmatch(setting.text, event.start, place.start)):
+                and _SUBJECT_START.fullmatch(setting.text, event.start, place.start)
+                and not _JOINED.match(setting.text, place.end)):
             return Where(place, "reference",
                          f"place from '{place.surface}', the government speaking from its capital")
     return None
