@@ -166,10 +166,14 @@ _TOPIC_BEFORE = re.compile(
     r"(?:status|future|independence|recognition|sovereignty|integrity|partition|question|issue|"
     r"policy|envoy|ambassador)\s+(?:of|on|to|for))\s+(?:the\s+)?)$", re.I)
 #: "Finland sent 2,200 soldiers": the place that sends troops is not where they are.
-_SENDER_AFTER = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+)*"
-                           r"(?:sent|send|sends|sending|deployed|deploys|dispatched|dispatches|"
+_SENDER_AFTER = re.compile(r"(?:\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+)*"
+                           r"(?:(?:began|begins|started|starts)\s+(?:deploying|sending)|"
+                           r"sent|send|sends|sending|deployed|deploys|dispatched|dispatches|"
                            r"contributed|contributes|pledged|pledges|offered|offers|promised|"
-                           r"provided|provides)\b", re.I)
+                           r"provided|provides)|"
+                           # "Sweden sent 2,200 soldiers and Finland about 500": a gapped sender
+                           r"\s+(?:about|some|around|nearly|almost|another|over)?\s*\d[\d,.]*"
+                           r"\s*(?:[.,;]|$|and\b))", re.I)
 #: "U.S. Marines", "Israeli troops": a place naming whose troops they are is not where.
 _OWNER_OF_TROOPS = re.compile(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}?(?:troops|soldiers|marines|"
                               r"forces|peacekeepers|paratroopers|sailors|contingent|army|navy)\b",
