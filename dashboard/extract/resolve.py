@@ -637,7 +637,8 @@ class _Context:
                    + self._supported(o, own, share) + close, o)
                   for o, base, dominance, close in zip(reading.options, reading.base,
                                                        reading.dominance, closes)]
-        if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
+        if place.kind != "city" and any(o.kind in _AREA_KINDS | {"region"} and o.exact
+                                    for o in reading.options):
             # An area beats a small town of its name unless a cue says town ("Jordan" the
             # country, not a hamlet called Jordan, whatever the article's frame).
             scored = [(s - _SMALL_TOWN_PENALTY if o.kind == "city" and o.population < _SMALL_TOWN
