@@ -237,6 +237,9 @@ _ORDERING = re.compile(r"\b(?:ordered|orders|order|sent|sends|dispatched|dispatc
 _ATTRIBUTION_END = re.compile(r"[^,;:\"“”]{0,30}(?:$|[,;]\s+(?:while|and|but)\b)")
 #: "Washington and London": a subject of several governments.
 _JOINED = re.compile(r"\s+(?:and|&)\s+[A-Z]")
+#: A subordinate clause opening after a comma: what lies across it is another clause's.
+_SUBORDINATE = re.compile(r",\s*(?:after|before|when|while|as|because|since|although|though)\b",
+                          re.I)
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -1062,7 +1065,10 @@ def _event_dateline(setting: Setting, event: Event) -> When | None:
 def _attached(setting: Setting, event: Event, earlier: list[Event]) -> Event | None:
     """The earlier event that an "at the meeting", "during the visit" in its sentence names."""
     lo, hi = setting.sentence_of(event.start)
-    for _, noun in setting.attachments.within(lo, hi):
+    for at, noun in setting.attachments.within(lo, hi):
+        if _SUBORDINATE.search(setting.text, *sorted((at, event.start if at < event.start
+                                                          else min(event.end, at)))):
+            continue  # "gave the go-ahead at a meeting, after envoys reported": the other clause's
         kinds = _ATTACHED_KINDS[noun]
         fitting = [e for e in earlier[-_INHERIT_WINDOW:] if e.type in kinds
                    and (e.place or e.date) and _dates_agree(e, event)]
