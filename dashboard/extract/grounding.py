@@ -240,6 +240,10 @@ _JOINED = re.compile(r"\s+(?:and|&)\s+[A-Z]")
 #: A subordinate clause opening after a comma: what lies across it is another clause's.
 _SUBORDINATE = re.compile(r",\s*(?:after|before|when|while|as|because|since|although|though)\b",
                           re.I)
+#: "authorize a multinational force for Haiti": a place a force or a plan is for is its
+#: purpose, not where the record happens.
+_PURPOSE_BEFORE = re.compile(r"\b(?:force|forces|mission|operation|troops|aid|assistance|"
+                             r"support|plan|funds?|envoy)\s+for\s+(?:the\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -1348,7 +1352,8 @@ def _sentence_place(setting: Setting, start: int, troops: bool,
         before = setting.text[max(lo, p.start - 40):p.start]
         if p.id == skip or _in_dateline(setting, p) or _claimed(setting, p, own) \
                 or _TOPIC_BEFORE.search(before) or (
-                not troops and _TROOPS_BEFORE.search(before)) or _SENDER_AFTER.match(
+                not troops and (_TROOPS_BEFORE.search(before) or _PURPOSE_BEFORE.search(before))
+                ) or _SENDER_AFTER.match(
                 setting.text, p.end, min(hi, p.end + 40)) or _OWNER_OF_TROOPS.match(
                 setting.text, p.end, min(hi, p.end + 40)):
             continue
