@@ -244,6 +244,10 @@ _SUBORDINATE = re.compile(r",\s*(?:after|before|when|while|as|because|since|alth
 #: purpose, not where the record happens.
 _PURPOSE_BEFORE = re.compile(r"\b(?:force|forces|mission|operation|troops|aid|assistance|"
                              r"support|plan|funds?|envoy)\s+for\s+(?:the\s+)?$", re.I)
+#: A country's own ground named by its adjective: "the North Korean coast", "the Pakistani side".
+_GROUND_AFTER = re.compile(r"\s+(coast|coastline|side|territory|waters|soil|airspace|mainland)\b",
+                           re.I)
+_ON_GROUND_BEFORE = re.compile(r"\b(?:near|on|along|off|inside|into|over|in)\s+the\s+$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -573,6 +577,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             or _where_clause(setting, event.start)
             or _which_clause(setting, event)
             or reference
+            or _their_ground(setting, event)
             or _seat(setting, event)
             or _inherited_place(setting, attached)
             or _opening_place(setting, event.start)
@@ -694,6 +699,22 @@ def _destination(setting: Setting, event: Event) -> Where | None:
                 _TO_SITE.search(before) and _MOVING.search(setting.text, event.start, place.start)
                 and not _ELSEWHERE.search(setting.text, event.start, place.start)):
             return _stated_place(setting, place.id)
+    return None
+
+
+def _their_ground(setting: Setting, event: Event) -> Where | None:
+    """ "strike missile bases near the North Korean coast", "went down on the Pakistani side":
+    a happening on a country's own ground named by its adjective is in that country (not one
+    "near the Ethiopian border", which has two sides)."""
+    if event.type not in ("clash", "deployment"):
+        return None
+    for place in setting.names.within(event.start, event.end):
+        if place.literal or place.kind != "country" or place.end > event.end:
+            continue
+        ground = _GROUND_AFTER.match(setting.text, place.end)
+        if ground and _ON_GROUND_BEFORE.search(setting.text, max(event.start, place.start - 12),
+                                               place.start):
+            return Where(place, "stated", f"place stated: the {place.surface} {ground.group(1)}")
     return None
 
 
