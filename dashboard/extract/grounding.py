@@ -248,6 +248,8 @@ _PURPOSE_BEFORE = re.compile(r"\b(?:force|forces|mission|operation|troops|aid|as
 _GROUND_AFTER = re.compile(r"\s+(coast|coastline|side|territory|waters|soil|airspace|mainland)\b",
                            re.I)
 _ON_GROUND_BEFORE = re.compile(r"\b(?:near|on|along|off|inside|into|over|in)\s+the\s+$", re.I)
+#: A town followed by the area that locates it: "Angostura in Sucumbíos province", "X, Y".
+_LOCATED_IN = re.compile(r"(?:,\s*|\s+in\s+)(?:the\s+)?(?:[a-z]+\s+)?")
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -1280,6 +1282,12 @@ def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
     if inner is not None and (_PLACE_OF.fullmatch(setting.text, place.end, inner.start) or (
             place.antecedent and _APPOSITION.fullmatch(setting.text, place.end, inner.start))):
         place = inner  # "the capital, Skopje" names its place itself
+    elif inner is not None and place.kind in ("city", "facility") and inner.kind in _AREA_KINDS \
+            and inner.country_code != place.country_code \
+            and _LOCATED_IN.fullmatch(setting.text, place.end, inner.start):
+        # "the village of Angostura in Sucumbíos province": a town read in another country
+        # than the area that locates it was read wrong; the area is where it is
+        return Where(inner, "stated", f"place stated: {inner.surface}, where {place.surface} is")
     if place.antecedent:
         return Where(place, "reference",
                      f"place from '{place.surface}', meaning {_name(place)}")
