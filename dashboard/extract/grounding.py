@@ -250,6 +250,9 @@ _GROUND_AFTER = re.compile(r"\s+(coast|coastline|side|territory|waters|soil|airs
 _ON_GROUND_BEFORE = re.compile(r"\b(?:near|on|along|off|inside|into|over|in)\s+the\s+$", re.I)
 #: A town followed by the area that locates it: "Angostura in Sucumbíos province", "X, Y".
 _LOCATED_IN = re.compile(r"(?:,\s*|\s+in\s+)(?:the\s+)?(?:[a-z]+\s+)?")
+#: Between a town and the area that says where it is: "Entebbe, in neighbouring Uganda".
+_LOCATING = re.compile(r",\s*in\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+|southern\s+|"
+                       r"northern\s+|eastern\s+|western\s+|central\s+)?")
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -568,7 +571,8 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
                  continued: Event | None) -> Where:
     stated = _stated_place(setting, event.place)
     if stated is not None and not _in_what_was_said(setting, event, stated.place) \
-            and not _owner(setting, stated.place) and not _origin(setting, event, stated.place):
+            and not _owner(setting, stated.place) \
+            and not _origin(setting, event, setting.by_id[event.place]):
         return (_exact_place(setting, event, stated) or _opening_within(setting, event, stated)
                 or (_destination(setting, event) if stated.place.kind in _AREA_KINDS else None)
                 or stated)
@@ -1288,6 +1292,13 @@ def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
         # "the village of Angostura in Sucumbíos province": a town read in another country
         # than the area that locates it was read wrong; the area is where it is
         return Where(inner, "stated", f"place stated: {inner.surface}, where {place.surface} is")
+    elif place.kind in _AREA_KINDS:
+        town = next(iter(setting.places.within(max(0, place.start - 60), place.start)[-1:]), None)
+        if town is not None and town.kind in ("city", "facility") \
+                and town.country_code == place.country_code \
+                and _LOCATING.fullmatch(setting.text, town.end, place.start):
+            # "from Entebbe, in neighbouring Uganda": the area only says where the town is
+            return Where(town, "stated", f"place stated: {town.surface}")
     if place.antecedent:
         return Where(place, "reference",
                      f"place from '{place.surface}', meaning {_name(place)}")
