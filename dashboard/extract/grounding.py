@@ -253,6 +253,8 @@ _LOCATED_IN = re.compile(r"(?:,\s*|\s+in\s+)(?:the\s+)?(?:[a-z]+\s+)?")
 #: Between a town and the area that says where it is: "Entebbe, in neighbouring Uganda".
 _LOCATING = re.compile(r",\s*in\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+|southern\s+|"
                        r"northern\s+|eastern\s+|western\s+|central\s+)?")
+#: A site and the town it lies by: "Henderson Field outside Honiara".
+_NEAR_TOWN = re.compile(r"\s+(?:outside|near|in)\s+")
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -1292,6 +1294,13 @@ def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
         # "the village of Angostura in Sucumbíos province": a town read in another country
         # than the area that locates it was read wrong; the area is where it is
         return Where(inner, "stated", f"place stated: {inner.surface}, where {place.surface} is")
+    elif inner is not None and place.kind in ("city", "facility") \
+            and inner.kind in ("city", "facility") and _NEAR_TOWN.fullmatch(
+                setting.text, place.end, inner.start) and _stray(setting, place) \
+            and not _stray(setting, inner):
+        # "Henderson Field outside Honiara" read in a country the article never names: the
+        # town it lies by is the place
+        return Where(inner, "stated", f"place stated: {place.surface} outside {inner.surface}")
     elif place.kind in _AREA_KINDS:
         town = next(iter(setting.places.within(max(0, place.start - 60), place.start)[-1:]), None)
         if town is not None and town.kind in ("city", "facility") \
@@ -1303,6 +1312,12 @@ def _stated_place(setting: Setting, place_id: str | None) -> Where | None:
         return Where(place, "reference",
                      f"place from '{place.surface}', meaning {_name(place)}")
     return Where(place, "stated", f"place stated: {place.surface}")
+
+
+def _stray(setting: Setting, place: Place) -> bool:
+    """Whether no other mention of the article lies in the place's country."""
+    return not any(p.country_code == place.country_code for p in setting.names.items
+                   if p is not place)
 
 
 def _reference_place(setting: Setting, start: int, end: int) -> Where | None:
