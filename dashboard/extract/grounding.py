@@ -1381,6 +1381,10 @@ def _site_place(setting: Setting, start: int, end: int) -> Where | None:
     else:
         fits = [p for p in before if noun in setting.text[max(lo, p.start - 25):p.end + 12].lower()]
         fits = fits or [p for p in before if p.kind == "facility"]
+    if len(fits) > 1 and _stray(setting, fits[-1]):
+        # "Pristina's airport at Slatina" with Slatina read in a country the article never
+        # names: the site's other name is the safer reading
+        fits = [p for p in fits if not _stray(setting, p)] or fits
     if not fits:
         return None
     return Where(fits[-1], "reference", f"place from '{found.group()}', meaning {_name(fits[-1])}")
