@@ -218,7 +218,7 @@ _TAKEN = re.compile(r"\b(?:seized|seize|seizes|seizing|captured|capture|captures
 #: Words between troops and a place that put the place in another clause or make it an origin.
 _ELSEWHERE = re.compile(r",\s+(?:and|but|while)\b|\band\s+(?:will|would|were|was|are|is|had|"
                         r"have|has)\b", re.I)
-_ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?|their|its|his|her)\s+(?:[\w-]+\s+)?(?:base|airport|airfield|port|"
+_ORIGIN = re.compile(r"\bfrom\s+(?:(?:the|an?|their|its|his|her)\s+(?:[\w-]+\s+)?(?:bases?|airport|airfield|port|"
                      r"camp|barracks|garrison)\s+(?:near|outside|in|at|of)\s+)?$", re.I)
 #: A motion verb and its preposition right before a place: troops going there.
 _MOTION_BEFORE = re.compile(r"\b(?:landed|arrived|flown|flew|moved|deployed|sent|entered|"
@@ -255,6 +255,9 @@ _LOCATING = re.compile(r",\s*in\s+(?:the\s+)?(?:neighbou?ring\s+|nearby\s+|south
                        r"northern\s+|eastern\s+|western\s+|central\s+)?")
 #: A site and the town it lies by: "Henderson Field outside Honiara".
 _NEAR_TOWN = re.compile(r"\s+(?:outside|near|in)\s+")
+#: Between the places of a list: ", " or (closing it) ", and " / " and ".
+_LIST_JOIN = re.compile(r",\s*|,?\s+(and)\s+")
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.I)
 _APPOSITION = re.compile(r",\s*")
 #: A move out of a place: "withdrew from X", "pulled out of X".
 _WITHDRAWING = re.compile(r"\b(?:withdr[ae]w\w*|pull\w*\s+out|evacuat\w*|retreat\w*|left|leav\w*|"
@@ -551,6 +554,7 @@ def _in_dateline(setting: Setting, place: Place) -> bool:
 def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ...]:
     out: list[Event] = []
     repeats: dict[int, list[Event]] = {}
+    split = False
     for event in events:
         attached = _attached(setting, event, out)
         if attached is not None and attached.type == event.type:
@@ -561,12 +565,51 @@ def _ground_events(setting: Setting, events: Sequence[Event]) -> tuple[Event, ..
         continued, with_date = _continued(setting, event, out)
         where = _event_place(setting, event, attached, continued)
         when = _event_date(setting, event, attached, continued if with_date else None, out)
-        out.append(_grounded(event, where, when))
-    if not repeats:
+        parts = _split(setting, event, where) if event.type not in _SAYING else ()
+        out.extend(_grounded(part, part_where, when) for part, part_where in parts)
+        if not parts:
+            out.append(_grounded(event, where, when))
+        split = split or bool(parts)
+    if not repeats and not split:
         return tuple(out)
     # folded once each at the end: folding at every repeat copied the spans each time
     out = [_fold(e, repeats[i]) if i in repeats else e for i, e in enumerate(out)]
     return tuple(replace(e, id=f"e{i}") for i, e in enumerate(out, 1))  # ids without gaps
+
+
+def _split(setting: Setting, record, where: Where) -> list[tuple]:
+    """ "shelling continued in Kharkiv and Mariupol": one event per place of the list its
+    stated place opens, each span ending at its own place (the deployments stage splits
+    troops so already: "the AU troops in El Fasher and Nyala")."""
+    listed = _listed(setting, record, where)
+    if not listed:
+        return []
+    return [(replace(record, end=place.end, mentions=((record.start, place.end),)),
+             replace(where, place=place, note=intern(f"place stated: {place.surface}")))
+            for place in (where.place, *listed)]
+
+
+def _listed(setting: Setting, event, where: Where) -> list[Place]:
+    """The further places of a list the record's stated place opens, in its own clause
+    ("continued in Kharkiv and Mariupol", "to Romania, Bulgaria, Hungary and Slovakia"):
+    places of the same kind, joined by commas and a final "and"; none for a place "between"
+    two others or one troops come from, nor for a record merged from repeats."""
+    place = where.place
+    if place is None or where.basis != "stated" \
+            or len(event.mentions) > 1 or not event.start <= place.start < event.end \
+            or _BETWEEN.search(setting.text, max(event.start, place.start - 10), place.start) \
+            or _ORIGIN.search(setting.text, max(event.start, place.start - 60), place.start):
+        return []
+    found, pos = [], place.end
+    while True:
+        nxt = next(iter(setting.places.within(pos, pos + 8)), None)
+        join = _LIST_JOIN.fullmatch(setting.text, pos, nxt.start) if nxt else None
+        if join is None or nxt.kind != place.kind or nxt.antecedent or nxt.end > event.end:
+            return []
+        found.append(nxt)
+        if join.group(1):  # "… and Slovakia" closes the list
+            return found
+        pos = nxt.end
 
 
 def _event_place(setting: Setting, event: Event, attached: Event | None,
