@@ -621,7 +621,13 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
         return (_exact_place(setting, event, stated) or _opening_within(setting, event, stated)
                 or (_destination(setting, event) if stated.place.kind in _AREA_KINDS else None)
                 or stated)
-    reference = _reference_place(setting, event.start, _setting_end(setting, event))
+    lasted = _DURATION_CLASH.search(setting.text, event.start, event.end) \
+        if event.type == "clash" else None
+    # "police the province after 78 days of airstrikes": a clash named by how long it lasted
+    # is those words (a reference before them is another predicate's), and a campaign of
+    # weeks has no one place the article's focus could stand for
+    reference = _reference_place(setting, lasted.start() if lasted else event.start,
+                                 _setting_end(setting, event))
     if reference is not None:
         reference = _opening_within(setting, event, reference) or reference
     return (_troops_bound(setting, event)
@@ -635,7 +641,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             or (None if event.type in _SAYING else
                 _sentence_place(setting, event.start, troops=False, own=(event.start, event.end)))
             or _inherited_place(setting, continued)
-            or _last_resort(setting, event))
+            or (_NO_PLACE if lasted else _last_resort(setting, event)))
 
 
 def _owner(setting: Setting, place: Place) -> bool:
