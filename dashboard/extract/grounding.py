@@ -624,8 +624,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
     lasted = _DURATION_CLASH.search(setting.text, event.start, event.end) \
         if event.type == "clash" else None
     # "police the province after 78 days of airstrikes": a clash named by how long it lasted
-    # is those words (a reference before them is another predicate's), and a campaign of
-    # weeks has no one place the article's focus could stand for
+    # is those words; a reference before them is another predicate's
     reference = _reference_place(setting, lasted.start() if lasted else event.start,
                                  _setting_end(setting, event))
     if reference is not None:
@@ -641,7 +640,7 @@ def _event_place(setting: Setting, event: Event, attached: Event | None,
             or (None if event.type in _SAYING else
                 _sentence_place(setting, event.start, troops=False, own=(event.start, event.end)))
             or _inherited_place(setting, continued)
-            or (_NO_PLACE if lasted else _last_resort(setting, event)))
+            or _last_resort(setting, event))
 
 
 def _owner(setting: Setting, place: Place) -> bool:
