@@ -739,23 +739,26 @@ def _troops_bound(setting: Setting, event: Event) -> Where | None:
         if event.type != "clash" and _TROOPS_BEFORE.search(before) and (
                 event.type != "decision" or _ORDERING.search(setting.text, event.start, place.start)):
             return Where(place, "stated", f"place stated: the troops go to {place.surface}")
-        if event.type != "decision" and _TAKEN.search(before):
-            return _stated_place(setting, place.id)
-    return _destination(setting, event)
+        if event.type != "decision" and (_TAKEN.search(before)
+                                         or _moved_there(setting, event, place, before)):
+            return _stated_place(setting, place.id)  # the first place the troops reach
+    return None
 
 
 def _destination(setting: Setting, event: Event) -> Where | None:
     """ "Marines who landed at the port of X", "moved some of them from Niamey to its drone base
     at Agadez": a move happens where its own motion verb takes the troops."""
-    if event.type != "deployment":
-        return None
     for place in setting.places.within(event.start, event.end):
-        before = setting.text[max(event.start, place.start - 40):place.start]
-        if _MOTION_BEFORE.search(before) or (
-                _TO_SITE.search(before) and _MOVING.search(setting.text, event.start, place.start)
-                and not _ELSEWHERE.search(setting.text, event.start, place.start)):
+        if _moved_there(setting, event, place,
+                        setting.text[max(event.start, place.start - 40):place.start]):
             return _stated_place(setting, place.id)
     return None
+
+
+def _moved_there(setting: Setting, event: Event, place: Place, before: str) -> bool:
+    return event.type == "deployment" and bool(_MOTION_BEFORE.search(before) or (
+        _TO_SITE.search(before) and _MOVING.search(setting.text, event.start, place.start)
+        and not _ELSEWHERE.search(setting.text, event.start, place.start)))
 
 
 def _their_ground(setting: Setting, event: Event) -> Where | None:
