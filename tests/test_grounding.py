@@ -764,3 +764,164 @@ def test_ground_told_reporters_there_is_where_the_words_were_said():
     told = event(text, "e1", "He told reporters there that he had been forced out.")
     (e,), _ = grounded(text, [told], places=[place(text, "p1", "Norland", kind="country")])
     assert (e.place, e.place_basis) == ("p1", "reference")
+
+
+def in_country(p, code):
+    return replace(p, country_code=code)
+
+
+def test_ground_a_move_is_where_it_goes_not_where_it_comes_from():
+    text = "Some 200 troops, who drove from their base in Bosnia, had taken over Pristina's airport."
+    bosnia = place(text, "p1", "Bosnia", kind="country", precision="country")
+    pristina = place(text, "p2", "Pristina")
+    drove = event(text, "e1", text, "deployment", place="p1")
+    (e,), _ = grounded(text, [drove], places=[bosnia, pristina])
+    assert (e.place, e.place_basis) == ("p2", "stated")
+
+
+def test_ground_a_move_to_a_base_beats_where_the_troops_already_are():
+    text = ("Norland, which has 900 troops in Eastmark, has moved some of them from Alpha to its "
+            "drone base at Beta.")
+    places = [place(text, "p1", "Eastmark", kind="country", precision="country"),
+              place(text, "p2", "Alpha"), place(text, "p3", "Beta")]
+    moved = event(text, "e1", text, "deployment", place="p1")
+    (e,), _ = grounded(text, [moved], places=places)
+    assert e.place == "p3"
+
+
+def test_ground_a_deployment_is_where_its_troops_first_get_to():
+    text = "Marines who landed at the port of Portova on Friday will enter Eastmark on Sunday."
+    places = [place(text, "p1", "Portova"),
+              place(text, "p2", "Eastmark", kind="country", precision="country")]
+    landed = event(text, "e1", text, "deployment")
+    (e,), _ = grounded(text, [landed], places=places)
+    assert e.place == "p1"
+
+
+def test_ground_a_decision_goes_where_troops_go_only_when_it_sends_them():
+    text = ("The president approved the deployment of 17,000 troops to Eastmark. "
+            "The minister ordered 3,000 troops to Eastmark.")
+    first, second = (event(text, "e1", "The president approved the deployment of 17,000 troops "
+                                        "to Eastmark.", "decision"),
+                     event(text, "e2", "The minister ordered 3,000 troops to Eastmark.",
+                           "decision"))
+    places = [place(text, "p1", "Eastmark", kind="country", precision="country"),
+              place(text, "p2", "Eastmark", nth=1, kind="country", precision="country")]
+    (a, b), _ = grounded(text, [first, second], places=places)
+    assert a.place is None and b.place == "p2"
+
+
+def test_ground_words_take_no_place_from_before_a_trailing_attribution():
+    text = ("Jets hit targets near Kidal on Sunday, the ministry said, while helicopters "
+            "supported the army. President Yusuf, speaking in Baidoa, urged elders to disarm.")
+    kidal, baidoa = place(text, "p1", "Kidal"), place(text, "p2", "Baidoa")
+    said = event(text, "e1", "Jets hit targets near Kidal on Sunday, the ministry said",
+                 place="p1")
+    urged = event(text, "e2", "President Yusuf, speaking in Baidoa, urged elders to disarm.",
+                  "request", place="p2")
+    (a, b), _ = grounded(text, [said, urged], places=[kidal, baidoa])
+    assert a.place is None and b.place == "p2"
+
+
+def test_ground_two_capitals_acting_together_have_no_seat():
+    text = "Washington and London have called for talks."
+    places = [place(text, "p1", "Washington", literal=False),
+              place(text, "p2", "London", literal=False)]
+    called = event(text, "e1", text, "request")
+    (e,), _ = grounded(text, [called], places=places)
+    assert (e.place, e.place_basis) == (None, "")
+
+
+def test_ground_a_gapped_sender_is_no_lone_place():
+    text = "Sweden sent 2,200 soldiers and Finland about 500."
+    places = [place(text, "p1", "Sweden", kind="country", precision="country"),
+              place(text, "p2", "Finland", kind="country", precision="country")]
+    sent = event(text, "e1", "sent 2,200 soldiers", "deployment")
+    (e,), _ = grounded(text, [sent], places=places)
+    assert e.place is None
+
+
+def test_ground_an_attachment_across_a_subordinate_clause_is_the_other_clauses():
+    text = ("The council approved the mission at a meeting in Brussels on Wednesday, "
+            "after envoys reported that a ceasefire was holding.")
+    met = event(text, "e1", "The council approved the mission at a meeting in Brussels on "
+                            "Wednesday", "meeting", place="p1", date=dt.date(2007, 12, 5))
+    reported = event(text, "e2", "envoys reported that a ceasefire was holding", "report")
+    (_, e), _ = grounded(text, [met, reported], places=[place(text, "p1", "Brussels")])
+    assert e.place is None
+
+
+def test_ground_a_place_a_force_is_for_is_no_lone_place():
+    text = "The council voted to authorize a multinational force for Haiti."
+    voted = event(text, "e1", text, "decision")
+    (e,), _ = grounded(text, [voted], places=[place(text, "p1", "Haiti", kind="country")])
+    assert e.place is None
+
+
+def test_ground_a_countrys_own_ground_named_by_its_adjective():
+    text = "Commanders were told to strike bases near the North Korean coast if attacked."
+    north = place(text, "p1", "North Korean", kind="country", literal=False)
+    strike = event(text, "e1", "strike bases near the North Korean coast", "clash")
+    (e,), _ = grounded(text, [strike], places=[north])
+    assert (e.place, e.place_basis) == ("p1", "stated")
+    border = "Youths stormed a camp near the Ethiopian border."
+    (e,), _ = grounded(border, [event(border, "e1", border, "clash")],
+                       places=[place(border, "p1", "Ethiopian", kind="country", literal=False)])
+    assert e.place is None
+
+
+def test_ground_a_town_and_the_area_that_locates_it():
+    text = ("Aircraft attacked a camp near the village of Angostura in Sucumbios province. "
+            "Jets flew missions from Entebbe, in neighbouring Uganda.")
+    angostura = in_country(place(text, "p1", "Angostura"), "VE")  # read in the wrong country
+    sucumbios = in_country(place(text, "p2", "Sucumbios province", kind="admin1"), "EC")
+    entebbe = in_country(place(text, "p3", "Entebbe"), "UG")
+    uganda = in_country(place(text, "p4", "Uganda", kind="country"), "UG")
+    attack = event(text, "e1", "Aircraft attacked a camp near the village of Angostura in "
+                               "Sucumbios province.", "clash", place="p1")
+    flew = event(text, "e2", "Jets flew missions from Entebbe, in neighbouring Uganda.",
+                 "deployment", place="p4")
+    (a, b), _ = grounded(text, [attack, flew], places=[angostura, sucumbios, entebbe, uganda])
+    assert (a.place, b.place) == ("p2", "p3")
+
+
+def test_ground_a_site_read_in_a_country_the_article_never_names():
+    text = "Soldiers landed at Henderson Field outside Honiara. Honiara is calm."
+    field = in_country(place(text, "p1", "Henderson Field", kind="facility"), "UM")
+    town = in_country(place(text, "p2", "Honiara"), "SB")
+    again = in_country(place(text, "p3", "Honiara", nth=1), "SB")
+    landed = event(text, "e1", "Soldiers landed at Henderson Field outside Honiara.",
+                   "deployment", place="p1")
+    (e,), _ = grounded(text, [landed], places=[field, town, again])
+    assert e.place == "p2"
+
+
+def test_ground_one_event_per_place_of_a_list():
+    text = "Heavy shelling continued in Kharkiv and Mariupol on Wednesday."
+    places = [place(text, "p1", "Kharkiv"), place(text, "p2", "Mariupol")]
+    shelling = event(text, "e1", text, "clash", place="p1")
+    events, _ = grounded(text, [shelling], places=places)
+    assert [(e.id, e.place, text[e.start:e.end]) for e in events] == [
+        ("e1", "p1", "Heavy shelling continued in Kharkiv"),
+        ("e2", "p2", "Heavy shelling continued in Kharkiv and Mariupol")]
+    between = "Talks opened between Belgrade and Pristina."
+    talks = event(between, "e1", between, "meeting", place="p1")
+    events, _ = grounded(between, [talks], places=[place(between, "p1", "Belgrade"),
+                                                   place(between, "p2", "Pristina")])
+    assert len(events) == 1
+
+
+def test_ground_a_clash_named_by_its_length_takes_no_reference_before_it():
+    text = "Troops reached Pristina. A force is to police the province after 78 days of airstrikes."
+    province = place(text, "p2", "the province", antecedent="p1")
+    strikes = event(text, "e1", "A force is to police the province after 78 days of airstrikes.",
+                    "clash")
+    (e,), _ = grounded(text, [strikes], places=[place(text, "p1", "Pristina"), province])
+    assert e.place_basis != "reference"
+
+
+def test_ground_said_its_jets_hit_is_what_was_said():
+    text = "Iraq said its jets hit a tanker near Kharg Island."
+    said = event(text, "e1", text, place="p1")
+    (e,), _ = grounded(text, [said], places=[place(text, "p1", "Kharg Island")])
+    assert e.place is None

@@ -387,3 +387,13 @@ def test_precision_of_a_province_is_its_area_only_when_it_has_an_outline():
     square = '{"type": "Polygon", "coordinates": [[[10, 40], [11, 40], [11, 41], [10, 40]]]}'
     assert precision_of(province((40.0, 10.0, 41.0, 11.0), square)) == "admin1"
     assert precision_of(province(None, None)) == "point"
+
+
+def test_resolve_region_beats_a_small_town_of_its_name():
+    geocoder = FakeGeocoder()
+    geocoder.TABLE = {"Korea": [loc("Korea", "city", "CI", 6.8, -6.6, 3_012, gid=31),
+                                loc("Korean Peninsula", "region", "", 38.5, 127.5, 0)],
+                      "Seoul": [loc("Seoul", "city", "KR", 37.6, 127.0, 10_000_000, gid=32)]}
+    text = "The armistice ending the fighting in Korea was signed; Seoul agreed."
+    places, _ = resolve(text, "Korea", "Seoul", geocoder=geocoder)
+    assert (places[0].name, places[0].kind) == ("Korean Peninsula", "region")

@@ -234,7 +234,8 @@ _MOVING = re.compile(r"\b(?:moved|moving|sent|sending|flown|flew|deployed|deploy
 #: A decision that itself sends troops somewhere: "ordered more troops to X".
 _ORDERING = re.compile(r"\b(?:ordered|orders|order|sent|sends|dispatched|dispatches)\b", re.I)
 #: What may follow the verb of a trailing attribution: its day, its place, the sentence's end.
-_ATTRIBUTION_END = re.compile(r"[^,;:\"“”]{0,30}(?:$|[,;]\s+(?:while|and|but)\b)")
+_ATTRIBUTION_END = re.compile(r"\s*(?:(?:on|in|at|late|early|last|this|yesterday|today|by)\b"
+                              r"[^,;:\"“”]{0,25})?[.!?]?\s*(?:$|[,;]\s+(?:while|and|but)\b)")
 #: "Washington and London": a subject of several governments.
 _JOINED = re.compile(r"\s+(?:and|&)\s+[A-Z]")
 #: A subordinate clause opening after a comma: what lies across it is another clause's.
