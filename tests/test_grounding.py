@@ -925,3 +925,14 @@ def test_ground_said_its_jets_hit_is_what_was_said():
     said = event(text, "e1", text, place="p1")
     (e,), _ = grounded(text, [said], places=[place(text, "p1", "Kharg Island")])
     assert e.place is None
+
+
+def test_ground_the_border_is_the_last_province_named():
+    text = ("Tanks headed for the border state of Tachira. The president ordered ten battalions "
+            "to the frontier on Sunday. Trade with the border between the two slowed.")
+    tachira = place(text, "p1", "Tachira", kind="admin1", precision="admin1")
+    ordered = event(text, "e1", "The president ordered ten battalions to the frontier on Sunday.",
+                    "decision")
+    (e,), _ = grounded(text, [ordered], places=[tachira])
+    assert (e.place, e.place_basis) == ("p1", "reference")
+    assert grounding._SITE_REF.search(text, text.index("Trade")) is None  # "the border between"

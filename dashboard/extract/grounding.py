@@ -271,7 +271,8 @@ _WHICH_AFTER = re.compile(r",\s+which\s+")
 _IN_AREA = re.compile(r",\s*(?:in\s+)?(?:the\s+)?")
 #: A site or an area named by its noun alone: "the airport", "the base", "the area".
 _SITE_REF = re.compile(r"\bthe\s+(?:[a-z-]+\s+)?(air\s+base|base|airport|airfield|bridge|port|"
-                       r"harbou?r|crossing|area|region|capital)\b(?!\s+of\b)(?!,\s*[A-Z])")
+                       r"harbou?r|crossing|area|region|border|frontier|capital)\b(?!\s+(?:of|with|between)\b)"
+                       r"(?!,\s*[A-Z])")
 #: "the Nigerian capital", "the Afghan capital": a capital its country's name or demonym owns.
 _OWNED_CAPITAL = re.compile(r"\bthe\s+[A-Z][\w'’-]+\s+capital\b(?!\s+of\b)(?!,\s*[A-Z])")
 _REGION_KINDS = ("water", "region", "admin1", "admin2", "directional_region")
@@ -1428,7 +1429,7 @@ def _site_place(setting: Setting, start: int, end: int) -> Where | None:
     lo = setting.sentences[max(0, here - _SITE_WINDOW)].start if setting.sentences else 0
     before = [p for p in setting.places.within(lo, found.start())
               if not _in_dateline(setting, p) and not p.antecedent]
-    if noun in ("area", "region"):
+    if noun in ("area", "region", "border", "frontier"):
         fits = [p for p in before if p.kind in _REGION_KINDS]
     else:
         fits = [p for p in before if noun in setting.text[max(lo, p.start - 25):p.end + 12].lower()]
