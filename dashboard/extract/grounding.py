@@ -72,6 +72,15 @@ Place, best first:
    words are said where their speakers are (a wire dateline's city only says where the
    reporter was).
 
+Checks on the stated place: a move is where its motion verb first takes the troops, not where
+they come from ("drove from their base in X"); a town read in another country than the area
+locating it ("Angostura in Sucumbíos province") gives the area, an area that only locates a
+town ("from Entebbe, in neighbouring Uganda") the town, and a site read in a country the
+article never names ("Henderson Field outside Honiara") the town it lies by; a list of places
+("shelling continued in Kharkiv and Mariupol") gives one event per place. A country's ground
+named by its adjective ("near the North Korean coast") places a clash there; "the border" and
+"the frontier" read like "the region".
+
 Date, best first:
 
 1. ``stated``: a date or weekday in the record's clause, or opening its sentence, as the stages
