@@ -13,6 +13,7 @@ geopy ``Location`` objects whose ``raw`` holds the gazetteer fields; one that al
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -525,6 +526,9 @@ class _Context:
     own: dict = field(default_factory=dict)
     #: grid cell -> closeness (``_closeness``) of the article's names.
     close: Counter = field(default_factory=Counter)
+    #: ``points`` by band of latitude (``_band``): ``_nearness`` reads the three bands that
+    #: can hold a point within 5 degrees of latitude, not every point.
+    bands: dict = field(default_factory=dict)
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
@@ -597,10 +601,11 @@ class _Context:
                 regions[region] += 1
             own.setdefault(place.surface, (top.country_code, region, point))
         # The longitude window is fixed per point: compute it once, not once per option.
-        return _Context(counts, tuple(map(_point, points)), regions,
+        prepared = tuple(map(_point, points))
+        return _Context(counts, prepared, regions,
                         max(counts.values(), default=1.0), max(regions.values(), default=1.0),
                         total=max(sum(counts.values()), 1.0), support=_support(places, options),
-                        own=own, close=_closeness(places, options))
+                        own=own, close=_closeness(places, options), bands=_bands(prepared))
 
     def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -715,7 +720,9 @@ class _Context:
             return 0.0
         o_lat, o_lon, o_cos = option.lat, option.lon, None
         found = 0.0
-        for lat, lon, window, cos in self.points:
+        band, bands = _band(o_lat), self.bands
+        for lat, lon, window, cos in (*bands.get(band - 1, ()), *bands.get(band, ()),
+                                      *bands.get(band + 1, ())):
             if mine is not None and mine[0] == lat and mine[1] == lon:
                 continue
             # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
@@ -757,7 +764,8 @@ def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter
     next to it (1/sqrt(n) for a name with readings in n cells): two ambiguous names with
     readings a few miles apart ("Eastbrook" and "Ridge County") choose those readings
     together, more finely than a shared province."""
-    close: Counter = Counter()
+    close: dict[tuple[int, int], float] = {}
+    get = close.get
     seen: set[str] = set()
     for place in places:
         if place.kind in _HINTS or place.surface in seen:
@@ -766,18 +774,39 @@ def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter
         cells = options.get(place.id, _NO_READING).cells
         if not cells:
             continue
-        weight = 1.0 / math.sqrt(len(cells))
-        # A neighbouring cell counts less than the same cell: within a few miles is better
-        # evidence than within 200 km.
-        near = _around(cells)
-        for cell in near:
-            close[cell] += weight if cell in cells else weight * _NEIGHBOUR
-    return close
+        for cell, weight in _near_weights(cells):
+            close[cell] = get(cell, 0) + weight
+    return Counter(close)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _near_weights(cells: frozenset) -> tuple[tuple[tuple[int, int], float], ...]:
+    """What a name read in ``cells`` adds to each cell around them (``_closeness``): 1/sqrt(n)
+    for a name read in n cells, less for a neighbouring cell than for the same cell (within a
+    few miles is better evidence than within 200 km). Readings are cached per name, so their
+    cells recur across articles."""
+    weight = 1.0 / math.sqrt(len(cells))
+    return tuple((cell, weight if cell in cells else weight * _NEIGHBOUR)
+                 for cell in _around(cells))
 
 
 def _around(cells: frozenset) -> set[tuple[int, int]]:
     """The cells and their eight neighbours."""
     return {(a + da, b + db) for a, b in cells for da in (-1, 0, 1) for db in (-1, 0, 1)}
+
+
+def _band(lat: float) -> int:
+    """A band of 5 degrees of latitude: a point less than 5 degrees from ``lat`` lies in
+    ``_band(lat)`` or a band next to it."""
+    return math.floor(lat / 5)
+
+
+def _bands(points: tuple[tuple[float, float, float, float], ...]) -> dict[int, tuple]:
+    """``_point``s by ``_band`` (in their order; ``_nearness`` does not depend on it)."""
+    bands: dict[int, list] = {}
+    for point in points:
+        bands.setdefault(_band(point[0]), []).append(point)
+    return {band: tuple(found) for band, found in bands.items()}
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
