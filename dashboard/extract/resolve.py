@@ -637,11 +637,25 @@ class _Context:
         # article's places (a world city's name in a story about the towns around a small
         # namesake).
         local = max(closes, default=0.0) >= _LOCAL
-        scored = [(self._score(place.kind, o, base, mine) + (
-                   0.0 if local and not close else self._dominance(o, dominance, mine))
-                   + self._supported(o, own, share) + close, o)
-                  for o, base, dominance, close in zip(reading.options, reading.base,
-                                                       reading.dominance, closes)]
+        # Per option, written out (this loop runs for every option of every ambiguous name,
+        # twice an article): its score, its dominance (a much larger namesake wins on size
+        # only where the article has no other frame; its own vote for its country is no
+        # frame), up to 1.5 for a province the article's other names may also lie in, and
+        # its closeness.
+        support, countries, few = self.support, self.countries, self.most < 3
+        scored = []
+        for o, base, dominance, close in zip(reading.options, reading.base, reading.dominance,
+                                             closes):
+            if local and not close:
+                dominance = 0.0
+            elif dominance and not few and countries[o.country_code] - (
+                    mine[0] == o.country_code) <= 0:
+                dominance = 0.0
+            region = (o.country_code, o.admin1)
+            supported = 0.0 if not support or region not in own else max(
+                0.0, min(1.5, support[region] - share))
+            scored.append((self._score(place.kind, o, base, mine) + dominance + supported + close,
+                           o))
         if place.kind != "city" and any(o.kind in _AREA_KINDS and o.exact for o in reading.options):
             # An area beats a small town of its name unless a cue says town ("Jordan" the
             # country, not a hamlet called Jordan, whatever the article's frame).
@@ -652,13 +666,6 @@ class _Context:
         weights = [(math.exp(_SHARPNESS * (s - best)), o) for s, o in scored]
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
         return top, near, sum(w for w, _ in weights)
-
-    def _supported(self, option: Candidate, own: frozenset, share: float) -> float:
-        """Up to 1.5 for a province the article's other names may also lie in."""
-        region = (option.country_code, option.admin1)
-        if not self.support or region not in own:
-            return 0.0
-        return max(0.0, min(1.5, self.support[region] - share))
 
     def _close(self, option: Candidate, cells: frozenset) -> float:
         """Up to ``_CLOSE_MAX`` for a town or county near readings of the article's other
@@ -671,17 +678,6 @@ class _Context:
             return 0.0
         found -= 1.0 / math.sqrt(len(cells))  # its own cells always hold itself
         return max(0.0, min(_CLOSE_MAX, _CLOSE_W * found))
-
-    def _dominance(self, option: Candidate, dominance: float,
-                   mine: tuple = _NO_VOTE) -> float:
-        """A much larger namesake wins on size only where the article has no other frame
-        (its own vote for its country is no frame)."""
-        if not dominance:
-            return dominance
-        count = self.countries[option.country_code] - (mine[0] == option.country_code)
-        if count > 0 or self.most < 3:
-            return dominance
-        return 0.0
 
     def _score(self, cue: str, option: Candidate, base: float,
                mine: tuple = (None, None, None)) -> float:
