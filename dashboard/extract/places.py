@@ -211,12 +211,11 @@ def _people(text: str, tokenised) -> _People:
     surnames: set[str] = set()
     lower: set[str] = set()
     for _, tokens in tokenised:
-        lower.update([word for _, _, word, capitalised in tokens if not capitalised])
-        # a surname follows a capitalised word: pairs of capitalised tokens only
-        for i in [i for i, (prev, token) in enumerate(zip(tokens, tokens[1:]), 1)
-                  if prev.capitalised and token.capitalised]:
-            if _person_before(text, tokens, i):
-                surnames.add(tokens[i].word.lower())
+        for i, token in enumerate(tokens):
+            if not token.capitalised:
+                lower.add(token.word)
+            elif i and tokens[i - 1].capitalised and _person_before(text, tokens, i):
+                surnames.add(token.word.lower())
     return _People(frozenset(surnames), frozenset(lower))
 
 
@@ -261,17 +260,14 @@ def _without_possessive(text: str, token: _Token) -> _Token:
 def _sentence_mentions(text, tokens, names, taken, people=None):
     """(start, end, kind hint) of every named mention in one sentence's tokens."""
     out = []
-    # A mention starts with a capital, a direction or a place noun: the other words are
-    # skipped in one pass, and the readings tried at the rest, left to right.
-    leads = [i for i, (token, low) in enumerate(zip(tokens, [t.word.lower() for t in tokens]))
-             if (not (low in _NEVER_LEADS or _is_contraction(low)) if token.capitalised
-                 else low in _LEADS)]
     i = 0
-    for at in leads:
-        if at < i:
-            continue  # inside the mention just read
-        i = at
+    while i < len(tokens):
         token = tokens[i]
+        low = token.word.lower()
+        if (low in _NEVER_LEADS or _is_contraction(low) if token.capitalised
+                else low not in _LEADS):
+            i += 1  # a mention starts with a capital, a direction or a place noun
+            continue
         if taken.overlaps(token.start, token.end):
             # "Palestinians", "the Russians" are groups among the actors and still name
             # their country; "the Georgian Interior Ministry" is an organisation's name.
