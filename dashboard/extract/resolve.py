@@ -13,7 +13,6 @@ geopy ``Location`` objects whose ``raw`` holds the gazetteer fields; one that al
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
@@ -770,20 +769,12 @@ def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter
         cells = options.get(place.id, _NO_READING).cells
         if not cells:
             continue
-        for cell, weight in _near_weights(cells):
-            close[cell] = get(cell, 0) + weight
+        weight = 1.0 / math.sqrt(len(cells))
+        # A neighbouring cell counts less than the same cell: within a few miles is better
+        # evidence than within 200 km.
+        for cell in _around(cells):
+            close[cell] = get(cell, 0) + (weight if cell in cells else weight * _NEIGHBOUR)
     return Counter(close)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _near_weights(cells: frozenset) -> tuple[tuple[tuple[int, int], float], ...]:
-    """What a name read in ``cells`` adds to each cell around them (``_closeness``): 1/sqrt(n)
-    for a name read in n cells, less for a neighbouring cell than for the same cell (within a
-    few miles is better evidence than within 200 km). Readings are cached per name, so their
-    cells recur across articles."""
-    weight = 1.0 / math.sqrt(len(cells))
-    return tuple((cell, weight if cell in cells else weight * _NEIGHBOUR)
-                 for cell in _around(cells))
 
 
 def _around(cells: frozenset) -> set[tuple[int, int]]:
