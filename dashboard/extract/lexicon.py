@@ -222,16 +222,26 @@ class CaseBlind:
 
     def search(self, text: str | Folded, start: int = 0,
                end: int | None = None) -> re.Match[str] | None:
+        if text.__class__ is Folded and text.low is not None:  # ``_target``, inlined
+            return self.sensitive.search(text.low, start, len(text.low) if end is None else end)
+        if text.__class__ is str and text.isascii():  # (``lowered`` of ASCII text)
+            return self.sensitive.search(text.lower(), start, len(text) if end is None else end)
         pattern, target = self._target(text)
         return pattern.search(target, start, len(target) if end is None else end)
 
     def match(self, text: str | Folded, start: int = 0,
               end: int | None = None) -> re.Match[str] | None:
+        if text.__class__ is Folded and text.low is not None:
+            return self.sensitive.match(text.low, start, len(text.low) if end is None else end)
+        if text.__class__ is str and text.isascii():
+            return self.sensitive.match(text.lower(), start, len(text) if end is None else end)
         pattern, target = self._target(text)
         return pattern.match(target, start, len(target) if end is None else end)
 
     def finditer(self, text: str | Folded, start: int = 0,
                  end: int | None = None) -> Iterator[re.Match[str]]:
+        if text.__class__ is Folded and text.low is not None:
+            return self.sensitive.finditer(text.low, start, len(text.low) if end is None else end)
         pattern, target = self._target(text)
         return pattern.finditer(target, start, len(target) if end is None else end)
 

@@ -525,6 +525,9 @@ class _Context:
     own: dict = field(default_factory=dict)
     #: grid cell -> closeness (``_closeness``) of the article's names.
     close: Counter = field(default_factory=Counter)
+    #: ``points`` by band of latitude (``_band``): ``_nearness`` reads the three bands that
+    #: can hold a point within 5 degrees of latitude, not every point.
+    bands: dict = field(default_factory=dict)
 
     @classmethod
     def first_pass(cls, places: Sequence[Place], options: dict[str, _Reading],
@@ -597,10 +600,11 @@ class _Context:
                 regions[region] += 1
             own.setdefault(place.surface, (top.country_code, region, point))
         # The longitude window is fixed per point: compute it once, not once per option.
-        return _Context(counts, tuple(map(_point, points)), regions,
+        prepared = tuple(map(_point, points))
+        return _Context(counts, prepared, regions,
                         max(counts.values(), default=1.0), max(regions.values(), default=1.0),
                         total=max(sum(counts.values()), 1.0), support=_support(places, options),
-                        own=own, close=_closeness(places, options))
+                        own=own, close=_closeness(places, options), bands=_bands(prepared))
 
     def choose(self, place: Place, reading: _Reading) -> tuple[Candidate, float] | None:
         """The best option and its confidence: the share of the score mass that lies on it
@@ -632,11 +636,25 @@ class _Context:
         # article's places (a world city's name in a story about the towns around a small
         # namesake).
         local = max(closes, default=0.0) >= _LOCAL
-        scored = [(self._score(place.kind, o, base, mine) + (
-                   0.0 if local and not close else self._dominance(o, dominance, mine))
-                   + self._supported(o, own, share) + close, o)
-                  for o, base, dominance, close in zip(reading.options, reading.base,
-                                                       reading.dominance, closes)]
+        # Per option, written out (this loop runs for every option of every ambiguous name,
+        # twice an article): its score, its dominance (a much larger namesake wins on size
+        # only where the article has no other frame; its own vote for its country is no
+        # frame), up to 1.5 for a province the article's other names may also lie in, and
+        # its closeness.
+        support, countries, few = self.support, self.countries, self.most < 3
+        scored = []
+        for o, base, dominance, close in zip(reading.options, reading.base, reading.dominance,
+                                             closes):
+            if local and not close:
+                dominance = 0.0
+            elif dominance and not few and countries[o.country_code] - (
+                    mine[0] == o.country_code) <= 0:
+                dominance = 0.0
+            region = (o.country_code, o.admin1)
+            supported = 0.0 if not support or region not in own else max(
+                0.0, min(1.5, support[region] - share))
+            scored.append((self._score(place.kind, o, base, mine) + dominance + supported + close,
+                           o))
         if place.kind != "city" and any(o.kind in _AREA_KINDS | {"region"} and o.exact
                                     for o in reading.options):
             # An area beats a small town of its name unless a cue says town ("Jordan" the
@@ -649,13 +667,6 @@ class _Context:
         near = sum(w for w, o in weights if o is top or _same_spot(o, top))
         return top, near, sum(w for w, _ in weights)
 
-    def _supported(self, option: Candidate, own: frozenset, share: float) -> float:
-        """Up to 1.5 for a province the article's other names may also lie in."""
-        region = (option.country_code, option.admin1)
-        if not self.support or region not in own:
-            return 0.0
-        return max(0.0, min(1.5, self.support[region] - share))
-
     def _close(self, option: Candidate, cells: frozenset) -> float:
         """Up to ``_CLOSE_MAX`` for a town or county near readings of the article's other
         names (the mention's own weight taken out)."""
@@ -667,17 +678,6 @@ class _Context:
             return 0.0
         found -= 1.0 / math.sqrt(len(cells))  # its own cells always hold itself
         return max(0.0, min(_CLOSE_MAX, _CLOSE_W * found))
-
-    def _dominance(self, option: Candidate, dominance: float,
-                   mine: tuple = _NO_VOTE) -> float:
-        """A much larger namesake wins on size only where the article has no other frame
-        (its own vote for its country is no frame)."""
-        if not dominance:
-            return dominance
-        count = self.countries[option.country_code] - (mine[0] == option.country_code)
-        if count > 0 or self.most < 3:
-            return dominance
-        return 0.0
 
     def _score(self, cue: str, option: Candidate, base: float,
                mine: tuple = (None, None, None)) -> float:
@@ -716,7 +716,9 @@ class _Context:
             return 0.0
         o_lat, o_lon, o_cos = option.lat, option.lon, None
         found = 0.0
-        for lat, lon, window, cos in self.points:
+        band, bands = _band(o_lat), self.bands
+        for lat, lon, window, cos in (*bands.get(band - 1, ()), *bands.get(band, ()),
+                                      *bands.get(band + 1, ())):
             if mine is not None and mine[0] == lat and mine[1] == lon:
                 continue
             # 500 km is under 5 degrees of latitude: farther points need no great-circle maths.
@@ -758,7 +760,8 @@ def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter
     next to it (1/sqrt(n) for a name with readings in n cells): two ambiguous names with
     readings a few miles apart ("Eastbrook" and "Ridge County") choose those readings
     together, more finely than a shared province."""
-    close: Counter = Counter()
+    close: dict[tuple[int, int], float] = {}
+    get = close.get
     seen: set[str] = set()
     for place in places:
         if place.kind in _HINTS or place.surface in seen:
@@ -770,15 +773,28 @@ def _closeness(places: Sequence[Place], options: dict[str, _Reading]) -> Counter
         weight = 1.0 / math.sqrt(len(cells))
         # A neighbouring cell counts less than the same cell: within a few miles is better
         # evidence than within 200 km.
-        near = _around(cells)
-        for cell in near:
-            close[cell] += weight if cell in cells else weight * _NEIGHBOUR
-    return close
+        for cell in _around(cells):
+            close[cell] = get(cell, 0) + (weight if cell in cells else weight * _NEIGHBOUR)
+    return Counter(close)
 
 
 def _around(cells: frozenset) -> set[tuple[int, int]]:
     """The cells and their eight neighbours."""
     return {(a + da, b + db) for a, b in cells for da in (-1, 0, 1) for db in (-1, 0, 1)}
+
+
+def _band(lat: float) -> int:
+    """A band of 5 degrees of latitude: a point less than 5 degrees from ``lat`` lies in
+    ``_band(lat)`` or a band next to it."""
+    return math.floor(lat / 5)
+
+
+def _bands(points: tuple[tuple[float, float, float, float], ...]) -> dict[int, tuple]:
+    """``_point``s by ``_band`` (in their order; ``_nearness`` does not depend on it)."""
+    bands: dict[int, list] = {}
+    for point in points:
+        bands.setdefault(_band(point[0]), []).append(point)
+    return {band: tuple(found) for band, found in bands.items()}
 
 
 def _point(lat_lon: tuple[float, float]) -> tuple[float, float, float, float]:
