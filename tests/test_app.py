@@ -95,7 +95,9 @@ def test_app_passes_layers_and_ids_to_the_map(monkeypatch, tmp_path):
     at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
     (call,) = at.st_folium_calls
     kwargs = call.kwargs
-    assert kwargs["returned_objects"] == ["last_object_clicked_tooltip"]
+    # streamlit-folium reports nothing itself: the map's own report() sends the clicked
+    # location (its tooltip text, then "id: <loc_key>") at once.
+    assert kwargs["returned_objects"] == []
     names = [g.layer_name for g in kwargs["feature_group_to_add"]]
     assert [n.split(" (")[0] for n in names] == ["Areas", "Deployments", "Events", "Places"]
     assert kwargs["key"] == "nm_map"
