@@ -273,7 +273,8 @@ class _FitData(MacroElement):
             // after, unless the view was moved meanwhile (a quick zoom is not undone).
             var fit = function () {
                 map.invalidateSize();
-                map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 7, padding: [24, 24]});
+                map.fitBounds({{ this.bounds|tojson }}, {maxZoom: 7, padding: [24, 24],
+                                                         animate: false});
                 window.nm.decrowd(map, {{ this.max_zoom|tojson }});
             };
             var view = function () { return map.getCenter().toString() + map.getZoom(); };
