@@ -434,12 +434,17 @@ def _record_table(name: str, frame: pd.DataFrame) -> None:
 
 
 def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns shown, unknown values as blank cells: ``st.dataframe`` prints a null as
-    "None", so dates become ISO text (which sorts as dates do) and a number column with gaps
-    becomes text too."""
+    """The columns shown, unknown values as blank cells (:func:`_blank`)."""
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     if "actors" in shown:
         shown["actors"] = shown["actors"].map(", ".join)
+    return _blank(shown)
+
+
+def _blank(shown: pd.DataFrame) -> pd.DataFrame:
+    """Unknown values as blank cells: ``st.dataframe`` prints a null as "None", so dates
+    become ISO text (which sorts as dates do) and a number column with gaps becomes text too.
+    Changes ``shown`` in place and returns it."""
     for name in shown.columns:
         column = shown[name]
         if pd.api.types.is_datetime64_any_dtype(column):
@@ -712,7 +717,8 @@ def _fix_place(mentions: pd.DataFrame, articles: Mapping[str, Extraction],
     readings = cand.ranked(lookup, place.surface, place)
     st.caption("The readings the resolver weighed (score without the article's context; "
                "“chosen” is the current one):")
-    st.dataframe(review.candidates_frame(readings), hide_index=True, key="nm_fix_readings",
+    st.dataframe(_blank(review.candidates_frame(readings)), hide_index=True,
+                 key="nm_fix_readings",
                  height=min(36 * (len(readings) + 1) + 2, 260))
     query = st.text_input("Or search the gazetteer", key="nm_fix_search",
                           placeholder="another name for the right place")
@@ -795,7 +801,7 @@ def _corrections_table(store: corr.CorrectionStore) -> None:
     if not every:
         st.caption("No corrections yet: open “Correct” under a place's details.")
         return
-    st.dataframe(review.corrections_frame(every), hide_index=True, key="nm_fix_table")
+    st.dataframe(_blank(review.corrections_frame(every)), hide_index=True, key="nm_fix_table")
     active = {c.id: c for c in every if not c.undone}
     if active:
         undo, go = st.columns([4, 1], vertical_alignment="bottom")
@@ -830,7 +836,7 @@ def _review_queue(queue: pd.DataFrame) -> None:
         return
     st.caption("Place mentions whose confidence is low or whose two best readings are close, "
                "the most doubtful first. Pick one to open it in the details panel.")
-    st.dataframe(queue.drop(columns=["loc_key"]), hide_index=True, key="nm_queue",
+    st.dataframe(_blank(queue.drop(columns=["loc_key"])), hide_index=True, key="nm_queue",
                  on_select=functools.partial(_open_queued, queue),
                  selection_mode="single-row")
 
