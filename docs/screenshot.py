@@ -6,9 +6,10 @@
 Starts ``streamlit run dashboard/app.py`` on a private copy of ``seeds/`` (so the corrections
 database it may create never lands in the repository), on a free localhost port, opens it in
 the system's headless Chromium at 1600x1100 with every request off localhost refused, clicks
-the seed's Kosovska Mitrovica on the map (``dashboard.jpg``: the map and its legend,
-and the details panel), then opens "Correct" under the details and searches the gazetteer (``corrections.jpg``: the
-readings the resolver weighed and the search's). JPEG: about 160 and 90 kB.
+the seed's Kosovska Mitrovica on the map (``dashboard.jpg``: the map and its legend, and the
+details panel), then opens "Correct" under the details and searches the gazetteer
+(``corrections.jpg``: the readings the resolver weighed, and the search). JPEG: about 170 and
+30 kB.
 """
 
 from __future__ import annotations

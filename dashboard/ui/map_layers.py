@@ -454,7 +454,10 @@ window.nm = (function () {
         });
         var groups = {};
         spots.forEach(function (s) {
-            if (s.hit) { crowded += 1; (groups[L.stamp(root(s))] = groups[L.stamp(root(s))] || []).push(s.k); }
+            if (!s.hit) { return; }
+            var id = L.stamp(root(s));
+            crowded += 1;
+            (groups[id] = groups[id] || []).push(s.k);
         });
         var largest = [];
         Object.keys(groups).forEach(function (g) {
@@ -810,8 +813,12 @@ def _key(colour: str, *, fill: str | None = None, dashed: bool = False,
 
 
 def _swatches(values: Iterable[str], palette: dict[str, str], css: str = "") -> str:
-    return "".join(f'<div class="nm-row{css}">{_key(palette.get(v, OTHER_COLOUR), fill=_tint(palette.get(v, OTHER_COLOUR)))}'
-                   f"{escape(v)}</div>" for v in values)
+    rows = []
+    for value in values:
+        colour = palette.get(value, OTHER_COLOUR)
+        rows.append(f'<div class="nm-row{css}">{_key(colour, fill=_tint(colour))}'
+                    f"{escape(value)}</div>")
+    return "".join(rows)
 
 
 def _tint(colour: str) -> str:
@@ -846,8 +853,8 @@ def legend_html(records: list[tuple], drawn: set[int]) -> str:
     parts.append(f'<div class="nm-row">{_key("#ffffff", fill=PLACE_COLOUR, size=10)}'
                  'town or site mentioned</div>')
     if drawn:
-        parts.append(f'<div class="nm-row">{_key("#555555", fill="#5555551f", dashed=True, square=True)}'
-                     'area: country, region, province</div>')
+        area = _key("#555555", fill="#5555551f", dashed=True, square=True)
+        parts.append(f'<div class="nm-row">{area}area: country, region, province</div>')
     parts.append(f'<div class="nm-row">{_key("#555555", fill="transparent", dashed=True)}'
                  'hollow, dashed: place inferred, not stated</div>')
     parts.append("</details>")

@@ -366,6 +366,7 @@ def _marks(ex: Extraction) -> tuple[highlight.Mark, ...]:
 def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
                  focus: set[tuple[int, int]]) -> str:
     ex = articles.get(row["article_id"])
+    source = _source(f"article {row['article_id']}", f"record {row.get('id') or row['key']}")
     if ex is None:
         body = highlight.escape(row["sentence"])
     else:
@@ -373,7 +374,7 @@ def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
                                        _marks(ex), focus)
     return (f'<div class="nm-record" style="margin:0 0 .8em 0">{head}<br>'
             f'<span class="nm-text">“{body}”</span>'
-            f'{_source("article " + str(row["article_id"]), "record " + str(row.get("id") or row["key"]))}</div>')
+            f"{source}</div>")
 
 
 # --- tables ---------------------------------------------------------------------------------
