@@ -789,8 +789,8 @@ def _area_feature(index: int, spot) -> dict[str, Any] | None:
 
 LEGEND_CSS = """<style>
 .nm-legend{background:rgba(255,255,255,.93);padding:6px 9px;border-radius:6px;
-  box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 "DejaVu Sans",Verdana,Arial,sans-serif;
-  color:#222;max-width:230px;max-height:300px;overflow:auto;}
+  box-shadow:0 1px 4px rgba(0,0,0,.3);font:11px/1.3 "DejaVu Sans",Verdana,Arial,sans-serif;
+  color:#222;max-width:220px;max-height:280px;overflow:auto;}
 .nm-legend summary{font-weight:bold;cursor:pointer;}
 .nm-legend .nm-h{margin:5px 0 1px;font-weight:bold;font-size:11px;color:#555;}
 .nm-legend .nm-k{display:inline-block;width:11px;height:11px;border-radius:50%;
