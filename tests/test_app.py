@@ -528,3 +528,12 @@ def test_place_labels_are_words():
     assert "pl:1" in views._source("location pl:1") and "<details" in views._source("x")
     assert views._source("<b>") == ('<details class="nm-source"><summary>source</summary>'
                                     "&lt;b&gt;</details>")
+
+
+def test_place_table_names_kinds_in_words():
+    import pandas as pd
+
+    frame = pd.DataFrame({"surface": ["the south", "Kosovo", "x"],
+                          "kind": ["directional_region", "country", None]})
+    shown = views._displayed(frame, ["surface", "kind"])
+    assert list(shown["kind"]) == ["directional region", "country", ""]

@@ -439,6 +439,9 @@ def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     if "actors" in shown:
         shown["actors"] = shown["actors"].map(", ".join)
+    if "kind" in shown and "surface" in shown:  # a place's kind in words; the CSV keeps the code
+        shown["kind"] = [map_layers.kind_label(k) if isinstance(k, str) and k else ""
+                         for k in shown["kind"]]
     return _blank(shown)
 
 
