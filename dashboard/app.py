@@ -420,6 +420,7 @@ def page(src: Source) -> None:
     if not st.get_option("server.enableStaticServing"):
         st.warning("Static file serving is off, so the map cannot load Leaflet: run the app from "
                    "the repository root (it holds .streamlit/config.toml).")
+    views.page_style()
     st.title("newsmap")
     base, key = load(src)
     fixing, active = correcting(src)

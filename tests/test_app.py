@@ -95,7 +95,9 @@ def test_app_passes_layers_and_ids_to_the_map(monkeypatch, tmp_path):
     at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
     (call,) = at.st_folium_calls
     kwargs = call.kwargs
-    assert kwargs["returned_objects"] == ["last_object_clicked_tooltip"]
+    # streamlit-folium reports nothing itself: the map's own report() sends the clicked
+    # location (its tooltip text, then "id: <loc_key>") at once.
+    assert kwargs["returned_objects"] == []
     names = [g.layer_name for g in kwargs["feature_group_to_add"]]
     assert [n.split(" (")[0] for n in names] == ["Areas", "Deployments", "Events", "Places"]
     assert kwargs["key"] == "nm_map"
@@ -497,3 +499,41 @@ def test_app_saved_notice_escapes_article_words(monkeypatch, tmp_path):
     html = _html(at)
     assert "place → &lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img src=x" not in html
+
+
+def test_tables_show_unknown_values_as_blank_cells():
+    import pandas as pd
+
+    frame = pd.DataFrame({"date": pd.to_datetime(["2007-12-07", None]),
+                          "strength": [3000.0, float("nan")], "lat": [42.88333, None],
+                          "unit": ["KFOR", None], "actors": [("NATO", "EU"), ()],
+                          "mentions": [1, 2]})
+    shown = views._displayed(frame, ["date", "strength", "lat", "unit", "actors", "mentions"])
+    assert shown.to_dict("records") == [
+        {"date": "2007-12-07", "strength": "3000", "lat": "42.8833", "unit": "KFOR",
+         "actors": "NATO, EU", "mentions": 1},
+        {"date": "", "strength": "", "lat": "", "unit": "", "actors": "", "mentions": 2}]
+    assert shown["mentions"].dtype.kind == "i"  # a column without gaps stays a number
+
+
+def test_place_labels_are_words():
+    import pandas as pd
+
+    spots = pd.DataFrame({"loc_key": ["pl:1", "gn:2"], "name": ["southern Serbia", "Kosovo"],
+                          "kind": ["directional_region", "country"], "events": [0, 2],
+                          "deployments": [0, 1], "mentions": [1, 9]})
+    assert views._place_labels(spots) == {
+        "pl:1": "southern Serbia (directional region) — 1 mention",
+        "gn:2": "Kosovo (country) — 2 events, 1 deployment"}
+    assert "pl:1" in views._source("location pl:1") and "<details" in views._source("x")
+    assert views._source("<b>") == ('<details class="nm-source"><summary>source</summary>'
+                                    "&lt;b&gt;</details>")
+
+
+def test_place_table_names_kinds_in_words():
+    import pandas as pd
+
+    frame = pd.DataFrame({"surface": ["the south", "Kosovo", "x"],
+                          "kind": ["directional_region", "country", None]})
+    shown = views._displayed(frame, ["surface", "kind"])
+    assert list(shown["kind"]) == ["directional region", "country", ""]

@@ -92,7 +92,7 @@ def test_selected_location_reads_the_last_id_of_a_clicked_tooltip():
     assert map_layers.selected_location(None) is None
 
 
-def test_country_precision_is_drawn_hollow_and_dashed_unlike_a_city():
+def test_country_without_an_outline_is_a_dashed_ring_beneath_the_towns():
     country = Place("p1", "Kosovo", 0, 6, name="Kosovo", kind="country", lat=42.6, lon=20.9,
                     geonameid=831053, precision="country")
     city = Place("p2", "Pristina", 7, 15, name="Pristina", kind="city", lat=42.67, lon=21.17,
@@ -102,6 +102,29 @@ def test_country_precision_is_drawn_hollow_and_dashed_unlike_a_city():
     assert styles["Kosovo"]["fillOpacity"] == 0 and "dashArray" in styles["Kosovo"]
     assert styles["Pristina"]["fillOpacity"] > 0.5 and "dashArray" not in styles["Pristina"]
     assert styles["Kosovo"]["radius"] > styles["Pristina"]["radius"]
+    # Points in the top pane, the country's ring in the one beneath: a click at the town's
+    # position reaches the town.
+    assert styles["Pristina"]["pane"] == "nmPoints" and styles["Kosovo"]["pane"] == "nmAreaMarks"
+    assert map_layers.PANES["nmPoints"] > map_layers.PANES["nmAreaMarks"] > map_layers.PANES[
+        "nmAreas"]
+
+
+def test_an_area_with_an_outline_has_no_marker_at_its_centre():
+    square = json.dumps({"type": "Polygon", "coordinates": [[[20, 42], [22, 42], [22, 43],
+                                                             [20, 43], [20, 42]]]})
+    country = Place("p1", "Kosovo", 0, 6, name="Kosovo", kind="country", lat=42.6, lon=20.9,
+                    geonameid=831053, precision="country", geometry=square,
+                    bbox=(42.0, 20.0, 43.0, 22.0))
+    city = Place("p2", "Pristina", 7, 15, name="Pristina", kind="city", lat=42.67, lon=21.17,
+                 geonameid=786714, precision="point")
+    ex = Extraction(article=Article(id="k", text="Kosovo Pristina"), places=(country, city),
+                    events=(Event("e1", "clash", "fighting", place="p1"),
+                            Event("e2", "meeting", "met", place="p2")))
+    groups = _layers([ex])
+    drawn = {loc["name"] for group in groups[1:] for loc, _ in _points(group)}
+    assert drawn == {"Pristina"}
+    data = map_layers.prepare(_frames([ex]))
+    assert [f["properties"]["i"] for f in data.areas] == [0]
 
 
 def test_deployments_grow_with_strength():
@@ -122,8 +145,8 @@ def test_areas_layer_draws_polygons_of_regions():
                   kind="directional_region", lat=42.5, lon=21.5, precision="region",
                   geometry=square)
     ex = Extraction(article=Article(id="r", text="southern Serbia"), places=(place,))
-    (geojson,) = _elements(_layers([ex])[0], folium.GeoJson)
-    feature = geojson.data["features"][0]
+    _layers([ex])
+    (feature,) = map_layers.prepare(_frames([ex])).areas
     assert feature["geometry"]["type"] == "Polygon"
     assert list(_locs_cache)[feature["properties"]["i"]].startswith("pl:")
 
@@ -150,25 +173,52 @@ def _browser_text(groups, layer: str) -> dict[str, dict[str, str]]:
     return json.loads(done.stdout)
 
 
-def test_tooltips_name_the_place_and_end_with_its_id():
+def test_tooltips_are_words_only():
     groups = _layers()
     tips = _browser_text(groups, "events")
     tip = tips["gn:2800866"]["tip"]
-    assert tip.startswith("<b>Brussels</b> · 1 event<br>")
-    assert "first: a:e1" in tip and tip.endswith("<br>\n<small>id: gn:2800866</small>")
+    assert tip.startswith("<b>Brussels</b> · city · 1 event<br>")
+    assert "2007-12-07 · meeting (planned): NATO met" in tip
     deployment = _browser_text(groups, "deployments")["gn:791580"]["tip"]
-    assert "3,000 troops" in deployment and "first: a:d1" in deployment
+    assert "3,000 troops" in deployment and "1 deployment" in deployment
     place = _browser_text(groups, "places")["gn:791580"]["tip"]
-    assert "×2" in place and "mentioned as: Mitrovica, The town" in place
-    # what streamlit-folium returns: the tooltip's textContent
-    text = re.sub(r"<[^>]+>", "", tip)
-    assert map_layers.selected_location(text) == "gn:2800866"
+    assert "mentioned as: Mitrovica, The town" in place
+    for layer in ("events", "deployments", "places", "areas"):
+        for shown in _browser_text(groups, layer).values():
+            text = shown["tip"] + shown["popup"]
+            assert not re.search(r"\b(gn|pl):|id:|a:e1|a:d1|_", text), text
+            assert "None" not in text and "nan" not in text
+
+
+def test_kinds_and_precisions_are_in_words():
+    assert map_layers.kind_label("directional_region") == "directional region"
+    assert map_layers.kind_label("admin1") == "province or state"
+    assert map_layers.kind_label("") == "place" and map_layers.kind_label(None) == "place"
+    assert map_layers.precision_label("point") == ""
+    assert map_layers.precision_label("country") == "known to the country"
 
 
 def test_popup_lists_what_happened_there():
     popup = _browser_text(_layers(), "places")["gn:2800866"]["popup"]
-    assert popup.startswith("<b>Brussels</b><br>city · 50.8500, 4.3500 · point precision")
+    assert popup.startswith("<b>Brussels</b><br>city · 50.8500, 4.3500<br>1 event")
     assert "• 2007-12-07 · meeting (planned): NATO met" in popup
+
+
+def test_the_legend_names_what_the_map_shows_escaped():
+    data = map_layers.prepare(_frames())
+    assert "meeting" in data.legend and "Deployments (rings)" in data.legend
+    assert 'value="status"' in data.legend  # the switch: events by type or by status
+    hostile = map_layers.prepare(_frames([_hostile()])).legend
+    assert "<script" not in hostile and "<img" not in hostile
+
+
+def test_events_are_coloured_by_type_and_deployments_by_status():
+    _layers()
+    events = {loc["name"]: style for loc, style in _points(_layers()[2])}
+    assert events["Brussels"]["color"] == map_layers.EVENT_TYPE_COLOURS["meeting"]
+    (dep_loc, dep_style), = _points(_layers()[1])
+    assert dep_style["color"] == map_layers.DEPLOYMENT_STATUS_COLOURS.get(
+        dep_loc["deployment_status"], map_layers.OTHER_COLOUR)
 
 
 def _hostile() -> Extraction:
@@ -329,7 +379,7 @@ def test_layers_built_again_from_prepared_data_render_identically():
                 layer_control=map_layers.layer_control())
             scripts.append((sent["feature_group"], sent["layer_control"], sent["key"]))
     assert scripts[0] == scripts[1]
-    assert "geo_json_feature_group_0" in scripts[0][0]  # the areas layer is in it
+    assert 'pane: "nmAreas"' in scripts[0][0]  # the areas layer is in it
     assert not re.search(r"geo_json_[0-9a-f]{32}", scripts[1][0])  # no stale folium name
 
 
@@ -351,5 +401,5 @@ def test_events_placed_only_by_inheritance_or_focus_are_drawn_hollow_and_dashed(
         Event("e1", "clash", "fighting", place="p1", place_basis="stated"),
         Event("e2", "statement", "said", place="p2", place_basis="focus")))
     styles = {loc["name"]: style for loc, style in _points(_layers([ex])[2])}
-    assert styles["Gao"]["fillOpacity"] > 0.5 and "dashArray" not in styles["Gao"]
+    assert styles["Gao"]["fillOpacity"] > 0.3 and "dashArray" not in styles["Gao"]
     assert styles["Mopti"]["fillOpacity"] == 0 and "dashArray" in styles["Mopti"]

@@ -214,8 +214,9 @@ def concat(parts: Iterable[Frames]) -> Frames:
 
 LOCATION_COLUMNS = (
     "loc_key", "name", "kind", "precision", "lat", "lon", "geometry", "bbox", "mentions", "surfaces",
-    "events", "loose_events", "deployments", "strength", "event_key", "deployment_key",
-    "event_lines", "deployment_lines",
+    "events", "loose_events", "deployments", "loose_deployments", "strength", "event_key",
+    "deployment_key", "event_lines", "deployment_lines", "event_type", "event_status",
+    "deployment_status",
 )
 
 
@@ -228,7 +229,7 @@ def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
     places = _located(frames.places, "surface", "geometry", "bbox")
     events = _located(frames.events, "type", "summary", "place_basis")
     events = events.sort_values("date", kind="stable")
-    deployments = _located(frames.deployments, "strength", "actors", "unit")
+    deployments = _located(frames.deployments, "strength", "actors", "unit", "place_basis")
     deployments = deployments.sort_values("date", kind="stable")
     out = _spots(places, events, deployments)
     key = out["loc_key"]
@@ -239,12 +240,17 @@ def locations(frames: Frames, lines: int = 2) -> pd.DataFrame:
     loose = events.loc[events["place_basis"].isin(LOOSE_BASES), "loc_key"]
     out["loose_events"] = key.map(loose.value_counts())
     out["event_key"] = key.map(_first(events)).astype(object).fillna("")
+    out["event_type"] = key.map(_commonest(events, "type"))
+    out["event_status"] = key.map(_commonest(events, "status"))
     # Lines are written only for the records shown: the first few at each location.
     shown = events.groupby("loc_key", sort=False).head(lines)
     out["event_lines"] = key.map(_heads(shown["loc_key"], _event_lines(shown), lines))
     out["deployments"] = key.map(deployments["loc_key"].value_counts())
     out["strength"] = key.map(deployments.groupby("loc_key")["strength"].sum())
     out["deployment_key"] = key.map(_first(deployments)).astype(object).fillna("")
+    out["deployment_status"] = key.map(_commonest(deployments, "status"))
+    loose = deployments.loc[deployments["place_basis"].isin(LOOSE_BASES), "loc_key"]
+    out["loose_deployments"] = key.map(loose.value_counts())
     shown = deployments.groupby("loc_key", sort=False).head(lines)
     out["deployment_lines"] = key.map(_heads(shown["loc_key"], _deployment_lines(shown), lines))
     return _filled(out)
@@ -262,6 +268,14 @@ def _located(frame: pd.DataFrame, *extra: str) -> pd.DataFrame:
 def _first(frame: pd.DataFrame) -> pd.Series:
     """The key of the first record at each location."""
     return frame.drop_duplicates("loc_key").set_index("loc_key")["key"]
+
+
+def _commonest(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The most frequent value of ``column`` at each location (the earliest on a tie): what
+    colours its marker."""
+    counts = frame.groupby(["loc_key", column], sort=False, observed=True).size()
+    counts = counts.sort_values(ascending=False, kind="stable").reset_index()
+    return counts.drop_duplicates("loc_key").set_index("loc_key")[column]
 
 
 def _heads(keys: pd.Series, values: pd.Series, limit: int | None,
@@ -317,12 +331,13 @@ def _short(text: str, width: int) -> str:
 
 
 def _filled(out: pd.DataFrame) -> pd.DataFrame:
-    for column in ("mentions", "events", "loose_events", "deployments", "strength"):
+    for column in ("mentions", "events", "loose_events", "deployments", "loose_deployments",
+                   "strength"):
         out[column] = out[column].fillna(0).astype(int)
     for column in ("surfaces", "event_lines", "deployment_lines"):
         out[column] = out[column].map(lambda v: v if isinstance(v, tuple) else ())
-    for column in ("name", "kind"):
-        out[column] = out[column].fillna("")
+    for column in ("name", "kind", "event_type", "event_status", "deployment_status"):
+        out[column] = out[column].astype(object).fillna("")
     # object dtype: pandas 3 would turn None back into NaN in a string column
     out["geometry"] = out["geometry"].astype(object).map(
         lambda g: g if isinstance(g, str) else None)

@@ -38,7 +38,23 @@ log = logging.getLogger(__name__)
 #: Session-state keys of the filter widgets (reset clears them).
 WIDGET_KEYS = {"actors": "nm_actors", "dates": "nm_dates", "undated": "nm_undated",
                "types": "nm_types", "statuses": "nm_statuses", "articles": "nm_articles"}
-MAP_HEIGHT = 560
+#: The map is the page's main object: the main area's width (beside the details on a wide
+#: screen), this high.
+MAP_HEIGHT = 640
+#: Viewport width (px) above which the details panel sits beside the map; below it, under it.
+SIDE_BY_SIDE_PX = 1400
+#: Page furniture: less padding around the main area (the map gets the room), and the map and
+#: the details stacked on narrower screens (the columns' block is the one holding the details).
+PAGE_CSS = f"""<style>
+[data-testid="stMainBlockContainer"]{{padding:2.5rem 2rem 3rem;max-width:none;}}
+@media (max-width:{SIDE_BY_SIDE_PX}px){{
+  [data-testid="stHorizontalBlock"]:has(.st-key-nm-details){{flex-direction:column;}}
+  [data-testid="stHorizontalBlock"]:has(.st-key-nm-details)>[data-testid="stColumn"]{{
+    width:100% !important;flex:1 1 auto !important;}}
+}}
+.nm-source summary{{cursor:pointer;color:#666;font-size:.85em;}}
+.nm-source{{color:#666;font-size:.85em;}}
+</style>"""
 
 
 # --- error boundaries ----------------------------------------------------------------------
@@ -192,6 +208,11 @@ def _write_url(chosen: flt.Filters) -> None:
 
 # --- map and details ------------------------------------------------------------------------
 
+def page_style() -> None:
+    """The page's layout rules (:data:`PAGE_CSS`); draws nothing."""
+    st.html(PAGE_CSS)
+
+
 @st.fragment
 @guarded("map")
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
@@ -205,7 +226,7 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
     The click reaches session state (st_folium's ``on_change``) before this rerun starts, so
     the details are drawn first and do not wait for the map to be serialised again.
     """
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([2, 1], gap="small")
     by_key = spots.set_index("loc_key", drop=False)
     clicked = map_layers.selected_location(
         (st.session_state.get("nm_map") or {}).get("last_object_clicked_tooltip"))
@@ -224,7 +245,9 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
     with left:
         streamlit_folium.st_folium(
             map_layers.base_map(offline), key="nm_map", height=MAP_HEIGHT,
-            use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
+            # Nothing for streamlit-folium to report: the map reports clicks itself, at once
+            # and with the location's id (map_layers' report()).
+            use_container_width=True, returned_objects=[],
             feature_group_to_add=map_layers.build(layers),
             layer_control=map_layers.layer_control())
 
@@ -240,14 +263,34 @@ def _place_choices(spots: pd.DataFrame, limit: int = 300) -> list[str]:
 
 
 def _place_labels(spots: pd.DataFrame) -> dict[str, str]:
-    """Each location's label, "Name — 3 events, 1 deployment", by key (in the given order)."""
-    return {key: f"{name} — {_count(events, 'event')}, {_count(deployments, 'deployment')}"
-            for key, name, events, deployments in zip(
-                spots["loc_key"], spots["name"], spots["events"], spots["deployments"])}
+    """Each location's label, "Name (city) — 2 events, 1 deployment", by key (in the given
+    order); a place where nothing happened says how often it is mentioned."""
+    return {key: f"{name} ({map_layers.kind_label(kind)}) — "
+                 f"{_happened(events, deployments) or _count(mentions, 'mention')}"
+            for key, name, kind, events, deployments, mentions in zip(
+                spots["loc_key"], spots["name"], spots["kind"], spots["events"],
+                spots["deployments"], spots["mentions"])}
+
+
+def _happened(events: int, deployments: int) -> str:
+    """"2 events, 1 deployment", leaving out what there is none of ("" for neither)."""
+    return ", ".join(_count(n, word) for n, word in ((events, "event"),
+                                                     (deployments, "deployment")) if n)
 
 
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n:,} times")
+
+
+def _source(*parts: str) -> str:
+    """The internal ids behind a record or a place, folded away under "source"."""
+    said = " · ".join(highlight.escape(p) for p in parts if p)
+    return (f'<details class="nm-source"><summary>source</summary>{said}</details>'
+            if said else "")
 
 
 def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered: Frames,
@@ -259,12 +302,15 @@ def details_panel(spot: pd.Series, articles: Mapping[str, Extraction], filtered:
     esc = highlight.escape
     here = flt.at_location(filtered, spot["loc_key"])
     focus = {(int(r.start), int(r.end)) for r in here.places.itertuples()}
-    said = ", ".join(esc(s) for s in spot["surfaces"]) or "—"
+    said = ", ".join(f"“{esc(s)}”" for s in spot["surfaces"])
+    precision = map_layers.precision_label(spot["precision"])
+    mentioned = (f'mentioned {_times(int(spot["mentions"]))} as {said}' if spot["mentions"]
+                 else "not mentioned by name")
     parts = [highlight.STYLE,
              f'<div class="nm-place"><b>{esc(spot["name"])}</b> · '
-             f'{esc(spot["kind"] or "place")} · {spot["lat"]:.4f}, {spot["lon"]:.4f} · '
-             f'{esc(spot["precision"])} precision<br>'
-             f'mentioned {spot["mentions"]}× as {said}</div>']
+             f'{esc(map_layers.kind_label(spot["kind"]))} · '
+             f'{spot["lat"]:.4f}, {spot["lon"]:.4f}{" · " + esc(precision) if precision else ""}'
+             f'<br>{mentioned}{_source("location " + spot["loc_key"])}</div>']
     events, deployments = here.events.sort_values("date"), here.deployments.sort_values("date")
     parts.append(f"<h5>Events here ({len(events)})</h5>")
     parts += [_record_html(e, _event_head(e) + corroboration.support_html(e["key"], support),
@@ -320,14 +366,15 @@ def _marks(ex: Extraction) -> tuple[highlight.Mark, ...]:
 def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
                  focus: set[tuple[int, int]]) -> str:
     ex = articles.get(row["article_id"])
+    source = _source(f"article {row['article_id']}", f"record {row.get('id') or row['key']}")
     if ex is None:
         body = highlight.escape(row["sentence"])
     else:
         body = highlight.sentence_html(ex.article.text, row["sentence"], int(row["start"]),
                                        _marks(ex), focus)
     return (f'<div class="nm-record" style="margin:0 0 .8em 0">{head}<br>'
-            f'<span class="nm-text">“{body}”</span><br>'
-            f'<small>{highlight.escape(row["key"])}</small></div>')
+            f'<span class="nm-text">“{body}”</span>'
+            f"{source}</div>")
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -379,7 +426,6 @@ def _record_table(name: str, frame: pd.DataFrame) -> None:
                    "applies to those): narrow the filters, or download them all.")
     st.dataframe(_displayed(frame.head(TABLE_ROWS), TABLE_COLUMNS[name]), hide_index=True,
                  key=f"nm_table_{name}", column_config={
-                     "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
                      "sentence": st.column_config.TextColumn("sentence", width="large"),
                  })
     # A callable: the file is made only when clicked, not on every rerun.
@@ -389,10 +435,37 @@ def _record_table(name: str, frame: pd.DataFrame) -> None:
 
 
 def _displayed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns shown, unknown values as blank cells (:func:`_blank`)."""
     shown = frame[[c for c in columns if c in frame.columns]].copy()
     if "actors" in shown:
         shown["actors"] = shown["actors"].map(", ".join)
+    if "kind" in shown and "surface" in shown:  # a place's kind in words; the CSV keeps the code
+        shown["kind"] = [map_layers.kind_label(k) if isinstance(k, str) and k else ""
+                         for k in shown["kind"]]
+    return _blank(shown)
+
+
+def _blank(shown: pd.DataFrame) -> pd.DataFrame:
+    """Unknown values as blank cells: ``st.dataframe`` prints a null as "None", so dates
+    become ISO text (which sorts as dates do) and a number column with gaps becomes text too.
+    Changes ``shown`` in place and returns it."""
+    for name in shown.columns:
+        column = shown[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            shown[name] = column.dt.strftime("%Y-%m-%d").astype(object).fillna("")
+        elif not column.isna().any():
+            continue
+        elif pd.api.types.is_numeric_dtype(column):
+            shown[name] = [_number_text(v) for v in column.astype(object)]
+        else:
+            shown[name] = column.astype(object).where(column.notna(), "")
     return shown
+
+
+def _number_text(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{float(value):.6g}"
 
 
 # --- article, timeline, upload, page furniture -----------------------------------------------
@@ -648,7 +721,8 @@ def _fix_place(mentions: pd.DataFrame, articles: Mapping[str, Extraction],
     readings = cand.ranked(lookup, place.surface, place)
     st.caption("The readings the resolver weighed (score without the article's context; "
                "“chosen” is the current one):")
-    st.dataframe(review.candidates_frame(readings), hide_index=True, key="nm_fix_readings",
+    st.dataframe(_blank(review.candidates_frame(readings)), hide_index=True,
+                 key="nm_fix_readings",
                  height=min(36 * (len(readings) + 1) + 2, 260))
     query = st.text_input("Or search the gazetteer", key="nm_fix_search",
                           placeholder="another name for the right place")
@@ -731,7 +805,7 @@ def _corrections_table(store: corr.CorrectionStore) -> None:
     if not every:
         st.caption("No corrections yet: open “Correct” under a place's details.")
         return
-    st.dataframe(review.corrections_frame(every), hide_index=True, key="nm_fix_table")
+    st.dataframe(_blank(review.corrections_frame(every)), hide_index=True, key="nm_fix_table")
     active = {c.id: c for c in every if not c.undone}
     if active:
         undo, go = st.columns([4, 1], vertical_alignment="bottom")
@@ -766,7 +840,7 @@ def _review_queue(queue: pd.DataFrame) -> None:
         return
     st.caption("Place mentions whose confidence is low or whose two best readings are close, "
                "the most doubtful first. Pick one to open it in the details panel.")
-    st.dataframe(queue.drop(columns=["loc_key"]), hide_index=True, key="nm_queue",
+    st.dataframe(_blank(queue.drop(columns=["loc_key"])), hide_index=True, key="nm_queue",
                  on_select=functools.partial(_open_queued, queue),
                  selection_mode="single-row")
 

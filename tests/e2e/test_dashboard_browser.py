@@ -51,8 +51,9 @@ def test_dashboard_shows_brussels_and_kosovska_mitrovica(dashboard, app_page, ar
     mitrovica = place_marker(layers, "Kosovska Mitrovica")
     assert abs(brussels["lat"] - 50.85) < 0.2 and abs(brussels["lon"] - 4.35) < 0.2, brussels
     assert abs(mitrovica["lat"] - 42.89) < 0.2 and abs(mitrovica["lon"] - 20.87) < 0.2, mitrovica
-    # The ids that join a click back to the rows travel in the tooltips.
-    assert re.search(r"id: \S+", brussels["tooltip"]), brussels
+    # The tooltips are words: the id that joins a click back to the rows travels with the
+    # click (the map's own report), not in them.
+    assert not re.search(r"id: \S+", brussels["tooltip"]), brussels
     dashboard.wait_idle()
     app_page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
 
@@ -120,11 +121,11 @@ COUNT_VALUES_JS = """() => {
     }
   });
 }"""
-#: In the map iframe: what had been reported when the click finished bubbling (Leaflet's
+#: In the map iframe: what the map had reported when the click finished bubbling (Leaflet's
 #: handlers, below the document, have all run by then).
 SNAPSHOT_ON_CLICK_JS = """() => document.addEventListener("click", () => {
   window.__e2e_reported_at_click = JSON.parse(JSON.stringify(
-      window.__GLOBAL_DATA__.previous_data || {}));
+      window.__GLOBAL_DATA__.nm_reported || {}));
 })"""
 
 
