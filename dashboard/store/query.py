@@ -268,6 +268,11 @@ class Store:
                        first=span[0], last=span[1], types=tuple(sorted(types)),
                        statuses=tuple(sorted(statuses)), articles=tuple(articles))
 
+    def least_confident(self, limit: int = 500) -> Any:
+        """The ``limit`` resolved literal place mentions the resolver was least sure of."""
+        return self._frame("SELECT * FROM places WHERE status = 'resolved' AND literal "
+                           "ORDER BY confidence, key LIMIT ?", [int(limit)])
+
     # -------------------------------------------------------------------------- the map
     def _located(self, filters: Any, bounds: Bounds) -> tuple[str, list[Any]]:
         """Every located row inside ``bounds`` as (loc_key, kind of row, name, place kind,
