@@ -106,6 +106,15 @@ def test_query_spots_count_what_tables_locations_counts(data):
         assert got[column].to_dict() == expected[column].to_dict(), column
 
 
+def test_query_spots_of_chosen_keys(data):
+    _, _, files, _, frames = data
+    expected = tables.locations(frames).set_index("loc_key")
+    keys = list(expected.index[:2])
+    got = _store(files).spots(flt.Filters(), keys=keys).set_index("loc_key")
+    assert sorted(got.index) == sorted(keys)
+    assert got["events"].to_dict() == expected.loc[keys, "events"].to_dict()
+
+
 def test_query_record_lines_are_those_of_tables_locations(data):
     _, _, files, _, frames = data
     expected = tables.locations(frames).set_index("loc_key")

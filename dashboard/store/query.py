@@ -324,7 +324,8 @@ class Store:
                        arg_min(precision, pri) AS precision, arg_min(lat, pri) AS lat,
                        arg_min(lon, pri) AS lon,
                        count(*) FILTER (tbl = 'places') AS mentions,
-                       list_distinct(list(surface) FILTER (tbl = 'places')) AS surfaces,
+                       coalesce(list_distinct(list(surface) FILTER (tbl = 'places')),
+                                []) AS surfaces,
                        count(*) FILTER (tbl = 'events') AS events,
                        count(*) FILTER (tbl = 'events' AND basis IN ?) AS loose_events,
                        count(*) FILTER (tbl = 'deployments') AS deployments,
@@ -337,7 +338,7 @@ class Store:
                 ORDER BY events + deployments + mentions DESC, loc_key LIMIT ?)
             SELECT top.*, NULL::VARCHAR AS geometry, NULL::DOUBLE[] AS bbox FROM top
             ORDER BY events + deployments + mentions DESC, loc_key""",
-            params + ([list(keys)] if keys else []) + [list(LOOSE_BASES), int(limit)])
+            params + [list(LOOSE_BASES)] + ([list(keys)] if keys else []) + [int(limit)])
 
     def record_lines(self, filters: Any, keys: Sequence[str], lines: int = 2
                      ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

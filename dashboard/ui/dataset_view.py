@@ -80,7 +80,7 @@ def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
     lines = store.record_lines(chosen, list(spots["loc_key"]))
     spots["event_lines"] = [lines.get(k, ((), ()))[0] for k in spots["loc_key"]]
     spots["deployment_lines"] = [lines.get(k, ((), ()))[1] for k in spots["loc_key"]]
-    spots["surfaces"] = [tuple(s) if s is not None else () for s in spots["surfaces"]]
+    spots["surfaces"] = [tuple(s) if _listed(s) else () for s in spots["surfaces"]]
     unnamed = spots["name"].isna() | (spots["name"] == "")
     spots.loc[unnamed, "name"] = [f"{a:.3f}, {o:.3f}" for a, o in
                                   zip(spots.loc[unnamed, "lat"], spots.loc[unnamed, "lon"])]
@@ -89,6 +89,10 @@ def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
         spots[column] = spots[column].fillna("")
     spots["geometry"], spots["bbox"] = None, None
     return spots[list(tables.LOCATION_COLUMNS)].reset_index(drop=True)
+
+
+def _listed(value: Any) -> bool:
+    return value is not None and not isinstance(value, (float, type(pd.NA)))
 
 
 def _bounds(state: Mapping) -> query.Bounds:
@@ -173,7 +177,7 @@ def _python_values(frame: pd.DataFrame) -> pd.DataFrame:
     """DuckDB's rows with the values ``tables.build`` gives: actors as tuples, dates as
     timestamps."""
     if "actors" in frame:
-        frame = frame.assign(actors=[tuple(a) if a is not None else () for a in
+        frame = frame.assign(actors=[tuple(a) if _listed(a) else () for a in
                                      frame["actors"]])
     if "date" in frame:
         frame = frame.assign(date=pd.to_datetime(frame["date"]))
