@@ -470,7 +470,7 @@ def dataset_page(src: Source) -> None:
     batches = dataset.signature(src.dataset)
     fixes = tuple(c.id for c in active)
     store = dataset_store(path, batches, fixes, tuple(active))
-    if not store.count("articles", flt.Filters()):
+    if not dataset_view.totals(store, flt.Filters())["articles"]:
         views.empty_state(src.label)
         views.attribution()
         return

@@ -56,21 +56,46 @@ class View:
     total: int  # locations in view
 
 
+# Answers shared by every session asking the same store the same question (a store is
+# immutable: new data or corrections make a new one). Keyed by the store's identity.
+@functools.lru_cache(maxsize=16)
 def options(store: query.Store) -> flt.Options:
     found = store.options()
     return flt.Options(**{f.name: getattr(found, f.name) for f in dataclasses.fields(found)})
 
 
-def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
-             bounds: query.Bounds) -> View:
-    """The layers for the map at ``zoom`` and ``bounds``."""
+@functools.lru_cache(maxsize=256)
+def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
+    return store.totals(chosen)
+
+
+@functools.lru_cache(maxsize=256)
+def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds):
+    """("cells", cells, total) or ("markers", spots frame, total); not to be modified."""
     total = store.location_count(chosen, bounds)
     if zoom < MARKER_ZOOM and total > MAX_MARKERS:
-        found = store.cells(chosen, bounds, query.cell_size(zoom))
+        return "cells", store.cells(chosen, bounds, query.cell_size(zoom)), total
+    return "markers", marker_spots(store, chosen, bounds), total
+
+
+@functools.lru_cache(maxsize=256)
+def _busiest(store: query.Store, chosen: flt.Filters) -> dict[str, str]:
+    """The place list's labels: the busiest locations, by key."""
+    busiest = store.spots(chosen, limit=PLACE_CHOICES)
+    return dict(zip(busiest["loc_key"], (
+        f"{n or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
+        for n, e, d in zip(busiest["name"], busiest["events"], busiest["deployments"]))))
+
+
+def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
+             bounds: query.Bounds) -> View:
+    """The layers for the map at ``zoom`` and ``bounds`` (built anew: folium elements cannot
+    be rendered twice)."""
+    mode, found, total = _map_data(store, chosen, int(zoom), bounds)
+    if mode == "cells":
         return View("cells", (cells.layer(found),), len(found), total)
-    spots = marker_spots(store, chosen, bounds)
-    data = dataclasses.replace(map_layers.prepare(None, spots), bounds=None)  # no refit
-    return View("markers", tuple(map_layers.build(data)), len(spots), total)
+    data = dataclasses.replace(map_layers.prepare(None, found), bounds=None)  # no refit
+    return View("markers", tuple(map_layers.build(data)), len(found), total)
 
 
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
@@ -115,7 +140,6 @@ def map_and_details(store: query.Store, chosen: flt.Filters, offline: basemap.Of
     """The map and the details panel; a pan, a zoom or a click reruns only this."""
     state = st.session_state.get("nm_dmap") or {}
     zoom = state.get("zoom") or 2
-    view = map_view(store, chosen, float(zoom), _bounds(state))
     clicked = map_layers.selected_location(state.get("last_object_clicked_tooltip"))
     if clicked and clicked != st.session_state.get("nm_last_click"):
         st.session_state["nm_last_click"] = clicked
@@ -125,6 +149,7 @@ def map_and_details(store: query.Store, chosen: flt.Filters, offline: basemap.Of
         st.markdown("#### Details")
         _details(store, chosen, articles, correcting)
     with left:
+        view = map_view(store, chosen, float(zoom), _bounds(state))
         streamlit_folium.st_folium(
             map_layers.base_map(offline), key="nm_dmap", height=views.MAP_HEIGHT,
             use_container_width=True,
@@ -145,10 +170,7 @@ def _mode_line(view: View) -> str:
 def _details(store: query.Store, chosen: flt.Filters,
              articles: Callable[[tuple[str, ...]], Mapping[str, Extraction]],
              correcting: views.Correcting | None) -> None:
-    busiest = store.spots(chosen, limit=PLACE_CHOICES)
-    labels = dict(zip(busiest["loc_key"], (
-        f"{n or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
-        for n, e, d in zip(busiest["name"], busiest["events"], busiest["deployments"]))))
+    labels = dict(_busiest(store, chosen))
     picked = st.session_state.get("nm_place")
     if picked and picked not in labels:
         labels[picked] = picked
@@ -230,11 +252,11 @@ def show(store: query.Store, offline: Callable[[], basemap.Offline],
          correcting: views.Correcting | None, queue: Callable[[], pd.DataFrame],
          filter_area=None) -> None:
     """The whole dataset page below the title and the upload box."""
-    everything = store.count("articles", flt.Filters())
+    everything = totals(store, flt.Filters())["articles"]
     if not everything:
         return
     chosen = views.sidebar_filters(options(store), filter_area)
-    counts = store.totals(chosen)
+    counts = totals(store, chosen)
     summary_line(counts, everything)
     if counts["problems"]:
         st.warning(f"{counts['problems']:,} problem(s) while reading the articles: see the "
