@@ -10,7 +10,12 @@ as they do in the news; people, quotes and numbers are invented.
     python benchmarks/synthetic_events.py --events 10000 --out events.jsonl
 
 writes one ``Extraction.to_dict()`` per line (the format ``read_jsonl`` reads back, and the
-app loads with ``NEWSMAP_DATASET`` or ``-- --dataset``).
+app loads with ``NEWSMAP_DATASET`` or ``-- --dataset``);
+
+    python benchmarks/synthetic_events.py --events 1000000 --dataset DATASET/
+
+writes them as a Parquet dataset folder instead (``dashboard/store/dataset.py``, one batch
+per ``--batch`` articles), as ``python -m dashboard extract ... -o DATASET/`` would.
 """
 
 from __future__ import annotations
@@ -129,6 +134,21 @@ def write_jsonl(extractions: Iterable[Extraction], path: Path) -> int:
         for extraction in extractions:
             out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
             count += 1
+    return count
+
+
+def write_dataset(extractions: Iterable[Extraction], root: Path, batch: int = 2000) -> int:
+    """Write the extractions into a Parquet dataset, ``batch`` articles per batch; return
+    how many were written."""
+    from dashboard.store import dataset
+
+    count, items = 0, iter(extractions)
+    with dataset.open_for_writing(Path(root)) as writer:
+        while chunk := list(itertools.islice(items, batch)):
+            dataset.write_batch(writer.root, writer.take_seq(),
+                                [(ex, dataset.content_hash(ex.article.text)) for ex in chunk])
+            writer.reserve()
+            count += len(chunk)
     return count
 
 
@@ -293,11 +313,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1000, help="number of events")
     parser.add_argument("--per-article", type=int, default=25, help="events per article")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, required=True, help="JSONL file to write")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, help="JSONL file to write")
+    where.add_argument("--dataset", type=Path, help="Parquet dataset folder to write")
+    parser.add_argument("--batch", type=int, default=2000, help="articles per dataset batch")
     args = parser.parse_args(argv)
     extractions = make_extractions(args.events, seed=args.seed, per_article=args.per_article)
-    count = write_jsonl(extractions, args.out)
-    print(f"wrote {args.events} events in {count} articles to {args.out}")
+    if args.dataset:
+        count = write_dataset(extractions, args.dataset, args.batch)
+    else:
+        count = write_jsonl(extractions, args.out)
+    print(f"wrote {args.events} events in {count} articles to {args.out or args.dataset}")
     return 0
 
 

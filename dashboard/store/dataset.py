@@ -260,12 +260,34 @@ def is_dataset(path: Path) -> bool:
 
 def iter_extractions(root: Path) -> Iterator[Extraction]:
     """Every current article of the dataset as an ``Extraction``, batch by batch."""
+    for batch, keep in current_batches(root):
+        yield from _read_batch(batch.folder, list(keep))
+
+
+def current_batches(root: Path) -> Iterator[tuple[Batch, tuple[str, ...]]]:
+    """Each committed batch with the ids of the articles whose current rows it holds."""
     found = batches(root)
     newest = current(found)
     for batch in found:
-        keep = [e.article_id for e in batch.entries if newest[e.article_id][0] == batch.seq]
+        keep = tuple(e.article_id for e in batch.entries if newest[e.article_id][0] == batch.seq)
         if keep:
-            yield from _read_batch(batch.folder, keep)
+            yield batch, keep
+
+
+def batch_extractions(batch: Batch, keep: Sequence[str]) -> tuple[Extraction, ...]:
+    """The articles ``keep`` of one batch as extractions."""
+    return tuple(_read_batch(batch.folder, list(keep)))
+
+
+def read_articles(root: Path, ids: Iterable[str]) -> tuple[Extraction, ...]:
+    """Only the articles ``ids`` (those the dataset holds), reading only their rows."""
+    wanted = set(ids)
+    out = []
+    for batch, keep in current_batches(root):
+        mine = [article_id for article_id in keep if article_id in wanted]
+        if mine:
+            out += _read_batch(batch.folder, mine, only=mine)
+    return tuple(out)
 
 
 def read_extractions(root: Path) -> tuple[Extraction, ...]:
@@ -273,8 +295,9 @@ def read_extractions(root: Path) -> tuple[Extraction, ...]:
     return tuple(sorted(iter_extractions(root), key=lambda ex: ex.article.id))
 
 
-def _read_batch(folder: Path, keep: list[str]) -> Iterator[Extraction]:
-    grouped = {name: _grouped(name, folder / f"{name}.parquet") for name in TABLES}
+def _read_batch(folder: Path, keep: list[str],
+                only: Sequence[str] | None = None) -> Iterator[Extraction]:
+    grouped = {name: _grouped(name, folder / f"{name}.parquet", only) for name in TABLES}
     for article_id in keep:
         (article,) = grouped["articles"][article_id]
         parts = {name: tuple(grouped[name].get(article_id, ())) for name in TABLES
@@ -282,10 +305,12 @@ def _read_batch(folder: Path, keep: list[str]) -> Iterator[Extraction]:
         yield Extraction(article=article, **parts)
 
 
-def _grouped(table: str, path: Path) -> dict[str, list[Any]]:
-    """Article id -> its records of one table, in file order. Columns the file lacks (written
-    before a field existed) take the field's default; columns it has in excess are ignored."""
-    data = pq.read_table(path).to_pydict()
+def _grouped(table: str, path: Path, only: Sequence[str] | None = None) -> dict[str, list[Any]]:
+    """Article id -> its records of one table, in file order (of the articles ``only``, if
+    given). Columns the file lacks (written before a field existed) take the field's default;
+    columns it has in excess are ignored."""
+    rows = pq.read_table(path, filters=[("article_id", "in", list(only))] if only else None)
+    data = rows.to_pydict()
     ids = data["article_id"]
     known = [(field_name, data[name], pa.types.is_list(kind))
              for name, field_name, kind in _fields(table) if field_name and name in data]
@@ -356,6 +381,28 @@ def open_for_writing(root: Path) -> Iterator[Writer]:
         yield writer
         compact(writer)
         writer.reserve()
+
+
+def add_articles(root: Path, extractions: Iterable[Extraction]) -> tuple[Extraction, ...]:
+    """Write, as one new batch, the extractions whose text the dataset does not hold yet
+    (by content hash) and whose id it does not use; return those written. How the dashboard
+    keeps an uploaded article: every session, and the next server, reads it from here.
+    Raises ``DatasetError`` while an extraction run holds the dataset."""
+    root = Path(root)
+    with open_for_writing(root) as writer:
+        hashes = {digest for _, digest in writer.known.values()}
+        new: dict[str, tuple[Extraction, str]] = {}
+        for ex in extractions:
+            digest = content_hash(ex.article.text)
+            if digest not in hashes and ex.article.id not in writer.known:
+                hashes.add(digest)
+                new.setdefault(ex.article.id, (ex, digest))
+        if new:
+            seq = writer.take_seq()
+            writer.reserve()
+            write_batch(root, seq, list(new.values()),
+                        still_wanted=lambda: is_current_run(root, writer.run))
+    return tuple(ex for ex, _ in new.values())
 
 
 def _replace_text(path: Path, text: str) -> None:

@@ -1,0 +1,421 @@
+"""DuckDB over the dashboard's tables of a dataset: filters as SQL, pages, map cells, details.
+
+The dashboard shows five tables (``TABLES``: events, deployments, places, problems, articles),
+the columns ``dashboard/ui/tables.py`` builds from extractions. For a Parquet dataset they are
+derived once per batch and kept as Parquet (:func:`write_table`, with the column types of
+``SCHEMAS``); a :class:`Store` reads those files through an embedded DuckDB (no server) and
+answers the page's questions with SQL whose values are bound parameters, never spliced text:
+
+- :meth:`Store.count` and :meth:`Store.page` — the filtered rows, a page at a time;
+- :meth:`Store.options` — what the filter widgets offer;
+- :meth:`Store.cells` — counts per grid cell inside the map's bounds (the map zoomed out);
+- :meth:`Store.spots` — one row per location inside the bounds, the busiest first (zoomed in);
+- :meth:`Store.at_location` — the records at one location (the details panel).
+
+``filters`` are any object with the fields of ``dashboard.ui.filters.Filters`` (actors, start,
+end, include_undated, types, statuses, articles): the same rules, in SQL, as
+``filters.apply`` in pandas (``tests/test_query.py`` checks they agree).
+
+An *overlay* replaces some articles' rows (the corrected ones) without touching the files: its
+frames are loaded into DuckDB and the views read them instead of the files' rows for those
+articles. DuckDB is imported here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+#: Bump when the derived tables change shape: cached files of another version are not read.
+DERIVED_VERSION = 1
+#: The type that selects deployments in the type filter (``filters.DEPLOYMENT_TYPE``).
+DEPLOYMENT_TYPE = "deployment"
+#: Place bases that do not locate an event itself (``tables.LOOSE_BASES``).
+LOOSE_BASES = ("inherited", "focus")
+_GROUNDING = (("place_basis", "VARCHAR"), ("place_note", "VARCHAR"), ("date_basis", "VARCHAR"),
+              ("date_note", "VARCHAR"), ("mentions", "INTEGER[][]"))
+_WHERE = (("place_name", "VARCHAR"), ("place_kind", "VARCHAR"), ("precision", "VARCHAR"),
+          ("lat", "DOUBLE"), ("lon", "DOUBLE"), ("loc_key", "VARCHAR"))
+_SPAN = (("sentence", "VARCHAR"), ("start", "BIGINT"), ("end", "BIGINT"))
+#: Table -> (column, DuckDB type), in the order of ``tables.*_COLUMNS``.
+SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
+    "events": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
+               ("date", "DATE"), ("type", "VARCHAR"), ("status", "VARCHAR"),
+               ("summary", "VARCHAR"), ("actors", "VARCHAR[]"), *_WHERE,
+               ("date_text", "VARCHAR"), ("date_precision", "VARCHAR"),
+               ("date_qualifier", "VARCHAR"), *_GROUNDING, *_SPAN),
+    "deployments": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
+                    ("date", "DATE"), ("status", "VARCHAR"), ("actors", "VARCHAR[]"),
+                    ("unit", "VARCHAR"), ("strength", "BIGINT"),
+                    ("strength_qualifier", "VARCHAR"), ("strength_text", "VARCHAR"),
+                    *_WHERE, *_GROUNDING, *_SPAN),
+    "places": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
+               ("surface", "VARCHAR"), ("name", "VARCHAR"), ("kind", "VARCHAR"),
+               ("country_code", "VARCHAR"), ("admin1", "VARCHAR"), ("lat", "DOUBLE"),
+               ("lon", "DOUBLE"), ("precision", "VARCHAR"), ("confidence", "DOUBLE"),
+               ("literal", "BOOLEAN"), ("stands_for", "VARCHAR"), ("status", "VARCHAR"),
+               ("loc_key", "VARCHAR"), ("geonameid", "BIGINT"), ("geometry", "VARCHAR"),
+               ("bbox", "DOUBLE[]"), *_SPAN),
+    "problems": (("article_id", "VARCHAR"), ("kind", "VARCHAR"), ("message", "VARCHAR"),
+                 ("start", "BIGINT"), ("end", "BIGINT")),
+    "articles": (("article_id", "VARCHAR"), ("title", "VARCHAR"), ("source", "VARCHAR"),
+                 ("published", "DATE"), ("path", "VARCHAR"), ("places", "BIGINT"),
+                 ("events", "BIGINT"), ("deployments", "BIGINT"), ("problems", "BIGINT")),
+}
+TABLES = tuple(SCHEMAS)
+#: How each table's pages are ordered (stable: the key breaks ties).
+ORDER = {"events": "date NULLS LAST, article_id, start, key",
+         "deployments": "date NULLS LAST, article_id, start, key",
+         "places": "article_id, start, key", "problems": "article_id, start NULLS FIRST, kind",
+         "articles": "article_id"}
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The part of the map in view, in degrees (``west`` > ``east`` across the antimeridian)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    WORLD = None  # the whole world, set below
+
+    @classmethod
+    def of(cls, south: float, west: float, north: float, east: float) -> Bounds:
+        """Bounds as Leaflet reports them (longitudes beyond ±180 when the world repeats)."""
+        if east - west >= 360:
+            return cls(max(south, -90.0), -180.0, min(north, 90.0), 180.0)
+        return cls(max(south, -90.0), _wrap(west), min(north, 90.0), _wrap(east))
+
+
+Bounds.WORLD = Bounds(-90.0, -180.0, 90.0, 180.0)
+
+
+def _wrap(lon: float) -> float:
+    return lon if -180.0 <= lon <= 180.0 else (lon + 180.0) % 360.0 - 180.0
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One grid cell of the map: the mean position of what is in it, and how much is."""
+
+    lat: float
+    lon: float
+    events: int
+    deployments: int
+    mentions: int
+    locations: int
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the data offers the filter widgets (``filters.Options``'s fields)."""
+
+    actors: tuple[tuple[str, int], ...]
+    first: dt.date | None
+    last: dt.date | None
+    types: tuple[str, ...]
+    statuses: tuple[str, ...]
+    articles: tuple[str, ...]
+
+
+def cell_size(zoom: float) -> float:
+    """The side of a grid cell in degrees at a map zoom: about 40 px on screen."""
+    return 360.0 / 2 ** (max(0, math.floor(zoom)) + 3)
+
+
+# ---------------------------------------------------------------------------- derived files
+def _select(table: str, source: str) -> str:
+    """SELECT every column of ``table`` from ``source``, cast to its type."""
+    return "SELECT " + ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in SCHEMAS[table]) + \
+        f" FROM {source}"
+
+
+def write_table(frame: Any, table: str, path: Path) -> None:
+    """Write a pandas frame of ``table``'s columns as Parquet at ``path`` (zstd)."""
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        con.execute(f"COPY ({_select(table, 'frame')}) TO {_literal(str(path))} "
+                    "(FORMAT parquet, COMPRESSION zstd)")
+    finally:
+        con.close()
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (for file names in DDL, where parameters cannot go)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+# ---------------------------------------------------------------------------- the store
+class Store:
+    """The five tables over Parquet files (and an overlay), queried by many threads at once.
+
+    ``files``: table -> Parquet files of that table. ``overlay``: table -> pandas frame, the
+    rows of ``replaced`` articles that stand instead of the files' rows of those articles.
+    ``materialize`` loads the columns into DuckDB's memory instead of reading the files on
+    every query (faster filters, more memory).
+    """
+
+    def __init__(self, files: Mapping[str, Sequence[Path]], *,
+                 overlay: Mapping[str, Any] | None = None, replaced: Iterable[str] = (),
+                 materialize: bool = False, threads: int = 2,
+                 memory_limit: str = "768MB") -> None:
+        self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+        self._local = threading.local()
+        self._con.execute("CREATE TABLE replaced (article_id VARCHAR)")
+        ids = sorted(set(replaced))
+        if ids:
+            self._con.execute("INSERT INTO replaced SELECT unnest(?)", [ids])
+        for table in TABLES:
+            self._define(table, [str(p) for p in files.get(table, ())],
+                         (overlay or {}).get(table), materialize)
+
+    def _define(self, table: str, paths: list[str], extra: Any, materialize: bool) -> None:
+        con = self._con
+        base = (_select(table, "read_parquet([" + ", ".join(map(_literal, paths)) + "])")
+                if paths else "SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in
+                                                    SCHEMAS[table]) + " WHERE false")
+        kind = "TABLE" if materialize else "VIEW"
+        con.execute(f"CREATE {kind} base_{table} AS {base}")
+        parts = [f"SELECT * FROM base_{table} WHERE article_id NOT IN "
+                 "(SELECT article_id FROM replaced)"]
+        if extra is not None:
+            con.register(f"frame_{table}", extra)
+            con.execute(f"CREATE TABLE over_{table} AS {_select(table, f'frame_{table}')}")
+            con.unregister(f"frame_{table}")
+            parts.append(f"SELECT * FROM over_{table}")
+        con.execute(f"CREATE VIEW {table} AS " + " UNION ALL ".join(parts))
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor (a DuckDB connection must not be shared between threads)."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+        return cursor
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self._cursor().execute(sql, list(params)).fetchall()
+
+    def _frame(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor().execute(sql, list(params)).df()
+
+    # -------------------------------------------------------------------------- filters
+    def filtered(self, table: str, filters: Any) -> tuple[str, list[Any]]:
+        """A SELECT of ``table``'s filtered rows, and its parameters."""
+        where, params = _conditions(table, filters)
+        if table == "places" and _narrows_records(filters):
+            events, ev_params = self.filtered("events", filters)
+            deps, dep_params = self.filtered("deployments", filters)
+            where.append(f"loc_key IN (SELECT loc_key FROM ({events}) UNION "
+                         f"SELECT loc_key FROM ({deps}))")
+            params += ev_params + dep_params
+        return (f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(where) if where else ""),
+                params)
+
+    def count(self, table: str, filters: Any) -> int:
+        sql, params = self.filtered(table, filters)
+        return int(self._rows(f"SELECT count(*) FROM ({sql})", params)[0][0])
+
+    def page(self, table: str, filters: Any, limit: int, offset: int = 0) -> Any:
+        """One page of the filtered rows (a pandas frame), in the table's order."""
+        sql, params = self.filtered(table, filters)
+        return self._frame(f"SELECT * FROM ({sql}) ORDER BY {ORDER[table]} LIMIT ? OFFSET ?",
+                           params + [int(limit), int(offset)])
+
+    def keys(self, table: str, filters: Any) -> set[str]:
+        """Every filtered row's key (``article_id`` for tables without one): for tests."""
+        column = "key" if any(c == "key" for c, _ in SCHEMAS[table]) else "article_id"
+        sql, params = self.filtered(table, filters)
+        return {row[0] for row in self._rows(f"SELECT {column} FROM ({sql})", params)}
+
+    def totals(self, filters: Any) -> dict[str, int]:
+        """Row counts of every filtered table, and ``unresolved`` place mentions."""
+        out = {table: self.count(table, filters) for table in TABLES}
+        sql, params = self.filtered("places", filters)
+        out["unresolved"] = int(self._rows(
+            f"SELECT count(*) FROM ({sql}) WHERE status = 'unresolved'", params)[0][0])
+        return out
+
+    def options(self, max_articles: int = 2000) -> Options:
+        """Actors by record count (most first), the date span, types, statuses, and the
+        first ``max_articles`` article ids (a longer list would weigh on every page)."""
+        actors = self._rows(
+            "SELECT name, count(*) FROM (SELECT unnest(list_distinct(actors)) AS name FROM events "
+            "UNION ALL SELECT unnest(list_distinct(actors)) FROM deployments) GROUP BY name")
+        span = self._rows("SELECT min(d), max(d) FROM (SELECT date AS d FROM events UNION ALL "
+                          "SELECT date FROM deployments)")[0]
+        types = {r[0] for r in self._rows("SELECT DISTINCT type FROM events")}
+        if self._rows("SELECT count(*) FROM deployments")[0][0]:
+            types.add(DEPLOYMENT_TYPE)
+        statuses = {r[0] for r in self._rows(
+            "SELECT DISTINCT status FROM events UNION SELECT DISTINCT status FROM deployments")}
+        articles = [r[0] for r in self._rows(
+            "SELECT article_id FROM articles ORDER BY article_id LIMIT ?", [max_articles])]
+        return Options(actors=tuple(sorted(((a, int(n)) for a, n in actors),
+                                           key=lambda kv: (-kv[1], kv[0].casefold()))),
+                       first=span[0], last=span[1], types=tuple(sorted(types)),
+                       statuses=tuple(sorted(statuses)), articles=tuple(articles))
+
+    def least_confident(self, limit: int = 500) -> Any:
+        """The ``limit`` resolved literal place mentions the resolver was least sure of."""
+        return self._frame("SELECT * FROM places WHERE status = 'resolved' AND literal "
+                           "ORDER BY confidence, key LIMIT ?", [int(limit)])
+
+    # -------------------------------------------------------------------------- the map
+    def _located(self, filters: Any, bounds: Bounds) -> tuple[str, list[Any]]:
+        """Every located row inside ``bounds`` as (loc_key, kind of row, name, place kind,
+        precision, lat, lon, key, date, weight columns …), places, events and deployments."""
+        inside, box = _inside(bounds)
+        parts, params = [], []
+        for table, name, kind in (("places", "name", "kind"), ("events", "place_name",
+                                                                 "place_kind"),
+                                  ("deployments", "place_name", "place_kind")):
+            sql, found = self.filtered(table, filters)
+            pri = TABLES.index(table)  # places name a location before events, events before
+            extra = {"places": "surface, NULL::DATE AS date, NULL AS key, NULL AS basis, "
+                               "NULL::BIGINT AS strength",
+                     "events": "NULL AS surface, date, key, place_basis, NULL::BIGINT",
+                     "deployments": "NULL, date, key, NULL, strength"}[table]
+            parts.append(f"SELECT loc_key, '{table}' AS tbl, {pri} AS pri, {name} AS name, "
+                         f"{kind} AS kind, precision, lat, lon, {extra} FROM ({sql}) "
+                         f"WHERE loc_key IS NOT NULL AND {inside}")
+            params += found + box
+        return " UNION ALL ".join(parts), params
+
+    def location_count(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> int:
+        """How many distinct locations lie inside ``bounds``."""
+        sql, params = self._located(filters, bounds)
+        return int(self._rows(f"SELECT count(DISTINCT loc_key) FROM ({sql})", params)[0][0])
+
+    def cells(self, filters: Any, bounds: Bounds, size: float) -> tuple[Cell, ...]:
+        """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first."""
+        sql, params = self._located(filters, bounds)
+        rows = self._rows(
+            f"SELECT avg(lat), avg(lon), count(*) FILTER (tbl = 'events'), "
+            f"count(*) FILTER (tbl = 'deployments'), count(*) FILTER (tbl = 'places'), "
+            f"count(DISTINCT loc_key) FROM ({sql}) "
+            f"GROUP BY floor(lat / ?), floor(lon / ?) ORDER BY count(*) DESC",
+            params + [size, size])
+        return tuple(Cell(float(a), float(o), int(e), int(d), int(m), int(n))
+                     for a, o, e, d, m, n in rows)
+
+    def spots(self, filters: Any, bounds: Bounds = Bounds.WORLD, limit: int = 2000,
+              keys: Sequence[str] = ()) -> Any:
+        """One row per location inside ``bounds`` (the ``limit`` busiest, or exactly ``keys``),
+        with the columns of ``tables.locations`` (no areas: ``geometry`` and ``bbox`` None)."""
+        sql, params = self._located(filters, bounds)
+        chosen = "WHERE loc_key IN (SELECT unnest(?))" if keys else ""
+        return self._frame(f"""
+            WITH rows AS ({sql}),
+            top AS (
+                SELECT loc_key, arg_min(name, pri) AS name, arg_min(kind, pri) AS kind,
+                       arg_min(precision, pri) AS precision, arg_min(lat, pri) AS lat,
+                       arg_min(lon, pri) AS lon,
+                       count(*) FILTER (tbl = 'places') AS mentions,
+                       coalesce(list_distinct(list(surface) FILTER (tbl = 'places')),
+                                []) AS surfaces,
+                       count(*) FILTER (tbl = 'events') AS events,
+                       count(*) FILTER (tbl = 'events' AND basis IN ?) AS loose_events,
+                       count(*) FILTER (tbl = 'deployments') AS deployments,
+                       coalesce(sum(strength), 0) AS strength,
+                       coalesce(arg_min(key, coalesce(date, DATE '9999-12-31'))
+                                FILTER (tbl = 'events'), '') AS event_key,
+                       coalesce(arg_min(key, coalesce(date, DATE '9999-12-31'))
+                                FILTER (tbl = 'deployments'), '') AS deployment_key
+                FROM rows {chosen} GROUP BY loc_key
+                ORDER BY events + deployments + mentions DESC, loc_key LIMIT ?)
+            SELECT top.*, NULL::VARCHAR AS geometry, NULL::DOUBLE[] AS bbox FROM top
+            ORDER BY events + deployments + mentions DESC, loc_key""",
+            params + [list(LOOSE_BASES)] + ([list(keys)] if keys else []) + [int(limit)])
+
+    def record_lines(self, filters: Any, keys: Sequence[str], lines: int = 2
+                     ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The first ``lines`` events and deployments (earliest first) at each location of
+        ``keys``, as plain text like ``tables.locations`` writes them (escape before showing)."""
+        if not keys:
+            return {}
+        ev, ev_params = self.filtered("events", filters)
+        dep, dep_params = self.filtered("deployments", filters)
+        first = ("row_number() OVER (PARTITION BY loc_key ORDER BY date NULLS LAST, "
+                 "article_id, start) AS n")
+        rows = self._rows(f"""
+            SELECT loc_key, 'e', coalesce(strftime(date, '%Y-%m-%d'), 'undated') || ' · ' ||
+                   type || ' (' || status || '): ' || CASE WHEN length(summary) <= 60
+                   THEN summary ELSE summary[1:59] || '…' END, n
+            FROM (SELECT *, {first} FROM ({ev}) WHERE loc_key IN (SELECT unnest(?))) WHERE n <= ?
+            UNION ALL
+            SELECT loc_key, 'd', CASE WHEN strength IS NULL THEN '' ELSE
+                   format('{{:,}} ', strength) END || 'troops of ' ||
+                   CASE WHEN len(actors) > 0 THEN array_to_string(actors, ', ') ELSE unit END ||
+                   ' (' || status || ')', n
+            FROM (SELECT *, {first} FROM ({dep}) WHERE loc_key IN (SELECT unnest(?))) WHERE n <= ?
+            ORDER BY 1, 2, 4""", ev_params + [list(keys), lines] + dep_params
+                          + [list(keys), lines])
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for key, kind, text, _ in rows:
+            out.setdefault(key, ([], []))[0 if kind == "e" else 1].append(text)
+        return {k: (tuple(e), tuple(d)) for k, (e, d) in out.items()}
+
+    def at_location(self, table: str, filters: Any, loc_key: str, limit: int = 200) -> Any:
+        """The filtered rows of ``table`` at one location, in the table's order."""
+        sql, params = self.filtered(table, filters)
+        return self._frame(f"SELECT * FROM ({sql}) WHERE loc_key = ? ORDER BY {ORDER[table]} "
+                           "LIMIT ?", params + [loc_key, int(limit)])
+
+
+def _narrows_records(filters: Any) -> bool:
+    return bool(filters.actors or filters.types or filters.statuses or filters.start
+                or filters.end or not filters.include_undated)
+
+
+def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (joined by AND) and their parameters, as ``filters.apply`` narrows."""
+    where: list[str] = []
+    params: list[Any] = []
+    if filters.articles:
+        where.append("list_contains(?, article_id)")
+        params.append(list(filters.articles))
+    if table not in ("events", "deployments"):
+        return where, params
+    if filters.actors:
+        where.append("list_has_any(actors, ?)")
+        params.append(list(filters.actors))
+    if filters.types:
+        if table == "events":
+            where.append("list_contains(?, type)")
+            params.append(list(filters.types))
+        elif DEPLOYMENT_TYPE not in filters.types:
+            where.append("false")
+    if filters.statuses:
+        where.append("list_contains(?, status)")
+        params.append(list(filters.statuses))
+    inside = ["date IS NOT NULL"]
+    if filters.start:
+        inside.append("date >= ?")
+        params.append(filters.start)
+    if filters.end:
+        inside.append("date <= ?")
+        params.append(filters.end)
+    where.append(f"(({' AND '.join(inside)}) OR (date IS NULL AND ?))")
+    params.append(bool(filters.include_undated))
+    return where, params
+
+
+def _inside(bounds: Bounds) -> tuple[str, list[Any]]:
+    """A condition on ``lat``/``lon`` for ``bounds`` and its parameters."""
+    lons = ("lon BETWEEN ? AND ?" if bounds.west <= bounds.east
+            else "(lon >= ? OR lon <= ?)")
+    return (f"lat BETWEEN ? AND ? AND {lons}",
+            [bounds.south, bounds.north, bounds.west, bounds.east])

@@ -1,0 +1,267 @@
+"""The page over a Parquet dataset: every view asks the DuckDB store for what it shows.
+
+Nothing holds the whole dataset in the server's memory or sends it to the browser:
+
+- the filters (``views.sidebar_filters``, the same widgets and URL as the in-memory page)
+  become SQL (``query.Store``);
+- the map asks for what it can show at its zoom and bounds (streamlit-folium returns both):
+  counts per grid cell (``cells.py``) while more than ``MAX_MARKERS`` locations are in view
+  and the map is zoomed out beyond ``MARKER_ZOOM``, the busiest ``MAX_MARKERS`` locations as
+  markers (``map_layers``) otherwise;
+- a click (or the place list) reads that location's records for the details panel;
+- the tables page through the filtered rows (``PAGE_ROWS`` at a time).
+
+Test hooks, besides those of ``views``: the map's widget key is ``nm_dmap``; the caption under
+the map (class ``st-key-nm-map-mode``) says "cells" or "markers"; the table pager is
+``nm_page``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+import streamlit_folium
+
+from dashboard.records import Extraction
+from dashboard.store import query
+from dashboard.ui import basemap, cells, map_layers, tables, views
+from dashboard.ui import filters as flt
+from dashboard.ui.tables import Frames
+
+#: Beyond this many locations in view (zoomed out), the map shows cells instead of markers
+#: (the marker layer clusters beyond ``map_layers.CLUSTER_AT``: cells do that job here).
+MAX_MARKERS = map_layers.CLUSTER_AT
+#: From this zoom in, markers always (the busiest ``MAX_MARKERS`` in view).
+MARKER_ZOOM = 7
+#: Rows per table page.
+PAGE_ROWS = 100
+#: Records of each kind listed in the details panel.
+DETAIL_ROWS = 100
+#: Locations offered in the details panel's place list.
+PLACE_CHOICES = 300
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class View:
+    """What the map shows for a zoom and bounds: cells or markers, and the layers."""
+
+    mode: str  # "cells" or "markers"
+    groups: tuple
+    shown: int  # cells or markers drawn
+    total: int  # locations in view
+
+
+# Answers shared by every session asking the same store the same question (a store is
+# immutable: new data or corrections make a new one). Keyed by the store's identity.
+@functools.lru_cache(maxsize=16)
+def options(store: query.Store) -> flt.Options:
+    found = store.options()
+    return flt.Options(**{f.name: getattr(found, f.name) for f in dataclasses.fields(found)})
+
+
+@functools.lru_cache(maxsize=256)
+def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
+    return store.totals(chosen)
+
+
+@functools.lru_cache(maxsize=256)
+def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds):
+    """("cells", cells, total) or ("markers", spots frame, total); not to be modified."""
+    total = store.location_count(chosen, bounds)
+    if zoom < MARKER_ZOOM and total > MAX_MARKERS:
+        return "cells", store.cells(chosen, bounds, query.cell_size(zoom)), total
+    return "markers", marker_spots(store, chosen, bounds), total
+
+
+@functools.lru_cache(maxsize=256)
+def _busiest(store: query.Store, chosen: flt.Filters) -> dict[str, str]:
+    """The place list's labels: the busiest locations, by key."""
+    busiest = store.spots(chosen, limit=PLACE_CHOICES)
+    return dict(zip(busiest["loc_key"], (
+        f"{n or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
+        for n, e, d in zip(busiest["name"], busiest["events"], busiest["deployments"]))))
+
+
+def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
+             bounds: query.Bounds) -> View:
+    """The layers for the map at ``zoom`` and ``bounds`` (built anew: folium elements cannot
+    be rendered twice)."""
+    mode, found, total = _map_data(store, chosen, int(zoom), bounds)
+    if mode == "cells":
+        return View("cells", (cells.layer(found),), len(found), total)
+    data = dataclasses.replace(map_layers.prepare(None, found), bounds=None)  # no refit
+    return View("markers", tuple(map_layers.build(data)), len(found), total)
+
+
+def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
+                 keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The busiest locations in view (or ``keys``) in the shape of ``tables.locations``."""
+    spots = store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys)
+    lines = store.record_lines(chosen, list(spots["loc_key"]))
+    spots["event_lines"] = [lines.get(k, ((), ()))[0] for k in spots["loc_key"]]
+    spots["deployment_lines"] = [lines.get(k, ((), ()))[1] for k in spots["loc_key"]]
+    spots["surfaces"] = [tuple(s) if _listed(s) else () for s in spots["surfaces"]]
+    unnamed = spots["name"].isna() | (spots["name"] == "")
+    spots.loc[unnamed, "name"] = [f"{a:.3f}, {o:.3f}" for a, o in
+                                  zip(spots.loc[unnamed, "lat"], spots.loc[unnamed, "lon"])]
+    spots["precision"] = spots["precision"].replace("", "point").fillna("point")
+    for column in ("kind", "event_key", "deployment_key"):
+        spots[column] = spots[column].fillna("")
+    spots["geometry"], spots["bbox"] = None, None
+    return spots[list(tables.LOCATION_COLUMNS)].reset_index(drop=True)
+
+
+def _listed(value: Any) -> bool:
+    return value is not None and not isinstance(value, (float, type(pd.NA)))
+
+
+def _bounds(state: Mapping) -> query.Bounds:
+    box = state.get("bounds") or {}
+    try:
+        south, west = box["_southWest"]["lat"], box["_southWest"]["lng"]
+        north, east = box["_northEast"]["lat"], box["_northEast"]["lng"]
+    except (KeyError, TypeError):
+        return query.Bounds.WORLD
+    if None in (south, west, north, east):
+        return query.Bounds.WORLD
+    return query.Bounds.of(float(south), float(west), float(north), float(east))
+
+
+@st.fragment
+@views.guarded("map")
+def map_and_details(store: query.Store, chosen: flt.Filters, offline: basemap.Offline | None,
+                    articles: Callable[[tuple[str, ...]], Mapping[str, Extraction]],
+                    correcting: views.Correcting | None = None) -> None:
+    """The map and the details panel; a pan, a zoom or a click reruns only this."""
+    state = st.session_state.get("nm_dmap") or {}
+    zoom = state.get("zoom") or 2
+    clicked = map_layers.selected_location(state.get("last_object_clicked_tooltip"))
+    if clicked and clicked != st.session_state.get("nm_last_click"):
+        st.session_state["nm_last_click"] = clicked
+        st.session_state["nm_place"] = clicked
+    left, right = st.columns([3, 2], gap="medium")
+    with right, st.container(key="nm-details", border=True):
+        st.markdown("#### Details")
+        _details(store, chosen, articles, correcting)
+    with left:
+        view = map_view(store, chosen, float(zoom), _bounds(state))
+        streamlit_folium.st_folium(
+            map_layers.base_map(offline), key="nm_dmap", height=views.MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=["last_object_clicked_tooltip", "bounds", "zoom"],
+            feature_group_to_add=list(view.groups), layer_control=map_layers.layer_control())
+        with st.container(key="nm-map-mode"):
+            st.caption(_mode_line(view))
+
+
+def _mode_line(view: View) -> str:
+    if view.mode == "cells":
+        return (f"cells: {view.total:,} locations in view, counted in {view.shown:,} cells; "
+                "zoom in (or click a cell) for markers")
+    more = f" (the busiest {view.shown:,} of {view.total:,})" if view.total > view.shown else ""
+    return f"markers: {view.shown:,} locations in view{more}"
+
+
+def _details(store: query.Store, chosen: flt.Filters,
+             articles: Callable[[tuple[str, ...]], Mapping[str, Extraction]],
+             correcting: views.Correcting | None) -> None:
+    labels = dict(_busiest(store, chosen))
+    picked = st.session_state.get("nm_place")
+    if picked and picked not in labels:
+        labels[picked] = picked
+    place = st.selectbox("Place", list(labels), index=None, key="nm_place",
+                         format_func=lambda k: labels.get(k, k),
+                         placeholder="Click a marker on the map, or choose a place")
+    if not place:
+        return
+    spot = marker_spots(store, chosen, query.Bounds.WORLD, keys=(place,))
+    if spot.empty:
+        st.caption("Nothing at this place matches the filters.")
+        return
+    here = Frames(**{name: _python_values(store.at_location(name, chosen, place, DETAIL_ROWS))
+                     for name in ("events", "deployments", "places")},
+                  problems=pd.DataFrame(columns=list(tables.PROBLEM_COLUMNS)),
+                  articles=pd.DataFrame(columns=list(tables.ARTICLE_COLUMNS)))
+    shown = spot.iloc[0]
+    if max(shown["events"], shown["deployments"], shown["mentions"]) > DETAIL_ROWS:
+        st.caption(f"The first {DETAIL_ROWS} of each kind, earliest first.")
+    ids = tuple(sorted({*here.events["article_id"], *here.deployments["article_id"],
+                        *here.places["article_id"]}))
+    views.details_panel(shown, articles(ids), here, None, correcting)
+
+
+def _python_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB's rows with the values ``tables.build`` gives: actors as tuples, dates as
+    timestamps."""
+    if "actors" in frame:
+        frame = frame.assign(actors=[tuple(a) if _listed(a) else () for a in
+                                     frame["actors"]])
+    if "date" in frame:
+        frame = frame.assign(date=pd.to_datetime(frame["date"]))
+    return frame
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+# --- tables -------------------------------------------------------------------------------
+
+@st.fragment
+@views.guarded("tables")
+def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, int]) -> None:
+    """One table at a time, a page at a time, in date order (events, deployments)."""
+    name = st.radio("Table", views.TABLES, key="nm_table", horizontal=True,
+                    label_visibility="collapsed", format_func=str.capitalize,
+                    captions=[_count(counts.get(n, 0), "row") for n in views.TABLES])
+    total = counts.get(name, 0)
+    pages = max(1, -(-total // PAGE_ROWS))
+    pager, where = st.columns([1, 3], vertical_alignment="bottom")
+    page = pager.number_input("Page", min_value=1, max_value=pages, step=1, key="nm_page")
+    page = min(int(page), pages)
+    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS))
+    where.caption(f"Rows {(page - 1) * PAGE_ROWS + min(1, total):,}–"
+                  f"{(page - 1) * PAGE_ROWS + len(rows):,} of {total:,} · page {page:,} of "
+                  f"{pages:,}")
+    shown = rows[[c for c in views.TABLE_COLUMNS[name] if c in rows.columns]].copy()
+    if "actors" in shown:
+        shown["actors"] = shown["actors"].map(", ".join)
+    st.dataframe(shown, hide_index=True, key=f"nm_table_{name}", column_config={
+        "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "sentence": st.column_config.TextColumn("sentence", width="large")})
+    st.download_button(f"Download this page of {name} (CSV)",
+                       functools.partial(tables.to_csv, rows),
+                       file_name=f"newsmap-{name}-page{page}.csv", mime="text/csv",
+                       key=f"nm_csv_{name}", on_click="ignore")
+
+
+def summary_line(counts: Mapping[str, int], articles: int) -> None:
+    st.caption(
+        f"{counts['articles']:,} of {articles:,} articles · {counts['events']:,} events · "
+        f"{counts['deployments']:,} deployments · {counts['places']:,} place mentions "
+        f"({counts['unresolved']:,} unresolved) · {counts['problems']:,} problems")
+
+
+def show(store: query.Store, offline: Callable[[], basemap.Offline],
+         articles: Callable[[tuple[str, ...]], Mapping[str, Extraction]],
+         correcting: views.Correcting | None, queue: Callable[[], pd.DataFrame],
+         filter_area=None) -> None:
+    """The whole dataset page below the title and the upload box."""
+    everything = totals(store, flt.Filters())["articles"]
+    if not everything:
+        return
+    chosen = views.sidebar_filters(options(store), filter_area)
+    counts = totals(store, chosen)
+    summary_line(counts, everything)
+    if counts["problems"]:
+        st.warning(f"{counts['problems']:,} problem(s) while reading the articles: see the "
+                   "Problems table below.", icon=":material/report:")
+    map_and_details(store, chosen, offline(), articles, correcting)
+    record_tables(store, chosen, counts)
+    if correcting is not None:
+        views.corrections_section(correcting, queue)

@@ -1,0 +1,109 @@
+"""A Parquet dataset's dashboard tables, derived once per batch into a cache, and the Store over them.
+
+The dashboard's five tables (``tables.build``: events, deployments, places, problems,
+articles, with locations resolved and actor names spelled out) are worked out from the
+dataset's records one committed batch at a time and written as Parquet under the cache
+(``$NEWSMAP_CACHE``, else ``$XDG_CACHE_HOME/newsmap``, else ``~/.cache/newsmap``)::
+
+    derived/<dataset path hash>-v<DERIVED_VERSION>/<batch>-<articles hash>/<table>.parquet
+
+Committed batches never change, so a folder, once written (atomically: a temporary folder
+renamed), is good for as long as its batch holds those articles; a new batch (another
+extraction run, an upload) costs only its own articles. Memory stays at one batch's frames.
+
+Corrections are applied on top (:func:`store`): the corrected articles are read back, fixed
+with ``corrections.apply_all`` and their tables stand in for the cached rows (an overlay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from dashboard.records import Extraction
+from dashboard.store import corrections as corr
+from dashboard.store import dataset, query
+from dashboard.ui import tables
+
+CACHE_ENV = "NEWSMAP_CACHE"
+
+
+def cache_root(env: dict[str, str] | None = None) -> Path:
+    """Where derived files are kept."""
+    env = os.environ if env is None else env
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV]).expanduser()
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "newsmap"
+
+
+def folder_for(root: Path, cache: Path) -> Path:
+    """The cache folder of one dataset (by its resolved path) and derived version."""
+    token = hashlib.sha1(str(Path(root).resolve()).encode()).hexdigest()[:16]
+    return cache / "derived" / f"{token}-v{query.DERIVED_VERSION}"
+
+
+def frames_of(extractions: Sequence[Extraction]) -> dict[str, object]:
+    """The dashboard's tables of some extractions, by table name."""
+    frames = tables.build(extractions)
+    return {name: getattr(frames, name) for name in query.TABLES}
+
+
+def ensure(root: Path, cache: Path | None = None,
+           progress: Callable[[int, int], None] | None = None) -> dict[str, list[Path]]:
+    """Derive every current batch not derived yet; the derived files of each table.
+    ``progress(done, total)`` is called after each batch."""
+    home = folder_for(root, cache or cache_root())
+    current = list(dataset.current_batches(root))
+    files: dict[str, list[Path]] = {name: [] for name in query.TABLES}
+    for done, (batch, keep) in enumerate(current, 1):
+        token = hashlib.sha1("\n".join(keep).encode()).hexdigest()[:10]
+        target = home / f"{batch.folder.name}-{token}"
+        if not (target / "done").is_file():
+            _derive(target, dataset.batch_extractions(batch, keep))
+        for name in query.TABLES:
+            files[name].append(target / f"{name}.parquet")
+        if progress:
+            progress(done, len(current))
+    return files
+
+
+def _derive(target: Path, extractions: Sequence[Extraction]) -> None:
+    """Write the batch's tables in a temporary folder, then rename it into place."""
+    work = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    work.mkdir(parents=True)
+    try:
+        for name, frame in frames_of(extractions).items():
+            query.write_table(frame, name, work / f"{name}.parquet")
+        (work / "done").write_text("", encoding="utf-8")
+        try:
+            os.rename(work, target)
+        except OSError:  # another process derived it meanwhile: theirs is as good
+            if not (target / "done").is_file():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def corrected(root: Path, active: Iterable[corr.Correction]
+              ) -> tuple[tuple[str, ...], tuple[Extraction, ...]]:
+    """The ids of the dataset's articles the corrections touch, and those articles fixed."""
+    active = tuple(active)
+    touched = {c.article_hash for c in active}
+    if not touched:
+        return (), ()
+    ids = tuple(sorted(article_id for article_id, (_, digest) in
+                       dataset.current(dataset.batches(root)).items() if digest in touched))
+    return ids, tuple(corr.apply_all(dataset.read_articles(root, ids), active))
+
+
+def store(files: dict[str, list[Path]], fixed: Sequence[Extraction] = (),
+          replaced: Iterable[str] = (), **options) -> query.Store:
+    """The Store over the derived files, with the ``fixed`` articles' tables instead of the
+    cached rows of ``replaced`` (their ids)."""
+    overlay = frames_of(fixed) if fixed else None
+    return query.Store(files, overlay=overlay, replaced=replaced, **options)

@@ -1,0 +1,103 @@
+"""The app on a Parquet dataset folder under AppTest: the DuckDB page (ui/dataset_view.py)
+filters, pages, shows details and applies the corrections kept beside the dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import _details
+from test_tables import extractions
+
+from dashboard import app as app_module
+from dashboard.store import corrections as corr
+from dashboard.store import dataset
+
+APP = str(Path(app_module.__file__))
+TIMEOUT = 60
+MITROVICA = "Mitrovicë ×2 · city\nmentioned as: Mitrovica, The town\nid: gn:791580"
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "parquet"
+    with dataset.open_for_writing(folder) as writer:
+        dataset.write_batch(folder, writer.take_seq(),
+                            [(ex, dataset.content_hash(ex.article.text)) for ex in extractions()])
+    for name in ("NEWSMAP_SEEDS", corr.ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSMAP_DATASET", str(folder))
+    monkeypatch.setenv("NEWSMAP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWSMAP_UPLOADS", str(tmp_path / "uploads"))
+    return folder
+
+
+def _run(at: AppTest | None = None, tooltip: str | None = None, query=None) -> AppTest:
+    if at is None:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+    clicked = {"last_object_clicked_tooltip": tooltip, "zoom": 2, "bounds": None}
+    if tooltip is not None:
+        at.session_state["nm_dmap"] = clicked
+    with mock.patch("streamlit_folium.st_folium", return_value=clicked) as st_folium:
+        at.run()
+    at.st_folium_calls = st_folium.call_args_list
+    assert not at.exception, at.exception
+    return at
+
+
+def _table(at: AppTest, name: str):
+    at.session_state["nm_table"] = name
+    _run(at)
+    return at.dataframe[0].value
+
+
+def test_dataset_app_reads_the_dataset_through_duckdb(root):
+    at = _run()
+    events = _table(at, "events")
+    assert len(events) == sum(len(ex.events) for ex in extractions()) > 0
+    (call,) = at.st_folium_calls
+    assert call.kwargs["returned_objects"] == ["last_object_clicked_tooltip", "bounds", "zoom"]
+    assert any("markers:" in c.value for c in at.caption)  # few locations: markers at once
+
+
+def test_dataset_app_filters_from_the_url_narrow_the_paged_table(root):
+    at = _run(query={"actor": "NATO"})
+    events = _table(at, "events")
+    assert len(events) and all("NATO" in actors for actors in events["actors"])
+    assert len(events) < sum(len(ex.events) for ex in extractions())
+
+
+def test_dataset_app_click_shows_the_places_records_from_sql(root):
+    at = _run(tooltip=MITROVICA)
+    assert at.session_state["nm_place"] == "gn:791580"
+    assert "Deployments here (1)" in _details(at)
+
+
+def test_dataset_app_applies_the_corrections_kept_beside_the_dataset(root):
+    ex = extractions()[0]
+    place = next(p for p in ex.places if p.resolved)
+    store = corr.CorrectionStore(corr.default_path(root, root, env={}))
+    store.add(corr.not_a_place(ex, place, "ana"))
+    places = _table(_run(), "places")
+    mine = places[places["key"].str.startswith(f"{ex.article.id}:")]
+    assert f"{ex.article.id}:{place.id}" not in set(mine["key"])
+    assert len(mine) == len(ex.places) - 1
+
+
+def test_dataset_app_details_correct_a_deployments_status(root, monkeypatch, tmp_path):
+    monkeypatch.setenv(corr.ENV, str(tmp_path / "fixes.sqlite"))
+    at = _run(tooltip=MITROVICA)
+    at.session_state["nm_correct"] = True
+    at.session_state["nm_fix_what"] = "Deployment"
+    _run(at)
+    next(box for box in at.selectbox if box.label == "Status").set_value("withdrawal")
+    next(b for b in at.button if "Save" in b.label).click()
+    _run(at)
+    assert list(_table(at, "deployments")["status"]) == ["withdrawal"]
+    fresh = _table(_run(), "deployments")  # another session, the same server
+    assert list(fresh["status"]) == ["withdrawal"]
+

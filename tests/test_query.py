@@ -1,0 +1,198 @@
+"""store/query.py: the SQL over a dataset's derived tables gives what the pandas filters give."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from benchmarks.synthetic_events import City, make_extractions
+from dashboard.store import corrections as corr
+from dashboard.store import dataset as ds
+from dashboard.store import query
+from dashboard.ui import derived, tables
+from dashboard.ui import filters as flt
+
+CITIES = (
+    City(1, "Alpha", 10.0, 20.0, "AA", "Aland"), City(2, "Beta", 10.5, 20.5, "AA", "Aland"),
+    City(3, "Gamma", 10.2, 21.4, "AA", "Aland"),
+    City(4, "Delta", -30.0, 150.0, "BB", "Bland"), City(5, "Eta", -30.2, 150.4, "BB", "Bland"),
+    City(6, "Theta", -35.0, 140.0, "BB", "Bland"),
+    City(7, "Eps", 60.0, -170.0, "CC", "Cland"), City(8, "Zeta", 61.0, 175.0, "CC", "Cland"),
+    City(9, "Iota", 62.0, 179.0, "CC", "Cland"),
+)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """400 synthetic events in three batches, derived into a cache, and the same in pandas."""
+    root = tmp_path_factory.mktemp("dataset")
+    cache = tmp_path_factory.mktemp("cache")
+    extractions = list(make_extractions(400, seed=3, per_article=20, cities=CITIES))
+    with ds.open_for_writing(root) as writer:
+        for part in (extractions[:7], extractions[7:15], extractions[15:]):
+            ds.write_batch(root, writer.take_seq(),
+                           [(ex, ds.content_hash(ex.article.text)) for ex in part])
+        writer.reserve()
+    files = derived.ensure(root, cache)
+    return root, cache, files, extractions, tables.build(extractions)
+
+
+def _store(files, **options):
+    return derived.store(files, **options)
+
+
+FILTERS = [
+    flt.Filters(),
+    flt.Filters(types=("clash", "meeting")),
+    flt.Filters(types=("deployment",)),
+    flt.Filters(statuses=("planned",), include_undated=False),
+    flt.Filters(actors=("NATO", "the UN")),
+    flt.Filters(start=dt.date(2000, 1, 1), end=dt.date(2010, 12, 31)),
+    flt.Filters(start=dt.date(2000, 1, 1), include_undated=False, types=("deployment", "visit")),
+    flt.Filters(articles=("syn3_000002", "syn3_000011")),
+    flt.Filters(articles=("syn3_000002",), actors=("rebels",)),
+]
+
+
+@pytest.mark.parametrize("chosen", FILTERS, ids=str)
+def test_query_filters_select_the_rows_pandas_selects(data, chosen):
+    _, _, files, _, frames = data
+    store = _store(files)
+    expected = flt.apply(frames, chosen)
+    for table in ("events", "deployments", "places"):
+        assert store.keys(table, chosen) == set(getattr(expected, table)["key"]), table
+    for table in ("problems", "articles"):
+        assert store.count(table, chosen) == len(getattr(expected, table)), table
+    assert store.keys("articles", chosen) == set(expected.articles["article_id"])
+
+
+def test_query_materialized_store_answers_the_same(data):
+    _, _, files, _, _ = data
+    chosen = flt.Filters(types=("clash",), include_undated=False)
+    assert (_store(files, materialize=True).keys("events", chosen)
+            == _store(files).keys("events", chosen))
+
+
+def test_query_options_match_the_pandas_options(data):
+    _, _, files, _, frames = data
+    got, expected = _store(files).options(), flt.options(frames)
+    assert got.actors == expected.actors
+    assert (got.first, got.last) == (expected.first, expected.last)
+    assert (got.types, got.statuses) == (expected.types, expected.statuses)
+    assert got.articles == tuple(sorted(expected.articles))
+
+
+def test_query_pages_cover_every_row_once_in_date_order(data):
+    _, _, files, _, frames = data
+    store = _store(files)
+    chosen = flt.Filters(types=("visit", "clash"))
+    pages = [store.page("events", chosen, 50, offset) for offset in range(0, 400, 50)]
+    keys = [k for page in pages for k in page["key"]]
+    assert len(keys) == len(set(keys)) == store.count("events", chosen)
+    dates = [d for page in pages for d in page["date"] if d == d and d is not None]
+    assert dates == sorted(dates)
+
+
+def test_query_spots_count_what_tables_locations_counts(data):
+    _, _, files, _, frames = data
+    chosen = flt.Filters(types=("clash", "deployment", "visit"))
+    expected = tables.locations(flt.apply(frames, chosen)).set_index("loc_key")
+    got = _store(files).spots(chosen, limit=10_000).set_index("loc_key")
+    assert set(got.index) == set(expected.index)
+    for column in ("events", "deployments", "mentions", "strength", "loose_events",
+                   "event_key", "name"):
+        assert got[column].to_dict() == expected[column].to_dict(), column
+
+
+def test_query_spots_of_chosen_keys(data):
+    _, _, files, _, frames = data
+    expected = tables.locations(frames).set_index("loc_key")
+    keys = list(expected.index[:2])
+    got = _store(files).spots(flt.Filters(), keys=keys).set_index("loc_key")
+    assert sorted(got.index) == sorted(keys)
+    assert got["events"].to_dict() == expected.loc[keys, "events"].to_dict()
+
+
+def test_query_record_lines_are_those_of_tables_locations(data):
+    _, _, files, _, frames = data
+    expected = tables.locations(frames).set_index("loc_key")
+    keys = list(expected.index[:3])
+    lines = _store(files).record_lines(flt.Filters(), keys)
+    for key in keys:
+        assert lines[key][0] == expected.loc[key, "event_lines"]
+        assert lines[key][1] == expected.loc[key, "deployment_lines"]
+
+
+def test_query_cells_add_up_and_respect_the_bounds(data):
+    _, _, files, _, frames = data
+    store = _store(files)
+    cells = store.cells(flt.Filters(), query.Bounds.WORLD, query.cell_size(2))
+    assert sum(c.events for c in cells) == frames.events["loc_key"].notna().sum()
+    assert sum(c.deployments for c in cells) == frames.deployments["loc_key"].notna().sum()
+    near_alpha = store.cells(flt.Filters(), query.Bounds.of(5, 15, 15, 25), 1.0)
+    assert all(5 <= c.lat <= 15 and 15 <= c.lon <= 25 for c in near_alpha)
+    # Alpha and Beta share the cell 10..11 N, 20..21 E; Gamma has its own.
+    assert sorted(c.locations for c in near_alpha) == [1, 2]
+
+
+def test_query_bounds_across_the_antimeridian(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    across = query.Bounds.of(50, 170, 70, 200)  # Leaflet reports 200 for -160
+    assert (across.west, across.east) == (170, -160)
+    names = set(store.spots(flt.Filters(), across)["name"])
+    assert names == {"Eps", "Zeta", "Iota"}
+    assert query.Bounds.of(-80, -400, 80, 400) == query.Bounds(-80, -180, 80, 180)
+
+
+def test_query_at_location_lists_the_records_there(data):
+    _, _, files, _, frames = data
+    chosen = flt.Filters(types=("clash",))
+    expected = flt.at_location(flt.apply(frames, chosen), "gn:3")
+    store = _store(files)
+    for table in ("events", "deployments", "places"):
+        got = store.at_location(table, chosen, "gn:3")
+        assert set(got["key"]) == set(getattr(expected, table)["key"]), table
+
+
+def test_query_values_are_bound_not_spliced(data):
+    _, _, files, _, _ = data
+    hostile = flt.Filters(actors=("x') OR true --",), articles=("'; DROP VIEW events; --",))
+    store = _store(files)
+    assert store.count("events", hostile) == 0
+    assert store.count("events", flt.Filters()) == 400
+
+
+def test_query_corrections_overlay_replaces_the_corrected_article(data):
+    root, _, files, extractions, _ = data
+    ex = extractions[3]
+    event = ex.events[0]
+    fix = dataclasses.replace(corr.set_field(ex, event, "status", "hypothetical"), id=1)
+    ids, fixed = derived.corrected(root, [fix])
+    assert ids == (ex.article.id,)
+    store = derived.store(files, fixed, ids)
+    key = tables.record_key(ex.article.id, event.id)
+    assert key in store.keys("events", flt.Filters(statuses=("hypothetical",)))
+    assert store.count("events", flt.Filters()) == 400
+    assert key not in derived.store(files).keys("events", flt.Filters(statuses=("hypothetical",)))
+
+
+def test_query_derived_files_are_reused_and_new_batches_added(data, tmp_path):
+    root, cache, files, extractions, _ = data
+    stamps = {p: p.stat().st_mtime_ns for p in files["events"]}
+    again = derived.ensure(root, cache)
+    assert {p: p.stat().st_mtime_ns for p in again["events"]} == stamps
+
+
+def test_query_uploaded_article_is_written_once(tmp_path):
+    extractions = list(make_extractions(40, seed=4, per_article=20, cities=CITIES))
+    root = tmp_path / "ds"
+    assert ds.add_articles(root, extractions[:1]) == tuple(extractions[:1])
+    assert ds.add_articles(root, extractions) == tuple(extractions[1:])
+    renamed = dataclasses.replace(extractions[0], article=dataclasses.replace(
+        extractions[0].article, id="other name"))
+    assert ds.add_articles(root, [renamed]) == ()  # same text: already there
+    files = derived.ensure(root, tmp_path / "cache")
+    assert derived.store(files).count("articles", flt.Filters()) == 2
