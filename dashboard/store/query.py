@@ -285,9 +285,11 @@ class Store:
             sql, found = self.filtered(table, filters)
             pri = TABLES.index(table)  # places name a location before events, events before
             extra = {"places": "surface, NULL::DATE AS date, NULL AS key, NULL AS basis, "
-                               "NULL::BIGINT AS strength",
-                     "events": "NULL AS surface, date, key, place_basis, NULL::BIGINT",
-                     "deployments": "NULL, date, key, NULL, strength"}[table]
+                               "NULL::BIGINT AS strength, NULL AS type, NULL AS status",
+                     "events": "NULL AS surface, date, key, place_basis, NULL::BIGINT, type, "
+                               "status",
+                     "deployments": "NULL, date, key, place_basis, strength, NULL, "
+                                    "status"}[table]
             parts.append(f"SELECT loc_key, '{table}' AS tbl, {pri} AS pri, {name} AS name, "
                          f"{kind} AS kind, precision, lat, lon, {extra} FROM ({sql}) "
                          f"WHERE loc_key IS NOT NULL AND {inside}")
@@ -329,6 +331,12 @@ class Store:
                        count(*) FILTER (tbl = 'events') AS events,
                        count(*) FILTER (tbl = 'events' AND basis IN ?) AS loose_events,
                        count(*) FILTER (tbl = 'deployments') AS deployments,
+                       count(*) FILTER (tbl = 'deployments' AND basis IN ?)
+                           AS loose_deployments,
+                       coalesce(mode(type) FILTER (tbl = 'events'), '') AS event_type,
+                       coalesce(mode(status) FILTER (tbl = 'events'), '') AS event_status,
+                       coalesce(mode(status) FILTER (tbl = 'deployments'), '')
+                           AS deployment_status,
                        coalesce(sum(strength), 0) AS strength,
                        coalesce(arg_min(key, coalesce(date, DATE '9999-12-31'))
                                 FILTER (tbl = 'events'), '') AS event_key,
@@ -338,7 +346,7 @@ class Store:
                 ORDER BY events + deployments + mentions DESC, loc_key LIMIT ?)
             SELECT top.*, NULL::VARCHAR AS geometry, NULL::DOUBLE[] AS bbox FROM top
             ORDER BY events + deployments + mentions DESC, loc_key""",
-            params + [list(LOOSE_BASES)] + ([list(keys)] if keys else []) + [int(limit)])
+            params + [list(LOOSE_BASES)] * 2 + ([list(keys)] if keys else []) + [int(limit)])
 
     def record_lines(self, filters: Any, keys: Sequence[str], lines: int = 2
                      ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
