@@ -243,11 +243,15 @@ class _Attribution(MacroElement):
 
 
 class _FitData(MacroElement):
-    """Fits the map to the data's bounds whenever the layers are (re)added."""
+    """Fits the map to the data's bounds whenever the layers are (re)added with new bounds."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
+            // The same bounds as the last fit (a time window that moved): keep the view.
+            var wanted = JSON.stringify({{ this.bounds|tojson }});
+            if (map.nm_fitted === wanted) { return; }
+            map.nm_fitted = wanted;
             // The iframe may still be sizing itself: measure before fitting, and once more
             // after, unless the view was moved meanwhile (a quick zoom is not undone).
             var fit = function () {

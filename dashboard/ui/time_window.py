@@ -191,4 +191,6 @@ def per_day(frames: Frames, by: str = "type", top: int = 8) -> tuple[pd.DataFram
     rows["date"] = (rows["date"].dt.to_period("W").dt.start_time if period == "week"
                     else rows["date"].dt.normalize())
     counted = rows.groupby(["date", "group"], as_index=False).size()
+    # Milliseconds: a chart reading seconds from Arrow as milliseconds puts every day at 1970.
+    counted["date"] = counted["date"].astype("datetime64[ms]")
     return counted.rename(columns={"size": "records"}), period

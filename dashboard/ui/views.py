@@ -50,6 +50,7 @@ PARTS = {
     "tables": ("The tables", "Reload the page, or pick another table"),
     "reading": ("The article and the timeline", "Reload the page, or pick another article"),
     "corrections": ("The corrections", "Reload the page"),
+    "time": ("The time controls", "Reload the page; every date is shown meanwhile"),
     "upload": ("The uploaded articles", "Try again with fewer files; the articles already "
                "shown are not affected"),
 }
@@ -197,8 +198,11 @@ def _write_url(chosen: flt.Filters) -> None:
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
                     articles: Mapping[str, Extraction], offline: basemap.Offline | None,
                     support: corroboration.Support | None = None,
-                    correcting: Correcting | None = None) -> None:
+                    correcting: Correcting | None = None,
+                    overlays: Callable[[], list] | None = None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
+
+    ``overlays`` makes extra folium feature groups (the density views), fresh for each render.
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
     run; the layers drawn from them are the same on every rerun, so the map is not remounted.
@@ -225,7 +229,7 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
         streamlit_folium.st_folium(
             map_layers.base_map(offline), key="nm_map", height=MAP_HEIGHT,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
-            feature_group_to_add=map_layers.build(layers),
+            feature_group_to_add=map_layers.build(layers) + (overlays() if overlays else []),
             layer_control=map_layers.layer_control())
 
 
