@@ -112,24 +112,34 @@ def _collection(areas: list[Area]) -> str:
 
 def _tip(area: Area) -> str:
     word = "event" if area.count == 1 else "events"
-    return (f"<b>{escape(area.name)}</b> · {area.count:,} {word}<br>"
+    return (f"<b>{escape(area.name)}</b> · {area.count:,} {word}<br>\n"
             f"<small>{escape(area.kind)}</small>")
 
 
 class _StartsHidden(MacroElement):
     """Takes its overlay off the map right after streamlit-folium adds it, unless the analyst
-    ticked it in this map before; records what the layer control turns on and off."""
+    ticked it in this map before; records what the analyst turns on and off in the layer
+    control (the overlays' labels start with :data:`NAMES`)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (group, map, id) {
             var on = window.nm_overlays = window.nm_overlays || {};
-            if (!map.nm_watching_overlays) {
-                map.nm_watching_overlays = true;
-                map.on("overlayadd overlayremove", function (e) {
-                    var which = e.layer && e.layer.options && e.layer.options.nmOverlay;
-                    if (which) { on[which] = e.type === "overlayadd"; }
-                });
+            if (!window.nm_overlay_clicks) {
+                // Only the analyst's clicks count: the layer control also reports the
+                // overlays streamlit-folium takes off the map to put new ones on.
+                window.nm_overlay_clicks = true;
+                var names = {{ this.names|tojson }};
+                document.addEventListener("click", function (e) {
+                    var input = e.target, label = input.closest && input.closest("label");
+                    if (!label || !input.classList.contains("leaflet-control-layers-selector")) {
+                        return;
+                    }
+                    var text = label.textContent.trim();
+                    Object.keys(names).forEach(function (which) {
+                        if (text.indexOf(names[which]) === 0) { on[which] = input.checked; }
+                    });
+                }, true);
             }
             if (!map.getPane({{ this.pane|tojson }})) {
                 map.createPane({{ this.pane|tojson }}).style.zIndex = 350;
@@ -149,7 +159,7 @@ class _StartsHidden(MacroElement):
 
     def __init__(self, overlay: str) -> None:
         super().__init__()
-        self.overlay, self.pane = overlay, PANE
+        self.overlay, self.pane, self.names = overlay, PANE, NAMES
 
 
 class _Choropleth(MacroElement):
