@@ -75,9 +75,9 @@ def test_outlines_are_simplified_from_the_gazetteer(tmp_path):
 
     ring = [[20 + i / 1000, 42 + (i % 2) / 10000] for i in range(1000)] + [[21, 43], [20, 42]]
     db = sqlite3.connect(tmp_path / "g.sqlite")
-    db.execute("CREATE TABLE places (name TEXT, kind TEXT, country_code TEXT, admin1 TEXT, "
-               "geometry TEXT)")
-    db.execute("INSERT INTO places VALUES ('Somewhere', 'admin1', 'XK', '07', ?)",
+    db.execute("CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, kind TEXT, "
+               "country_code TEXT, admin1 TEXT, geometry TEXT)")
+    db.execute("INSERT INTO places VALUES (1, 'Somewhere', 'admin1', 'XK', '07', ?)",
                (json.dumps({"type": "Polygon", "coordinates": [ring]}),))
     db.commit()
     db.close()

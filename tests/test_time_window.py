@@ -163,3 +163,11 @@ def test_per_day_counts_by_type_with_deployments_as_a_type(frames):
 def test_per_day_by_actor_counts_each_actor_and_pools_the_rare_ones(frames):
     counts, _ = tw.per_day(frames, by="actor", top=1)
     assert set(counts["group"]) == {"KFOR", tw.OTHER}
+
+
+def test_per_day_counts_per_month_over_long_spans():
+    events = tuple(Event(f"e{i}", "clash", "x", date=D(2000 + i, 1, 1 + i)) for i in range(8))
+    frames = tables.build([Extraction(article=Article(id="a", text=""), events=events)])
+    counts, period = tw.per_day(frames)
+    assert period == "month"
+    assert list(counts["date"].dt.day) == [1] * 8  # the first of each month

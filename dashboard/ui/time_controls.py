@@ -143,7 +143,7 @@ def _chart(filtered: Frames, window: tw.Window, whole: tw.Span) -> None:
         return
     brush = alt.selection_interval(name="brush", encodings=["x"])
     utc = alt.Scale(type="utc")
-    unit = "utcyearmonthdate" if period == "day" else "utcyearweek"
+    unit = {"day": "utcyearmonthdate", "week": "utcyearweek", "month": "utcyearmonth"}[period]
     bars = alt.Chart(counts).mark_bar().encode(
         x=alt.X(f"{unit}(date):T", title=None, scale=utc),
         y=alt.Y("sum(records):Q", title=f"records per {period}"),

@@ -26,8 +26,9 @@ from dashboard.ui.tables import Frames
 ENDING_STATUSES = frozenset({"withdrawal"})
 #: Play moves through the span in about this many steps, whatever its length.
 PLAY_STEPS = 40
-#: Above this many days the chart counts per week.
+#: Above this many days the chart counts per week, above the second per month.
 DAILY_DAYS = 400
+WEEKLY_DAYS = 5 * 365
 OTHER = "(other)"
 NO_ACTOR = "(no actor)"
 DEPLOYMENT = "deployment"
@@ -170,9 +171,9 @@ def spell_ends(deployments: pd.DataFrame) -> pd.Series:
 
 
 def per_day(frames: Frames, by: str = "type", top: int = 8) -> tuple[pd.DataFrame, str]:
-    """Dated events and deployment mentions counted per day (per week over long spans) and
-    per ``by`` ("type" or "actor"; the ``top`` most frequent, the rest pooled), and the
-    period counted ("day" or "week"). Columns: date, group, records."""
+    """Dated events and deployment mentions counted per day (per week or month over long
+    spans) and per ``by`` ("type" or "actor"; the ``top`` most frequent, the rest pooled), and
+    the period counted ("day", "week" or "month"). Columns: date, group, records."""
     events = frames.events[frames.events["date"].notna()]
     deployments = frames.deployments[frames.deployments["date"].notna()]
     if by == "actor":
@@ -187,9 +188,9 @@ def per_day(frames: Frames, by: str = "type", top: int = 8) -> tuple[pd.DataFram
     common = rows["group"].value_counts().index[:top]
     rows.loc[~rows["group"].isin(common), "group"] = OTHER
     days = (rows["date"].max() - rows["date"].min()).days + 1
-    period = "week" if days > DAILY_DAYS else "day"
-    rows["date"] = (rows["date"].dt.to_period("W").dt.start_time if period == "week"
-                    else rows["date"].dt.normalize())
+    period = "month" if days > WEEKLY_DAYS else "week" if days > DAILY_DAYS else "day"
+    rows["date"] = (rows["date"].dt.normalize() if period == "day" else
+                    rows["date"].dt.to_period(period[0].upper()).dt.start_time)
     counted = rows.groupby(["date", "group"], as_index=False).size()
     # Milliseconds: a chart reading seconds from Arrow as milliseconds puts every day at 1970.
     counted["date"] = counted["date"].astype("datetime64[ms]")
