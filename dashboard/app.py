@@ -156,7 +156,8 @@ def view(_frames: tables.Frames, data_key: tuple, chosen: flt.Filters):
 def at_time(_filtered: tables.Frames, _spots, _layers: map_layers.LayerData, data_key: tuple,
             chosen: flt.Filters, window: tw.Window | None):
     """The filtered frames as of the time ``window``, their locations and layer data, and the
-    density views' data, shared by every session asking for the same. The map keeps the
+    density overlays' maker (their data published as a static file), shared by every session
+    asking for the same. The map keeps the
     bounds of every date, so a window that moves (a play) does not move the view."""
     whole = tw.span(_filtered)
     if window is None or whole is None or window.covers(whole):
@@ -166,9 +167,10 @@ def at_time(_filtered: tables.Frames, _spots, _layers: map_layers.LayerData, dat
         spots = tables.locations(shown)
         layers = dataclasses.replace(map_layers.prepare(shown, spots), bounds=_layers.bounds)
     outlines = areas()
-    return shown, spots, layers, density_layers.prepare(
-        density.count(shown), outlines.country if outlines else _nothing,
-        outlines.admin1 if outlines else _nothing)
+    dense = density_layers.prepare(density.count(shown), outlines.country if outlines else
+                                   _nothing, outlines.admin1 if outlines else _nothing)
+    return shown, spots, layers, functools.partial(
+        density_layers.build, dense, density_layers.publish(dense, PACKAGE_DIR / "static"))
 
 
 def _nothing(*codes: str) -> None:
@@ -484,15 +486,15 @@ def page(src: Source) -> None:
     support = merged_events(base, key, extra, uploads_key, filter_area)
     filtered, spots, layers = view(frames, (key, uploads_key), chosen)
     window = time_controls.time_section(filtered)
-    shown, spots, layers, dense = at_time(filtered, spots, layers, (key, uploads_key), chosen,
-                                          window)
+    shown, spots, layers, overlays = at_time(filtered, spots, layers, (key, uploads_key),
+                                             chosen, window)
     views.summary_line(shown, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
     # Each of these is a fragment in its own error boundary: a click on the map, a tab switch
     # or an article choice reruns only its own part of the page.
     views.map_and_details(shown, spots, layers, articles, basemap_layers(), support, fixing,
-                          overlays=functools.partial(density_layers.build, dense))
+                          overlays=overlays)
     views.record_tables(shown)
     views.corrections_section(fixing, lambda: review_queue(frames.places, everything,
                                                            (key, uploads_key)))

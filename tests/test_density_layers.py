@@ -23,7 +23,7 @@ def _data() -> dl.DensityData:
 
 
 def _html(groups) -> str:
-    fmap = folium.Map(tiles=None)
+    fmap = folium.Map(tiles=None)  # folium's own default links are not the app's
     for group in groups:
         group.add_to(fmap)
     folium.LayerControl().add_to(fmap)
@@ -36,24 +36,40 @@ def test_prepare_skips_areas_without_an_outline():
 
 
 def test_build_lists_three_overlays_with_counts():
-    names = [group.layer_name for group in dl.build(_data())]
+    names = [group.layer_name for group in dl.build(_data(), "/x.json")]
     assert names == ["Heat map of events (4)", "Events per country (1)",
                      "Events per admin-1 region (1)"]
 
 
-def test_build_serves_leaflet_heat_locally():
-    html = _html(dl.build(_data()))
+def test_build_serves_leaflet_heat_locally_and_leaves_the_data_out():
+    html = _html(dl.build(_data(), "/app/static/density/x.json"))
     assert f"{dl.STATIC_URL}/{dl.HEAT_FILE}" in html
     sources = [line for line in html.splitlines() if "leaflet_heat" in line]
     assert sources and all(f'src="{dl.STATIC_URL}/' in line for line in sources), sources
+    assert "/app/static/density/x.json" in html
+    assert "Polygon" not in html and "42.5" not in html  # fetched when ticked
 
 
-def test_build_escapes_area_names_in_tooltips():
-    html = _html(dl.build(_data()))
-    assert "<img src=x" not in html
-    assert "onerror=\\\"alert" not in html and 'onerror="alert' not in html
-    assert "{{ 7*7 }}" not in html or "49" not in html  # never evaluated as a template
-    assert "\\u0026lt;img src=x" in html or "&lt;img src=x" in html
+def test_publish_writes_the_data_once_with_escaped_tooltips(tmp_path):
+    url = dl.publish(_data(), tmp_path)
+    assert url.startswith("/app/static/density/") and url.endswith(".json")
+    path = tmp_path / "density" / url.rsplit("/", 1)[1]
+    text = path.read_text(encoding="utf-8")
+    assert "<img src=x" not in text and 'onerror="' not in text
+    data = json.loads(text)
+    assert data["heat"] == [[42.5, 20.5, 3], [42.9, 20.9, 1]]
+    tip = data["countries"]["features"][0]["properties"]["tip"]
+    assert tip.startswith("<b>&lt;img src=x") and "4 events" in tip
+    assert data["regions"]["features"][0]["properties"]["tip"].startswith("<b>Region</b>")
+    assert dl.publish(_data(), tmp_path) == url  # same content, same file
+    assert len(list((tmp_path / "density").iterdir())) == 1
+
+
+def test_publish_keeps_only_the_newest_files(tmp_path):
+    for n in range(5):
+        found = Density(heat=((1.0, float(n), 1),), countries=(), regions=())
+        dl.publish(dl.prepare(found, {}.get, lambda *_: None), tmp_path, keep=3)
+    assert len(list((tmp_path / "density").glob("*.json"))) == 3
 
 
 def test_shade_grows_with_the_count():

@@ -3,7 +3,9 @@
 Each overlay is a feature group listed in the layer control and off until ticked there:
 streamlit-folium adds every feature group to the map, so a small script takes an overlay off
 again unless the analyst ticked it earlier in this map (remembered across reruns, so a time
-window that moves keeps the chosen overlays). The areas are drawn in a pane beneath Leaflet's
+window that moves keeps the chosen overlays). Their data is not in the map's payload: it is
+written as a static file (:func:`publish`) that the browser fetches the first time an overlay
+is ticked, so the first map stays as light as without them. The areas are drawn in a pane beneath Leaflet's
 overlay pane, so every data marker stays above them and clickable; the heat map's canvas takes
 no pointer events. leaflet-heat is served from ``static/vendor`` (copied from folium's own
 package by :func:`install_assets`), never from a CDN. Tooltips are escaped here.
@@ -11,6 +13,8 @@ package by :func:`install_assets`), never from a CDN. Tooltips are escaped here.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import shutil
 from collections.abc import Callable
@@ -19,15 +23,18 @@ from pathlib import Path
 
 import folium
 from branca.element import MacroElement
-from folium.plugins import HeatMap
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
 from dashboard.ui.density import Density
 from dashboard.ui.highlight import escape
 
-#: Where Streamlit serves ``dashboard/static/vendor`` (as ``map_layers.STATIC_URL``).
-STATIC_URL = "/app/static/vendor"
+#: Where Streamlit serves ``dashboard/static/`` and its ``vendor`` folder.
+STATIC_ROOT = "/app/static"
+STATIC_URL = f"{STATIC_ROOT}/vendor"
+#: Where the overlays' data files go under ``dashboard/static/`` (not committed).
+FOLDER = "density"
 HEAT_FILE = "leaflet-heat/leaflet_heat.min.js"
 HEAT_JS = [("leaflet_heat", f"{STATIC_URL}/{HEAT_FILE}")]
 #: Sequential colours (ColorBrewer YlOrRd), fewest events first.
@@ -116,14 +123,16 @@ def _tip(area: Area) -> str:
             f"<small>{escape(area.kind)}</small>")
 
 
-class _StartsHidden(MacroElement):
+class _Overlay(JSCSSMixin, MacroElement):
     """Takes its overlay off the map right after streamlit-folium adds it, unless the analyst
-    ticked it in this map before; records what the analyst turns on and off in the layer
-    control (the overlays' labels start with :data:`NAMES`)."""
+    ticked it in this map before (what the analyst turns on and off in the layer control is
+    remembered: the overlays' labels start with :data:`NAMES`); fetches its data from the
+    static file the first time it is on the map, and draws it."""
 
+    default_js = HEAT_JS
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (group, map, id) {
+        (function (group, map, id, url) {
             var on = window.nm_overlays = window.nm_overlays || {};
             if (!window.nm_overlay_clicks) {
                 // Only the analyst's clicks count: the layer control also reports the
@@ -148,65 +157,76 @@ class _StartsHidden(MacroElement):
                 css.textContent = ".leaflet-heatmap-layer{pointer-events:none;}";
                 document.head.appendChild(css);
             }
-            if (on[id]) { return; }
-            var hide = function () { map.removeLayer(group); };
-            group.on("add", hide);
-            if (map.hasLayer(group)) { hide(); }
-            setTimeout(function () { group.off("add", hide); }, 0);
-        })({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }},
-           {{ this.overlay|tojson }});
-        {% endmacro %}""")
-
-    def __init__(self, overlay: str) -> None:
-        super().__init__()
-        self.overlay, self.pane, self.names = overlay, PANE, NAMES
-
-
-class _Choropleth(MacroElement):
-    """Shaded areas with escaped tooltips, in the density pane, added to the parent group."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        L.geoJson({{ this.data }}, {
-            pane: {{ this.pane|tojson }},
-            style: function (f) {
-                return {color: "#7a3b00", weight: 0.8, fillColor: f.properties.fill,
-                        fillOpacity: 0.55};
-            },
-            onEachFeature: function (f, layer) {
-                layer.bindTooltip(f.properties.tip, {sticky: true});
+            if (!on[id]) {
+                var hide = function () { map.removeLayer(group); };
+                group.on("add", hide);
+                setTimeout(function () { group.off("add", hide); }, 0);
             }
-        }).addTo({{ this._parent.get_name() }});
+            var drawn = false;
+            group.on("add", function () {
+                if (drawn || !url || !map.hasLayer(group)) { return; }
+                drawn = true;
+                var files = window.nm_density_files = window.nm_density_files || {};
+                files[url] = files[url] || fetch(url).then(function (r) { return r.json(); });
+                files[url].then(function (data) {
+                    if (id === "heat") {
+                        L.heatLayer(data.heat, data.heat_options).addTo(group);
+                        return;
+                    }
+                    L.geoJson(data[id], {
+                        pane: {{ this.pane|tojson }},
+                        style: function (f) {
+                            return {color: "#7a3b00", weight: 0.8,
+                                    fillColor: f.properties.fill, fillOpacity: 0.55};
+                        },
+                        onEachFeature: function (f, layer) {
+                            layer.bindTooltip(f.properties.tip, {sticky: true});
+                        }
+                    }).addTo(group);
+                });
+            });
+        })({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }},
+           {{ this.overlay|tojson }}, {{ this.url|tojson }});
         {% endmacro %}""")
 
-    def __init__(self, data: str) -> None:
+    def __init__(self, overlay: str, url: str) -> None:
         super().__init__()
-        self.data, self.pane = data, PANE
+        self.overlay, self.url, self.pane, self.names = overlay, url, PANE, NAMES
 
 
-def _group(overlay: str, label: str) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=label, overlay=True, control=True, show=False,
-                                nmOverlay=overlay)
-    _StartsHidden(overlay).add_to(group)
-    return group
+def publish(data: DensityData, static_dir: Path, keep: int = 64) -> str:
+    """Write the overlays' data as a static file (named by its content, so a file is written
+    once) and return its URL; only the newest ``keep`` files are kept."""
+    heat = data.heat
+    most = max((n for *_, n in heat), default=1)
+    options = {"radius": 18, "blur": 14, "maxZoom": 10, "minOpacity": 0.35,
+               "max": max(1.0, most ** 0.5)}
+    text = (f'{{"heat":{json.dumps([list(p) for p in heat], separators=(",", ":"))},'
+            f'"heat_options":{json.dumps(options)},"countries":{data.countries_json},'
+            f'"regions":{data.regions_json}}}')
+    name = hashlib.sha1(text.encode()).hexdigest()[:16] + ".json"
+    folder = static_dir / FOLDER
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+        for old in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)[:-keep]:
+            old.unlink(missing_ok=True)
+    return f"{STATIC_ROOT}/{FOLDER}/{name}"
 
 
-def build(data: DensityData) -> list[folium.FeatureGroup]:
+def build(data: DensityData, url: str) -> list[folium.FeatureGroup]:
     """Fresh overlays (folium elements cannot be rendered twice): heat map, countries,
-    admin-1 regions; each is listed even when empty, so the control does not jump."""
-    heat = _group("heat", f"{NAMES['heat']} ({sum(n for *_, n in data.heat):,})")
-    if data.heat:
-        most = max(n for *_, n in data.heat)
-        layer = HeatMap([list(p) for p in data.heat], name="heat", control=False,
-                        min_opacity=0.35, radius=18, blur=14, max_zoom=10,
-                        max=float(max(1, most)) ** 0.5)
-        layer.default_js = list(HEAT_JS)
-        layer.add_to(heat)
-    countries = _group("countries", f"{NAMES['countries']} ({data.countries})")
-    regions = _group("regions", f"{NAMES['regions']} ({data.regions})")
-    for group, text, n in ((countries, data.countries_json, data.countries),
-                           (regions, data.regions_json, data.regions)):
-        if n:
-            _Choropleth(text).add_to(group)
-    return [heat, countries, regions]
-
+    admin-1 regions, drawing the data at ``url`` (:func:`publish`) once ticked; each is
+    listed even when empty, so the control does not jump."""
+    counts = {"heat": f"{sum(n for *_, n in data.heat):,}", "countries": f"{data.countries}",
+              "regions": f"{data.regions}"}
+    groups = []
+    for overlay, label in NAMES.items():
+        group = folium.FeatureGroup(name=f"{label} ({counts[overlay]})", overlay=True,
+                                    control=True, show=False)
+        _Overlay(overlay, url).add_to(group)
+        groups.append(group)
+    return groups
