@@ -85,6 +85,7 @@ class City:
     country_code: str
     country: str
     population: int = 0
+    admin1: str = ""  # GeoNames admin-1 code, as the gazetteer has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def load_cities(min_population: int = 15000) -> tuple[City, ...]:
     return tuple(
         City(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]),
              c["countrycode"], countries.get(c["countrycode"], c["countrycode"]),
-             int(c.get("population") or 0))
+             int(c.get("population") or 0), str(c.get("admin1code") or ""))
         for c in rows if c["countrycode"] in countries and "{" not in c["name"]
     )
 
@@ -256,6 +257,7 @@ class _ArticleWriter:
             id=f"p{len(self.places) + 1}", surface=surface, start=start, end=len(self.text),
             name=city.name if resolved else "", kind="city" if resolved else "",
             country_code=city.country_code if resolved else "",
+            admin1=city.admin1 if resolved else "",
             lat=city.lat if resolved else None, lon=city.lon if resolved else None,
             geonameid=city.geonameid if resolved else None,
             confidence=round(self.rng.uniform(0.5, 1.0), 2) if resolved else 0.0,

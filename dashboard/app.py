@@ -12,6 +12,8 @@ inside the seeds folder) and join them for every session.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import json
 import logging
 import os
@@ -28,6 +30,8 @@ import streamlit as st  # noqa: E402
 
 from dashboard.ui import filters as flt  # noqa: E402
 from dashboard.ui import basemap, corroboration, map_layers, tables
+from dashboard.ui import density, density_layers, time_controls
+from dashboard.ui import time_window as tw
 from dashboard.store import corrections as corr
 from dashboard.store import uploads
 from dashboard.ui import views  # noqa: E402
@@ -148,6 +152,47 @@ def view(_frames: tables.Frames, data_key: tuple, chosen: flt.Filters):
     return filtered, spots, map_layers.prepare(filtered, spots)
 
 
+@st.cache_resource(show_spinner=False, max_entries=6)
+def at_time(_filtered: tables.Frames, _spots, _layers: map_layers.LayerData, data_key: tuple,
+            chosen: flt.Filters, window: tw.Window | None):
+    """The filtered frames as of the time ``window``, their locations and layer data, and the
+    density overlays' maker (their data published as a static file), shared by every session
+    asking for the same. The map keeps the
+    bounds of every date, so a window that moves (a play) does not move the view."""
+    whole = tw.span(_filtered)
+    if window is None or whole is None or window.covers(whole):
+        shown, spots, layers = _filtered, _spots, _layers
+    else:
+        shown = tw.apply(_filtered, window, whole)
+        spots = tables.locations(shown)
+        layers = dataclasses.replace(map_layers.prepare(shown, spots), bounds=_layers.bounds)
+    outlines = areas()
+    dense = density_layers.prepare(density.count(shown), outlines.country if outlines else
+                                   _nothing, outlines.admin1 if outlines else _nothing)
+    return shown, spots, layers, functools.partial(
+        density_layers.build, dense, density_layers.publish(dense, PACKAGE_DIR / "static"))
+
+
+def _nothing(*codes: str) -> None:
+    return None
+
+
+@st.cache_resource(show_spinner=False)
+def areas():
+    """Country and admin-1 outlines for the choropleths, or None without a gazetteer (the
+    choropleths then stay empty; the heat map does not need it)."""
+    import sqlite3
+
+    from dashboard.geo.areas import Areas
+    from dashboard.geo.gazetteer import default_path
+
+    try:
+        return Areas(default_path())
+    except (sqlite3.Error, OSError):
+        log.exception("newsmap: the outlines for the choropleths could not be read")
+        return None
+
+
 def merged_events(base: tuple[Extraction, ...], key: tuple, extra: tuple[Extraction, ...],
                   uploads_key: tuple, side) -> corroboration.Support:
     """The events several articles report, merged (a sidebar switch turns it off)."""
@@ -213,6 +258,7 @@ def basemap_layers() -> basemap.Offline:
 @st.cache_resource(show_spinner=False)
 def static_assets() -> Path:
     """Leaflet and friends copied next to the app, where Streamlit serves them."""
+    density_layers.install_assets(PACKAGE_DIR / "static")
     return map_layers.install_assets(PACKAGE_DIR / "static")
 
 
@@ -530,13 +576,17 @@ def page(src: Source) -> None:
     chosen = views.sidebar_filters(flt.options(frames), filter_area)
     support = merged_events(base, key, extra, uploads_key, filter_area)
     filtered, spots, layers = view(frames, (key, uploads_key), chosen)
-    views.summary_line(filtered, frames)
+    window = time_controls.time_section(filtered)
+    shown, spots, layers, overlays = at_time(filtered, spots, layers, (key, uploads_key),
+                                             chosen, window)
+    views.summary_line(shown, frames)
     views.problems_notice(filtered)
     articles = {ex.article.id: ex for ex in everything}
     # Each of these is a fragment in its own error boundary: a click on the map, a tab switch
     # or an article choice reruns only its own part of the page.
-    views.map_and_details(filtered, spots, layers, articles, basemap_layers(), support, fixing)
-    views.record_tables(filtered)
+    views.map_and_details(shown, spots, layers, articles, basemap_layers(), support, fixing,
+                          overlays=overlays)
+    views.record_tables(shown)
     views.corrections_section(fixing, lambda: review_queue(frames.places, everything,
                                                            (key, uploads_key)))
     views.reading(filtered, articles)

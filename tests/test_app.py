@@ -99,7 +99,9 @@ def test_app_passes_layers_and_ids_to_the_map(monkeypatch, tmp_path):
     # location (its tooltip text, then "id: <loc_key>") at once.
     assert kwargs["returned_objects"] == []
     names = [g.layer_name for g in kwargs["feature_group_to_add"]]
-    assert [n.split(" (")[0] for n in names] == ["Areas", "Deployments", "Events", "Places"]
+    assert [n.split(" (")[0] for n in names] == [
+        "Areas", "Deployments", "Events", "Places",  # then the density overlays, off at first
+        "Heat map of events", "Events per country", "Events per admin-1 region"]
     assert kwargs["key"] == "nm_map"
 
 
@@ -201,12 +203,17 @@ def test_app_keeps_working_when_the_filters_hide_the_selected_place(monkeypatch,
 def test_app_sends_only_the_open_tab_of_each_tab_group(monkeypatch, tmp_path):
     at = _run(monkeypatch, NEWSMAP_DATASET=str(_dataset(tmp_path)))
     assert len(at.dataframe) == 1 and "summary" in at.dataframe[0].value  # the events table
-    assert not at.get("vega_lite_chart") and _article_block(at)  # the article, not the timeline
+    assert not _timeline(at) and _article_block(at)  # the article, not the timeline
     assert "strength" in _table(at, "deployments")
     at.session_state["nm_reading"] = "Timeline"
     with mock.patch("streamlit_folium.st_folium", return_value=None):
         at.run()
-    assert at.get("vega_lite_chart") and not _article_block(at)
+    assert _timeline(at) and not _article_block(at)
+
+
+def _timeline(at: AppTest) -> list:
+    """The Timeline tab's chart (the time controls' chart above the map is always there)."""
+    return [c for c in at.get("vega_lite_chart") if getattr(c, "key", None) != "nm_time_chart"]
 
 
 def _article_block(at: AppTest) -> list:

@@ -261,14 +261,19 @@ class _Attribution(MacroElement):
 
 
 class _FitData(MacroElement):
-    """Fits the map to the data whenever the layers are (re)added, then de-crowds the view:
-    while half or more of the point markers would overlap another, it zooms in (up to
+    """Fits the map to the data whenever the layers are (re)added with new bounds, then
+    de-crowds the view: while half or more of the point markers would overlap another, it
+    zooms in (up to
     :data:`DECROWD_MAX_ZOOM`) on the largest overlapping group. Clustered layers are left to
     the clusters."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
+            // The same bounds as the last fit (a time window that moved): keep the view.
+            var wanted = JSON.stringify({{ this.bounds|tojson }});
+            if (map.nm_fitted === wanted) { return; }
+            map.nm_fitted = wanted;
             // The iframe may still be sizing itself: measure before fitting, and once more
             // after, unless the view was moved meanwhile (a quick zoom is not undone).
             var fit = function () {

@@ -66,6 +66,7 @@ PARTS = {
     "tables": ("The tables", "Reload the page, or pick another table"),
     "reading": ("The article and the timeline", "Reload the page, or pick another article"),
     "corrections": ("The corrections", "Reload the page"),
+    "time": ("The time controls", "Reload the page; every date is shown meanwhile"),
     "upload": ("The uploaded articles", "Try again with fewer files; the articles already "
                "shown are not affected"),
 }
@@ -218,8 +219,11 @@ def page_style() -> None:
 def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.LayerData,
                     articles: Mapping[str, Extraction], offline: basemap.Offline | None,
                     support: corroboration.Support | None = None,
-                    correcting: Correcting | None = None) -> None:
+                    correcting: Correcting | None = None,
+                    overlays: Callable[[], list] | None = None) -> None:
     """The map and, beside it, what happened at the clicked place; a click reruns only this.
+
+    ``overlays`` makes extra folium feature groups (the density views), fresh for each render.
 
     ``spots`` (``tables.locations``) and ``layers`` (``map_layers.prepare``) come from the full
     run; the layers drawn from them are the same on every rerun, so the map is not remounted.
@@ -248,7 +252,7 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
             # Nothing for streamlit-folium to report: the map reports clicks itself, at once
             # and with the location's id (map_layers' report()).
             use_container_width=True, returned_objects=[],
-            feature_group_to_add=map_layers.build(layers),
+            feature_group_to_add=map_layers.build(layers) + (overlays() if overlays else []),
             layer_control=map_layers.layer_control())
 
 
