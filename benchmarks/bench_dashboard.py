@@ -54,6 +54,8 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from benchmarks.synthetic_events import make_extractions, write_jsonl  # noqa: E402
 
 SIZES = (100, 1_000, 10_000, 100_000)
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
 #: (first map s, filter s, click s, payload bytes) by size; from issues 4 and 6.
 TARGETS = {10_000: (3.0, 1.0, 0.3, 2_000_000), 100_000: (None, None, None, 10_000_000)}
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -254,7 +256,7 @@ class Session:
         self.context.close()
 
     def map_frame(self):
-        handle = self.page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        handle = self.page.locator(MAP_IFRAME).first
         return handle.element_handle().content_frame()
 
     def markers(self) -> tuple[int, int] | None:
@@ -420,6 +422,9 @@ def click_details(session: Session) -> float:
                       "markers zoomed in")
         session.idle()
         frame = session.map_frame()
+    # The whole map in view first: a click on a marker below the fold would scroll Leaflet's
+    # own container and miss.
+    session.page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
     if not frame.evaluate(FOCUS_JS):
         raise TimeoutError("a marker to click")
     details = session.page.locator(DETAILS)

@@ -215,7 +215,7 @@ class Store:
     def filtered(self, table: str, filters: Any) -> tuple[str, list[Any]]:
         """A SELECT of ``table``'s filtered rows, and its parameters."""
         where, params = _conditions(table, filters)
-        if table == "places" and _narrows_records(filters):
+        if table == "places" and filters.narrows_records:
             events, ev_params = self.filtered("events", filters)
             deps, dep_params = self.filtered("deployments", filters)
             where.append(f"loc_key IN (SELECT loc_key FROM ({events}) UNION "
@@ -381,11 +381,6 @@ class Store:
         sql, params = self.filtered(table, filters)
         return self._frame(f"SELECT * FROM ({sql}) WHERE loc_key = ? ORDER BY {ORDER[table]} "
                            "LIMIT ?", params + [loc_key, int(limit)])
-
-
-def _narrows_records(filters: Any) -> bool:
-    return bool(filters.actors or filters.types or filters.statuses or filters.start
-                or filters.end or not filters.include_undated)
 
 
 def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:

@@ -420,6 +420,9 @@ class Dashboard:
 
         Returns the tooltip HTML of the marker actually hit (the topmost one there).
         """
+        # The whole map in view first, as a user sees it: a click on a path below the fold
+        # would scroll Leaflet's own container (overflow hidden) and miss by that much.
+        self.page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
         frame = self.map_frame()
         hit = frame.evaluate(FOCUS_JS, [layer["leaflet_id"], zoom])
         assert hit is not None, f"nothing clickable at {layer}"
