@@ -84,6 +84,9 @@ def _ready(dashboard) -> list[dict]:
         lambda found: place_marker(found, "Gjilan") and place_marker(found, "Brussels"),
         "markers for the Kosovo reports and the seed")
     dashboard.wait_idle()
+    # The whole map in view, as a user sees it (the time controls sit above it): the mouse
+    # is moved to page coordinates.
+    dashboard.page.locator(MAP).first.scroll_into_view_if_needed()
     return layers
 
 

@@ -43,7 +43,8 @@ HEAT_DRAWN_JS = """
 
 
 def data_markers(layers: list[dict]) -> int:
-    return sum(1 for layer in layers if layer["tooltip"] and "id: " in layer["tooltip"])
+    """Layers of the data: those with a tooltip (the basemap's names and shapes have none)."""
+    return sum(1 for layer in layers if layer["tooltip"])
 
 
 def slider_values(page) -> list[str]:
