@@ -119,13 +119,15 @@ _LOWER_TITLES = re.compile(
     r"commander|leader|secretary|chancellor|premier)"
 )
 #: Referring nouns that continue an earlier "NATO ministers" ("the ministers will support …").
-#: (Its word boundary is checked after the "T": the engine looks for "T"s alone.)
+#: "his country", "her government": the state of the person last named (``own`` holds the
+#: pronoun's last two letters). (The word boundary is checked after the first letter, "T" or
+#: "H": the engine looks for those letters alone.)
 _BACK_REFERENCE = re.compile(
-    r"[Tt](?<!\w.)he (ministers|officials|diplomats|leaders|allies|envoys|negotiators|"
-    r"delegates|ministry|council|commission|committee|mission|bloc|alliance|organi[sz]ation|"
-    r"union|community|coalition|ambassadors|commanders|troops|soldiers|forces|peacekeepers)\b"
-    r"(?!\s+(?:of|for)\b)"
-    r"|\b(?P<own>[Hh]is|[Hh]er) (?:country|government|nation)\b"
+    r"[TtHh](?<!\w.)(?:(?<=[Tt])he (ministers|officials|diplomats|leaders|allies|envoys|"
+    r"negotiators|delegates|ministry|council|commission|committee|mission|bloc|alliance|"
+    r"organi[sz]ation|union|community|coalition|ambassadors|commanders|troops|soldiers|forces|"
+    r"peacekeepers)\b(?!\s+(?:of|for)\b)"
+    r"|(?<=[Hh])(?P<own>is|er) (?:country|government|nation)\b)"
 )
 #: Nouns that refer back to the latest organisation of any name ("the bloc" after "ECOWAS").
 _ANY_ORGANISATION = frozenset(
@@ -498,9 +500,13 @@ def _leaders(text, sentence, names, runs):
 #: deploying", "The United States, which has 1,100 troops there, …", "Mali and Burkina Faso have
 #: said". (``metonymy`` reads capitals and countries before speech and decision verbs; this reads
 #: any verb, for the actor only: the place mention stays as the resolver leaves it.)
-_NAME_RUN = r"[A-Z][\w'’-]*(?: (?:of (?:the )?)?[A-Z][\w'’-]*){0,3}"
+_NAME_RUN_TAIL = r"[\w'’-]*(?: (?:of (?:the )?)?[A-Z][\w'’-]*){0,3}"
+_NAME_RUN = rf"[A-Z]{_NAME_RUN_TAIL}"
+#: The first name not inside a word: its capital, then the look-behind over the character
+#: before it (the same test as a look-behind first, but the engine skips to capitals).
+_FIRST_NAME_RUN = rf"[A-Z](?<![\w'’-].){_NAME_RUN_TAIL}"
 #: One name, or a list of them ("Nigeria, Ghana, Malawi and Burundi").
-_COUNTRY_LIST = re.compile(rf"(?<![\w'’-]){_NAME_RUN}(?:(?:,\s+|,?\s+and\s+){_NAME_RUN})*")
+_COUNTRY_LIST = re.compile(rf"{_FIRST_NAME_RUN}(?:(?:,\s+|,?\s+and\s+){_NAME_RUN})*")
 _LIST_PART = re.compile(_NAME_RUN)
 _DOES_AFTER = re.compile(
     r"(?:,\s+(?:which|who|whose)\b"
@@ -533,7 +539,7 @@ _GAP_BEFORE = re.compile(r"(?:[,;:]\s+|[,;:]?\s+and\s+)$")
 #: A country's act named with its possessive ("at Ecuador's request", "Russia's offer",
 #: "Pakistan's army"): the state acts.
 _COUNTRY_POSSESSIVE = re.compile(
-    rf"(?<![\w'’-])({_NAME_RUN})['’]s\s+(?:[a-z]+\s+)?(?:request|invitation|demand|proposal|"
+    rf"({_FIRST_NAME_RUN})['’]s\s+(?:[a-z]+\s+)?(?:request|invitation|demand|proposal|"
     r"offer|decision|appeal|call|government|army|military|navy|troops|forces|soldiers)\b")
 
 
@@ -811,7 +817,7 @@ def _back_references(text, sentences, found: list[ActorMention]) -> list[ActorMe
                     latest["his"] = latest["her"] = upcoming
                 upcoming = next(pending, None)
             if m.group("own"):  # "his country": the state of the person last named
-                last = latest.get(m.group("own").lower())
+                last = latest.get(text[m.start():m.end("own")].lower())
                 if last is not None and not _inside(covered, m.start()):
                     code = last.country_code
                     out.append(_mention(text, m.start(), m.end(), f"state:{code}",

@@ -141,9 +141,9 @@ _RARE_PHRASES = (
     r"|(?P<v_request3>propos(?:e|es|ed|ing)\s+(?:a|an|the|that|to)\b)"
     r"|(?P<v_move2>(?:took|take|takes|taking|seized|seize|seizes|gained|regained)\s+control)"
 )
-_RARE_KEY = re.compile(r"off|ashore|over|back|request|attack|assault|raid|strikes|bombardment|"
-                       r"border|airspace|airport|embassy|frontier|crossing|relations|ties|"
-                       r"effect|down|propos|control")
+_RARE_KEY = re.compile(lexicon.alternation(
+    "off ashore over back request attack assault raid strikes bombardment border airspace "
+    "airport embassy frontier crossing relations ties effect down propos control".split()))
 _LOWER_RARE = re.compile(rf"\b(?<![\w-])(?:{_RARE_PHRASES})\b")
 _PHRASE_ALTERNATIVES = f"{_PHRASE_ALTERNATIVES}|{_RARE_PHRASES}"
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)

@@ -164,7 +164,8 @@ _ATTACHMENT = CaseBlind(
     rf"(?:the|a|an|this|that|their|its|his|her|last|today['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?"
     rf"({_KIND_WORDS})\b")
 #: "the offensive", "the talks": a noun naming an event of a kind already reported.
-_DEFINITE = re.compile(rf"\b(?:the|this|that)\s+(?:[\w-]+\s+)?({_KIND_WORDS})\b", re.I)
+#: (The word boundary is checked after the "T": the engine looks for "T"s alone.)
+_DEFINITE = re.compile(rf"[Tt](?<!\w.)(?i:h(?:e|is|at)\s+(?:[\w-]+\s+)?({_KIND_WORDS})\b)")
 _PRONOUN_FIRST = re.compile(r"\s*(?:They|He|She|It|We)\b")
 _THERE = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|seems?|"
                     r"appears?|may|might|could|must|should|can|remains?)\b)")
