@@ -160,7 +160,7 @@ _ATTACHED_KINDS = {
 _KIND_WORDS = "|".join(sorted(_ATTACHED_KINDS, key=len, reverse=True))
 #: (Case-blind, run on the lowered text: ``lexicon.CaseBlind``.)
 _ATTACHMENT = CaseBlind(
-    rf"\b(?:at|during|after|in|on\s+the\s+sidelines\s+of|on\s+the\s+eve\s+of)\s+"
+    rf"(?:a(?<!\w.)(?:t|fter)|d(?<!\w.)uring|i(?<!\w.)n|o(?<!\w.)n\s+the\s+(?:sidelines|eve)\s+of)\s+"
     rf"(?:the|a|an|this|that|their|its|his|her|last|today['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?"
     rf"({_KIND_WORDS})\b")
 #: "the offensive", "the talks": a noun naming an event of a kind already reported.
