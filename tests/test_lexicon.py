@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from dashboard.extract.lexicon import CaseBlind, Folded, alternation, find_organizations, lowered
+from dashboard.extract.lexicon import (_OTHER_FORMS, CaseBlind, Folded, alternation,
+                                       blind_branches, find_organizations, lowered)
 
 
 def test_alternation_matches_exactly_its_words():
@@ -27,6 +28,36 @@ def test_alternation_tries_the_longer_of_two_words_first():
 def test_alternation_guard_follows_each_first_letter():
     pattern = re.compile(alternation(["UN", "NATO"], guard=r"(?<![\w-].)"))
     assert [m.group() for m in pattern.finditer("UN and NATO, not xUN or -NATO")] == ["UN", "NATO"]
+
+
+
+def test_blind_branch_classes_hold_every_character_re_ignorecase_matches_to_the_letter():
+    any_letter = re.compile("[a-z]", re.I)
+    reached = [chr(c) for c in range(0x110000) if any_letter.fullmatch(chr(c))]
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        forms = {c for c in reached if re.fullmatch(letter, c, re.I)}
+        assert forms == {letter, letter.upper(), *_OTHER_FORMS.get(letter, "")}, letter
+
+
+@pytest.mark.parametrize("text", [
+    "They SAID so", "he told them", "TOLD", "Sa\u017fid", "\u017faid it", "\u0130nsisted",
+    "\u0131nsisted", "\u212aILLED", "insisted, killed", "xsaid", "said-so", "no match here",
+])
+def test_blind_branches_match_what_re_ignorecase_matches(text):
+    words = ["said", "says", "told", "tells", "insisted", "killed", "k\\w+ed", "s(?:top|aid)"]
+    blind = re.compile(rf"\b(?:{'|'.join(words)})\b", re.I)
+    guard = r"(?<!\w.)"
+    fast = re.compile(rf"(?:{blind_branches(words, guard=guard)})\b")
+    assert [(m.span(), m.group()) for m in fast.finditer(text)] == [
+        (m.span(), m.group()) for m in blind.finditer(text)]
+
+
+def test_blind_branches_keep_the_order_of_one_letter_and_refuse_other_openings():
+    assert re.match(blind_branches(["tell", "telling"]), "telling").group() == "tell"
+    assert re.match(blind_branches(["telling", "tell"]), "TELLING").group() == "TELLING"
+    for bad in (r"\d+", "(?:a|b)", "a?b"):
+        with pytest.raises(ValueError):
+            blind_branches([bad])
 
 
 @pytest.mark.parametrize("text", ["\u017fay", "\u212ailled", "\u0130stanbul", "\u0131sland"])

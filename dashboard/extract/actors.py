@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from dashboard.extract import lexicon
-from dashboard.extract.lexicon import CaseBlind, Folded
+from dashboard.extract.lexicon import CaseBlind, Folded, blind_branches
 from dashboard.extract.spans import ByStart
 from dashboard.extract.words import first_words
 from dashboard.records import Actor, Sentence, quick_init
@@ -609,11 +609,14 @@ _COLLECTIVE_NOUNS = (
     "elders", "chiefs", "authorities", "investigators", "inspectors", "families", "crowds",
 )
 _COLLECTIVE_WORDS = frozenset((*_COLLECTIVE_NOUNS, *(n.capitalize() for n in _COLLECTIVE_NOUNS)))
+#: (Case-blind alternations as ``lexicon.blind_branches`` builds them: the engine tests each
+#: branch's first-letter class before entering it.)
 _COLLECTIVE = re.compile(
-    r"(?<![\w'’-])(?:(?i:western|local|senior|foreign|international|independent|human\s+rights|"
-    r"rights|aid|armed|young|opposition|humanitarian|regional|tribal|village|community|"
-    r"religious|truck|relief|UN|U\.N\.|government|military|security|police|hospital|"
-    r"medical|health|election)\s+){0,2}(?i:" + "|".join(_COLLECTIVE_NOUNS) + r")\b")
+    r"(?<![\w'’-])(?:(?:" + blind_branches(
+        r"western local senior foreign international independent human\s+rights rights aid "
+        r"armed young opposition humanitarian regional tribal village community religious truck "
+        r"relief UN U\.N\. government military security police hospital medical health "
+        r"election".split()) + r")\s+){0,2}(?:" + blind_branches(_COLLECTIVE_NOUNS) + r")\b")
 
 
 #: What makes a body of people someone's: a name or a possessive right before it.
@@ -665,9 +668,11 @@ _OPENING_ARMED = re.compile(r"(?:The |Some |Many )?([A-Z][a-z]+)\b")
 #: Troops and their origin: "soldiers from Nigeria, Chad and Niger", "troops flown in from
 #: Germany".
 _ORIGIN = re.compile(
-    r"\b(?i:troops|soldiers|forces|peacekeepers|contingents?|units|police(?:men|\s+officers)?|"
-    r"marines|paratroopers|battalions?|brigades?|personnel|officers|fighters|volunteers|"
-    r"mercenaries)\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
+    r"\b(?:" + blind_branches(
+        r"troops soldiers forces peacekeepers contingents? units police(?:men|\s+officers)? "
+        r"marines paratroopers battalions? brigades? personnel officers fighters volunteers "
+        r"mercenaries".split())
+    + r")\s+(?:(?:flown|brought|sent|drawn|moved|redeployed)\s+(?:in\s+)?)?"
     r"(?:from|of)\s+(?:the\s+)?"
     r"(?P<names>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
     r"(?:(?:,\s+|,?\s+and\s+)(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*)")

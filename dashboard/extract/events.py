@@ -232,8 +232,11 @@ _MILITARY = re.compile(rf"\b(?:{_MILITARY_NOUNS})\b", re.I)
 _MILITARY_OBJECT = re.compile(rf"\s+(?:[\w,.-]+\s+){{0,4}}?(?:{_MILITARY_NOUNS})\b", re.I)
 #: A mover is looked for this far back, not across a clause of its own ("…, and", "said").
 _MOVER_REACH = 100
-_MOVER_CUT = re.compile(r"[;:]|\s[-\u2013\u2014]\s|,\s+(?:but|and|while|whereas)\b|"
-                        r"\b(?:that|said|says|told)\b", re.I)
+#: (Its words as ``lexicon.blind_branches`` builds them: case-blind, each branch tried only
+#: at its first letter.)
+_MOVER_CUT = re.compile(r"[;:]|\s[-\u2013\u2014]\s|,\s+(?i:but|and|while|whereas)\b|"
+                        r"\b(?:" + lexicon.blind_branches(["that", "said", "says", "told"])
+                        + r")\b")
 #: What a movement verb is when no troops move: arriving in or flying to a place is a visit.
 _NOT_TROOPS = {"move": None, "visit": "visit"}
 #: Types of event one actor makes many of in one report.

@@ -281,3 +281,31 @@ def alternation(words: Iterable[str], guard: str = "") -> str:
             optional = "?" if len(longer) < len(rests) else ""
             parts.append(f"{head}(?:{alternation(longer)}){optional}")
     return "|".join(parts)
+
+
+#: Every character a case-blind pattern matches to an ASCII letter besides its two cases
+#: (``_ODD_CASE``; ``tests/test_lexicon.py`` checks the table against the whole of Unicode).
+_OTHER_FORMS = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def blind_branches(alternatives: Iterable[str], guard: str = "") -> str:
+    """A case-blind alternation of regex ``alternatives`` (each opens with an ASCII letter), as
+    one branch per first letter that opens with a case-sensitive class of that letter's forms
+    ("[sS\u017f]"), then ``guard`` (a look-behind over the first letter, "(?<!\\w.)"), then the
+    rests case-blind, in their order: "[sS\u017f](?i:aid|ays)|[tT](?i:old)".
+
+    The engine skips a branch whose first character or class does not match, but enters every
+    case-blind one (``re.I``, ``(?i:)``): a few dozen alternatives cost a few dozen entries at
+    every position tried, and a case-sensitive class lets it skip all but one. The classes hold
+    every character ``re.I`` matches to the letter, so the matches are the same; for one first
+    letter the alternatives keep their order (different first letters never match the same
+    character). Use it where case-sensitive text outside ``(?i:)`` may follow.
+    """
+    rests: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        first, rest = alternative[:1].lower(), alternative[1:]
+        if not ("a" <= first <= "z") or rest[:1] in ("?", "*", "+", "{"):
+            raise ValueError(f"not an alternative that opens with a letter: {alternative!r}")
+        rests.setdefault(first, []).append(rest)
+    return "|".join(f"[{first}{first.upper()}{_OTHER_FORMS.get(first, '')}]{guard}"
+                    f"(?i:{'|'.join(group)})" for first, group in rests.items())
