@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from dashboard.extract.lexicon import alternation
+
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -12,7 +14,9 @@ _UNITS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
-_WORD = "|".join(sorted((w for w in _UNITS if " " not in w), key=len, reverse=True))
+#: The number words as a prefix-sharing alternation (``lexicon.alternation``: "six(?:t(?:een|y))?";
+#: the longer of two words is tried first, as in a list longest first).
+_WORD = alternation(w for w in _UNITS if " " not in w)
 #: A number: digits ("3,000", "3 000", "1.5") with an optional scale word, or number words.
 NUMBER = (
     r"(?<![\w.,])(?:\d{1,3}(?:[,\u00a0 ]\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:hundred|thousand|million))?"
