@@ -24,7 +24,7 @@ from dashboard.extract.spans import ByStart, extended
 from dashboard.extract.subjects import subject
 from dashboard.extract.troop_status import (coordinated_status, governed_from_before,
                                             has_troop_verb, troop_status)
-from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence
+from dashboard.records import Actor, DateMention, Deployment, Event, Place, Sentence, quick_init
 from dashboard.text import headline
 
 #: Warships, armour and military aircraft: a force too, but only placed or counted (alone,
@@ -110,6 +110,7 @@ _ACTOR_REACH = 2
 _DEFINITE = re.compile(r"\b[Tt]he\s+(?:remaining|last|first|same|other)\s+$")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Draft:
     """A deployment before merging, as its fields but the id (merging settles it, and the

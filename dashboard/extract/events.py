@@ -26,7 +26,7 @@ from dashboard.extract.modality import WINDOW, clause_start, status_of
 from dashboard.extract.actors import commanded_forces
 from dashboard.extract.spans import ByStart, extended
 from dashboard.extract.subjects import passive_agent, subject
-from dashboard.records import Actor, DateMention, Event, Place, Sentence
+from dashboard.records import Actor, DateMention, Event, Place, Sentence, quick_init
 from dashboard.text import headline
 
 #: Single-word triggers, by event type: verb forms, then noun forms.
@@ -394,6 +394,7 @@ class _Cast:
                     if a.type == "state" and a.country_code})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class _Referents:
     """Who a pronoun may stand for: the last subject ("they"), person ("he", "she") and body

@@ -145,7 +145,8 @@ from dataclasses import dataclass, replace
 
 from dashboard.extract.lexicon import CaseBlind, blind_branches
 from dashboard.extract.spans import ByStart
-from dashboard.records import Article, DateMention, Deployment, Event, Place, Sentence
+from dashboard.records import (Article, DateMention, Deployment, Event, Place, Sentence,
+                               quick_init)
 
 #: Nouns of an attachment phrase, and the kinds of event they point back at.
 _ATTACHED_KINDS = {
@@ -400,6 +401,7 @@ _NOT_YET = ("planned", "expected", "possible", "hypothetical")
 _GOES_WHERE_TROOPS_ARE = ("reinforcement", "withdrawal", "proposed", "planned")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Where:
     """A record's place, the evidence it came from, and that evidence in words."""
@@ -409,6 +411,7 @@ class Where:
     note: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class When:
     """A record's date (text, precision, qualifier), its basis and its note."""
@@ -421,6 +424,7 @@ class When:
     note: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Setting:
     """What every record of one article is grounded against."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dashboard.records import quick_init
+
 
 HERE = Path(__file__).resolve().parent
 
@@ -184,6 +186,7 @@ def lowered(text: str) -> str | None:
 _SYNTAX = re.compile(r"\\[A-Za-z]|\(\?P[<=]")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Folded:
     """A text and its ``lowered`` copy, made once and searched many times by ``CaseBlind``."""

@@ -27,11 +27,13 @@ from dashboard.extract.grounding import ground
 from dashboard.extract.metonymy import read_metonymy
 from dashboard.records import (
     Actor, Article, DateMention, Deployment, Event, Extraction, Place, Problem, Sentence,
+    quick_init,
 )
 from dashboard.extract.resolve import Lookup, resolve_places, thin_geometry
 from dashboard.text import split_sentences
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Draft:
     """Everything known about one article part-way through the pipeline."""
