@@ -312,3 +312,84 @@ def blind_branches(alternatives: Iterable[str], guard: str = "") -> str:
         rests.setdefault(first, []).append(rest)
     return "|".join(f"[{first}{first.upper()}{_OTHER_FORMS.get(first, '')}]{guard}"
                     f"(?i:{'|'.join(group)})" for first, group in rests.items())
+
+
+def by_first_letter(pattern: str) -> str:
+    """``pattern`` with the alternatives of each named group regrouped by their first letter:
+    "(?P<x>seek\\w*|sought|urge)" becomes "(?P<x>s(?:eek\\w*|ought)|urge)".
+
+    The engine walks a group's alternatives one by one at every position it tries, so fewer of
+    them cost less. Only alternatives that open with a lower-case letter (not followed by a
+    quantifier) are merged, into the first of their letter, in their order; one that opens
+    otherwise ("(?:re)?deploy", a nested group) stays where it is and nothing is moved across
+    it. Alternatives with different first letters never match at the same position, so the
+    matches are the same.
+    """
+    out, i = [], 0
+    while (start := pattern.find("(?P<", i)) >= 0:
+        body = pattern.index(">", start) + 1
+        end = _closing(pattern, start)
+        out += [pattern[i:body], _merged(by_first_letter(a) for a in _top_level(pattern[body:end])),
+                ")"]
+        i = end + 1
+    return "".join(out) + pattern[i:]
+
+
+def _merged(alternatives: Iterable[str]) -> str:
+    slots: list[tuple[str, list[str]]] = []
+    open_slots: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        first = alternative[:1]
+        if "a" <= first <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
+            if first in open_slots:
+                open_slots[first].append(alternative[1:])
+                continue
+            open_slots[first] = [alternative[1:]]
+            slots.append((first, open_slots[first]))
+        else:
+            slots.append(("", [alternative]))
+            open_slots = {}
+    return "|".join(first + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+                    for first, rests in slots)
+
+
+def _skip(pattern: str, i: int) -> int:
+    """The index after the escape or character class at ``i``, else ``i + 1``."""
+    if pattern[i] == "\\":
+        return i + 2
+    if pattern[i] == "[":
+        j = i + 1 + (pattern[i + 1] == "^")
+        j += pattern[j] == "]"  # a "]" first in a class is a character
+        while pattern[j] != "]":
+            j += 2 if pattern[j] == "\\" else 1
+        return j + 1
+    return i + 1
+
+
+def _closing(pattern: str, start: int) -> int:
+    """The index of the ")" that closes the group opened at ``start``."""
+    depth, i = 0, start
+    while True:
+        if pattern[i] == "(":
+            depth += 1
+        elif pattern[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i = _skip(pattern, i)
+
+
+def _top_level(alternation: str) -> list[str]:
+    """The alternatives of ``alternation`` (its "|" outside groups and classes)."""
+    parts, depth, last, i = [], 0, 0, 0
+    while i < len(alternation):
+        char = alternation[i]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(alternation[last:i])
+            last = i + 1
+        i = _skip(alternation, i)
+    return [*parts, alternation[last:]]

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 
-from dashboard.extract.lexicon import CaseBlind, Folded
+from dashboard.extract.lexicon import CaseBlind, Folded, by_first_letter
 from dashboard.extract.modality import clause_start
 from dashboard.records import Sentence
 
-#: Verbs (and a few nouns) that say what troops do, one named group per status.
-_CUES = CaseBlind(
+#: Verbs (and a few nouns) that say what troops do, one named group per status (each group's
+#: words regrouped by their first letter: ``lexicon.by_first_letter``).
+_CUES = CaseBlind(by_first_letter(
     r"\b(?:(?P<proposed>call(?:s|ed|ing)?\s+for|propos\w*|ask(?:s|ed|ing)?\s+(?:\w+\s+)?for|"
     r"want\w*|request\w*|demand\w*|seek\w*|sought|urg(?:e|es|ed|ing)\s+(?:\w+\s+)?to\s+send|"
     r"recommend\w*|offer\w*|consider\w*|discuss\w*|debat\w*)"
@@ -45,7 +46,7 @@ _CUES = CaseBlind(
     r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|(?:took|taken|take|takes|taking)\s+"
     r"(?:over|control|off)|join(?:s|ed|ing)?|mass(?:ed|ing)|attack(?:s|ed|ing)?|raid(?:s|ed|ing)?|"
     r"sank|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|fought|clash(?:ed|ing)?)"
-    r")\b")
+    r")\b"))
 #: Words inside the troop phrase: "possible reinforcements", "17,000 more troops".
 _PHRASE_PROPOSED = CaseBlind(r"\b(?:possible|proposed|potential|requested)\b")
 _PHRASE_MORE = CaseBlind(r"\b(?:additional|extra|more(?!\s+than)|further|fresh|"
