@@ -195,3 +195,26 @@ def per_day(frames: Frames, by: str = "type", top: int = 8) -> tuple[pd.DataFram
     # Milliseconds: a chart reading seconds from Arrow as milliseconds puts every day at 1970.
     counted["date"] = counted["date"].astype("datetime64[ms]")
     return counted.rename(columns={"size": "records"}), period
+
+
+#: How a period is named in the chart's tooltip.
+PERIOD_LABELS = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%B %Y"}
+
+
+def stacked(counts: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The bars of :func:`per_day`'s counts, laid out for drawing: each period's groups
+    stacked (``bottom`` to ``top``, groups in name order) from the period's first day
+    (``date``) to the next period's (``end``), with the period in words (``label``).
+
+    The chart draws these as they are: left to the browser, binning, summing and stacking
+    a few thousand rows took most of the chart's half second there."""
+    if counts.empty:
+        return counts.assign(end=counts["date"], bottom=0, top=0, label="")
+    bars = counts.sort_values(["date", "group"], kind="stable").reset_index(drop=True)
+    start = bars["date"].astype("datetime64[ms]")
+    following = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1),
+                 "month": pd.DateOffset(months=1)}[period]
+    top = bars.groupby("date")["records"].cumsum()
+    return bars.assign(date=start, end=(start + following).astype("datetime64[ms]"),
+                       bottom=top - bars["records"], top=top,
+                       label=start.dt.strftime(PERIOD_LABELS[period]))
