@@ -189,3 +189,13 @@ def test_stacked_months_end_at_the_next_month():
     bars = tw.stacked(counts, "month")
     assert list(bars["end"].dt.strftime("%Y-%m-%d")) == ["2000-02-01", "2000-03-01"]
     assert list(bars["label"]) == ["January 2000", "February 2000"]
+
+
+def test_per_day_counts_per_year_over_very_long_spans():
+    events = tuple(Event(f"e{i}", "clash", "x", date=D(1990 + 3 * i, 1 + i, 1 + i))
+                   for i in range(8))
+    frames = tables.build([Extraction(article=Article(id="a", text=""), events=events)])
+    counts, period = tw.per_day(frames)
+    assert period == "year"
+    assert list(counts["date"].dt.strftime("%m-%d")) == ["01-01"] * 8
+    assert list(tw.stacked(counts, period)["label"])[:2] == ["1990", "1993"]
