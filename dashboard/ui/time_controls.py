@@ -36,8 +36,8 @@ def time_section(filtered: Frames, bars: Callable[[str], tuple[pd.DataFrame, str
     """The time controls above the map; returns the window chosen (None when nothing is
     dated, or everything is on one day) and a function that draws the chart in its place.
 
-    Call that function once the map is drawn: after the map, the chart, which costs the
-    browser more than anything but the map, reaches it once the map's frame is loading.
+    Call that function after drawing the map: the chart, after the map the page's costliest
+    element for the browser, then reaches the browser after the map does.
     ``bars(by)`` gives the chart's bars (:func:`chart_bars` of the same frames; the app
     passes a cached one)."""
     whole = tw.span(filtered)
@@ -159,8 +159,8 @@ def chart_bars(filtered: Frames, by: str) -> tuple[pd.DataFrame, str]:
 
 
 def _chart(window: tw.Window, whole: tw.Span, bars) -> None:
-    """Records per day (or week), stacked by type or actor, the window shaded; a range
-    brushed on the chart becomes the window."""
+    """Records per day (week, month or year), stacked by type or actor, the window shaded;
+    a range brushed on the chart becomes the window."""
     by = st.segmented_control("Count by", list(BY), key="nm_time_by", default="Event type",
                               label_visibility="collapsed") or "Event type"
     stacked, period = bars(BY[by])
