@@ -22,6 +22,13 @@ on a free localhost port. Then, each in a fresh browser context (a fresh Streaml
   render (map script, header, data layers, layer control), measured inside the iframe; and the
   page's whole websocket traffic for the first load.
 
+With ``--profile``, each warm session's first load and filter change are also profiled: the
+server's CPU seconds (its process, from /proc) and the page's main-thread CPU time in
+Chromium (a V8 sample profile over the page and the map's iframe, which share a thread), by
+part: the map (Leaflet, streamlit-folium and the map's scripts), the time chart (Vega), the
+rest of Streamlit's page, and the browser's own work (garbage collection, parsing, layout).
+CPU time says where the time goes even on a loaded machine, where wall-clock figures swell.
+
 Figures are medians over ``--repeat`` sessions. Nothing passes or fails; a step that does not
 finish within ``--timeout`` is reported as such.
 """
@@ -141,6 +148,8 @@ class Result:
     page_ws: int | None = None
     server_rss_mb: float | None = None
     notes: list[str] = field(default_factory=list)
+    #: With --profile: per step ("first map", "filter"), one {part: CPU seconds} per session.
+    cpu: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the server
@@ -160,6 +169,14 @@ class Server:
         kb = next((int(line.split()[1]) for line in status.splitlines()
                    if line.startswith("VmRSS:")), None)
         return kb / 1024 if kb else None
+
+    def cpu_seconds(self) -> float | None:
+        """User and system CPU time of the Streamlit process so far (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -439,6 +456,61 @@ def click_details(session: Session) -> float:
     return seconds
 
 
+# --------------------------------------------------------------------------- profile
+
+#: What part of the page a sampled script belongs to, by its URL (first match wins).
+PARTS = (("map", ("streamlit_folium", "/static/vendor/", "/static/basemap", "/static/density")),
+         ("chart", ("vega", "/embed.", "/time.")))
+PART_ORDER = ("server", "map", "chart", "page", "browser")
+
+
+def part_of(frame: dict) -> str:
+    """The part a profile sample counts for: a script's part; "" (idle) or "browser"
+    (garbage collection, parsing, style and layout: V8's "(program)") for native frames.
+    Code with no URL is what streamlit-folium evaluates: the map's layers."""
+    name, url = frame["functionName"], frame["url"]
+    if name == "(idle)":
+        return ""
+    if name in ("(garbage collector)", "(program)", "(root)"):
+        return "browser"
+    if not url:
+        return "map"
+    return next((part for part, marks in PARTS if any(m in url for m in marks)), "page")
+
+
+def by_part(profile: dict) -> dict[str, float]:
+    """CPU seconds per part in a V8 sample profile (Profiler.stop's ``profile``)."""
+    nodes = {node["id"]: node["callFrame"] for node in profile["nodes"]}
+    spent: dict[str, float] = {}
+    for sample, micros in zip(profile["samples"], profile["timeDeltas"]):
+        part = part_of(nodes[sample])
+        if part:
+            spent[part] = spent.get(part, 0.0) + micros / 1e6
+    return spent
+
+
+class Profiled:
+    """Profiles one step: the page's main thread (V8 samples) and the server's CPU time."""
+
+    def __init__(self, session: Session, server: Server):
+        self.cdp = session.context.new_cdp_session(session.page)
+        self.cdp.send("Profiler.enable")
+        self.cdp.send("Profiler.setSamplingInterval", {"interval": 500})
+        self.server = server
+
+    def __enter__(self) -> Profiled:
+        self.started = self.server.cpu_seconds()
+        self.cdp.send("Profiler.start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        profile = self.cdp.send("Profiler.stop")["profile"]
+        self.spent = by_part(profile)
+        ended = self.server.cpu_seconds()
+        if ended is not None and self.started is not None:
+            self.spent["server"] = ended - self.started
+
+
 # --------------------------------------------------------------------------- one size
 
 def dataset(events: int, seed: int, per_article: int, folder: Path,
@@ -482,23 +554,37 @@ def measure(events: int, args, browser) -> Result:
     log = args.out / f"streamlit_{events}.log"
     with serve(path, log, args.timeout) as server:
         for index in range(args.repeat + 1):  # session 0 is the cold one
-            _one_session(browser, server.url, args.timeout, result, cold=index == 0)
+            _one_session(browser, server, args.timeout, result, cold=index == 0,
+                         profile=args.profile and index > 0)
         result.server_rss_mb = server.rss_mb()
     return result
 
 
-def _one_session(browser, url: str, timeout: float, result: Result, cold: bool) -> None:
-    """First load, then a click and a filter change, in one fresh session."""
-    session = Session(browser, url, timeout)
+def _one_session(browser, server: Server, timeout: float, result: Result, cold: bool,
+                 profile: bool = False) -> None:
+    """First load, then a click and a filter change, in one fresh session (``profile``: the
+    first load and the filter change profiled, see :class:`Profiled`)."""
+    session = Session(browser, server.url, timeout)
+
+    def profiled(step: str, run):
+        if not profile:
+            return run()
+        with Profiled(session, server) as watch:
+            answer = run()
+            session.idle()  # the rest of the run's work belongs to the step too
+        result.cpu.setdefault(step, []).append(watch.spent)
+        return answer
+
     try:
-        seconds, payload = first_load(session)
+        seconds, payload = profiled("first map", lambda: first_load(session))
         if cold:
             result.cold_first_map, result.map_payload = seconds, payload
             result.page_ws = session.ws_bytes
         else:
             result.first_map.append(seconds)
         _step(result, result.click_details, lambda: click_details(session), "click")
-        _step(result, result.filter_change, lambda: filter_change(session), "filter")
+        _step(result, result.filter_change,
+              lambda: profiled("filter", lambda: filter_change(session)), "filter")
         if session.outside:
             result.notes.append(f"requests left localhost: {sorted(set(session.outside))}")
     except TimeoutError as error:
@@ -560,6 +646,20 @@ HEADER = ("| events | articles | dataset MB | first map cold s | first map warm 
           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
+def cpu_table(results: list[Result]) -> str:
+    """Median CPU seconds by part, per size and step (``--profile``)."""
+    lines = ["| events | step | " + " | ".join(PART_ORDER) + " | total |",
+             "|---:|---|" + "---:|" * (len(PART_ORDER) + 1)]
+    for result in results:
+        for step, runs in result.cpu.items():
+            parts = {p: statistics.median(r.get(p, 0.0) for r in runs) for p in PART_ORDER}
+            total = statistics.median(sum(r.values()) for r in runs)
+            lines.append(f"| {result.events:,} | {step} | "
+                         + " | ".join(f"{parts[p]:.2f}" for p in PART_ORDER)
+                         + f" | {total:.2f} |")
+    return "\n".join(lines)
+
+
 def targets() -> str:
     lines = []
     for size, (first, filt, click, payload) in TARGETS.items():
@@ -581,6 +681,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out",
                         help="datasets and server logs (gitignored)")
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 events, once")
+    parser.add_argument("--profile", action="store_true",
+                        help="CPU seconds by part (server, map, chart, page, browser) of the "
+                             "warm sessions' first load and filter change")
     parser.add_argument("--parquet", action="store_true",
                         help="a Parquet dataset folder (the DuckDB page) instead of JSONL")
     args = parser.parse_args(argv)
@@ -603,6 +706,9 @@ def main(argv: list[str] | None = None) -> int:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nmedians of {args.repeat} warm session(s); load average at the end: {load} "
           f"(the machine may be shared: compare runs at similar load)\n{targets()}")
+    if args.profile:
+        print("\nCPU seconds by part (medians of the warm sessions; the step runs until the "
+              "app is idle again):\n" + cpu_table(results))
     for result in results:
         for note in dict.fromkeys(result.notes):
             print(f"- {result.events:,}: {note}")

@@ -119,6 +119,9 @@ def shoot(url: str, out: Path, chromium: str) -> list[Path]:
         if spot is None:
             raise SystemExit(f"no marker for {TOWN} on the map")
         page.wait_for_timeout(1500)  # the basemap's tiles and labels at the new view
+        # The time controls sit above the map: a click below the fold would scroll Leaflet's
+        # own container instead of reaching the marker.
+        frame_box.scroll_into_view_if_needed()
         box = frame_box.bounding_box()
         page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
         details = page.locator(DETAILS)

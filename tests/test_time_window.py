@@ -171,3 +171,31 @@ def test_per_day_counts_per_month_over_long_spans():
     counts, period = tw.per_day(frames)
     assert period == "month"
     assert list(counts["date"].dt.day) == [1] * 8  # the first of each month
+
+
+def test_stacked_lays_out_each_period_s_groups_one_above_the_other(frames):
+    counts, period = tw.per_day(frames)
+    bars = tw.stacked(counts, period)
+    for day, group in bars.groupby("date"):
+        assert list(group["bottom"]) == [0, *group["top"][:-1]]  # no gap, no overlap
+        assert group["top"].iloc[-1] == group["records"].sum()
+    assert (bars["end"] - bars["date"] == tw.pd.Timedelta(days=1)).all()
+    assert set(bars["label"]) == {d.strftime("%Y-%m-%d") for d in bars["date"]}
+
+
+def test_stacked_months_end_at_the_next_month():
+    counts = tw.pd.DataFrame({"date": tw.pd.to_datetime(["2000-01-01", "2000-02-01"]),
+                              "group": ["clash", "clash"], "records": [2, 3]})
+    bars = tw.stacked(counts, "month")
+    assert list(bars["end"].dt.strftime("%Y-%m-%d")) == ["2000-02-01", "2000-03-01"]
+    assert list(bars["label"]) == ["January 2000", "February 2000"]
+
+
+def test_per_day_counts_per_year_over_very_long_spans():
+    events = tuple(Event(f"e{i}", "clash", "x", date=D(1990 + 3 * i, 1 + i, 1 + i))
+                   for i in range(8))
+    frames = tables.build([Extraction(article=Article(id="a", text=""), events=events)])
+    counts, period = tw.per_day(frames)
+    assert period == "year"
+    assert list(counts["date"].dt.strftime("%m-%d")) == ["01-01"] * 8
+    assert list(tw.stacked(counts, period)["label"])[:2] == ["1990", "1993"]

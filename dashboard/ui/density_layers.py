@@ -8,7 +8,8 @@ written as a static file (:func:`publish`) that the browser fetches the first ti
 is ticked, so the first map stays as light as without them. The areas are drawn in a pane beneath Leaflet's
 overlay pane, so every data marker stays above them and clickable; the heat map's canvas takes
 no pointer events. leaflet-heat is served from ``static/vendor`` (copied from folium's own
-package by :func:`install_assets`), never from a CDN. Tooltips are escaped here.
+package by :func:`install_assets`), never from a CDN, and loaded when the heat map is first
+ticked, not before the map is drawn. Tooltips are escaped here.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pathlib import Path
 
 import folium
 from branca.element import MacroElement
-from folium.elements import JSCSSMixin
 from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -123,16 +123,15 @@ def _tip(area: Area) -> str:
             f"<small>{escape(area.kind)}</small>")
 
 
-class _Overlay(JSCSSMixin, MacroElement):
+class _Overlay(MacroElement):
     """Takes its overlay off the map right after streamlit-folium adds it, unless the analyst
     ticked it in this map before (what the analyst turns on and off in the layer control is
     remembered: the overlays' labels start with :data:`NAMES`); fetches its data from the
     static file the first time it is on the map, and draws it."""
 
-    default_js = HEAT_JS
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (group, map, id, url) {
+        (function (group, map, id, url, heatScript) {
             var on = window.nm_overlays = window.nm_overlays || {};
             if (!window.nm_overlay_clicks) {
                 // Only the analyst's clicks count: the layer control also reports the
@@ -170,7 +169,18 @@ class _Overlay(JSCSSMixin, MacroElement):
                 files[url] = files[url] || fetch(url).then(function (r) { return r.json(); });
                 files[url].then(function (data) {
                     if (id === "heat") {
-                        L.heatLayer(data.heat, data.heat_options).addTo(group);
+                        // leaflet-heat too is loaded only when the heat map is first ticked.
+                        window.nm_heat_js = window.nm_heat_js || (L.heatLayer
+                            ? Promise.resolve() : new Promise(function (done, failed) {
+                                var tag = document.createElement("script");
+                                tag.src = heatScript;
+                                tag.onload = done;
+                                tag.onerror = failed;
+                                document.head.appendChild(tag);
+                            }));
+                        window.nm_heat_js.then(function () {
+                            L.heatLayer(data.heat, data.heat_options).addTo(group);
+                        });
                         return;
                     }
                     L.geoJson(data[id], {
@@ -186,12 +196,13 @@ class _Overlay(JSCSSMixin, MacroElement):
                 });
             });
         })({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }},
-           {{ this.overlay|tojson }}, {{ this.url|tojson }});
+           {{ this.overlay|tojson }}, {{ this.url|tojson }}, {{ this.heat_script|tojson }});
         {% endmacro %}""")
 
     def __init__(self, overlay: str, url: str) -> None:
         super().__init__()
         self.overlay, self.url, self.pane, self.names = overlay, url, PANE, NAMES
+        self.heat_script = HEAT_JS[0][1]
 
 
 def publish(data: DensityData, static_dir: Path, keep: int = 64) -> str:

@@ -312,8 +312,11 @@ _LIBRARY_TEMPLATE = r"""
 window.nm = (function () {
     var F = {}; %(fields)s.forEach(function (name, i) { F[name] = i; });
     var PALETTES = %(palettes)s, PANES = %(panes)s;
+    // One formatter for every number: toLocaleString makes a new one per call, which took
+    // about 0.5 s of the first map's script at 10,000 events (12,000 tooltips).
+    var NUMBER = new Intl.NumberFormat("en-US");
     function plural(n, word) {
-        return n.toLocaleString("en-US") + " " + word + (n === 1 ? "" : "s");
+        return NUMBER.format(n) + " " + word + (n === 1 ? "" : "s");
     }
     function counts(loc) {
         var parts = [];
@@ -334,7 +337,7 @@ window.nm = (function () {
             lines.push(loc[F.event_lines][0], inferred(loc[F.loose_events], loc[F.events]));
         } else if (layer === "deployments") {
             if (loc[F.strength]) {
-                lines.push(loc[F.strength].toLocaleString("en-US") + " troops in all");
+                lines.push(NUMBER.format(loc[F.strength]) + " troops in all");
             }
             lines.push(loc[F.deployment_lines][0],
                        inferred(loc[F.loose_deployments], loc[F.deployments]));

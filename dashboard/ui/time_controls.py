@@ -13,6 +13,8 @@ the chart's is ``nm_time_chart``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -29,20 +31,36 @@ RANGE, UPTO, MODE, PLAYING, GOTO, SPAN = ("nm_time_range", "nm_time_upto", "nm_t
                                           "nm_time_playing", "nm_time_goto", "nm_time_span")
 
 
-def time_section(filtered: Frames) -> tw.Window | None:
-    """The time controls above the map; returns the window chosen, None when nothing is dated
-    (or everything is on one day)."""
+def time_section(filtered: Frames, bars: Callable[[str], tuple[pd.DataFrame, str]] | None = None
+                 ) -> tuple[tw.Window | None, Callable[[], None]]:
+    """The time controls above the map; returns the window chosen (None when nothing is
+    dated, or everything is on one day) and a function that draws the chart in its place.
+
+    Call that function after drawing the map: the chart, after the map the page's costliest
+    element for the browser, then reaches the browser after the map does.
+    ``bars(by)`` gives the chart's bars (:func:`chart_bars` of the same frames; the app
+    passes a cached one)."""
     whole = tw.span(filtered)
     with views.boundary("time"), st.container(key="nm-time"):
         if whole is None or whole.days < 2:
             st.session_state[PLAYING] = False
-            return None
+            return None, _nothing
         _prepare_state(whole)
         window = _controls(whole)
-        _chart(filtered, window, whole)
+        place = st.container()
         _player(window, whole)
-        return window
-    return None  # the boundary caught an error: show every date
+        return window, functools.partial(_chart_in, place, filtered, window, whole,
+                                         bars or functools.partial(chart_bars, filtered))
+    return None, _nothing  # the boundary caught an error: show every date
+
+
+def _nothing() -> None:
+    return None
+
+
+def _chart_in(place, filtered: Frames, window: tw.Window, whole: tw.Span, bars) -> None:
+    with views.boundary("time", replace=False, area=place), place:
+        _chart(window, whole, bars)
 
 
 def _prepare_state(whole: tw.Span) -> None:
@@ -133,22 +151,29 @@ def _player(window: tw.Window, whole: tw.Span) -> None:
 BY = {"Event type": "type", "Actor": "actor"}
 
 
-def _chart(filtered: Frames, window: tw.Window, whole: tw.Span) -> None:
-    """Records per day (or week), stacked by type or actor, the window shaded; a range
-    brushed on the chart becomes the window."""
+def chart_bars(filtered: Frames, by: str) -> tuple[pd.DataFrame, str]:
+    """The chart's bars (``time_window.stacked``) counted by ``by`` ("type" or "actor"),
+    and the period each bar counts."""
+    counts, period = tw.per_day(filtered, by)
+    return tw.stacked(counts, period), period
+
+
+def _chart(window: tw.Window, whole: tw.Span, bars) -> None:
+    """Records per day (week, month or year), stacked by type or actor, the window shaded;
+    a range brushed on the chart becomes the window."""
     by = st.segmented_control("Count by", list(BY), key="nm_time_by", default="Event type",
                               label_visibility="collapsed") or "Event type"
-    counts, period = tw.per_day(filtered, BY[by])
-    if counts.empty:
+    stacked, period = bars(BY[by])
+    if stacked.empty:
         return
     brush = alt.selection_interval(name="brush", encodings=["x"])
     utc = alt.Scale(type="utc")
-    unit = {"day": "utcyearmonthdate", "week": "utcyearweek", "month": "utcyearmonth"}[period]
-    bars = alt.Chart(counts).mark_bar().encode(
-        x=alt.X(f"{unit}(date):T", title=None, scale=utc),
-        y=alt.Y("sum(records):Q", title=f"records per {period}"),
+    # Binned, summed and stacked here (tw.stacked): the browser only draws the bars.
+    drawn = alt.Chart(stacked).mark_bar().encode(
+        x=alt.X("date:T", title=None, scale=utc), x2="end:T",
+        y=alt.Y("bottom:Q", title=f"records per {period}"), y2="top:Q",
         color=alt.Color("group:N", title=by.lower()),
-        tooltip=[alt.Tooltip(f"{unit}(date):T", title=period),
+        tooltip=[alt.Tooltip("label:N", title=period),
                  alt.Tooltip("group:N", title=by.lower()), alt.Tooltip("records:Q")],
     ).add_params(brush)
     shown = pd.DataFrame({"start": [pd.Timestamp(window.first_day or whole.first)],
@@ -156,7 +181,7 @@ def _chart(filtered: Frames, window: tw.Window, whole: tw.Span) -> None:
                          dtype="datetime64[ms]")
     shade = alt.Chart(shown).mark_rect(opacity=0.12, color="#333").encode(
         x=alt.X("start:T", scale=utc), x2="end:T")
-    st.altair_chart((shade + bars).properties(height=140), key="nm_time_chart",
+    st.altair_chart((shade + drawn).properties(height=140), key="nm_time_chart",
                     on_select=_chart_picked, selection_mode=["brush"], width="stretch")
 
 
