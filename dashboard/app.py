@@ -402,7 +402,8 @@ def correcting(src: Source) -> tuple[views.Correcting, tuple[corr.Correction, ..
         st.warning("The corrections could not be read (the server's log says why): the data "
                    "is shown as extracted.", icon=":material/edit_off:")
         active = ()
-    return views.Correcting(store, lookup), active
+    outlines = areas()
+    return views.Correcting(store, lookup, outlines.name if outlines else None), active
 
 
 def corrected(extractions: tuple[Extraction, ...], key: tuple,

@@ -104,3 +104,6 @@ def test_outlines_are_simplified_from_the_gazetteer(tmp_path):
     assert outline.name == "Somewhere"
     assert len(json.loads(outline.geometry)["coordinates"][0]) < 20
     assert areas.admin1("XK", "08") is None and areas.country("XK") is None
+    # The same rows name an area for a city row that gives its region only by code.
+    assert areas.name("XK", "07") == "Somewhere"
+    assert areas.name("XK", "08") is None and areas.name("XK") is None

@@ -42,3 +42,24 @@ def test_corrections_frame_newest_first_in_words():
 def test_queue_leaves_out_mentions_that_refer_back():
     queue = review.queue(_places(), lambda name: 0.0, skip=["a:p3"])
     assert "Twins" not in set(queue["surface"]) and "Shaky" in set(queue["surface"])
+
+
+def test_readings_name_their_region_and_country_where_known():
+    from dashboard.extract.candidates import Ranked
+    from dashboard.geo.gazetteer import Candidate
+
+    names = {("XK", "07"): "Mitrovica District", ("XK", ""): "Kosovo"}.get
+
+    def reading(kind: str, admin1: str, country: str = "XK") -> Ranked:
+        place = Candidate(geonameid=1, name="Town", kind=kind, country_code=country,
+                          admin1=admin1, lat=42.9, lon=20.9, population=100, bbox=None,
+                          geometry=None, matched="Town", exact=True)
+        return Ranked(place, 1.0, 1.0, False)
+
+    frame = review.candidates_frame(
+        [reading("city", "07"), reading("city", "99"), reading("admin1", "07"),
+         reading("city", "07", "ZZ")], lambda country, code: names((country, code)))
+    assert list(frame["region"]) == ["Mitrovica District", "99", "", "07"]
+    assert list(frame["country"]) == ["Kosovo", "Kosovo", "Kosovo", "ZZ"]
+    # Without names: the codes, as before.
+    assert list(review.candidates_frame([reading("city", "07")])["region"]) == ["07"]

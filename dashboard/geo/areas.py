@@ -50,6 +50,7 @@ class Areas:
             self._rows[(kind, country, code if kind == "admin1" else "")] = rowid
         self.country = functools.lru_cache(maxsize=512)(self._country)
         self.admin1 = functools.lru_cache(maxsize=8192)(self._admin1)
+        self.name = functools.lru_cache(maxsize=8192)(self._name)
 
     def _read(self, key: tuple[str, str, str], tolerance: float) -> Outline | None:
         rowid = self._rows.get(key)
@@ -59,6 +60,17 @@ class Areas:
             name, text = self._db.execute("SELECT name, geometry FROM places WHERE id = ?",
                                           (rowid,)).fetchone()
         return _outline(name, text, tolerance)
+
+    def _name(self, country: str, code: str = "") -> str | None:
+        """The name of the country ``country`` or, with ``code``, of its subdivision of that
+        admin1 code (what a city row names only by code); None for an area without an
+        outline."""
+        rowid = self._rows.get(("admin1", country, code) if code else ("country", country, ""))
+        if rowid is None:
+            return None
+        with self._lock:
+            return self._db.execute("SELECT name FROM places WHERE id = ?",
+                                    (rowid,)).fetchone()[0]
 
     def _country(self, code: str) -> Outline | None:
         """The country with this ISO 3166-1 alpha-2 code, or None without an outline."""

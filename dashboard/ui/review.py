@@ -18,8 +18,11 @@ QUEUE_COLUMNS = ("doubt", "surface", "name", "country_code", "confidence", "marg
                  "article_id", "loc_key", "key")
 CORRECTION_COLUMNS = ("id", "created", "author", "what", "surface", "article_id", "undone",
                       "undone_by")
-CANDIDATE_COLUMNS = ("name", "kind", "country", "admin1", "population", "score", "share",
+CANDIDATE_COLUMNS = ("name", "kind", "region", "country", "population", "score", "share",
                      "chosen")
+#: An area's name from its codes: ``(country_code, admin1_code)`` -> name, ``admin1_code``
+#: empty for the country itself; None when unknown (the code is shown then).
+AreaName = Callable[[str, str], "str | None"]
 
 
 def queue(places: pd.DataFrame, margin: Callable[[str], float], skip: Iterable[str] = (),
@@ -50,9 +53,25 @@ def corrections_frame(corrections: Sequence[Correction]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CORRECTION_COLUMNS))
 
 
-def candidates_frame(ranked: Iterable[Ranked]) -> pd.DataFrame:
-    rows = [{"name": r.candidate.name, "kind": r.candidate.kind.replace("_", " "),
-             "country": r.candidate.country_code, "admin1": r.candidate.admin1,
-             "population": r.candidate.population or None, "score": r.score,
-             "share": r.share, "chosen": r.chosen} for r in ranked]
+def where(candidate, area_name: AreaName | None = None) -> tuple[str, str]:
+    """A reading's region (a city's first-level subdivision) and country, by name where
+    ``area_name`` knows them, else by code; the region is blank for anything but a city."""
+    def named(country: str, code: str = "") -> str:
+        return (area_name(country, code) if area_name and country else None) or code or country
+
+    region = named(candidate.country_code, candidate.admin1) if (
+        candidate.kind == "city" and candidate.admin1) else ""
+    return region, named(candidate.country_code)
+
+
+def candidates_frame(ranked: Iterable[Ranked], area_name: AreaName | None = None
+                     ) -> pd.DataFrame:
+    """The readings of a name as a table, regions and countries by name."""
+    rows = []
+    for r in ranked:
+        region, country = where(r.candidate, area_name)
+        rows.append({"name": r.candidate.name, "kind": r.candidate.kind.replace("_", " "),
+                     "region": region, "country": country,
+                     "population": r.candidate.population or None, "score": r.score,
+                     "share": r.share, "chosen": r.chosen})
     return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))

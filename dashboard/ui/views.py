@@ -646,6 +646,8 @@ class Correcting:
 
     store: corr.CorrectionStore
     lookup: Callable[[], object]
+    #: Regions and countries by name from their codes (``review.AreaName``), if known.
+    area_name: review.AreaName | None = None
 
 
 def _author() -> str:
@@ -725,7 +727,8 @@ def _fix_place(mentions: pd.DataFrame, articles: Mapping[str, Extraction],
     readings = cand.ranked(lookup, place.surface, place)
     st.caption("The readings the resolver weighed (score without the article's context; "
                "“chosen” is the current one):")
-    st.dataframe(_blank(review.candidates_frame(readings)), hide_index=True,
+    st.dataframe(_blank(review.candidates_frame(readings, correcting.area_name)),
+                 hide_index=True,
                  key="nm_fix_readings",
                  height=min(36 * (len(readings) + 1) + 2, 260))
     query = st.text_input("Or search the gazetteer", key="nm_fix_search",
@@ -735,7 +738,8 @@ def _fix_place(mentions: pd.DataFrame, articles: Mapping[str, Extraction],
         st.caption("No place of that name in the gazetteer.")
         return
     pick = st.selectbox("Place it at", range(len(options)), key="nm_fix_pick",
-                        format_func=lambda i: _reading_label(options[i]))
+                        format_func=lambda i: _reading_label(options[i],
+                                                             correcting.area_name))
     use, drop = st.columns(2)
     if use.button("Use this place", key="nm_fix_use", icon=":material/place:"):
         chosen = cand.located_as(place, options[min(pick, len(options) - 1)].candidate)
@@ -745,10 +749,9 @@ def _fix_place(mentions: pd.DataFrame, articles: Mapping[str, Extraction],
         _save([corr.not_a_place(ex, place, _author())], correcting.store)
 
 
-def _reading_label(ranked: cand.Ranked) -> str:
+def _reading_label(ranked: cand.Ranked, area_name: review.AreaName | None = None) -> str:
     c = ranked.candidate
-    where = ", ".join(part for part in (c.admin1 if c.kind == "city" else "", c.country_code)
-                      if part)
+    where = ", ".join(part for part in review.where(c, area_name) if part)
     people = f", pop. {c.population:,}" if c.population else ""
     return (f"{c.name} ({c.kind.replace('_', ' ')}{', ' + where if where else ''}{people}) "
             f"· score {ranked.score:.2f}{' · current' if ranked.chosen else ''}")
