@@ -68,10 +68,10 @@ def test_query_filters_select_the_rows_pandas_selects(data, chosen):
     assert store.keys("articles", chosen) == set(expected.articles["article_id"])
 
 
-def test_query_materialized_store_answers_the_same(data):
+def test_query_parquet_store_answers_the_same(data):
     _, _, files, _, _ = data
     chosen = flt.Filters(types=("clash",), include_undated=False)
-    assert (_store(files, materialize=True).keys("events", chosen)
+    assert (_store(files, consolidated=False).keys("events", chosen)
             == _store(files).keys("events", chosen))
 
 

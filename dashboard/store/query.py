@@ -16,6 +16,13 @@ answers the page's questions with SQL whose values are bound parameters, never s
 end, include_undated, types, statuses, articles): the same rules, in SQL, as
 ``filters.apply`` in pandas (``tests/test_query.py`` checks they agree).
 
+The derived Parquet files of many batches can be *consolidated* (:func:`consolidate`) into one
+DuckDB database file, each table sorted by location: DuckDB's own columnar storage is read
+without decompressing Parquet row groups, its zone maps skip what a location or a date range
+does not need, and its buffer manager keeps memory within ``memory_limit`` however many
+sessions ask at once. A :class:`Store` attaches that file read-only and reads the batches it
+does not hold (added since) from their Parquet files.
+
 An *overlay* replaces some articles' rows (the corrected ones) without touching the files: its
 frames are loaded into DuckDB and the views read them instead of the files' rows for those
 articles. DuckDB is imported here and nowhere else.
@@ -25,7 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import threading
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +84,11 @@ ORDER = {"events": "date NULLS LAST, article_id, start, key",
          "deployments": "date NULLS LAST, article_id, start, key",
          "places": "article_id, start, key", "problems": "article_id, start NULLS FIRST, kind",
          "articles": "article_id"}
+#: How a consolidated database sorts each table: by location, so that one location's rows
+#: share a few row groups (zone maps on ``loc_key`` skip the rest for the details panel).
+SORT = {"events": "loc_key, date, article_id, start", "deployments": "loc_key, date, article_id",
+        "places": "loc_key, article_id, start", "problems": "article_id",
+        "articles": "article_id"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +164,34 @@ def write_table(frame: Any, table: str, path: Path) -> None:
         con.close()
 
 
+def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int = 2,
+                memory_limit: str = "512MB") -> None:
+    """Write the tables of ``files`` (table -> Parquet files) into one DuckDB database at
+    ``path``, each table sorted by ``SORT``; atomically (a temporary file renamed)."""
+    work = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit,
+                                            "preserve_insertion_order": False})
+    try:
+        for table in TABLES:
+            paths = [str(p) for p in files.get(table, ())]
+            con.execute(f"CREATE TABLE {table} AS {_base(table, paths)} ORDER BY {SORT[table]}")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(work, path)
+    finally:
+        con.close()
+        for leftover in (work, work.with_name(work.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _base(table: str, paths: Sequence[str]) -> str:
+    """A SELECT of ``table``'s columns from Parquet files (none: no rows)."""
+    if paths:
+        return _select(table, "read_parquet([" + ", ".join(map(_literal, paths)) + "])")
+    return ("SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in SCHEMAS[table]) +
+            " WHERE false")
+
+
 def _literal(text: str) -> str:
     """A SQL string literal (for file names in DDL, where parameters cannot go)."""
     return "'" + text.replace("'", "''") + "'"
@@ -157,43 +199,43 @@ def _literal(text: str) -> str:
 
 # ---------------------------------------------------------------------------- the store
 class Store:
-    """The five tables over Parquet files (and an overlay), queried by many threads at once.
+    """The five tables over a consolidated database and Parquet files (and an overlay),
+    queried by many threads at once, each through its own cursor of one connection (one
+    buffer pool, one ``memory_limit``, one thread pool for every session).
 
-    ``files``: table -> Parquet files of that table. ``overlay``: table -> pandas frame, the
-    rows of ``replaced`` articles that stand instead of the files' rows of those articles.
-    ``materialize`` loads the columns into DuckDB's memory instead of reading the files on
-    every query (faster filters, more memory).
+    ``files``: table -> Parquet files of that table (the batches ``database`` does not hold).
+    ``database``: a file :func:`consolidate` wrote, or None. ``overlay``: table -> pandas
+    frame, the rows of ``replaced`` articles that stand instead of the stored rows of those
+    articles.
     """
 
-    def __init__(self, files: Mapping[str, Sequence[Path]], *,
+    def __init__(self, files: Mapping[str, Sequence[Path]], *, database: Path | None = None,
                  overlay: Mapping[str, Any] | None = None, replaced: Iterable[str] = (),
-                 materialize: bool = False, threads: int = 2,
-                 memory_limit: str = "768MB") -> None:
+                 threads: int = 2, memory_limit: str = "512MB") -> None:
         self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
         self._local = threading.local()
-        self._con.execute("CREATE TABLE replaced (article_id VARCHAR)")
+        if database is not None:
+            self._con.execute(f"ATTACH {_literal(str(database))} AS db (READ_ONLY)")
         ids = sorted(set(replaced))
         if ids:
-            self._con.execute("INSERT INTO replaced SELECT unnest(?)", [ids])
+            self._con.execute("CREATE TABLE replaced AS SELECT unnest(?::VARCHAR[]) "
+                              "AS article_id", [ids])
         for table in TABLES:
-            self._define(table, [str(p) for p in files.get(table, ())],
-                         (overlay or {}).get(table), materialize)
-
-    def _define(self, table: str, paths: list[str], extra: Any, materialize: bool) -> None:
-        con = self._con
-        base = (_select(table, "read_parquet([" + ", ".join(map(_literal, paths)) + "])")
-                if paths else "SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in
-                                                    SCHEMAS[table]) + " WHERE false")
-        kind = "TABLE" if materialize else "VIEW"
-        con.execute(f"CREATE {kind} base_{table} AS {base}")
-        parts = [f"SELECT * FROM base_{table} WHERE article_id NOT IN "
-                 "(SELECT article_id FROM replaced)"]
-        if extra is not None:
-            con.register(f"frame_{table}", extra)
-            con.execute(f"CREATE TABLE over_{table} AS {_select(table, f'frame_{table}')}")
-            con.unregister(f"frame_{table}")
-            parts.append(f"SELECT * FROM over_{table}")
-        con.execute(f"CREATE VIEW {table} AS " + " UNION ALL ".join(parts))
+            parts = [f"SELECT * FROM db.{table}"] if database is not None else []
+            paths = [str(p) for p in files.get(table, ())]
+            if paths or not parts:
+                parts.append(_base(table, paths))
+            if ids:
+                parts = [f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE "
+                         "article_id NOT IN (SELECT article_id FROM replaced)"]
+            extra = (overlay or {}).get(table)
+            if extra is not None:
+                self._con.register(f"frame_{table}", extra)
+                self._con.execute(f"CREATE TABLE over_{table} AS "
+                                  f"{_select(table, f'frame_{table}')}")
+                self._con.unregister(f"frame_{table}")
+                parts.append(f"SELECT * FROM over_{table}")
+            self._con.execute(f"CREATE VIEW {table} AS " + " UNION ALL ".join(parts))
 
     def close(self) -> None:
         self._con.close()

@@ -11,6 +11,13 @@ Committed batches never change, so a folder, once written (atomically: a tempora
 renamed), is good for as long as its batch holds those articles; a new batch (another
 extraction run, an upload) costs only its own articles. Memory stays at one batch's frames.
 
+The batches' tables are then *consolidated* into one DuckDB database beside them
+(:func:`database`: ``tables-<hash>.duckdb``, each table sorted by location, with a
+``.json`` naming the batches it holds), which the Store reads instead of the Parquet files: far
+less CPU per query and memory kept in DuckDB's buffer pool. Batches added later (an upload, a
+new extraction run) are read from their Parquet files beside it until more than
+``MAX_LOOSE`` of them wait; then the database is made anew.
+
 Corrections are applied on top (:func:`store`): the corrected articles are read back, fixed
 with ``corrections.apply_all`` and their tables stand in for the cached rows (an overlay).
 """
@@ -18,6 +25,7 @@ with ``corrections.apply_all`` and their tables stand in for the cached rows (an
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -30,6 +38,8 @@ from dashboard.store import dataset, query
 from dashboard.ui import tables
 
 CACHE_ENV = "NEWSMAP_CACHE"
+#: Batches read from their Parquet files beside a consolidated database before it is remade.
+MAX_LOOSE = 4
 
 
 def cache_root(env: dict[str, str] | None = None) -> Path:
@@ -101,9 +111,51 @@ def corrected(root: Path, active: Iterable[corr.Correction]
     return ids, tuple(corr.apply_all(dataset.read_articles(root, ids), active))
 
 
+def database(files: dict[str, list[Path]]) -> tuple[Path | None, dict[str, list[Path]]]:
+    """The consolidated database of the batches of ``files`` (made now if there is none, or
+    if more than ``MAX_LOOSE`` batches are missing from it), and the files of the batches it
+    does not hold."""
+    folders = list(dict.fromkeys(path.parent for paths in files.values() for path in paths))
+    if not folders:
+        return None, files
+    home, names = folders[0].parent, {folder.name for folder in folders}
+    best: tuple[Path, set[str]] | None = None
+    for meta in sorted(home.glob("tables-*.json")):
+        held = set(json.loads(meta.read_text(encoding="utf-8")))
+        if held <= names and meta.with_suffix(".duckdb").is_file() and (
+                best is None or len(held) > len(best[1])):
+            best = meta.with_suffix(".duckdb"), held
+    if best is None or len(names - best[1]) > MAX_LOOSE:
+        best = _consolidate(home, files, names)
+    path, held = best
+    return path, {table: [p for p in paths if p.parent.name not in held]
+                  for table, paths in files.items()}
+
+
+def _consolidate(home: Path, files: dict[str, list[Path]], names: set[str]
+                 ) -> tuple[Path, set[str]]:
+    """Write the database of every batch in ``files``; drop the ones it supersedes."""
+    token = hashlib.sha1("\n".join(sorted(names)).encode()).hexdigest()[:12]
+    path = home / f"tables-{token}.duckdb"
+    if not path.is_file():
+        query.consolidate(files, path)
+    meta = path.with_suffix(".json")
+    work = meta.with_name(f".{meta.name}.{uuid.uuid4().hex}")
+    work.write_text(json.dumps(sorted(names)), encoding="utf-8")
+    os.replace(work, meta)
+    for other in home.glob("tables-*.json"):
+        if other != meta and set(json.loads(other.read_text(encoding="utf-8"))) <= names:
+            other.unlink(missing_ok=True)  # an open store keeps reading its unlinked file
+            other.with_suffix(".duckdb").unlink(missing_ok=True)
+    return path, names
+
+
 def store(files: dict[str, list[Path]], fixed: Sequence[Extraction] = (),
-          replaced: Iterable[str] = (), **options) -> query.Store:
-    """The Store over the derived files, with the ``fixed`` articles' tables instead of the
-    cached rows of ``replaced`` (their ids)."""
+          replaced: Iterable[str] = (), *, consolidated: bool = True,
+          **options) -> query.Store:
+    """The Store over the derived files (through their consolidated database unless
+    ``consolidated`` is false), with the ``fixed`` articles' tables instead of the cached
+    rows of ``replaced`` (their ids)."""
     overlay = frames_of(fixed) if fixed else None
-    return query.Store(files, overlay=overlay, replaced=replaced, **options)
+    path, loose = database(files) if consolidated else (None, files)
+    return query.Store(loose, database=path, overlay=overlay, replaced=replaced, **options)
