@@ -17,9 +17,9 @@ end, include_undated, types, statuses, articles): the same rules, in SQL, as
 ``filters.apply`` in pandas (``tests/test_query.py`` checks they agree).
 
 The derived Parquet files of many batches can be *consolidated* (:func:`consolidate`) into one
-DuckDB database file, each table sorted by location: DuckDB's own columnar storage is read
-without decompressing Parquet row groups, its zone maps skip what a location or a date range
-does not need, and its buffer manager keeps memory within ``memory_limit`` however many
+DuckDB database file, each table sorted (``SORT``): DuckDB's own columnar storage is read
+without decompressing Parquet row groups, its zone maps skip what a page or a location does
+not need, and its buffer manager keeps memory within ``memory_limit`` however many
 sessions ask at once. A :class:`Store` attaches that file read-only and reads the batches it
 does not hold (added since) from their Parquet files.
 
@@ -84,11 +84,11 @@ ORDER = {"events": "date NULLS LAST, article_id, start, key",
          "deployments": "date NULLS LAST, article_id, start, key",
          "places": "article_id, start, key", "problems": "article_id, start NULLS FIRST, kind",
          "articles": "article_id"}
-#: How a consolidated database sorts each table: by location, so that one location's rows
-#: share a few row groups (zone maps on ``loc_key`` skip the rest for the details panel).
-SORT = {"events": "loc_key, date, article_id, start", "deployments": "loc_key, date, article_id",
-        "places": "loc_key, article_id, start", "problems": "article_id",
-        "articles": "article_id"}
+#: How a consolidated database sorts each table: events and deployments in page order (the
+#: first page of a filter is then read from the first row groups: DuckDB's top-N skips the
+#: rest by their zone maps), place mentions by location (the details panel reads a few row
+#: groups).
+SORT = {**ORDER, "places": "loc_key, article_id, start"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,10 +316,15 @@ class Store:
                            "ORDER BY confidence, key LIMIT ?", [int(limit)])
 
     # -------------------------------------------------------------------------- the map
-    def _located(self, filters: Any, bounds: Bounds) -> tuple[str, list[Any]]:
-        """Every located row inside ``bounds`` as (loc_key, kind of row, name, place kind,
-        precision, lat, lon, key, date, weight columns …), places, events and deployments."""
+    def _located(self, filters: Any, bounds: Bounds, keys: Sequence[str] | None = None
+                 ) -> tuple[str, list[Any]]:
+        """Every located row inside ``bounds`` (and at ``keys`` if given) as (loc_key, kind
+        of row, name, place kind, precision, lat, lon, key, date, weight columns …), places,
+        events and deployments."""
         inside, box = _inside(bounds)
+        if keys is not None:
+            at, box = _at(keys)
+            inside, box = f"{inside} AND {at}", _inside(bounds)[1] + box
         parts, params = [], []
         for table, name, kind in (("places", "name", "kind"), ("events", "place_name",
                                                                  "place_kind"),
@@ -358,9 +363,14 @@ class Store:
     def spots(self, filters: Any, bounds: Bounds = Bounds.WORLD, limit: int = 2000,
               keys: Sequence[str] = ()) -> Any:
         """One row per location inside ``bounds`` (the ``limit`` busiest, or exactly ``keys``),
-        with the columns of ``tables.locations`` (no areas: ``geometry`` and ``bbox`` None)."""
-        sql, params = self._located(filters, bounds)
-        chosen = "WHERE loc_key IN (SELECT unnest(?))" if keys else ""
+        with the columns of ``tables.locations`` (no areas: ``geometry`` and ``bbox`` None).
+        The busiest are found first by a bare count, then only they are described."""
+        if not keys:
+            sql, params = self._located(filters, bounds)
+            keys = [row[0] for row in self._rows(
+                f"SELECT loc_key FROM ({sql}) GROUP BY loc_key ORDER BY count(*) DESC, loc_key "
+                "LIMIT ?", params + [int(limit)])]
+        sql, params = self._located(filters, bounds, keys)
         return self._frame(f"""
             WITH rows AS ({sql}),
             top AS (
@@ -384,11 +394,11 @@ class Store:
                                 FILTER (tbl = 'events'), '') AS event_key,
                        coalesce(arg_min(key, coalesce(date, DATE '9999-12-31'))
                                 FILTER (tbl = 'deployments'), '') AS deployment_key
-                FROM rows {chosen} GROUP BY loc_key
+                FROM rows GROUP BY loc_key
                 ORDER BY events + deployments + mentions DESC, loc_key LIMIT ?)
             SELECT top.*, NULL::VARCHAR AS geometry, NULL::DOUBLE[] AS bbox FROM top
             ORDER BY events + deployments + mentions DESC, loc_key""",
-            params + [list(LOOSE_BASES)] * 2 + ([list(keys)] if keys else []) + [int(limit)])
+            params + [list(LOOSE_BASES)] * 2 + [int(limit)])
 
     def record_lines(self, filters: Any, keys: Sequence[str], lines: int = 2
                      ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -400,19 +410,19 @@ class Store:
         dep, dep_params = self.filtered("deployments", filters)
         first = ("row_number() OVER (PARTITION BY loc_key ORDER BY date NULLS LAST, "
                  "article_id, start) AS n")
+        at, at_params = _at(keys)
         rows = self._rows(f"""
             SELECT loc_key, 'e', coalesce(strftime(date, '%Y-%m-%d'), 'undated') || ' · ' ||
                    type || ' (' || status || '): ' || CASE WHEN length(summary) <= 60
                    THEN summary ELSE summary[1:59] || '…' END, n
-            FROM (SELECT *, {first} FROM ({ev}) WHERE loc_key IN (SELECT unnest(?))) WHERE n <= ?
+            FROM (SELECT *, {first} FROM ({ev}) WHERE {at}) WHERE n <= ?
             UNION ALL
             SELECT loc_key, 'd', CASE WHEN strength IS NULL THEN '' ELSE
                    format('{{:,}} ', strength) END || 'troops of ' ||
                    CASE WHEN len(actors) > 0 THEN array_to_string(actors, ', ') ELSE unit END ||
                    ' (' || status || ')', n
-            FROM (SELECT *, {first} FROM ({dep}) WHERE loc_key IN (SELECT unnest(?))) WHERE n <= ?
-            ORDER BY 1, 2, 4""", ev_params + [list(keys), lines] + dep_params
-                          + [list(keys), lines])
+            FROM (SELECT *, {first} FROM ({dep}) WHERE {at}) WHERE n <= ?
+            ORDER BY 1, 2, 4""", [*ev_params, *at_params, lines, *dep_params, *at_params, lines])
         out: dict[str, tuple[list[str], list[str]]] = {}
         for key, kind, text, _ in rows:
             out.setdefault(key, ([], []))[0 if kind == "e" else 1].append(text)
@@ -456,6 +466,14 @@ def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:
     where.append(f"(({' AND '.join(inside)}) OR (date IS NULL AND ?))")
     params.append(bool(filters.include_undated))
     return where, params
+
+
+def _at(keys: Sequence[str]) -> tuple[str, list[Any]]:
+    """A condition on ``loc_key`` for some locations: an equality for one (DuckDB skips the
+    rest of the column in its scan), a semi-join for more."""
+    if len(keys) == 1:
+        return "loc_key = ?", list(keys)
+    return "loc_key IN (SELECT unnest(?::VARCHAR[]))", [list(keys)]
 
 
 def _inside(bounds: Bounds) -> tuple[str, list[Any]]:

@@ -12,7 +12,7 @@ renamed), is good for as long as its batch holds those articles; a new batch (an
 extraction run, an upload) costs only its own articles. Memory stays at one batch's frames.
 
 The batches' tables are then *consolidated* into one DuckDB database beside them
-(:func:`database`: ``tables-<hash>.duckdb``, each table sorted by location, with a
+(:func:`database`: ``tables-<hash>.duckdb``, each table sorted for its reads, with a
 ``.json`` naming the batches it holds), which the Store reads instead of the Parquet files: far
 less CPU per query and memory kept in DuckDB's buffer pool. Batches added later (an upload, a
 new extraction run) are read from their Parquet files beside it until more than
@@ -40,6 +40,8 @@ from dashboard.ui import tables
 CACHE_ENV = "NEWSMAP_CACHE"
 #: Batches read from their Parquet files beside a consolidated database before it is remade.
 MAX_LOOSE = 4
+#: What a consolidated database's layout depends on: another value makes it anew.
+_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT)).encode()).hexdigest()[:8]
 
 
 def cache_root(env: dict[str, str] | None = None) -> Path:
@@ -121,10 +123,11 @@ def database(files: dict[str, list[Path]]) -> tuple[Path | None, dict[str, list[
     home, names = folders[0].parent, {folder.name for folder in folders}
     best: tuple[Path, set[str]] | None = None
     for meta in sorted(home.glob("tables-*.json")):
-        held = set(json.loads(meta.read_text(encoding="utf-8")))
-        if held <= names and meta.with_suffix(".duckdb").is_file() and (
-                best is None or len(held) > len(best[1])):
-            best = meta.with_suffix(".duckdb"), held
+        made, path = _made(meta), meta.with_suffix(".duckdb")
+        held = set(made.get("batches", ()))
+        if (made.get("format") == _FORMAT and held <= names and path.is_file()
+                and (best is None or len(held) > len(best[1]))):
+            best = path, held
     if best is None or len(names - best[1]) > MAX_LOOSE:
         best = _consolidate(home, files, names)
     path, held = best
@@ -132,19 +135,29 @@ def database(files: dict[str, list[Path]]) -> tuple[Path | None, dict[str, list[
                   for table, paths in files.items()}
 
 
+def _made(meta: Path) -> dict:
+    """What a database's ``.json`` says (its format and batches); {} if unreadable."""
+    try:
+        made = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return made if isinstance(made, dict) else {}
+
+
 def _consolidate(home: Path, files: dict[str, list[Path]], names: set[str]
                  ) -> tuple[Path, set[str]]:
     """Write the database of every batch in ``files``; drop the ones it supersedes."""
-    token = hashlib.sha1("\n".join(sorted(names)).encode()).hexdigest()[:12]
+    token = hashlib.sha1("\n".join([*sorted(names), _FORMAT]).encode()).hexdigest()[:12]
     path = home / f"tables-{token}.duckdb"
     if not path.is_file():
         query.consolidate(files, path)
     meta = path.with_suffix(".json")
     work = meta.with_name(f".{meta.name}.{uuid.uuid4().hex}")
-    work.write_text(json.dumps(sorted(names)), encoding="utf-8")
+    work.write_text(json.dumps({"format": _FORMAT, "batches": sorted(names)}),
+                    encoding="utf-8")
     os.replace(work, meta)
     for other in home.glob("tables-*.json"):
-        if other != meta and set(json.loads(other.read_text(encoding="utf-8"))) <= names:
+        if other != meta and set(_made(other).get("batches", ())) <= names:
             other.unlink(missing_ok=True)  # an open store keeps reading its unlinked file
             other.with_suffix(".duckdb").unlink(missing_ok=True)
     return path, names
