@@ -196,3 +196,32 @@ def test_query_uploaded_article_is_written_once(tmp_path):
     assert ds.add_articles(root, [renamed]) == ()  # same text: already there
     files = derived.ensure(root, tmp_path / "cache")
     assert derived.store(files).count("articles", flt.Filters()) == 2
+
+
+def test_query_cells_count_every_location_in_view_once(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "deployment"))
+    for bounds in (query.Bounds.WORLD, query.Bounds.of(5, 15, 15, 25)):
+        cells = store.cells(chosen, bounds, query.cell_size(4))
+        assert sum(c.locations for c in cells) == store.location_count(chosen, bounds)
+
+
+def test_query_busiest_are_the_first_spots(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("visit", "deployment"))
+    spots = store.spots(chosen, limit=5)
+    assert store.busiest(chosen, 5) == list(zip(
+        spots["loc_key"], spots["name"], spots["events"], spots["deployments"]))
+
+
+@pytest.mark.parametrize("chosen", FILTERS, ids=str)
+def test_query_totals_are_the_counts(data, chosen):
+    _, _, files, _, frames = data
+    store = _store(files)
+    expected = flt.apply(frames, chosen)
+    totals = store.totals(chosen)
+    assert {t: totals[t] for t in query.TABLES} == {
+        t: len(getattr(expected, t)) for t in query.TABLES}
+    assert totals["unresolved"] == int((expected.places["status"] == "unresolved").sum())

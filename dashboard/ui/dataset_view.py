@@ -72,19 +72,21 @@ def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
 @functools.lru_cache(maxsize=256)
 def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds):
     """("cells", cells, total) or ("markers", spots frame, total); not to be modified."""
-    total = store.location_count(chosen, bounds)
-    if zoom < MARKER_ZOOM and total > MAX_MARKERS:
-        return "cells", store.cells(chosen, bounds, query.cell_size(zoom)), total
+    if zoom < MARKER_ZOOM:  # the cells count the locations in view too: one query
+        found = store.cells(chosen, bounds, query.cell_size(zoom))
+        total = sum(cell.locations for cell in found)
+        if total > MAX_MARKERS:
+            return "cells", found, total
+    else:
+        total = store.location_count(chosen, bounds)
     return "markers", marker_spots(store, chosen, bounds), total
 
 
 @functools.lru_cache(maxsize=256)
 def _busiest(store: query.Store, chosen: flt.Filters) -> dict[str, str]:
     """The place list's labels: the busiest locations, by key."""
-    busiest = store.spots(chosen, limit=PLACE_CHOICES)
-    return dict(zip(busiest["loc_key"], (
-        f"{n or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
-        for n, e, d in zip(busiest["name"], busiest["events"], busiest["deployments"]))))
+    return {key: f"{name or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
+            for key, name, e, d in store.busiest(chosen, PLACE_CHOICES)}
 
 
 def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
