@@ -212,8 +212,22 @@ def test_query_busiest_are_the_first_spots(data):
     store = _store(files)
     chosen = flt.Filters(types=("visit", "deployment"))
     spots = store.spots(chosen, limit=5)
-    assert store.busiest(chosen, 5) == list(zip(
-        spots["loc_key"], spots["name"], spots["events"], spots["deployments"]))
+    assert store.busiest(chosen, 5) == [
+        (k, n or "", e, d) for k, n, e, d in zip(spots["loc_key"], spots["name"],
+                                                 spots["events"], spots["deployments"])]
+
+
+def test_query_cells_of_the_world_locations_in_any_bounds(data):
+    """The page works the cells out from every location (cached per filter): the same cells
+    as asking SQL for the bounds, across the antimeridian too."""
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "meeting", "deployment"))
+    everywhere = store.locations(chosen)
+    for bounds in (query.Bounds.of(5, 15, 15, 25), query.Bounds.of(50, 170, 70, 200),
+                   query.Bounds.of(-40, 130, -20, 160)):
+        assert query.cells_of(everywhere, bounds, 1.0) == store.cells(chosen, bounds, 1.0)
+        assert everywhere.inside(bounds).sum() == store.location_count(chosen, bounds)
 
 
 @pytest.mark.parametrize("chosen", FILTERS, ids=str)

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 #: Bump when the derived tables change shape: cached files of another version are not read.
 DERIVED_VERSION = 1
@@ -139,6 +140,59 @@ class Options:
     types: tuple[str, ...]
     statuses: tuple[str, ...]
     articles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Locations:
+    """Every location in view with its counts (:meth:`Store.locations`), as parallel numpy
+    arrays: a location's position is the one its first row gives (as :meth:`Store.spots`)."""
+
+    loc_key: Any
+    name: Any
+    lat: Any
+    lon: Any
+    events: Any
+    deployments: Any
+    mentions: Any
+
+    def inside(self, bounds: Bounds) -> Any:
+        """A mask of the locations inside ``bounds`` (as SQL's ``_inside``)."""
+        lats = (self.lat >= bounds.south) & (self.lat <= bounds.north)
+        if bounds.west <= bounds.east:
+            return lats & (self.lon >= bounds.west) & (self.lon <= bounds.east)
+        return lats & ((self.lon >= bounds.west) | (self.lon <= bounds.east))
+
+
+def cells_of(found: Locations, bounds: Bounds, size: float) -> tuple[Cell, ...]:
+    """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first: each
+    location counted once, in the cell of its position; a cell's position is the mean of
+    its locations' weighted by their rows (records and mentions)."""
+    inside = found.inside(bounds)
+    lat, lon = found.lat[inside], found.lon[inside]
+    counts = [found.events[inside], found.deployments[inside], found.mentions[inside]]
+    if not len(lat):
+        return ()
+    rows = (counts[0] + counts[1] + counts[2]).astype(float)
+    grid = np.stack([np.floor(lat / size), np.floor(lon / size)], axis=1)
+    _, cell = np.unique(grid, axis=0, return_inverse=True)
+    cell = cell.reshape(-1)
+    weight = np.bincount(cell, weights=rows)
+    mean_lat = np.bincount(cell, weights=lat * rows) / weight
+    mean_lon = np.bincount(cell, weights=lon * rows) / weight
+    sums = [np.bincount(cell, weights=c) for c in counts]
+    places = np.bincount(cell)
+    order = np.lexsort((mean_lon, mean_lat, -weight))
+    return tuple(Cell(float(mean_lat[i]), float(mean_lon[i]), int(sums[0][i]), int(sums[1][i]),
+                      int(sums[2][i]), int(places[i])) for i in order)
+
+
+def busiest_of(found: Locations, limit: int) -> list[tuple[str, str, int, int]]:
+    """The ``limit`` busiest locations (most records and mentions first, then by key) as
+    (loc_key, name, events, deployments): what the place list shows."""
+    rows = found.events + found.deployments + found.mentions
+    chosen = sorted(range(len(rows)), key=lambda i: (-int(rows[i]), found.loc_key[i]))[:limit]
+    return [(str(found.loc_key[i]), str(found.name[i]), int(found.events[i]),
+             int(found.deployments[i])) for i in chosen]
 
 
 def cell_size(zoom: float) -> float:
@@ -356,35 +410,31 @@ class Store:
             params += found + box
         return " UNION ALL ".join(parts), params
 
+    def locations(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> Locations:
+        """Every location inside ``bounds`` with its counts, in one pass: what the cells,
+        the place list and the count of locations in view are worked out from (a few tens
+        of thousands of rows however many records; see :func:`cells_of`)."""
+        sql, params = self._located(filters, bounds)
+        found = self._cursor().execute(
+            f"SELECT loc_key, coalesce(arg_min(name, pri), '') AS name, arg_min(lat, pri) AS lat, "
+            f"arg_min(lon, pri) AS lon, count(*) FILTER (tbl = 'events') AS events, "
+            f"count(*) FILTER (tbl = 'deployments') AS deployments, "
+            f"count(*) FILTER (tbl = 'places') AS mentions FROM ({sql}) GROUP BY loc_key",
+            params).fetchnumpy()
+        return Locations(**{name: np.asarray(found[name]) for name in Locations.__slots__})
+
     def location_count(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> int:
         """How many distinct locations lie inside ``bounds``."""
         sql, params = self._located(filters, bounds)
         return int(self._rows(f"SELECT count(DISTINCT loc_key) FROM ({sql})", params)[0][0])
 
     def cells(self, filters: Any, bounds: Bounds, size: float) -> tuple[Cell, ...]:
-        """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first. Rows are
-        counted per location first (at the location's position, as :meth:`spots` places it),
-        then locations per cell: the cells' ``locations`` add up to :meth:`location_count`."""
-        sql, params = self._located(filters, bounds)
-        rows = self._rows(
-            f"SELECT sum(lat * n) / sum(n), sum(lon * n) / sum(n), sum(e), sum(d), sum(m), "
-            f"count(*) FROM (SELECT arg_min(lat, pri) AS lat, arg_min(lon, pri) AS lon, "
-            f"count(*) AS n, count(*) FILTER (tbl = 'events') AS e, "
-            f"count(*) FILTER (tbl = 'deployments') AS d, count(*) FILTER (tbl = 'places') AS m "
-            f"FROM ({sql}) GROUP BY loc_key) "
-            f"GROUP BY floor(lat / ?), floor(lon / ?) ORDER BY sum(n) DESC, 1, 2",
-            params + [size, size])
-        return tuple(Cell(float(a), float(o), int(e), int(d), int(m), int(n))
-                     for a, o, e, d, m, n in rows)
+        """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first."""
+        return cells_of(self.locations(filters, bounds), bounds, size)
 
-    def busiest(self, filters: Any, limit: int) -> list[tuple[str, str | None, int, int]]:
-        """The ``limit`` busiest locations (most records and mentions first) as (loc_key,
-        name, events, deployments): what the place list shows, in one pass."""
-        sql, params = self._located(filters, Bounds.WORLD)
-        return [(k, n, int(e), int(d)) for k, n, e, d in self._rows(
-            f"SELECT loc_key, arg_min(name, pri), count(*) FILTER (tbl = 'events'), "
-            f"count(*) FILTER (tbl = 'deployments') FROM ({sql}) GROUP BY loc_key "
-            f"ORDER BY count(*) DESC, loc_key LIMIT ?", params + [int(limit)])]
+    def busiest(self, filters: Any, limit: int) -> list[tuple[str, str, int, int]]:
+        """The ``limit`` busiest locations: see :func:`busiest_of`."""
+        return busiest_of(self.locations(filters), limit)
 
     def spots(self, filters: Any, bounds: Bounds = Bounds.WORLD, limit: int = 2000,
               keys: Sequence[str] = ()) -> Any:

@@ -69,16 +69,21 @@ def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
     return store.totals(chosen)
 
 
+@functools.lru_cache(maxsize=16)
+def _locations(store: query.Store, chosen: flt.Filters) -> query.Locations:
+    """Every location with its counts (a few MB at most): the cells at any zoom and bounds,
+    the place list and the count in view come from it without asking DuckDB again, so a pan
+    or a zoom on the cells costs no query."""
+    return store.locations(chosen)
+
+
 @functools.lru_cache(maxsize=256)
 def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds):
     """("cells", cells, total) or ("markers", spots frame, total); not to be modified."""
-    if zoom < MARKER_ZOOM:  # the cells count the locations in view too: one query
-        found = store.cells(chosen, bounds, query.cell_size(zoom))
-        total = sum(cell.locations for cell in found)
-        if total > MAX_MARKERS:
-            return "cells", found, total
-    else:
-        total = store.location_count(chosen, bounds)
+    found = _locations(store, chosen)
+    total = int(found.inside(bounds).sum())
+    if zoom < MARKER_ZOOM and total > MAX_MARKERS:
+        return "cells", query.cells_of(found, bounds, query.cell_size(zoom)), total
     return "markers", marker_spots(store, chosen, bounds), total
 
 
@@ -86,7 +91,7 @@ def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.
 def _busiest(store: query.Store, chosen: flt.Filters) -> dict[str, str]:
     """The place list's labels: the busiest locations, by key."""
     return {key: f"{name or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
-            for key, name, e, d in store.busiest(chosen, PLACE_CHOICES)}
+            for key, name, e, d in query.busiest_of(_locations(store, chosen), PLACE_CHOICES)}
 
 
 def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
