@@ -260,9 +260,10 @@ async def one_session(url: str, span, busy: list[str]) -> dict[str, object]:
     return out
 
 
-async def crowd(url: str, span, count: int, loops: int, pid: int, seed: int = 7
-                ) -> dict[str, object]:
-    """``count`` concurrent sessions, each changing filters ``loops`` times."""
+async def crowd(url: str, span, count: int, loops: int, pid: int, think: float = 0.0,
+                seed: int = 7) -> dict[str, object]:
+    """``count`` concurrent sessions, each changing filters ``loops`` times, pausing about
+    ``think`` seconds between changes (0: back to back, the worst case)."""
     latencies: list[float] = []
     moves: list[float] = []
     errors: list[str] = []
@@ -284,6 +285,8 @@ async def crowd(url: str, span, count: int, loops: int, pid: int, seed: int = 7
                         run = await asyncio.wait_for(session.run(session.map_fragment), 120)
                         moves.append(run.seconds)
                         errors.extend(run.exceptions)
+                    if think:
+                        await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         except Exception as error:  # noqa: BLE001 - counted and reported
             errors.append(repr(error))
 
@@ -311,7 +314,7 @@ async def crowd(url: str, span, count: int, loops: int, pid: int, seed: int = 7
 
 
 def through_server(root: Path, cache: Path, files: dict, sessions: int, loops: int,
-                   out: Path) -> tuple[dict, dict]:
+                   out: Path, think: float = 0.0) -> tuple[dict, dict]:
     """The single-session figures and the crowd's, against a server started here."""
     store = derived.store(files)
     found = store.options()
@@ -322,7 +325,8 @@ def through_server(root: Path, cache: Path, files: dict, sessions: int, loops: i
     try:
         alone = asyncio.run(one_session(url, span, busy))
         alone["memory"] = server_memory(server.pid)
-        many = asyncio.run(crowd(url, span, sessions, loops, server.pid)) if sessions else {}
+        many = (asyncio.run(crowd(url, span, sessions, loops, server.pid, think))
+                if sessions else {})
     finally:
         server.terminate()
         server.wait(30)
@@ -378,8 +382,11 @@ def report(events: int, derive_cpu: float, figures: dict, alone: dict, crowd: di
                   f"{alone['memory']['VmHWM']:.0f} MB | < 1 GB |",
                   f"| errors | {len(alone['errors'])} | 0 |"]
     if crowd:
+        pause = (f"about {crowd['think']:g} s between changes" if crowd["think"]
+                 else "back to back, no pause")
         lines += ["", f"{crowd['sessions']} concurrent sessions on that server (websockets, "
-                      f"{crowd['loops']} filter changes each, 30 % followed by a zoom):", "",
+                      f"{crowd['loops']} filter changes each, {pause}, 30 % followed by a "
+                      "zoom):", "",
                   "| changes | errors | p50 | p95 | max | zoom p95 | wall | server RSS before "
                   "→ max → after (peak) |", "|---|---|---|---|---|---|---|---|",
                   f"| {crowd['changes']} | {len(crowd['errors'])} | {crowd['p50 s']:.2f} s | "
@@ -398,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("/tmp/newsmap-bench-dataset"))
     parser.add_argument("--quick", action="store_true", help="20,000 events, 4 sessions")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a session pauses between changes (0: back to back)")
     parser.add_argument("--in-process-only", action="store_true",
                         help="no server: only the store's calls in this process")
     args = parser.parse_args(argv)
@@ -411,8 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     alone, many = {}, {}
     if not args.in_process_only:
         alone, many = through_server(root, args.out / "cache", files, args.sessions,
-                                     args.loops, args.out)
-        many.update(sessions=args.sessions, loops=args.loops)
+                                     args.loops, args.out, args.think)
+        many.update(sessions=args.sessions, loops=args.loops, think=args.think)
     print(report(args.events, derive_cpu, figures, alone, many if args.sessions else {},
                  f"{load}; at the end: load {' '.join(f'{x:.1f}' for x in os.getloadavg())}"))
     for error in (alone.get("errors", []) + many.get("errors", []))[:5]:
