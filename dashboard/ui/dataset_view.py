@@ -108,10 +108,21 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
                  keys: tuple[str, ...] = ()) -> pd.DataFrame:
     """The busiest locations in view (or ``keys``) in the shape of ``tables.locations``."""
-    spots = store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys)
-    lines = store.record_lines(chosen, list(spots["loc_key"]))
-    spots["event_lines"] = [lines.get(k, ((), ()))[0] for k in spots["loc_key"]]
-    spots["deployment_lines"] = [lines.get(k, ((), ()))[1] for k in spots["loc_key"]]
+    return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys))
+
+
+def place_spot(store: query.Store, chosen: flt.Filters, key: str) -> pd.DataFrame:
+    """One location's row for the details panel (without the markers' popup lines)."""
+    return _shaped(store, chosen, store.spots(chosen, keys=(key,)), lines=False)
+
+
+def _shaped(store: query.Store, chosen: flt.Filters, spots: pd.DataFrame,
+            lines: bool = True) -> pd.DataFrame:
+    """Spots in the shape of ``tables.locations``; the markers' popup lines only if
+    ``lines`` (the details panel does not show them)."""
+    found = store.record_lines(chosen, list(spots["loc_key"])) if lines else {}
+    spots["event_lines"] = [found.get(k, ((), ()))[0] for k in spots["loc_key"]]
+    spots["deployment_lines"] = [found.get(k, ((), ()))[1] for k in spots["loc_key"]]
     spots["surfaces"] = [tuple(s) if _listed(s) else () for s in spots["surfaces"]]
     unnamed = spots["name"].isna() | (spots["name"] == "")
     spots.loc[unnamed, "name"] = [f"{a:.3f}, {o:.3f}" for a, o in
@@ -186,7 +197,7 @@ def _details(store: query.Store, chosen: flt.Filters,
                          placeholder="Click a marker on the map, or choose a place")
     if not place:
         return
-    spot = marker_spots(store, chosen, query.Bounds.WORLD, keys=(place,))
+    spot = place_spot(store, chosen, place)
     if spot.empty:
         st.caption("Nothing at this place matches the filters.")
         return
