@@ -40,6 +40,7 @@ PyArrow is used here and nowhere else.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -329,11 +330,38 @@ def _read_batch(folder: Path, keep: list[str],
         yield Extraction(article=article, **parts)
 
 
+def _some_rows(path: Path, only: Sequence[str]) -> pa.Table:
+    """The rows of the articles ``only``: only the row groups whose article id range can
+    hold one of them are decoded (by the ranges the file's statistics give)."""
+    wanted = sorted(set(only))
+    stat = path.stat()
+    chosen = [group for group, (low, high) in enumerate(_id_ranges(path, stat.st_mtime_ns,
+                                                                   stat.st_size))
+              if low is None or bisect.bisect_left(wanted, low) < bisect.bisect_right(wanted,
+                                                                                        high)]
+    rows = pq.ParquetFile(path).read_row_groups(chosen)
+    return rows.filter(pc.is_in(rows["article_id"], value_set=pa.array(wanted)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _id_ranges(path: Path, mtime_ns: int, size: int) -> tuple[tuple[Any, Any], ...]:
+    """(lowest, highest) article id of each row group of a committed file ((None, None)
+    where the file has no statistics: always read)."""
+    meta = pq.ParquetFile(path).metadata
+    column = meta.schema.to_arrow_schema().get_field_index("article_id")
+    out = []
+    for group in range(meta.num_row_groups):
+        stats = meta.row_group(group).column(column).statistics
+        known = stats is not None and stats.has_min_max
+        out.append((stats.min, stats.max) if known else (None, None))
+    return tuple(out)
+
+
 def _grouped(table: str, path: Path, only: Sequence[str] | None = None) -> dict[str, list[Any]]:
     """Article id -> its records of one table, in file order (of the articles ``only``, if
     given). Columns the file lacks (written before a field existed) take the field's default;
     columns it has in excess are ignored."""
-    rows = pq.read_table(path, filters=[("article_id", "in", list(only))] if only else None)
+    rows = _some_rows(path, only) if only else pq.read_table(path)
     data = rows.to_pydict()
     ids = data["article_id"]
     known = [(field_name, data[name], pa.types.is_list(kind))
