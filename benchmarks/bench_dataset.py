@@ -12,7 +12,8 @@ process, exactly the calls the page makes (``dashboard/ui/dataset_view.py``):
   the first table page; "cold" in a fresh process before anything is cached by the OS or
   DuckDB is the first of ``--repeat`` runs;
 * filter change: counts, map, first page for a new filter (median over filters);
-* click → details: the location's row and its events, deployments and mentions;
+* click → details: the location's row, its events, deployments and mentions, and their
+  articles read back (the first 50, for the highlights);
 * map payload: the bytes streamlit-folium sends for the data layers (its own
   ``_get_feature_group_string``) at zoom 2 (cells) and zoom 9 (markers), plus the base map;
 * memory: the process's peak RSS;
@@ -126,7 +127,7 @@ def timed(function, *args) -> tuple[float, object]:
     return time.perf_counter() - started, value
 
 
-def single(files: dict, repeat: int) -> dict[str, object]:
+def single(root: Path, files: dict, repeat: int) -> dict[str, object]:
     out: dict[str, object] = {}
     first = []
     for _ in range(repeat):
@@ -145,8 +146,10 @@ def single(files: dict, repeat: int) -> dict[str, object]:
     for key in busy:
         started = time.perf_counter()
         dataset_view.place_spot(store, flt.Filters(), key)
-        for table in ("events", "deployments", "places"):
-            store.at_location(table, flt.Filters(), key, dataset_view.DETAIL_ROWS)
+        here = [store.at_location(table, flt.Filters(), key, dataset_view.DETAIL_ROWS)
+                for table in ("events", "deployments", "places")]
+        ids = sorted({i for frame in here for i in frame["article_id"]})
+        dataset.read_articles(root, ids[:50])  # for the highlights, as the page reads them
         clicks.append(time.perf_counter() - started)
     out["click s"] = clicks
     spot = store.spots(flt.Filters(), limit=1).iloc[0]
@@ -415,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     load = machine()
     root, files, derive_cpu = prepare(args.events, args.out)
-    figures = single(files, args.repeat)
+    figures = single(root, files, args.repeat)
     figures["store"].close()
     alone, many = {}, {}
     if not args.in_process_only:
