@@ -239,3 +239,26 @@ def test_query_totals_are_the_counts(data, chosen):
     assert {t: totals[t] for t in query.TABLES} == {
         t: len(getattr(expected, t)) for t in query.TABLES}
     assert totals["unresolved"] == int((expected.places["status"] == "unresolved").sum())
+
+
+def test_query_batches_added_later_are_read_beside_the_database(tmp_path, monkeypatch):
+    """A consolidated database is reused while a few batches wait beside it (read from their
+    Parquet files), and made anew once more than MAX_LOOSE wait."""
+    monkeypatch.setattr(derived, "MAX_LOOSE", 1)
+    extractions = list(make_extractions(120, seed=6, per_article=20, cities=CITIES))
+    root, cache = tmp_path / "ds", tmp_path / "cache"
+    ds.add_articles(root, extractions[:2])
+    first, loose = derived.database(derived.ensure(root, cache))
+    assert first is not None and not any(loose.values())
+    ds.add_articles(root, extractions[2:4])
+    files = derived.ensure(root, cache)
+    again, loose = derived.database(files)
+    assert again == first and len(loose["events"]) == 1
+    assert derived.store(files).count("articles", flt.Filters()) == 4
+    assert derived.store(files).keys("events", flt.Filters()) == derived.store(
+        files, consolidated=False).keys("events", flt.Filters())
+    ds.add_articles(root, extractions[4:])
+    newest, loose = derived.database(derived.ensure(root, cache))
+    assert newest != first and not any(loose.values())
+    assert not first.exists()  # superseded
+    assert derived.store(derived.ensure(root, cache)).count("articles", flt.Filters()) == 6
