@@ -87,8 +87,7 @@ def prepare(events: int, out: Path) -> tuple[Path, dict, float]:
         write_dataset(make_extractions(events, seed=1), root)
         print(f"wrote the dataset in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     started = time.process_time()
-    files = derived.ensure(root, out / "cache")
-    derived.database(files)  # the consolidated DuckDB file, made once
+    files = derived.ensure(root, out / "cache")  # and the consolidated DuckDB file
     return root, files, time.process_time() - started
 
 

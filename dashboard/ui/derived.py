@@ -66,9 +66,12 @@ def frames_of(extractions: Sequence[Extraction]) -> dict[str, object]:
 
 
 def ensure(root: Path, cache: Path | None = None,
-           progress: Callable[[int, int], None] | None = None) -> dict[str, list[Path]]:
+           progress: Callable[[int, int], None] | None = None, *,
+           consolidate: bool = True) -> dict[str, list[Path]]:
     """Derive every current batch not derived yet; the derived files of each table.
-    ``progress(done, total)`` is called after each batch."""
+    ``progress(done, total)`` is called after each batch. Then (unless ``consolidate`` is
+    false) make their consolidated database if it is missing or too far behind
+    (:func:`database`), so that the first store does not pay for it."""
     home = folder_for(root, cache or cache_root())
     current = list(dataset.current_batches(root))
     files: dict[str, list[Path]] = {name: [] for name in query.TABLES}
@@ -81,6 +84,8 @@ def ensure(root: Path, cache: Path | None = None,
             files[name].append(target / f"{name}.parquet")
         if progress:
             progress(done, len(current))
+    if consolidate:
+        database(files)
     return files
 
 
