@@ -223,8 +223,7 @@ def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int
     """Write the tables of ``files`` (table -> Parquet files) into one DuckDB database at
     ``path``, each table sorted by ``SORT``; atomically (a temporary file renamed)."""
     work = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
-    con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit,
-                                            "preserve_insertion_order": False})
+    con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit})
     try:
         for table in TABLES:
             paths = [str(p) for p in files.get(table, ())]
