@@ -90,6 +90,10 @@ ORDER = {"events": "date NULLS LAST, article_id, start, key",
 #: rest by their zone maps), place mentions by location (the details panel reads a few row
 #: groups).
 SORT = {**ORDER, "places": "loc_key, article_id, start"}
+#: Tables a consolidated database also holds sorted by location (as ``<table>_at``): what
+#: one location's rows are read from (the details panel, the markers' lines), a few row
+#: groups instead of the whole of a table sorted by date.
+AT_PLACE = ("events", "deployments")
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +232,9 @@ def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int
         for table in TABLES:
             paths = [str(p) for p in files.get(table, ())]
             con.execute(f"CREATE TABLE {table} AS {_base(table, paths)} ORDER BY {SORT[table]}")
+        for table in AT_PLACE:
+            con.execute(f"CREATE TABLE {table}_at AS SELECT * FROM {table} "
+                        f"ORDER BY loc_key, {SORT[table]}")
         con.execute("CHECKPOINT")
         con.close()
         os.replace(work, path)
@@ -273,8 +280,9 @@ class Store:
         if ids:
             self._con.execute("CREATE TABLE replaced AS SELECT unnest(?::VARCHAR[]) "
                               "AS article_id", [ids])
-        for table in TABLES:
-            parts = [f"SELECT * FROM db.{table}"] if database is not None else []
+        for name in (*TABLES, *(f"{table}_at" for table in AT_PLACE)):
+            table = name.removesuffix("_at")
+            parts = [f"SELECT * FROM db.{name}"] if database is not None else []
             paths = [str(p) for p in files.get(table, ())]
             if paths or not parts:
                 parts.append(_base(table, paths))
@@ -283,12 +291,13 @@ class Store:
                          "article_id NOT IN (SELECT article_id FROM replaced)"]
             extra = (overlay or {}).get(table)
             if extra is not None:
-                self._con.register(f"frame_{table}", extra)
-                self._con.execute(f"CREATE TABLE over_{table} AS "
-                                  f"{_select(table, f'frame_{table}')}")
-                self._con.unregister(f"frame_{table}")
+                if name == table:
+                    self._con.register(f"frame_{table}", extra)
+                    self._con.execute(f"CREATE TABLE over_{table} AS "
+                                      f"{_select(table, f'frame_{table}')}")
+                    self._con.unregister(f"frame_{table}")
                 parts.append(f"SELECT * FROM over_{table}")
-            self._con.execute(f"CREATE VIEW {table} AS " + " UNION ALL ".join(parts))
+            self._con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(parts))
 
     def close(self) -> None:
         self._con.close()
@@ -307,8 +316,9 @@ class Store:
         return self._cursor().execute(sql, list(params)).df()
 
     # -------------------------------------------------------------------------- filters
-    def filtered(self, table: str, filters: Any) -> tuple[str, list[Any]]:
-        """A SELECT of ``table``'s filtered rows, and its parameters."""
+    def filtered(self, table: str, filters: Any, at: bool = False) -> tuple[str, list[Any]]:
+        """A SELECT of ``table``'s filtered rows, and its parameters; ``at``: from its copy
+        sorted by location, if it has one (for the rows of a few locations)."""
         where, params = _conditions(table, filters)
         if table == "places" and filters.narrows_records:
             events, ev_params = self.filtered("events", filters)
@@ -316,7 +326,8 @@ class Store:
             where.append(f"loc_key IN (SELECT loc_key FROM ({events}) UNION "
                          f"SELECT loc_key FROM ({deps}))")
             params += ev_params + dep_params
-        return (f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(where) if where else ""),
+        source = f"{table}_at" if at and table in AT_PLACE else table
+        return (f"SELECT * FROM {source}" + (" WHERE " + " AND ".join(where) if where else ""),
                 params)
 
     def count(self, table: str, filters: Any) -> int:
@@ -395,7 +406,7 @@ class Store:
         for table, name, kind in (("places", "name", "kind"), ("events", "place_name",
                                                                  "place_kind"),
                                   ("deployments", "place_name", "place_kind")):
-            sql, found = self.filtered(table, filters)
+            sql, found = self.filtered(table, filters, at=keys is not None)
             pri = TABLES.index(table)  # places name a location before events, events before
             extra = {"places": "surface, NULL::DATE AS date, NULL AS key, NULL AS basis, "
                                "NULL::BIGINT AS strength, NULL AS type, NULL AS status",
@@ -481,8 +492,8 @@ class Store:
         ``keys``, as plain text like ``tables.locations`` writes them (escape before showing)."""
         if not keys:
             return {}
-        ev, ev_params = self.filtered("events", filters)
-        dep, dep_params = self.filtered("deployments", filters)
+        ev, ev_params = self.filtered("events", filters, at=True)
+        dep, dep_params = self.filtered("deployments", filters, at=True)
         first = ("row_number() OVER (PARTITION BY loc_key ORDER BY date NULLS LAST, "
                  "article_id, start) AS n")
         at, at_params = _at(keys)
@@ -505,7 +516,7 @@ class Store:
 
     def at_location(self, table: str, filters: Any, loc_key: str, limit: int = 200) -> Any:
         """The filtered rows of ``table`` at one location, in the table's order."""
-        sql, params = self.filtered(table, filters)
+        sql, params = self.filtered(table, filters, at=True)
         return self._frame(f"SELECT * FROM ({sql}) WHERE loc_key = ? ORDER BY {ORDER[table]} "
                            "LIMIT ?", params + [loc_key, int(limit)])
 

@@ -41,7 +41,8 @@ CACHE_ENV = "NEWSMAP_CACHE"
 #: Batches read from their Parquet files beside a consolidated database before it is remade.
 MAX_LOOSE = 4
 #: What a consolidated database's layout depends on: another value makes it anew.
-_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT)).encode()).hexdigest()[:8]
+_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT, query.AT_PLACE)).encode()
+                       ).hexdigest()[:8]
 
 
 def cache_root(env: dict[str, str] | None = None) -> Path:
