@@ -12,15 +12,23 @@ process, exactly the calls the page makes (``dashboard/ui/dataset_view.py``):
   the first table page; "cold" in a fresh process before anything is cached by the OS or
   DuckDB is the first of ``--repeat`` runs;
 * filter change: counts, map, first page for a new filter (median over filters);
-* click → details: the location's row and its events, deployments and mentions;
+* click → details: the location's row, its events, deployments and mentions, and their
+  articles read back (the first 50, for the highlights);
 * map payload: the bytes streamlit-folium sends for the data layers (its own
   ``_get_feature_group_string``) at zoom 2 (cells) and zoom 9 (markers), plus the base map;
 * memory: the process's peak RSS;
-* sessions: ``--sessions`` threads, each changing filters ``--loops`` times against the one
-  shared store, as the Streamlit server's script threads do (the query layer under threads,
-  not browsers), each change a random filter (types, date range, undated) so that the
-  answers the page caches for every session seldom help; 30 % of them zoomed in (markers):
-  p50/p95/max per change, errors, and RSS before and after.
+* through the server: ``streamlit run dashboard/app.py`` on the dataset (a real server on
+  127.0.0.1, started here), spoken to over its websocket as a browser tab does
+  (``streamlit_client.py``: the same ``BackMsg`` a browser sends when a widget changes, the
+  server's ``ForwardMsg`` stream read until the run finishes): a new session's first page, a
+  filter change (the sidebar's widgets set), a click on a marker (the map component's value
+  set, its fragment rerun) and the bytes the server sent; then ``--sessions`` concurrent
+  sessions, each changing filters ``--loops`` times (types, date range, undated, at random, so
+  that the answers cached for every session seldom help; 30 % of the changes followed by a
+  zoom in on a random spot): p50/p95/max per change, errors (exceptions on the page, lost
+  connections, runs over 120 s), the server's RSS sampled every 0.5 s and its peak (VmHWM).
+  What is timed is the server's work and its messages, not a browser's rendering
+  (``bench_dashboard.py --parquet`` drives Chromium for that).
 
 Figures only, nothing passes or fails.
 """
@@ -28,21 +36,25 @@ Figures only, nothing passes or fails.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import os
 import platform
 import random
 import resource
+import socket
 import statistics
+import subprocess
 import sys
-import threading
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.streamlit_client import Session, map_state  # noqa: E402
 from benchmarks.synthetic_events import make_extractions, write_dataset  # noqa: E402
 from dashboard.store import dataset, query  # noqa: E402
 from dashboard.ui import dataset_view, derived  # noqa: E402
@@ -62,11 +74,6 @@ FILTERS = (
 )
 
 
-def rss_mb() -> float:
-    """Current resident memory of this process (Linux), in MB."""
-    with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
@@ -80,7 +87,7 @@ def prepare(events: int, out: Path) -> tuple[Path, dict, float]:
         write_dataset(make_extractions(events, seed=1), root)
         print(f"wrote the dataset in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     started = time.process_time()
-    files = derived.ensure(root, out / "cache")
+    files = derived.ensure(root, out / "cache")  # and the consolidated DuckDB file
     return root, files, time.process_time() - started
 
 
@@ -119,7 +126,7 @@ def timed(function, *args) -> tuple[float, object]:
     return time.perf_counter() - started, value
 
 
-def single(files: dict, repeat: int) -> dict[str, object]:
+def single(root: Path, files: dict, repeat: int) -> dict[str, object]:
     out: dict[str, object] = {}
     first = []
     for _ in range(repeat):
@@ -137,9 +144,11 @@ def single(files: dict, repeat: int) -> dict[str, object]:
     clicks = []
     for key in busy:
         started = time.perf_counter()
-        dataset_view.marker_spots(store, flt.Filters(), query.Bounds.WORLD, keys=(key,))
-        for table in ("events", "deployments", "places"):
-            store.at_location(table, flt.Filters(), key, dataset_view.DETAIL_ROWS)
+        dataset_view.place_spot(store, flt.Filters(), key)
+        here = [store.at_location(table, flt.Filters(), key, dataset_view.DETAIL_ROWS)
+                for table in ("events", "deployments", "places")]
+        ids = sorted({i for frame in here for i in frame["article_id"]})
+        dataset.read_articles(root, ids[:50])  # for the highlights, as the page reads them
         clicks.append(time.perf_counter() - started)
     out["click s"] = clicks
     spot = store.spots(flt.Filters(), limit=1).iloc[0]
@@ -161,43 +170,169 @@ def random_filters(rng: random.Random) -> flt.Filters:
                        include_undated=rng.random() < 0.5)
 
 
-def sessions(store: query.Store, count: int, loops: int, seed: int = 7) -> dict[str, object]:
-    """``count`` threads, each changing filters ``loops`` times (zooming now and then)."""
+# ------------------------------------------------------------------ through a running server
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(root: Path, cache: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard/app.py`` on the dataset at a free port of 127.0.0.1."""
+    port = free_port()
+    env = {**os.environ, "NEWSMAP_DATASET": str(root), "NEWSMAP_CACHE": str(cache),
+           "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    env.pop("NEWSMAP_SEEDS", None)
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+             "--server.headless", "true", "--server.port", str(port), "--server.address",
+             "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"], cwd=REPO, env=env, stdout=out,
+            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                        timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return server, f"ws://127.0.0.1:{port}/_stcore/stream"
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("streamlit did not answer /_stcore/health in 120 s")
+
+
+def server_memory(pid: int) -> dict[str, float]:
+    """The server's resident memory now and at its peak (MB)."""
+    found = {}
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                found[line.split(":")[0]] = int(line.split()[1]) / 1e3
+    return found
+
+
+def choose(session: Session, chosen: flt.Filters, span: tuple[dt.date, dt.date]) -> None:
+    """Set the sidebar's widgets to ``chosen``, as a user would."""
+    session.set("nm_types", chosen.types)
+    session.set("nm_statuses", chosen.statuses)
+    session.set("nm_actors", chosen.actors)
+    start = max(chosen.start or span[0], span[0])
+    end = min(chosen.end or span[1], span[1])
+    session.set("nm_dates", (start.isoformat(), max(start, end).isoformat()))
+    session.set("nm_undated", chosen.include_undated)
+
+
+def tooltip(key: str) -> str:
+    return f"a place\nid: {key}"
+
+
+async def one_session(url: str, span, busy: list[str]) -> dict[str, object]:
+    """The server's first session's first page, another new session's first page, its
+    filter changes of ``FILTERS`` and clicks on ``busy`` locations (the map at the world's
+    bounds, nothing else changing)."""
+    out: dict[str, object] = {}
+    async with Session(url) as session:  # the server's first session: imports, store, options
+        first = await session.run()
+    async with Session(url) as session:  # a new session on a running server
+        again = await session.run()
+        out["first"], out["first warm"], out["first B"] = (first.seconds, again.seconds,
+                                                           again.received)
+        changes, errors = [], list(first.exceptions + again.exceptions)
+        for chosen in FILTERS:
+            choose(session, chosen, span)
+            run = await session.run()
+            changes.append(run.seconds)
+            errors += run.exceptions
+        out["filter"], out["filter B"] = changes, run.received
+        choose(session, flt.Filters(), span)
+        await session.run()
+        clicks = []
+        for key in busy:
+            session.set_map(map_state(2, -85, -180, 85, 180, tooltip(key)))
+            run = await session.run(session.map_fragment)
+            if not any(key in text or "Details" in text for text in run.texts):
+                errors.append(f"no details for {key}")
+            clicks.append(run.seconds)
+            errors += run.exceptions
+        out["click"], out["click B"], out["errors"] = clicks, run.received, errors
+    return out
+
+
+async def crowd(url: str, span, count: int, loops: int, pid: int, think: float = 0.0,
+                seed: int = 7) -> dict[str, object]:
+    """``count`` concurrent sessions, each changing filters ``loops`` times, pausing about
+    ``think`` seconds between changes (0: back to back, the worst case)."""
     latencies: list[float] = []
+    moves: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
-    before = rss_mb()
+    samples: list[float] = []
 
-    def one(index: int) -> None:
+    async def one(index: int) -> None:
         rng = random.Random(seed + index)
-        for _ in range(loops):
-            chosen = random_filters(rng)
-            zoom, bounds = 2, query.Bounds.WORLD
-            if rng.random() < 0.3:
-                lat, lon = rng.uniform(-40, 60), rng.uniform(-120, 140)
-                zoom, bounds = 8, query.Bounds.of(lat - 1, lon - 2, lat + 1, lon + 2)
-            try:
-                seconds, _ = timed(page_work, store, chosen, zoom, bounds)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                with lock:
-                    errors.append(repr(error))
-                continue
-            with lock:
-                latencies.append(seconds)
+        try:
+            async with Session(url) as session:
+                await asyncio.wait_for(session.run(), 300)
+                for _ in range(loops):
+                    choose(session, random_filters(rng), span)
+                    run = await asyncio.wait_for(session.run(), 120)
+                    latencies.append(run.seconds)
+                    errors.extend(run.exceptions)
+                    if rng.random() < 0.3:
+                        lat, lon = rng.uniform(-40, 60), rng.uniform(-120, 140)
+                        session.set_map(map_state(8, lat - 1, lon - 2, lat + 1, lon + 2))
+                        run = await asyncio.wait_for(session.run(session.map_fragment), 120)
+                        moves.append(run.seconds)
+                        errors.extend(run.exceptions)
+                    if think:
+                        await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            errors.append(repr(error))
 
+    async def sample(done: asyncio.Event) -> None:
+        while not done.is_set():
+            samples.append(server_memory(pid)["VmRSS"])
+            await asyncio.sleep(0.5)
+
+    before = server_memory(pid)["VmRSS"]
+    done = asyncio.Event()
+    sampler = asyncio.create_task(sample(done))
     started = time.perf_counter()
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    await asyncio.gather(*(one(i) for i in range(count)))
     wall = time.perf_counter() - started
+    done.set()
+    await sampler
     ordered = sorted(latencies)
-    return {"changes": len(latencies), "errors": errors, "wall s": wall,
+    return {"changes": len(latencies), "moves": len(moves), "errors": errors, "wall s": wall,
             "p50 s": statistics.median(ordered) if ordered else None,
             "p95 s": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
             "max s": ordered[-1] if ordered else None,
-            "rss before MB": before, "rss after MB": rss_mb()}
+            "moves p95 s": sorted(moves)[int(0.95 * (len(moves) - 1))] if moves else None,
+            "rss before MB": before, "rss max MB": max(samples, default=before),
+            "rss after MB": server_memory(pid)["VmRSS"], "hwm MB": server_memory(pid)["VmHWM"]}
+
+
+def through_server(root: Path, cache: Path, files: dict, sessions: int, loops: int,
+                   out: Path, think: float = 0.0) -> tuple[dict, dict]:
+    """The single-session figures and the crowd's, against a server started here."""
+    store = derived.store(files)
+    found = store.options()
+    span = (found.first, found.last)
+    busy = [key for key, *_ in store.busiest(flt.Filters(), 10)]
+    store.close()
+    server, url = serve(root, cache, out / "server.log")
+    try:
+        alone = asyncio.run(one_session(url, span, busy))
+        alone["memory"] = server_memory(server.pid)
+        many = (asyncio.run(crowd(url, span, sessions, loops, server.pid, think))
+                if sessions else {})
+    finally:
+        server.terminate()
+        server.wait(30)
+    return alone, many
 
 
 def machine() -> str:
@@ -207,11 +342,13 @@ def machine() -> str:
             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
 
 
-def report(events: int, derive_cpu: float, figures: dict, crowd: dict, load: str) -> str:
+def report(events: int, derive_cpu: float, figures: dict, alone: dict, crowd: dict,
+           load: str) -> str:
     med = statistics.median
     lines = [f"## Dashboard on a Parquet dataset: {events:,} events (server work)", "",
              f"Machine: {load}", "",
-             f"Derived tables made now: {derive_cpu:.1f} CPU s (0 when cached)", "",
+             f"Derived tables and their database made now: {derive_cpu:.1f} CPU s (0 when "
+             "cached)", "", "In this process (the store's calls the page makes):", "",
              "| step | figure | target |", "|---|---|---|",
              f"| first map (store, options, counts, world cells, first page) | "
              f"cold {figures['first map s'][0]:.2f} s, warm "
@@ -229,14 +366,36 @@ def report(events: int, derive_cpu: float, figures: dict, crowd: dict, load: str
              f"{(figures['payload markers B'] + figures['payload base B']) / 1e6:.2f} MB "
              f"(data {figures['payload markers B'] / 1e3:.0f} kB) | < 2 MB |",
              f"| peak memory of the process | {peak_mb():.0f} MB | < 1 GB |"]
+    if alone:
+        lines += ["", "Through the server (`streamlit run` on 127.0.0.1, one websocket session "
+                      "as a browser tab speaks to it; the server's work and messages, no "
+                      "rendering):", "", "| step | figure | target |", "|---|---|---|",
+                  f"| first page of a new session | server's first {alone['first']:.2f} s, "
+                  f"then {alone['first warm']:.2f} s ({alone['first B'] / 1e3:.0f} kB sent) "
+                  "| < 3 s |",
+                  f"| filter change (sidebar widgets), median of {len(alone['filter'])} | "
+                  f"{med(alone['filter']):.2f} s (max {max(alone['filter']):.2f}; "
+                  f"{alone['filter B'] / 1e3:.0f} kB sent) | < 1 s |",
+                  f"| click on a marker → details (fragment run), median of "
+                  f"{len(alone['click'])} | {1000 * med(alone['click']):.0f} ms (max "
+                  f"{1000 * max(alone['click']):.0f}; {alone['click B'] / 1e3:.0f} kB sent) "
+                  f"| < 300 ms |",
+                  f"| server memory after these | RSS {alone['memory']['VmRSS']:.0f} MB, peak "
+                  f"{alone['memory']['VmHWM']:.0f} MB | < 1 GB |",
+                  f"| errors | {len(alone['errors'])} | 0 |"]
     if crowd:
-        lines += ["", f"{crowd['threads']} concurrent sessions (threads on one shared store, "
-                      f"{crowd['loops']} filter changes each):", "",
-                  "| changes | errors | p50 | p95 | max | wall | RSS before → after |",
-                  "|---|---|---|---|---|---|---|",
+        pause = (f"about {crowd['think']:g} s between changes" if crowd["think"]
+                 else "back to back, no pause")
+        lines += ["", f"{crowd['sessions']} concurrent sessions on that server (websockets, "
+                      f"{crowd['loops']} filter changes each, {pause}, 30 % followed by a "
+                      "zoom):", "",
+                  "| changes | errors | p50 | p95 | max | zoom p95 | wall | server RSS before "
+                  "→ max → after (peak) |", "|---|---|---|---|---|---|---|---|",
                   f"| {crowd['changes']} | {len(crowd['errors'])} | {crowd['p50 s']:.2f} s | "
-                  f"{crowd['p95 s']:.2f} s | {crowd['max s']:.2f} s | {crowd['wall s']:.1f} s | "
-                  f"{crowd['rss before MB']:.0f} → {crowd['rss after MB']:.0f} MB |"]
+                  f"{crowd['p95 s']:.2f} s | {crowd['max s']:.2f} s | "
+                  f"{crowd['moves p95 s'] or 0:.2f} s | {crowd['wall s']:.1f} s | "
+                  f"{crowd['rss before MB']:.0f} → {crowd['rss max MB']:.0f} → "
+                  f"{crowd['rss after MB']:.0f} MB ({crowd['hwm MB']:.0f} MB) |"]
     return "\n".join(lines)
 
 
@@ -248,20 +407,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("/tmp/newsmap-bench-dataset"))
     parser.add_argument("--quick", action="store_true", help="20,000 events, 4 sessions")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a session pauses between changes (0: back to back)")
+    parser.add_argument("--in-process-only", action="store_true",
+                        help="no server: only the store's calls in this process")
     args = parser.parse_args(argv)
     if args.quick:
         args.events, args.sessions, args.loops, args.repeat = 20_000, 4, 3, 2
     args.out.mkdir(parents=True, exist_ok=True)
     load = machine()
-    _, files, derive_cpu = prepare(args.events, args.out)
-    figures = single(files, args.repeat)
-    crowd = {}
-    if args.sessions:
-        crowd = sessions(figures["store"], args.sessions, args.loops)
-        crowd.update(threads=args.sessions, loops=args.loops)
-    print(report(args.events, derive_cpu, figures, crowd, load))
-    if crowd.get("errors"):
-        print("errors:", *crowd["errors"][:5], sep="\n  ", file=sys.stderr)
+    root, files, derive_cpu = prepare(args.events, args.out)
+    figures = single(root, files, args.repeat)
+    figures["store"].close()
+    alone, many = {}, {}
+    if not args.in_process_only:
+        alone, many = through_server(root, args.out / "cache", files, args.sessions,
+                                     args.loops, args.out, args.think)
+        many.update(sessions=args.sessions, loops=args.loops, think=args.think)
+    print(report(args.events, derive_cpu, figures, alone, many if args.sessions else {},
+                 f"{load}; at the end: load {' '.join(f'{x:.1f}' for x in os.getloadavg())}"))
+    for error in (alone.get("errors", []) + many.get("errors", []))[:5]:
+        print("error:", error, file=sys.stderr)
     return 0
 
 

@@ -206,3 +206,19 @@ def test_dataset_signature_changes_with_each_batch(tmp_path):
 def test_content_hash_is_sha256_of_the_text():
     assert ds.content_hash("abc") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+
+def test_dataset_rows_in_article_order_in_small_row_groups(tmp_path):
+    from benchmarks.synthetic_events import make_extractions
+
+    extractions = list(make_extractions(1500, seed=2, per_article=10))[::-1]  # ids descending
+    with ds.open_for_writing(tmp_path) as writer:
+        batch = ds.write_batch(tmp_path, writer.take_seq(),
+                               [(ex, ds.content_hash(ex.article.text)) for ex in extractions])
+    events = pq.ParquetFile(batch.folder / "events.parquet")
+    assert events.metadata.num_row_groups > 1
+    ids = events.read(columns=["article_id"]).column(0).to_pylist()
+    assert ids == sorted(ids)
+    assert [e.article_id for e in batch.entries] == [ex.article.id for ex in extractions]
+    wanted = [extractions[5], extractions[-7]]
+    assert set(ds.read_articles(tmp_path, [ex.article.id for ex in wanted])) == set(wanted)

@@ -68,10 +68,10 @@ def test_query_filters_select_the_rows_pandas_selects(data, chosen):
     assert store.keys("articles", chosen) == set(expected.articles["article_id"])
 
 
-def test_query_materialized_store_answers_the_same(data):
+def test_query_parquet_store_answers_the_same(data):
     _, _, files, _, _ = data
     chosen = flt.Filters(types=("clash",), include_undated=False)
-    assert (_store(files, materialize=True).keys("events", chosen)
+    assert (_store(files, consolidated=False).keys("events", chosen)
             == _store(files).keys("events", chosen))
 
 
@@ -196,3 +196,69 @@ def test_query_uploaded_article_is_written_once(tmp_path):
     assert ds.add_articles(root, [renamed]) == ()  # same text: already there
     files = derived.ensure(root, tmp_path / "cache")
     assert derived.store(files).count("articles", flt.Filters()) == 2
+
+
+def test_query_cells_count_every_location_in_view_once(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "deployment"))
+    for bounds in (query.Bounds.WORLD, query.Bounds.of(5, 15, 15, 25)):
+        cells = store.cells(chosen, bounds, query.cell_size(4))
+        assert sum(c.locations for c in cells) == store.location_count(chosen, bounds)
+
+
+def test_query_busiest_are_the_first_spots(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("visit", "deployment"))
+    spots = store.spots(chosen, limit=5)
+    assert store.busiest(chosen, 5) == [
+        (k, n or "", e, d) for k, n, e, d in zip(spots["loc_key"], spots["name"],
+                                                 spots["events"], spots["deployments"])]
+
+
+def test_query_cells_of_the_world_locations_in_any_bounds(data):
+    """The page works the cells out from every location (cached per filter): the same cells
+    as asking SQL for the bounds, across the antimeridian too."""
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "meeting", "deployment"))
+    everywhere = store.locations(chosen)
+    for bounds in (query.Bounds.of(5, 15, 15, 25), query.Bounds.of(50, 170, 70, 200),
+                   query.Bounds.of(-40, 130, -20, 160)):
+        assert query.cells_of(everywhere, bounds, 1.0) == store.cells(chosen, bounds, 1.0)
+        assert everywhere.inside(bounds).sum() == store.location_count(chosen, bounds)
+
+
+@pytest.mark.parametrize("chosen", FILTERS, ids=str)
+def test_query_totals_are_the_counts(data, chosen):
+    _, _, files, _, frames = data
+    store = _store(files)
+    expected = flt.apply(frames, chosen)
+    totals = store.totals(chosen)
+    assert {t: totals[t] for t in query.TABLES} == {
+        t: len(getattr(expected, t)) for t in query.TABLES}
+    assert totals["unresolved"] == int((expected.places["status"] == "unresolved").sum())
+
+
+def test_query_batches_added_later_are_read_beside_the_database(tmp_path, monkeypatch):
+    """A consolidated database is reused while a few batches wait beside it (read from their
+    Parquet files), and made anew once more than MAX_LOOSE wait."""
+    monkeypatch.setattr(derived, "MAX_LOOSE", 1)
+    extractions = list(make_extractions(120, seed=6, per_article=20, cities=CITIES))
+    root, cache = tmp_path / "ds", tmp_path / "cache"
+    ds.add_articles(root, extractions[:2])
+    first, loose = derived.database(derived.ensure(root, cache))
+    assert first is not None and not any(loose.values())
+    ds.add_articles(root, extractions[2:4])
+    files = derived.ensure(root, cache)
+    again, loose = derived.database(files)
+    assert again == first and len(loose["events"]) == 1
+    assert derived.store(files).count("articles", flt.Filters()) == 4
+    assert derived.store(files).keys("events", flt.Filters()) == derived.store(
+        files, consolidated=False).keys("events", flt.Filters())
+    ds.add_articles(root, extractions[4:])
+    newest, loose = derived.database(derived.ensure(root, cache))
+    assert newest != first and not any(loose.values())
+    assert not first.exists()  # superseded
+    assert derived.store(derived.ensure(root, cache)).count("articles", flt.Filters()) == 6

@@ -40,6 +40,7 @@ PyArrow is used here and nowhere else.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -186,7 +187,10 @@ def write_batch(root: Path, seq: int, items: Sequence[tuple[Extraction, str]], *
     False and its batch is dropped rather than committed behind the next run's back.
     """
     entries = tuple(Entry(ex.article.id, digest, ex.article.path) for ex, digest in items)
-    tables = {name: _rows(name, items) for name in TABLES}
+    # Rows in article id order (each article's records in their own order): a row group then
+    # spans a narrow range of ids, and its statistics let a reader of a few articles skip it.
+    ordered = sorted(items, key=lambda item: item[0].article.id)
+    tables = {name: _rows(name, ordered) for name in TABLES}
     return _commit(Path(root), seq, tables, entries, still_wanted)
 
 
@@ -195,7 +199,8 @@ def _commit(root: Path, seq: int, tables: dict[str, pa.Table], entries: tuple[En
     work = root / "_tmp" / f"{seq:08d}-{uuid.uuid4().hex}"
     work.mkdir(parents=True)
     for name, table in tables.items():
-        pq.write_table(table, work / f"{name}.parquet", compression="zstd")
+        pq.write_table(table, work / f"{name}.parquet", compression="zstd",
+                       row_group_size=_group_rows(table.num_rows, len(entries)))
     manifest = {"seq": seq, "articles": [dataclasses.astuple(e) for e in entries],
                 "rows": {name: table.num_rows for name, table in tables.items()}}
     (work / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
@@ -207,6 +212,17 @@ def _commit(root: Path, seq: int, tables: dict[str, pa.Table], entries: tuple[En
     os.rename(work, target)  # the commit: the whole folder appears at once
     _fsync_dir(target.parent)
     return Batch(seq, target, entries)
+
+
+#: Articles per Parquet row group: reading a few articles back (``read_articles``, the
+#: details panel's highlights) decodes only the row groups whose article ids can match.
+GROUP_ARTICLES = 64
+
+
+def _group_rows(rows: int, articles: int) -> int:
+    """Rows per row group for about ``GROUP_ARTICLES`` articles' records (rows are in
+    article order)."""
+    return max(256, -(-rows * GROUP_ARTICLES // max(1, articles)))
 
 
 def _flush(folder: Path) -> None:
@@ -233,10 +249,19 @@ def batches(root: Path) -> tuple[Batch, ...]:
         return ()
     found = []
     for path in sorted(folder.iterdir()):
-        if path.name.isdigit() and (path / MANIFEST).is_file():
-            data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-            found.append(Batch(int(path.name), path, tuple(Entry(*e) for e in data["articles"])))
+        manifest = path / MANIFEST
+        if path.name.isdigit() and manifest.is_file():
+            stat = manifest.stat()
+            found.append(_batch(path, stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(found, key=lambda b: b.seq))
+
+
+@functools.lru_cache(maxsize=4096)
+def _batch(path: Path, mtime_ns: int, size: int) -> Batch:
+    """A committed batch's manifest, read once (committed batches never change; the file's
+    time and size are in the key all the same)."""
+    data = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    return Batch(int(path.name), path, tuple(Entry(*e) for e in data["articles"]))
 
 
 def current(found: Iterable[Batch]) -> dict[str, tuple[int, str]]:
@@ -305,11 +330,38 @@ def _read_batch(folder: Path, keep: list[str],
         yield Extraction(article=article, **parts)
 
 
+def _some_rows(path: Path, only: Sequence[str]) -> pa.Table:
+    """The rows of the articles ``only``: only the row groups whose article id range can
+    hold one of them are decoded (by the ranges the file's statistics give)."""
+    wanted = sorted(set(only))
+    stat = path.stat()
+    chosen = [group for group, (low, high) in enumerate(_id_ranges(path, stat.st_mtime_ns,
+                                                                   stat.st_size))
+              if low is None or bisect.bisect_left(wanted, low) < bisect.bisect_right(wanted,
+                                                                                        high)]
+    rows = pq.ParquetFile(path).read_row_groups(chosen)
+    return rows.filter(pc.is_in(rows["article_id"], value_set=pa.array(wanted)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _id_ranges(path: Path, mtime_ns: int, size: int) -> tuple[tuple[Any, Any], ...]:
+    """(lowest, highest) article id of each row group of a committed file ((None, None)
+    where the file has no statistics: always read)."""
+    meta = pq.ParquetFile(path).metadata
+    column = meta.schema.to_arrow_schema().get_field_index("article_id")
+    out = []
+    for group in range(meta.num_row_groups):
+        stats = meta.row_group(group).column(column).statistics
+        known = stats is not None and stats.has_min_max
+        out.append((stats.min, stats.max) if known else (None, None))
+    return tuple(out)
+
+
 def _grouped(table: str, path: Path, only: Sequence[str] | None = None) -> dict[str, list[Any]]:
     """Article id -> its records of one table, in file order (of the articles ``only``, if
     given). Columns the file lacks (written before a field existed) take the field's default;
     columns it has in excess are ignored."""
-    rows = pq.read_table(path, filters=[("article_id", "in", list(only))] if only else None)
+    rows = _some_rows(path, only) if only else pq.read_table(path)
     data = rows.to_pydict()
     ids = data["article_id"]
     known = [(field_name, data[name], pa.types.is_list(kind))

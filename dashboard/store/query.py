@@ -16,6 +16,13 @@ answers the page's questions with SQL whose values are bound parameters, never s
 end, include_undated, types, statuses, articles): the same rules, in SQL, as
 ``filters.apply`` in pandas (``tests/test_query.py`` checks they agree).
 
+The derived Parquet files of many batches can be *consolidated* (:func:`consolidate`) into one
+DuckDB database file, each table sorted (``SORT``): DuckDB's own columnar storage is read
+without decompressing Parquet row groups, its zone maps skip what a page or a location does
+not need, and its buffer manager keeps memory within ``memory_limit`` however many
+sessions ask at once. A :class:`Store` attaches that file read-only and reads the batches it
+does not hold (added since) from their Parquet files.
+
 An *overlay* replaces some articles' rows (the corrected ones) without touching the files: its
 frames are loaded into DuckDB and the views read them instead of the files' rows for those
 articles. DuckDB is imported here and nowhere else.
@@ -25,13 +32,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import threading
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 #: Bump when the derived tables change shape: cached files of another version are not read.
 DERIVED_VERSION = 1
@@ -75,6 +85,15 @@ ORDER = {"events": "date NULLS LAST, article_id, start, key",
          "deployments": "date NULLS LAST, article_id, start, key",
          "places": "article_id, start, key", "problems": "article_id, start NULLS FIRST, kind",
          "articles": "article_id"}
+#: How a consolidated database sorts each table: events and deployments in page order (the
+#: first page of a filter is then read from the first row groups: DuckDB's top-N skips the
+#: rest by their zone maps), place mentions by location (the details panel reads a few row
+#: groups).
+SORT = {**ORDER, "places": "loc_key, article_id, start"}
+#: Tables a consolidated database also holds sorted by location (as ``<table>_at``): what
+#: one location's rows are read from (the details panel, the markers' lines), a few row
+#: groups instead of the whole of a table sorted by date.
+AT_PLACE = ("events", "deployments")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +146,59 @@ class Options:
     articles: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Locations:
+    """Every location in view with its counts (:meth:`Store.locations`), as parallel numpy
+    arrays: a location's position is the one its first row gives (as :meth:`Store.spots`)."""
+
+    loc_key: Any
+    name: Any
+    lat: Any
+    lon: Any
+    events: Any
+    deployments: Any
+    mentions: Any
+
+    def inside(self, bounds: Bounds) -> Any:
+        """A mask of the locations inside ``bounds`` (as SQL's ``_inside``)."""
+        lats = (self.lat >= bounds.south) & (self.lat <= bounds.north)
+        if bounds.west <= bounds.east:
+            return lats & (self.lon >= bounds.west) & (self.lon <= bounds.east)
+        return lats & ((self.lon >= bounds.west) | (self.lon <= bounds.east))
+
+
+def cells_of(found: Locations, bounds: Bounds, size: float) -> tuple[Cell, ...]:
+    """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first: each
+    location counted once, in the cell of its position; a cell's position is the mean of
+    its locations' weighted by their rows (records and mentions)."""
+    inside = found.inside(bounds)
+    lat, lon = found.lat[inside], found.lon[inside]
+    counts = [found.events[inside], found.deployments[inside], found.mentions[inside]]
+    if not len(lat):
+        return ()
+    rows = (counts[0] + counts[1] + counts[2]).astype(float)
+    grid = np.stack([np.floor(lat / size), np.floor(lon / size)], axis=1)
+    _, cell = np.unique(grid, axis=0, return_inverse=True)
+    cell = cell.reshape(-1)
+    weight = np.bincount(cell, weights=rows)
+    mean_lat = np.bincount(cell, weights=lat * rows) / weight
+    mean_lon = np.bincount(cell, weights=lon * rows) / weight
+    sums = [np.bincount(cell, weights=c) for c in counts]
+    places = np.bincount(cell)
+    order = np.lexsort((mean_lon, mean_lat, -weight))
+    return tuple(Cell(float(mean_lat[i]), float(mean_lon[i]), int(sums[0][i]), int(sums[1][i]),
+                      int(sums[2][i]), int(places[i])) for i in order)
+
+
+def busiest_of(found: Locations, limit: int) -> list[tuple[str, str, int, int]]:
+    """The ``limit`` busiest locations (most records and mentions first, then by key) as
+    (loc_key, name, events, deployments): what the place list shows."""
+    rows = found.events + found.deployments + found.mentions
+    chosen = sorted(range(len(rows)), key=lambda i: (-int(rows[i]), found.loc_key[i]))[:limit]
+    return [(str(found.loc_key[i]), str(found.name[i]), int(found.events[i]),
+             int(found.deployments[i])) for i in chosen]
+
+
 def cell_size(zoom: float) -> float:
     """The side of a grid cell in degrees at a map zoom: about 40 px on screen."""
     return 360.0 / 2 ** (max(0, math.floor(zoom)) + 3)
@@ -150,6 +222,36 @@ def write_table(frame: Any, table: str, path: Path) -> None:
         con.close()
 
 
+def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int = 2,
+                memory_limit: str = "512MB") -> None:
+    """Write the tables of ``files`` (table -> Parquet files) into one DuckDB database at
+    ``path``, each table sorted by ``SORT``; atomically (a temporary file renamed)."""
+    work = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit})
+    try:
+        for table in TABLES:
+            paths = [str(p) for p in files.get(table, ())]
+            con.execute(f"CREATE TABLE {table} AS {_base(table, paths)} ORDER BY {SORT[table]}")
+        for table in AT_PLACE:
+            con.execute(f"CREATE TABLE {table}_at AS SELECT * FROM {table} "
+                        f"ORDER BY loc_key, {SORT[table]}")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(work, path)
+    finally:
+        con.close()
+        for leftover in (work, work.with_name(work.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _base(table: str, paths: Sequence[str]) -> str:
+    """A SELECT of ``table``'s columns from Parquet files (none: no rows)."""
+    if paths:
+        return _select(table, "read_parquet([" + ", ".join(map(_literal, paths)) + "])")
+    return ("SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in SCHEMAS[table]) +
+            " WHERE false")
+
+
 def _literal(text: str) -> str:
     """A SQL string literal (for file names in DDL, where parameters cannot go)."""
     return "'" + text.replace("'", "''") + "'"
@@ -157,43 +259,45 @@ def _literal(text: str) -> str:
 
 # ---------------------------------------------------------------------------- the store
 class Store:
-    """The five tables over Parquet files (and an overlay), queried by many threads at once.
+    """The five tables over a consolidated database and Parquet files (and an overlay),
+    queried by many threads at once, each through its own cursor of one connection (one
+    buffer pool, one ``memory_limit``, one thread pool for every session).
 
-    ``files``: table -> Parquet files of that table. ``overlay``: table -> pandas frame, the
-    rows of ``replaced`` articles that stand instead of the files' rows of those articles.
-    ``materialize`` loads the columns into DuckDB's memory instead of reading the files on
-    every query (faster filters, more memory).
+    ``files``: table -> Parquet files of that table (the batches ``database`` does not hold).
+    ``database``: a file :func:`consolidate` wrote, or None. ``overlay``: table -> pandas
+    frame, the rows of ``replaced`` articles that stand instead of the stored rows of those
+    articles.
     """
 
-    def __init__(self, files: Mapping[str, Sequence[Path]], *,
+    def __init__(self, files: Mapping[str, Sequence[Path]], *, database: Path | None = None,
                  overlay: Mapping[str, Any] | None = None, replaced: Iterable[str] = (),
-                 materialize: bool = False, threads: int = 2,
-                 memory_limit: str = "768MB") -> None:
+                 threads: int = 2, memory_limit: str = "512MB") -> None:
         self._con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
         self._local = threading.local()
-        self._con.execute("CREATE TABLE replaced (article_id VARCHAR)")
+        if database is not None:
+            self._con.execute(f"ATTACH {_literal(str(database))} AS db (READ_ONLY)")
         ids = sorted(set(replaced))
         if ids:
-            self._con.execute("INSERT INTO replaced SELECT unnest(?)", [ids])
-        for table in TABLES:
-            self._define(table, [str(p) for p in files.get(table, ())],
-                         (overlay or {}).get(table), materialize)
-
-    def _define(self, table: str, paths: list[str], extra: Any, materialize: bool) -> None:
-        con = self._con
-        base = (_select(table, "read_parquet([" + ", ".join(map(_literal, paths)) + "])")
-                if paths else "SELECT " + ", ".join(f'NULL::{t} AS "{c}"' for c, t in
-                                                    SCHEMAS[table]) + " WHERE false")
-        kind = "TABLE" if materialize else "VIEW"
-        con.execute(f"CREATE {kind} base_{table} AS {base}")
-        parts = [f"SELECT * FROM base_{table} WHERE article_id NOT IN "
-                 "(SELECT article_id FROM replaced)"]
-        if extra is not None:
-            con.register(f"frame_{table}", extra)
-            con.execute(f"CREATE TABLE over_{table} AS {_select(table, f'frame_{table}')}")
-            con.unregister(f"frame_{table}")
-            parts.append(f"SELECT * FROM over_{table}")
-        con.execute(f"CREATE VIEW {table} AS " + " UNION ALL ".join(parts))
+            self._con.execute("CREATE TABLE replaced AS SELECT unnest(?::VARCHAR[]) "
+                              "AS article_id", [ids])
+        for name in (*TABLES, *(f"{table}_at" for table in AT_PLACE)):
+            table = name.removesuffix("_at")
+            parts = [f"SELECT * FROM db.{name}"] if database is not None else []
+            paths = [str(p) for p in files.get(table, ())]
+            if paths or not parts:
+                parts.append(_base(table, paths))
+            if ids:
+                parts = [f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE "
+                         "article_id NOT IN (SELECT article_id FROM replaced)"]
+            extra = (overlay or {}).get(table)
+            if extra is not None:
+                if name == table:
+                    self._con.register(f"frame_{table}", extra)
+                    self._con.execute(f"CREATE TABLE over_{table} AS "
+                                      f"{_select(table, f'frame_{table}')}")
+                    self._con.unregister(f"frame_{table}")
+                parts.append(f"SELECT * FROM over_{table}")
+            self._con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(parts))
 
     def close(self) -> None:
         self._con.close()
@@ -212,8 +316,9 @@ class Store:
         return self._cursor().execute(sql, list(params)).df()
 
     # -------------------------------------------------------------------------- filters
-    def filtered(self, table: str, filters: Any) -> tuple[str, list[Any]]:
-        """A SELECT of ``table``'s filtered rows, and its parameters."""
+    def filtered(self, table: str, filters: Any, at: bool = False) -> tuple[str, list[Any]]:
+        """A SELECT of ``table``'s filtered rows, and its parameters; ``at``: from its copy
+        sorted by location, if it has one (for the rows of a few locations)."""
         where, params = _conditions(table, filters)
         if table == "places" and filters.narrows_records:
             events, ev_params = self.filtered("events", filters)
@@ -221,7 +326,8 @@ class Store:
             where.append(f"loc_key IN (SELECT loc_key FROM ({events}) UNION "
                          f"SELECT loc_key FROM ({deps}))")
             params += ev_params + dep_params
-        return (f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(where) if where else ""),
+        source = f"{table}_at" if at and table in AT_PLACE else table
+        return (f"SELECT * FROM {source}" + (" WHERE " + " AND ".join(where) if where else ""),
                 params)
 
     def count(self, table: str, filters: Any) -> int:
@@ -242,11 +348,24 @@ class Store:
 
     def totals(self, filters: Any) -> dict[str, int]:
         """Row counts of every filtered table, and ``unresolved`` place mentions."""
-        out = {table: self.count(table, filters) for table in TABLES}
-        sql, params = self.filtered("places", filters)
-        out["unresolved"] = int(self._rows(
-            f"SELECT count(*) FROM ({sql}) WHERE status = 'unresolved'", params)[0][0])
-        return out
+        # One statement: the filtered events and deployments are read once, for their counts
+        # and for the locations that narrow the place mentions.
+        ev, params = self.filtered("events", filters)
+        dep, dep_params = self.filtered("deployments", filters)
+        where, place_params = _conditions("places", filters)
+        if filters.narrows_records:
+            where.append("loc_key IN (SELECT loc_key FROM ev UNION SELECT loc_key FROM dep)")
+        problems, problem_params = self.filtered("problems", filters)
+        articles, article_params = self.filtered("articles", filters)
+        row = self._rows(
+            f"WITH ev AS MATERIALIZED (SELECT loc_key FROM ({ev})), "
+            f"dep AS MATERIALIZED (SELECT loc_key FROM ({dep})), "
+            f"pl AS (SELECT count(*) AS n, count(*) FILTER (status = 'unresolved') AS u "
+            f"FROM places{' WHERE ' + ' AND '.join(where) if where else ''}) "
+            f"SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM dep), pl.n, "
+            f"(SELECT count(*) FROM ({problems})), (SELECT count(*) FROM ({articles})), pl.u "
+            f"FROM pl", params + dep_params + place_params + problem_params + article_params)[0]
+        return dict(zip((*TABLES, "unresolved"), map(int, row)))
 
     def options(self, max_articles: int = 2000) -> Options:
         """Actors by record count (most first), the date span, types, statuses, and the
@@ -274,15 +393,20 @@ class Store:
                            "ORDER BY confidence, key LIMIT ?", [int(limit)])
 
     # -------------------------------------------------------------------------- the map
-    def _located(self, filters: Any, bounds: Bounds) -> tuple[str, list[Any]]:
-        """Every located row inside ``bounds`` as (loc_key, kind of row, name, place kind,
-        precision, lat, lon, key, date, weight columns …), places, events and deployments."""
+    def _located(self, filters: Any, bounds: Bounds, keys: Sequence[str] | None = None
+                 ) -> tuple[str, list[Any]]:
+        """Every located row inside ``bounds`` (and at ``keys`` if given) as (loc_key, kind
+        of row, name, place kind, precision, lat, lon, key, date, weight columns …), places,
+        events and deployments."""
         inside, box = _inside(bounds)
+        if keys is not None:
+            at, box = _at(keys)
+            inside, box = f"{inside} AND {at}", _inside(bounds)[1] + box
         parts, params = [], []
         for table, name, kind in (("places", "name", "kind"), ("events", "place_name",
                                                                  "place_kind"),
                                   ("deployments", "place_name", "place_kind")):
-            sql, found = self.filtered(table, filters)
+            sql, found = self.filtered(table, filters, at=keys is not None)
             pri = TABLES.index(table)  # places name a location before events, events before
             extra = {"places": "surface, NULL::DATE AS date, NULL AS key, NULL AS basis, "
                                "NULL::BIGINT AS strength, NULL AS type, NULL AS status",
@@ -296,6 +420,19 @@ class Store:
             params += found + box
         return " UNION ALL ".join(parts), params
 
+    def locations(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> Locations:
+        """Every location inside ``bounds`` with its counts, in one pass: what the cells,
+        the place list and the count of locations in view are worked out from (a few tens
+        of thousands of rows however many records; see :func:`cells_of`)."""
+        sql, params = self._located(filters, bounds)
+        found = self._cursor().execute(
+            f"SELECT loc_key, coalesce(arg_min(name, pri), '') AS name, arg_min(lat, pri) AS lat, "
+            f"arg_min(lon, pri) AS lon, count(*) FILTER (tbl = 'events') AS events, "
+            f"count(*) FILTER (tbl = 'deployments') AS deployments, "
+            f"count(*) FILTER (tbl = 'places') AS mentions FROM ({sql}) GROUP BY loc_key",
+            params).fetchnumpy()
+        return Locations(**{name: np.asarray(found[name]) for name in Locations.__slots__})
+
     def location_count(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> int:
         """How many distinct locations lie inside ``bounds``."""
         sql, params = self._located(filters, bounds)
@@ -303,22 +440,23 @@ class Store:
 
     def cells(self, filters: Any, bounds: Bounds, size: float) -> tuple[Cell, ...]:
         """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first."""
-        sql, params = self._located(filters, bounds)
-        rows = self._rows(
-            f"SELECT avg(lat), avg(lon), count(*) FILTER (tbl = 'events'), "
-            f"count(*) FILTER (tbl = 'deployments'), count(*) FILTER (tbl = 'places'), "
-            f"count(DISTINCT loc_key) FROM ({sql}) "
-            f"GROUP BY floor(lat / ?), floor(lon / ?) ORDER BY count(*) DESC",
-            params + [size, size])
-        return tuple(Cell(float(a), float(o), int(e), int(d), int(m), int(n))
-                     for a, o, e, d, m, n in rows)
+        return cells_of(self.locations(filters, bounds), bounds, size)
+
+    def busiest(self, filters: Any, limit: int) -> list[tuple[str, str, int, int]]:
+        """The ``limit`` busiest locations: see :func:`busiest_of`."""
+        return busiest_of(self.locations(filters), limit)
 
     def spots(self, filters: Any, bounds: Bounds = Bounds.WORLD, limit: int = 2000,
               keys: Sequence[str] = ()) -> Any:
         """One row per location inside ``bounds`` (the ``limit`` busiest, or exactly ``keys``),
-        with the columns of ``tables.locations`` (no areas: ``geometry`` and ``bbox`` None)."""
-        sql, params = self._located(filters, bounds)
-        chosen = "WHERE loc_key IN (SELECT unnest(?))" if keys else ""
+        with the columns of ``tables.locations`` (no areas: ``geometry`` and ``bbox`` None).
+        The busiest are found first by a bare count, then only they are described."""
+        if not keys:
+            sql, params = self._located(filters, bounds)
+            keys = [row[0] for row in self._rows(
+                f"SELECT loc_key FROM ({sql}) GROUP BY loc_key ORDER BY count(*) DESC, loc_key "
+                "LIMIT ?", params + [int(limit)])]
+        sql, params = self._located(filters, bounds, keys)
         return self._frame(f"""
             WITH rows AS ({sql}),
             top AS (
@@ -342,11 +480,11 @@ class Store:
                                 FILTER (tbl = 'events'), '') AS event_key,
                        coalesce(arg_min(key, coalesce(date, DATE '9999-12-31'))
                                 FILTER (tbl = 'deployments'), '') AS deployment_key
-                FROM rows {chosen} GROUP BY loc_key
+                FROM rows GROUP BY loc_key
                 ORDER BY events + deployments + mentions DESC, loc_key LIMIT ?)
             SELECT top.*, NULL::VARCHAR AS geometry, NULL::DOUBLE[] AS bbox FROM top
             ORDER BY events + deployments + mentions DESC, loc_key""",
-            params + [list(LOOSE_BASES)] * 2 + ([list(keys)] if keys else []) + [int(limit)])
+            params + [list(LOOSE_BASES)] * 2 + [int(limit)])
 
     def record_lines(self, filters: Any, keys: Sequence[str], lines: int = 2
                      ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -354,23 +492,23 @@ class Store:
         ``keys``, as plain text like ``tables.locations`` writes them (escape before showing)."""
         if not keys:
             return {}
-        ev, ev_params = self.filtered("events", filters)
-        dep, dep_params = self.filtered("deployments", filters)
+        ev, ev_params = self.filtered("events", filters, at=True)
+        dep, dep_params = self.filtered("deployments", filters, at=True)
         first = ("row_number() OVER (PARTITION BY loc_key ORDER BY date NULLS LAST, "
                  "article_id, start) AS n")
+        at, at_params = _at(keys)
         rows = self._rows(f"""
             SELECT loc_key, 'e', coalesce(strftime(date, '%Y-%m-%d'), 'undated') || ' · ' ||
                    type || ' (' || status || '): ' || CASE WHEN length(summary) <= 60
                    THEN summary ELSE summary[1:59] || '…' END, n
-            FROM (SELECT *, {first} FROM ({ev}) WHERE loc_key IN (SELECT unnest(?))) WHERE n <= ?
+            FROM (SELECT *, {first} FROM ({ev}) WHERE {at}) WHERE n <= ?
             UNION ALL
             SELECT loc_key, 'd', CASE WHEN strength IS NULL THEN '' ELSE
                    format('{{:,}} ', strength) END || 'troops of ' ||
                    CASE WHEN len(actors) > 0 THEN array_to_string(actors, ', ') ELSE unit END ||
                    ' (' || status || ')', n
-            FROM (SELECT *, {first} FROM ({dep}) WHERE loc_key IN (SELECT unnest(?))) WHERE n <= ?
-            ORDER BY 1, 2, 4""", ev_params + [list(keys), lines] + dep_params
-                          + [list(keys), lines])
+            FROM (SELECT *, {first} FROM ({dep}) WHERE {at}) WHERE n <= ?
+            ORDER BY 1, 2, 4""", [*ev_params, *at_params, lines, *dep_params, *at_params, lines])
         out: dict[str, tuple[list[str], list[str]]] = {}
         for key, kind, text, _ in rows:
             out.setdefault(key, ([], []))[0 if kind == "e" else 1].append(text)
@@ -378,7 +516,7 @@ class Store:
 
     def at_location(self, table: str, filters: Any, loc_key: str, limit: int = 200) -> Any:
         """The filtered rows of ``table`` at one location, in the table's order."""
-        sql, params = self.filtered(table, filters)
+        sql, params = self.filtered(table, filters, at=True)
         return self._frame(f"SELECT * FROM ({sql}) WHERE loc_key = ? ORDER BY {ORDER[table]} "
                            "LIMIT ?", params + [loc_key, int(limit)])
 
@@ -392,9 +530,10 @@ def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:
         params.append(list(filters.articles))
     if table not in ("events", "deployments"):
         return where, params
-    if filters.actors:
-        where.append("list_has_any(actors, ?)")
-        params.append(list(filters.actors))
+    if filters.actors:  # one list_contains per actor: far cheaper than list_has_any
+        where.append("(" + " OR ".join(["list_contains(actors, ?)"] * len(filters.actors))
+                     + ")")
+        params += list(filters.actors)
     if filters.types:
         if table == "events":
             where.append("list_contains(?, type)")
@@ -414,6 +553,14 @@ def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:
     where.append(f"(({' AND '.join(inside)}) OR (date IS NULL AND ?))")
     params.append(bool(filters.include_undated))
     return where, params
+
+
+def _at(keys: Sequence[str]) -> tuple[str, list[Any]]:
+    """A condition on ``loc_key`` for some locations: an equality for one (DuckDB skips the
+    rest of the column in its scan), a semi-join for more."""
+    if len(keys) == 1:
+        return "loc_key = ?", list(keys)
+    return "loc_key IN (SELECT unnest(?::VARCHAR[]))", [list(keys)]
 
 
 def _inside(bounds: Bounds) -> tuple[str, list[Any]]:

@@ -69,22 +69,29 @@ def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
     return store.totals(chosen)
 
 
+@functools.lru_cache(maxsize=16)
+def _locations(store: query.Store, chosen: flt.Filters) -> query.Locations:
+    """Every location with its counts (a few MB at most): the cells at any zoom and bounds,
+    the place list and the count in view come from it without asking DuckDB again, so a pan
+    or a zoom on the cells costs no query."""
+    return store.locations(chosen)
+
+
 @functools.lru_cache(maxsize=256)
 def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds):
     """("cells", cells, total) or ("markers", spots frame, total); not to be modified."""
-    total = store.location_count(chosen, bounds)
+    found = _locations(store, chosen)
+    total = int(found.inside(bounds).sum())
     if zoom < MARKER_ZOOM and total > MAX_MARKERS:
-        return "cells", store.cells(chosen, bounds, query.cell_size(zoom)), total
+        return "cells", query.cells_of(found, bounds, query.cell_size(zoom)), total
     return "markers", marker_spots(store, chosen, bounds), total
 
 
 @functools.lru_cache(maxsize=256)
 def _busiest(store: query.Store, chosen: flt.Filters) -> dict[str, str]:
     """The place list's labels: the busiest locations, by key."""
-    busiest = store.spots(chosen, limit=PLACE_CHOICES)
-    return dict(zip(busiest["loc_key"], (
-        f"{n or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
-        for n, e, d in zip(busiest["name"], busiest["events"], busiest["deployments"]))))
+    return {key: f"{name or 'unnamed'} — {_count(e, 'event')}, {_count(d, 'deployment')}"
+            for key, name, e, d in query.busiest_of(_locations(store, chosen), PLACE_CHOICES)}
 
 
 def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
@@ -101,10 +108,21 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
                  keys: tuple[str, ...] = ()) -> pd.DataFrame:
     """The busiest locations in view (or ``keys``) in the shape of ``tables.locations``."""
-    spots = store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys)
-    lines = store.record_lines(chosen, list(spots["loc_key"]))
-    spots["event_lines"] = [lines.get(k, ((), ()))[0] for k in spots["loc_key"]]
-    spots["deployment_lines"] = [lines.get(k, ((), ()))[1] for k in spots["loc_key"]]
+    return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys))
+
+
+def place_spot(store: query.Store, chosen: flt.Filters, key: str) -> pd.DataFrame:
+    """One location's row for the details panel (without the markers' popup lines)."""
+    return _shaped(store, chosen, store.spots(chosen, keys=(key,)), lines=False)
+
+
+def _shaped(store: query.Store, chosen: flt.Filters, spots: pd.DataFrame,
+            lines: bool = True) -> pd.DataFrame:
+    """Spots in the shape of ``tables.locations``; the markers' popup lines only if
+    ``lines`` (the details panel does not show them)."""
+    found = store.record_lines(chosen, list(spots["loc_key"])) if lines else {}
+    spots["event_lines"] = [found.get(k, ((), ()))[0] for k in spots["loc_key"]]
+    spots["deployment_lines"] = [found.get(k, ((), ()))[1] for k in spots["loc_key"]]
     spots["surfaces"] = [tuple(s) if _listed(s) else () for s in spots["surfaces"]]
     unnamed = spots["name"].isna() | (spots["name"] == "")
     spots.loc[unnamed, "name"] = [f"{a:.3f}, {o:.3f}" for a, o in
@@ -179,7 +197,7 @@ def _details(store: query.Store, chosen: flt.Filters,
                          placeholder="Click a marker on the map, or choose a place")
     if not place:
         return
-    spot = marker_spots(store, chosen, query.Bounds.WORLD, keys=(place,))
+    spot = place_spot(store, chosen, place)
     if spot.empty:
         st.caption("Nothing at this place matches the filters.")
         return
