@@ -847,9 +847,15 @@ def _review_queue(queue: pd.DataFrame) -> None:
         return
     st.caption("Place mentions whose confidence is low or whose two best readings are close, "
                "the most doubtful first. Pick one to open it in the details panel.")
-    st.dataframe(_blank(queue.drop(columns=["loc_key"])), hide_index=True, key="nm_queue",
+    st.dataframe(_blank(queue.drop(columns=["loc_key", "key"])), hide_index=True,
+                 key="nm_queue", column_config=QUEUE_LABELS,
                  on_select=functools.partial(_open_queued, queue),
                  selection_mode="single-row")
+
+
+#: The review queue's columns in words (the mention's key stays out of sight: a pick opens it).
+QUEUE_LABELS = {"surface": "as written", "name": "read as", "country_code": "country",
+                "article_id": "article"}
 
 
 def _open_queued(queue: pd.DataFrame) -> None:
