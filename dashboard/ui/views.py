@@ -528,7 +528,9 @@ def timeline(filtered: Frames) -> None:
     chart = alt.Chart(points).mark_circle(opacity=0.8).encode(
         x=alt.X("date:T", title="week" if weekly else "date"), y=alt.Y("actor:N", title=None),
         color=alt.Color("type:N", title="event type"),
-        size=alt.Size("events:Q", title="events", scale=alt.Scale(range=[60, 600])),
+        # Whole counts, from 1 up (a zero-based scale labelled its one symbol "0.0").
+        size=alt.Size("events:Q", title="events", legend=alt.Legend(format="d", tickMinStep=1),
+                      scale=alt.Scale(range=[60, 600], zero=False)),
         tooltip=["date:T", "actor:N", "type:N", "events:Q", "example:N"],
     ).properties(height=max(160, 28 * points["actor"].nunique()))
     st.altair_chart(chart, width="stretch")
