@@ -52,25 +52,25 @@ class Areas:
         self.admin1 = functools.lru_cache(maxsize=8192)(self._admin1)
         self.name = functools.lru_cache(maxsize=8192)(self._name)
 
-    def _read(self, key: tuple[str, str, str], tolerance: float) -> Outline | None:
+    def _row(self, key: tuple[str, str, str], columns: str) -> tuple | None:
+        """``columns`` of the area ``(kind, country, admin1 code)``, or None without one."""
         rowid = self._rows.get(key)
         if rowid is None:
             return None
         with self._lock:
-            name, text = self._db.execute("SELECT name, geometry FROM places WHERE id = ?",
-                                          (rowid,)).fetchone()
-        return _outline(name, text, tolerance)
+            return self._db.execute(f"SELECT {columns} FROM places WHERE id = ?",
+                                    (rowid,)).fetchone()
+
+    def _read(self, key: tuple[str, str, str], tolerance: float) -> Outline | None:
+        row = self._row(key, "name, geometry")
+        return _outline(*row, tolerance) if row else None
 
     def _name(self, country: str, code: str = "") -> str | None:
         """The name of the country ``country`` or, with ``code``, of its subdivision of that
         admin1 code (what a city row names only by code); None for an area without an
         outline."""
-        rowid = self._rows.get(("admin1", country, code) if code else ("country", country, ""))
-        if rowid is None:
-            return None
-        with self._lock:
-            return self._db.execute("SELECT name FROM places WHERE id = ?",
-                                    (rowid,)).fetchone()[0]
+        row = self._row(("admin1", country, code) if code else ("country", country, ""), "name")
+        return row[0] if row else None
 
     def _country(self, code: str) -> Outline | None:
         """The country with this ISO 3166-1 alpha-2 code, or None without an outline."""
