@@ -77,6 +77,14 @@ def test_dataset_app_click_shows_the_places_records_from_sql(root):
     assert "Deployments here (1)" in _details(at)
 
 
+def test_dataset_app_details_highlight_the_sentences_without_reading_articles(root):
+    with mock.patch.object(dataset, "read_articles", side_effect=AssertionError("read")):
+        at = _run(tooltip=MITROVICA)
+    shown = _details(at)
+    assert 'class="nm-focus"' in shown and 'class="nm-place"' in shown
+    assert not at.error
+
+
 def test_dataset_app_applies_the_corrections_kept_beside_the_dataset(root):
     ex = extractions()[0]
     place = next(p for p in ex.places if p.resolved)

@@ -44,7 +44,7 @@ import duckdb
 import numpy as np
 
 #: Bump when the derived tables change shape: cached files of another version are not read.
-DERIVED_VERSION = 1
+DERIVED_VERSION = 2
 #: The type that selects deployments in the type filter (``filters.DEPLOYMENT_TYPE``).
 DEPLOYMENT_TYPE = "deployment"
 #: Place bases that do not locate an event itself (``tables.LOOSE_BASES``).
@@ -54,25 +54,27 @@ _GROUNDING = (("place_basis", "VARCHAR"), ("place_note", "VARCHAR"), ("date_basi
 _WHERE = (("place_name", "VARCHAR"), ("place_kind", "VARCHAR"), ("precision", "VARCHAR"),
           ("lat", "DOUBLE"), ("lon", "DOUBLE"), ("loc_key", "VARCHAR"))
 _SPAN = (("sentence", "VARCHAR"), ("start", "BIGINT"), ("end", "BIGINT"))
+#: What the details panel shows of a record's sentence (``highlight.Snippet`` as JSON).
+_SNIPPET = (("snippet", "VARCHAR"),)
 #: Table -> (column, DuckDB type), in the order of ``tables.*_COLUMNS``.
 SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
     "events": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
                ("date", "DATE"), ("type", "VARCHAR"), ("status", "VARCHAR"),
                ("summary", "VARCHAR"), ("actors", "VARCHAR[]"), *_WHERE,
                ("date_text", "VARCHAR"), ("date_precision", "VARCHAR"),
-               ("date_qualifier", "VARCHAR"), *_GROUNDING, *_SPAN),
+               ("date_qualifier", "VARCHAR"), *_GROUNDING, *_SPAN, *_SNIPPET),
     "deployments": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
                     ("date", "DATE"), ("status", "VARCHAR"), ("actors", "VARCHAR[]"),
                     ("unit", "VARCHAR"), ("strength", "BIGINT"),
                     ("strength_qualifier", "VARCHAR"), ("strength_text", "VARCHAR"),
-                    *_WHERE, *_GROUNDING, *_SPAN),
+                    *_WHERE, *_GROUNDING, *_SPAN, *_SNIPPET),
     "places": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
                ("surface", "VARCHAR"), ("name", "VARCHAR"), ("kind", "VARCHAR"),
                ("country_code", "VARCHAR"), ("admin1", "VARCHAR"), ("lat", "DOUBLE"),
                ("lon", "DOUBLE"), ("precision", "VARCHAR"), ("confidence", "DOUBLE"),
                ("literal", "BOOLEAN"), ("stands_for", "VARCHAR"), ("status", "VARCHAR"),
                ("loc_key", "VARCHAR"), ("geonameid", "BIGINT"), ("geometry", "VARCHAR"),
-               ("bbox", "DOUBLE[]"), *_SPAN),
+               ("bbox", "DOUBLE[]"), *_SPAN, *_SNIPPET),
     "problems": (("article_id", "VARCHAR"), ("kind", "VARCHAR"), ("message", "VARCHAR"),
                  ("start", "BIGINT"), ("end", "BIGINT")),
     "articles": (("article_id", "VARCHAR"), ("title", "VARCHAR"), ("source", "VARCHAR"),
@@ -80,6 +82,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
                  ("events", "BIGINT"), ("deployments", "BIGINT"), ("problems", "BIGINT")),
 }
 TABLES = tuple(SCHEMAS)
+#: Tables whose rows carry a ``snippet``.
+SNIPPETS = tuple(name for name, columns in SCHEMAS.items() if ("snippet", "VARCHAR") in columns)
 #: How each table's pages are ordered (stable: the key breaks ties).
 ORDER = {"events": "date NULLS LAST, article_id, start, key",
          "deployments": "date NULLS LAST, article_id, start, key",

@@ -210,7 +210,29 @@ def _details(store: query.Store, chosen: flt.Filters,
         st.caption(f"The first {DETAIL_ROWS} of each kind, earliest first.")
     ids = tuple(sorted({*here.events["article_id"], *here.deployments["article_id"],
                         *here.places["article_id"]}))
-    views.details_panel(shown, articles(ids), here, None, correcting)
+    views.details_panel(shown, _Articles(articles, ids), here, None, correcting)
+
+
+class _Articles(Mapping):
+    """The details' articles, read back only when something asks for one (the correction
+    widgets): the highlighted sentences come from the rows' snippets."""
+
+    def __init__(self, read: Callable[[tuple[str, ...]], Mapping[str, Extraction]],
+                 ids: tuple[str, ...]) -> None:
+        self._read, self._ids = read, ids
+
+    @functools.cached_property
+    def _found(self) -> Mapping[str, Extraction]:
+        return self._read(self._ids)
+
+    def __getitem__(self, article_id: str) -> Extraction:
+        return self._found[article_id]
+
+    def __iter__(self):
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
 
 
 def _python_values(frame: pd.DataFrame) -> pd.DataFrame:
