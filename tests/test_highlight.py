@@ -121,7 +121,8 @@ def test_a_kept_snippet_shows_what_the_article_shows_around_its_sentence():
     for mark in marks:
         focus = [(mark.start, mark.end)]
         for sentence, near in (("", mark.start), (text[:mark.end + 3], mark.start)):
-            kept = Snippet.loads(snippet(text, sentence, near, marks, context=12).dumps())
+            found = snippet(text, sentence, near, marks, context=12)
+            kept = Snippet.loads(found.dumps(sentence), sentence)
             assert snippet_html(kept, focus) == sentence_html(text, sentence, near, marks,
                                                               focus, context=12)
     whole = "Troops stay in <Mitrovica>."

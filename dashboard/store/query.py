@@ -44,7 +44,7 @@ import duckdb
 import numpy as np
 
 #: Bump when the derived tables change shape: cached files of another version are not read.
-DERIVED_VERSION = 2
+DERIVED_VERSION = 3
 #: The type that selects deployments in the type filter (``filters.DEPLOYMENT_TYPE``).
 DEPLOYMENT_TYPE = "deployment"
 #: Place bases that do not locate an event itself (``tables.LOOSE_BASES``).
@@ -98,6 +98,8 @@ SORT = {**ORDER, "places": "loc_key, article_id, start"}
 #: one location's rows are read from (the details panel, the markers' lines), a few row
 #: groups instead of the whole of a table sorted by date.
 AT_PLACE = ("events", "deployments")
+#: Bump when :func:`consolidate` lays a database out otherwise (its tables' format).
+LAYOUT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,11 @@ def busiest_of(found: Locations, limit: int) -> list[tuple[str, str, int, int]]:
     """The ``limit`` busiest locations (most records and mentions first, then by key) as
     (loc_key, name, events, deployments): what the place list shows."""
     rows = found.events + found.deployments + found.mentions
-    chosen = sorted(range(len(rows)), key=lambda i: (-int(rows[i]), found.loc_key[i]))[:limit]
+    candidates = range(len(rows))
+    if len(rows) > limit > 0:  # only those at least as busy as the limit-th: no full sort
+        least = np.partition(rows, len(rows) - limit)[len(rows) - limit]
+        candidates = np.flatnonzero(rows >= least)
+    chosen = sorted(candidates, key=lambda i: (-int(rows[i]), found.loc_key[i]))[:limit]
     return [(str(found.loc_key[i]), str(found.name[i]), int(found.events[i]),
              int(found.deployments[i])) for i in chosen]
 
@@ -233,12 +239,15 @@ def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int
     work = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit})
     try:
-        for table in TABLES:
+        for table in AT_PLACE:  # the snippets only here: the details read them from here
             paths = [str(p) for p in files.get(table, ())]
-            con.execute(f"CREATE TABLE {table} AS {_base(table, paths)} ORDER BY {SORT[table]}")
-        for table in AT_PLACE:
-            con.execute(f"CREATE TABLE {table}_at AS SELECT * FROM {table} "
+            con.execute(f"CREATE TABLE {table}_at AS {_base(table, paths)} "
                         f"ORDER BY loc_key, {SORT[table]}")
+        for table in TABLES:
+            source = (f"SELECT * REPLACE (NULL::VARCHAR AS snippet) FROM {table}_at"
+                      if table in AT_PLACE else
+                      _base(table, [str(p) for p in files.get(table, ())]))
+            con.execute(f"CREATE TABLE {table} AS {source} ORDER BY {SORT[table]}")
         con.execute("CHECKPOINT")
         con.close()
         os.replace(work, path)

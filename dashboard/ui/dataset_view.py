@@ -264,7 +264,8 @@ def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, 
     pager, where = st.columns([1, 3], vertical_alignment="bottom")
     page = pager.number_input("Page", min_value=1, max_value=pages, step=1, key="nm_page")
     page = min(int(page), pages)
-    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS))
+    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+                          ).drop(columns="snippet", errors="ignore")  # the details' only
     where.caption(f"Rows {(page - 1) * PAGE_ROWS + min(1, total):,}–"
                   f"{(page - 1) * PAGE_ROWS + len(rows):,} of {total:,} · page {page:,} of "
                   f"{pages:,}")

@@ -41,7 +41,8 @@ CACHE_ENV = "NEWSMAP_CACHE"
 #: Batches read from their Parquet files beside a consolidated database before it is remade.
 MAX_LOOSE = 4
 #: What a consolidated database's layout depends on: another value makes it anew.
-_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT, query.AT_PLACE)).encode()
+_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT, query.AT_PLACE,
+                                query.LAYOUT)).encode()
                        ).hexdigest()[:8]
 
 
@@ -79,7 +80,7 @@ def _snippets(frame, marks: dict[str, tuple[str, tuple[highlight.Mark, ...]]]) -
                                            frame["start"]):
         text, article_marks = marks[article_id]
         one = highlight.snippet(text, sentence or "", int(start), article_marks)
-        found.append(None if one is None else one.dumps())
+        found.append(None if one is None else one.dumps(sentence or ""))
     return found
 
 

@@ -121,19 +121,21 @@ class Snippet:
     before: bool = False
     after: bool = False
 
-    def dumps(self) -> str:
-        """As compact JSON (:meth:`loads` reads it back)."""
-        return json.dumps([self.at, self.text, [[m.start, m.end, m.kind, m.title]
-                                                 for m in self.marks],
+    def dumps(self, sentence: str = "") -> str:
+        """As compact JSON (:meth:`loads` reads it back); the text left out when it is
+        ``sentence`` (the record's own, which its row holds anyway)."""
+        return json.dumps([self.at, None if self.text == sentence else self.text,
+                           [[m.start, m.end, m.kind, m.title] for m in self.marks],
                            self.before, self.after], ensure_ascii=False,
                           separators=(",", ":"))
 
     @classmethod
-    def loads(cls, data: str) -> Snippet:
+    def loads(cls, data: str, sentence: str = "") -> Snippet:
+        """What :meth:`dumps` wrote, with the same ``sentence``."""
         at, text, marks, before, after = json.loads(data)
-        return cls(int(at), str(text), tuple(Mark(int(s), int(e), str(k), str(t))
-                                             for s, e, k, t in marks), bool(before),
-                   bool(after))
+        return cls(int(at), sentence if text is None else str(text),
+                   tuple(Mark(int(s), int(e), str(k), str(t)) for s, e, k, t in marks),
+                   bool(before), bool(after))
 
 
 def snippet(text: str, sentence: str, near: int, marks: Sequence[Mark],

@@ -372,7 +372,7 @@ def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
     source = _source(f"article {row['article_id']}", f"record {row.get('id') or row['key']}")
     snippet = row.get("snippet")  # a dataset's row carries what its sentence shows
     if isinstance(snippet, str):
-        body = highlight.snippet_html(highlight.Snippet.loads(snippet), focus)
+        body = highlight.snippet_html(highlight.Snippet.loads(snippet, row["sentence"]), focus)
     elif (ex := articles.get(row["article_id"])) is None:
         body = highlight.escape(row["sentence"])
     else:
