@@ -85,6 +85,24 @@ def test_dataset_app_details_highlight_the_sentences_without_reading_articles(ro
     assert not at.error
 
 
+def test_dataset_app_actor_list_offers_the_busiest_and_finds_any_other(root, monkeypatch):
+    from dashboard.ui import dataset_view
+
+    everyone = next(m for m in _run().multiselect if m.label == "Actor").options
+    monkeypatch.setattr(dataset_view, "ACTOR_CHOICES", 1)
+    at = _run(query={"actor": "NATO"})
+    offered = next(m for m in at.multiselect if m.label == "Actor").options
+    assert len(everyone) > 3 and len(offered) == 2  # the busiest, and NATO from the URL
+    rare = everyone[-1].rsplit(" (", 1)[0]
+    at.text_input(key="nm_actor_search").input(rare[1:].upper())
+    _run(at)
+    actors = next(m for m in at.multiselect if m.label == "Actor")
+    assert everyone[-1] in actors.options
+    actors.select(rare)
+    _run(at)
+    assert {rare, "NATO"} <= set(at.session_state["nm_actors"])
+
+
 def test_dataset_app_applies_the_corrections_kept_beside_the_dataset(root):
     ex = extractions()[0]
     place = next(p for p in ex.places if p.resolved)

@@ -44,6 +44,11 @@ PAGE_ROWS = 100
 DETAIL_ROWS = 100
 #: Locations offered in the details panel's place list.
 PLACE_CHOICES = 300
+#: Actors the filter's list offers at once (the busiest, besides those chosen): every option
+#: is sent again on every run, so thousands would weigh on each change. The search box under
+#: the filters adds up to ``ACTOR_MATCHES`` actors whose name holds what is typed there.
+ACTOR_CHOICES = 200
+ACTOR_MATCHES = 200
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -84,7 +89,8 @@ def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.
     total = int(found.inside(bounds).sum())
     if zoom < MARKER_ZOOM and total > MAX_MARKERS:
         return "cells", query.cells_of(found, bounds, query.cell_size(zoom)), total
-    return "markers", marker_spots(store, chosen, bounds), total
+    busiest = tuple(key for key, *_ in query.busiest_of(found.within(bounds), MAX_MARKERS))
+    return "markers", marker_spots(store, chosen, bounds, busiest), total
 
 
 @functools.lru_cache(maxsize=256)
@@ -107,7 +113,8 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
 
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
                  keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The busiest locations in view (or ``keys``) in the shape of ``tables.locations``."""
+    """The busiest locations in view (or ``keys``, those of them the page has worked out
+    already) in the shape of ``tables.locations``."""
     return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys))
 
 
@@ -281,6 +288,33 @@ def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, 
                        key=f"nm_csv_{name}", on_click="ignore")
 
 
+def _offered(found: flt.Options, search: str, wanted: set[str]
+             ) -> tuple[flt.Options, int]:
+    """The options with the actor list bounded: the ``ACTOR_CHOICES`` busiest, those
+    ``wanted`` (chosen, or in the URL) and the first ``ACTOR_MATCHES`` whose name holds
+    ``search`` (case aside), busiest first; and how many match ``search`` in all."""
+    needle = search.strip().casefold()
+    matching = [name for name, _ in found.actors if needle and needle in name.casefold()]
+    keep = {*(name for name, _ in found.actors[:ACTOR_CHOICES]), *wanted,
+            *matching[:ACTOR_MATCHES]}
+    return (dataclasses.replace(found, actors=tuple(kv for kv in found.actors
+                                                    if kv[0] in keep)), len(matching))
+
+
+def _actor_search(side, everyone: int, matches: int) -> None:
+    """The box that finds any actor for the list (which offers the busiest otherwise)."""
+    if everyone <= ACTOR_CHOICES:
+        return
+    search = side.text_input(f"Find an actor (of {everyone:,})", key="nm_actor_search",
+                             placeholder="part of a name, then pick it under Actor")
+    if search.strip():
+        side.caption(f"{matches:,} match{'' if matches == 1 else 'es'}"
+                     + (f"; the first {ACTOR_MATCHES} are in the Actor list: type more"
+                        if matches > ACTOR_MATCHES else ", added to the Actor list"))
+    else:
+        side.caption(f"The Actor list offers the {ACTOR_CHOICES} busiest and those chosen.")
+
+
 def summary_line(counts: Mapping[str, int], articles: int) -> None:
     st.caption(
         f"{counts['articles']:,} of {articles:,} articles · {counts['events']:,} events · "
@@ -296,7 +330,12 @@ def show(store: query.Store, offline: Callable[[], basemap.Offline],
     everything = totals(store, flt.Filters())["articles"]
     if not everything:
         return
-    chosen = views.sidebar_filters(options(store), filter_area)
+    everyone = options(store)
+    offered, matches = _offered(everyone, st.session_state.get("nm_actor_search", ""),
+                                {*(st.session_state.get(views.WIDGET_KEYS["actors"]) or ()),
+                                 *st.query_params.get_all("actor")})
+    chosen = views.sidebar_filters(offered, filter_area)
+    _actor_search(filter_area or st.sidebar, len(everyone.actors), matches)
     counts = totals(store, chosen)
     summary_line(counts, everything)
     if counts["problems"]:
