@@ -13,7 +13,7 @@ process, exactly the calls the page makes (``dashboard/ui/dataset_view.py``):
   DuckDB is the first of ``--repeat`` runs;
 * filter change: counts, map, first page for a new filter (median over filters);
 * click → details: the location's row, its events, deployments and mentions, and their
-  articles read back (the first 50, for the highlights);
+  highlighted sentences (from the rows' snippets: no article is read back);
 * map payload: the bytes streamlit-folium sends for the data layers (its own
   ``_get_feature_group_string``) at zoom 2 (cells) and zoom 9 (markers), plus the base map;
 * memory: the process's peak RSS;
@@ -57,7 +57,7 @@ if str(REPO) not in sys.path:
 from benchmarks.streamlit_client import Session, map_state  # noqa: E402
 from benchmarks.synthetic_events import make_extractions, write_dataset  # noqa: E402
 from dashboard.store import dataset, query  # noqa: E402
-from dashboard.ui import dataset_view, derived  # noqa: E402
+from dashboard.ui import dataset_view, derived, highlight  # noqa: E402
 from dashboard.ui import filters as flt  # noqa: E402
 
 TYPES = ("meeting", "visit", "statement", "request", "report", "clash", "decision",
@@ -95,7 +95,7 @@ def page_work(store: query.Store, chosen: flt.Filters, zoom: float = 2,
               bounds: query.Bounds = query.Bounds.WORLD) -> dataset_view.View:
     """What a full page run asks the store: counts, the map, the first table page (the
     map's answer is cached per store, filters, zoom and bounds, as on the page)."""
-    store.totals(chosen)
+    dataset_view.totals(store, chosen)
     view = dataset_view.map_view(store, chosen, zoom, bounds)
     store.page("events", chosen, dataset_view.PAGE_ROWS, 0)
     return view
@@ -147,8 +147,10 @@ def single(root: Path, files: dict, repeat: int) -> dict[str, object]:
         dataset_view.place_spot(store, flt.Filters(), key)
         here = [store.at_location(table, flt.Filters(), key, dataset_view.DETAIL_ROWS)
                 for table in ("events", "deployments", "places")]
-        ids = sorted({i for frame in here for i in frame["article_id"]})
-        dataset.read_articles(root, ids[:50])  # for the highlights, as the page reads them
+        for frame in here:  # the highlighted sentences, from the rows' snippets as the page
+            for snippet, sentence in zip(frame["snippet"], frame["sentence"]):
+                if isinstance(snippet, str):
+                    highlight.snippet_html(highlight.Snippet.loads(snippet, sentence))
         clicks.append(time.perf_counter() - started)
     out["click s"] = clicks
     spot = store.spots(flt.Filters(), limit=1).iloc[0]

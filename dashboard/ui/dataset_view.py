@@ -69,17 +69,21 @@ def options(store: query.Store) -> flt.Options:
     return flt.Options(**{f.name: getattr(found, f.name) for f in dataclasses.fields(found)})
 
 
-@functools.lru_cache(maxsize=256)
-def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
-    return store.totals(chosen)
-
-
 @functools.lru_cache(maxsize=16)
+def _summary(store: query.Store, chosen: flt.Filters) -> tuple[dict[str, int],
+                                                               query.Locations]:
+    """The counts, and every location with its counts (a few MB at most), from one query:
+    the cells at any zoom and bounds, the place list and the count in view come from it
+    without asking DuckDB again, so a pan or a zoom on the cells costs no query."""
+    return store.summary(chosen)
+
+
+def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
+    return _summary(store, chosen)[0]
+
+
 def _locations(store: query.Store, chosen: flt.Filters) -> query.Locations:
-    """Every location with its counts (a few MB at most): the cells at any zoom and bounds,
-    the place list and the count in view come from it without asking DuckDB again, so a pan
-    or a zoom on the cells costs no query."""
-    return store.locations(chosen)
+    return _summary(store, chosen)[1]
 
 
 @functools.lru_cache(maxsize=256)
