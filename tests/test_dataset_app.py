@@ -127,3 +127,12 @@ def test_dataset_app_details_correct_a_deployments_status(root, monkeypatch, tmp
     fresh = _table(_run(), "deployments")  # another session, the same server
     assert list(fresh["status"]) == ["withdrawal"]
 
+
+
+def test_dataset_markers_of_an_empty_view_ask_nothing():
+    from dashboard.store import query
+    from dashboard.ui import dataset_view, tables
+    from dashboard.ui import filters as flt
+
+    found = dataset_view.marker_spots(mock.Mock(spec=[]), flt.Filters(), query.Bounds.WORLD, ())
+    assert found.empty and list(found.columns) == list(tables.LOCATION_COLUMNS)

@@ -116,10 +116,14 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
 
 
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
-                 keys: tuple[str, ...] = ()) -> pd.DataFrame:
+                 keys: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The busiest locations in view (or ``keys``, those of them the page has worked out
-    already) in the shape of ``tables.locations``."""
-    return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys))
+    already) in the shape of ``tables.locations``; none without asking if ``keys`` is
+    given empty."""
+    if keys is not None and not keys:
+        return pd.DataFrame(columns=list(tables.LOCATION_COLUMNS))
+    return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS,
+                                              keys=keys or ()))
 
 
 def place_spot(store: query.Store, chosen: flt.Filters, key: str) -> pd.DataFrame:
