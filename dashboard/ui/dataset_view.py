@@ -8,12 +8,14 @@ Nothing holds the whole dataset in the server's memory or sends it to the browse
   counts per grid cell (``cells.py``) while more than ``MAX_MARKERS`` locations are in view
   and the map is zoomed out beyond ``MARKER_ZOOM``, the busiest ``MAX_MARKERS`` locations as
   markers (``map_layers``) otherwise;
-- a click (or the place list) reads that location's records for the details panel;
+- a click (or the place list) reads that location's records for the details panel, each
+  row with its highlighted sentence (its snippet: no article is read back but to correct);
+- the actor filter offers the busiest actors and those chosen; a search box adds any other;
 - the tables page through the filtered rows (``PAGE_ROWS`` at a time).
 
 Test hooks, besides those of ``views``: the map's widget key is ``nm_dmap``; the caption under
 the map (class ``st-key-nm-map-mode``) says "cells" or "markers"; the table pager is
-``nm_page``.
+``nm_page``; the actor search box is ``nm_actor_search``.
 """
 
 from __future__ import annotations
