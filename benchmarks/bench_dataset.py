@@ -13,7 +13,7 @@ process, exactly the calls the page makes (``dashboard/ui/dataset_view.py``):
   DuckDB is the first of ``--repeat`` runs;
 * filter change: counts, map, first page for a new filter (median over filters);
 * click → details: the location's row, its events, deployments and mentions, and their
-  articles read back (the first 50, for the highlights);
+  highlighted sentences (from the rows' snippets: no article is read back);
 * map payload: the bytes streamlit-folium sends for the data layers (its own
   ``_get_feature_group_string``) at zoom 2 (cells) and zoom 9 (markers), plus the base map;
 * memory: the process's peak RSS;
@@ -57,7 +57,7 @@ if str(REPO) not in sys.path:
 from benchmarks.streamlit_client import Session, map_state  # noqa: E402
 from benchmarks.synthetic_events import make_extractions, write_dataset  # noqa: E402
 from dashboard.store import dataset, query  # noqa: E402
-from dashboard.ui import dataset_view, derived  # noqa: E402
+from dashboard.ui import dataset_view, derived, highlight  # noqa: E402
 from dashboard.ui import filters as flt  # noqa: E402
 
 TYPES = ("meeting", "visit", "statement", "request", "report", "clash", "decision",
@@ -95,7 +95,7 @@ def page_work(store: query.Store, chosen: flt.Filters, zoom: float = 2,
               bounds: query.Bounds = query.Bounds.WORLD) -> dataset_view.View:
     """What a full page run asks the store: counts, the map, the first table page (the
     map's answer is cached per store, filters, zoom and bounds, as on the page)."""
-    store.totals(chosen)
+    dataset_view.totals(store, chosen)
     view = dataset_view.map_view(store, chosen, zoom, bounds)
     store.page("events", chosen, dataset_view.PAGE_ROWS, 0)
     return view
@@ -147,8 +147,10 @@ def single(root: Path, files: dict, repeat: int) -> dict[str, object]:
         dataset_view.place_spot(store, flt.Filters(), key)
         here = [store.at_location(table, flt.Filters(), key, dataset_view.DETAIL_ROWS)
                 for table in ("events", "deployments", "places")]
-        ids = sorted({i for frame in here for i in frame["article_id"]})
-        dataset.read_articles(root, ids[:50])  # for the highlights, as the page reads them
+        for frame in here:  # the highlighted sentences, from the rows' snippets as the page
+            for snippet, sentence in zip(frame["snippet"], frame["sentence"]):
+                if isinstance(snippet, str):
+                    highlight.snippet_html(highlight.Snippet.loads(snippet, sentence))
         clicks.append(time.perf_counter() - started)
     out["click s"] = clicks
     spot = store.spots(flt.Filters(), limit=1).iloc[0]
@@ -177,18 +179,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(root: Path, cache: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run dashboard/app.py`` on the dataset at a free port of 127.0.0.1."""
+def serve(root: Path, cache: Path, log: Path, repo: Path = REPO
+          ) -> tuple[subprocess.Popen, str]:
+    """``streamlit run dashboard/app.py`` (of the checkout ``repo``) on the dataset at a free
+    port of 127.0.0.1."""
     port = free_port()
     env = {**os.environ, "NEWSMAP_DATASET": str(root), "NEWSMAP_CACHE": str(cache),
-           "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+           "PYTHONPATH": str(repo), "PYTHONUNBUFFERED": "1"}
     env.pop("NEWSMAP_SEEDS", None)
     with log.open("w", encoding="utf-8") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(repo / "dashboard" / "app.py"),
              "--server.headless", "true", "--server.port", str(port), "--server.address",
              "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=REPO, env=env, stdout=out,
+             "--server.fileWatcherType", "none"], cwd=repo, env=env, stdout=out,
             stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -215,6 +219,13 @@ def server_memory(pid: int) -> dict[str, float]:
     return found
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds the server has used (user + system)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def choose(session: Session, chosen: flt.Filters, span: tuple[dt.date, dt.date]) -> None:
     """Set the sidebar's widgets to ``chosen``, as a user would."""
     session.set("nm_types", chosen.types)
@@ -230,7 +241,7 @@ def tooltip(key: str) -> str:
     return f"a place\nid: {key}"
 
 
-async def one_session(url: str, span, busy: list[str]) -> dict[str, object]:
+async def one_session(url: str, span, busy: list[str], pid: int) -> dict[str, object]:
     """The server's first session's first page, another new session's first page, its
     filter changes of ``FILTERS`` and clicks on ``busy`` locations (the map at the world's
     bounds, nothing else changing)."""
@@ -242,15 +253,17 @@ async def one_session(url: str, span, busy: list[str]) -> dict[str, object]:
         out["first"], out["first warm"], out["first B"] = (first.seconds, again.seconds,
                                                            again.received)
         changes, errors = [], list(first.exceptions + again.exceptions)
+        cpu = server_cpu(pid)
         for chosen in FILTERS:
             choose(session, chosen, span)
             run = await session.run()
             changes.append(run.seconds)
             errors += run.exceptions
         out["filter"], out["filter B"] = changes, run.received
+        out["filter cpu"] = (server_cpu(pid) - cpu) / len(FILTERS)
         choose(session, flt.Filters(), span)
         await session.run()
-        clicks = []
+        clicks, cpu = [], server_cpu(pid)
         for key in busy:
             session.set_map(map_state(2, -85, -180, 85, 180, tooltip(key)))
             run = await session.run(session.map_fragment)
@@ -259,6 +272,7 @@ async def one_session(url: str, span, busy: list[str]) -> dict[str, object]:
             clicks.append(run.seconds)
             errors += run.exceptions
         out["click"], out["click B"], out["errors"] = clicks, run.received, errors
+        out["click cpu"] = (server_cpu(pid) - cpu) / len(busy)
     return out
 
 
@@ -300,9 +314,10 @@ async def crowd(url: str, span, count: int, loops: int, pid: int, think: float =
     before = server_memory(pid)["VmRSS"]
     done = asyncio.Event()
     sampler = asyncio.create_task(sample(done))
-    started = time.perf_counter()
+    started, cpu, mine = time.perf_counter(), server_cpu(pid), time.process_time()
     await asyncio.gather(*(one(i) for i in range(count)))
     wall = time.perf_counter() - started
+    cpu, mine = server_cpu(pid) - cpu, time.process_time() - mine
     done.set()
     await sampler
     ordered = sorted(latencies)
@@ -311,21 +326,22 @@ async def crowd(url: str, span, count: int, loops: int, pid: int, think: float =
             "p95 s": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
             "max s": ordered[-1] if ordered else None,
             "moves p95 s": sorted(moves)[int(0.95 * (len(moves) - 1))] if moves else None,
+            "server cpu s": cpu, "client cpu s": mine,
             "rss before MB": before, "rss max MB": max(samples, default=before),
             "rss after MB": server_memory(pid)["VmRSS"], "hwm MB": server_memory(pid)["VmHWM"]}
 
 
 def through_server(root: Path, cache: Path, files: dict, sessions: int, loops: int,
-                   out: Path, think: float = 0.0) -> tuple[dict, dict]:
+                   out: Path, think: float = 0.0, repo: Path = REPO) -> tuple[dict, dict]:
     """The single-session figures and the crowd's, against a server started here."""
     store = derived.store(files)
     found = store.options()
     span = (found.first, found.last)
     busy = [key for key, *_ in store.busiest(flt.Filters(), 10)]
     store.close()
-    server, url = serve(root, cache, out / "server.log")
+    server, url = serve(root, cache, out / "server.log", repo)
     try:
-        alone = asyncio.run(one_session(url, span, busy))
+        alone = asyncio.run(one_session(url, span, busy, server.pid))
         alone["memory"] = server_memory(server.pid)
         many = (asyncio.run(crowd(url, span, sessions, loops, server.pid, think))
                 if sessions else {})
@@ -348,7 +364,10 @@ def report(events: int, derive_cpu: float, figures: dict, alone: dict, crowd: di
     lines = [f"## Dashboard on a Parquet dataset: {events:,} events (server work)", "",
              f"Machine: {load}", "",
              f"Derived tables and their database made now: {derive_cpu:.1f} CPU s (0 when "
-             "cached)", "", "In this process (the store's calls the page makes):", "",
+             "cached)"]
+    if figures:
+        lines += [
+             "", "In this process (the store's calls the page makes):", "",
              "| step | figure | target |", "|---|---|---|",
              f"| first map (store, options, counts, world cells, first page) | "
              f"cold {figures['first map s'][0]:.2f} s, warm "
@@ -375,10 +394,12 @@ def report(events: int, derive_cpu: float, figures: dict, alone: dict, crowd: di
                   "| < 3 s |",
                   f"| filter change (sidebar widgets), median of {len(alone['filter'])} | "
                   f"{med(alone['filter']):.2f} s (max {max(alone['filter']):.2f}; "
-                  f"{alone['filter B'] / 1e3:.0f} kB sent) | < 1 s |",
+                  f"{alone['filter B'] / 1e3:.0f} kB sent; server "
+                  f"{alone['filter cpu']:.2f} CPU s each) | < 1 s |",
                   f"| click on a marker → details (fragment run), median of "
                   f"{len(alone['click'])} | {1000 * med(alone['click']):.0f} ms (max "
-                  f"{1000 * max(alone['click']):.0f}; {alone['click B'] / 1e3:.0f} kB sent) "
+                  f"{1000 * max(alone['click']):.0f}; {alone['click B'] / 1e3:.0f} kB sent; "
+                  f"server {alone['click cpu']:.2f} CPU s each) "
                   f"| < 300 ms |",
                   f"| server memory after these | RSS {alone['memory']['VmRSS']:.0f} MB, peak "
                   f"{alone['memory']['VmHWM']:.0f} MB | < 1 GB |",
@@ -395,7 +416,11 @@ def report(events: int, derive_cpu: float, figures: dict, alone: dict, crowd: di
                   f"{crowd['p95 s']:.2f} s | {crowd['max s']:.2f} s | "
                   f"{crowd['moves p95 s'] or 0:.2f} s | {crowd['wall s']:.1f} s | "
                   f"{crowd['rss before MB']:.0f} → {crowd['rss max MB']:.0f} → "
-                  f"{crowd['rss after MB']:.0f} MB ({crowd['hwm MB']:.0f} MB) |"]
+                  f"{crowd['rss after MB']:.0f} MB ({crowd['hwm MB']:.0f} MB) |", "",
+                  f"CPU: the server {crowd['server cpu s']:.1f} s, this client "
+                  f"{crowd['client cpu s']:.1f} s, for {crowd['changes']} changes and "
+                  f"{crowd['moves']} zooms: {crowd['server cpu s'] / max(1, crowd['changes']):.2f}"
+                  f" + {crowd['client cpu s'] / max(1, crowd['changes']):.2f} CPU s a change."]
     return "\n".join(lines)
 
 
@@ -411,18 +436,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds a session pauses between changes (0: back to back)")
     parser.add_argument("--in-process-only", action="store_true",
                         help="no server: only the store's calls in this process")
+    parser.add_argument("--server-only", action="store_true",
+                        help="skip the store's calls in this process")
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="serve dashboard/app.py of this checkout (A/B against another "
+                             "commit; it derives its own tables on first use)")
     args = parser.parse_args(argv)
     if args.quick:
         args.events, args.sessions, args.loops, args.repeat = 20_000, 4, 3, 2
     args.out.mkdir(parents=True, exist_ok=True)
     load = machine()
     root, files, derive_cpu = prepare(args.events, args.out)
-    figures = single(root, files, args.repeat)
-    figures["store"].close()
+    figures = {} if args.server_only else single(root, files, args.repeat)
+    if figures:
+        figures["store"].close()
     alone, many = {}, {}
     if not args.in_process_only:
         alone, many = through_server(root, args.out / "cache", files, args.sessions,
-                                     args.loops, args.out, args.think)
+                                     args.loops, args.out, args.think, args.repo.resolve())
         many.update(sessions=args.sessions, loops=args.loops, think=args.think)
     print(report(args.events, derive_cpu, figures, alone, many if args.sessions else {},
                  f"{load}; at the end: load {' '.join(f'{x:.1f}' for x in os.getloadavg())}"))

@@ -77,6 +77,32 @@ def test_dataset_app_click_shows_the_places_records_from_sql(root):
     assert "Deployments here (1)" in _details(at)
 
 
+def test_dataset_app_details_highlight_the_sentences_without_reading_articles(root):
+    with mock.patch.object(dataset, "read_articles", side_effect=AssertionError("read")):
+        at = _run(tooltip=MITROVICA)
+    shown = _details(at)
+    assert 'class="nm-focus"' in shown and 'class="nm-place"' in shown
+    assert not at.error
+
+
+def test_dataset_app_actor_list_offers_the_busiest_and_finds_any_other(root, monkeypatch):
+    from dashboard.ui import dataset_view
+
+    everyone = next(m for m in _run().multiselect if m.label == "Actor").options
+    monkeypatch.setattr(dataset_view, "ACTOR_CHOICES", 1)
+    at = _run(query={"actor": "NATO"})
+    offered = next(m for m in at.multiselect if m.label == "Actor").options
+    assert len(everyone) > 3 and len(offered) == 2  # the busiest, and NATO from the URL
+    rare = everyone[-1].rsplit(" (", 1)[0]
+    at.text_input(key="nm_actor_search").input(rare[1:].upper())
+    _run(at)
+    actors = next(m for m in at.multiselect if m.label == "Actor")
+    assert everyone[-1] in actors.options
+    actors.select(rare)
+    _run(at)
+    assert {rare, "NATO"} <= set(at.session_state["nm_actors"])
+
+
 def test_dataset_app_applies_the_corrections_kept_beside_the_dataset(root):
     ex = extractions()[0]
     place = next(p for p in ex.places if p.resolved)
@@ -101,3 +127,12 @@ def test_dataset_app_details_correct_a_deployments_status(root, monkeypatch, tmp
     fresh = _table(_run(), "deployments")  # another session, the same server
     assert list(fresh["status"]) == ["withdrawal"]
 
+
+
+def test_dataset_markers_of_an_empty_view_ask_nothing():
+    from dashboard.store import query
+    from dashboard.ui import dataset_view, tables
+    from dashboard.ui import filters as flt
+
+    found = dataset_view.marker_spots(mock.Mock(spec=[]), flt.Filters(), query.Bounds.WORLD, ())
+    assert found.empty and list(found.columns) == list(tables.LOCATION_COLUMNS)

@@ -9,8 +9,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.ui.highlight import (Mark, article_html, escape, highlight, marks_for,
-                                 sentence_html)
+from dashboard.ui.highlight import (Mark, Snippet, article_html, escape, highlight, marks_for,
+                                 sentence_html, snippet, snippet_html)
 from dashboard.records import Actor, Article, DateMention, Extraction, Place
 
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> `tick` ${1+1} C:\\u00 </script>"
@@ -113,3 +113,23 @@ def test_sentence_html_without_a_sentence_shows_the_text_around_the_mention():
     out = sentence_html(text, "", start, marks_for(ex), focus=[(start, start + 8)], context=12)
     assert out.startswith("…") and out.endswith("…")
     assert '<mark class="nm-focus"' in out and ">Brussels</mark>" in out
+
+
+def test_a_kept_snippet_shows_what_the_article_shows_around_its_sentence():
+    ex = _extraction()
+    text, marks = ex.article.text, marks_for(ex)
+    for mark in marks:
+        focus = [(mark.start, mark.end)]
+        for sentence, near in (("", mark.start), (text[:mark.end + 3], mark.start)):
+            found = snippet(text, sentence, near, marks, context=12)
+            kept = Snippet.loads(found.dumps(sentence), sentence)
+            assert snippet_html(kept, focus) == sentence_html(text, sentence, near, marks,
+                                                              focus, context=12)
+    whole = "Troops stay in <Mitrovica>."
+    begin = text.index(whole)
+    shown = [Mark(m.start, m.end, "focus", m.title) if m.start == text.index("Mitrovica") else m
+             for m in marks]
+    kept = Snippet.loads(snippet(text, whole, begin, marks).dumps())
+    assert snippet_html(kept, [(text.index("Mitrovica"), text.index("Mitrovica") + 9)]) == \
+        highlight(text, shown, begin, begin + len(whole))
+    assert snippet(text, "<i>gone</i>", 0, marks) is None

@@ -106,6 +106,16 @@ def test_query_spots_count_what_tables_locations_counts(data):
         assert got[column].to_dict() == expected[column].to_dict(), column
 
 
+@pytest.mark.parametrize("chosen", FILTERS, ids=str)
+def test_query_locations_count_what_tables_locations_counts(data, chosen):
+    _, _, files, _, frames = data
+    expected = tables.locations(flt.apply(frames, chosen)).set_index("loc_key")
+    found = _store(files).locations(chosen)
+    for column in ("events", "deployments", "mentions", "name", "lat", "lon"):
+        got, want = dict(zip(found.loc_key, getattr(found, column))), expected[column].to_dict()
+        assert got == (pytest.approx(want) if column in ("lat", "lon") else want), column
+
+
 def test_query_spots_of_chosen_keys(data):
     _, _, files, _, frames = data
     expected = tables.locations(frames).set_index("loc_key")

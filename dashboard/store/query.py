@@ -44,7 +44,7 @@ import duckdb
 import numpy as np
 
 #: Bump when the derived tables change shape: cached files of another version are not read.
-DERIVED_VERSION = 1
+DERIVED_VERSION = 3
 #: The type that selects deployments in the type filter (``filters.DEPLOYMENT_TYPE``).
 DEPLOYMENT_TYPE = "deployment"
 #: Place bases that do not locate an event itself (``tables.LOOSE_BASES``).
@@ -54,25 +54,27 @@ _GROUNDING = (("place_basis", "VARCHAR"), ("place_note", "VARCHAR"), ("date_basi
 _WHERE = (("place_name", "VARCHAR"), ("place_kind", "VARCHAR"), ("precision", "VARCHAR"),
           ("lat", "DOUBLE"), ("lon", "DOUBLE"), ("loc_key", "VARCHAR"))
 _SPAN = (("sentence", "VARCHAR"), ("start", "BIGINT"), ("end", "BIGINT"))
+#: What the details panel shows of a record's sentence (``highlight.Snippet`` as JSON).
+_SNIPPET = (("snippet", "VARCHAR"),)
 #: Table -> (column, DuckDB type), in the order of ``tables.*_COLUMNS``.
 SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
     "events": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
                ("date", "DATE"), ("type", "VARCHAR"), ("status", "VARCHAR"),
                ("summary", "VARCHAR"), ("actors", "VARCHAR[]"), *_WHERE,
                ("date_text", "VARCHAR"), ("date_precision", "VARCHAR"),
-               ("date_qualifier", "VARCHAR"), *_GROUNDING, *_SPAN),
+               ("date_qualifier", "VARCHAR"), *_GROUNDING, *_SPAN, *_SNIPPET),
     "deployments": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
                     ("date", "DATE"), ("status", "VARCHAR"), ("actors", "VARCHAR[]"),
                     ("unit", "VARCHAR"), ("strength", "BIGINT"),
                     ("strength_qualifier", "VARCHAR"), ("strength_text", "VARCHAR"),
-                    *_WHERE, *_GROUNDING, *_SPAN),
+                    *_WHERE, *_GROUNDING, *_SPAN, *_SNIPPET),
     "places": (("key", "VARCHAR"), ("article_id", "VARCHAR"), ("id", "VARCHAR"),
                ("surface", "VARCHAR"), ("name", "VARCHAR"), ("kind", "VARCHAR"),
                ("country_code", "VARCHAR"), ("admin1", "VARCHAR"), ("lat", "DOUBLE"),
                ("lon", "DOUBLE"), ("precision", "VARCHAR"), ("confidence", "DOUBLE"),
                ("literal", "BOOLEAN"), ("stands_for", "VARCHAR"), ("status", "VARCHAR"),
                ("loc_key", "VARCHAR"), ("geonameid", "BIGINT"), ("geometry", "VARCHAR"),
-               ("bbox", "DOUBLE[]"), *_SPAN),
+               ("bbox", "DOUBLE[]"), *_SPAN, *_SNIPPET),
     "problems": (("article_id", "VARCHAR"), ("kind", "VARCHAR"), ("message", "VARCHAR"),
                  ("start", "BIGINT"), ("end", "BIGINT")),
     "articles": (("article_id", "VARCHAR"), ("title", "VARCHAR"), ("source", "VARCHAR"),
@@ -80,6 +82,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
                  ("events", "BIGINT"), ("deployments", "BIGINT"), ("problems", "BIGINT")),
 }
 TABLES = tuple(SCHEMAS)
+#: Tables whose rows carry a ``snippet``.
+SNIPPETS = tuple(name for name, columns in SCHEMAS.items() if ("snippet", "VARCHAR") in columns)
 #: How each table's pages are ordered (stable: the key breaks ties).
 ORDER = {"events": "date NULLS LAST, article_id, start, key",
          "deployments": "date NULLS LAST, article_id, start, key",
@@ -94,6 +98,8 @@ SORT = {**ORDER, "places": "loc_key, article_id, start"}
 #: one location's rows are read from (the details panel, the markers' lines), a few row
 #: groups instead of the whole of a table sorted by date.
 AT_PLACE = ("events", "deployments")
+#: Bump when :func:`consolidate` lays a database out otherwise (its tables' format).
+LAYOUT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +172,11 @@ class Locations:
             return lats & (self.lon >= bounds.west) & (self.lon <= bounds.east)
         return lats & ((self.lon >= bounds.west) | (self.lon <= bounds.east))
 
+    def within(self, bounds: Bounds) -> Locations:
+        """Only the locations inside ``bounds``."""
+        inside = self.inside(bounds)
+        return Locations(**{name: getattr(self, name)[inside] for name in self.__slots__})
+
 
 def cells_of(found: Locations, bounds: Bounds, size: float) -> tuple[Cell, ...]:
     """Counts per ``size``-degree grid cell inside ``bounds``, the busiest first: each
@@ -194,7 +205,11 @@ def busiest_of(found: Locations, limit: int) -> list[tuple[str, str, int, int]]:
     """The ``limit`` busiest locations (most records and mentions first, then by key) as
     (loc_key, name, events, deployments): what the place list shows."""
     rows = found.events + found.deployments + found.mentions
-    chosen = sorted(range(len(rows)), key=lambda i: (-int(rows[i]), found.loc_key[i]))[:limit]
+    candidates = range(len(rows))
+    if len(rows) > limit > 0:  # only those at least as busy as the limit-th: no full sort
+        least = np.partition(rows, len(rows) - limit)[len(rows) - limit]
+        candidates = np.flatnonzero(rows >= least)
+    chosen = sorted(candidates, key=lambda i: (-int(rows[i]), found.loc_key[i]))[:limit]
     return [(str(found.loc_key[i]), str(found.name[i]), int(found.events[i]),
              int(found.deployments[i])) for i in chosen]
 
@@ -229,12 +244,15 @@ def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int
     work = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit})
     try:
-        for table in TABLES:
+        for table in AT_PLACE:  # the snippets only here: the details read them from here
             paths = [str(p) for p in files.get(table, ())]
-            con.execute(f"CREATE TABLE {table} AS {_base(table, paths)} ORDER BY {SORT[table]}")
-        for table in AT_PLACE:
-            con.execute(f"CREATE TABLE {table}_at AS SELECT * FROM {table} "
+            con.execute(f"CREATE TABLE {table}_at AS {_base(table, paths)} "
                         f"ORDER BY loc_key, {SORT[table]}")
+        for table in TABLES:
+            source = (f"SELECT * REPLACE (NULL::VARCHAR AS snippet) FROM {table}_at"
+                      if table in AT_PLACE else
+                      _base(table, [str(p) for p in files.get(table, ())]))
+            con.execute(f"CREATE TABLE {table} AS {source} ORDER BY {SORT[table]}")
         con.execute("CHECKPOINT")
         con.close()
         os.replace(work, path)
@@ -298,6 +316,9 @@ class Store:
                     self._con.unregister(f"frame_{table}")
                 parts.append(f"SELECT * FROM over_{table}")
             self._con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(parts))
+        # Place mentions per location, counted once: a filter narrows them only to the
+        # locations of its records (or to its articles), so a change need not read them.
+        self._con.execute(f"CREATE TABLE place_locs AS {_PLACE_COUNTS} GROUP BY loc_key")
 
     def close(self) -> None:
         self._con.close()
@@ -348,24 +369,59 @@ class Store:
 
     def totals(self, filters: Any) -> dict[str, int]:
         """Row counts of every filtered table, and ``unresolved`` place mentions."""
-        # One statement: the filtered events and deployments are read once, for their counts
-        # and for the locations that narrow the place mentions.
+        return self.summary(filters)[0]
+
+    def summary(self, filters: Any) -> tuple[dict[str, int], Locations]:
+        """:meth:`totals` and every location with its counts (:meth:`locations`) from one
+        read of the filtered events and deployments, grouped by location and joined to the
+        place mentions counted per location once (``place_locs``)."""
         ev, params = self.filtered("events", filters)
         dep, dep_params = self.filtered("deployments", filters)
-        where, place_params = _conditions("places", filters)
-        if filters.narrows_records:
-            where.append("loc_key IN (SELECT loc_key FROM ev UNION SELECT loc_key FROM dep)")
+        places, place_params = self._place_counts(filters)
+        join = "LEFT" if filters.narrows_records else "FULL"
+        found = self._cursor().execute(f"""
+            WITH rec AS (SELECT loc_key, 1 AS pri, place_name AS name, lat, lon FROM ({ev})
+                         UNION ALL
+                         SELECT loc_key, 2, place_name, lat, lon FROM ({dep})),
+            g AS (SELECT loc_key, count(*) FILTER (pri = 1) AS events,
+                         count(*) FILTER (pri = 2) AS deployments, arg_min(name, pri) AS name,
+                         arg_min(lat, pri) AS lat, arg_min(lon, pri) AS lon
+                  FROM rec GROUP BY loc_key)
+            SELECT coalesce(g.loc_key, p.loc_key) AS loc_key,
+                   coalesce(CASE WHEN p.located THEN p.name ELSE g.name END, '') AS name,
+                   CASE WHEN p.located THEN p.lat ELSE g.lat END AS lat,
+                   CASE WHEN p.located THEN p.lon ELSE g.lon END AS lon,
+                   coalesce(g.events, 0) AS events, coalesce(g.deployments, 0) AS deployments,
+                   coalesce(p.mentions, 0) AS mentions, coalesce(p.unresolved, 0) AS unresolved
+            FROM g {join} JOIN {places} AS p ON g.loc_key = p.loc_key""",
+            params + dep_params + place_params).fetchnumpy()
+        arrays = {name: np.asarray(found[name]) for name in found}
+        keys = arrays["loc_key"]
+        located = np.array([key is not None for key in keys], dtype=bool)
+        if filters.narrows_records:  # mentions only at the records' locations
+            counted = located & ((arrays["events"] > 0) | (arrays["deployments"] > 0))
+        else:
+            counted = np.ones(len(keys), dtype=bool)
         problems, problem_params = self.filtered("problems", filters)
         articles, article_params = self.filtered("articles", filters)
-        row = self._rows(
-            f"WITH ev AS MATERIALIZED (SELECT loc_key FROM ({ev})), "
-            f"dep AS MATERIALIZED (SELECT loc_key FROM ({dep})), "
-            f"pl AS (SELECT count(*) AS n, count(*) FILTER (status = 'unresolved') AS u "
-            f"FROM places{' WHERE ' + ' AND '.join(where) if where else ''}) "
-            f"SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM dep), pl.n, "
-            f"(SELECT count(*) FROM ({problems})), (SELECT count(*) FROM ({articles})), pl.u "
-            f"FROM pl", params + dep_params + place_params + problem_params + article_params)[0]
-        return dict(zip((*TABLES, "unresolved"), map(int, row)))
+        small = self._rows(f"SELECT (SELECT count(*) FROM ({problems})), "
+                           f"(SELECT count(*) FROM ({articles}))",
+                           problem_params + article_params)[0]
+        totals = {"events": int(arrays["events"].sum()),
+                  "deployments": int(arrays["deployments"].sum()),
+                  "places": int(arrays["mentions"][counted].sum()),
+                  "problems": int(small[0]), "articles": int(small[1]),
+                  "unresolved": int(arrays["unresolved"][counted].sum())}
+        return totals, Locations(**{name: arrays[name][located]
+                                    for name in Locations.__slots__})
+
+    def _place_counts(self, filters: Any) -> tuple[str, list[Any]]:
+        """Place mentions per location: the table counted once, or, narrowed to some
+        articles, counted now."""
+        where, params = _conditions("places", filters)
+        if not where:
+            return "place_locs", []
+        return f"({_PLACE_COUNTS} WHERE {' AND '.join(where)} GROUP BY loc_key)", params
 
     def options(self, max_articles: int = 2000) -> Options:
         """Actors by record count (most first), the date span, types, statuses, and the
@@ -421,17 +477,11 @@ class Store:
         return " UNION ALL ".join(parts), params
 
     def locations(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> Locations:
-        """Every location inside ``bounds`` with its counts, in one pass: what the cells,
-        the place list and the count of locations in view are worked out from (a few tens
-        of thousands of rows however many records; see :func:`cells_of`)."""
-        sql, params = self._located(filters, bounds)
-        found = self._cursor().execute(
-            f"SELECT loc_key, coalesce(arg_min(name, pri), '') AS name, arg_min(lat, pri) AS lat, "
-            f"arg_min(lon, pri) AS lon, count(*) FILTER (tbl = 'events') AS events, "
-            f"count(*) FILTER (tbl = 'deployments') AS deployments, "
-            f"count(*) FILTER (tbl = 'places') AS mentions FROM ({sql}) GROUP BY loc_key",
-            params).fetchnumpy()
-        return Locations(**{name: np.asarray(found[name]) for name in Locations.__slots__})
+        """Every location inside ``bounds`` with its counts: what the cells, the place list
+        and the count of locations in view are worked out from (a few tens of thousands of
+        rows however many records; see :func:`cells_of`)."""
+        found = self.summary(filters)[1]
+        return found if bounds == Bounds.WORLD else found.within(bounds)
 
     def location_count(self, filters: Any, bounds: Bounds = Bounds.WORLD) -> int:
         """How many distinct locations lie inside ``bounds``."""
@@ -519,6 +569,13 @@ class Store:
         sql, params = self.filtered(table, filters, at=True)
         return self._frame(f"SELECT * FROM ({sql}) WHERE loc_key = ? ORDER BY {ORDER[table]} "
                            "LIMIT ?", params + [loc_key, int(limit)])
+
+
+#: Place mentions per location (NULL: those not located), as :meth:`Store.summary` joins
+#: them: the first row's name and position, all mentions and the unresolved ones.
+_PLACE_COUNTS = ("SELECT loc_key, true AS located, first(name) AS name, first(lat) AS lat, "
+                 "first(lon) AS lon, count(*) AS mentions, "
+                 "count(*) FILTER (status = 'unresolved') AS unresolved FROM places")
 
 
 def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:

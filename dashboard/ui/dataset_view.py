@@ -8,12 +8,14 @@ Nothing holds the whole dataset in the server's memory or sends it to the browse
   counts per grid cell (``cells.py``) while more than ``MAX_MARKERS`` locations are in view
   and the map is zoomed out beyond ``MARKER_ZOOM``, the busiest ``MAX_MARKERS`` locations as
   markers (``map_layers``) otherwise;
-- a click (or the place list) reads that location's records for the details panel;
+- a click (or the place list) reads that location's records for the details panel, each
+  row with its highlighted sentence (its snippet: no article is read back but to correct);
+- the actor filter offers the busiest actors and those chosen; a search box adds any other;
 - the tables page through the filtered rows (``PAGE_ROWS`` at a time).
 
 Test hooks, besides those of ``views``: the map's widget key is ``nm_dmap``; the caption under
 the map (class ``st-key-nm-map-mode``) says "cells" or "markers"; the table pager is
-``nm_page``.
+``nm_page``; the actor search box is ``nm_actor_search``.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ PAGE_ROWS = 100
 DETAIL_ROWS = 100
 #: Locations offered in the details panel's place list.
 PLACE_CHOICES = 300
+#: Actors the filter's list offers at once (the busiest, besides those chosen): every option
+#: is sent again on every run, so thousands would weigh on each change. The search box under
+#: the filters adds up to ``ACTOR_MATCHES`` actors whose name holds what is typed there.
+ACTOR_CHOICES = 200
+ACTOR_MATCHES = 200
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,17 +71,21 @@ def options(store: query.Store) -> flt.Options:
     return flt.Options(**{f.name: getattr(found, f.name) for f in dataclasses.fields(found)})
 
 
-@functools.lru_cache(maxsize=256)
-def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
-    return store.totals(chosen)
-
-
 @functools.lru_cache(maxsize=16)
+def _summary(store: query.Store, chosen: flt.Filters) -> tuple[dict[str, int],
+                                                               query.Locations]:
+    """The counts, and every location with its counts (a few MB at most), from one query:
+    the cells at any zoom and bounds, the place list and the count in view come from it
+    without asking DuckDB again, so a pan or a zoom on the cells costs no query."""
+    return store.summary(chosen)
+
+
+def totals(store: query.Store, chosen: flt.Filters) -> dict[str, int]:
+    return _summary(store, chosen)[0]
+
+
 def _locations(store: query.Store, chosen: flt.Filters) -> query.Locations:
-    """Every location with its counts (a few MB at most): the cells at any zoom and bounds,
-    the place list and the count in view come from it without asking DuckDB again, so a pan
-    or a zoom on the cells costs no query."""
-    return store.locations(chosen)
+    return _summary(store, chosen)[1]
 
 
 @functools.lru_cache(maxsize=256)
@@ -84,7 +95,8 @@ def _map_data(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.
     total = int(found.inside(bounds).sum())
     if zoom < MARKER_ZOOM and total > MAX_MARKERS:
         return "cells", query.cells_of(found, bounds, query.cell_size(zoom)), total
-    return "markers", marker_spots(store, chosen, bounds), total
+    busiest = tuple(key for key, *_ in query.busiest_of(found.within(bounds), MAX_MARKERS))
+    return "markers", marker_spots(store, chosen, bounds, busiest), total
 
 
 @functools.lru_cache(maxsize=256)
@@ -106,9 +118,14 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
 
 
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
-                 keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The busiest locations in view (or ``keys``) in the shape of ``tables.locations``."""
-    return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS, keys=keys))
+                 keys: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The busiest locations in view (or ``keys``, those of them the page has worked out
+    already) in the shape of ``tables.locations``; none without asking if ``keys`` is
+    given empty."""
+    if keys is not None and not keys:
+        return pd.DataFrame(columns=list(tables.LOCATION_COLUMNS))
+    return _shaped(store, chosen, store.spots(chosen, bounds, limit=MAX_MARKERS,
+                                              keys=keys or ()))
 
 
 def place_spot(store: query.Store, chosen: flt.Filters, key: str) -> pd.DataFrame:
@@ -210,7 +227,29 @@ def _details(store: query.Store, chosen: flt.Filters,
         st.caption(f"The first {DETAIL_ROWS} of each kind, earliest first.")
     ids = tuple(sorted({*here.events["article_id"], *here.deployments["article_id"],
                         *here.places["article_id"]}))
-    views.details_panel(shown, articles(ids), here, None, correcting)
+    views.details_panel(shown, _Articles(articles, ids), here, None, correcting)
+
+
+class _Articles(Mapping):
+    """The details' articles, read back only when something asks for one (the correction
+    widgets): the highlighted sentences come from the rows' snippets."""
+
+    def __init__(self, read: Callable[[tuple[str, ...]], Mapping[str, Extraction]],
+                 ids: tuple[str, ...]) -> None:
+        self._read, self._ids = read, ids
+
+    @functools.cached_property
+    def _found(self) -> Mapping[str, Extraction]:
+        return self._read(self._ids)
+
+    def __getitem__(self, article_id: str) -> Extraction:
+        return self._found[article_id]
+
+    def __iter__(self):
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
 
 
 def _python_values(frame: pd.DataFrame) -> pd.DataFrame:
@@ -242,7 +281,8 @@ def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, 
     pager, where = st.columns([1, 3], vertical_alignment="bottom")
     page = pager.number_input("Page", min_value=1, max_value=pages, step=1, key="nm_page")
     page = min(int(page), pages)
-    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS))
+    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+                          ).drop(columns="snippet", errors="ignore")  # the details' only
     where.caption(f"Rows {(page - 1) * PAGE_ROWS + min(1, total):,}–"
                   f"{(page - 1) * PAGE_ROWS + len(rows):,} of {total:,} · page {page:,} of "
                   f"{pages:,}")
@@ -256,6 +296,33 @@ def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, 
                        functools.partial(tables.to_csv, rows),
                        file_name=f"newsmap-{name}-page{page}.csv", mime="text/csv",
                        key=f"nm_csv_{name}", on_click="ignore")
+
+
+def _offered(found: flt.Options, search: str, wanted: set[str]
+             ) -> tuple[flt.Options, int]:
+    """The options with the actor list bounded: the ``ACTOR_CHOICES`` busiest, those
+    ``wanted`` (chosen, or in the URL) and the first ``ACTOR_MATCHES`` whose name holds
+    ``search`` (case aside), busiest first; and how many match ``search`` in all."""
+    needle = search.strip().casefold()
+    matching = [name for name, _ in found.actors if needle and needle in name.casefold()]
+    keep = {*(name for name, _ in found.actors[:ACTOR_CHOICES]), *wanted,
+            *matching[:ACTOR_MATCHES]}
+    return (dataclasses.replace(found, actors=tuple(kv for kv in found.actors
+                                                    if kv[0] in keep)), len(matching))
+
+
+def _actor_search(side, everyone: int, matches: int) -> None:
+    """The box that finds any actor for the list (which offers the busiest otherwise)."""
+    if everyone <= ACTOR_CHOICES:
+        return
+    search = side.text_input(f"Find an actor (of {everyone:,})", key="nm_actor_search",
+                             placeholder="part of a name, then pick it under Actor")
+    if search.strip():
+        side.caption(f"{matches:,} match{'' if matches == 1 else 'es'}"
+                     + (f"; the first {ACTOR_MATCHES} are in the Actor list: type more"
+                        if matches > ACTOR_MATCHES else ", added to the Actor list"))
+    else:
+        side.caption(f"The Actor list offers the {ACTOR_CHOICES} busiest and those chosen.")
 
 
 def summary_line(counts: Mapping[str, int], articles: int) -> None:
@@ -273,7 +340,12 @@ def show(store: query.Store, offline: Callable[[], basemap.Offline],
     everything = totals(store, flt.Filters())["articles"]
     if not everything:
         return
-    chosen = views.sidebar_filters(options(store), filter_area)
+    everyone = options(store)
+    offered, matches = _offered(everyone, st.session_state.get("nm_actor_search", ""),
+                                {*(st.session_state.get(views.WIDGET_KEYS["actors"]) or ()),
+                                 *st.query_params.get_all("actor")})
+    chosen = views.sidebar_filters(offered, filter_area)
+    _actor_search(filter_area or st.sidebar, len(everyone.actors), matches)
     counts = totals(store, chosen)
     summary_line(counts, everything)
     if counts["problems"]:

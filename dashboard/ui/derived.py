@@ -35,13 +35,14 @@ from pathlib import Path
 from dashboard.records import Extraction
 from dashboard.store import corrections as corr
 from dashboard.store import dataset, query
-from dashboard.ui import tables
+from dashboard.ui import highlight, tables
 
 CACHE_ENV = "NEWSMAP_CACHE"
 #: Batches read from their Parquet files beside a consolidated database before it is remade.
 MAX_LOOSE = 4
 #: What a consolidated database's layout depends on: another value makes it anew.
-_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT, query.AT_PLACE)).encode()
+_FORMAT = hashlib.sha1(repr((query.SCHEMAS, query.SORT, query.AT_PLACE,
+                                query.LAYOUT)).encode()
                        ).hexdigest()[:8]
 
 
@@ -61,9 +62,26 @@ def folder_for(root: Path, cache: Path) -> Path:
 
 
 def frames_of(extractions: Sequence[Extraction]) -> dict[str, object]:
-    """The dashboard's tables of some extractions, by table name."""
+    """The dashboard's tables of some extractions, by table name; each record's row with its
+    ``snippet`` (what the details panel shows of its sentence, marks included), so that the
+    panel needs no article read back."""
     frames = tables.build(extractions)
-    return {name: getattr(frames, name) for name in query.TABLES}
+    marks = {ex.article.id: (ex.article.text, highlight.marks_for(ex)) for ex in extractions}
+    out = {name: getattr(frames, name) for name in query.TABLES}
+    for name in query.SNIPPETS:
+        out[name] = out[name].assign(snippet=_snippets(out[name], marks))
+    return out
+
+
+def _snippets(frame, marks: dict[str, tuple[str, tuple[highlight.Mark, ...]]]) -> list:
+    """Each row's snippet as JSON (None where its sentence is not in its article's text)."""
+    found = []
+    for article_id, sentence, start in zip(frame["article_id"], frame["sentence"],
+                                           frame["start"]):
+        text, article_marks = marks[article_id]
+        one = highlight.snippet(text, sentence or "", int(start), article_marks)
+        found.append(None if one is None else one.dumps(sentence or ""))
+    return found
 
 
 def ensure(root: Path, cache: Path | None = None,

@@ -9,9 +9,11 @@ article view) goes through this module.
 
 from __future__ import annotations
 
+import bisect
 import html
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dashboard.records import Extraction, Place
@@ -101,16 +103,68 @@ def sentence_html(text: str, sentence: str, near: int, marks: Iterable[Mark],
     the sentence cannot be found in the text (a saved dataset whose text differs), it is shown
     escaped, without marks.
     """
-    wanted = set(focus)
-    shown = [Mark(m.start, m.end, "focus", m.title) if (m.start, m.end) in wanted else m
-             for m in marks]
+    found = snippet(text, sentence, near, sorted(marks, key=lambda m: (m.start, -m.end)),
+                    context)
+    return escape(sentence) if found is None else snippet_html(found, focus)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """What :func:`sentence_html` shows of an article for one record, without the article:
+    ``text`` (the sentence, or the window around a record without one) found at offset ``at``,
+    the marks inside it (article offsets), and whether text was cut before or after it. A
+    dataset keeps one per row (:meth:`dumps`), so its details panel needs no article."""
+
+    at: int
+    text: str
+    marks: tuple[Mark, ...] = ()
+    before: bool = False
+    after: bool = False
+
+    def dumps(self, sentence: str = "") -> str:
+        """As compact JSON (:meth:`loads` reads it back); the text left out when it is
+        ``sentence`` (the record's own, which its row holds anyway)."""
+        return json.dumps([self.at, None if self.text == sentence else self.text,
+                           [[m.start, m.end, m.kind, m.title] for m in self.marks],
+                           self.before, self.after], ensure_ascii=False,
+                          separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, data: str, sentence: str = "") -> Snippet:
+        """What :meth:`dumps` wrote, with the same ``sentence``."""
+        at, text, marks, before, after = json.loads(data)
+        return cls(int(at), sentence if text is None else str(text),
+                   tuple(Mark(int(s), int(e), str(k), str(t)) for s, e, k, t in marks),
+                   bool(before), bool(after))
+
+
+def snippet(text: str, sentence: str, near: int, marks: Sequence[Mark],
+            context: int = 80) -> Snippet | None:
+    """The part of ``text`` :func:`sentence_html` shows for a record (None: its sentence is
+    not in the text). ``marks`` sorted by start (as :func:`marks_for` gives them) are looked
+    up by bisection, so one article's records cost little each."""
     if not sentence and 0 <= near < len(text):
         start, end = max(0, near - context), min(len(text), near + context)
-        return "…" * (start > 0) + highlight(text, shown, start, end) + "…" * (end < len(text))
-    begin = _find_sentence(text, sentence, near)
-    if begin < 0:
-        return escape(sentence)
-    return highlight(text, shown, begin, begin + len(sentence))
+        before, after = start > 0, end < len(text)
+    else:
+        start = _find_sentence(text, sentence, near)
+        if start < 0:
+            return None
+        end, before, after = start + len(sentence), False, False
+    first = bisect.bisect_left(marks, start, key=lambda m: m.start)
+    last = bisect.bisect_left(marks, end, lo=first, key=lambda m: m.start)
+    inside = tuple(m for m in marks[first:last] if m.end <= end)
+    return Snippet(start, text[start:end], inside, before, after)
+
+
+def snippet_html(found: Snippet, focus: Iterable[tuple[int, int]] = ()) -> str:
+    """A snippet as :func:`sentence_html` shows it: escaped, marked, the ``focus`` mentions
+    (article offsets) shown as the one the reader asked about."""
+    wanted = set(focus)
+    shown = [Mark(m.start - found.at, m.end - found.at,
+                  "focus" if (m.start, m.end) in wanted else m.kind, m.title)
+             for m in found.marks]
+    return "…" * found.before + highlight(found.text, shown) + "…" * found.after
 
 
 def _find_sentence(text: str, sentence: str, near: int) -> int:

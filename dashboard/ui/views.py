@@ -369,9 +369,11 @@ def _marks(ex: Extraction) -> tuple[highlight.Mark, ...]:
 
 def _record_html(row: Mapping, head: str, articles: Mapping[str, Extraction],
                  focus: set[tuple[int, int]]) -> str:
-    ex = articles.get(row["article_id"])
     source = _source(f"article {row['article_id']}", f"record {row.get('id') or row['key']}")
-    if ex is None:
+    snippet = row.get("snippet")  # a dataset's row carries what its sentence shows
+    if isinstance(snippet, str):
+        body = highlight.snippet_html(highlight.Snippet.loads(snippet, row["sentence"]), focus)
+    elif (ex := articles.get(row["article_id"])) is None:
         body = highlight.escape(row["sentence"])
     else:
         body = highlight.sentence_html(ex.article.text, row["sentence"], int(row["start"]),
