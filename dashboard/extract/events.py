@@ -280,8 +280,10 @@ def find_events(
             context = _Context(text, sentence, places_at.within(*span), here,
                                dates_at.within(*span), published, referents, cast)
             triggers = _triggers(text, sentence, candidates, context)
-            spans = context.own_spans(triggers)
-            events = [context.event(t, span) for t, span in zip(triggers, spans)]
+            clauses = context.clauses(triggers)
+            spans = context.own_spans(triggers, clauses)
+            events = [context.event(t, span, clause)
+                      for t, span, clause in zip(triggers, spans, clauses)]
             found.extend(events)
             if events and events[0]["actors"]:
                 referents = _Referents(events[0]["actors"], referents.person, referents.body)
@@ -480,14 +482,19 @@ class _Context:
         return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
             s == agent.end() for s, _, _ in self.mentions)
 
-    def own_spans(self, triggers: Sequence[_Trigger]) -> list[tuple[int, int]]:
+    def clauses(self, triggers: Sequence[_Trigger]) -> list[tuple[int, int]]:
+        """Each trigger's clause: from its clause start to its clause end."""
+        s = self.sentence
+        return [(s.start + clause_start(s.text, t.start - s.start), self._clause_end(t.end))
+                for t in triggers]
+
+    def own_spans(self, triggers: Sequence[_Trigger],
+                  clauses: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Each trigger's own clause: from its clause start to its clause end, but two
         predicates of one subject ("left the port on Monday and crossed the border the day
         after") part at their "and": each keeps its own place and day, and grounding, which
         reads an event's span, cannot give the first's to the second."""
-        s = self.sentence
-        spans = [[s.start + clause_start(s.text, t.start - s.start), self._clause_end(t.end)]
-                 for t in triggers]
+        spans = [[lo, hi] for lo, hi in clauses]  # (``clauses``: those of ``triggers``)
         for i in range(1, len(triggers)):
             first, second = triggers[i - 1], triggers[i]
             if "statement" in (first.type, second.type):
@@ -499,10 +506,9 @@ class _Context:
                 spans[i][0] = joint.start()
         return [(lo, hi) for lo, hi in spans]
 
-    def event(self, t: _Trigger, own: tuple[int, int]) -> _Fields:
+    def event(self, t: _Trigger, own: tuple[int, int], clause: tuple[int, int]) -> _Fields:
         s = self.sentence
-        c_start = s.start + clause_start(s.text, t.start - s.start)
-        c_end = self._clause_end(t.end)
+        c_start, c_end = clause  # the trigger's whole clause (``clauses``)
         o_start, o_end = own  # the predicate's own clause: its span, place and day
         date = self._date(t, o_start, o_end)
         place = self._place(t, o_start, o_end)
