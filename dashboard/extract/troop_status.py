@@ -75,6 +75,8 @@ _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|whe
 _BEFORE_WINDOW = 60
 #: A force raised to a strength: the troops are its new total.
 _RAISED_TO = CaseBlind(r"\b(?:rais|increas|boost|expand|doubl|tripl|bolster)\w*\b[^.;]{0,70}\bto\s+$")
+#: A stem every ``_RAISED_TO`` holds, in lower case: a literal search, fast where none is.
+_RAISE_CUE = re.compile(r"rais|increas|boost|expand|doubl|tripl|bolster")
 _AUXILIARY_AFTER = CaseBlind(r"\s+(?:(?P<maybe>could|might|may)|will|would|shall|are\s+to|is\s+to|"
                              r"are\s+due\s+to|are\s+expected\s+to)\b")
 _RELATIVE_AFTER = CaseBlind(r",\s+(?P<relative>who|which)?\b[^,;.]{0,120},")
@@ -100,7 +102,9 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     """Status of the troop phrase ``doc[start:end]`` in ``sentence`` (see the module)."""
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     hi = _clause_end(doc, end, sentence.end)
-    raised = _RAISED_TO.search(doc, max(lo, start - 90), start)
+    reach = max(lo, start - 90)
+    raised = _RAISED_TO.search(doc, reach, start) if doc.low is None or _RAISE_CUE.search(
+        doc.low, reach, start) else None
     if raised:  # "it would raise its force in Mali to 2,500 soldiers"
         return "proposed" if _PROPOSED_BEFORE.search(doc, lo, raised.start()) else "reinforcement"
     if _REINFORCED_BY.search(doc, max(lo, start - 40), start):
