@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.extract.lexicon import (_OTHER_FORMS, CaseBlind, Folded, alternation,
                                        blind_branches, by_first_letter, find_organizations,
-                                       lowered)
+                                       group_of, lowered, tagged_by_first_letter)
 
 
 def test_alternation_matches_exactly_its_words():
@@ -82,6 +82,31 @@ def test_by_first_letter_finds_the_same_matches():
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
         assert [(m.span(), m.lastgroup) for m in regrouped.finditer(text)] == [
+            (m.span(), m.lastgroup) for m in original.finditer(text)], text
+
+
+def test_tagged_by_first_letter_branches_on_letters_and_tags_each_alternative():
+    assert tagged_by_first_letter(r"(?P<a>hold\s+talks|(?:flew|fly|sent)\s+to)|(?P<b>fire)",
+                                  after=r"\b") == (
+        r"h(?:old\s+talks\b(?P<a__0>))|f(?:(?:lew|ly)\s+to\b(?P<a__1>)|ire\b(?P<b__2>))"
+        r"|s(?:(?:ent)\s+to\b(?P<a__3>))")
+    assert group_of("a__3") == "a" and group_of("word") == "word"
+    for bad in (r"x|(?P<a>y)", r"(?P<a>(?:re)?deploy)", r"(?P<a>\w+)"):
+        with pytest.raises(ValueError):
+            tagged_by_first_letter(bad)
+
+
+def test_tagged_by_first_letter_finds_the_same_matches_as_the_named_groups():
+    rng = random.Random(5)
+    groups = (r"(?P<a>(?:send|sent|sends)\s+(?:\w+\s+)?troops|move[sd]?\s+in|stay\w*)"
+              r"|(?P<b>(?:stop|sent|march)\s+in|more\s+troops)|(?P<c>sent\s+troops)")
+    original = re.compile(rf"\b(?:(?:{groups})\b|(?P<word>\w+))")
+    branches = tagged_by_first_letter(groups, after=r"\b")
+    tagged = re.compile(rf"\b(?:{branches}|(?P<word>\w+))")
+    words = "send sent sends stop stayed march more move moved in troops the x".split()
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        assert [(m.span(), group_of(m.lastgroup)) for m in tagged.finditer(text)] == [
             (m.span(), m.lastgroup) for m in original.finditer(text)], text
 
 

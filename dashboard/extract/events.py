@@ -150,8 +150,10 @@ _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 #: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
+#: (The phrases by first letter, each tagged with its group: ``lexicon.tagged_by_first_letter``.)
+_TAGGED_PHRASES = lexicon.tagged_by_first_letter(_COMMON_PHRASES, after=r"\b")
 _LOWER_TRIGGERS = re.compile(
-    rf"\b(?<![\w-])(?:(?:{_COMMON_PHRASES})\b"
+    rf"\b(?<![\w-])(?:{_TAGGED_PHRASES}"
     rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
@@ -368,7 +370,7 @@ def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str
 
 
 def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
-    kind, type_ = m.lastgroup.rstrip("23").split("_", 1)
+    kind, type_ = lexicon.group_of(m.lastgroup).rstrip("23").split("_", 1)
     start = m.start()
     if type_ == "statement" and not m.group().lower().startswith("according"):
         start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left

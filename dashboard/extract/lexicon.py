@@ -335,6 +335,66 @@ def by_first_letter(pattern: str) -> str:
     return "".join(out) + pattern[i:]
 
 
+def tagged_by_first_letter(groups: str, after: str = "") -> str:
+    """An alternation of named groups ("(?P<a>hold\\s+talks|(?:flew|fly)\\s+to)|(?P<b>…)") as
+    one branch per first letter, each alternative then ``after`` then an empty group that tags
+    it: "h(?:old\\s+talks\\b(?P<a__0>))|f(?:(?:lew|ly)\\s+to\\b(?P<a__1>))" for ``after`` "\\b".
+
+    The engine enters every named group at every position it tries (a group opens with no
+    letter it could skip on); a branch that opens with a letter it skips unless the text has
+    that letter there. A match's ``lastgroup`` is then the tag: ``group_of`` gives the group's
+    name back. The matches, their spans and the group each reads as are the same: an
+    alternative that opens with a list of words ("(?:flew|fly)") is split by their first
+    letters, in their order, and alternatives with different first letters never match at one
+    position. Only the groups' own spans are lost (none is kept: each tag is empty).
+    """
+    slots: dict[str, list[str]] = {}
+    for name, body in _named_groups(groups):
+        for alternative in _top_level(body):
+            for first, rest in _by_letter(alternative):
+                slots.setdefault(first, []).append((rest, name))
+    tags = iter(range(sum(map(len, slots.values()))))
+    return "|".join(f"{first}(?:{'|'.join(f'{rest}{after}(?P<{name}__{next(tags)}>)' for rest, name in rests)})"
+                    for first, rests in slots.items())
+
+
+def group_of(tag: str) -> str:
+    """The name of the group a ``tagged_by_first_letter`` tag stands for."""
+    return tag.split("__", 1)[0]
+
+
+def _named_groups(groups: str) -> list[tuple[str, str]]:
+    """(name, body) of each top-level "(?P<name>body)" of an alternation of named groups."""
+    found = []
+    for part in _top_level(groups):
+        if not (part.startswith("(?P<") and _closing(part, 0) == len(part) - 1):
+            raise ValueError(f"not a named group: {part!r}")
+        name_end = part.index(">")
+        found.append((part[4:name_end], part[name_end + 1:-1]))
+    return found
+
+
+def _by_letter(alternative: str) -> list[tuple[str, str]]:
+    """(first letter, the rest) of an alternative that opens with a letter, or of each first
+    letter of the words of the list it opens with ("(?:flew|flies|fly)\\s+to" gives
+    ("f", "(?:lew|lies|ly)\\s+to")); words of one letter keep their order."""
+    first = alternative[:1]
+    if "a" <= first <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
+        return [(first, alternative[1:])]
+    if alternative.startswith("(?:"):
+        end = _closing(alternative, 0)
+        rest = alternative[end + 1:]
+        words = _top_level(alternative[3:end])
+        if rest[:1] not in ("?", "*", "+", "{") and all(
+                "a" <= w[:1] <= "z" and w[1:2] not in ("?", "*", "+", "{", "") and "(" not in w
+                and "|" not in w for w in words):
+            letters: dict[str, list[str]] = {}
+            for word in words:
+                letters.setdefault(word[0], []).append(word[1:])
+            return [(letter, f"(?:{'|'.join(tails)}){rest}") for letter, tails in letters.items()]
+    raise ValueError(f"not an alternative that opens with a letter or a word list: {alternative!r}")
+
+
 def _merged(alternatives: Iterable[str]) -> str:
     slots: list[tuple[str, list[str]]] = []
     open_slots: dict[str, list[str]] = {}
