@@ -133,7 +133,7 @@ _RARE_PHRASES = (
     r"staged|begin|begins|began|begun|start|starts|started|resume|resumes|resumed)\s+"
     r"(?:a|an|the|its|their|his|new|fresh)\s+(?:[\w-]+\s+){0,2}?(?:offensive|attacks?|"
     r"assaults?|raids?|air\s+strikes|airstrikes|bombardment))"
-    r"|(?P<v_decision>(?:clos(?:e|es|ed|ing)|(?:re)?open(?:s|ed|ing)?)\s+(?:(?:its|their|the|"
+    r"|(?P<v_decision>(?:clos(?:e|es|ed|ing)|reopen(?:s|ed|ing)?|open(?:s|ed|ing)?)\s+(?:(?:its|their|the|"
     r"[\w-]+['’]s)\s+)?(?:[\w-]+\s+){0,2}?(?:border|borders|airspace|airport|embassy|frontier|"
     r"crossings?)|(?:broke|break|breaks|breaking|cut|cuts|sever(?:s|ed|ing)?)\s+(?:off\s+)?"
     r"(?:diplomatic\s+)?(?:relations|ties))"
@@ -141,17 +141,19 @@ _RARE_PHRASES = (
     r"|(?P<v_request3>propos(?:e|es|ed|ing)\s+(?:a|an|the|that|to)\b)"
     r"|(?P<v_move2>(?:took|take|takes|taking|seized|seize|seizes|gained|regained)\s+control)"
 )
+_BOUNDARY = r"\b"
 _RARE_KEY = re.compile(lexicon.alternation(
     "off ashore over back request attack assault raid strikes bombardment border airspace "
     "airport embassy frontier crossing relations ties effect down propos control".split()))
-_LOWER_RARE = re.compile(rf"\b(?<![\w-])(?:{_RARE_PHRASES})\b")
+_LOWER_RARE = re.compile(
+    rf"\b(?<![\w-])(?:{lexicon.tagged_by_first_letter(_RARE_PHRASES, after=_BOUNDARY)})")
 _PHRASE_ALTERNATIVES = f"{_PHRASE_ALTERNATIVES}|{_RARE_PHRASES}"
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 #: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
 #: (The phrases by first letter, each tagged with its group: ``lexicon.tagged_by_first_letter``.)
-_TAGGED_PHRASES = lexicon.tagged_by_first_letter(_COMMON_PHRASES, after=r"\b")
+_TAGGED_PHRASES = lexicon.tagged_by_first_letter(_COMMON_PHRASES, after=_BOUNDARY)
 _LOWER_TRIGGERS = re.compile(
     rf"\b(?<![\w-])(?:{_TAGGED_PHRASES}"
     rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")

@@ -386,8 +386,7 @@ def _by_letter(alternative: str) -> list[tuple[str, str]]:
         rest = alternative[end + 1:]
         words = _top_level(alternative[3:end])
         if rest[:1] not in ("?", "*", "+", "{") and all(
-                "a" <= w[:1] <= "z" and w[1:2] not in ("?", "*", "+", "{", "") and "(" not in w
-                and "|" not in w for w in words):
+                "a" <= w[:1] <= "z" and w[1:2] not in ("?", "*", "+", "{", "") for w in words):
             letters: dict[str, list[str]] = {}
             for word in words:
                 letters.setdefault(word[0], []).append(word[1:])
