@@ -8,7 +8,8 @@ import pytest
 
 from dashboard.extract.lexicon import (_OTHER_FORMS, CaseBlind, Folded, alternation,
                                        blind_branches, by_first_letter, find_organizations,
-                                       group_of, lowered, tagged_by_first_letter)
+                                       group_of, lowered, subgroup_of,
+                                       tagged_by_first_letter)
 
 
 def test_alternation_matches_exactly_its_words():
@@ -91,6 +92,11 @@ def test_tagged_by_first_letter_branches_on_letters_and_tags_each_alternative():
         r"h(?:old\s+talks\b(?P<a__0>))|f(?:(?:lew|ly)\s+to\b(?P<a__1>)|ire\b(?P<b__2>))"
         r"|s(?:(?:ent)\s+to\b(?P<a__3>))")
     assert group_of("a__3") == "a" and group_of("word") == "word"
+    # a named group that is a whole alternative: its alternatives tagged with both names
+    nested = tagged_by_first_letter(r"(?P<a>go|(?P<b>get|(?:run|see)\s+up))")
+    assert nested == r"g(?:o(?P<a__0>)|et(?P<a__b__1>))|r(?:(?:un)\s+up(?P<a__b__2>))" \
+        r"|s(?:(?:ee)\s+up(?P<a__b__3>))"
+    assert [(group_of(t), subgroup_of(t)) for t in ("a__0", "a__b__1")] == [("a", ""), ("a", "b")]
     for bad in (r"x|(?P<a>y)", r"(?P<a>(?:re)?deploy)", r"(?P<a>\w+)"):
         with pytest.raises(ValueError):
             tagged_by_first_letter(bad)

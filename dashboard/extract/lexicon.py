@@ -348,11 +348,17 @@ def tagged_by_first_letter(groups: str, after: str = "") -> str:
     letters, in their order, and alternatives with different first letters never match at one
     position. Only the groups' own spans are lost (none is kept: each tag is empty).
     """
-    slots: dict[str, list[str]] = {}
+    slots: dict[str, list[tuple[str, str]]] = {}
     for name, body in _named_groups(groups):
         for alternative in _top_level(body):
-            for first, rest in _by_letter(alternative):
-                slots.setdefault(first, []).append((rest, name))
+            # a named group that is a whole alternative: its own alternatives, tagged with both
+            # names ("reinforcement__adjective__7": ``subgroup_of``)
+            nested = _named_groups(alternative) if alternative.startswith("(?P<") and _closing(
+                alternative, 0) == len(alternative) - 1 else [("", alternative)]
+            for inner, part in nested:
+                label = f"{name}__{inner}" if inner else name
+                for first, rest in _by_letter_all(part):
+                    slots.setdefault(first, []).append((rest, label))
     tags = iter(range(sum(map(len, slots.values()))))
     return "|".join(f"{first}(?:{'|'.join(f'{rest}{after}(?P<{name}__{next(tags)}>)' for rest, name in rests)})"
                     for first, rests in slots.items())
@@ -361,6 +367,16 @@ def tagged_by_first_letter(groups: str, after: str = "") -> str:
 def group_of(tag: str) -> str:
     """The name of the group a ``tagged_by_first_letter`` tag stands for."""
     return tag.split("__", 1)[0]
+
+
+def subgroup_of(tag: str) -> str:
+    """The name of the group inside it that a tag stands for, or "" (``tagged_by_first_letter``)."""
+    parts = tag.split("__")
+    return parts[1] if len(parts) == 3 else ""
+
+
+def _by_letter_all(alternatives: str) -> list[tuple[str, str]]:
+    return [pair for alternative in _top_level(alternatives) for pair in _by_letter(alternative)]
 
 
 def _named_groups(groups: str) -> list[tuple[str, str]]:
