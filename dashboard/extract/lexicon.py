@@ -454,6 +454,11 @@ def _closing(pattern: str, start: int) -> int:
         i = _skip(pattern, i)
 
 
+def top_level(alternation: str) -> list[str]:
+    """The alternatives of a regex ``alternation``: its "|" outside groups and classes."""
+    return _top_level(alternation)
+
+
 def _top_level(alternation: str) -> list[str]:
     """The alternatives of ``alternation`` (its "|" outside groups and classes)."""
     parts, depth, last, i = [], 0, 0, 0
