@@ -393,10 +393,15 @@ def _named_groups(groups: str) -> list[tuple[str, str]]:
 def _by_letter(alternative: str) -> list[tuple[str, str]]:
     """(first letter, the rest) of an alternative that opens with a letter, or of each first
     letter of the words of the list it opens with ("(?:flew|flies|fly)\\s+to" gives
-    ("f", "(?:lew|lies|ly)\\s+to")); words of one letter keep their order."""
+    ("f", "(?:lew|lies|ly)\\s+to")), or of every letter for one that opens with "[a-z]{n,}";
+    words of one letter keep their order."""
     first = alternative[:1]
     if "a" <= first <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
         return [(first, alternative[1:])]
+    least = _ANY_LETTERS.match(alternative)
+    if least and int(least.group(1)) >= 1:  # "[a-z]{3,}ed": "a[a-z]{2,}ed", "b[a-z]{2,}ed", …
+        rest = f"[a-z]{{{int(least.group(1)) - 1},}}{alternative[least.end():]}"
+        return [(chr(c), rest) for c in range(ord("a"), ord("z") + 1)]
     if alternative.startswith("(?:"):
         end = _closing(alternative, 0)
         rest = alternative[end + 1:]
@@ -408,6 +413,10 @@ def _by_letter(alternative: str) -> list[tuple[str, str]]:
                 letters.setdefault(word[0], []).append(word[1:])
             return [(letter, f"(?:{'|'.join(tails)}){rest}") for letter, tails in letters.items()]
     raise ValueError(f"not an alternative that opens with a letter or a word list: {alternative!r}")
+
+
+#: An alternative that opens with at least so many lower-case letters ("[a-z]{3,}").
+_ANY_LETTERS = re.compile(r"\[a-z\]\{(\d+),\}")
 
 
 def _merged(alternatives: Iterable[str]) -> str:
