@@ -359,9 +359,14 @@ def tagged_by_first_letter(groups: str, after: str = "") -> str:
                 label = f"{name}__{inner}" if inner else name
                 for first, rest in _by_letter_all(part):
                     slots.setdefault(first, []).append((rest, label))
-    tags = iter(range(sum(map(len, slots.values()))))
-    return "|".join(f"{first}(?:{'|'.join(f'{rest}{after}(?P<{name}__{next(tags)}>)' for rest, name in rests)})"
-                    for first, rests in slots.items())
+    branches, tag = [], 0
+    for first, rests in slots.items():
+        tagged = []
+        for rest, label in rests:
+            tagged.append(f"{rest}{after}(?P<{label}__{tag}>)")
+            tag += 1
+        branches.append(f"{first}(?:{'|'.join(tagged)})")
+    return "|".join(branches)
 
 
 def group_of(tag: str) -> str:
