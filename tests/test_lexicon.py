@@ -8,7 +8,8 @@ import pytest
 
 from dashboard.extract.lexicon import (_OTHER_FORMS, CaseBlind, Folded, alternation,
                                        blind_branches, by_first_letter, find_organizations,
-                                       lowered)
+                                       group_of, lowered, subgroup_of,
+                                       tagged_by_first_letter)
 
 
 def test_alternation_matches_exactly_its_words():
@@ -82,6 +83,39 @@ def test_by_first_letter_finds_the_same_matches():
     for _ in range(300):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
         assert [(m.span(), m.lastgroup) for m in regrouped.finditer(text)] == [
+            (m.span(), m.lastgroup) for m in original.finditer(text)], text
+
+
+def test_tagged_by_first_letter_branches_on_letters_and_tags_each_alternative():
+    assert tagged_by_first_letter(r"(?P<a>hold\s+talks|(?:flew|fly|sent)\s+to)|(?P<b>fire)",
+                                  after=r"\b") == (
+        r"h(?:old\s+talks\b(?P<a__0>))|f(?:(?:lew|ly)\s+to\b(?P<a__1>)|ire\b(?P<b__2>))"
+        r"|s(?:(?:ent)\s+to\b(?P<a__3>))")
+    assert group_of("a__3") == "a" and group_of("word") == "word"
+    # a named group that is a whole alternative: its alternatives tagged with both names
+    nested = tagged_by_first_letter(r"(?P<a>go|(?P<b>get|(?:run|see)\s+up))")
+    assert nested == r"g(?:o(?P<a__0>)|et(?P<a__b__1>))|r(?:(?:un)\s+up(?P<a__b__2>))" \
+        r"|s(?:(?:ee)\s+up(?P<a__b__3>))"
+    assert [(group_of(t), subgroup_of(t)) for t in ("a__0", "a__b__1")] == [("a", ""), ("a", "b")]
+    # an alternative that opens with any letters stands in every letter's branch
+    assert tagged_by_first_letter(r"(?P<p>was|[a-z]{3,}ed)").startswith(
+        r"w(?:as(?P<p__0>)|[a-z]{2,}ed(?P<p__1>))|a(?:[a-z]{2,}ed(?P<p__2>))|b(?:")
+    for bad in (r"x|(?P<a>y)", r"(?P<a>(?:re)?deploy)", r"(?P<a>\w+)", r"(?P<a>[a-z]*ed)"):
+        with pytest.raises(ValueError):
+            tagged_by_first_letter(bad)
+
+
+def test_tagged_by_first_letter_finds_the_same_matches_as_the_named_groups():
+    rng = random.Random(5)
+    groups = (r"(?P<a>(?:send|sent|sends)\s+(?:\w+\s+)?troops|move[sd]?\s+in|stay\w*)"
+              r"|(?P<b>(?:stop|sent|march)\s+in|more\s+troops|[a-z]{3,}ed)|(?P<c>sent\s+troops)")
+    original = re.compile(rf"\b(?:(?:{groups})\b|(?P<word>\w+))")
+    branches = tagged_by_first_letter(groups, after=r"\b")
+    tagged = re.compile(rf"\b(?:{branches}|(?P<word>\w+))")
+    words = "send sent sends stop stayed march marched more move moved in troops the x".split()
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        assert [(m.span(), group_of(m.lastgroup)) for m in tagged.finditer(text)] == [
             (m.span(), m.lastgroup) for m in original.finditer(text)], text
 
 

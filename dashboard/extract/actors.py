@@ -77,9 +77,11 @@ _MEMBER = (r"(?:\s+(?:" + "|".join(sorted(map(re.escape, _MEMBER_NOUNS), key=len
            + r")\b)")
 #: The same, in any case, after at most one lower-case word: "Qatari elite troops", "US Marines".
 #: (The nouns as a prefix-sharing alternation: case-blind, the engine enters every alternative
-#: it is offered, so a few dozen first letters cost less than a hundred nouns.)
-_MEMBER_LOOSE = (r"(?:(?:\s+(?!and\b|or\b)[a-z][\w-]*)?\s+(?P<noun>(?i:"
-                 + lexicon.alternation(_MEMBER_NOUNS) + r"))\b)")
+#: it is offered, so a few dozen first letters cost less than a hundred nouns; and each first
+#: letter as a class of its forms, which it skips on: ``lexicon.blind_branches``.)
+_MEMBER_LOOSE = (r"(?:(?:\s+(?!and\b|or\b)[a-z][\w-]*)?\s+(?P<noun>"
+                 + lexicon.blind_branches(lexicon.top_level(lexicon.alternation(_MEMBER_NOUNS)))
+                 + r")\b)")
 _MEMBERS = _MEMBER + "?"
 _MEMBER_FIRST_WORDS = frozenset(
     form for n in _MEMBER_NOUNS for form in (n.split()[0], n.split()[0].capitalize()))

@@ -32,7 +32,8 @@ import re
 from operator import itemgetter
 from collections.abc import Callable, Sequence
 
-from dashboard.extract.lexicon import CaseBlind, alternation, by_first_letter
+from dashboard.extract.lexicon import (CaseBlind, alternation, by_first_letter, group_of,
+                                       tagged_by_first_letter)
 from dashboard.records import DateMention, Problem, Sentence
 from dashboard.text import (MONTH_PATTERN, MONTHS, WEEKDAYS, month_number, split_sentences,
                             weekday_number)
@@ -130,9 +131,10 @@ _PAST = (r"was|were|had|did|said|told|went|came|met|held|left|took|made|began|se
          r"|became|fell|won|lost|fled|ago|yesterday|last|earlier|[a-z]{3,}ed")
 _PRESENT = r"is|are|am|says|say|remains?|continues?|seeks?|believes?|thinks?|insists?"
 _WEAK_FUTURE = r"meeting\s+on|meet\s+on|meets\s+on|summit\s+on|talks\s+on|session\s+on"
-_TENSE_RE = CaseBlind(by_first_letter(
-    rf"(?<![\w'])(?:(?P<future>{_FUTURE})|(?P<past>{_PAST})|(?P<present>{_PRESENT})"
-    rf"|(?P<weak>{_WEAK_FUTURE}))(?![\w'])"))
+#: (By first letter, each alternative tagged with its tense: ``tagged_by_first_letter``.)
+_TENSE_RE = CaseBlind(r"(?<![\w'])(?:%s)" % tagged_by_first_letter(
+    rf"(?P<future>{_FUTURE})|(?P<past>{_PAST})|(?P<present>{_PRESENT})|(?P<weak>{_WEAK_FUTURE})",
+    after=r"(?![\w'])"))
 #: "-ed" words that are adjectives or nouns far more often than past verbs.
 _NOT_PAST = frozenset(
     "armed united alleged hundred based limited related detailed advanced experienced organized "
@@ -236,7 +238,7 @@ def _tense_cues(sentence: str) -> list[tuple[int, str]]:
     """(offset, tense) of every tense cue, "-ed" adjectives and participles left out."""
     cues = []
     for match in _TENSE_RE.finditer(sentence):
-        kind = match.lastgroup or PRESENT
+        kind = group_of(match.lastgroup)
         if kind == "past" and not _is_past_verb(sentence, match):
             continue
         cues.append((match.start(), kind))

@@ -212,6 +212,8 @@ _TOTAL = CaseBlind(
     rf"\bthe\s+(?:number|total)(?:\s+of\s+(?:{_PEOPLE}))?\s+(?:(?:could|would|will|may|might|"
     rf"should|is\s+(?:expected|set|due)\s+to)\s+)?(?:rise|grow|increase|climb)\s+to\s+"
     rf"(?:(?P<qual>{_QUALIFIER})\s+)?(?P<num>{NUMBER})")
+#: A word every ``_TOTAL`` holds, in lower case (the same shortcut as ``_PART_CUE``).
+_TOTAL_CUE = re.compile(r"number|total")
 _LEADING_COUNT = re.compile(rf"^(?:(?:{_QUALIFIER})\s+)?(?:{NUMBER})\s+", re.I)
 
 
@@ -246,7 +248,8 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
         if d.fields["sentence"] is not sentence.text:
             break
         taken.append((d.fields["start"], d.phrase_end))
-    totals = list(_TOTAL.finditer(doc, sentence.start, sentence.end))
+    totals = list(_TOTAL.finditer(doc, sentence.start, sentence.end)) if doc.low is None or (
+        _TOTAL_CUE.search(doc.low, sentence.start, sentence.end)) else []
     parts = _PART.finditer(doc, sentence.start, sentence.end) if doc.low is None or (
         _PART_CUE.search(doc.low, sentence.start, sentence.end)) else ()
     for m in sorted([*parts, *totals],
@@ -367,7 +370,10 @@ def _listed_owners(text: str, sentence: Sentence,
     Italian and Greek contingents", "troops from Nigeria and Benin", "Nigeria, Ghana and
     Malawi have promised troops"); [] for one owner."""
     for m in group:
-        before = _LIST_BEFORE.search(text, max(sentence.start, m.start() - 120), m.start())
+        lo = max(sentence.start, m.start() - 120)
+        # (a list holds "and": most stretches before troops have none, and ``find`` is fast)
+        before = _LIST_BEFORE.search(text, lo, m.start()) if text.find(
+            "and", lo, m.start()) >= 0 else None
         after = _LIST_AFTER.match(text, m.end())
         if before:
             names = _LIST_TAIL.sub("", before.group())

@@ -133,7 +133,7 @@ _RARE_PHRASES = (
     r"staged|begin|begins|began|begun|start|starts|started|resume|resumes|resumed)\s+"
     r"(?:a|an|the|its|their|his|new|fresh)\s+(?:[\w-]+\s+){0,2}?(?:offensive|attacks?|"
     r"assaults?|raids?|air\s+strikes|airstrikes|bombardment))"
-    r"|(?P<v_decision>(?:clos(?:e|es|ed|ing)|(?:re)?open(?:s|ed|ing)?)\s+(?:(?:its|their|the|"
+    r"|(?P<v_decision>(?:clos(?:e|es|ed|ing)|reopen(?:s|ed|ing)?|open(?:s|ed|ing)?)\s+(?:(?:its|their|the|"
     r"[\w-]+['’]s)\s+)?(?:[\w-]+\s+){0,2}?(?:border|borders|airspace|airport|embassy|frontier|"
     r"crossings?)|(?:broke|break|breaks|breaking|cut|cuts|sever(?:s|ed|ing)?)\s+(?:off\s+)?"
     r"(?:diplomatic\s+)?(?:relations|ties))"
@@ -141,17 +141,21 @@ _RARE_PHRASES = (
     r"|(?P<v_request3>propos(?:e|es|ed|ing)\s+(?:a|an|the|that|to)\b)"
     r"|(?P<v_move2>(?:took|take|takes|taking|seized|seize|seizes|gained|regained)\s+control)"
 )
+_BOUNDARY = r"\b"
 _RARE_KEY = re.compile(lexicon.alternation(
     "off ashore over back request attack assault raid strikes bombardment border airspace "
     "airport embassy frontier crossing relations ties effect down propos control".split()))
-_LOWER_RARE = re.compile(rf"\b(?<![\w-])(?:{_RARE_PHRASES})\b")
+_LOWER_RARE = re.compile(
+    rf"\b(?<![\w-])(?:{lexicon.tagged_by_first_letter(_RARE_PHRASES, after=_BOUNDARY)})")
 _PHRASE_ALTERNATIVES = f"{_PHRASE_ALTERNATIVES}|{_RARE_PHRASES}"
 _PHRASES = re.compile(rf"\b(?<![\w-])(?:{_PHRASE_ALTERNATIVES})\b", re.I)
 #: Words as the single-word triggers see them (a hyphenated word is one word: "UN-declared").
 _TRIGGER_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'’]*(?:-[\w'’]+)*")
 #: Phrases, else a whole trigger word, in one pass over lower-cased text (``lexicon.lowered``).
+#: (The phrases by first letter, each tagged with its group: ``lexicon.tagged_by_first_letter``.)
+_TAGGED_PHRASES = lexicon.tagged_by_first_letter(_COMMON_PHRASES, after=_BOUNDARY)
 _LOWER_TRIGGERS = re.compile(
-    rf"\b(?<![\w-])(?:(?:{_COMMON_PHRASES})\b"
+    rf"\b(?<![\w-])(?:{_TAGGED_PHRASES}"
     rf"|(?P<word>{lexicon.alternation(_TRIGGER_OF)})(?![\w'’]|-[\w'’]))")
 #: Words that make an ambiguous verb form a noun ("a visit", "the attack").
 _DETERMINER = re.compile(r"\b(?:a|an|the|its|their|his|her|this|that|our|any|every|no|"
@@ -280,8 +284,10 @@ def find_events(
             context = _Context(text, sentence, places_at.within(*span), here,
                                dates_at.within(*span), published, referents, cast)
             triggers = _triggers(text, sentence, candidates, context)
-            spans = context.own_spans(triggers)
-            events = [context.event(t, span) for t, span in zip(triggers, spans)]
+            clauses = context.clauses(triggers)
+            spans = context.own_spans(triggers, clauses)
+            events = [context.event(t, span, clause)
+                      for t, span, clause in zip(triggers, spans, clauses)]
             found.extend(events)
             if events and events[0]["actors"]:
                 referents = _Referents(events[0]["actors"], referents.person, referents.body)
@@ -366,7 +372,7 @@ def _candidates_case_blind(text: str, sentence: Sentence) -> list[tuple[str, str
 
 
 def _phrase(m: re.Match[str]) -> tuple[str, str, int, int]:
-    kind, type_ = m.lastgroup.rstrip("23").split("_", 1)
+    kind, type_ = lexicon.group_of(m.lastgroup).rstrip("23").split("_", 1)
     start = m.start()
     if type_ == "statement" and not m.group().lower().startswith("according"):
         start = m.end() - len(m.group().split()[-1])  # "will support": the modal stays left
@@ -480,14 +486,19 @@ class _Context:
         return bool(_DURATION_OF.search(lead)) or bool(agent) and any(
             s == agent.end() for s, _, _ in self.mentions)
 
-    def own_spans(self, triggers: Sequence[_Trigger]) -> list[tuple[int, int]]:
+    def clauses(self, triggers: Sequence[_Trigger]) -> list[tuple[int, int]]:
+        """Each trigger's clause: from its clause start to its clause end."""
+        s = self.sentence
+        return [(s.start + clause_start(s.text, t.start - s.start), self._clause_end(t.end))
+                for t in triggers]
+
+    def own_spans(self, triggers: Sequence[_Trigger],
+                  clauses: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         """Each trigger's own clause: from its clause start to its clause end, but two
         predicates of one subject ("left the port on Monday and crossed the border the day
         after") part at their "and": each keeps its own place and day, and grounding, which
         reads an event's span, cannot give the first's to the second."""
-        s = self.sentence
-        spans = [[s.start + clause_start(s.text, t.start - s.start), self._clause_end(t.end)]
-                 for t in triggers]
+        spans = [[lo, hi] for lo, hi in clauses]  # (``clauses``: those of ``triggers``)
         for i in range(1, len(triggers)):
             first, second = triggers[i - 1], triggers[i]
             if "statement" in (first.type, second.type):
@@ -499,10 +510,9 @@ class _Context:
                 spans[i][0] = joint.start()
         return [(lo, hi) for lo, hi in spans]
 
-    def event(self, t: _Trigger, own: tuple[int, int]) -> _Fields:
+    def event(self, t: _Trigger, own: tuple[int, int], clause: tuple[int, int]) -> _Fields:
         s = self.sentence
-        c_start = s.start + clause_start(s.text, t.start - s.start)
-        c_end = self._clause_end(t.end)
+        c_start, c_end = clause  # the trigger's whole clause (``clauses``)
         o_start, o_end = own  # the predicate's own clause: its span, place and day
         date = self._date(t, o_start, o_end)
         place = self._place(t, o_start, o_end)

@@ -166,8 +166,10 @@ _ATTACHMENT = CaseBlind(
     rf"(?:the|a|an|this|that|their|its|his|her|last|today['’]s)\s+(?:[\w'’-]+\s+){{0,3}}?"
     rf"({_KIND_WORDS})\b")
 #: "the offensive", "the talks": a noun naming an event of a kind already reported.
-#: (The word boundary is checked after the "T": the engine looks for "T"s alone.)
-_DEFINITE = re.compile(rf"[Tt](?<!\w.)(?i:h(?:e|is|at)\s+(?:[\w-]+\s+)?({_KIND_WORDS})\b)")
+#: (The word boundary is checked after the "T": the engine looks for "T"s alone; the nouns
+#: open with a class of their first letter's forms, which it skips on: ``blind_branches``.)
+_DEFINITE = re.compile(rf"[Tt](?<!\w.)(?i:h(?:e|is|at)\s+(?:[\w-]+\s+)?)"
+                       rf"({blind_branches(_KIND_WORDS.split('|'))})\b")
 _PRONOUN_FIRST = re.compile(r"\s*(?:They|He|She|It|We)\b")
 _THERE = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|will|would|has|have|had|seems?|"
                     r"appears?|may|might|could|must|should|can|remains?)\b)")

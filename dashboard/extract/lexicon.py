@@ -335,6 +335,95 @@ def by_first_letter(pattern: str) -> str:
     return "".join(out) + pattern[i:]
 
 
+def tagged_by_first_letter(groups: str, after: str = "") -> str:
+    """An alternation of named groups ("(?P<a>hold\\s+talks|(?:flew|fly)\\s+to)|(?P<b>…)") as
+    one branch per first letter, each alternative then ``after`` then an empty group that tags
+    it: "h(?:old\\s+talks\\b(?P<a__0>))|f(?:(?:lew|ly)\\s+to\\b(?P<a__1>))" for ``after`` "\\b".
+
+    The engine enters every named group at every position it tries (a group opens with no
+    letter it could skip on); a branch that opens with a letter it skips unless the text has
+    that letter there. A match's ``lastgroup`` is then the tag: ``group_of`` gives the group's
+    name back. The matches, their spans and the group each reads as are the same: an
+    alternative that opens with a list of words ("(?:flew|fly)") is split by their first
+    letters, in their order, and alternatives with different first letters never match at one
+    position. Only the groups' own spans are lost (none is kept: each tag is empty).
+    """
+    slots: dict[str, list[tuple[str, str]]] = {}
+    for name, body in _named_groups(groups):
+        for alternative in _top_level(body):
+            # a named group that is a whole alternative: its own alternatives, tagged with both
+            # names ("reinforcement__adjective__7": ``subgroup_of``)
+            nested = _named_groups(alternative) if alternative.startswith("(?P<") and _closing(
+                alternative, 0) == len(alternative) - 1 else [("", alternative)]
+            for inner, part in nested:
+                label = f"{name}__{inner}" if inner else name
+                for first, rest in _by_letter_all(part):
+                    slots.setdefault(first, []).append((rest, label))
+    branches, tag = [], 0
+    for first, rests in slots.items():
+        tagged = []
+        for rest, label in rests:
+            tagged.append(f"{rest}{after}(?P<{label}__{tag}>)")
+            tag += 1
+        branches.append(f"{first}(?:{'|'.join(tagged)})")
+    return "|".join(branches)
+
+
+def group_of(tag: str) -> str:
+    """The name of the group a ``tagged_by_first_letter`` tag stands for."""
+    return tag.split("__", 1)[0]
+
+
+def subgroup_of(tag: str) -> str:
+    """The name of the group inside it that a tag stands for, or "" (``tagged_by_first_letter``)."""
+    parts = tag.split("__")
+    return parts[1] if len(parts) == 3 else ""
+
+
+def _by_letter_all(alternatives: str) -> list[tuple[str, str]]:
+    return [pair for alternative in _top_level(alternatives) for pair in _by_letter(alternative)]
+
+
+def _named_groups(groups: str) -> list[tuple[str, str]]:
+    """(name, body) of each top-level "(?P<name>body)" of an alternation of named groups."""
+    found = []
+    for part in _top_level(groups):
+        if not (part.startswith("(?P<") and _closing(part, 0) == len(part) - 1):
+            raise ValueError(f"not a named group: {part!r}")
+        name_end = part.index(">")
+        found.append((part[4:name_end], part[name_end + 1:-1]))
+    return found
+
+
+def _by_letter(alternative: str) -> list[tuple[str, str]]:
+    """(first letter, the rest) of an alternative that opens with a letter, or of each first
+    letter of the words of the list it opens with ("(?:flew|flies|fly)\\s+to" gives
+    ("f", "(?:lew|lies|ly)\\s+to")), or of every letter for one that opens with "[a-z]{n,}";
+    words of one letter keep their order."""
+    first = alternative[:1]
+    if "a" <= first <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
+        return [(first, alternative[1:])]
+    least = _ANY_LETTERS.match(alternative)
+    if least and int(least.group(1)) >= 1:  # "[a-z]{3,}ed": "a[a-z]{2,}ed", "b[a-z]{2,}ed", …
+        rest = f"[a-z]{{{int(least.group(1)) - 1},}}{alternative[least.end():]}"
+        return [(chr(c), rest) for c in range(ord("a"), ord("z") + 1)]
+    if alternative.startswith("(?:"):
+        end = _closing(alternative, 0)
+        rest = alternative[end + 1:]
+        words = _top_level(alternative[3:end])
+        if rest[:1] not in ("?", "*", "+", "{") and all(
+                "a" <= w[:1] <= "z" and w[1:2] not in ("?", "*", "+", "{", "") for w in words):
+            letters: dict[str, list[str]] = {}
+            for word in words:
+                letters.setdefault(word[0], []).append(word[1:])
+            return [(letter, f"(?:{'|'.join(tails)}){rest}") for letter, tails in letters.items()]
+    raise ValueError(f"not an alternative that opens with a letter or a word list: {alternative!r}")
+
+
+#: An alternative that opens with at least so many lower-case letters ("[a-z]{3,}").
+_ANY_LETTERS = re.compile(r"\[a-z\]\{(\d+),\}")
+
+
 def _merged(alternatives: Iterable[str]) -> str:
     slots: list[tuple[str, list[str]]] = []
     open_slots: dict[str, list[str]] = {}
@@ -377,6 +466,11 @@ def _closing(pattern: str, start: int) -> int:
             if depth == 0:
                 return i
         i = _skip(pattern, i)
+
+
+def top_level(alternation: str) -> list[str]:
+    """The alternatives of a regex ``alternation``: its "|" outside groups and classes."""
+    return _top_level(alternation)
 
 
 def _top_level(alternation: str) -> list[str]:

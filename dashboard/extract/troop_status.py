@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import re
 
-from dashboard.extract.lexicon import CaseBlind, Folded, by_first_letter
+from dashboard.extract.lexicon import (CaseBlind, Folded, group_of, subgroup_of,
+                                       tagged_by_first_letter)
 from dashboard.extract.modality import clause_start
 from dashboard.records import Sentence
 
-#: Verbs (and a few nouns) that say what troops do, one named group per status (each group's
-#: words regrouped by their first letter: ``lexicon.by_first_letter``).
-_CUES = CaseBlind(by_first_letter(
-    r"\b(?:(?P<proposed>call(?:s|ed|ing)?\s+for|propos\w*|ask(?:s|ed|ing)?\s+(?:\w+\s+)?for|"
+#: Verbs (and a few nouns) that say what troops do, one named group per status, branching on
+#: their first letters, each tagged with its group (``lexicon.tagged_by_first_letter``: read a
+#: match with ``_status`` and ``_sub``).
+_CUES = CaseBlind(r"\b(?:%s)" % tagged_by_first_letter(
+    r"(?P<proposed>call(?:s|ed|ing)?\s+for|propos\w*|ask(?:s|ed|ing)?\s+(?:\w+\s+)?for|"
     r"want\w*|request\w*|demand\w*|seek\w*|sought|urg(?:e|es|ed|ing)\s+(?:\w+\s+)?to\s+send|"
     r"recommend\w*|offer\w*|consider\w*|discuss\w*|debat\w*)"
     r"|(?P<planned>authori[sz]\w*|approv\w*|pledg\w*|promis\w*|commit(?:s|ted|ting)?|"
@@ -38,15 +40,14 @@ _CUES = CaseBlind(by_first_letter(
     r"|(?P<static>(?:deployed|posted)(?=\s+(?:in|at|across|throughout|along|"
     r"around|near|on)\b))|station\w*|based|garrison\w*|on\s+the\s+ground|serving|"
     r"(?P<continuing>remain(?:s|ed)?|stay\w*|keep\w*|kept|presence))"
-    r"|(?P<deployed>(?:re)?deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|arriv\w+|"
+    r"|(?P<deployed>redeploy(?:s|ed|ing|ment)?|deploy(?:s|ed|ing|ment)?|sen[dt]s?|sending|dispatch\w*|arriv\w+|"
     r"(?:move[sd]?|moving)\s+in(?:to)?|moved|enter(?:s|ed|ing)?|land(?:ed|ing|s)|"
     r"flown|flew|fly(?:ing)?|flies|airlift\w*|ferr(?:y|ied|ying)|shipped|rushed|poured|"
     r"marched|rolled|crossed|sail(?:s|ed|ing)|drove|driven|swept|came\s+ashore|went\s+into|"
     r"head(?:ed|ing)\s+(?:to|for)|transferred|posted|order(?:s|ed)|seiz(?:e|es|ed|ing)|"
     r"retook|recaptur\w*|stormed|advanc(?:e|es|ed|ing)|(?:took|taken|take|takes|taking)\s+"
     r"(?:over|control|off)|join(?:s|ed|ing)?|mass(?:ed|ing)|attack(?:s|ed|ing)?|raid(?:s|ed|ing)?|"
-    r"sank|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|fought|clash(?:ed|ing)?)"
-    r")\b"))
+    r"sank|shell(?:s|ed|ing)|bomb(?:s|ed|ing)|fought|clash(?:ed|ing)?)", after=r"\b"))
 #: Words inside the troop phrase: "possible reinforcements", "17,000 more troops".
 _PHRASE_PROPOSED = CaseBlind(r"\b(?:possible|proposed|potential|requested)\b")
 _PHRASE_MORE = CaseBlind(r"\b(?:additional|extra|more(?!\s+than)|further|fresh|"
@@ -75,12 +76,23 @@ _CLAUSE_END = CaseBlind(r";|\s[-\u2013\u2014]\s|,\s+(?:but|while|whereas|and|whe
 _BEFORE_WINDOW = 60
 #: A force raised to a strength: the troops are its new total.
 _RAISED_TO = CaseBlind(r"\b(?:rais|increas|boost|expand|doubl|tripl|bolster)\w*\b[^.;]{0,70}\bto\s+$")
+#: A stem every ``_RAISED_TO`` holds, in lower case: a literal search, fast where none is.
+_RAISE_CUE = re.compile(r"rais|increas|boost|expand|doubl|tripl|bolster")
 _AUXILIARY_AFTER = CaseBlind(r"\s+(?:(?P<maybe>could|might|may)|will|would|shall|are\s+to|is\s+to|"
                              r"are\s+due\s+to|are\s+expected\s+to)\b")
 _RELATIVE_AFTER = CaseBlind(r",\s+(?P<relative>who|which)?\b[^,;.]{0,120},")
-#: Sub-groups of ``_CUES`` and the status each stands for.
-_STATUS_OF_GROUP = {"continuing": "stationed", "static": "stationed", "possession": "stationed",
-                    "adjective": "reinforcement"}
+
+
+def _status(cue: re.Match[str]) -> str:
+    """The status a ``_CUES`` match says: the name of its group ("stationed")."""
+    return group_of(cue.lastgroup)
+
+
+def _sub(cue: re.Match[str]) -> str:
+    """The group inside its status group that a ``_CUES`` match is of ("static"), or ""."""
+    return subgroup_of(cue.lastgroup)
+
+
 _PAST_PASSIVE = CaseBlind(r"\b(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?:\w+ly\s+)?$")
 _PASSIVE = CaseBlind(r"\b(?:is|are|was|were|be|been|being)\s+$")
 _OF_NEXT = CaseBlind(r"\s+of\s+(?:the\s+)?$")
@@ -100,7 +112,9 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     """Status of the troop phrase ``doc[start:end]`` in ``sentence`` (see the module)."""
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     hi = _clause_end(doc, end, sentence.end)
-    raised = _RAISED_TO.search(doc, max(lo, start - 90), start)
+    reach = max(lo, start - 90)
+    raised = _RAISED_TO.search(doc, reach, start) if doc.low is None or _RAISE_CUE.search(
+        doc.low, reach, start) else None
     if raised:  # "it would raise its force in Mali to 2,500 soldiers"
         return "proposed" if _PROPOSED_BEFORE.search(doc, lo, raised.start()) else "reinforcement"
     if _REINFORCED_BY.search(doc, max(lo, start - 40), start):
@@ -109,8 +123,8 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     inside = doc.slice(start, end)
     if verb is None:
         return _without_verb(doc, inside, lo, hi, start, end)
-    status = _STATUS_OF_GROUP.get(verb.lastgroup, verb.lastgroup)
-    if verb.group("static") and _PAST_PASSIVE.search(doc, max(lo, verb.start() - 25),
+    status = _status(verb)
+    if _sub(verb) == "static" and _PAST_PASSIVE.search(doc, max(lo, verb.start() - 25),
                                                      verb.start()):
         status = "deployed"  # "were deployed near the border on Monday": an act, not a state
     # Modality stands before the verb: between the troops and a verb after them ("a brigade
@@ -119,7 +133,7 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
                        verb.start())
     if _NEGATION.search(before):
         return "stationed" if status in ("withdrawal", "reinforcement", "stationed") else "proposed"
-    if status == "proposed" or verb.group("continuing"):
+    if status == "proposed" or _sub(verb) == "continuing":
         return status
     if verb.group().lower().startswith("reinforc") and (
             verb.end() <= start or _PASSIVE.search(doc, max(lo, verb.start() - 15), verb.start())):
@@ -164,14 +178,14 @@ def coordinated_status(doc: Folded, sentence: Sentence, start: int) -> str:
     before it; "" when no troop verb opens it (or it is negated)."""
     hi = _clause_end(doc, start, sentence.end)
     cue = next((m for m in _CUES.finditer(doc, start, min(hi, start + _REACH_BEFORE))
-                if not (m.group("adjective") or m.group("possession"))), None)
+                if _sub(m) not in ("adjective", "possession")), None)
     if cue is None or not _AUXILIARIES.fullmatch(doc.text, start, cue.start()):
         return ""  # the phrase's own verb opens it ("and bases around X, heading for" does not)
     before = doc.slice(start, cue.start())
     if _NEGATION.search(before):
         return ""
-    status = _STATUS_OF_GROUP.get(cue.lastgroup, cue.lastgroup)
-    if cue.group("static") and _PAST_PASSIVE.search(before):
+    status = _status(cue)
+    if _sub(cue) == "static" and _PAST_PASSIVE.search(before):
         status = "deployed"
     modality = _modality(before)
     if modality == "proposed" or modality and status not in ("withdrawal", "reinforcement"):
@@ -185,7 +199,7 @@ def governed_from_before(doc: Folded, sentence: Sentence, start: int, end: int) 
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     verb = _governing_cue(doc, lo, _clause_end(doc, end, sentence.end), start, end)
     # who calls for troops ("Washington will call for the troops to remain") does not own them
-    return verb is not None and verb.end() <= start and verb.lastgroup != "proposed"
+    return verb is not None and verb.end() <= start and _status(verb) != "proposed"
 
 
 def _main_verb_after_relative(doc: Folded, end: int, hi: int):
@@ -219,15 +233,15 @@ def _governing_cue(doc: Folded, lo: int, hi: int, start: int, end: int):
     # a governing cue lies a few words off the phrase: no need to scan a long clause
     for m in _CUES.finditer(doc, max(lo, start - _REACH_BEFORE), min(hi, end + _REACH_AFTER)):
         if start <= m.start() and m.end() <= end or (
-                m.lastgroup == "proposed" and _OF_NEXT.match(doc, m.end(), start)):
+                _status(m) == "proposed" and _OF_NEXT.match(doc, m.end(), start)):
             continue  # "at the request of the Dutch battalion": the troops ask
         if m.start() < start < m.end():
             gap, words = 0, 0  # "more troops": the cue holds the phrase's first word
         elif m.end() <= start:
             gap, words = start - m.end(), _word_count(doc, m.end(), start)
-            if words > (0 if m.group("adjective") else _MAX_WORDS_BEFORE):
+            if words > (0 if _sub(m) == "adjective" else _MAX_WORDS_BEFORE):
                 continue
-        elif m.group("adjective") or m.group("possession"):
+        elif _sub(m) in ("adjective", "possession"):
             continue  # "take additional security measures", "troops have arrived"
         else:
             gap, words = m.start() - end, _word_count(doc, end, m.start())
