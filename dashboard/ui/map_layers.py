@@ -297,7 +297,7 @@ class _FitData(MacroElement):
 class _PressWhenDrawn(MacroElement):
     """Once the layers are drawn (after the next frame is painted), presses the buttons that
     ``selector`` finds in the page around the map's frame: parts of the page that wait for
-    the map, one per turn. The page may draw them after the map: it looks again (every
+    the map. The page may draw them after the map: it looks again (every
     :data:`PRESS_EVERY_MS`, at most :data:`PRESS_TRIES` times) until it has pressed some and
     finds no more. A page the frame may not reach (another origin) keeps them for a user to
     press."""
@@ -315,13 +315,11 @@ class _PressWhenDrawn(MacroElement):
                 found = Array.prototype.filter.call(found, function (button) {
                     return !button.dataset.nmPressed;
                 });
-                // One per turn: two presses at once are one batch of widget updates, which
-                // Streamlit sends for one fragment only.
-                if (found.length) {
-                    found[0].dataset.nmPressed = "1";
-                    found[0].click();
-                    pressed += 1;
-                }
+                found.forEach(function (button) {
+                    button.dataset.nmPressed = "1";
+                    button.click();
+                });
+                pressed += found.length;
                 // Until some were pressed and no more come.
                 if ((!pressed || found.length) && --tries > 0) {
                     setTimeout(press, {{ this.every|tojson }});
@@ -337,7 +335,7 @@ class _PressWhenDrawn(MacroElement):
 
 
 #: How long the map looks for the buttons to press (:class:`_PressWhenDrawn`): 20 s.
-PRESS_TRIES, PRESS_EVERY_MS = 130, 150
+PRESS_TRIES, PRESS_EVERY_MS = 80, 250
 
 
 #: Field order of one location row in ``window.nm_locs`` (strings already escaped; ``kind``
