@@ -40,14 +40,12 @@ def _dataset(tmp_path: Path, lines: list[str] | None = None) -> Path:
 
 
 def _run(monkeypatch, *, tooltip: str | None = None, query: dict | None = None,
-         timeout: float = TIMEOUT, drawn: bool = True, **env: str) -> AppTest:
+         timeout: float = TIMEOUT, **env: str) -> AppTest:
     for name in ("NEWSMAP_DATASET", "NEWSMAP_SEEDS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     at = AppTest.from_file(APP, default_timeout=timeout)
-    if drawn:  # what the map's script does in a browser once it is drawn (no map here)
-        at.session_state[views.MAP_DRAWN] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     clicked = {"last_object_clicked_tooltip": tooltip}
@@ -133,19 +131,6 @@ def test_app_reset_clears_the_filters_and_the_url(monkeypatch, tmp_path):
     assert at.multiselect(key="nm_actors").value == []
     assert len(at.dataframe[0].value) == 3
     assert "actor" not in at.query_params
-
-
-def test_app_tables_and_article_wait_for_the_map_on_a_first_load(monkeypatch, tmp_path):
-    at = _run(monkeypatch, drawn=False, NEWSMAP_DATASET=str(_dataset(tmp_path)))
-    waiting = [b.label for b in at.button if b.key.startswith("nm_after_map_")]
-    assert waiting == ["Show the table", "Show the articles"]
-    assert not at.dataframe and not _article_block(at)
-    assert at.radio(key="nm_table").options  # the counts are there already
-    with mock.patch("streamlit_folium.st_folium", return_value=None):
-        at.button(key="nm_after_map_table").click().run()  # what the drawn map does
-    assert not at.exception, at.exception
-    assert len(at.dataframe[0].value) == 3 and _article_block(at)
-    assert not [b for b in at.button if b.key.startswith("nm_after_map_")]
 
 
 def test_app_shows_an_empty_state_for_an_empty_folder(monkeypatch, tmp_path):

@@ -403,20 +403,3 @@ def test_events_placed_only_by_inheritance_or_focus_are_drawn_hollow_and_dashed(
     styles = {loc["name"]: style for loc, style in _points(_layers([ex])[2])}
     assert styles["Gao"]["fillOpacity"] > 0.3 and "dashArray" not in styles["Gao"]
     assert styles["Mopti"]["fillOpacity"] == 0 and "dashArray" in styles["Mopti"]
-
-
-def _layers_html(press: str = "") -> str:
-    fmap = map_layers.base_map()
-    for group in map_layers.build(map_layers.prepare(_frames()), press=press):
-        group.add_to(fmap)
-    return fmap.get_root().render()
-
-
-def test_build_presses_the_waiting_buttons_only_when_asked():
-    assert "nmPressed" not in _layers_html()  # the dataset page's map waits for nothing
-    page = _layers_html('[class*="st-key-wait_"] button')
-    script = page[page.index("nmPressed") - 1500:]
-    # After the layers are drawn; the selector as a JSON string (its quotes escaped).
-    assert page.index("nmPressed") > page.index("window.nm.points")
-    assert 'querySelectorAll("[class*=\\"st-key-wait_\\"] button")' in script
-    assert "window.parent.document" in script and "requestAnimationFrame" in script

@@ -294,50 +294,6 @@ class _FitData(MacroElement):
         self.bounds, self.max_zoom = bounds, max_zoom
 
 
-class _PressWhenDrawn(MacroElement):
-    """Once the layers are drawn (after the next frame is painted), presses the buttons that
-    ``selector`` finds in the page around the map's frame: parts of the page that wait for
-    the map. The page may draw them after the map: it looks again (every
-    :data:`PRESS_EVERY_MS`, at most :data:`PRESS_TRIES` times) until it has pressed some and
-    finds no more. A page the frame may not reach (another origin) keeps them for a user to
-    press."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var tries = {{ this.tries|tojson }}, pressed = 0;
-            var press = function () {
-                var found;
-                try {
-                    found = window.parent.document.querySelectorAll({{ this.selector|tojson }});
-                } catch (error) { return; }  // another origin: the buttons wait for a click
-                // Once each: a pressed button stays in the page until its part is redrawn.
-                found = Array.prototype.filter.call(found, function (button) {
-                    return !button.dataset.nmPressed;
-                });
-                found.forEach(function (button) {
-                    button.dataset.nmPressed = "1";
-                    button.click();
-                });
-                pressed += found.length;
-                // Until some were pressed and no more come.
-                if ((!pressed || found.length) && --tries > 0) {
-                    setTimeout(press, {{ this.every|tojson }});
-                }
-            };
-            requestAnimationFrame(function () { setTimeout(press, 0); });
-        })();
-        {% endmacro %}""")
-
-    def __init__(self, selector: str) -> None:
-        super().__init__()
-        self.selector, self.tries, self.every = selector, PRESS_TRIES, PRESS_EVERY_MS
-
-
-#: How long the map looks for the buttons to press (:class:`_PressWhenDrawn`): 20 s.
-PRESS_TRIES, PRESS_EVERY_MS = 80, 250
-
-
 #: Field order of one location row in ``window.nm_locs`` (strings already escaped; ``kind``
 #: and ``precision`` in words).
 LOC_FIELDS = ("loc_key", "lat", "lon", "name", "kind", "precision", "mentions", "surfaces",
@@ -734,10 +690,9 @@ def _json(value: Any) -> str:
     return htmlsafe_json_dumps(value, dumps=_compact_json)
 
 
-def build(data: LayerData, press: str = "") -> list[folium.FeatureGroup]:
+def build(data: LayerData) -> list[folium.FeatureGroup]:
     """Fresh folium layers, bottom to top: areas, deployments, events, places (toggleable),
-    and the legend; with ``press``, a CSS selector, the buttons it finds in the page around
-    the map are pressed once the layers are drawn (:class:`_PressWhenDrawn`)."""
+    and the legend."""
     areas = folium.FeatureGroup(name=f"{LAYER_NAMES['areas']} ({len(data.areas)})", show=True)
     # The first script of all the layers: it defines what the others call, and the panes.
     _Locations(data).add_to(areas)
@@ -746,8 +701,6 @@ def build(data: LayerData, press: str = "") -> list[folium.FeatureGroup]:
         _Legend(data.legend).add_to(groups[-1])
     if data.bounds:
         _FitData([list(corner) for corner in data.bounds], DECROWD_MAX_ZOOM).add_to(groups[-1])
-    if press:
-        _PressWhenDrawn(press).add_to(groups[-1])
     return groups
 
 

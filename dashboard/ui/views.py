@@ -91,8 +91,6 @@ def boundary(part: str, *, replace: bool = True, area=None) -> Iterator[None]:
         reference = secrets.token_hex(3)
         log.exception("newsmap: the %s part failed (reference %s)", part, reference)
         what, todo = PARTS[part]
-        if part == "map":  # a map that failed will never draw: nothing waits for it
-            st.session_state[MAP_DRAWN] = True
         (holder or area or st).error(
             f"{what} could not be shown because of an error on the server. {todo}; if it "
             f"happens again, tell whoever runs newsmap (reference {reference}).",
@@ -254,35 +252,8 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
             # Nothing for streamlit-folium to report: the map reports clicks itself, at once
             # and with the location's id (map_layers' report()).
             use_container_width=True, returned_objects=[],
-            feature_group_to_add=map_layers.build(layers, press=AFTER_MAP_BUTTONS)
-            + (overlays() if overlays else []),
+            feature_group_to_add=map_layers.build(layers) + (overlays() if overlays else []),
             layer_control=map_layers.layer_control())
-
-
-#: Session state: the map has been drawn once in this session.
-MAP_DRAWN = "nm_map_drawn"
-#: The buttons that hold a section under the map back (:func:`after_map`), as the map's
-#: script finds them in the page (Streamlit gives a keyed element the class ``st-key-<key>``).
-AFTER_MAP_BUTTONS = '[class*="st-key-nm_after_map_"] button'
-
-
-def after_map(what: str) -> bool:
-    """Whether to draw a section under the map (``what`` it shows) in this run.
-
-    On a session's first load the sections under the map wait until it is drawn: they
-    would take the browser's time while the map's frame loads (the map's script and the
-    page share one thread). In their place a button, which the map presses once drawn
-    (``map_layers.build(press=...)``), a rerun of the section's fragment only; a user may
-    press it too. From then on the sections are drawn with the map, in the same run."""
-    if st.session_state.get(MAP_DRAWN):
-        return True
-    st.button(f"Show the {what}", key=f"nm_after_map_{what}", type="tertiary",
-              on_click=_map_drawn, icon=":material/hourglass_empty:")
-    return False
-
-
-def _map_drawn() -> None:
-    st.session_state[MAP_DRAWN] = True
 
 
 def _place_choices(spots: pd.DataFrame, limit: int = 300) -> list[str]:
@@ -437,7 +408,6 @@ TABLES = ("events", "deployments", "places", "problems")
 def record_tables(filtered: Frames) -> None:
     """Events, deployments, places and problems as sortable tables, with downloads.
 
-    On a session's first load the table waits for the map (:func:`after_map`).
     One table at a time, picked in a row of options that say how many rows each has: at 10,000
     events the four together are megabytes, and picking another reruns just this fragment. Not
     tabs: a tab's identity is its label, so new counts after a filter change made new tabs and a
@@ -447,8 +417,6 @@ def record_tables(filtered: Frames) -> None:
     name = st.radio("Table", TABLES, key="nm_table", horizontal=True,
                     label_visibility="collapsed", format_func=str.capitalize,
                     captions=[_count(len(getattr(filtered, n)), "row") for n in TABLES])
-    if not after_map("table"):
-        return
     _record_table(name, getattr(filtered, name))
     st.download_button("Download the filtered view (GeoJSON)",
                        functools.partial(tables.to_geojson, filtered),
@@ -509,10 +477,7 @@ def _number_text(value) -> str:
 @st.fragment
 @guarded("reading")
 def reading(filtered: Frames, articles: Mapping[str, Extraction]) -> None:
-    """The article view and the timeline, in tabs; only the open one is computed and sent;
-    on a session's first load, once the map is drawn (:func:`after_map`)."""
-    if not after_map("articles"):
-        return
+    """The article view and the timeline, in tabs; only the open one is computed and sent."""
     article_tab, timeline_tab = st.tabs(["Article", "Timeline"], key="nm_reading",
                                         on_change="rerun")
     if article_tab.open:
