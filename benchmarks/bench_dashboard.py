@@ -12,6 +12,8 @@ on a free localhost port. Then, each in a fresh browser context (a fresh Streaml
 * first map: from navigation to the first data marker drawn by Leaflet in the map iframe. The
   first session after the server starts ("cold") also loads the dataset and builds the frames;
   later sessions ("warm") hit Streamlit's cache;
+* first table: from navigation to the events table showing its rows (warm sessions): the page
+  draws the sections under the map once the map is drawn;
 * filter: from clicking an "Event type" option to the events table, its row count and the
   map's data layer all showing the new selection;
 * click → details: from a real mouse click on a marker to the details panel listing what
@@ -75,7 +77,12 @@ RENDER_HOOK = """
 window.__nm_renders = [];
 // When the user's click happened (wall clock, ms): latencies start there, not when the test
 // driver was asked to click (it first waits for the target to be still and hit-testable).
-window.addEventListener("click", () => { window.__nm_clicked = Date.now(); }, true);
+// Kept in the top page too: a click in the map's frame is read there, so a frame that is
+// remounted meanwhile does not lose it.
+window.addEventListener("click", () => {
+  window.__nm_clicked = Date.now();
+  try { window.top.__nm_clicked = window.__nm_clicked; } catch (error) { /* other origin */ }
+}, true);
 window.addEventListener("message", (event) => {
   const data = event.data;
   if (!data || data.type !== "streamlit:render") return;
@@ -142,6 +149,8 @@ class Result:
     dataset_mb: float = 0.0
     cold_first_map: float | None = None
     first_map: list[float] = field(default_factory=list)
+    #: Warm sessions: navigation to the events table's rows shown (the page under the map).
+    first_table: list[float] = field(default_factory=list)
     filter_change: list[float] = field(default_factory=list)
     click_details: list[float] = field(default_factory=list)
     map_payload: int | None = None
@@ -253,6 +262,8 @@ class Session:
         self.context.set_default_timeout(timeout * 1000)
         self.context.add_init_script(RENDER_HOOK)
         self.outside: list[str] = []
+        self.notes: list[str] = []  # what the page did that a figure should be read with
+        self.table_seconds: float | None = None
         self.context.route(lambda u: not _is_local(u), self._abort)
         self.page = self.context.new_page()
         self.ws_bytes = 0
@@ -288,12 +299,19 @@ class Session:
         An exception shown by the app ends the wait at once (AppError), with its text.
         """
         started = time.perf_counter()
+        self.until_value(check, what)
+        return time.perf_counter() - started
+
+    def until_value(self, check, what: str):
+        """Poll ``check`` every 20 ms until truthy, and return its value (see :meth:`until`)."""
+        started = time.perf_counter()
         for polls in itertools.count():
             if time.perf_counter() - started > self.timeout:
                 raise TimeoutError(what)
             with contextlib.suppress(Exception):
-                if check():
-                    return time.perf_counter() - started
+                value = check()
+                if value:
+                    return value
             if polls % 25 == 0:
                 self._raise_app_error()
             time.sleep(0.02)
@@ -327,11 +345,15 @@ class Session:
 
 
 def first_load(session: Session) -> tuple[float, int | None]:
-    """Seconds from navigation to the first data marker; the map's render payload (bytes)."""
+    """Seconds from navigation to the first data marker; the map's render payload (bytes).
+    Also the seconds from navigation to the events table's rows (``session.table_seconds``):
+    the page under the map may come after it."""
     started = time.perf_counter()
     session.page.goto(session.url, wait_until="commit")
     session.until(lambda: any(session.markers() or ()), "first data marker")
     seconds = time.perf_counter() - started
+    session.until(lambda: session.events_grid_rows() is not None, "the events table")
+    session.table_seconds = time.perf_counter() - started
     session.idle()
     renders = session.map_frame().evaluate("() => window.__nm_renders")
     return seconds, (renders[0] if renders else None)
@@ -387,13 +409,22 @@ def filter_change(session: Session, event_type: str = "clash") -> float:
     option = session.page.get_by_role("option", name=event_type, exact=True)
     option.wait_for()
     session.page.evaluate(WATCH_TABLE_JS, [before_count, cap])
-    session.map_frame().evaluate(WATCH_MAP_JS, [before_map, COUNT_JS])
+    watched = [session.map_frame()]
+    watched[0].evaluate(WATCH_MAP_JS, [before_map, COUNT_JS])
     option.click()
     table = "() => window.__nm_done.table"
-    drawn = "() => window.__nm_done.map"
+
+    def drawn():
+        frame = session.map_frame()
+        if frame is not watched[0]:  # remounted: watch the new frame (which may be late)
+            session.notes.append("the map's frame was remounted by a filter change")
+            frame.evaluate(WATCH_MAP_JS, [before_map, COUNT_JS])
+            watched[0] = frame
+        return frame.evaluate("() => window.__nm_done.map")
+
     session.until(lambda: session.page.evaluate(table), "events count and table")
-    session.until(lambda: session.map_frame().evaluate(drawn), "map data layer with markers")
-    done = max(session.page.evaluate(table), session.map_frame().evaluate(drawn))
+    done = max(session.page.evaluate(table),
+               session.until_value(drawn, "map data layer with markers"))
     clicked = session.page.evaluate("() => window.__nm_clicked")
     session.page.keyboard.press("Escape")  # close the option list
     return (done - clicked) / 1000
@@ -447,7 +478,9 @@ def click_details(session: Session) -> float:
     details = session.page.locator(DETAILS)
     frame.locator('[data-bench-target="1"]').click(timeout=10_000)
     session.until(lambda: "here (" in details.inner_text(), "details panel")
-    seconds = time.time() - frame.evaluate("() => window.__nm_clicked") / 1000
+    seconds = time.time() - session.page.evaluate("() => window.__nm_clicked") / 1000
+    if frame.is_detached():
+        session.notes.append("the map's frame was remounted after a click on a marker")
     if cells:
         session.idle()
         session.map_frame().evaluate(VIEW_JS, 0)
@@ -582,6 +615,7 @@ def _one_session(browser, server: Server, timeout: float, result: Result, cold: 
             result.page_ws = session.ws_bytes
         else:
             result.first_map.append(seconds)
+            result.first_table.append(session.table_seconds)
         _step(result, result.click_details, lambda: click_details(session), "click")
         _step(result, result.filter_change,
               lambda: profiled("filter", lambda: filter_change(session)), "filter")
@@ -592,6 +626,7 @@ def _one_session(browser, server: Server, timeout: float, result: Result, cold: 
     except AppError as error:
         result.notes.append(f"the app failed: {error}")
     finally:
+        result.notes += session.notes
         session.close()
 
 
@@ -637,13 +672,15 @@ def row(result: Result) -> str:
     click = (f"{statistics.median(result.click_details) * 1000:.0f}"
              if result.click_details else "—")
     return (f"| {result.events:,} | {result.articles:,} | {result.dataset_mb:.1f} | {cold} | "
-            f"{_median(result.first_map)} | {_median(result.filter_change)} | {click} | "
+            f"{_median(result.first_map)} | {_median(result.first_table)} | "
+            f"{_median(result.filter_change)} | {click} | "
             f"{payload} | {ws} | {rss} |")
 
 
-HEADER = ("| events | articles | dataset MB | first map cold s | first map warm s | filter s "
+HEADER = ("| events | articles | dataset MB | first map cold s | first map warm s "
+          "| first table warm s | filter s "
           "| click→details ms | map payload MB | page ws MB | server RSS MB |\n"
-          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def cpu_table(results: list[Result]) -> str:
