@@ -82,7 +82,8 @@ def measure(spec: dict) -> dict:
             "busy": sorted(v / (t2 - t1) for v in per_worker.values()),
             "task_s": sum(d.seconds for d in summary.done),
             "task_cpu_s": sum(d.cpu_seconds for d in summary.done),
-            "thread_cpu_s": sum(d.thread_cpu_seconds for d in summary.done),
+            # (an engine before thread_cpu_seconds: 0, so the bench can measure older commits)
+            "thread_cpu_s": sum(getattr(d, "thread_cpu_seconds", 0.0) for d in summary.done),
             "client_cpu_s": client_cpu, "tree_cpu_s": tree_cpu,
             "startup_cpu_s": cpu1 - cpu0, "stream": stream_figures(stream.data, spec["workers"]),
             "noop_wall_s": noop[0], "noop_cpu_s": noop[1],
