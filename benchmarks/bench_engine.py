@@ -287,6 +287,8 @@ def overhead(n: int, pairs: list[tuple[dict, dict]]) -> list[str]:
                        ("wall, extraction", "extract_s")):
         loop, dask = per_article(key, 0), per_article(key, 1)
         mid_loop, mid_dask = _median(loop), _median(dask)
+        if not mid_loop:  # not measured by this engine
+            continue
         rows.append(f"| {label} | {mid_loop:.2f} | {mid_dask:.2f} | "
                     f"{100 * (mid_dask / mid_loop - 1):+.1f} % | "
                     f"{', '.join(f'{x:.2f}' for x in loop)} / "
