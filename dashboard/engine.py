@@ -242,8 +242,9 @@ def run_dask(tasks: Sequence[BatchTask], *, scheduler: str | None = None, worker
 
 #: Dask settings for the ``LocalCluster`` this module starts (a cluster given by address is
 #: used as it is). Each periodic callback wakes a worker's event loop thread, which must take
-#: the GIL from the thread extracting: at Dask's defaults that thread spent about 15 ms of CPU
-#: a second, some 6 % of the worker's, for figures nobody reads here.
+#: the GIL from the thread extracting: at Dask's defaults that thread spent 14-18 ms of CPU a
+#: second (1.1-1.7 ms per article, 4-6 % of the worker's CPU on a loaded machine) for figures
+#: nobody reads here; with these settings 3-7 ms a second.
 QUIET_CLUSTER = {
     # A stack sample of every task every 10 ms, for the web dashboard's profile page.
     "distributed.worker.profile.enabled": False,
