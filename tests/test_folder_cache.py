@@ -138,3 +138,19 @@ def test_folder_cache_is_one_per_folder(tmp_path):
         tmp_path / "b", cache)
     assert folder_cache.cache_for(tmp_path / "a" / ".." / "a", cache) == folder_cache.cache_for(
         tmp_path / "a", cache)
+
+
+def test_folder_cache_app_shows_the_seeds_as_before(tmp_path, monkeypatch, calls):
+    """The page's ``extract_folder``: the seeds as extracting them in memory gave them, and a
+    restart (its Streamlit cache cleared, as a new server has it) extracts nothing."""
+    from dashboard import app
+
+    monkeypatch.setenv("NEWSMAP_CACHE", str(tmp_path / "cache"))
+    signature = app.signature(SEEDS)
+    app.extract_folder.clear()
+    shown = app.extract_folder(str(SEEDS), signature)
+    assert [(ex, ex.dates) for ex in shown] == page(extract_paths([str(SEEDS)]))
+    calls.clear()
+    app.extract_folder.clear()
+    assert app.extract_folder(str(SEEDS), signature) == shown and calls == []
+    app.extract_folder.clear()
