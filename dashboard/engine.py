@@ -266,7 +266,13 @@ def local_cluster(workers: int) -> Any:
     import dask
     from dask.distributed import LocalCluster
 
-    with dask.config.set(QUIET_CLUSTER):
+    # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which also turns off glibc's
+    # adaptive mmap threshold: the pipeline's larger buffers are then mapped and unmapped
+    # again and again (57 page faults per article instead of 38, 0.5 ms more system CPU).
+    environ = {name: value for name, value in
+               dask.config.get("distributed.nanny.pre-spawn-environ").items()
+               if name != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({**QUIET_CLUSTER, "distributed.nanny.pre-spawn-environ": environ}):
         # No dashboard; the scheduler's small HTTP server (health checks) on a free loopback
         # port, not on 8787, which a second cluster finds taken (and warns about).
         return LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
