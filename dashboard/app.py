@@ -105,14 +105,18 @@ def geocoder():
 @st.cache_resource(show_spinner="Extracting places, actors, events and deployments…",
                    max_entries=4)
 def extract_folder(folder: str, files: tuple) -> tuple[Extraction, ...]:
-    """Every article of the folder, extracted (``files`` is the folder's signature); files are
-    named without their folder, which the page does not show."""
-    from dashboard.extract.pipeline import extract_paths
+    """Every article of the folder, extracted (``files`` is the folder's signature) through its
+    cached dataset, so a restart extracts only new and changed files; files are named without
+    their folder, which the page does not show."""
+    from dashboard.store import folder_cache
+    from dashboard.ui import derived
 
     if not files:
         return ()
-    return tuple(uploads.public(ex, Path(ex.article.path))
-                 for ex in extract_paths([folder], geocoder=geocoder()))
+    loaded = folder_cache.load(Path(folder), derived.cache_root(), geocoder=geocoder())
+    if loaded.note:
+        log.warning("%s: extracted in memory", loaded.note)
+    return tuple(uploads.public(ex, Path(ex.article.path)) for ex in loaded.extractions)
 
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)

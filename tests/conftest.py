@@ -49,6 +49,16 @@ def tiny_places():
     ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_in_tmp(tmp_path_factory):
+    """The dashboard's caches (a folder's dataset, derived tables) in a temporary folder, not
+    the home folder; a test may point NEWSMAP_CACHE elsewhere."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("NEWSMAP_CACHE", str(tmp_path_factory.mktemp("newsmap-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def tiny_gazetteer(tmp_path_factory) -> Gazetteer:
     """A gazetteer built in milliseconds from :func:`tiny_places`."""

@@ -108,6 +108,25 @@ def test_engine_rerun_skips_unchanged_and_replaces_changed(corpus, tmp_path):
     assert sorted(listed) == sorted(set(listed)) and len(listed) == 9  # no stale batch left
 
 
+def test_engine_prune_drops_the_articles_not_in_the_input(corpus, tmp_path):
+    work = tmp_path / "c"
+    work.mkdir()
+    for path in sorted(corpus.glob("0*.txt"))[:5]:
+        (work / path.name).write_bytes(path.read_bytes())
+    root = tmp_path / "d"
+    engine.extract_to_dataset([work], root, batch_size=2)
+    gone = sorted(work.glob("*.txt"))[2]
+    gone.unlink()
+    kept = engine.extract_to_dataset([work], root)  # without prune, it stays
+    assert kept.extracted == 0 and gone.stem in {ex.article.id for ex in ds.read_extractions(root)}
+    pruned = engine.extract_to_dataset([work], root, prune=True)
+    assert (pruned.extracted, pruned.skipped) == (0, 4)
+    expected = sorted(extract_paths([work]), key=lambda ex: ex.article.id)
+    assert contents(root) == [(ex, ex.dates) for ex in expected]
+    listed = [e.article_id for b in ds.batches(root) for e in b.entries]
+    assert sorted(listed) == [ex.article.id for ex in expected]  # rewritten, not only hidden
+
+
 def test_engine_unreadable_article_is_kept_and_tried_again(corpus, tmp_path):
     root = tmp_path / "d"
     binary = corpus / "zz_binary.txt"

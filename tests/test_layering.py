@@ -21,6 +21,7 @@ LAYERS = {
     "extract": 3, "extract.gold": 2, "extract.articles": 2,
     "extract.resolve": 4, "extract.candidates": 5, "extract.pipeline": 5, "extract.evaluate": 5,
     "store.dataset": 1, "store.corrections": 1, "store.uploads": 6, "store.query": 1, "store": 1,
+    "store.folder_cache": 7,
     "engine": 6, "evaluate_cli": 6, "cli": 7,
     "ui.tables": 6, "ui.highlight": 6, "ui.filters": 7, "ui.review": 7, "ui.basemap_build": 7,
     "ui.basemap": 7, "ui.corroboration": 7, "ui.time_window": 7, "ui.density": 7,

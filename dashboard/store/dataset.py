@@ -86,6 +86,10 @@ class DatasetError(DashboardError):
     """A folder that is not a dataset this version can write, or one another run holds."""
 
 
+class DatasetBusy(DatasetError):
+    """Another run holds the dataset (its lock): try again when it has finished."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One article of a batch, as its manifest lists it."""
@@ -423,7 +427,7 @@ def open_for_writing(root: Path) -> Iterator[Writer]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DatasetError(f"another run is writing the dataset {root}") from None
+            raise DatasetBusy(f"another run is writing the dataset {root}") from None
         writer = Writer(root, {}, int(_read_run(root).get("next_seq", 1)), uuid.uuid4().hex)
         writer.reserve()  # from here on, a batch of an earlier run is not committed
         shutil.rmtree(root / "_tmp", ignore_errors=True)
@@ -481,14 +485,16 @@ def _prepare(root: Path) -> None:
                                     "tables": describe()}, indent=1))
 
 
-def compact(writer: Writer) -> None:
-    """Drop batches whose articles all have newer rows; rewrite those partly replaced (as a new,
-    newest batch, then drop the old). Refreshes ``writer.known`` and ``writer.next_seq``."""
+def compact(writer: Writer, wanted: Callable[[str], bool] = lambda article_id: True) -> None:
+    """Drop batches whose articles all have newer rows (or are not ``wanted``); rewrite those
+    partly replaced (as a new, newest batch, then drop the old). Refreshes ``writer.known``
+    and ``writer.next_seq``."""
     found = batches(writer.root)
     newest = current(found)
     writer.next_seq = max(writer.next_seq, max((b.seq for b in found), default=0) + 1)
     for batch in found:
-        keep = [e for e in batch.entries if newest[e.article_id][0] == batch.seq]
+        keep = [e for e in batch.entries
+                if newest[e.article_id][0] == batch.seq and wanted(e.article_id)]
         if len(keep) == len(batch.entries):
             continue
         if keep:
