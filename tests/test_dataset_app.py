@@ -101,6 +101,9 @@ def test_dataset_app_actor_list_offers_the_busiest_and_finds_any_other(root, mon
     actors.select(rare)
     _run(at)
     assert {rare, "NATO"} <= set(at.session_state["nm_actors"])
+    at.text_input(key="nm_actor_search").input("qqxqq")
+    _run(at)
+    assert any("No actor's name holds that" in c.value for c in at.caption)
 
 
 def test_dataset_app_applies_the_corrections_kept_beside_the_dataset(root):

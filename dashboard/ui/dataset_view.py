@@ -317,7 +317,9 @@ def _actor_search(side, everyone: int, matches: int) -> None:
         return
     search = side.text_input(f"Find an actor (of {everyone:,})", key="nm_actor_search",
                              placeholder="part of a name, then pick it under Actor")
-    if search.strip():
+    if search.strip() and not matches:
+        side.caption("No actor's name holds that: try part of a word.")
+    elif search.strip():
         side.caption(f"{matches:,} match{'' if matches == 1 else 'es'}"
                      + (f"; the first {ACTOR_MATCHES} are in the Actor list: type more"
                         if matches > ACTOR_MATCHES else ", added to the Actor list"))
