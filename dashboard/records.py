@@ -235,6 +235,20 @@ class Deployment:
 
 
 @dataclass(frozen=True, slots=True)
+class Options:
+    """The choices the data offers the filter widgets: actors with their record counts (most
+    first), the date span, the event types, statuses and articles. Made from the frames in
+    memory (``ui.filters.options``) or by the dataset's store (``store.query``)."""
+
+    actors: tuple[tuple[str, int], ...]
+    first: dt.date | None
+    last: dt.date | None
+    types: tuple[str, ...]
+    statuses: tuple[str, ...]
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something the pipeline could not do, said for a human."""
 

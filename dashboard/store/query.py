@@ -43,6 +43,8 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from dashboard.records import Options
+
 #: Bump when the derived tables change shape: cached files of another version are not read.
 DERIVED_VERSION = 3
 #: The type that selects deployments in the type filter (``filters.DEPLOYMENT_TYPE``).
@@ -138,18 +140,6 @@ class Cell:
     deployments: int
     mentions: int
     locations: int
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What the data offers the filter widgets (``filters.Options``'s fields)."""
-
-    actors: tuple[tuple[str, int], ...]
-    first: dt.date | None
-    last: dt.date | None
-    types: tuple[str, ...]
-    statuses: tuple[str, ...]
-    articles: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,8 +67,7 @@ class View:
 # immutable: new data or corrections make a new one). Keyed by the store's identity.
 @functools.lru_cache(maxsize=16)
 def options(store: query.Store) -> flt.Options:
-    found = store.options()
-    return flt.Options(**{f.name: getattr(found, f.name) for f in dataclasses.fields(found)})
+    return store.options()
 
 
 @functools.lru_cache(maxsize=16)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from dashboard.records import DEPLOYMENT_STATUSES, EVENT_STATUSES, EVENT_TYPES
+from dashboard.records import DEPLOYMENT_STATUSES, EVENT_STATUSES, EVENT_TYPES, Options
 from dashboard.ui.tables import Frames
 
 #: The type that selects deployments in the type filter.
@@ -41,18 +41,6 @@ class Filters:
         """Whether events or deployments are narrowed (not just articles)."""
         return bool(self.actors or self.types or self.statuses or self.start or self.end
                     or not self.include_undated)
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """The choices the data offers, for the filter widgets."""
-
-    actors: tuple[tuple[str, int], ...]
-    first: dt.date | None
-    last: dt.date | None
-    types: tuple[str, ...]
-    statuses: tuple[str, ...]
-    articles: tuple[str, ...]
 
 
 def options(frames: Frames) -> Options:
