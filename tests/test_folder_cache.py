@@ -154,3 +154,26 @@ def test_folder_cache_app_shows_the_seeds_as_before(tmp_path, monkeypatch, calls
     app.extract_folder.clear()
     assert app.extract_folder(str(SEEDS), signature) == shown and calls == []
     app.extract_folder.clear()
+
+
+def test_folder_cache_is_made_anew_for_other_extracting_code(folder, tmp_path, calls,
+                                                              monkeypatch):
+    """The dataset skips unchanged texts: after an upgrade the folder must be extracted again
+    (a cache per code stamp), and the old code's cache goes."""
+    cache = tmp_path / "cache"
+    folder_cache.load(folder, cache)
+    old = folder_cache.cache_for(folder, cache)
+    calls.clear()
+    monkeypatch.setattr(folder_cache, "code_stamp", lambda: "an-upgrade")
+    again = folder_cache.load(folder, cache)
+    assert again.extracted == len(calls) == len(list(folder.glob("*.txt")))
+    assert page(again.extractions) == page(extract_paths([folder]))
+    assert not old.exists() and folder_cache.cache_for(folder, cache).exists()
+
+
+def test_folder_cache_code_stamp_follows_the_extracting_code():
+    stamp = folder_cache.code_stamp()
+    assert len(stamp) == 12 and stamp == folder_cache.code_stamp()
+    stamped = {path.name for part, pattern in folder_cache._STAMPED
+               for path in (folder_cache._PACKAGE / part).glob(pattern)}
+    assert {"pipeline.py", "resolve.py", "records.py", "gazetteer.py", "not_places.txt"} <= stamped
