@@ -42,19 +42,17 @@ import os
 import platform
 import random
 import resource
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.streamlit_client import Session, map_state  # noqa: E402
+from benchmarks.streamlit_client import Session, launch, map_state  # noqa: E402
 from benchmarks.synthetic_events import make_extractions, write_dataset  # noqa: E402
 from dashboard.store import dataset, query  # noqa: E402
 from dashboard.ui import dataset_view, derived, highlight  # noqa: E402
@@ -173,40 +171,14 @@ def random_filters(rng: random.Random) -> flt.Filters:
 
 
 # ------------------------------------------------------------------ through a running server
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve(root: Path, cache: Path, log: Path, repo: Path = REPO
           ) -> tuple[subprocess.Popen, str]:
     """``streamlit run dashboard/app.py`` (of the checkout ``repo``) on the dataset at a free
-    port of 127.0.0.1."""
-    port = free_port()
-    env = {**os.environ, "NEWSMAP_DATASET": str(root), "NEWSMAP_CACHE": str(cache),
-           "PYTHONPATH": str(repo), "PYTHONUNBUFFERED": "1"}
-    env.pop("NEWSMAP_SEEDS", None)
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(repo / "dashboard" / "app.py"),
-             "--server.headless", "true", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=repo, env=env, stdout=out,
-            stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                        timeout=2) as answer:
-                if answer.read() == b"ok":
-                    return server, f"ws://127.0.0.1:{port}/_stcore/stream"
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("streamlit did not answer /_stcore/health in 120 s")
+    port of 127.0.0.1: the server and its websocket's address."""
+    server, port = launch(repo, {"NEWSMAP_DATASET": str(root), "NEWSMAP_CACHE": str(cache),
+                                 "PYTHONPATH": str(repo), "PYTHONUNBUFFERED": "1"}, log,
+                          unset=("NEWSMAP_SEEDS",))
+    return server, f"ws://127.0.0.1:{port}/_stcore/stream"
 
 
 def server_memory(pid: int) -> dict[str, float]:

@@ -16,11 +16,9 @@ import argparse
 import asyncio
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -29,26 +27,17 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.streamlit_client import Session  # noqa: E402
-from benchmarks.bench_dataset import free_port  # noqa: E402
+from benchmarks.streamlit_client import Session, launch  # noqa: E402
 
 
 def start(folder: Path, cache: Path, log: Path) -> dict[str, float]:
     """One server on ``folder``: seconds and server CPU seconds to the first page's end."""
-    port = free_port()
-    env = {**os.environ, "NEWSMAP_SEEDS": str(folder), "NEWSMAP_CACHE": str(cache),
-           "NEWSMAP_UPLOADS": str(cache / "uploads"), "PYTHONPATH": str(REPO)}
-    env.pop("NEWSMAP_DATASET", None)
     launched = time.perf_counter()
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-             "--server.headless", "true", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"], cwd=REPO, env=env, stdout=out,
-            stderr=subprocess.STDOUT)
+    server, port = launch(REPO, {"NEWSMAP_SEEDS": str(folder), "NEWSMAP_CACHE": str(cache),
+                                 "NEWSMAP_UPLOADS": str(cache / "uploads"),
+                                 "PYTHONPATH": str(REPO)}, log,
+                          unset=("NEWSMAP_DATASET",), pause=0.2)
     try:
-        _wait_healthy(server, port, log)
         page = asyncio.run(_first_page(f"ws://127.0.0.1:{port}/_stcore/stream"))
         seconds = time.perf_counter() - launched
         times = psutil.Process(server.pid).cpu_times()
@@ -56,21 +45,6 @@ def start(folder: Path, cache: Path, log: Path) -> dict[str, float]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _wait_healthy(server: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                        timeout=2) as answer:
-                if answer.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("streamlit did not answer /_stcore/health in 120 s")
 
 
 async def _first_page(url: str) -> float:

@@ -9,14 +9,21 @@ message a browser sends when a multiselect changes; a map event sets the map com
 and reruns only its fragment, as streamlit-folium does. Nothing is rendered: what is timed is
 the server's work and its messages, not a browser's.
 
-Only for benchmarks (``bench_dataset.py``); needs ``websockets``.
+:func:`launch` starts that server. Only for benchmarks (``bench_dataset.py``,
+``bench_folder_start.py``); needs ``websockets``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import websockets
@@ -27,6 +34,41 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 #: The component whose value is the map's state (zoom, bounds, the clicked tooltip).
 MAP_COMPONENT = "st_folium"
 
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def launch(repo: Path, env: dict[str, str], log: Path, unset: tuple[str, ...] = (),
+           pause: float = 0.3) -> tuple[subprocess.Popen, int]:
+    """``streamlit run dashboard/app.py`` of the checkout ``repo`` with ``env`` added to this
+    process's environment (and the variables ``unset`` left out), on a free port of 127.0.0.1,
+    its output in ``log``; returns once ``/_stcore/health`` answers (the server and its port)."""
+    port = free_port()
+    env = {name: value for name, value in {**os.environ, **env}.items() if name not in unset}
+    with log.open("w", encoding="utf-8") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(repo / "dashboard" / "app.py"),
+             "--server.headless", "true", "--server.port", str(port), "--server.address",
+             "127.0.0.1", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"], cwd=repo, env=env,
+            stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                        timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return server, port
+        except OSError:
+            time.sleep(pause)
+    server.terminate()
+    raise RuntimeError("streamlit did not answer /_stcore/health in 120 s")
 
 @dataclass
 class Run:
