@@ -27,11 +27,10 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-import streamlit_folium
 
 from dashboard.records import Extraction
 from dashboard.store import query
-from dashboard.ui import basemap, cells, map_layers, tables, views
+from dashboard.ui import basemap, cells, map_layers, map_render, tables, views
 from dashboard.ui import filters as flt
 from dashboard.ui.tables import Frames
 
@@ -116,6 +115,16 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
     return View("markers", tuple(map_layers.build(data)), len(found), total)
 
 
+@functools.lru_cache(maxsize=128)
+def _drawn(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds
+           ) -> tuple[View, map_render.Layers]:
+    """The map's view (without its folium layers) and those layers rendered for the map
+    component, shared by every session asking the same: rendering them is most of a map's
+    work in Python, and they are the same for the same data, filters, zoom and bounds."""
+    view = map_view(store, chosen, zoom, bounds)
+    return dataclasses.replace(view, groups=()), map_render.layer_scripts(view.groups)
+
+
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
                  keys: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The busiest locations in view (or ``keys``, those of them the page has worked out
@@ -183,12 +192,9 @@ def map_and_details(store: query.Store, chosen: flt.Filters, offline: basemap.Of
         st.markdown("#### Details")
         _details(store, chosen, articles, correcting)
     with left:
-        view = map_view(store, chosen, float(zoom), _bounds(state))
-        streamlit_folium.st_folium(
-            map_layers.base_map(offline), key="nm_dmap", height=views.MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip", "bounds", "zoom"],
-            feature_group_to_add=list(view.groups), layer_control=map_layers.layer_control())
+        view, layers = _drawn(store, chosen, int(zoom), _bounds(state))
+        map_render.show(offline, layers, key="nm_dmap", height=views.MAP_HEIGHT,
+                        returned_objects=["last_object_clicked_tooltip", "bounds", "zoom"])
         with st.container(key="nm-map-mode"):
             st.caption(_mode_line(view))
 
