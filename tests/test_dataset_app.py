@@ -139,3 +139,25 @@ def test_dataset_markers_of_an_empty_view_ask_nothing():
 
     found = dataset_view.marker_spots(mock.Mock(spec=[]), flt.Filters(), query.Bounds.WORLD, ())
     assert found.empty and list(found.columns) == list(tables.LOCATION_COLUMNS)
+
+
+def test_dataset_app_table_shows_its_columns_and_downloads_every_one(root):
+    """The table's page reads only the columns shown; its download, every column (but the
+    details' snippets), when it is clicked."""
+    import io
+
+    import pandas as pd
+
+    from dashboard.store import query
+    from dashboard.ui import dataset_view, derived, views
+    from dashboard.ui import filters as flt
+
+    events = _table(_run(), "events")
+    assert list(events.columns) == views.TABLE_COLUMNS["events"]
+    store = derived.store(derived.ensure(root))
+    try:
+        saved = pd.read_csv(io.StringIO(dataset_view.page_csv(store, "events", flt.Filters(), 1)))
+    finally:
+        store.close()
+    assert list(saved.columns) == [c for c, _ in query.SCHEMAS["events"] if c != "snippet"]
+    assert saved["key"].tolist() == events["key"].tolist()

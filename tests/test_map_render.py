@@ -87,3 +87,19 @@ def test_map_render_on_change_puts_the_value_under_the_key():
         state[kwargs["key"]] = {"zoom": 5}
         kwargs["on_change"]()
     assert state["nm_dmap"] == {"zoom": 5}
+
+
+def test_cells_render_the_page_branca_renders():
+    """The cells' script joins a saved page as plain text: the page branca would render."""
+    import re
+
+    from branca.element import MacroElement
+
+    def page() -> str:
+        fmap = map_layers.base_map(None)
+        _cells()[0].add_to(fmap)
+        return re.sub(r"[0-9a-f]{32}", "ID", fmap.get_root().render())
+
+    mine = page()
+    with mock.patch.object(cells._Cells, "render", MacroElement.render):
+        assert page() == mine and "nm-cell" in mine

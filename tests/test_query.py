@@ -300,3 +300,15 @@ def test_query_cells_of_many_locations_as_grouped_one_by_one():
     assert {(round(c.lat, 9), c.events, c.locations) for c in got} == expected
     weights = [c.events + c.deployments + c.mentions for c in got]
     assert weights == sorted(weights, reverse=True)
+
+
+def test_query_page_of_some_columns_is_the_same_page(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "visit"))
+    columns = ["date", "type", "actors", "key", "no such column"]
+    whole, some = (store.page("events", chosen, 30, 10),
+                   store.page("events", chosen, 30, 10, columns=columns))
+    assert list(some.columns) == ["date", "type", "actors", "key"]
+    assert some["key"].tolist() == whole["key"].tolist()
+    assert some["type"].tolist() == whole["type"].tolist()

@@ -348,11 +348,16 @@ class Store:
         sql, params = self.filtered(table, filters)
         return int(self._rows(f"SELECT count(*) FROM ({sql})", params)[0][0])
 
-    def page(self, table: str, filters: Any, limit: int, offset: int = 0) -> Any:
-        """One page of the filtered rows (a pandas frame), in the table's order."""
+    def page(self, table: str, filters: Any, limit: int, offset: int = 0,
+             columns: Sequence[str] | None = None) -> Any:
+        """One page of the filtered rows (a pandas frame), in the table's order; only
+        ``columns`` (of ``SCHEMAS[table]``) if given: fewer to read and convert."""
         sql, params = self.filtered(table, filters)
-        return self._frame(f"SELECT * FROM ({sql}) ORDER BY {ORDER[table]} LIMIT ? OFFSET ?",
-                           params + [int(limit), int(offset)])
+        known = {name for name, _ in SCHEMAS[table]}
+        chosen = "*" if columns is None else ", ".join(
+            f'"{name}"' for name in columns if name in known) or "*"
+        return self._frame(f"SELECT {chosen} FROM ({sql}) ORDER BY {ORDER[table]} "
+                           "LIMIT ? OFFSET ?", params + [int(limit), int(offset)])
 
     def keys(self, table: str, filters: Any) -> set[str]:
         """Every filtered row's key (``article_id`` for tables without one): for tests."""

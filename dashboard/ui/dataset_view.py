@@ -286,21 +286,28 @@ def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, 
     pager, where = st.columns([1, 3], vertical_alignment="bottom")
     page = pager.number_input("Page", min_value=1, max_value=pages, step=1, key="nm_page")
     page = min(int(page), pages)
-    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS)
-                          ).drop(columns="snippet", errors="ignore")  # the details' only
+    # The columns shown only: the download (every column) asks for its page when clicked.
+    shown = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS,
+                                      columns=views.TABLE_COLUMNS[name]))
     where.caption(f"Rows {(page - 1) * PAGE_ROWS + min(1, total):,}–"
-                  f"{(page - 1) * PAGE_ROWS + len(rows):,} of {total:,} · page {page:,} of "
+                  f"{(page - 1) * PAGE_ROWS + len(shown):,} of {total:,} · page {page:,} of "
                   f"{pages:,}")
-    shown = rows[[c for c in views.TABLE_COLUMNS[name] if c in rows.columns]].copy()
     if "actors" in shown:
         shown["actors"] = shown["actors"].map(", ".join)
     st.dataframe(shown, hide_index=True, key=f"nm_table_{name}", column_config={
         "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
         "sentence": st.column_config.TextColumn("sentence", width="large")})
     st.download_button(f"Download this page of {name} (CSV)",
-                       functools.partial(tables.to_csv, rows),
+                       functools.partial(page_csv, store, name, chosen, page),
                        file_name=f"newsmap-{name}-page{page}.csv", mime="text/csv",
                        key=f"nm_csv_{name}", on_click="ignore")
+
+
+def page_csv(store: query.Store, name: str, chosen: flt.Filters, page: int) -> str:
+    """A table's page (1 first) with every column but the snippets (the details' only), as
+    CSV."""
+    rows = store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+    return tables.to_csv(_python_values(rows).drop(columns="snippet", errors="ignore"))
 
 
 def _offered(found: flt.Options, search: str, wanted: set[str]
