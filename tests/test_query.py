@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from benchmarks.synthetic_events import City, make_extractions
@@ -312,3 +313,21 @@ def test_query_page_of_some_columns_is_the_same_page(data):
     assert list(some.columns) == ["date", "type", "actors", "key"]
     assert some["key"].tolist() == whole["key"].tolist()
     assert some["type"].tolist() == whole["type"].tolist()
+
+
+def test_query_locations_without_mentions_are_named_by_their_records(data):
+    """A location no place mention names takes the name and position of its records (an
+    event's first, else a deployment's), as the locations of tables.locations do."""
+    _, _, files, _, frames = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "deployment", "visit"))
+    named = store.locations(chosen)
+    store._con.execute("DELETE FROM place_locs")  # as if nothing mentioned them
+    bare = store.locations(chosen)
+    assert sorted(bare.loc_key) == sorted(named.loc_key)
+    spots = tables.locations(flt.apply(frames, chosen)).set_index("loc_key")
+    for key, name, lat, lon in zip(bare.loc_key, bare.name, bare.lat, bare.lon):
+        rows = pd.concat([frames.events[frames.events["loc_key"] == key],
+                          frames.deployments[frames.deployments["loc_key"] == key]])
+        assert name in set(rows["place_name"]) and (lat, lon) == (spots.loc[key, "lat"],
+                                                                 spots.loc[key, "lon"])
