@@ -311,7 +311,15 @@ class Store:
             self._con.execute(f"CREATE VIEW {name} AS " + " UNION ALL ".join(parts))
         # Place mentions per location, counted once: a filter narrows them only to the
         # locations of its records (or to its articles), so a change need not read them.
-        self._con.execute(f"CREATE TABLE place_locs AS {_PLACE_COUNTS} GROUP BY loc_key")
+        # Numbered, and kept here too: a filter's counts name these rows by number (text
+        # made into Python strings holds the interpreter's lock, for every session).
+        self._con.execute("CREATE TABLE place_locs AS SELECT row_number() OVER (ORDER BY "
+                          f"loc_key) - 1 AS row, * FROM ({_PLACE_COUNTS} GROUP BY loc_key)")
+        found = self._con.execute("SELECT loc_key, coalesce(name, '') AS name, lat::DOUBLE AS "
+                                  "lat, lon::DOUBLE AS lon, mentions, unresolved FROM "
+                                  "place_locs ORDER BY row").fetchnumpy()
+        self._place_rows = {name: np.ma.filled(found[name], np.nan) if name in ("lat", "lon")
+                            else np.asarray(found[name]) for name in found}
 
     def close(self) -> None:
         self._con.close()
@@ -375,27 +383,39 @@ class Store:
         place mentions counted per location once (``place_locs``)."""
         ev, params = self.filtered("events", filters)
         dep, dep_params = self.filtered("deployments", filters)
-        places, place_params = self._place_counts(filters)
         join = "LEFT" if filters.narrows_records else "FULL"
         # Counted per location first; the name and position of a location come from its
-        # place mentions (counted once), or else from its records: those few are asked for
-        # apart (grouping the names of every record took half of this query's time).
-        found = self._cursor().execute(f"""
+        # place mentions, or else from its records: those few are asked for apart (grouping
+        # the names of every record took half of this query's time).
+        counts = f"""
             WITH rec AS (SELECT loc_key, 1 AS pri FROM ({ev})
                          UNION ALL
                          SELECT loc_key, 2 FROM ({dep})),
             g AS (SELECT loc_key, count(*) FILTER (pri = 1) AS events,
                          count(*) FILTER (pri = 2) AS deployments
-                  FROM rec GROUP BY loc_key)
-            SELECT coalesce(g.loc_key, p.loc_key) AS loc_key,
-                   coalesce(p.located, false) AS named, coalesce(p.name, '') AS name,
-                   p.lat::DOUBLE AS lat, p.lon::DOUBLE AS lon,
-                   coalesce(g.events, 0) AS events, coalesce(g.deployments, 0) AS deployments,
-                   coalesce(p.mentions, 0) AS mentions, coalesce(p.unresolved, 0) AS unresolved
-            FROM g {join} JOIN {places} AS p ON g.loc_key = p.loc_key""",
-            params + dep_params + place_params).fetchnumpy()
-        arrays = {name: np.ma.filled(found[name], np.nan) if name in ("lat", "lon")
-                  else np.asarray(found[name]) for name in found}
+                  FROM rec GROUP BY loc_key)"""
+        where, place_params = _conditions("places", filters)
+        if where:  # the mentions of some articles, counted now
+            found = self._cursor().execute(f"""{counts}
+                SELECT coalesce(g.loc_key, p.loc_key) AS loc_key,
+                       coalesce(p.located, false) AS named, coalesce(p.name, '') AS name,
+                       p.lat::DOUBLE AS lat, p.lon::DOUBLE AS lon,
+                       coalesce(g.events, 0) AS events,
+                       coalesce(g.deployments, 0) AS deployments,
+                       coalesce(p.mentions, 0) AS mentions,
+                       coalesce(p.unresolved, 0) AS unresolved
+                FROM g {join} JOIN ({_PLACE_COUNTS} WHERE {' AND '.join(where)}
+                                    GROUP BY loc_key) AS p ON g.loc_key = p.loc_key""",
+                params + dep_params + place_params).fetchnumpy()
+            arrays = {name: np.ma.filled(found[name], np.nan) if name in ("lat", "lon")
+                      else np.asarray(found[name]) for name in found}
+        else:  # the mentions counted once (place_locs), by row number
+            arrays = self._with_place_rows(self._cursor().execute(f"""{counts}
+                SELECT p.row, CASE WHEN p.row IS NULL THEN g.loc_key END AS loc_key,
+                       coalesce(g.events, 0) AS events,
+                       coalesce(g.deployments, 0) AS deployments
+                FROM g {join} JOIN place_locs AS p ON g.loc_key = p.loc_key""",
+                params + dep_params).fetchnumpy())
         keys = arrays["loc_key"]
         located = np.not_equal(keys, None)
         unnamed = np.flatnonzero(located & ~arrays.pop("named").astype(bool))
@@ -418,6 +438,23 @@ class Store:
         return totals, Locations(**{name: arrays[name][located]
                                     for name in Locations.__slots__})
 
+    def _with_place_rows(self, found: Mapping[str, Any]) -> dict[str, Any]:
+        """The arrays of :meth:`summary` from counts whose ``row`` names a row of
+        ``place_locs`` (their key, name, position and mentions), or whose ``loc_key`` is
+        given (no mention there)."""
+        row = np.ma.filled(found["row"], -1).astype(np.int64)
+        named = row >= 0
+        take, n = row[named], len(row)
+        arrays = {"loc_key": np.array(found["loc_key"], dtype=object), "named": named,
+                  "name": np.full(n, "", dtype=object), "lat": np.full(n, np.nan),
+                  "lon": np.full(n, np.nan), "events": np.asarray(found["events"]),
+                  "deployments": np.asarray(found["deployments"]),
+                  "mentions": np.zeros(n, dtype=np.int64),
+                  "unresolved": np.zeros(n, dtype=np.int64)}
+        for name in ("loc_key", "name", "lat", "lon", "mentions", "unresolved"):
+            arrays[name][named] = self._place_rows[name][take]
+        return arrays
+
     def _name_by_records(self, filters: Any, arrays: dict[str, Any], rows: Any) -> None:
         """Fill in the name and position of the locations at ``rows`` of ``arrays`` from
         their filtered records (an event's first, else a deployment's)."""
@@ -436,14 +473,6 @@ class Store:
             arrays["name"][row] = name or ""
             arrays["lat"][row], arrays["lon"][row] = (np.nan if lat is None else lat,
                                                       np.nan if lon is None else lon)
-
-    def _place_counts(self, filters: Any) -> tuple[str, list[Any]]:
-        """Place mentions per location: the table counted once, or, narrowed to some
-        articles, counted now."""
-        where, params = _conditions("places", filters)
-        if not where:
-            return "place_locs", []
-        return f"({_PLACE_COUNTS} WHERE {' AND '.join(where)} GROUP BY loc_key)", params
 
     def options(self, max_articles: int = 2000) -> Options:
         """Actors by record count (most first), the date span, types, statuses, and the
