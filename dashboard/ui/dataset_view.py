@@ -23,14 +23,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.records import Extraction
-from dashboard.store import query
-from dashboard.ui import basemap, cells, map_layers, map_render, tables, views
+from dashboard.store import corrections as corr
+from dashboard.store import dataset, query
+from dashboard.ui import basemap, cells, derived, map_layers, map_render, tables, views
 from dashboard.ui import filters as flt
 from dashboard.ui.tables import Frames
 
@@ -270,6 +272,34 @@ def _python_values(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+# --- the store and its articles, shared by every session ----------------------------------
+# Cached here, decorated once per process: app.py runs anew on every rerun, and each
+# st.cache_resource decorator there hashes its function's source again.
+
+@st.cache_resource(show_spinner="Preparing the dataset's tables (once per batch, kept in the "
+                                "cache)…", max_entries=2)
+def dataset_files(path: str, batches: tuple) -> dict:
+    """The derived tables of every current batch (``batches`` is the dataset's signature)."""
+    return derived.ensure(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def dataset_store(path: str, batches: tuple, fixes: tuple, _active: tuple):
+    """The DuckDB store over the dataset, with the active corrections (``_active``, whose
+    ids are ``fixes``) applied; shared by every session, queried from many threads."""
+    replaced, fixed = derived.corrected(Path(path), _active)
+    return derived.store(dataset_files(path, batches), fixed, replaced)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def dataset_articles(path: str, batches: tuple, ids: tuple[str, ...], fixes: tuple,
+                     _active: tuple) -> dict[str, Extraction]:
+    """Some articles of the dataset read back whole, corrected (for highlighting and
+    correcting)."""
+    found = dataset.read_articles(Path(path), ids)
+    return {ex.article.id: ex for ex in corr.apply_all(found, _active)}
 
 
 # --- tables -------------------------------------------------------------------------------
