@@ -103,3 +103,10 @@ def test_cells_render_the_page_branca_renders():
     mine = page()
     with mock.patch.object(cells._Cells, "render", MacroElement.render):
         assert page() == mine and "nm-cell" in mine
+
+
+def test_map_render_layers_render_as_before_afterwards():
+    """The light rendering of the layers' page-only parts lasts while they are rendered."""
+    groups = _markers(clustered=True)
+    map_render.layer_scripts(groups)
+    assert not any("render" in vars(element) for element in map_render._elements(groups))

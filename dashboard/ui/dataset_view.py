@@ -340,13 +340,16 @@ def page_csv(store: query.Store, name: str, chosen: flt.Filters, page: int) -> s
     return tables.to_csv(_python_values(rows).drop(columns="snippet", errors="ignore"))
 
 
-def _offered(found: flt.Options, search: str, wanted: set[str]
+@functools.lru_cache(maxsize=256)
+def _offered(store: query.Store, search: str, wanted: frozenset[str]
              ) -> tuple[flt.Options, int]:
     """The options with the actor list bounded: the ``ACTOR_CHOICES`` busiest, those
     ``wanted`` (chosen, or in the URL) and the first ``ACTOR_MATCHES`` whose name holds
-    ``search`` (case aside), busiest first; and how many match ``search`` in all."""
+    ``search`` (case aside), busiest first; and how many match ``search`` in all. Shared by
+    every session asking the same (not to be modified)."""
+    found = options(store)
     needle = search.strip().casefold()
-    matching = [name for name, _ in found.actors if needle and needle in name.casefold()]
+    matching = [name for name, _ in found.actors if needle in name.casefold()] if needle else []
     keep = {*(name for name, _ in found.actors[:ACTOR_CHOICES]), *wanted,
             *matching[:ACTOR_MATCHES]}
     return (dataclasses.replace(found, actors=tuple(kv for kv in found.actors
@@ -385,9 +388,9 @@ def show(store: query.Store, offline: Callable[[], basemap.Offline],
     if not everything:
         return
     everyone = options(store)
-    offered, matches = _offered(everyone, st.session_state.get("nm_actor_search", ""),
-                                {*(st.session_state.get(views.WIDGET_KEYS["actors"]) or ()),
-                                 *st.query_params.get_all("actor")})
+    offered, matches = _offered(store, st.session_state.get("nm_actor_search", ""),
+                                frozenset((*(st.session_state.get(views.WIDGET_KEYS["actors"])
+                                             or ()), *st.query_params.get_all("actor"))))
     chosen = views.sidebar_filters(offered, filter_area)
     _actor_search(filter_area or st.sidebar, len(everyone.actors), matches)
     counts = totals(store, chosen)

@@ -15,6 +15,7 @@ same component and updates its layers in place as before.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from typing import Any
 import branca
 import folium
 import folium.elements
+import folium.map
 import streamlit as st
 import streamlit_folium as sf
 
@@ -97,8 +99,9 @@ def layer_scripts(groups: Sequence[folium.FeatureGroup]) -> Layers:
     uses up ``groups``. Keep the result rather than the groups: folium elements cannot be
     rendered twice."""
     host = folium.Map(tiles=None)  # a stand-in parent: its name becomes "map_div"
-    script = "".join(sf._get_feature_group_string(group, host, index)
-                     for index, group in enumerate(groups))
+    with _light_render(groups):
+        script = "".join(sf._get_feature_group_string(group, host, index)
+                         for index, group in enumerate(groups))
     css, js = [], []
     for group in groups:
         more_css, more_js = _links(group)
@@ -106,6 +109,63 @@ def layer_scripts(groups: Sequence[folium.FeatureGroup]) -> Layers:
         js += more_js
     return Layers(script, tuple((g.layer_name, g.overlay, g.control, g.show) for g in groups),
                   tuple(css), tuple(js))
+
+
+#: Render methods that only write the element into its page (the header, the scripts: what
+#: the component does not read of a data layer) and render its children, but for a shown
+#: layer, which also gets its ``addTo`` (folium's ``Layer.render``).
+_PAGE_ONLY = (branca.element.MacroElement.render, folium.elements.JSCSSMixin.render,
+              folium.map.Class.render, folium.map.Layer.render)
+
+
+@contextlib.contextmanager
+def _light_render(groups: Sequence[folium.FeatureGroup]):
+    """While ``st_folium``'s feature-group rendering runs, the elements of ``groups`` whose
+    rendering only writes into the page skip that part: each piece of it would be compiled
+    as a new Jinja template, most of a data layer's rendering, for a page nobody reads.
+    Other elements render as they always do."""
+    touched = []
+    for element in _elements(groups):
+        if _page_only(type(element)):
+            element.render = functools.partial(_render_lightly, element)
+            touched.append(element)
+    try:
+        yield
+    finally:
+        for element in touched:
+            element.__dict__.pop("render", None)
+
+
+def _elements(groups: Iterable[Any]) -> Iterable[Any]:
+    for element in groups:
+        yield element
+        yield from _elements(element._children.values())
+
+
+@functools.lru_cache(maxsize=64)
+def _page_only(kind: type) -> bool:
+    """Whether ``kind``'s render methods, down to branca's, are all in ``_PAGE_ONLY``."""
+    for klass in kind.__mro__:
+        method = klass.__dict__.get("render")
+        if method is None:
+            continue
+        if method not in _PAGE_ONLY:
+            return False
+        if method is branca.element.MacroElement.render:
+            return True
+    return False
+
+
+def _render_lightly(element: Any, **kwargs) -> None:
+    if isinstance(element, folium.map.Layer) and element.show:  # as Layer.render does
+        element.add_child(folium.elements.ElementAddToElement(
+            element_name=element.get_name(), element_parent_name=element._parent.get_name()),
+            name=element.get_name() + "_add")
+    for child in list(element._children.values()):
+        if _page_only(type(child)):
+            _render_lightly(child, **kwargs)
+        else:
+            child.render(**kwargs)
 
 
 @functools.lru_cache(maxsize=512)
