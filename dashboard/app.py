@@ -460,36 +460,6 @@ def review_queue(_places, _extractions: tuple[Extraction, ...], key: tuple):
 
 # --- a Parquet dataset: the page asks DuckDB (dashboard/ui/dataset_view.py) ------------------
 
-@st.cache_resource(show_spinner="Preparing the dataset's tables (once per batch, kept in the "
-                                "cache)…", max_entries=2)
-def dataset_files(path: str, batches: tuple) -> dict:
-    """The derived tables of every current batch (``batches`` is the dataset's signature)."""
-    from dashboard.ui import derived
-
-    return derived.ensure(Path(path))
-
-
-@st.cache_resource(show_spinner=False, max_entries=3)
-def dataset_store(path: str, batches: tuple, fixes: tuple, _active: tuple):
-    """The DuckDB store over the dataset, with the active corrections (``_active``, whose
-    ids are ``fixes``) applied; shared by every session, queried from many threads."""
-    from dashboard.ui import derived
-
-    replaced, fixed = derived.corrected(Path(path), _active)
-    return derived.store(dataset_files(path, batches), fixed, replaced)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def dataset_articles(path: str, batches: tuple, ids: tuple[str, ...], fixes: tuple,
-                     _active: tuple) -> dict[str, Extraction]:
-    """Some articles of the dataset read back whole, corrected (for highlighting and
-    correcting)."""
-    from dashboard.store import dataset
-
-    found = dataset.read_articles(Path(path), ids)
-    return {ex.article.id: ex for ex in corr.apply_all(found, _active)}
-
-
 def dataset_uploads(src: Source) -> None:
     """Files dropped in the upload box, extracted and written into the dataset once per
     content: every session, a reload and the next server read them from there."""
@@ -534,14 +504,14 @@ def dataset_page(src: Source) -> None:
     path = str(src.dataset)
     batches = dataset.signature(src.dataset)
     fixes = tuple(c.id for c in active)
-    store = dataset_store(path, batches, fixes, tuple(active))
+    store = dataset_view.dataset_store(path, batches, fixes, tuple(active))
     if not dataset_view.totals(store, flt.Filters())["articles"]:
         views.empty_state(src.label)
         views.attribution()
         return
 
     def articles(ids: tuple[str, ...]) -> dict[str, Extraction]:
-        return dataset_articles(path, batches, ids[:50], fixes, tuple(active))
+        return dataset_view.dataset_articles(path, batches, ids[:50], fixes, tuple(active))
 
     def queue():
         found = lookup()

@@ -42,9 +42,9 @@ def _run(at: AppTest | None = None, tooltip: str | None = None, query=None) -> A
     clicked = {"last_object_clicked_tooltip": tooltip, "zoom": 2, "bounds": None}
     if tooltip is not None:
         at.session_state["nm_dmap"] = clicked
-    with mock.patch("streamlit_folium.st_folium", return_value=clicked) as st_folium:
+    with mock.patch("dashboard.ui.map_render.show", return_value=clicked) as shown:
         at.run()
-    at.st_folium_calls = st_folium.call_args_list
+    at.map_calls = shown.call_args_list
     assert not at.exception, at.exception
     return at
 
@@ -59,7 +59,7 @@ def test_dataset_app_reads_the_dataset_through_duckdb(root):
     at = _run()
     events = _table(at, "events")
     assert len(events) == sum(len(ex.events) for ex in extractions()) > 0
-    (call,) = at.st_folium_calls
+    (call,) = at.map_calls
     assert call.kwargs["returned_objects"] == ["last_object_clicked_tooltip", "bounds", "zoom"]
     assert any("markers:" in c.value for c in at.caption)  # few locations: markers at once
 
@@ -139,3 +139,25 @@ def test_dataset_markers_of_an_empty_view_ask_nothing():
 
     found = dataset_view.marker_spots(mock.Mock(spec=[]), flt.Filters(), query.Bounds.WORLD, ())
     assert found.empty and list(found.columns) == list(tables.LOCATION_COLUMNS)
+
+
+def test_dataset_app_table_shows_its_columns_and_downloads_every_one(root):
+    """The table's page reads only the columns shown; its download, every column (but the
+    details' snippets), when it is clicked."""
+    import io
+
+    import pandas as pd
+
+    from dashboard.store import query
+    from dashboard.ui import dataset_view, derived, views
+    from dashboard.ui import filters as flt
+
+    events = _table(_run(), "events")
+    assert list(events.columns) == views.TABLE_COLUMNS["events"]
+    store = derived.store(derived.ensure(root))
+    try:
+        saved = pd.read_csv(io.StringIO(dataset_view.page_csv(store, "events", flt.Filters(), 1)))
+    finally:
+        store.close()
+    assert list(saved.columns) == [c for c, _ in query.SCHEMAS["events"] if c != "snippet"]
+    assert saved["key"].tolist() == events["key"].tolist()

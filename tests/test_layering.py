@@ -26,8 +26,8 @@ LAYERS = {
     "ui.tables": 6, "ui.highlight": 6, "ui.filters": 7, "ui.review": 7, "ui.basemap_build": 7,
     "ui.basemap": 7, "ui.corroboration": 7, "ui.time_window": 7, "ui.density": 7,
     "ui.derived": 7, "ui.cells": 8,
-    "ui.map_layers": 8, "ui.density_layers": 8, "ui.views": 9, "ui.dataset_view": 9.5,
-    "ui.time_controls": 9.5, "ui": 6,
+    "ui.map_layers": 8, "ui.density_layers": 8, "ui.map_render": 8.5, "ui.views": 9,
+    "ui.dataset_view": 9.5, "ui.time_controls": 9.5, "ui": 6,
     "app": 10, "__main__": 11,
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from benchmarks.synthetic_events import City, make_extractions
@@ -272,3 +273,61 @@ def test_query_batches_added_later_are_read_beside_the_database(tmp_path, monkey
     assert newest != first and not any(loose.values())
     assert not first.exists()  # superseded
     assert derived.store(derived.ensure(root, cache)).count("articles", flt.Filters()) == 6
+
+
+def test_query_cells_of_many_locations_as_grouped_one_by_one():
+    """Cells worked out with numpy (one integer per cell) are those grouped in Python."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    found = query.Locations(
+        loc_key=np.array([f"k{i}" for i in range(n)], dtype=object),
+        name=np.array([""] * n, dtype=object), lat=rng.uniform(-89, 89, n),
+        lon=rng.uniform(-180, 180, n), events=rng.integers(0, 5, n),
+        deployments=rng.integers(0, 3, n), mentions=rng.integers(1, 4, n))
+    size = query.cell_size(3)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i in range(n):
+        groups.setdefault((int(np.floor(found.lat[i] / size)),
+                           int(np.floor(found.lon[i] / size))), []).append(i)
+    got = query.cells_of(found, query.Bounds.WORLD, size)
+    assert len(got) == len(groups)
+    expected = set()
+    for members in groups.values():
+        rows = [int(found.events[i] + found.deployments[i] + found.mentions[i]) for i in members]
+        expected.add((round(sum(found.lat[i] * r for i, r in zip(members, rows)) / sum(rows), 9),
+                      sum(int(found.events[i]) for i in members), len(members)))
+    assert {(round(c.lat, 9), c.events, c.locations) for c in got} == expected
+    weights = [c.events + c.deployments + c.mentions for c in got]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_query_page_of_some_columns_is_the_same_page(data):
+    _, _, files, _, _ = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "visit"))
+    columns = ["date", "type", "actors", "key", "no such column"]
+    whole, some = (store.page("events", chosen, 30, 10),
+                   store.page("events", chosen, 30, 10, columns=columns))
+    assert list(some.columns) == ["date", "type", "actors", "key"]
+    assert some["key"].tolist() == whole["key"].tolist()
+    assert some["type"].tolist() == whole["type"].tolist()
+
+
+def test_query_locations_without_mentions_are_named_by_their_records(data):
+    """A location no place mention names takes the name and position of its records (an
+    event's first, else a deployment's), as the locations of tables.locations do."""
+    _, _, files, _, frames = data
+    store = _store(files)
+    chosen = flt.Filters(types=("clash", "deployment", "visit"))
+    named = store.locations(chosen)
+    store._con.execute("DELETE FROM place_locs")  # as if nothing mentioned them
+    bare = store.locations(chosen)
+    assert sorted(bare.loc_key) == sorted(named.loc_key)
+    spots = tables.locations(flt.apply(frames, chosen)).set_index("loc_key")
+    for key, name, lat, lon in zip(bare.loc_key, bare.name, bare.lat, bare.lon):
+        rows = pd.concat([frames.events[frames.events["loc_key"] == key],
+                          frames.deployments[frames.deployments["loc_key"] == key]])
+        assert name in set(rows["place_name"]) and (lat, lon) == (spots.loc[key, "lat"],
+                                                                 spots.loc[key, "lon"])

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from dashboard.store.query import Cell
@@ -62,6 +62,22 @@ class _Cells(MacroElement):
     def __init__(self, rows: str) -> None:
         super().__init__()
         self.draw, self.rows = _DRAW % {"colour": COLOUR, "step": ZOOM_STEP}, rows
+
+    def render(self, **kwargs) -> None:
+        """The script joins the page as plain text: branca would compile it (kilobytes of
+        numbers) as a new Jinja template on every render."""
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(_Text(script), name=self.get_name())
+
+
+class _Text(Element):
+    """Text that joins the page as is (the template is compiled once, for the class)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 def rows(cells: Sequence[Cell]) -> str:

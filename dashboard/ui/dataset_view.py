@@ -23,15 +23,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-import streamlit_folium
 
 from dashboard.records import Extraction
-from dashboard.store import query
-from dashboard.ui import basemap, cells, map_layers, tables, views
+from dashboard.store import corrections as corr
+from dashboard.store import dataset, query
+from dashboard.ui import basemap, cells, derived, map_layers, map_render, tables, views
 from dashboard.ui import filters as flt
 from dashboard.ui.tables import Frames
 
@@ -116,6 +117,16 @@ def map_view(store: query.Store, chosen: flt.Filters, zoom: float,
     return View("markers", tuple(map_layers.build(data)), len(found), total)
 
 
+@functools.lru_cache(maxsize=128)
+def _drawn(store: query.Store, chosen: flt.Filters, zoom: int, bounds: query.Bounds
+           ) -> tuple[View, map_render.Layers]:
+    """The map's view (without its folium layers) and those layers rendered for the map
+    component, shared by every session asking the same: rendering them is most of a map's
+    work in Python, and they are the same for the same data, filters, zoom and bounds."""
+    view = map_view(store, chosen, zoom, bounds)
+    return dataclasses.replace(view, groups=()), map_render.layer_scripts(view.groups)
+
+
 def marker_spots(store: query.Store, chosen: flt.Filters, bounds: query.Bounds,
                  keys: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The busiest locations in view (or ``keys``, those of them the page has worked out
@@ -183,12 +194,9 @@ def map_and_details(store: query.Store, chosen: flt.Filters, offline: basemap.Of
         st.markdown("#### Details")
         _details(store, chosen, articles, correcting)
     with left:
-        view = map_view(store, chosen, float(zoom), _bounds(state))
-        streamlit_folium.st_folium(
-            map_layers.base_map(offline), key="nm_dmap", height=views.MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=["last_object_clicked_tooltip", "bounds", "zoom"],
-            feature_group_to_add=list(view.groups), layer_control=map_layers.layer_control())
+        view, layers = _drawn(store, chosen, int(zoom), _bounds(state))
+        map_render.show(offline, layers, key="nm_dmap", height=views.MAP_HEIGHT,
+                        returned_objects=["last_object_clicked_tooltip", "bounds", "zoom"])
         with st.container(key="nm-map-mode"):
             st.caption(_mode_line(view))
 
@@ -266,6 +274,34 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+# --- the store and its articles, shared by every session ----------------------------------
+# Cached here, decorated once per process: app.py runs anew on every rerun, and each
+# st.cache_resource decorator there hashes its function's source again.
+
+@st.cache_resource(show_spinner="Preparing the dataset's tables (once per batch, kept in the "
+                                "cache)…", max_entries=2)
+def dataset_files(path: str, batches: tuple) -> dict:
+    """The derived tables of every current batch (``batches`` is the dataset's signature)."""
+    return derived.ensure(Path(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def dataset_store(path: str, batches: tuple, fixes: tuple, _active: tuple):
+    """The DuckDB store over the dataset, with the active corrections (``_active``, whose
+    ids are ``fixes``) applied; shared by every session, queried from many threads."""
+    replaced, fixed = derived.corrected(Path(path), _active)
+    return derived.store(dataset_files(path, batches), fixed, replaced)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def dataset_articles(path: str, batches: tuple, ids: tuple[str, ...], fixes: tuple,
+                     _active: tuple) -> dict[str, Extraction]:
+    """Some articles of the dataset read back whole, corrected (for highlighting and
+    correcting)."""
+    found = dataset.read_articles(Path(path), ids)
+    return {ex.article.id: ex for ex in corr.apply_all(found, _active)}
+
+
 # --- tables -------------------------------------------------------------------------------
 
 @st.fragment
@@ -280,30 +316,40 @@ def record_tables(store: query.Store, chosen: flt.Filters, counts: Mapping[str, 
     pager, where = st.columns([1, 3], vertical_alignment="bottom")
     page = pager.number_input("Page", min_value=1, max_value=pages, step=1, key="nm_page")
     page = min(int(page), pages)
-    rows = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS)
-                          ).drop(columns="snippet", errors="ignore")  # the details' only
+    # The columns shown only: the download (every column) asks for its page when clicked.
+    shown = _python_values(store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS,
+                                      columns=views.TABLE_COLUMNS[name]))
     where.caption(f"Rows {(page - 1) * PAGE_ROWS + min(1, total):,}–"
-                  f"{(page - 1) * PAGE_ROWS + len(rows):,} of {total:,} · page {page:,} of "
+                  f"{(page - 1) * PAGE_ROWS + len(shown):,} of {total:,} · page {page:,} of "
                   f"{pages:,}")
-    shown = rows[[c for c in views.TABLE_COLUMNS[name] if c in rows.columns]].copy()
     if "actors" in shown:
         shown["actors"] = shown["actors"].map(", ".join)
     st.dataframe(shown, hide_index=True, key=f"nm_table_{name}", column_config={
         "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
         "sentence": st.column_config.TextColumn("sentence", width="large")})
     st.download_button(f"Download this page of {name} (CSV)",
-                       functools.partial(tables.to_csv, rows),
+                       functools.partial(page_csv, store, name, chosen, page),
                        file_name=f"newsmap-{name}-page{page}.csv", mime="text/csv",
                        key=f"nm_csv_{name}", on_click="ignore")
 
 
-def _offered(found: flt.Options, search: str, wanted: set[str]
+def page_csv(store: query.Store, name: str, chosen: flt.Filters, page: int) -> str:
+    """A table's page (1 first) with every column but the snippets (the details' only), as
+    CSV."""
+    rows = store.page(name, chosen, PAGE_ROWS, (page - 1) * PAGE_ROWS)
+    return tables.to_csv(_python_values(rows).drop(columns="snippet", errors="ignore"))
+
+
+@functools.lru_cache(maxsize=256)
+def _offered(store: query.Store, search: str, wanted: frozenset[str]
              ) -> tuple[flt.Options, int]:
     """The options with the actor list bounded: the ``ACTOR_CHOICES`` busiest, those
     ``wanted`` (chosen, or in the URL) and the first ``ACTOR_MATCHES`` whose name holds
-    ``search`` (case aside), busiest first; and how many match ``search`` in all."""
+    ``search`` (case aside), busiest first; and how many match ``search`` in all. Shared by
+    every session asking the same (not to be modified)."""
+    found = options(store)
     needle = search.strip().casefold()
-    matching = [name for name, _ in found.actors if needle and needle in name.casefold()]
+    matching = [name for name, _ in found.actors if needle in name.casefold()] if needle else []
     keep = {*(name for name, _ in found.actors[:ACTOR_CHOICES]), *wanted,
             *matching[:ACTOR_MATCHES]}
     return (dataclasses.replace(found, actors=tuple(kv for kv in found.actors
@@ -342,9 +388,9 @@ def show(store: query.Store, offline: Callable[[], basemap.Offline],
     if not everything:
         return
     everyone = options(store)
-    offered, matches = _offered(everyone, st.session_state.get("nm_actor_search", ""),
-                                {*(st.session_state.get(views.WIDGET_KEYS["actors"]) or ()),
-                                 *st.query_params.get_all("actor")})
+    offered, matches = _offered(store, st.session_state.get("nm_actor_search", ""),
+                                frozenset((*(st.session_state.get(views.WIDGET_KEYS["actors"])
+                                             or ()), *st.query_params.get_all("actor"))))
     chosen = views.sidebar_filters(offered, filter_area)
     _actor_search(filter_area or st.sidebar, len(everyone.actors), matches)
     counts = totals(store, chosen)
