@@ -37,7 +37,8 @@ def time_section(filtered: Frames, bars: Callable[[str], tuple[pd.DataFrame, str
     dated, or everything is on one day) and a function that draws the chart in its place.
 
     Call that function after drawing the map: the chart, after the map the page's costliest
-    element for the browser, then reaches the browser after the map does.
+    element for the browser, then reaches the browser after the map does; on a session's
+    first load it waits until the map is painted (``views.after_map``), its place held.
     ``bars(by)`` gives the chart's bars (:func:`chart_bars` of the same frames; the app
     passes a cached one)."""
     whole = tw.span(filtered)
@@ -58,9 +59,19 @@ def _nothing() -> None:
     return None
 
 
+#: The chart's block on the page (pixels: the "Count by" choice, a gap and the 140 px bars,
+#: measured in Chromium), held for it while it waits for the map: the map does not move when
+#: the chart comes.
+CHART_BLOCK_PX = 188
+
+
 def _chart_in(place, filtered: Frames, window: tw.Window, whole: tw.Span, bars) -> None:
     with views.boundary("time", replace=False, area=place), place:
-        _chart(window, whole, bars)
+        if views.map_drawn():
+            _chart(window, whole, bars)
+            return
+        with st.container(height=CHART_BLOCK_PX, border=False):
+            views.after_map("chart")
 
 
 def _prepare_state(whole: tw.Span) -> None:
