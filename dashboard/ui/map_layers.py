@@ -299,25 +299,42 @@ DRAWN = "nm_drawn"
 
 
 class _Drawn(MacroElement):
-    """Reports, once per frame, that the map has been painted with its first layers: the
+    """Reports, once per frame, that the map has been painted with its data: the
     component's value becomes ``{"nm_drawn": true}`` (the same protocol as a click's report)
-    after the next frame, so whatever the page draws in answer waits for the map's pixels.
-    A frame reports once: later layers (a filter change) report nothing."""
+    once a data marker (or a cluster) is on the map and the next frame is painted, so what
+    the page draws in answer does not hold the markers back. Clusters are made in chunks
+    after the layers' script: it looks every 50 ms (for 5 s at most; at once when the layers
+    hold no marker). A frame reports once: later layers (a filter change) report nothing."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
-            var data = window.__GLOBAL_DATA__;
+        (function (map) {
+            var data = window.__GLOBAL_DATA__, started = Date.now();
             if (!data || data.nm_drawn) { return; }
             data.nm_drawn = true;
-            requestAnimationFrame(function () {
-                setTimeout(function () {
-                    window.parent.postMessage({isStreamlitMessage: true, dataType: "json",
-                                               value: {{ {this.key: True}|tojson }},
-                                               type: "streamlit:setComponentValue"}, "*");
-                }, 0);
-            });
-        })();
+            var markers = window.nm_markers || {};
+            var any = Object.keys(markers).some(function (k) { return markers[k].length; });
+            var shown = function () {
+                var found = false;
+                map.eachLayer(function (layer) {
+                    found = found || !!(layer.nm_loc && layer instanceof L.CircleMarker)
+                        || !!(L.MarkerCluster && layer instanceof L.MarkerCluster);
+                });
+                return found;
+            };
+            var report = function () {
+                window.parent.postMessage({isStreamlitMessage: true, dataType: "json",
+                                           value: {{ {this.key: True}|tojson }},
+                                           type: "streamlit:setComponentValue"}, "*");
+            };
+            (function wait() {
+                if (any && !shown() && Date.now() - started < 5000) {
+                    setTimeout(wait, 50);
+                    return;
+                }
+                requestAnimationFrame(function () { setTimeout(report, 0); });
+            })();
+        })({{ this._parent._parent.get_name() }});
         {% endmacro %}""")
 
     key = DRAWN

@@ -48,10 +48,15 @@ def time_section(filtered: Frames, bars: Callable[[str], tuple[pd.DataFrame, str
             return None, _nothing
         _prepare_state(whole)
         window = _controls(whole)
-        place = st.container()
+        place = st.empty()
+        waiting = not views.map_drawn()
+        if waiting:  # held before the map is sent, so the map does not move
+            with place.container(height=CHART_BLOCK_PX, border=False):
+                views.after_map("chart")
         _player(window, whole)
         return window, functools.partial(_chart_in, place, filtered, window, whole,
-                                         bars or functools.partial(chart_bars, filtered))
+                                         bars or functools.partial(chart_bars, filtered),
+                                         waiting)
     return None, _nothing  # the boundary caught an error: show every date
 
 
@@ -60,18 +65,20 @@ def _nothing() -> None:
 
 
 #: The chart's block on the page (pixels: the "Count by" choice, a gap and the 140 px bars,
-#: measured in Chromium), held for it while it waits for the map: the map does not move when
-#: the chart comes.
+#: measured in Chromium), held for it while it waits for the map and while Vega loads: the
+#: map does not move when the chart comes.
 CHART_BLOCK_PX = 188
 
 
-def _chart_in(place, filtered: Frames, window: tw.Window, whole: tw.Span, bars) -> None:
-    with views.boundary("time", replace=False, area=place), place:
-        if views.map_drawn():
-            _chart(window, whole, bars)
-            return
-        with st.container(height=CHART_BLOCK_PX, border=False):
-            views.after_map("chart")
+def _chart_in(place, filtered: Frames, window: tw.Window, whole: tw.Span, bars,
+              waiting: bool = False) -> None:
+    """The chart in its place, unless it waits for the map (``waiting``, and the map has not
+    failed since)."""
+    if waiting and not views.map_drawn():
+        return
+    with (views.boundary("time", replace=False, area=place),
+          place.container(height=CHART_BLOCK_PX, border=False, key="nm-time-chart")):
+        _chart(window, whole, bars)
 
 
 def _prepare_state(whole: tw.Span) -> None:
