@@ -7,7 +7,7 @@ run puts it in the slider before drawing it (Streamlit forbids changing a drawn 
 
 Test hooks: the section is the container ``st-key-nm-time``; the slider's label is "Dates
 shown" (window mode) or "Up to" (cumulative mode); the play button's key is ``nm_time_play``;
-the chart's is ``nm_time_chart``.
+the chart's is ``nm_time_chart``, in the fixed-height container ``st-key-nm-time-chart``.
 """
 
 from __future__ import annotations

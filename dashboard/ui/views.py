@@ -6,8 +6,9 @@ so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, he
 "Details"), ``st-key-nm-article`` (article view), ``st-key-nm-empty`` (empty state),
 ``st-key-nm-uploads`` (what became of each uploaded file, in the sidebar),
 ``st-key-nm-correct`` (the correction widgets under the details, while "Correct" is open),
-``st-key-nm-corrections`` (the Corrections table and the review queue); widget
-keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
+``st-key-nm-corrections`` (the Corrections table and the review queue),
+``st-key-nm_after_map_<what>`` (the buttons standing in for what waits for the map on a first
+load, :func:`after_map`); widget keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
 as escaped HTML from :mod:`dashboard.ui.highlight`, or as plain data in ``st.dataframe``.
 """
 
