@@ -540,6 +540,7 @@ def page(src: Source) -> None:
     error boundary, so one failing part leaves the others working."""
     static_assets()
     if not st.get_option("server.enableStaticServing"):
+        st.session_state[views.MAP_DRAWN] = True  # no Leaflet: the map will never say it is
         st.warning("Static file serving is off, so the map cannot load Leaflet: run the app from "
                    "the repository root (it holds .streamlit/config.toml).")
     views.page_style()
@@ -577,10 +578,12 @@ def page(src: Source) -> None:
     views.map_and_details(shown, spots, layers, articles, basemap_layers(), support, fixing,
                           overlays=overlays)
     draw_chart()  # above the map, but sent after it (time_controls.time_section)
-    views.record_tables(shown)
-    views.corrections_section(fixing, lambda: review_queue(frames.places, everything,
-                                                           (key, uploads_key)))
-    views.reading(filtered, articles)
+    # On a session's first load these wait until the map is painted (views.after_map).
+    if views.after_map("tables"):
+        views.record_tables(shown)
+        views.corrections_section(fixing, lambda: review_queue(frames.places, everything,
+                                                               (key, uploads_key)))
+        views.reading(filtered, articles)
     views.attribution()
 
 

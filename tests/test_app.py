@@ -40,12 +40,14 @@ def _dataset(tmp_path: Path, lines: list[str] | None = None) -> Path:
 
 
 def _run(monkeypatch, *, tooltip: str | None = None, query: dict | None = None,
-         timeout: float = TIMEOUT, **env: str) -> AppTest:
+         timeout: float = TIMEOUT, drawn: bool = True, **env: str) -> AppTest:
     for name in ("NEWSMAP_DATASET", "NEWSMAP_SEEDS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     at = AppTest.from_file(APP, default_timeout=timeout)
+    if drawn:  # what the map's frame reports in a browser once painted (no map here)
+        at.session_state[views.MAP_DRAWN] = True
     for key, value in (query or {}).items():
         at.query_params[key] = value
     clicked = {"last_object_clicked_tooltip": tooltip}
@@ -131,6 +133,32 @@ def test_app_reset_clears_the_filters_and_the_url(monkeypatch, tmp_path):
     assert at.multiselect(key="nm_actors").value == []
     assert len(at.dataframe[0].value) == 3
     assert "actor" not in at.query_params
+
+
+def test_app_chart_and_parts_under_the_map_wait_for_the_map_on_a_first_load(monkeypatch,
+                                                                            tmp_path):
+    at = _run(monkeypatch, drawn=False, NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    assert at.st_folium_calls  # the map is there
+    waiting = [b.label for b in at.button if b.key.startswith("nm_after_map_")]
+    assert waiting == ["Show the chart now", "Show the tables now"]
+    assert not at.dataframe and not _article_block(at) and not at.get("vega_lite_chart")
+    at.session_state["nm_map"] = {"nm_drawn": True}  # what the painted map's frame reports
+    with mock.patch("streamlit_folium.st_folium", return_value=None):
+        at.run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 3 and _article_block(at)
+    assert [c for c in at.get("vega_lite_chart") if c.key == "nm_time_chart"]
+    assert any(s.value == "Corrections" for s in at.subheader)
+    assert not [b for b in at.button if b.key.startswith("nm_after_map_")]
+
+
+def test_app_a_user_need_not_wait_for_the_map(monkeypatch, tmp_path):
+    """The waiting parts' button draws them at once (should the map never report)."""
+    at = _run(monkeypatch, drawn=False, NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    with mock.patch("streamlit_folium.st_folium", return_value=None):
+        at.button(key="nm_after_map_tables").click().run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 3 and at.get("vega_lite_chart")
 
 
 def test_app_shows_an_empty_state_for_an_empty_folder(monkeypatch, tmp_path):

@@ -383,6 +383,21 @@ def test_layers_built_again_from_prepared_data_render_identically():
     assert not re.search(r"geo_json_[0-9a-f]{32}", scripts[1][0])  # no stale folium name
 
 
+def test_a_map_built_to_report_says_once_it_is_drawn():
+    """The in-memory page's map reports itself painted (the parts under it wait for that),
+    through the component protocol, once per frame; the same script on every rerun."""
+    data = map_layers.prepare(_frames())
+    with mock.patch.object(streamlit_folium, "_component_func", lambda **kwargs: kwargs):
+        sent = [streamlit_folium.st_folium(
+            map_layers.base_map(), key="nm_map", layer_control=map_layers.layer_control(),
+            feature_group_to_add=map_layers.build(data, report_drawn=drawn))["feature_group"]
+            for drawn in (True, True, False)]
+    assert sent[0] == sent[1]
+    assert sent[0].count('{"nm_drawn": true}') == 1 and "streamlit:setComponentValue" in sent[0]
+    assert "data.nm_drawn" in sent[0] and "requestAnimationFrame" in sent[0]
+    assert "nm_drawn" not in sent[2]  # the dataset page's map reports nothing of the kind
+
+
 def test_bounds_hold_a_country_level_place_whole():
     france = Place(id="p1", surface="France", start=0, end=6, name="France", kind="country",
                    country_code="FR", lat=46.7, lon=2.5, bbox=(42.3, -4.8, 51.1, 8.2),

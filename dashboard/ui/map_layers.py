@@ -294,6 +294,52 @@ class _FitData(MacroElement):
         self.bounds, self.max_zoom = bounds, max_zoom
 
 
+#: The map's value once it has been painted in its frame (:class:`_Drawn`).
+DRAWN = "nm_drawn"
+
+
+class _Drawn(MacroElement):
+    """Reports, once per frame, that the map has been painted with its data: the
+    component's value becomes ``{"nm_drawn": true}`` (the same protocol as a click's report)
+    once a data marker (or a cluster) is on the map and the next frame is painted, so what
+    the page draws in answer does not hold the markers back. Clusters are made in chunks
+    after the layers' script: it looks every 50 ms (for 5 s at most; at once when the layers
+    hold no marker). A frame reports once: later layers (a filter change) report nothing."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var data = window.__GLOBAL_DATA__, started = Date.now();
+            if (!data || data.nm_drawn) { return; }
+            data.nm_drawn = true;
+            var markers = window.nm_markers || {};
+            var any = Object.keys(markers).some(function (k) { return markers[k].length; });
+            var shown = function () {
+                var found = false;
+                map.eachLayer(function (layer) {
+                    found = found || !!(layer.nm_loc && layer instanceof L.CircleMarker)
+                        || !!(L.MarkerCluster && layer instanceof L.MarkerCluster);
+                });
+                return found;
+            };
+            var report = function () {
+                window.parent.postMessage({isStreamlitMessage: true, dataType: "json",
+                                           value: {{ {this.key: True}|tojson }},
+                                           type: "streamlit:setComponentValue"}, "*");
+            };
+            (function wait() {
+                if (any && !shown() && Date.now() - started < 5000) {
+                    setTimeout(wait, 50);
+                    return;
+                }
+                requestAnimationFrame(function () { setTimeout(report, 0); });
+            })();
+        })({{ this._parent._parent.get_name() }});
+        {% endmacro %}""")
+
+    key = DRAWN
+
+
 #: Field order of one location row in ``window.nm_locs`` (strings already escaped; ``kind``
 #: and ``precision`` in words).
 LOC_FIELDS = ("loc_key", "lat", "lon", "name", "kind", "precision", "mentions", "surfaces",
@@ -690,9 +736,10 @@ def _json(value: Any) -> str:
     return htmlsafe_json_dumps(value, dumps=_compact_json)
 
 
-def build(data: LayerData) -> list[folium.FeatureGroup]:
+def build(data: LayerData, report_drawn: bool = False) -> list[folium.FeatureGroup]:
     """Fresh folium layers, bottom to top: areas, deployments, events, places (toggleable),
-    and the legend."""
+    and the legend; with ``report_drawn``, the map reports once it is first painted
+    (:class:`_Drawn`)."""
     areas = folium.FeatureGroup(name=f"{LAYER_NAMES['areas']} ({len(data.areas)})", show=True)
     # The first script of all the layers: it defines what the others call, and the panes.
     _Locations(data).add_to(areas)
@@ -701,6 +748,8 @@ def build(data: LayerData) -> list[folium.FeatureGroup]:
         _Legend(data.legend).add_to(groups[-1])
     if data.bounds:
         _FitData([list(corner) for corner in data.bounds], DECROWD_MAX_ZOOM).add_to(groups[-1])
+    if report_drawn:
+        _Drawn().add_to(groups[-1])
     return groups
 
 

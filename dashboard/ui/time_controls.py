@@ -7,7 +7,7 @@ run puts it in the slider before drawing it (Streamlit forbids changing a drawn 
 
 Test hooks: the section is the container ``st-key-nm-time``; the slider's label is "Dates
 shown" (window mode) or "Up to" (cumulative mode); the play button's key is ``nm_time_play``;
-the chart's is ``nm_time_chart``.
+the chart's is ``nm_time_chart``, in the fixed-height container ``st-key-nm-time-chart``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def time_section(filtered: Frames, bars: Callable[[str], tuple[pd.DataFrame, str
     dated, or everything is on one day) and a function that draws the chart in its place.
 
     Call that function after drawing the map: the chart, after the map the page's costliest
-    element for the browser, then reaches the browser after the map does.
+    element for the browser, then reaches the browser after the map does; on a session's
+    first load it waits until the map is painted (``views.after_map``), its place held.
     ``bars(by)`` gives the chart's bars (:func:`chart_bars` of the same frames; the app
     passes a cached one)."""
     whole = tw.span(filtered)
@@ -47,10 +48,15 @@ def time_section(filtered: Frames, bars: Callable[[str], tuple[pd.DataFrame, str
             return None, _nothing
         _prepare_state(whole)
         window = _controls(whole)
-        place = st.container()
+        place = st.empty()
+        waiting = not views.map_drawn()
+        if waiting:  # held before the map is sent, so the map does not move
+            with place.container(height=CHART_BLOCK_PX, border=False):
+                views.after_map("chart")
         _player(window, whole)
         return window, functools.partial(_chart_in, place, filtered, window, whole,
-                                         bars or functools.partial(chart_bars, filtered))
+                                         bars or functools.partial(chart_bars, filtered),
+                                         waiting)
     return None, _nothing  # the boundary caught an error: show every date
 
 
@@ -58,8 +64,20 @@ def _nothing() -> None:
     return None
 
 
-def _chart_in(place, filtered: Frames, window: tw.Window, whole: tw.Span, bars) -> None:
-    with views.boundary("time", replace=False, area=place), place:
+#: The chart's block on the page (pixels: the "Count by" choice, a gap and the 140 px bars,
+#: measured in Chromium), held for it while it waits for the map and while Vega loads: the
+#: map does not move when the chart comes.
+CHART_BLOCK_PX = 188
+
+
+def _chart_in(place, filtered: Frames, window: tw.Window, whole: tw.Span, bars,
+              waiting: bool = False) -> None:
+    """The chart in its place, unless it waits for the map (``waiting``, and the map has not
+    failed since)."""
+    if waiting and not views.map_drawn():
+        return
+    with (views.boundary("time", replace=False, area=place),
+          place.container(height=CHART_BLOCK_PX, border=False, key="nm-time-chart")):
         _chart(window, whole, bars)
 
 

@@ -36,6 +36,8 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 #: Generous: the first run opens the gazetteer and extracts every seed.
 APP_TIMEOUT_S = 90
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The buttons that stand in for the parts of a first load that wait for the map.
+AFTER_MAP = '[class*="st-key-nm_after_map_"]'
 
 
 def chromium_path() -> str | None:
@@ -377,13 +379,16 @@ class Dashboard:
         self.page = page
 
     def wait_idle(self, timeout: float = APP_TIMEOUT_S) -> None:
-        """Wait for the current script run (or fragment run) to finish."""
+        """Wait for the current script run (or fragment run) to finish, and for the parts of
+        a first load that wait for the map (drawn by a run once the map is painted)."""
         from playwright.sync_api import expect
 
         self.page.wait_for_timeout(300)  # Streamlit debounces widget changes before a run
         app = self.page.locator('[data-testid="stApp"]')
         expect(app).to_have_attribute("data-test-connection-state", "CONNECTED",
                                       timeout=timeout * 1000)
+        if self.page.locator(MAP_IFRAME).count():
+            expect(self.page.locator(AFTER_MAP)).to_have_count(0, timeout=timeout * 1000)
         expect(app).to_have_attribute("data-test-script-state", "notRunning",
                                       timeout=timeout * 1000)
 

@@ -172,3 +172,20 @@ def test_dashboard_upload_joins_the_map(dashboard, app_page):
                               "a marker for the uploaded article's Nairobi")
     # The seed's markers stay: the upload joins the map, it does not replace it.
     assert place_marker(dashboard.layers(), "Brussels")
+
+
+def test_dashboard_draws_the_chart_and_the_tables_once_the_map_is_drawn(dashboard, app_page):
+    """On a first load the chart and the parts under the map wait for the map, then come
+    without a click; the map does not move when the chart takes its place."""
+    seed_map_ready(dashboard)
+    top = app_page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    dashboard.wait_until(lambda: app_page.locator('[data-testid="stDataFrame"]').count(), 30,
+                         "the events table, drawn after the map")
+    dashboard.wait_idle()
+    expect(app_page.locator('.st-key-nm-time [data-testid="stVegaLiteChart"]')).to_have_count(1)
+    expect(app_page.locator('[class*="st-key-nm_after_map_"]')).to_have_count(0)
+    assert dashboard.table_count("Events") > 0
+    moved = app_page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    assert abs(moved["y"] - top["y"]) <= 4, (top, moved)
+    block = app_page.locator(".st-key-nm-time-chart").first  # the chart fits its block
+    assert block.evaluate("b => b.scrollHeight <= b.clientHeight + 1"), block.bounding_box()
