@@ -6,7 +6,7 @@ On a seeded synthetic dataset (``synthetic_events.py``), saves a correction of o
 mention (a new reading far away) in a fresh corrections database, then times what the app's
 rerun does because of it: read the active corrections, apply them to every extraction, build
 the frames, filter them, and work out the locations and the map's layer data (the work behind
-``app.page`` up to the map and the tables; Streamlit's own transport and the browser's drawing
+``ui.page.page`` up to the map and the tables; Streamlit's own transport and the browser's drawing
 come on top, measured by ``tests/e2e/test_corrections_browser.py``: it prints "save -> marker
 moved"). Medians over ``--repeat`` corrections; nothing passes or fails.
 """
@@ -32,7 +32,7 @@ from dashboard.ui import map_layers, tables  # noqa: E402
 
 def rerun(store: corr.CorrectionStore, extractions, full: tables.Frames) -> tuple[float, ...]:
     """Seconds for: reading the corrections, applying them to the articles they touch, the
-    frames (the cached ones without those articles, plus theirs: as ``app.corrected``
+    frames (the cached ones without those articles, plus theirs: as ``ui.page.corrected``
     does), filter + map data."""
     marks = [time.perf_counter()]
     active = store.active()

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from test_tables import extractions
 
 from dashboard import app as app_module
+from dashboard.ui import page
 from dashboard.store import dataset, uploads
 from dashboard.ui import views
 
@@ -194,27 +195,27 @@ def test_app_extracts_the_seed_folder_and_shows_a_bad_article(monkeypatch, tmp_p
 
 def test_source_prefers_the_command_line_then_the_environment_then_seeds(tmp_path):
     env = {"NEWSMAP_SEEDS": "/from/env", "NEWSMAP_DATASET": ""}
-    assert app_module.source(["--seeds", str(tmp_path)], env).seeds == tmp_path
-    assert app_module.source([], env).seeds == Path("/from/env")
-    assert app_module.source(["-q"], {}).seeds == app_module.DEFAULT_SEEDS
-    assert app_module.source(["--dataset", "x.jsonl"], env).dataset == Path("x.jsonl")
+    assert page.source(["--seeds", str(tmp_path)], env).seeds == tmp_path
+    assert page.source([], env).seeds == Path("/from/env")
+    assert page.source(["-q"], {}).seeds == page.DEFAULT_SEEDS
+    assert page.source(["--dataset", "x.jsonl"], env).dataset == Path("x.jsonl")
 
 
 def test_source_keeps_uploads_in_the_seeds_folder_unless_told_otherwise(tmp_path):
-    assert app_module.source(["--seeds", "s"], {}).uploads_folder == Path("s/uploads")
+    assert page.source(["--seeds", "s"], {}).uploads_folder == Path("s/uploads")
     env = {"NEWSMAP_UPLOADS": str(tmp_path)}
-    assert app_module.source(["--seeds", "s"], env).uploads_folder == tmp_path
-    assert app_module.source(["--uploads", "u"], env).uploads_folder == Path("u")
+    assert page.source(["--seeds", "s"], env).uploads_folder == tmp_path
+    assert page.source(["--uploads", "u"], env).uploads_folder == Path("u")
 
 
 def test_signature_changes_when_a_file_changes(tmp_path):
     (tmp_path / "a.txt").write_text("one", encoding="utf-8")
     (tmp_path / ".hidden").write_text("x", encoding="utf-8")
-    before = app_module.signature(tmp_path)
+    before = page.signature(tmp_path)
     (tmp_path / "a.txt").write_text("one more", encoding="utf-8")
     assert [name for name, _, _ in before] == ["a.txt"]
-    assert app_module.signature(tmp_path) != before
-    assert app_module.signature(tmp_path / "missing") == ()
+    assert page.signature(tmp_path) != before
+    assert page.signature(tmp_path / "missing") == ()
 
 
 def test_app_keeps_working_when_the_filters_hide_the_selected_place(monkeypatch, tmp_path):

@@ -143,7 +143,7 @@ def test_folder_cache_is_one_per_folder(tmp_path):
 def test_folder_cache_app_shows_the_seeds_as_before(tmp_path, monkeypatch, calls):
     """The page's ``extract_folder``: the seeds as extracting them in memory gave them, and a
     restart (its Streamlit cache cleared, as a new server has it) extracts nothing."""
-    from dashboard import app
+    from dashboard.ui import page as app
 
     monkeypatch.setenv("NEWSMAP_CACHE", str(tmp_path / "cache"))
     signature = app.signature(SEEDS)

