@@ -331,3 +331,27 @@ def test_query_locations_without_mentions_are_named_by_their_records(data):
                           frames.deployments[frames.deployments["loc_key"] == key]])
         assert name in set(rows["place_name"]) and (lat, lon) == (spots.loc[key, "lat"],
                                                                  spots.loc[key, "lon"])
+
+
+def test_query_consolidate_in_chunks_sorts_as_one_order_by(data, tmp_path):
+    """Sorting a range of the first sort column at a time (split further by the next column
+    where one value has too many rows; nulls where ORDER BY puts them) gives every table the
+    same rows in the same order as one ORDER BY over all of them."""
+    import duckdb
+
+    _, _, files, _, _ = data
+    whole, chunked = tmp_path / "whole.duckdb", tmp_path / "chunked.duckdb"
+    query.consolidate(files, whole, chunk_rows=10**9)
+    query.consolidate(files, chunked, chunk_rows=7)
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{whole}' AS a (READ_ONLY)")
+    con.execute(f"ATTACH '{chunked}' AS b (READ_ONLY)")
+    orders = {**query.SORT, **{f"{t}_at": f"loc_key, {query.SORT[t]}" for t in query.AT_PLACE}}
+    for table, order in orders.items():
+        keys = ", ".join(item.split()[0] for item in order.split(","))
+        one, two = (con.execute(f"SELECT * FROM {side}.{table}").fetchall() for side in "ab")
+        assert len(one) == len(two) > 0, table
+        assert sorted(map(repr, one)) == sorted(map(repr, two)), table
+        assert (con.execute(f"SELECT {keys} FROM a.{table}").fetchall()
+                == con.execute(f"SELECT {keys} FROM b.{table}").fetchall()), table
+    assert not list(tmp_path.glob(".*"))  # no staging file or WAL left behind
