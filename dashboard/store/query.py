@@ -242,7 +242,7 @@ def consolidate(files: Mapping[str, Sequence[Path]], path: Path, *, threads: int
     The rows are first copied as they are into a staging database beside it, then sorted
     into ``path`` a range of the first sort column at a time (:func:`_sorted_into`): one
     ``ORDER BY`` over every row with its snippet ran out of ``memory_limit`` (DuckDB 2.0
-    did not spill it: 20,000 articles of ``make_corpus.py``, 3.5 million place mentions)."""
+    did not spill it: 20,000 articles of ``make_corpus.py``, 1.08 million place mentions)."""
     work = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
     stage = work.with_name(work.name + ".stage")
     con = duckdb.connect(str(work), config={"threads": threads, "memory_limit": memory_limit})
