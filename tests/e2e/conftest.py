@@ -387,10 +387,16 @@ class Dashboard:
         app = self.page.locator('[data-testid="stApp"]')
         expect(app).to_have_attribute("data-test-connection-state", "CONNECTED",
                                       timeout=timeout * 1000)
-        if self.page.locator(MAP_IFRAME).count():
-            expect(self.page.locator(AFTER_MAP)).to_have_count(0, timeout=timeout * 1000)
         expect(app).to_have_attribute("data-test-script-state", "notRunning",
                                       timeout=timeout * 1000)
+        # Checked once the run is over: before, the map (and the parts' stand-ins) may not be
+        # on the page yet. The stand-ins go when the map's report reruns the page; then that
+        # run must end too.
+        if self.page.locator(MAP_IFRAME).count() or self.page.locator(AFTER_MAP).count():
+            expect(self.page.locator(AFTER_MAP)).to_have_count(0, timeout=timeout * 1000)
+            self.page.wait_for_timeout(300)
+            expect(app).to_have_attribute("data-test-script-state", "notRunning",
+                                          timeout=timeout * 1000)
 
     def map_frame(self):
         """The Frame of the map iframe (found anew: a rebuilt map remounts the iframe)."""
@@ -468,10 +474,22 @@ class Dashboard:
         self.page.get_by_role("option", name=option, exact=isinstance(option, str)).first.click()
         self.page.keyboard.press("Escape")
 
-    def select(self, label: str, option: str | re.Pattern) -> None:
-        """Pick the option of the selectbox labelled ``label``."""
-        self._widget("stSelectbox", label).locator("input").click()
-        self.page.get_by_role("option", name=option).first.click()
+    def select(self, label: str, option: str | re.Pattern, tries: int = 3) -> None:
+        """Pick the option of the selectbox labelled ``label`` (opened again if a rerun that
+        redrew the box closed its list before the option showed)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for attempt in range(tries):
+            self._widget("stSelectbox", label).locator("input").click()
+            try:
+                self.page.get_by_role("option", name=option).first.click(
+                    timeout=APP_TIMEOUT_S * 1000 / tries)
+                return
+            except PlaywrightTimeout:
+                if attempt == tries - 1:
+                    raise
+                self.page.keyboard.press("Escape")
+                self.wait_idle()
 
     def date_range(self, label: str) -> tuple[dt.date, dt.date]:
         """The current (start, end) of a date-range input (its hidden form inputs)."""

@@ -113,6 +113,7 @@ def test_injection_text_is_shown_literally(dashboard, app_page, guard, artifacts
     dashboard.wait_for_layers(lambda found: bool(found), "the map")
     dashboard.wait_idle()
     app_page.get_by_role("tab", name="Article", exact=True).click()
+    dashboard.wait_idle()
     dashboard.select("Article", re.compile(r"^hostile"))
     dashboard.wait_idle()
     article = app_page.locator(".st-key-nm-article")
