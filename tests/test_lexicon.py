@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dashboard.extract.lexicon import (_OTHER_FORMS, CaseBlind, Folded, alternation,
-                                       blind_branches, by_first_letter, find_organizations,
+                                       blind_branches, find_organizations,
                                        group_of, lowered, subgroup_of,
                                        tagged_by_first_letter)
 
@@ -61,29 +61,6 @@ def test_blind_branches_keep_the_order_of_one_letter_and_refuse_other_openings()
         with pytest.raises(ValueError):
             blind_branches([bad])
 
-
-
-def test_by_first_letter_merges_a_groups_alternatives_in_order_and_not_across_others():
-    assert by_first_letter(r"(?P<x>seek\w*|sought|urge|stay)") == (
-        r"(?P<x>s(?:eek\w*|ought|tay)|urge)")
-    # nothing moves across an alternative that opens otherwise; nested groups are regrouped too
-    assert by_first_letter(r"(?P<x>sent|(?:re)?deploy|sending|(?P<y>[]s]a|sb|sc))") == (
-        r"(?P<x>sent|(?:re)?deploy|sending|(?P<y>[]s]a|s(?:b|c)))")
-    assert by_first_letter(r"\b(?:x|y)") == r"\b(?:x|y)"  # no named group: unchanged
-
-
-def test_by_first_letter_finds_the_same_matches():
-    rng = random.Random(3)
-    source = (r"\b(?:(?P<a>sen[dt]s?|moved|(?:move[sd]?|moving)\s+in|seiz\w*|march\w*)"
-              r"|(?P<b>s(?:top|ent)|stay\w*|more\s+troops|sailed))\b")
-    original, regrouped = re.compile(source), re.compile(by_first_letter(source))
-    assert original.pattern != regrouped.pattern
-    words = ("sent sends moved move moving in into seized marched stop stayed more troops sailed "
-             "x").split()
-    for _ in range(300):
-        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
-        assert [(m.span(), m.lastgroup) for m in regrouped.finditer(text)] == [
-            (m.span(), m.lastgroup) for m in original.finditer(text)], text
 
 
 def test_tagged_by_first_letter_branches_on_letters_and_tags_each_alternative():

@@ -32,7 +32,7 @@ import re
 from operator import itemgetter
 from collections.abc import Callable, Sequence
 
-from dashboard.extract.lexicon import (CaseBlind, alternation, by_first_letter, group_of,
+from dashboard.extract.lexicon import (CaseBlind, alternation, group_of,
                                        tagged_by_first_letter)
 from dashboard.records import DateMention, Problem, Sentence
 from dashboard.text import (MONTH_PATTERN, MONTHS, WEEKDAYS, month_number, split_sentences,

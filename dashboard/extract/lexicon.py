@@ -314,27 +314,6 @@ def blind_branches(alternatives: Iterable[str], guard: str = "") -> str:
                     f"(?i:{'|'.join(group)})" for first, group in rests.items())
 
 
-def by_first_letter(pattern: str) -> str:
-    """``pattern`` with the alternatives of each named group regrouped by their first letter:
-    "(?P<x>seek\\w*|sought|urge)" becomes "(?P<x>s(?:eek\\w*|ought)|urge)".
-
-    The engine walks a group's alternatives one by one at every position it tries, so fewer of
-    them cost less. Only alternatives that open with a lower-case letter (not followed by a
-    quantifier) are merged, into the first of their letter, in their order; one that opens
-    otherwise ("(?:re)?deploy", a nested group) stays where it is and nothing is moved across
-    it. Alternatives with different first letters never match at the same position, so the
-    matches are the same.
-    """
-    out, i = [], 0
-    while (start := pattern.find("(?P<", i)) >= 0:
-        body = pattern.index(">", start) + 1
-        end = _closing(pattern, start)
-        out += [pattern[i:body], _merged(by_first_letter(a) for a in _top_level(pattern[body:end])),
-                ")"]
-        i = end + 1
-    return "".join(out) + pattern[i:]
-
-
 def tagged_by_first_letter(groups: str, after: str = "") -> str:
     """An alternation of named groups ("(?P<a>hold\\s+talks|(?:flew|fly)\\s+to)|(?P<b>…)") as
     one branch per first letter, each alternative then ``after`` then an empty group that tags
@@ -422,24 +401,6 @@ def _by_letter(alternative: str) -> list[tuple[str, str]]:
 
 #: An alternative that opens with at least so many lower-case letters ("[a-z]{3,}").
 _ANY_LETTERS = re.compile(r"\[a-z\]\{(\d+),\}")
-
-
-def _merged(alternatives: Iterable[str]) -> str:
-    slots: list[tuple[str, list[str]]] = []
-    open_slots: dict[str, list[str]] = {}
-    for alternative in alternatives:
-        first = alternative[:1]
-        if "a" <= first <= "z" and alternative[1:2] not in ("?", "*", "+", "{"):
-            if first in open_slots:
-                open_slots[first].append(alternative[1:])
-                continue
-            open_slots[first] = [alternative[1:]]
-            slots.append((first, open_slots[first]))
-        else:
-            slots.append(("", [alternative]))
-            open_slots = {}
-    return "|".join(first + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
-                    for first, rests in slots)
 
 
 def _skip(pattern: str, i: int) -> int:

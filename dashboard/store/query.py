@@ -30,7 +30,6 @@ articles. DuckDB is imported here and nowhere else.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import threading
