@@ -248,10 +248,10 @@ def _parts(doc: Folded, sentence: Sentence, reported: list[_Draft], places, date
         if d.fields["sentence"] is not sentence.text:
             break
         taken.append((d.fields["start"], d.phrase_end))
-    totals = list(_TOTAL.finditer(doc, sentence.start, sentence.end)) if doc.low is None or (
-        _TOTAL_CUE.search(doc.low, sentence.start, sentence.end)) else []
-    parts = _PART.finditer(doc, sentence.start, sentence.end) if doc.low is None or (
-        _PART_CUE.search(doc.low, sentence.start, sentence.end)) else ()
+    totals = list(_TOTAL.finditer(doc, sentence.start, sentence.end)) if doc.may_hold(
+        _TOTAL_CUE, sentence.start, sentence.end) else []
+    parts = _PART.finditer(doc, sentence.start, sentence.end) if doc.may_hold(
+        _PART_CUE, sentence.start, sentence.end) else ()
     for m in sorted([*parts, *totals],
                     key=lambda m: m.start()):
         start, end = m.span()

@@ -201,6 +201,12 @@ class Folded:
     def slice(self, start: int, end: int) -> Folded:
         return Folded(self.text[start:end], None if self.low is None else self.low[start:end])
 
+    def may_hold(self, cue: re.Pattern[str], start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` may hold a match of a pattern every match of which
+        holds a match of ``cue`` (lower-case literals): False only where the lowered copy has
+        none. A literal search costs little where a rare pattern's scan costs much."""
+        return self.low is None or cue.search(self.low, start, end) is not None
+
 
 class CaseBlind:
     """A case-blind pattern that searches the lowered text case-sensitively where that is exact

@@ -113,8 +113,8 @@ def troop_status(doc: Folded, sentence: Sentence, start: int, end: int) -> str:
     lo = sentence.start + clause_start(sentence.text, start - sentence.start)
     hi = _clause_end(doc, end, sentence.end)
     reach = max(lo, start - 90)
-    raised = _RAISED_TO.search(doc, reach, start) if doc.low is None or _RAISE_CUE.search(
-        doc.low, reach, start) else None
+    raised = _RAISED_TO.search(doc, reach, start) if doc.may_hold(
+        _RAISE_CUE, reach, start) else None
     if raised:  # "it would raise its force in Mali to 2,500 soldiers"
         return "proposed" if _PROPOSED_BEFORE.search(doc, lo, raised.start()) else "reinforcement"
     if _REINFORCED_BY.search(doc, max(lo, start - 40), start):
