@@ -373,8 +373,7 @@ class Store:
         found = self._con.execute("SELECT loc_key, coalesce(name, '') AS name, lat::DOUBLE AS "
                                   "lat, lon::DOUBLE AS lon, mentions, unresolved FROM "
                                   "place_locs ORDER BY row").fetchnumpy()
-        self._place_rows = {name: np.ma.filled(found[name], np.nan) if name in ("lat", "lon")
-                            else np.asarray(found[name]) for name in found}
+        self._place_rows = _arrays(found)
 
     def close(self) -> None:
         self._con.close()
@@ -462,8 +461,7 @@ class Store:
                 FROM g {join} JOIN ({_PLACE_COUNTS} WHERE {' AND '.join(where)}
                                     GROUP BY loc_key) AS p ON g.loc_key = p.loc_key""",
                 params + dep_params + place_params).fetchnumpy()
-            arrays = {name: np.ma.filled(found[name], np.nan) if name in ("lat", "lon")
-                      else np.asarray(found[name]) for name in found}
+            arrays = _arrays(found)
         else:  # the mentions counted once (place_locs), by row number
             arrays = self._with_place_rows(self._cursor().execute(f"""{counts}
                 SELECT p.row, CASE WHEN p.row IS NULL THEN g.loc_key END AS loc_key,
@@ -682,6 +680,12 @@ class Store:
 _PLACE_COUNTS = ("SELECT loc_key, true AS located, first(name) AS name, first(lat) AS lat, "
                  "first(lon) AS lon, count(*) AS mentions, "
                  "count(*) FILTER (status = 'unresolved') AS unresolved FROM places")
+
+
+def _arrays(found: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``fetchnumpy`` result of locations as plain arrays, a missing position as NaN."""
+    return {name: np.ma.filled(found[name], np.nan) if name in ("lat", "lon")
+            else np.asarray(found[name]) for name in found}
 
 
 def _conditions(table: str, filters: Any) -> tuple[list[str], list[Any]]:
