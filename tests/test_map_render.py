@@ -110,3 +110,13 @@ def test_map_render_layers_render_as_before_afterwards():
     groups = _markers(clustered=True)
     map_render.layer_scripts(groups)
     assert not any("render" in vars(element) for element in map_render._elements(groups))
+
+
+def test_map_render_refuses_a_colormap_which_needs_d3_from_a_cdn():
+    import branca.colormap
+    import folium
+
+    group = folium.FeatureGroup(name="legend")
+    branca.colormap.LinearColormap(["white", "red"], vmin=0, vmax=1).add_to(group)
+    with pytest.raises(ValueError, match="CDN"):
+        map_render.layer_scripts([group])

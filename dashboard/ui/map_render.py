@@ -60,16 +60,16 @@ def _links(element: Any) -> tuple[list[str], list[str]]:
     css: list[str] = []
     js: list[str] = []
     for found in _walk(element):
-        if isinstance(found, branca.colormap.ColorMap):
-            js[:0] = ["https://d3js.org/d3.v4.min.js",
-                      "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"]
         css += [href for _, href in getattr(found, "default_css", [])]
         js += [src for _, src in getattr(found, "default_js", [])]
     return css, js
 
 
 def _walk(element: Any) -> Iterable[Any]:
-    if isinstance(element, (branca.colormap.ColorMap, folium.elements.JSCSSMixin)):
+    if isinstance(element, branca.colormap.ColorMap):
+        # st_folium would add d3 from two CDNs for it: the map would no longer work offline
+        raise ValueError("a branca ColorMap needs d3 from a CDN; draw the legend otherwise")
+    if isinstance(element, folium.elements.JSCSSMixin):
         yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
