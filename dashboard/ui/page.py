@@ -542,7 +542,7 @@ def page(src: Source) -> None:
     error boundary, so one failing part leaves the others working."""
     static_assets()
     if not st.get_option("server.enableStaticServing"):
-        st.session_state[views.MAP_DRAWN] = True  # no Leaflet: the map will never say it is
+        views.release_after_map()  # no Leaflet: the map will never say it is drawn
         st.warning("Static file serving is off, so the map cannot load Leaflet: run the app from "
                    "the repository root (it holds .streamlit/config.toml).")
     views.page_style()

@@ -93,7 +93,7 @@ def boundary(part: str, *, replace: bool = True, area=None) -> Iterator[None]:
         log.exception("newsmap: the %s part failed (reference %s)", part, reference)
         what, todo = PARTS[part]
         if part == "map":  # a map that failed will never report itself drawn: nothing waits
-            st.session_state[MAP_DRAWN] = True
+            release_after_map()
         (holder or area or st).error(
             f"{what} could not be shown because of an error on the server. {todo}; if it "
             f"happens again, tell whoever runs newsmap (reference {reference}).",
@@ -234,8 +234,8 @@ def map_and_details(filtered: Frames, spots: pd.DataFrame, layers: map_layers.La
     the details are drawn first and do not wait for the map to be serialised again.
     """
     reported = st.session_state.get("nm_map") or {}
-    if reported.get(map_layers.DRAWN) and not st.session_state.get(MAP_DRAWN):
-        _map_drawn()
+    if reported.get(map_layers.DRAWN) and not map_drawn():
+        release_after_map()
         st.rerun(scope="app")  # the parts that waited for the map (after_map)
     left, right = st.columns([2, 1], gap="small")
     by_key = spots.set_index("loc_key", drop=False)
@@ -287,12 +287,13 @@ def after_map(what: str) -> bool:
     if map_drawn():
         return True
     st.button(f"Show the {what} now", key=f"nm_after_map_{what}", type="tertiary",
-              on_click=_map_drawn, icon=":material/hourglass_empty:",
+              on_click=release_after_map, icon=":material/hourglass_empty:",
               help="Drawn once the map is: the map comes first.")
     return False
 
 
-def _map_drawn() -> None:
+def release_after_map() -> None:
+    """Draw the parts that wait for the map from now on (it is drawn, failed or cannot be)."""
     st.session_state[MAP_DRAWN] = True
 
 
