@@ -395,8 +395,11 @@ class Session:
         return int(grid.get_attribute("aria-rowcount")) - 1
 
     def feature_group_size(self) -> int:
-        return self.map_frame().evaluate(
-            "() => (window.__GLOBAL_DATA__.last_feature_group || '').length")
+        """The length of the map's data layers' script, once its frame has one (a frame
+        remounted after a click has none until it is rendered again)."""
+        return self.until_value(lambda: self.map_frame().evaluate(
+            "() => window.__GLOBAL_DATA__ && (window.__GLOBAL_DATA__.last_feature_group || "
+            "'').length"), "the map's data layers")
 
 
 def first_load(session: Session) -> tuple[float, int | None]:
