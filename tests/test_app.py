@@ -141,7 +141,9 @@ def test_app_chart_and_parts_under_the_map_wait_for_the_map_on_a_first_load(monk
     at = _run(monkeypatch, drawn=False, NEWSMAP_DATASET=str(_dataset(tmp_path)))
     assert at.st_folium_calls  # the map is there
     waiting = [b.label for b in at.button if b.key.startswith("nm_after_map_")]
-    assert waiting == ["Show the chart now", "Show the tables now"]
+    assert sorted(waiting) == ["Show the chart now", "Show the filters now",
+                               "Show the tables now"]
+    assert not at.multiselect and not at.toggle  # the sidebar's filters wait too
     assert not at.dataframe and not _article_block(at) and not at.get("vega_lite_chart")
     at.session_state["nm_map"] = {"nm_drawn": True}  # what the painted map's frame reports
     with mock.patch("streamlit_folium.st_folium", return_value=None):
@@ -150,7 +152,26 @@ def test_app_chart_and_parts_under_the_map_wait_for_the_map_on_a_first_load(monk
     assert len(at.dataframe[0].value) == 3 and _article_block(at)
     assert [c for c in at.get("vega_lite_chart") if c.key == "nm_time_chart"]
     assert any(s.value == "Corrections" for s in at.subheader)
+    assert at.multiselect(key="nm_types") and at.toggle(key="nm_merge").value
     assert not [b for b in at.button if b.key.startswith("nm_after_map_")]
+
+
+def test_app_a_filter_in_the_url_narrows_the_first_map_before_its_widget_is_drawn(
+        monkeypatch, tmp_path):
+    """The filters are read from their state (seeded from the URL) before the widgets wait
+    for the map: the first map already shows the URL's choice, and the widget holds it."""
+    at = _run(monkeypatch, drawn=False, query={"actor": "NATO"},
+              NEWSMAP_DATASET=str(_dataset(tmp_path)))
+    (call,) = at.st_folium_calls
+    names = [g.layer_name for g in call.kwargs["feature_group_to_add"]]
+    assert "Events (1)" in names and "Deployments (0)" in names
+    at.session_state["nm_map"] = {"nm_drawn": True}
+    with mock.patch("streamlit_folium.st_folium", return_value=None):
+        at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="nm_actors").value == ["NATO"]
+    assert list(at.dataframe[0].value["key"]) == ["a:e1"]
+    assert at.query_params["actor"] in ("NATO", ["NATO"])
 
 
 def test_app_a_user_need_not_wait_for_the_map(monkeypatch, tmp_path):

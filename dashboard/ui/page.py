@@ -213,15 +213,24 @@ def areas():
         return None
 
 
+#: Session state of the sidebar's switch that merges reports of one event.
+MERGE = "nm_merge"
+
+
 def merged_events(base: tuple[Extraction, ...], key: tuple, extra: tuple[Extraction, ...],
-                  uploads_key: tuple, side) -> corroboration.Support:
-    """The events several articles report, merged (a sidebar switch turns it off)."""
-    if not side.toggle("Merge reports of one event", value=True, key="nm_merge",
-                       help="The same event reported by several articles (same type, an actor "
-                            "in common, within 10 km or the same area, dates a day apart) is "
-                            "shown with every article that reports it."):
+                  uploads_key: tuple) -> corroboration.Support:
+    """The events several articles report, merged, unless the sidebar's switch
+    (:func:`merge_switch`, drawn later) is off."""
+    if not st.session_state.get(MERGE, True):
         return corroboration.NONE
     return support_for(base + extra, (key, uploads_key))
+
+
+def merge_switch(side) -> None:
+    side.toggle("Merge reports of one event", value=True, key=MERGE,
+                help="The same event reported by several articles (same type, an actor in "
+                     "common, within 10 km or the same area, dates a day apart) is shown with "
+                     "every article that reports it.")
 
 
 @st.cache_resource(show_spinner="Matching events reported by several articles…", max_entries=4)
@@ -565,8 +574,10 @@ def page(src: Source) -> None:
     extra, extra_frames, uploads_key = corrected(extra, uploads_key, active)
     everything = base + extra
     frames = tables.concat([base_frames, extra_frames] if extra else [base_frames])
-    chosen = views.sidebar_filters(options_for(frames, (key, uploads_key)), filter_area)
-    support = merged_events(base, key, extra, uploads_key, filter_area)
+    offered = options_for(frames, (key, uploads_key))
+    # Read from the widgets' state here; the widgets themselves are drawn after the map.
+    chosen = views.chosen_filters(offered)
+    support = merged_events(base, key, extra, uploads_key)
     filtered, spots, layers = view(frames, (key, uploads_key), chosen)
     window, draw_chart = time_controls.time_section(
         filtered, functools.partial(chart_bars, filtered, (key, uploads_key), chosen))
@@ -579,6 +590,10 @@ def page(src: Source) -> None:
     # or an article choice reruns only its own part of the page.
     views.map_and_details(shown, spots, layers, articles, basemap_layers(), support, fixing,
                           overlays=overlays)
+    # The sidebar's widgets, sent after the map: drawn before it, they held the map back.
+    if views.after_map("filters", area=filter_area):
+        views.filter_widgets(offered, chosen, filter_area)
+        merge_switch(filter_area)
     draw_chart()  # above the map, but sent after it (time_controls.time_section)
     # On a session's first load these wait until the map is painted (views.after_map).
     if views.after_map("tables"):

@@ -21,6 +21,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -116,30 +117,58 @@ def guarded(part: str) -> Callable:
 
 def sidebar_filters(options: flt.Options, side=None) -> flt.Filters:
     """The filter widgets in the sidebar, seeded once per session from the URL; kept in the URL."""
+    chosen = chosen_filters(options)
+    filter_widgets(options, chosen, side)
+    return chosen
+
+
+def chosen_filters(options: flt.Options) -> flt.Filters:
+    """What the filter widgets hold, read from their state before they are drawn (seeded once
+    per session from the URL), so that a page can draw its map first and the widgets once the
+    map is painted (:func:`filter_widgets`, :func:`after_map`): at 10,000 events, drawn with
+    the map, they held the first map back by about 0.4 s in the browser."""
     if "nm_seeded" not in st.session_state:
         st.session_state["nm_seeded"] = True
         _seed(flt.from_query(_query_dict()), options)
     st.session_state.setdefault(WIDGET_KEYS["undated"], True)
     _follow_data(options)
+    return _filters({name: st.session_state.get(key) for name, key in WIDGET_KEYS.items()},
+                    options)
+
+
+def filter_widgets(options: flt.Options, chosen: flt.Filters, side=None) -> None:
+    """The filter widgets, showing what :func:`chosen_filters` read from their state (a
+    widget's value is its state); the choice is kept in the URL."""
     side = side or st.sidebar
     side.header("Filters")
     counts = dict(options.actors)
-    actors = side.multiselect("Actor", list(counts), key=WIDGET_KEYS["actors"],
-                              format_func=lambda name: f"{name} ({counts.get(name, 0)})",
-                              placeholder="All actors")
-    start, end = _date_range(side, options)
-    undated = side.toggle("Include undated records", key=WIDGET_KEYS["undated"])
-    types = side.multiselect("Event type", list(options.types), key=WIDGET_KEYS["types"],
-                             placeholder="All types")
-    statuses = side.multiselect("Status", list(options.statuses), key=WIDGET_KEYS["statuses"],
-                                placeholder="All statuses")
-    articles = side.multiselect("Article", list(options.articles), key=WIDGET_KEYS["articles"],
-                                placeholder="All articles")
+    side.multiselect("Actor", list(counts), key=WIDGET_KEYS["actors"],
+                     format_func=lambda name: f"{name} ({counts.get(name, 0)})",
+                     placeholder="All actors")
+    if options.first and options.last:
+        side.date_input("Date range", min_value=options.first, max_value=options.last,
+                        key=WIDGET_KEYS["dates"], format="YYYY-MM-DD")
+    else:
+        side.caption("No dated records.")
+    side.toggle("Include undated records", key=WIDGET_KEYS["undated"])
+    side.multiselect("Event type", list(options.types), key=WIDGET_KEYS["types"],
+                     placeholder="All types")
+    side.multiselect("Status", list(options.statuses), key=WIDGET_KEYS["statuses"],
+                     placeholder="All statuses")
+    side.multiselect("Article", list(options.articles), key=WIDGET_KEYS["articles"],
+                     placeholder="All articles")
     side.button("Reset filters", key="nm_reset", on_click=_reset, icon=":material/restart_alt:")
-    chosen = flt.Filters(actors=tuple(actors), start=start, end=end, include_undated=undated,
-                         types=tuple(types), statuses=tuple(statuses), articles=tuple(articles))
     _write_url(chosen)
-    return chosen
+
+
+def _filters(held: Mapping[str, Any], options: flt.Options) -> flt.Filters:
+    """The filters that the widgets' values ``held`` (by :data:`WIDGET_KEYS` name) choose."""
+    start, end = _date_range(held.get("dates"), options)
+    return flt.Filters(actors=tuple(held.get("actors") or ()), start=start, end=end,
+                       include_undated=bool(held.get("undated", True)),
+                       types=tuple(held.get("types") or ()),
+                       statuses=tuple(held.get("statuses") or ()),
+                       articles=tuple(held.get("articles") or ()))
 
 
 def _follow_data(options: flt.Options) -> None:
@@ -185,13 +214,11 @@ def _clamp(day: dt.date, options: flt.Options) -> dt.date:
     return min(max(day, options.first), options.last)
 
 
-def _date_range(side, options: flt.Options) -> tuple[dt.date | None, dt.date | None]:
-    """The chosen range; the full span of the data counts as no bound (keeps URLs short)."""
-    if not (options.first and options.last):
-        side.caption("No dated records.")
+def _date_range(picked, options: flt.Options) -> tuple[dt.date | None, dt.date | None]:
+    """The range a date widget holds; the full span of the data counts as no bound (keeps URLs
+    short)."""
+    if not (options.first and options.last) or not picked:
         return None, None
-    picked = side.date_input("Date range", min_value=options.first, max_value=options.last,
-                             key=WIDGET_KEYS["dates"], format="YYYY-MM-DD")
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
     start = picked[0] if picked else None
     end = picked[1] if len(picked) > 1 else start  # half-picked range: one day
@@ -274,19 +301,20 @@ def map_drawn() -> bool:
     return bool(st.session_state.get(MAP_DRAWN))
 
 
-def after_map(what: str) -> bool:
+def after_map(what: str, area=None) -> bool:
     """Whether to draw now a part of the page that waits for the map (``what`` it shows).
 
-    On a session's first load the time chart and everything under the map wait until the
-    map is painted: the page and the map's frame share the browser's one thread, and they
-    took it while the map's frame loaded (about 0.7 s of a 3.5 s first map at 10,000
-    events). The map's frame then reports itself drawn (``map_layers.build(report_drawn=
-    True)``), and a rerun of the page draws them, from the caches. Meanwhile a line says
-    so, with a button a user may press (and that stands in should the report never come).
+    On a session's first load the time chart, everything under the map and the sidebar's
+    filters wait until the map is painted: the page and the map's frame share the browser's
+    one thread, and they took it while the map's frame loaded (about 0.7 s of a 3.5 s first
+    map at 10,000 events; the filters 0.4 s more). The map's frame then reports itself drawn
+    (``map_layers.build(report_drawn=True)``), and a rerun of the page draws them, from the
+    caches. Meanwhile a button in their place (in ``area``, the main area by default) says
+    so; a user may press it, and it stands in should the report never come.
     """
     if map_drawn():
         return True
-    st.button(f"Show the {what} now", key=f"nm_after_map_{what}", type="tertiary",
+    (area or st).button(f"Show the {what} now", key=f"nm_after_map_{what}", type="tertiary",
               on_click=release_after_map, icon=":material/hourglass_empty:",
               help="Drawn once the map is: the map comes first.")
     return False
