@@ -173,8 +173,8 @@ def run_dataset(args: argparse.Namespace, *, geocoder: Any = None) -> int:
             scheduler=args.scheduler, batch_size=max(0, args.batch_size), geocoder=geocoder,
             progress=lambda n: bar and bar[0](n), on_plan=on_plan)
     except KeyboardInterrupt:
-        print(f"\nnewsmap extract: interrupted; the batches written are kept: run the same "
-              f"command again to extract the rest", file=sys.stderr)
+        print("\nnewsmap extract: interrupted; the batches written are kept: run the same "
+              "command again to extract the rest", file=sys.stderr)
         return 130
     if bar:
         bar[0].close()
