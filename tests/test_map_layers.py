@@ -71,18 +71,20 @@ def test_layers_are_areas_deployments_events_places_in_drawing_order():
 
 
 def test_place_mentions_are_aggregated_per_location_with_a_count():
-    _layers()
-    mitrovica = _locs_cache["gn:791580"]
+    mitrovica = tables.locations(_frames()).set_index("loc_key").loc["gn:791580"]
     assert mitrovica["mentions"] == 2  # "Mitrovica" and "The town"
     assert (mitrovica["lat"], mitrovica["lon"]) == (42.89, 20.87)
     assert mitrovica["deployment_key"] == "a:d1" and mitrovica["deployments"] == 1
 
 
-def test_locations_carry_record_ids_and_what_happened():
+def test_location_rows_carry_what_happened_and_only_what_the_browser_reads():
     _layers()
     brussels = _locs_cache["gn:2800866"]
-    assert brussels["event_key"] == "a:e1"
     assert brussels["event_lines"] == ["2007-12-07 · meeting (planned): NATO met"]
+    assert brussels["events"] == 1 and brussels["kind"] == "city"
+    # Every location's row is in the map's payload: no field the browser's library never reads.
+    for field in map_layers.LOC_FIELDS:
+        assert re.search(rf"\bF\.{field}\b", map_layers._LIBRARY), field
 
 
 def test_selected_location_reads_the_last_id_of_a_clicked_tooltip():
@@ -217,8 +219,10 @@ def test_events_are_coloured_by_type_and_deployments_by_status():
     events = {loc["name"]: style for loc, style in _points(_layers()[2])}
     assert events["Brussels"]["color"] == map_layers.EVENT_TYPE_COLOURS["meeting"]
     (dep_loc, dep_style), = _points(_layers()[1])
-    assert dep_style["color"] == map_layers.DEPLOYMENT_STATUS_COLOURS.get(
-        dep_loc["deployment_status"], map_layers.OTHER_COLOUR)
+    status = tables.locations(_frames()).set_index("loc_key").loc[dep_loc["loc_key"],
+                                                                  "deployment_status"]
+    assert status and dep_style["color"] == map_layers.DEPLOYMENT_STATUS_COLOURS.get(
+        status, map_layers.OTHER_COLOUR)
 
 
 def _hostile() -> Extraction:

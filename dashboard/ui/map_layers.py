@@ -341,11 +341,11 @@ class _Drawn(MacroElement):
 
 
 #: Field order of one location row in ``window.nm_locs`` (strings already escaped; ``kind``
-#: and ``precision`` in words).
-LOC_FIELDS = ("loc_key", "lat", "lon", "name", "kind", "precision", "mentions", "surfaces",
-              "events", "deployments", "strength", "event_key", "deployment_key", "event_lines",
-              "deployment_lines", "loose_events", "loose_deployments", "event_type",
-              "event_status", "deployment_status")
+#: and ``precision`` in words): only what the browser reads (the styles come with the
+#: markers), since every location's row is in the map's payload.
+LOC_FIELDS = ("loc_key", "lat", "lon", "name", "kind", "precision", "surfaces", "events",
+              "deployments", "strength", "event_lines", "deployment_lines", "loose_events",
+              "loose_deployments", "event_type", "event_status")
 #: The de-crowding zooms in no further than this (a town and its suburbs).
 DECROWD_MAX_ZOOM = 11
 #: Leaflet panes of the data, above the basemap (150, labels 350) and Leaflet's overlay pane
@@ -681,12 +681,11 @@ def _rows(records: list[tuple]) -> list[list[Any]]:
     esc = escape
     return [
         [r.loc_key, round(float(r.lat), 5), round(float(r.lon), 5), esc(r.name),
-         esc(kind_label(r.kind)), esc(precision_label(r.precision)), int(r.mentions),
+         esc(kind_label(r.kind)), esc(precision_label(r.precision)),
          ", ".join(esc(s) for s in r.surfaces), int(r.events), int(r.deployments),
-         int(r.strength), esc(r.event_key), esc(r.deployment_key),
-         [esc(line) for line in r.event_lines], [esc(line) for line in r.deployment_lines],
-         int(r.loose_events), int(r.loose_deployments), esc(r.event_type), esc(r.event_status),
-         esc(r.deployment_status)]
+         int(r.strength), [esc(line) for line in r.event_lines],
+         [esc(line) for line in r.deployment_lines], int(r.loose_events),
+         int(r.loose_deployments), esc(r.event_type), esc(r.event_status)]
         for r in records
     ]
 
