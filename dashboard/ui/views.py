@@ -8,8 +8,9 @@ so Streamlit gives them the CSS classes ``st-key-nm-details`` (details panel, he
 ``st-key-nm-correct`` (the correction widgets under the details, while "Correct" is open),
 ``st-key-nm-corrections`` (the Corrections table and the review queue),
 ``st-key-nm_after_map_<what>`` (the buttons standing in for what waits for the map on a first
-load, :func:`after_map`); widget keys start with ``nm_`` (see :data:`WIDGET_KEYS`). Article-derived text reaches the page only
-as escaped HTML from :mod:`dashboard.ui.highlight`, or as plain data in ``st.dataframe``.
+load, :func:`after_map`); widget keys start with ``nm_`` (see :data:`WIDGET_KEYS`).
+Article-derived text reaches the page only as escaped HTML from :mod:`dashboard.ui.highlight`,
+or as plain data in ``st.dataframe``.
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ def _date_range(picked, options: flt.Options) -> tuple[dt.date | None, dt.date |
     if not (options.first and options.last) or not picked:
         return None, None
     picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
-    start = picked[0] if picked else None
+    start = picked[0]
     end = picked[1] if len(picked) > 1 else start  # half-picked range: one day
     return (start if start != options.first else None), (end if end != options.last else None)
 
@@ -315,8 +316,8 @@ def after_map(what: str, area=None) -> bool:
     if map_drawn():
         return True
     (area or st).button(f"Show the {what} now", key=f"nm_after_map_{what}", type="tertiary",
-              on_click=release_after_map, icon=":material/hourglass_empty:",
-              help="Drawn once the map is: the map comes first.")
+                        on_click=release_after_map, icon=":material/hourglass_empty:",
+                        help="Drawn once the map is: the map comes first.")
     return False
 
 
